@@ -1,0 +1,50 @@
+/**
+ * The `mops-bot` command line. Each area registers its own sub-commands so this file stays a
+ * table of contents; `main` returns the exit code instead of calling process.exit, so tests can
+ * run commands in-process.
+ */
+import { Command, CommanderError } from "commander";
+import { registerPolicyCommands } from "./policy/cli.js";
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultIo: CliIo = {
+  out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith("\n") ? t : `${t}\n`),
+};
+
+/** A command's action records its exit code here rather than exiting the process. */
+export interface ExitCodeHolder {
+  code: number;
+}
+
+export function buildProgram(io: CliIo, exit: ExitCodeHolder): Command {
+  const program = new Command()
+    .name("mops-bot")
+    .description("Keeps the Marketing Operations team's GitLab issues, merge requests and milestones in the shape the handbook describes.")
+    .version("0.1.0")
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError();
+  registerPolicyCommands(program, io, exit);
+  return program;
+}
+
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const exit: ExitCodeHolder = { code: 0 };
+  const program = buildProgram(io, exit);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors with 1.
+      return e.exitCode;
+    }
+    io.err(`mops-bot: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  return exit.code;
+}

@@ -1,0 +1,33 @@
+/**
+ * Actions are what rules return: intentions, not API calls. The engine merges the actions of all
+ * rules for one resource into a plan; only gitlab/apply turns a plan into writes.
+ * Every action names the rule that produced it and a reason a MOps reader understands.
+ */
+
+export interface ActionOrigin {
+  /** Id of the rule that produced the action. */
+  rule: string;
+  /** One sentence, written for a MOps reader, saying why. */
+  reason: string;
+}
+
+export type Action = ActionOrigin &
+  (
+    | { type: "add_labels"; labels: string[] }
+    | { type: "remove_labels"; labels: string[] }
+    /**
+     * A message for the resource's note. `marker` is the stable key of what is being said: when a
+     * note carrying this marker already exists, the comment is not posted again.
+     */
+    | { type: "comment"; body: string; marker: string }
+    | { type: "close" }
+    | { type: "reopen" }
+    | { type: "set_milestone"; milestoneId: number | null; milestoneTitle: string | null }
+    | { type: "set_assignees"; usernames: string[]; userIds: number[] }
+    | { type: "set_due_date"; dueDate: string | null }
+    | { type: "set_confidential"; confidential: boolean }
+  );
+
+export type ActionType = Action["type"];
+
+export type ActionOf<T extends ActionType> = Extract<Action, { type: T }>;

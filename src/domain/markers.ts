@@ -1,0 +1,18 @@
+/**
+ * Hidden markers are the bot's memory in GitLab: `<!-- mops-bot:KEY -->` in a note or in the
+ * description of an issue it created. Finding the marker again is how a rerun knows the work
+ * was already done.
+ */
+
+const MARKER_RE = /<!--\s*mops-bot:([A-Za-z0-9_.:\/@#%!=+-]+)\s*-->/g;
+
+export function markerComment(key: string): string {
+  if (!/^[A-Za-z0-9_.:\/@#%!=+-]+$/.test(key)) {
+    throw new Error(`Invalid marker key "${key}": use letters, digits and _.:/@#%!=+- only.`);
+  }
+  return `<!-- mops-bot:${key} -->`;
+}
+
+export function markersIn(text: string): string[] {
+  return [...text.matchAll(MARKER_RE)].map((m) => m[1]!);
+}

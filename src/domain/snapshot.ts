@@ -1,0 +1,128 @@
+/**
+ * What rules see of a GitLab resource: a read-only snapshot that does not mirror GitLab's JSON.
+ * The gitlab/ adapter builds these from API responses; tests build them with
+ * `test/support/builders.ts`. History (label events, notes) is present only when a rule asked
+ * for it, so a rule must check for `undefined` and declare the need (see rules/types.ts).
+ */
+
+export type ResourceKind = "issue" | "merge_request";
+export type RefKind = ResourceKind | "milestone";
+
+export interface ResourceRef {
+  kind: RefKind;
+  /** Full project path (`group/sub/project`) or, for group milestones, the group path. */
+  path: string;
+  /** Issue/MR iid, or the milestone id. */
+  iid: number;
+}
+
+/** `group/project#12`, `group/project!12`, `group/project%12` (GitLab's own reference forms). */
+export function formatRef(ref: ResourceRef): string {
+  const sigil = ref.kind === "issue" ? "#" : ref.kind === "merge_request" ? "!" : "%";
+  return `${ref.path}${sigil}${ref.iid}`;
+}
+
+export function parseRef(text: string): ResourceRef | undefined {
+  const m = /^(.+?)([#!%])(\d+)$/.exec(text.trim());
+  if (!m) return undefined;
+  const kind: RefKind = m[2] === "#" ? "issue" : m[2] === "!" ? "merge_request" : "milestone";
+  return { kind, path: m[1]!, iid: Number(m[3]) };
+}
+
+export function refKey(ref: ResourceRef): string {
+  return formatRef(ref);
+}
+
+export interface UserRef {
+  id: number;
+  username: string;
+  name?: string;
+}
+
+/** Where a milestone sits relative to today in the team's time zone. */
+export type MilestoneTiming = "current" | "future" | "past" | "undated";
+
+export interface MilestoneInfo {
+  id: number;
+  iid?: number;
+  title: string;
+  state: "active" | "closed";
+  /** Calendar dates, `YYYY-MM-DD`, as GitLab stores them. */
+  startDate: string | null;
+  dueDate: string | null;
+  timing: MilestoneTiming;
+  webUrl?: string;
+}
+
+export interface LabelEvent {
+  id: number;
+  action: "add" | "remove";
+  label: string;
+  user: UserRef | null;
+  createdAt: Date;
+}
+
+export interface NoteInfo {
+  id: number;
+  body: string;
+  author: UserRef;
+  createdAt: Date;
+  /** GitLab system notes ("added ~foo label") are not comments people wrote. */
+  system: boolean;
+  /** Markers (`<!-- mops-bot:KEY -->`) found in the body. */
+  markers: string[];
+}
+
+export interface ResourceSnapshot {
+  ref: ResourceRef;
+  kind: ResourceKind;
+  /** Global id. */
+  id: number;
+  iid: number;
+  projectId: number;
+  projectPath: string;
+  /** Roles this project has in `policies/scope.yml` (e.g. `mops`, `sales-systems`). */
+  projectRoles: string[];
+  title: string;
+  description: string;
+  state: "opened" | "closed" | "merged" | "locked";
+  labels: string[];
+  milestone: MilestoneInfo | null;
+  assignees: UserRef[];
+  author: UserRef;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+  /** `YYYY-MM-DD` or null. */
+  dueDate: string | null;
+  confidential: boolean;
+  webUrl: string;
+  /** Merge requests only. */
+  draft?: boolean;
+  mergedAt?: Date | null;
+  /** Present only when fetched because a rule needed it. */
+  labelEvents?: LabelEvent[];
+  /** Present only when fetched because a rule needed it. */
+  notes?: NoteInfo[];
+}
+
+/** What a rule needs beyond the listed resource, decided per snapshot so history is fetched rarely. */
+export interface SnapshotNeeds {
+  labelEvents?: boolean;
+  notes?: boolean;
+}
+
+/**
+ * Classify a milestone by its dates against `today` (`YYYY-MM-DD` in the team's zone).
+ * A closed milestone is past whatever its dates say.
+ */
+export function milestoneTiming(
+  m: { state: "active" | "closed"; startDate: string | null; dueDate: string | null },
+  today: string,
+): MilestoneTiming {
+  if (m.state === "closed") return "past";
+  if (m.dueDate !== null && m.dueDate < today) return "past";
+  if (m.startDate !== null && m.startDate > today) return "future";
+  if (m.startDate === null && m.dueDate === null) return "undated";
+  return "current";
+}

@@ -1,0 +1,44 @@
+/**
+ * What the engine needs from GitLab, and nothing more. gitlab/ implements it; tests can
+ * implement it in memory. Keeping GitLab behind this interface is what lets the webhook path, the
+ * sweep and the tests share the engine.
+ */
+import type { ResourcePlan } from "../domain/plan.js";
+import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceKind, ResourceRef, ResourceSnapshot } from "../domain/snapshot.js";
+
+export interface ListQuery {
+  kind: ResourceKind;
+  /** Only open resources (the sweep) or all. */
+  state: "opened" | "all";
+  /** Server-side label filter (AND), when the rules allow one. */
+  labels?: string[];
+}
+
+export interface ApplyResult {
+  /** Number of write requests made. */
+  writes: number;
+}
+
+export interface Platform {
+  /**
+   * Every resource of one kind in the whole scope (the group and its projects in scope.yml),
+   * listed once with paging and shared by all rules. Snapshots have no history yet.
+   */
+  list(query: ListQuery): AsyncIterable<ResourceSnapshot>;
+  /** One resource as it is now, or null when it no longer exists or is out of scope. */
+  get(ref: ResourceRef): Promise<ResourceSnapshot | null>;
+  labelEvents(snapshot: ResourceSnapshot): Promise<LabelEvent[]>;
+  notes(snapshot: ResourceSnapshot): Promise<NoteInfo[]>;
+  /** The team's milestones (group-level), with timing computed against the platform's clock. */
+  milestones(): Promise<MilestoneInfo[]>;
+  /** Executes a plan: one update request and at most one note. Honours dry-run. */
+  apply(plan: ResourcePlan): Promise<ApplyResult>;
+  /** Requests made so far, by `METHOD /route/template` and in total. */
+  requestStats(): RequestStats;
+}
+
+export interface RequestStats {
+  total: number;
+  byRoute: Record<string, number>;
+  retries: number;
+}
