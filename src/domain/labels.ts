@@ -56,6 +56,8 @@ export interface ScopedSet {
   ordered: boolean;
   /** Full canonical label names in policy order. */
   labels: string[];
+  /** False for a set whose values may coexist; exclusive (GitLab's scoped-label rule) otherwise. */
+  exclusive?: boolean;
 }
 
 /**

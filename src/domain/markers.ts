@@ -16,3 +16,11 @@ export function markerComment(key: string): string {
 export function markersIn(text: string): string[] {
   return [...text.matchAll(MARKER_RE)].map((m) => m[1]!);
 }
+
+/**
+ * Builds a marker key from free-form parts (label names, rule ids): each part is reduced to the
+ * characters a marker allows, so `MktgOps::04: In Progress` becomes `MktgOps::04:-In-Progress`.
+ */
+export function markerKey(...parts: string[]): string {
+  return parts.map((p) => p.replace(/[^A-Za-z0-9_.:\/@#%!=+-]+/g, "-")).join(":");
+}

@@ -100,6 +100,11 @@ export interface ResourceSnapshot {
   /** Merge requests only. */
   draft?: boolean;
   mergedAt?: Date | null;
+  /**
+   * Comments people (and the bot) wrote, as GitLab counts them in listings (`user_notes_count`).
+   * Zero means no bot note can exist, so notes need not be fetched to check a marker.
+   */
+  userNotesCount?: number;
   /** Present only when fetched because a rule needed it. */
   labelEvents?: LabelEvent[];
   /** Present only when fetched because a rule needed it. */

@@ -1,0 +1,27 @@
+/**
+ * Renders the note templates in policies/templates/. Templates are plain markdown with named
+ * placeholders (`{{recipient}}`); nothing is evaluated. Values are either trusted (produced by the
+ * bot: mentions of known users, lists it built) or user text, which is neutralised. The whole body
+ * is finally stripped of quick actions.
+ */
+import { neutraliseInline, neutraliseQuickActions } from "./text.js";
+
+export type TemplateValue = string | { trusted: string };
+
+export function renderTemplate(template: string, values: Record<string, TemplateValue>): string {
+  const rendered = template.replace(/\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}/g, (whole, name: string) => {
+    const v = values[name];
+    if (v === undefined) return whole;
+    return typeof v === "string" ? neutraliseInline(v) : v.trusted;
+  });
+  return neutraliseQuickActions(rendered.trim());
+}
+
+/** Looks a template up by name, with an error a policy editor can act on. */
+export function templateText(templates: Record<string, string>, name: string): string {
+  const t = templates[name];
+  if (t === undefined) {
+    throw new Error(`Template "${name}" is not in policies/templates/ (expected policies/templates/${name}.md).`);
+  }
+  return t;
+}

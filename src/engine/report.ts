@@ -1,0 +1,96 @@
+/**
+ * What a run did (or would do), as JSON for `--report` and as text for a MOps reader.
+ */
+import type { Action } from "../domain/actions.js";
+import type { ResourcePlan } from "../domain/plan.js";
+import { formatRef } from "../domain/snapshot.js";
+import type { RequestStats } from "./platform.js";
+
+export interface ReportResource {
+  ref: string;
+  url: string;
+  title: string;
+  actions: Action[];
+  conflicts: { subject: string; message: string; rules: string[] }[];
+}
+
+export interface RunReport {
+  job: string;
+  dryRun: boolean;
+  startedAt: string;
+  durationMs: number;
+  read: { issues: number; mergeRequests: number };
+  resources: ReportResource[];
+  errors: { ref: string; message: string }[];
+  apiRequests: RequestStats;
+}
+
+export function reportResource(plan: ResourcePlan): ReportResource | null {
+  if (plan.actions.length === 0 && plan.conflicts.length === 0) return null;
+  return {
+    ref: formatRef(plan.ref),
+    url: plan.webUrl,
+    title: plan.title,
+    actions: plan.actions,
+    conflicts: plan.conflicts.map((c) => ({ subject: c.subject, message: c.message, rules: [...new Set(c.actions.map((a) => a.rule))] })),
+  };
+}
+
+export function actionsByRule(report: RunReport): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of report.resources) for (const a of r.actions) counts[a.rule] = (counts[a.rule] ?? 0) + 1;
+  return counts;
+}
+
+function describeAction(a: Action): string {
+  switch (a.type) {
+    case "add_labels":
+      return `add ${a.labels.map((l) => `"${l}"`).join(", ")}`;
+    case "remove_labels":
+      return `remove ${a.labels.map((l) => `"${l}"`).join(", ")}`;
+    case "comment":
+      return "comment";
+    case "close":
+      return "close";
+    case "reopen":
+      return "reopen";
+    case "set_milestone":
+      return a.milestoneTitle ? `set milestone "${a.milestoneTitle}"` : "remove the milestone";
+    case "set_assignees":
+      return a.usernames.length ? `assign ${a.usernames.join(", ")}` : "unassign";
+    case "set_due_date":
+      return a.dueDate ? `set due date ${a.dueDate}` : "remove the due date";
+    case "set_confidential":
+      return a.confidential ? "make confidential" : "make public";
+  }
+}
+
+export function renderReportText(report: RunReport, options: { maxResources?: number } = {}): string {
+  const lines: string[] = [];
+  const verb = report.dryRun ? "would change" : "changed";
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  const changed = report.resources.filter((r) => r.actions.length > 0).length;
+  lines.push(
+    `${report.job}${report.dryRun ? " (dry run: nothing was written)" : ""}: read ${report.read.issues} issues and ${report.read.mergeRequests} merge requests in ${seconds}s; ${changed} ${verb}.`,
+  );
+  const max = options.maxResources ?? 50;
+  for (const r of report.resources.slice(0, max)) {
+    lines.push("", `${r.ref}  ${r.title}`, `  ${r.url}`);
+    for (const a of r.actions) lines.push(`  - ${describeAction(a)}  [${a.rule}] ${a.reason}`);
+    for (const c of r.conflicts) lines.push(`  ! conflict on ${c.subject}: ${c.message}`);
+  }
+  if (report.resources.length > max) lines.push("", `... and ${report.resources.length - max} more (use --report FILE for the full list).`);
+  const byRule = Object.entries(actionsByRule(report)).sort((a, b) => b[1] - a[1]);
+  if (byRule.length > 0) {
+    lines.push("", "Actions by rule:");
+    for (const [rule, n] of byRule) lines.push(`  ${rule}: ${n}`);
+  }
+  const routes = Object.entries(report.apiRequests.byRoute).sort((a, b) => b[1] - a[1]);
+  lines.push("", `GitLab API requests: ${report.apiRequests.total}${report.apiRequests.retries ? ` (${report.apiRequests.retries} retried)` : ""}`);
+  for (const [route, n] of routes) lines.push(`  ${route}: ${n}`);
+  if (report.errors.length > 0) {
+    lines.push("", `${report.errors.length} resource(s) failed and were skipped:`);
+    for (const e of report.errors) lines.push(`  ${e.ref}: ${e.message}`);
+  }
+  return lines.join("\n");
+}

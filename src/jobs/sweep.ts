@@ -1,0 +1,72 @@
+/**
+ * The sweep: reconcile every open issue and merge request in scope. One listing per resource kind
+ * is shared by all rules; resources are reconciled concurrently within a bound while the listing
+ * is still paging. One resource failing is reported and the others go on.
+ */
+import PQueue from "p-queue";
+import { formatRef, type ResourceKind } from "../domain/snapshot.js";
+import { createRuleContext } from "../engine/context.js";
+import { reconcileSnapshot } from "../engine/reconcile.js";
+import { type RunReport, reportResource } from "../engine/report.js";
+import { buildRules } from "../rules/registry.js";
+import type { Job, JobDeps } from "./types.js";
+
+export interface SweepOptions {
+  /** Resources reconciled at once (each may make a few requests). */
+  concurrency?: number;
+}
+
+export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promise<RunReport> {
+  const started = deps.clock();
+  const startedMs = performance.now();
+  const rules = buildRules(deps.policy, deps.only);
+  const milestones = await deps.platform.milestones();
+  const ctx = createRuleContext(deps.policy, deps.calendar, started, milestones);
+  const report: RunReport = {
+    job: "sweep",
+    dryRun: deps.dryRun,
+    startedAt: started.toISOString(),
+    durationMs: 0,
+    read: { issues: 0, mergeRequests: 0 },
+    resources: [],
+    errors: [],
+    apiRequests: { total: 0, byRoute: {}, retries: 0 },
+  };
+  const queue = new PQueue({ concurrency: options.concurrency ?? 16 });
+  let done = 0;
+  const kinds: ResourceKind[] = ["issue", "merge_request"].filter((k) => rules.some((r) => r.appliesTo.includes(k as ResourceKind))) as ResourceKind[];
+  await Promise.all(
+    kinds.map(async (kind) => {
+      for await (const snapshot of deps.platform.list({ kind, state: "opened" })) {
+        if (kind === "issue") report.read.issues++;
+        else report.read.mergeRequests++;
+        // Back-pressure: do not list far ahead of the work.
+        if (queue.size > 200) await queue.onSizeLessThan(100);
+        void queue.add(async () => {
+          try {
+            const { plan } = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx });
+            const entry = reportResource(plan);
+            if (entry) report.resources.push(entry);
+          } catch (e) {
+            report.errors.push({ ref: formatRef(snapshot.ref), message: e instanceof Error ? e.message : String(e) });
+            deps.logger.warn({ ref: formatRef(snapshot.ref), err: e }, "reconcile failed");
+          } finally {
+            deps.onProgress?.(++done);
+          }
+        });
+      }
+    }),
+  );
+  await queue.onIdle();
+  report.resources.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
+  report.errors.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
+  report.durationMs = Math.round(performance.now() - startedMs);
+  report.apiRequests = deps.platform.requestStats();
+  return report;
+}
+
+export const sweepJob: Job = {
+  name: "sweep",
+  description: "Reconcile every open issue and merge request in scope with every rule.",
+  run: (deps) => runSweep(deps),
+};

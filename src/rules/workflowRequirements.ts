@@ -1,0 +1,121 @@
+/**
+ * What a workflow step requires of a resource, and which of those requirements it misses.
+ * Each requirement is described twice: as the rule ("a milestone that is not the current one")
+ * and, when unmet, as what is wrong now ("it is in the current milestone 'FY27-M3'").
+ */
+import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
+import type { AssigneeRequirement, CompiledPolicy, MilestoneRequirement, WorkflowDef, WorkflowStep } from "../policy/model.js";
+import { labelRef } from "./labelRefs.js";
+import type { RuleContext } from "./types.js";
+
+export type RequirementKind = "milestone" | "assignee" | "labels" | "comment" | "closed";
+
+export interface Requirement {
+  kind: RequirementKind;
+  /** What the step asks for, as a phrase. */
+  text: string;
+  /** What is wrong now, or null when met. */
+  problem: string | null;
+}
+
+export function currentMilestone(milestones: MilestoneInfo[]): MilestoneInfo | undefined {
+  return milestones.find((m) => m.timing === "current");
+}
+
+function milestoneRequirement(req: MilestoneRequirement, s: ResourceSnapshot, ctx: RuleContext): Requirement {
+  const m = s.milestone;
+  const current = currentMilestone(ctx.milestones);
+  const inM = m ? `it is in the milestone "${m.title}"` : "";
+  const currentName = current ? ` ("${current.title}")` : "";
+  switch (req.kind) {
+    case "none":
+      return { kind: "milestone", text: "no milestone yet", problem: m ? `${inM}; remove it until the work is scheduled` : null };
+    case "any":
+      return { kind: "milestone", text: "a milestone", problem: m ? null : "no milestone is set" };
+    case "current":
+      return {
+        kind: "milestone",
+        text: `the current milestone${currentName}`,
+        problem: !m ? "no milestone is set" : m.timing === "current" ? null : `${inM}, which is not the current milestone${currentName}`,
+      };
+    case "future":
+      return {
+        kind: "milestone",
+        text: "a future milestone",
+        problem: !m ? "no milestone is set" : m.timing === "future" ? null : `${inM}, which is not a future milestone`,
+      };
+    case "not-current":
+      return {
+        kind: "milestone",
+        text: "a milestone that is not the current one",
+        problem: !m ? "no milestone is set" : m.timing === "current" ? `${inM}, which is the current milestone` : null,
+      };
+    case "title": {
+      const re = new RegExp(req.pattern, req.flags);
+      return {
+        kind: "milestone",
+        text: `a milestone whose title matches /${req.pattern}/`,
+        problem: !m ? "no milestone is set" : re.test(m.title) ? null : `${inM}, whose title does not match /${req.pattern}/`,
+      };
+    }
+  }
+}
+
+function assigneeRequirement(req: AssigneeRequirement, s: ResourceSnapshot, policy: CompiledPolicy): Requirement {
+  const names = s.assignees.map((a) => `\`${a.username}\``).join(", ");
+  switch (req.kind) {
+    case "none":
+      return { kind: "assignee", text: "no assignee yet", problem: s.assignees.length > 0 ? `it is assigned to ${names}` : null };
+    case "any":
+      return { kind: "assignee", text: "an assignee", problem: s.assignees.length === 0 ? "nobody is assigned" : null };
+    case "group": {
+      const members = new Set(policy.people[req.group] ?? []);
+      const ok = s.assignees.some((a) => members.has(a.username));
+      return {
+        kind: "assignee",
+        text: `an assignee from the "${req.group}" group`,
+        problem: ok ? null : s.assignees.length === 0 ? "nobody is assigned" : `${names} ${s.assignees.length === 1 ? "is" : "are"} not in "${req.group}"`,
+      };
+    }
+  }
+}
+
+/** When the step's label was last applied, from label events (the creation time when unknown). */
+export function stepAppliedAt(s: ResourceSnapshot, step: WorkflowStep, spelledAs: string): Date {
+  const adds = (s.labelEvents ?? []).filter((e) => e.action === "add" && (e.label === step.label || e.label === spelledAs));
+  return adds.reduce((latest, e) => (e.createdAt > latest ? e.createdAt : latest), adds[0]?.createdAt ?? s.createdAt);
+}
+
+function commentRequirement(s: ResourceSnapshot, step: WorkflowStep, spelledAs: string, botUsername: string): Requirement {
+  const text = `a comment posted after ${labelRef(step.label)} was applied, saying what it waits for`;
+  if (s.notes === undefined) return { kind: "comment", text, problem: null };
+  const since = stepAppliedAt(s, step, spelledAs);
+  const explained = s.notes.some((n) => !n.system && n.author.username !== botUsername && n.createdAt >= since);
+  return { kind: "comment", text, problem: explained ? null : `nobody has commented since ${labelRef(step.label)} was applied` };
+}
+
+export function requirementsOf(
+  workflow: WorkflowDef,
+  step: WorkflowStep,
+  spelledAs: string,
+  s: ResourceSnapshot,
+  ctx: RuleContext,
+): Requirement[] {
+  const r = step.requires;
+  const out: Requirement[] = [];
+  if (r.milestone) out.push(milestoneRequirement(r.milestone, s, ctx));
+  if (r.assignee) out.push(assigneeRequirement(r.assignee, s, ctx.policy));
+  for (const label of r.labels ?? []) {
+    out.push({ kind: "labels", text: `the label ${labelRef(label)}`, problem: s.labels.includes(label) ? null : `${labelRef(label)} is missing` });
+  }
+  if (r.commentAfterLabel && s.state === "opened") out.push(commentRequirement(s, step, spelledAs, ctx.policy.scope.botUsername));
+  if (!step.mayClose && s.state === "closed") {
+    const closable = workflow.steps.filter((x) => x.mayClose).map((x) => labelRef(x.label));
+    out.push({
+      kind: "closed",
+      text: closable.length ? `to stay open until it reaches ${closable.join(" or ")}` : "to stay open",
+      problem: `it was closed while in ${labelRef(step.label)}`,
+    });
+  }
+  return out;
+}
