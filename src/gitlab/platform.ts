@@ -1,0 +1,323 @@
+/**
+ * The GitLab implementation of the engine's Platform: reads the scope's issues, merge requests,
+ * history and milestones, and carries out plans. Every write goes through `send`, which is where
+ * dry-run is honoured; every request goes through the GitLabRequester (retries, rate limits,
+ * counts, redaction).
+ */
+import type { Logger } from "pino";
+import type { ApplyResult, ListQuery, Platform } from "../engine/platform.js";
+import { markerComment, markersIn } from "../domain/markers.js";
+import type { ResourcePlan } from "../domain/plan.js";
+import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type UserRef } from "../domain/snapshot.js";
+import type { CompiledPolicy } from "../policy/model.js";
+import { GitLabApiError, RefusedWriteError } from "./errors.js";
+import { gitlabLogger } from "./logger.js";
+import { mapCurrentUser, mapLabelEvents, mapMilestone, mapNote, mapResource, parseWith, type ProjectContext } from "./mapping.js";
+import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
+import { allRows, pagesOf } from "./paging.js";
+import { projectSchema } from "./schema.js";
+import { GitLabRequester, type GitLabRequestStats } from "./requester.js";
+import { checkLabelsToAdd, planned, projectEndpoint, requestsForPlan, resourceEndpoint, type PlannedRequest } from "./writes.js";
+
+export interface GitLabPlatformOptions {
+  /** GitLab's base URL, e.g. `https://gitlab.com`. */
+  url: string;
+  token: string;
+  policy: CompiledPolicy;
+  /** Report what would be written instead of writing. */
+  dryRun: boolean;
+  clock: () => Date;
+  /** The calendar date (`YYYY-MM-DD`) in the team's zone at a moment; milestone timing uses it. */
+  today: (now: Date) => string;
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  rateLimit?: Partial<RateLimitOptions>;
+  notesPerMinute?: number;
+  timeoutMs?: number;
+  logger?: Logger;
+  /** Injected in tests so retries and pauses take no time. */
+  sleep?: Sleep;
+  random?: () => number;
+  /** Closed milestones updated within this many days are still listed (default 45). */
+  recentlyClosedMilestoneDays?: number;
+}
+
+export interface GitLabApplyResult extends ApplyResult {
+  dryRun: boolean;
+  /** What was sent, or in dry-run what would have been sent, in order. */
+  requests: PlannedRequest[];
+}
+
+/** The outcome of an idempotent write: done, skipped because nothing changed, or only planned (dry-run). */
+export type WriteOutcome<T> =
+  | { status: "written"; request: PlannedRequest; result: T }
+  | { status: "dry-run"; request: PlannedRequest }
+  | { status: "unchanged" };
+
+export interface NewIssue {
+  /** Full project path; must be a project in scope.yml. */
+  projectPath: string;
+  title: string;
+  description: string;
+  labels?: string[];
+  confidential?: boolean;
+  assigneeIds?: number[];
+  milestoneId?: number;
+  dueDate?: string;
+}
+
+export interface EnsureNoteResult {
+  action: "created" | "updated" | "unchanged";
+  /** The note's id; absent when a note would be created in dry-run. */
+  noteId?: number;
+  dryRun: boolean;
+  request?: PlannedRequest;
+}
+
+export interface GitLabPlatform extends Platform {
+  readonly requester: GitLabRequester;
+  currentUser(): Promise<UserRef>;
+  apply(plan: ResourcePlan): Promise<GitLabApplyResult>;
+  createIssue(input: NewIssue): Promise<WriteOutcome<ResourceSnapshot>>;
+  updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>>;
+  /** Find the bot's note carrying `marker`: create it if missing, edit it if its text changed. */
+  ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult>;
+  requestStats(): GitLabRequestStats;
+}
+
+const COLLECTION: Record<ResourceKind, string> = { issue: "issues", merge_request: "merge_requests" };
+
+function sameText(a: string, b: string): boolean {
+  return a.replace(/\r\n/g, "\n").trim() === b.replace(/\r\n/g, "\n").trim();
+}
+
+class GitLabPlatformImpl implements GitLabPlatform {
+  readonly requester: GitLabRequester;
+  private readonly log: Logger;
+  private readonly policy: CompiledPolicy;
+  private projectIds: Promise<Map<number, ProjectContext>> | undefined;
+  private me: Promise<UserRef> | undefined;
+
+  constructor(private readonly options: GitLabPlatformOptions) {
+    this.policy = options.policy;
+    this.log = gitlabLogger(options.logger);
+    this.requester = new GitLabRequester({
+      url: options.url,
+      token: options.token,
+      concurrency: options.concurrency,
+      retry: options.retry,
+      rateLimit: options.rateLimit,
+      notesPerMinute: options.notesPerMinute,
+      timeoutMs: options.timeoutMs,
+      clock: options.clock,
+      sleep: options.sleep,
+      random: options.random,
+      logger: options.logger,
+    });
+  }
+
+  private get api() {
+    return this.requester.api;
+  }
+
+  private today(): string {
+    return this.options.today(this.options.clock());
+  }
+
+  /** The scope.yml entry for a project path (GitLab paths are case-insensitive), or undefined. */
+  private projectInScope(path: string): ProjectContext | undefined {
+    const p = this.policy.scope.projects.find((candidate) => candidate.path.toLowerCase() === path.toLowerCase());
+    return p === undefined ? undefined : { path: p.path, roles: [...p.roles] };
+  }
+
+  /** project_id -> scope entry, one lookup per project in scope.yml, cached for the platform's life. */
+  private scopeProjectsById(): Promise<Map<number, ProjectContext>> {
+    if (this.projectIds === undefined) {
+      const lookup = Promise.all(
+        this.policy.scope.projects.map(async (p) => {
+          try {
+            const response = await this.api.get(projectEndpoint(p.path));
+            const project = parseWith(projectSchema, response.body, `project ${p.path}`);
+            const entry: [number, ProjectContext] = [project.id, { path: p.path, roles: [...p.roles] }];
+            return entry;
+          } catch (error) {
+            if (error instanceof GitLabApiError && error.status === 404) {
+              throw new Error(
+                `policies/scope.yml lists the project "${p.path}", but GitLab has no such project or the bot's user cannot see it. Correct the path or give the user access.`,
+              );
+            }
+            throw error;
+          }
+        }),
+      ).then((entries) => new Map(entries));
+      // A failed lookup is not cached, so the next run (or webhook) tries again.
+      lookup.catch(() => (this.projectIds = undefined));
+      this.projectIds = lookup;
+      return lookup;
+    }
+    return this.projectIds;
+  }
+
+  async *list(query: ListQuery): AsyncIterable<ResourceSnapshot> {
+    const projects = await this.scopeProjectsById();
+    const today = this.today();
+    const params: Record<string, unknown> = {
+      scope: "all",
+      // Creation order keeps pages stable while the sweep's own writes move updated_at.
+      order_by: "created_at",
+      sort: "asc",
+    };
+    if (query.state === "opened") params.state = "opened";
+    if (query.labels !== undefined && query.labels.length > 0) params.labels = query.labels.join(",");
+    const endpoint = `groups/${encodeURIComponent(this.policy.scope.group)}/${COLLECTION[query.kind]}`;
+    const seen = new Set<number>();
+    for await (const page of pagesOf(this.api, endpoint, params)) {
+      for (const row of page) {
+        const projectId = (row as { project_id?: unknown }).project_id;
+        const project = typeof projectId === "number" ? projects.get(projectId) : undefined;
+        if (project === undefined) continue;
+        const id = (row as { id?: unknown }).id;
+        if (typeof id === "number") {
+          // Offset pages can overlap when resources are created while the sweep reads.
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+        try {
+          yield mapResource(query.kind, row, project, today);
+        } catch (error) {
+          // One unreadable resource must not stop the sweep of the others.
+          this.log.error({ err: error instanceof Error ? error.message : String(error) }, "Skipping a resource GitLab sent in a form the bot cannot read");
+        }
+      }
+    }
+  }
+
+  async get(ref: ResourceRef): Promise<ResourceSnapshot | null> {
+    if (ref.kind === "milestone") {
+      throw new Error(`get() reads issues and merge requests; milestone ${formatRef(ref)} is read with milestones().`);
+    }
+    const project = this.projectInScope(ref.path);
+    if (project === undefined) return null;
+    try {
+      const response = await this.api.get(resourceEndpoint(project.path, ref.kind, ref.iid));
+      return mapResource(ref.kind, response.body, project, this.today());
+    } catch (error) {
+      if (error instanceof GitLabApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async labelEvents(snapshot: ResourceSnapshot): Promise<LabelEvent[]> {
+    const rows = await allRows(this.api, `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/resource_label_events`, {});
+    return mapLabelEvents(rows);
+  }
+
+  async notes(snapshot: ResourceSnapshot): Promise<NoteInfo[]> {
+    const rows = await allRows(this.api, `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/notes`, {
+      sort: "asc",
+      order_by: "created_at",
+    });
+    return rows.map(mapNote);
+  }
+
+  async milestones(): Promise<MilestoneInfo[]> {
+    const now = this.options.clock();
+    const today = this.options.today(now);
+    const days = this.options.recentlyClosedMilestoneDays ?? 45;
+    const endpoint = `groups/${encodeURIComponent(this.policy.scope.group)}/milestones`;
+    const [active, closed] = await Promise.all([
+      allRows(this.api, endpoint, { state: "active" }),
+      allRows(this.api, endpoint, { state: "closed", updated_after: new Date(now.getTime() - days * 86_400_000).toISOString() }),
+    ]);
+    return [...active, ...closed].map((m) => mapMilestone(m, today));
+  }
+
+  currentUser(): Promise<UserRef> {
+    if (this.me === undefined) {
+      const lookup = this.api.get("user").then((r) => mapCurrentUser(r.body));
+      lookup.catch(() => (this.me = undefined));
+      this.me = lookup;
+    }
+    return this.me;
+  }
+
+  /** The one place a write leaves the bot; in dry-run it is only logged. */
+  private async send(request: PlannedRequest): Promise<unknown> {
+    if (this.options.dryRun) {
+      this.log.info({ route: request.route }, "Dry-run: not sending");
+      return undefined;
+    }
+    const response =
+      request.method === "PUT"
+        ? await this.api.put(request.endpoint, { body: request.body })
+        : await this.api.post(request.endpoint, { body: request.body });
+    return response.body;
+  }
+
+  async apply(plan: ResourcePlan): Promise<GitLabApplyResult> {
+    const requests = requestsForPlan(plan, this.policy.taxonomy);
+    if (this.options.dryRun) return { writes: 0, dryRun: true, requests };
+    let writes = 0;
+    for (const request of requests) {
+      await this.send(request);
+      writes += 1;
+    }
+    return { writes, dryRun: false, requests };
+  }
+
+  async createIssue(input: NewIssue): Promise<WriteOutcome<ResourceSnapshot>> {
+    const project = this.projectInScope(input.projectPath);
+    if (project === undefined) {
+      throw new RefusedWriteError(
+        `Refusing to create an issue in "${input.projectPath}": that project is not in policies/scope.yml. Nothing was written.`,
+      );
+    }
+    const labels = input.labels ?? [];
+    checkLabelsToAdd(labels, this.policy.taxonomy, `a new issue in ${project.path}`);
+    const body: Record<string, unknown> = { title: input.title, description: input.description };
+    if (labels.length > 0) body.labels = labels.join(",");
+    if (input.confidential !== undefined) body.confidential = input.confidential;
+    if (input.assigneeIds !== undefined && input.assigneeIds.length > 0) body.assignee_ids = [...input.assigneeIds];
+    if (input.milestoneId !== undefined) body.milestone_id = input.milestoneId;
+    if (input.dueDate !== undefined) body.due_date = input.dueDate;
+    const request = planned("POST", `${projectEndpoint(project.path)}/issues`, body);
+    if (this.options.dryRun) return { status: "dry-run", request };
+    const created = await this.send(request);
+    return { status: "written", request, result: mapResource("issue", created, project, this.today()) };
+  }
+
+  async updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>> {
+    if (snapshot.description === description) return { status: "unchanged" };
+    const request = planned("PUT", resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid), { description });
+    if (this.options.dryRun) return { status: "dry-run", request };
+    const updated = await this.send(request);
+    const project = { path: snapshot.projectPath, roles: snapshot.projectRoles };
+    return { status: "written", request, result: mapResource(snapshot.kind, updated, project, this.today()) };
+  }
+
+  async ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult> {
+    const text = markersIn(body).includes(marker) ? body : `${body.trimEnd()}\n\n${markerComment(marker)}`;
+    const [me, notes] = await Promise.all([this.currentUser(), this.notes(snapshot)]);
+    // Only the bot's own notes count: a person quoting the marker must not stop the bot.
+    const existing = notes.find((n) => !n.system && n.author.id === me.id && n.markers.includes(marker));
+    const notesEndpoint = `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/notes`;
+    if (existing === undefined) {
+      const request = planned("POST", notesEndpoint, { body: text });
+      if (this.options.dryRun) return { action: "created", dryRun: true, request };
+      const created = mapNote(await this.send(request));
+      return { action: "created", noteId: created.id, dryRun: false, request };
+    }
+    if (sameText(existing.body, text)) return { action: "unchanged", noteId: existing.id, dryRun: this.options.dryRun };
+    const request = planned("PUT", `${notesEndpoint}/${existing.id}`, { body: text });
+    if (!this.options.dryRun) await this.send(request);
+    return { action: "updated", noteId: existing.id, dryRun: this.options.dryRun, request };
+  }
+
+  requestStats(): GitLabRequestStats {
+    return this.requester.stats();
+  }
+}
+
+export function createGitLabPlatform(options: GitLabPlatformOptions): GitLabPlatform {
+  return new GitLabPlatformImpl(options);
+}

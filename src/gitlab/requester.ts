@@ -1,0 +1,299 @@
+/**
+ * The one place HTTP requests to GitLab are made. It is a gitbeaker requester (built with
+ * `createRequesterFn`), so it also serves gitbeaker's resource classes
+ * (`new Gitlab({ host, token, requesterFn: requester.requesterFn })`), and adds what the bot
+ * relies on: `Retry-After` on 429, jittered backoff on 5xx and network errors, slowing down as
+ * `RateLimit-Remaining` drops, pacing of note creation, bounded concurrency, per-route request
+ * counts, a trace id on every request, and errors a MOps reader can act on with no token in them.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import {
+  createRequesterFn,
+  type FormattedResponse,
+  type RequesterType,
+  type ResourceOptions,
+  type ResponseBodyTypes,
+} from "@gitbeaker/requester-utils";
+import PQueue from "p-queue";
+import type { Logger } from "pino";
+import type { RequestStats } from "../engine/platform.js";
+import { GitLabApiError, GitLabNetworkError, gitlabMessageOf, redactSecrets, type RequestDescription } from "./errors.js";
+import { gitlabLogger } from "./logger.js";
+import {
+  backoffDelay,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_RETRY,
+  parseRateLimitReset,
+  parseRetryAfter,
+  RateLimitGate,
+  realSleep,
+  SlidingWindowPacer,
+  type Clock,
+  type RateLimitOptions,
+  type RetryPolicy,
+  type Sleep,
+} from "./pacing.js";
+import { endpointPath, routeTemplate } from "./routes.js";
+
+// ---------------------------------------------------------------------------------------------
+// Tracing: an event id set around a piece of work is attached to every request made inside it.
+
+const traceStore = new AsyncLocalStorage<{ traceId: string }>();
+
+/** Run `fn` so that every GitLab request it makes carries `traceId` (header and log lines). */
+export function withTrace<T>(traceId: string, fn: () => T): T {
+  return traceStore.run({ traceId }, fn);
+}
+
+export function currentTraceId(): string | undefined {
+  return traceStore.getStore()?.traceId;
+}
+
+/** Header carrying the trace id; GitLab logs it as the request's correlation id. */
+export const TRACE_HEADER = "x-request-id";
+
+// ---------------------------------------------------------------------------------------------
+
+export interface GitLabRequestStats extends RequestStats {
+  /** Responses by HTTP status, plus `network-error` for requests that got no response. */
+  byStatus: Record<string, number>;
+  /** Time spent waiting for rate limits and note pacing, in ms (not backoff). */
+  pausedMs: number;
+}
+
+export interface GitLabRequesterOptions {
+  /** GitLab's base URL, e.g. `https://gitlab.com`. */
+  url: string;
+  token: string;
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  rateLimit?: Partial<RateLimitOptions>;
+  /** Note creations allowed per minute (default 50, under GitLab.com's 60). */
+  notesPerMinute?: number;
+  /** Time allowed for one attempt, in ms (default 30 s). */
+  timeoutMs?: number;
+  clock?: Clock;
+  sleep?: Sleep;
+  /** Source of jitter, [0, 1). */
+  random?: () => number;
+  logger?: Logger;
+}
+
+type Outcome =
+  | { kind: "response"; status: number; headers: Headers; body: unknown; ok: boolean }
+  | { kind: "network"; reason: string; aborted: boolean; error: unknown };
+
+const NOTE_CREATE_RE = /\/notes$/;
+
+function describeNetworkError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: unknown }).cause;
+    const code = (cause as { code?: unknown } | undefined)?.code ?? (error as Error & { code?: unknown }).code;
+    const causeMessage = cause instanceof Error ? cause.message : undefined;
+    if (error.name === "TimeoutError") return "the request timed out";
+    return [error.message, causeMessage, typeof code === "string" ? `(${code})` : undefined].filter(Boolean).join(": ");
+  }
+  if (error !== null && typeof error === "object") {
+    const e = error as { message?: unknown; code?: unknown };
+    return [e.message, e.code].filter((x) => typeof x === "string").join(" ") || "unknown network error";
+  }
+  return String(error);
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  if (response.status === 204) return null;
+  const text = await response.text();
+  if (text === "") return null;
+  const type = (response.headers.get("content-type") ?? "").split(";")[0]!.trim();
+  if (type === "application/json" || type.endsWith("+json")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+export class GitLabRequester {
+  /** For gitbeaker resource classes: `new Gitlab({ host, token, requesterFn })`. */
+  readonly requesterFn: (serviceOptions: ResourceOptions) => RequesterType;
+  /** A requester bound to this instance's URL and token; endpoints are relative to `/api/v4/`. */
+  readonly api: RequesterType;
+  readonly host: string;
+
+  private readonly retry: RetryPolicy;
+  private readonly queue: PQueue;
+  private readonly gate: RateLimitGate;
+  private readonly notePacer: SlidingWindowPacer;
+  private readonly clock: Clock;
+  private readonly sleep: Sleep;
+  private readonly random: () => number;
+  private readonly timeoutMs: number;
+  private readonly secrets: string[];
+  private readonly log: Logger;
+  private readonly counters: GitLabRequestStats = { total: 0, byRoute: {}, retries: 0, byStatus: {}, pausedMs: 0 };
+
+  constructor(options: GitLabRequesterOptions) {
+    if (!/^https?:\/\//.test(options.url)) {
+      throw new Error(`The GitLab URL must start with https:// (got "${options.url}").`);
+    }
+    if (options.token.trim() === "") throw new Error("No GitLab token was given: set one in the bot's configuration.");
+    this.host = options.url.replace(/\/+$/, "").replace(/\/api\/v4$/, "");
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    if (this.retry.attempts < 1) throw new Error(`retry.attempts must be at least 1 (got ${this.retry.attempts}).`);
+    this.clock = options.clock ?? (() => new Date());
+    this.sleep = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+    this.gate = new RateLimitGate({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, this.clock);
+    this.notePacer = new SlidingWindowPacer(options.notesPerMinute ?? 50, this.clock, this.sleep);
+    this.secrets = [options.token];
+    this.log = gitlabLogger(options.logger);
+
+    this.requesterFn = createRequesterFn(
+      (_service, requestOptions) => Promise.resolve(requestOptions),
+      (endpoint, requestOptions) => this.handle(endpoint, requestOptions ?? {}),
+    );
+    const token = options.token;
+    this.api = this.requesterFn({
+      headers: { "user-agent": "mops-bot" },
+      authHeaders: { "private-token": () => Promise.resolve(token) },
+      url: `${this.host}/api/v4`,
+      rateLimits: {},
+    });
+  }
+
+  stats(): GitLabRequestStats {
+    return {
+      total: this.counters.total,
+      byRoute: { ...this.counters.byRoute },
+      retries: this.counters.retries,
+      byStatus: { ...this.counters.byStatus },
+      pausedMs: this.counters.pausedMs,
+    };
+  }
+
+  private redact(text: string): string {
+    return redactSecrets(text, this.secrets);
+  }
+
+  private count(record: Record<string, number>, key: string): void {
+    record[key] = (record[key] ?? 0) + 1;
+  }
+
+  private async handle(endpoint: string, options: Record<string, unknown>): Promise<FormattedResponse<ResponseBodyTypes>> {
+    const method = String(options.method ?? "GET").toUpperCase();
+    const prefix = String(options.prefixUrl ?? `${this.host}/api/v4`);
+    const url = new URL(endpoint.replace(/^\/+/, ""), prefix.endsWith("/") ? prefix : `${prefix}/`);
+    url.search = typeof options.searchParams === "string" ? options.searchParams : "";
+    const traceId = currentTraceId();
+    const request: RequestDescription = { method, route: routeTemplate(url.pathname), endpoint: endpointPath(url.pathname), traceId };
+    const headers: Record<string, string> = { ...(options.headers as Record<string, string> | undefined) };
+    if (traceId !== undefined) headers[TRACE_HEADER] = traceId;
+    const init: RequestInit = { method, headers };
+    if (options.body !== undefined) init.body = options.body as string | FormData;
+    const callerSignal = options.signal instanceof AbortSignal ? options.signal : undefined;
+
+    if (method === "POST" && NOTE_CREATE_RE.test(request.route)) {
+      this.counters.pausedMs += await this.notePacer.acquire();
+    }
+
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.queue.add(() => this.attempt(url, init, request, callerSignal));
+      const last = attempt >= this.retry.attempts;
+
+      if (outcome.kind === "network") {
+        if (outcome.aborted) throw outcome.error;
+        if (last) {
+          throw new GitLabNetworkError({ request, host: this.host, reason: this.redact(outcome.reason), attempts: attempt });
+        }
+        const delay = backoffDelay(attempt - 1, this.retry, this.random);
+        this.noteRetry(request, attempt, `network error: ${this.redact(outcome.reason)}`, delay);
+        await this.sleep(delay);
+        continue;
+      }
+
+      if (outcome.ok) {
+        return { body: outcome.body as ResponseBodyTypes, headers: Object.fromEntries(outcome.headers.entries()), status: outcome.status };
+      }
+
+      const retryable = outcome.status === 429 || outcome.status >= 500;
+      if (!retryable || last) {
+        throw new GitLabApiError({
+          status: outcome.status,
+          request,
+          gitlabMessage: this.redact(gitlabMessageOf(outcome.body)),
+          gitlabRequestId: outcome.headers.get("x-request-id") ?? undefined,
+          attempts: attempt,
+        });
+      }
+
+      if (outcome.status === 429) {
+        // Retry-After first; else the window reset; else ordinary backoff. The gate makes every
+        // request of this client wait, not only this one.
+        const now = this.clock();
+        const wait =
+          parseRetryAfter(outcome.headers.get("retry-after"), now) ??
+          (parseRateLimitReset(outcome.headers.get("ratelimit-reset"), now) ?? now.getTime()) - now.getTime();
+        const delay = wait > 0 ? wait : backoffDelay(attempt - 1, this.retry, this.random);
+        this.gate.blockUntil(now.getTime() + delay);
+        this.noteRetry(request, attempt, "429 Too Many Requests", delay);
+        continue;
+      }
+
+      const delay = backoffDelay(attempt - 1, this.retry, this.random);
+      this.noteRetry(request, attempt, `status ${outcome.status}`, delay);
+      await this.sleep(delay);
+    }
+  }
+
+  private noteRetry(request: RequestDescription, attempt: number, why: string, delayMs: number): void {
+    this.counters.retries += 1;
+    this.log.warn(
+      { route: `${request.method} ${request.route}`, attempt, delayMs, traceId: request.traceId },
+      `GitLab request will be retried after ${why}`,
+    );
+  }
+
+  /** One HTTP exchange, run inside the concurrency queue after any rate-limit pause. */
+  private async attempt(url: URL, init: RequestInit, request: RequestDescription, callerSignal: AbortSignal | undefined): Promise<Outcome> {
+    const pause = this.gate.delayForNext();
+    if (pause > 0) {
+      this.counters.pausedMs += pause;
+      this.log.info({ route: `${request.method} ${request.route}`, pauseMs: pause, traceId: request.traceId }, "Pausing for GitLab's rate limit");
+      await this.sleep(pause);
+    }
+    this.counters.total += 1;
+    this.count(this.counters.byRoute, `${request.method} ${request.route}`);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = callerSignal === undefined ? timeout : AbortSignal.any([callerSignal, timeout]);
+    const started = this.clock().getTime();
+    try {
+      const response = await fetch(url, { ...init, signal });
+      const body = await readBody(response);
+      this.gate.observe(response.headers);
+      this.count(this.counters.byStatus, String(response.status));
+      this.log.debug(
+        {
+          route: `${request.method} ${request.route}`,
+          status: response.status,
+          ms: this.clock().getTime() - started,
+          traceId: request.traceId,
+          gitlabRequestId: response.headers.get("x-request-id") ?? undefined,
+        },
+        "GitLab request",
+      );
+      return { kind: "response", status: response.status, headers: response.headers, body, ok: response.ok };
+    } catch (error) {
+      this.count(this.counters.byStatus, "network-error");
+      return { kind: "network", reason: describeNetworkError(error), aborted: callerSignal?.aborted === true, error };
+    }
+  }
+}
+
+export function createGitLabRequester(options: GitLabRequesterOptions): GitLabRequester {
+  return new GitLabRequester(options);
+}
