@@ -27,7 +27,7 @@ export interface DayOff {
   type: string;
 }
 
-/** Language of the country and state names in messages. Holiday names stay in the region's own language (US: "Labor Day"). */
+/** Names are given in English: the region's own variant when it has one (US: "Labor Day"), else plain English. */
 const NAME_LANGUAGE = "en";
 
 /** The region's codes as date-holidays spells them, or the problems found (unknown codes, listed alternatives). */
@@ -84,6 +84,7 @@ function knownCodes(known: Record<string, string>): string {
 
 export class HolidayBook {
   private readonly data: Holidays | null;
+  private readonly language: string;
   private readonly regionByYear = new Map<number, HolidaysTypes.Holiday[]>();
   private readonly daysOffByYear = new Map<number, ReadonlyMap<string, readonly DayOff[]>>();
   private readonly company: readonly DayOff[];
@@ -95,6 +96,7 @@ export class HolidayBook {
     companyDates: readonly { date: string; name: string }[],
   ) {
     this.data = region ? new Holidays({ country: region.country, state: region.state, region: region.region }) : null;
+    this.language = this.data?.getLanguages().find((l) => l.startsWith(NAME_LANGUAGE)) ?? NAME_LANGUAGE;
     this.company = companyDates.map((d) => ({ date: d.date, name: d.name, source: "company", type: "company" }));
   }
 
@@ -136,7 +138,7 @@ export class HolidayBook {
     if (!this.data) return [];
     let list = this.regionByYear.get(year);
     if (!list) {
-      list = this.data.getHolidays(year);
+      list = this.data.getHolidays(year, this.language);
       this.regionByYear.set(year, list);
     }
     return list;

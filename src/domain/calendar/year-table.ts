@@ -58,8 +58,8 @@ export function buildYearTable(year: number, layout: DayLayout): YearTable {
 }
 
 /**
- * The instant of a local wall time. A wall time skipped by a clock change resolves to the moment
- * the clocks jump to; a repeated one to its first occurrence (both as TZDate does).
+ * The instant of a local wall time. A wall time skipped by a clock change is read with the offset
+ * from before the change (02:30 becomes 03:30); a repeated one is its first occurrence (as TZDate does).
  */
 function localInstant(year: number, month: number, day: number, minute: number, timeZone: string): number {
   return new TZDate(year, month - 1, day, Math.floor(minute / 60), minute % 60, timeZone).getTime();
