@@ -1,0 +1,140 @@
+/**
+ * `mops-bot inbox list|retry|drop`: look into the webhook inbox of `serve` and deal with events
+ * that failed every attempt (dead letters). Works while `serve` runs: the worker notices a
+ * retried event within a second.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import pino from "pino";
+import type { CliIo, ExitCodeHolder } from "../cli.js";
+import { formatRef } from "../domain/snapshot.js";
+import { openInbox } from "./openInbox.js";
+import { INBOX_FILE } from "./sqliteInbox.js";
+import type { Inbox, InboxEntry, InboxState } from "./types.js";
+
+const STATES: readonly InboxState[] = ["pending", "in_flight", "done", "dead"];
+
+interface DataDirOption {
+  dataDir?: string;
+}
+
+function dataDirOf(opts: DataDirOption): string {
+  return resolve(opts.dataDir ?? process.env.MOPS_DATA_DIR ?? "./data");
+}
+
+/** Opens the inbox of `dir`, or reports that there is none (instead of creating an empty one). */
+function openExisting(dir: string, io: CliIo, exit: ExitCodeHolder): Inbox | undefined {
+  if (!existsSync(join(dir, INBOX_FILE))) {
+    io.err(`No inbox in ${dir}. Point --data-dir (or MOPS_DATA_DIR) at the directory mops-bot serve uses.`);
+    exit.code = 1;
+    return undefined;
+  }
+  return openInbox({ dataDir: dir, logger: pino({ level: "silent" }) });
+}
+
+async function withInbox(opts: DataDirOption, io: CliIo, exit: ExitCodeHolder, work: (inbox: Inbox) => Promise<void>): Promise<void> {
+  const inbox = openExisting(dataDirOf(opts), io, exit);
+  if (!inbox) return;
+  try {
+    await work(inbox);
+  } finally {
+    await inbox.close();
+  }
+}
+
+function parseId(text: string, io: CliIo, exit: ExitCodeHolder): number | undefined {
+  if (!/^\d+$/.test(text)) {
+    io.err(`"${text}" is not an entry id; ids are the numbers in the first column of \`mops-bot inbox list\`.`);
+    exit.code = 1;
+    return undefined;
+  }
+  return Number(text);
+}
+
+export function formatEntry(e: InboxEntry): string {
+  const parts = [`#${e.id}`, e.state.padEnd(9), formatRef(e.ref), `(${e.kind} event, received ${e.receivedAt.toISOString()})`, `attempts: ${e.attempts}`];
+  if (e.state === "pending" && e.attempts > 0) parts.push(`next try: ${e.nextAttemptAt.toISOString()}`);
+  if (e.lastError) parts.push(`last error: ${e.lastError}`);
+  return parts.join("  ");
+}
+
+export function registerInboxCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+  const inbox = program
+    .command("inbox")
+    .description("Look into the webhook inbox of `mops-bot serve` and retry or drop events that kept failing");
+
+  inbox
+    .command("list")
+    .description("List events that are waiting, running or dead (use --state done for processed ones)")
+    .option("--state <state>", `only entries in this state: ${STATES.join(", ")}`)
+    .option("--limit <n>", "at most this many entries", "200")
+    .option("--data-dir <dir>", "the inbox directory (default: MOPS_DATA_DIR or ./data)")
+    .action(async (opts: DataDirOption & { state?: string; limit: string }) => {
+      if (opts.state !== undefined && !STATES.includes(opts.state as InboxState)) {
+        io.err(`--state must be one of ${STATES.join(", ")}; got "${opts.state}".`);
+        exit.code = 1;
+        return;
+      }
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1) {
+        io.err(`--limit must be a whole number of at least 1; got "${opts.limit}".`);
+        exit.code = 1;
+        return;
+      }
+      await withInbox(opts, io, exit, async (box) => {
+        const state = opts.state as InboxState | undefined;
+        const all = await box.list(state ? { state, limit } : { limit: 100_000 });
+        const entries = (state ? all : all.filter((e) => e.state !== "done")).slice(0, limit);
+        if (entries.length === 0) {
+          io.out(state ? `No ${state} entries.` : "The inbox is empty: nothing waiting, running or dead.");
+          return;
+        }
+        for (const e of entries) io.out(formatEntry(e));
+        const stats = await box.stats();
+        io.out(`${stats.pending} pending, ${stats.inFlight} running, ${stats.dead} dead.`);
+      });
+    });
+
+  inbox
+    .command("retry")
+    .description("Run a dead (or waiting) event again now, with a fresh count of attempts")
+    .argument("[id]", "the entry id from `mops-bot inbox list`")
+    .option("--all-dead", "retry every dead entry")
+    .option("--data-dir <dir>", "the inbox directory (default: MOPS_DATA_DIR or ./data)")
+    .action(async (idText: string | undefined, opts: DataDirOption & { allDead?: boolean }) => {
+      if ((idText === undefined) === !opts.allDead) {
+        io.err("Give either an entry id or --all-dead (not both).");
+        exit.code = 1;
+        return;
+      }
+      const id = idText === undefined ? undefined : parseId(idText, io, exit);
+      if (idText !== undefined && id === undefined) return;
+      await withInbox(opts, io, exit, async (box) => {
+        const count = await box.retry(id ?? "all-dead");
+        if (id !== undefined && count === 0) {
+          io.err(`No entry #${id} that can be retried (unknown id, or it is running right now).`);
+          exit.code = 1;
+          return;
+        }
+        io.out(id !== undefined ? `Entry #${id} will run again shortly.` : `${count} dead entr${count === 1 ? "y" : "ies"} will run again shortly.`);
+      });
+    });
+
+  inbox
+    .command("drop")
+    .description("Delete an entry for good (for an event that can never succeed)")
+    .argument("<id>", "the entry id from `mops-bot inbox list`")
+    .option("--data-dir <dir>", "the inbox directory (default: MOPS_DATA_DIR or ./data)")
+    .action(async (idText: string, opts: DataDirOption) => {
+      const id = parseId(idText, io, exit);
+      if (id === undefined) return;
+      await withInbox(opts, io, exit, async (box) => {
+        if (await box.drop(id)) io.out(`Entry #${id} dropped.`);
+        else {
+          io.err(`No entry #${id} that can be dropped (unknown id, or it is running right now).`);
+          exit.code = 1;
+        }
+      });
+    });
+}

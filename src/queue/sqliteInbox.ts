@@ -1,0 +1,408 @@
+/**
+ * The embedded inbox: one SQLite file in WAL mode with `synchronous=FULL`.
+ *
+ * Why FULL and not NORMAL: in WAL mode NORMAL already survives a killed process (the commit is
+ * in the OS page cache before `run()` returns), but a power cut or kernel crash can roll back the
+ * last commits, so an event GitLab saw acknowledged with 202 could vanish. GitLab does not
+ * redeliver, so that event would be lost for good. FULL fsyncs the WAL on every commit, which
+ * makes "acknowledged = stored" hold for power loss too. The price (an fsync, a few hundred µs)
+ * is paid once per batch: events arriving in the same event-loop turn are committed together
+ * (group commit) and every one of their 202s waits for that commit.
+ *
+ * One process owns the worker of a data directory. The `inbox` CLI may open the same file at the
+ * same time (WAL allows it); the worker polls, so a CLI retry is picked up within a poll interval.
+ */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type pino from "pino";
+import { formatRef, type RefKind, type ResourceRef } from "../domain/snapshot.js";
+import { backoffDelayMs, type BackoffPolicy } from "./backoff.js";
+import { migrate } from "./sqliteSchema.js";
+import type {
+  Inbox,
+  InboxEntry,
+  InboxEvent,
+  InboxEventKind,
+  InboxState,
+  InboxStats,
+  Reconcile,
+  RecordResult,
+  WorkerOptions,
+} from "./types.js";
+
+export interface SqliteInboxOptions {
+  /** Directory of `inbox.sqlite`; created when missing. */
+  dataDir: string;
+  logger: pino.Logger;
+  /** Attempts before an event goes dead. */
+  maxAttempts?: number;
+  backoff?: BackoffPolicy;
+  /** How long `done` rows are kept as dedupe records. */
+  retentionMs?: number;
+  /** Longest wait between two looks for due work (retries, CLI changes). */
+  pollIntervalMs?: number;
+  /** Epoch milliseconds; injected by tests. */
+  now?: () => number;
+}
+
+export const INBOX_FILE = "inbox.sqlite";
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+interface Row {
+  id: number;
+  dedupe_key: string;
+  ref_key: string;
+  ref_kind: string;
+  ref_path: string;
+  ref_iid: number;
+  kind: string;
+  event_uuid: string | null;
+  received_at: number;
+  state: InboxState;
+  attempts: number;
+  next_attempt_at: number;
+  finished_at: number | null;
+  last_error: string | null;
+}
+
+interface PendingRecord {
+  event: InboxEvent;
+  resolve: (r: RecordResult) => void;
+  reject: (e: unknown) => void;
+}
+
+function toEntry(r: Row): InboxEntry {
+  return {
+    id: r.id,
+    dedupeKey: r.dedupe_key,
+    ref: { kind: r.ref_kind as RefKind, path: r.ref_path, iid: r.ref_iid },
+    kind: r.kind as InboxEventKind,
+    eventUuid: r.event_uuid,
+    state: r.state,
+    attempts: r.attempts,
+    receivedAt: new Date(r.received_at),
+    nextAttemptAt: new Date(r.next_attempt_at),
+    finishedAt: r.finished_at === null ? null : new Date(r.finished_at),
+    lastError: r.last_error,
+  };
+}
+
+function errorText(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
+}
+
+export class SqliteInbox implements Inbox {
+  private readonly db: Database.Database;
+  private readonly log: pino.Logger;
+  private readonly maxAttempts: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly retentionMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly now: () => number;
+  private readonly stmt;
+
+  private batch: PendingRecord[] = [];
+  private flushScheduled = false;
+  private closed = false;
+
+  private reconcile: Reconcile | undefined;
+  private concurrency = 1;
+  private stopping = false;
+  /** ref key -> the running reconcile of that resource. */
+  private readonly running = new Map<string, Promise<void>>();
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: SqliteInboxOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.db = new Database(join(options.dataDir, INBOX_FILE));
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("busy_timeout = 5000");
+    migrate(this.db);
+    this.log = options.logger;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
+      throw new Error(`maxAttempts must be a whole number of at least 1, got ${String(options.maxAttempts)}`);
+    }
+    this.backoff = options.backoff ?? { baseMs: 5_000, maxMs: 15 * 60_000 };
+    this.retentionMs = options.retentionMs ?? 7 * DAY_MS;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.now = options.now ?? Date.now;
+
+    const db = this.db;
+    this.stmt = {
+      insert: db.prepare(
+        `INSERT INTO events (dedupe_key, ref_key, ref_kind, ref_path, ref_iid, kind, event_uuid, received_at, state, attempts, next_attempt_at)
+         VALUES (@dedupeKey, @refKey, @refKind, @refPath, @refIid, @kind, @eventUuid, @receivedAt, 'pending', 0, @receivedAt)
+         ON CONFLICT (dedupe_key) DO NOTHING`,
+      ),
+      nextDueRef: db.prepare(
+        `SELECT ref_key FROM events
+         WHERE state = 'pending' AND next_attempt_at <= ? AND ref_key NOT IN (SELECT value FROM json_each(?))
+         GROUP BY ref_key ORDER BY MIN(id) LIMIT 1`,
+      ),
+      nextDueTime: db.prepare(
+        `SELECT MIN(next_attempt_at) AS t FROM events
+         WHERE state = 'pending' AND ref_key NOT IN (SELECT value FROM json_each(?))`,
+      ),
+      pendingOfRef: db.prepare(`SELECT * FROM events WHERE ref_key = ? AND state = 'pending' ORDER BY id`),
+      markInFlight: db.prepare(`UPDATE events SET state = 'in_flight', claimed_at = ? WHERE id = ?`),
+      markDone: db.prepare(
+        `UPDATE events SET state = 'done', attempts = attempts + 1, finished_at = ?, last_error = NULL WHERE id = ? AND state = 'in_flight'`,
+      ),
+      markFailed: db.prepare(
+        `UPDATE events SET state = @state, attempts = @attempts, next_attempt_at = @nextAttemptAt, finished_at = @finishedAt, last_error = @error
+         WHERE id = @id AND state = 'in_flight'`,
+      ),
+      inFlight: db.prepare(`SELECT * FROM events WHERE state = 'in_flight'`),
+      listAll: db.prepare(`SELECT * FROM events ORDER BY id LIMIT ?`),
+      listState: db.prepare(`SELECT * FROM events WHERE state = ? ORDER BY id LIMIT ?`),
+      retryOne: db.prepare(
+        `UPDATE events SET state = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL, last_error = NULL
+         WHERE id = ? AND state != 'in_flight'`,
+      ),
+      retryDead: db.prepare(
+        `UPDATE events SET state = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL, last_error = NULL WHERE state = 'dead'`,
+      ),
+      drop: db.prepare(`DELETE FROM events WHERE id = ? AND state != 'in_flight'`),
+      counts: db.prepare(`SELECT state, COUNT(*) AS n FROM events WHERE state != 'done' GROUP BY state`),
+      prune: db.prepare(`DELETE FROM events WHERE state = 'done' AND finished_at < ?`),
+      probe: db.prepare(`INSERT INTO meta (key, value) VALUES ('last_health_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+    };
+  }
+
+  record(event: InboxEvent): Promise<RecordResult> {
+    if (this.closed) return Promise.reject(new Error("the inbox is closed"));
+    return new Promise<RecordResult>((resolve, reject) => {
+      this.batch.push({ event, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Group commit: every event recorded during the last turn goes into one transaction (one fsync). */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length === 0) return;
+    let results: RecordResult[];
+    try {
+      results = this.db.transaction((items: PendingRecord[]) =>
+        items.map(({ event }) => {
+          const info = this.stmt.insert.run({
+            dedupeKey: event.dedupeKey,
+            refKey: formatRef(event.ref),
+            refKind: event.ref.kind,
+            refPath: event.ref.path,
+            refIid: event.ref.iid,
+            kind: event.kind,
+            eventUuid: event.eventUuid ?? null,
+            receivedAt: event.receivedAt.getTime(),
+          });
+          return info.changes === 1 ? ("queued" as const) : ("duplicate" as const);
+        }),
+      )(batch);
+    } catch (e) {
+      for (const item of batch) item.reject(e);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(results[i]!));
+    if (results.includes("queued")) this.pump();
+  }
+
+  start(reconcile: Reconcile, options: WorkerOptions): void {
+    if (this.closed) throw new Error("the inbox is closed");
+    if (this.reconcile) throw new Error("the inbox worker is already running");
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+      throw new Error(`concurrency must be a whole number of at least 1, got ${String(options.concurrency)}`);
+    }
+    this.reconcile = reconcile;
+    this.concurrency = options.concurrency;
+    this.stopping = false;
+    this.recoverInterrupted();
+    this.prune();
+    this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+    this.pump();
+  }
+
+  /**
+   * Entries left in_flight were claimed by a process that died (or timed out on shutdown) before
+   * finishing. They run again; the interrupted run counts as an attempt so that an event whose
+   * reconcile crashes the process cannot loop forever.
+   */
+  private recoverInterrupted(): void {
+    const now = this.now();
+    const rows = this.stmt.inFlight.all() as Row[];
+    if (rows.length === 0) return;
+    this.db.transaction(() => {
+      for (const row of rows) this.fail(row, "interrupted: the process stopped while this event was being reconciled", now, now);
+    })();
+    this.log.warn({ count: rows.length }, "re-queued events whose reconcile was interrupted by a stop or crash");
+  }
+
+  /** Records a failed attempt; the next one waits for the backoff unless `retryAt` says otherwise. */
+  private fail(row: Row, error: string, now: number, retryAt?: number): "dead" | "pending" {
+    const attempts = row.attempts + 1;
+    const dead = attempts >= this.maxAttempts;
+    // markFailed only touches in_flight rows; recovery runs on rows read as in_flight.
+    this.stmt.markFailed.run({
+      id: row.id,
+      state: dead ? "dead" : "pending",
+      attempts,
+      nextAttemptAt: dead ? now : (retryAt ?? now + backoffDelayMs(this.backoff, attempts)),
+      finishedAt: dead ? now : null,
+      error,
+    });
+    return dead ? "dead" : "pending";
+  }
+
+  private prune(): void {
+    if (this.closed) return;
+    const info = this.stmt.prune.run(this.now() - this.retentionMs);
+    if (info.changes > 0) this.log.debug({ pruned: info.changes }, "pruned old dedupe records");
+  }
+
+  /** Starts reconciles for due resources while there is capacity, then sets the next wake-up. */
+  private pump(): void {
+    if (!this.reconcile || this.stopping || this.closed) return;
+    const now = this.now();
+    while (this.running.size < this.concurrency) {
+      const busy = JSON.stringify([...this.running.keys()]);
+      const next = this.stmt.nextDueRef.get(now, busy) as { ref_key: string } | undefined;
+      if (!next) break;
+      const rows = this.claim(next.ref_key, now);
+      if (rows.length === 0) continue;
+      this.running.set(next.ref_key, this.runOne(next.ref_key, rows));
+    }
+    this.scheduleWake(now);
+  }
+
+  private claim(refKey: string, now: number): Row[] {
+    return this.db.transaction(() => {
+      // Every pending event of the resource is covered by one reconcile, since it reads the
+      // resource as it is now; events still backing off ride along.
+      const rows = this.stmt.pendingOfRef.all(refKey) as Row[];
+      for (const row of rows) this.stmt.markInFlight.run(now, row.id);
+      return rows;
+    })();
+  }
+
+  private scheduleWake(now: number): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    const busy = JSON.stringify([...this.running.keys()]);
+    const next = (this.stmt.nextDueTime.get(busy) as { t: number | null }).t;
+    const delay = next === null ? this.pollIntervalMs : Math.min(this.pollIntervalMs, Math.max(0, next - now));
+    this.wakeTimer = setTimeout(() => this.pump(), delay);
+    this.wakeTimer.unref();
+  }
+
+  private async runOne(refKey: string, rows: Row[]): Promise<void> {
+    const first = rows[0]!;
+    const ref: ResourceRef = { kind: first.ref_kind as RefKind, path: first.ref_path, iid: first.ref_iid };
+    const eventIds = rows.map((r) => r.dedupe_key);
+    const logger = this.log.child({ ref: refKey, eventIds });
+    let error: unknown;
+    let failed = false;
+    try {
+      await this.reconcile!(ref, { eventIds, logger });
+    } catch (e) {
+      failed = true;
+      error = e;
+    }
+    this.running.delete(refKey);
+    if (this.closed) return; // stop() timed out and the store is gone: the rows stay in_flight and run again on restart
+    const now = this.now();
+    if (!failed) {
+      this.db.transaction(() => {
+        for (const row of rows) this.stmt.markDone.run(now, row.id);
+      })();
+      logger.debug({ events: rows.length }, "reconciled");
+    } else {
+      const text = errorText(error);
+      const outcomes = this.db.transaction(() => rows.map((row) => this.fail(row, text, now)))();
+      const dead = outcomes.filter((o) => o === "dead").length;
+      if (dead > 0) logger.error({ err: error, dead }, "reconcile failed for the last allowed time; the event is now a dead letter (see `mops-bot inbox list --state dead`)");
+      else logger.warn({ err: error }, "reconcile failed; it will be retried");
+    }
+    this.pump();
+  }
+
+  async stop({ timeoutMs }: { timeoutMs: number }): Promise<number> {
+    this.stopping = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    const all = Promise.allSettled([...this.running.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([all, timedOut]);
+    clearTimeout(timer);
+    this.reconcile = undefined;
+    return this.running.size;
+  }
+
+  async list(filter: { state?: InboxState; limit?: number } = {}): Promise<InboxEntry[]> {
+    const limit = filter.limit ?? 1000;
+    const rows = (filter.state ? this.stmt.listState.all(filter.state, limit) : this.stmt.listAll.all(limit)) as Row[];
+    return rows.map(toEntry);
+  }
+
+  async retry(target: number | "all-dead"): Promise<number> {
+    const now = this.now();
+    const info = target === "all-dead" ? this.stmt.retryDead.run(now) : this.stmt.retryOne.run(now, target);
+    if (info.changes > 0) this.pump();
+    return info.changes;
+  }
+
+  async drop(id: number): Promise<boolean> {
+    return this.stmt.drop.run(id).changes === 1;
+  }
+
+  async stats(): Promise<InboxStats> {
+    const stats: InboxStats = { pending: 0, inFlight: 0, dead: 0 };
+    for (const { state, n } of this.stmt.counts.all() as { state: InboxState; n: number }[]) {
+      if (state === "pending") stats.pending = n;
+      else if (state === "in_flight") stats.inFlight = n;
+      else if (state === "dead") stats.dead = n;
+    }
+    return stats;
+  }
+
+  async depth(): Promise<number> {
+    const s = await this.stats();
+    return s.pending + s.inFlight;
+  }
+
+  async deadLetters(): Promise<InboxEntry[]> {
+    return this.list({ state: "dead" });
+  }
+
+  async health(): Promise<string[]> {
+    if (this.closed) return ["the inbox is closed"];
+    try {
+      this.stmt.probe.run(String(this.now()));
+      return [];
+    } catch (e) {
+      return [`the inbox cannot store events: ${errorText(e)}`];
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Events accepted but not yet committed are committed now, so their callers still get an answer.
+    this.flush();
+    this.closed = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.db.close();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The durable inbox between the webhook edge and the engine. A webhook is only a hint that a
+ * resource changed, so the inbox stores resource refs, not payloads: the reconcile re-reads the
+ * resource from GitLab. The interface is backend-neutral (SQLite today, Redis later); the one
+ * place that picks a backend is `openInbox` in ./openInbox.ts.
+ */
+import type pino from "pino";
+import type { ResourceRef } from "../domain/snapshot.js";
+
+/** What the engine does for one resource. `eventIds` are the dedupe keys of every event it covers. */
+export type Reconcile = (ref: ResourceRef, trace: { eventIds: string[]; logger: pino.Logger }) => Promise<void>;
+
+/** The webhook event kinds that lead to a reconcile (the `X-Gitlab-Event` family). */
+export type InboxEventKind = "issue" | "merge_request" | "note" | "milestone";
+
+export interface InboxEvent {
+  /** `Idempotency-Key` when GitLab sent one, otherwise a hash of the event header and raw body. */
+  dedupeKey: string;
+  ref: ResourceRef;
+  kind: InboxEventKind;
+  receivedAt: Date;
+  /** `X-Gitlab-Event-UUID`, kept for tracing a chain of hooks. */
+  eventUuid?: string;
+}
+
+export type RecordResult = "queued" | "duplicate";
+
+/**
+ * - pending: waiting (possibly for a retry time);
+ * - in_flight: claimed by a worker, reconcile running (after a crash these are run again);
+ * - done: reconciled; kept as a dedupe record for the retention period;
+ * - dead: failed `maxAttempts` times; waits for `mops-bot inbox retry` or `drop`.
+ */
+export type InboxState = "pending" | "in_flight" | "done" | "dead";
+
+export interface InboxEntry {
+  id: number;
+  dedupeKey: string;
+  ref: ResourceRef;
+  kind: InboxEventKind;
+  eventUuid: string | null;
+  state: InboxState;
+  attempts: number;
+  receivedAt: Date;
+  /** When a pending entry may run next (later than now while it backs off after a failure). */
+  nextAttemptAt: Date;
+  finishedAt: Date | null;
+  lastError: string | null;
+}
+
+export interface InboxStats {
+  pending: number;
+  inFlight: number;
+  dead: number;
+}
+
+export interface WorkerOptions {
+  /** Resources reconciled in parallel; one resource never runs twice at once. */
+  concurrency: number;
+}
+
+export interface Inbox {
+  /** Resolves only once the event is durably stored (or known as a duplicate). */
+  record(event: InboxEvent): Promise<RecordResult>;
+  /** Starts the worker loop; in-flight entries left by a previous process are run again. */
+  start(reconcile: Reconcile, options: WorkerOptions): void;
+  /**
+   * Stops taking new work and waits up to `timeoutMs` for running reconciles. Entries still
+   * running at the timeout stay in_flight in storage and run again on the next start.
+   * Resolves to the number of reconciles that did not finish in time.
+   */
+  stop(options: { timeoutMs: number }): Promise<number>;
+  list(filter?: { state?: InboxState; limit?: number }): Promise<InboxEntry[]>;
+  /** Puts an entry (one id, or every dead one) back to run now with a fresh attempt count; resolves to how many. Running entries are left alone. */
+  retry(target: number | "all-dead"): Promise<number>;
+  /** Deletes one entry for good; false when there is no such entry or it is running right now. */
+  drop(id: number): Promise<boolean>;
+  /** Entries waiting or running. */
+  depth(): Promise<number>;
+  deadLetters(): Promise<InboxEntry[]>;
+  stats(): Promise<InboxStats>;
+  /** Problems that make the inbox unusable (for /readyz); empty when it can store events. */
+  health(): Promise<string[]>;
+  /** Releases the storage; call after stop(). */
+  close(): Promise<void>;
+}

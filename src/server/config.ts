@@ -1,0 +1,105 @@
+/**
+ * `serve` configuration from the environment. Every missing or invalid setting is reported in
+ * one message, with what it is for, so whoever deploys the bot fixes everything in one go.
+ */
+import { DEFAULT_BODY_LIMIT_BYTES } from "../webhook/app.js";
+import { signingKey } from "../webhook/verify.js";
+
+export interface ServeConfig {
+  gitlabUrl: string;
+  gitlabToken: string;
+  /** Accepted webhook secrets; several while one is being rotated. */
+  webhookSecrets: string[];
+  /** `whsec_…` signing token, when GitLab signs the deliveries. */
+  signingToken?: string;
+  port: number;
+  dataDir: string;
+  policiesDir: string;
+  /** Resources reconciled in parallel. */
+  workerConcurrency: number;
+  /** Attempts before an event becomes a dead letter. */
+  maxAttempts: number;
+  /** How long a stop waits for running reconciles. */
+  shutdownTimeoutMs: number;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`mops-bot serve cannot start. Fix these environment variables:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const REQUIRED: Record<string, string> = {
+  GITLAB_URL: "the address of your GitLab, e.g. https://gitlab.com; the bot reads and updates issues there",
+  GITLAB_TOKEN: "an access token of the bot's GitLab user (scope: api); used for every API call",
+  GITLAB_WEBHOOK_SECRET:
+    "the secret token set on the GitLab webhook; deliveries without it are refused (comma-separated to accept several while rotating)",
+};
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} is "${text}"; it must be a whole number from ${min} to ${max}`);
+    return fallback;
+  }
+  return n;
+}
+
+export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConfig {
+  const problems: string[] = [];
+  for (const [name, purpose] of Object.entries(REQUIRED)) {
+    if (!env[name]?.trim()) problems.push(`${name} is not set: ${purpose}`);
+  }
+
+  const gitlabUrl = env.GITLAB_URL?.trim() ?? "";
+  if (gitlabUrl) {
+    let ok = false;
+    try {
+      ok = ["http:", "https:"].includes(new URL(gitlabUrl).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push(`GITLAB_URL is "${gitlabUrl}"; it must be a web address such as https://gitlab.example.com`);
+  }
+
+  const webhookSecrets = (env.GITLAB_WEBHOOK_SECRET ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (env.GITLAB_WEBHOOK_SECRET?.trim() && webhookSecrets.length === 0) {
+    problems.push("GITLAB_WEBHOOK_SECRET holds only commas; give at least one secret");
+  }
+
+  const signingToken = env.GITLAB_WEBHOOK_SIGNING_TOKEN?.trim() || undefined;
+  if (signingToken) {
+    try {
+      signingKey(signingToken);
+    } catch (e) {
+      problems.push(`GITLAB_WEBHOOK_SIGNING_TOKEN: ${(e as Error).message}`);
+    }
+  }
+
+  const port = wholeNumber(env, "PORT", 8080, 0, 65535, problems);
+  const workerConcurrency = wholeNumber(env, "MOPS_WORKER_CONCURRENCY", 4, 1, 64, problems);
+  const maxAttempts = wholeNumber(env, "MOPS_MAX_ATTEMPTS", 5, 1, 100, problems);
+  const shutdownSeconds = wholeNumber(env, "MOPS_SHUTDOWN_TIMEOUT_SECONDS", 20, 0, 3600, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    gitlabUrl: gitlabUrl.replace(/\/+$/, ""),
+    gitlabToken: env.GITLAB_TOKEN!.trim(),
+    webhookSecrets,
+    ...(signingToken ? { signingToken } : {}),
+    port,
+    dataDir: env.MOPS_DATA_DIR?.trim() || "./data",
+    policiesDir: env.MOPS_POLICIES_DIR?.trim() || "./policies",
+    workerConcurrency,
+    maxAttempts,
+    shutdownTimeoutMs: shutdownSeconds * 1000,
+    bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * `mops-bot serve` assembled: the webhook app, the durable inbox and its worker, and optional
+ * in-process scheduled jobs, with an orderly stop: refuse new deliveries (close the listener),
+ * let running reconciles finish within the timeout, then release the inbox. Whatever did not
+ * finish stays in the inbox and runs again on the next start.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type pino from "pino";
+import { openInbox } from "../queue/openInbox.js";
+import type { Inbox, Reconcile } from "../queue/types.js";
+import { createWebhookApp } from "../webhook/app.js";
+import { createMetrics, type ServeMetrics } from "../webhook/metrics.js";
+import type { ServeConfig } from "./config.js";
+
+/** Jobs that run on a timer inside `serve` (node-cron); started with the server and stopped with it. */
+export interface ScheduledJobs {
+  start(): void;
+  stop(): Promise<void> | void;
+}
+
+export interface StartServeOptions {
+  config: ServeConfig;
+  reconcile: Reconcile;
+  /** Problems that make the bot unable to work (policies not loaded, GitLab unreachable); empty when ready. */
+  readiness: () => Promise<string[]>;
+  logger: pino.Logger;
+  /** The bot's GitLab username; events it alone caused are not queued. */
+  botUsername: string;
+  schedules?: ScheduledJobs;
+  /** Stop cleanly and exit the process on SIGTERM/SIGINT. */
+  handleSignals?: boolean;
+  /** Interface to listen on (default: all). */
+  host?: string;
+  /** Metrics to use, e.g. one the GitLab client already counts into; created when absent. */
+  metrics?: ServeMetrics;
+}
+
+export interface RunningServe {
+  /** The port actually listened on (useful with PORT=0). */
+  port: number;
+  metrics: ServeMetrics;
+  inbox: Inbox;
+  /** Idempotent; resolves when the listener is closed and the worker stopped. */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, timeoutMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    // Keep-alive connections with no request in progress would hold close() open.
+    server.closeIdleConnections();
+  });
+}
+
+export async function startServe(options: StartServeOptions): Promise<RunningServe> {
+  const { config, logger } = options;
+  const metrics = options.metrics ?? createMetrics();
+  const inbox = openInbox({ dataDir: config.dataDir, logger: logger.child({ component: "inbox" }), maxAttempts: config.maxAttempts });
+  metrics.observeInbox(() => inbox.stats());
+
+  let closing = false;
+  const readiness = async (): Promise<string[]> => {
+    if (closing) return ["shutting down"];
+    const [own, given] = await Promise.all([inbox.health(), options.readiness()]);
+    return [...own, ...given];
+  };
+
+  const app = createWebhookApp({
+    secrets: config.webhookSecrets,
+    ...(config.signingToken ? { signingToken: config.signingToken } : {}),
+    bodyLimitBytes: config.bodyLimitBytes,
+    inbox,
+    botUsername: options.botUsername,
+    logger: logger.child({ component: "webhook" }),
+    metrics,
+    readiness,
+  });
+
+  const timedReconcile: Reconcile = async (ref, trace) => {
+    const end = metrics.reconcileDuration.startTimer();
+    try {
+      await options.reconcile(ref, trace);
+      end({ outcome: "ok" });
+    } catch (e) {
+      end({ outcome: "error" });
+      throw e;
+    }
+  };
+
+  const http = createServer(app);
+  // Slow or stalled clients must not hold sockets forever; GitLab itself gives up after 10 s.
+  http.requestTimeout = 30_000;
+  http.headersTimeout = 15_000;
+  try {
+    await listen(http, config.port, options.host);
+  } catch (e) {
+    await inbox.close();
+    throw new Error(`cannot listen on port ${config.port}: ${(e as Error).message}`);
+  }
+  const port = (http.address() as AddressInfo).port;
+
+  inbox.start(timedReconcile, { concurrency: config.workerConcurrency });
+  options.schedules?.start();
+  logger.info({ port, dataDir: config.dataDir, concurrency: config.workerConcurrency }, "mops-bot serve is listening");
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing = true;
+      const started = Date.now();
+      await closeServer(http, config.shutdownTimeoutMs);
+      await options.schedules?.stop();
+      const left = Math.max(0, config.shutdownTimeoutMs - (Date.now() - started));
+      const unfinished = await inbox.stop({ timeoutMs: left });
+      if (unfinished > 0) {
+        logger.warn({ unfinished }, "stopped with reconciles still running; their events run again on the next start");
+      }
+      await inbox.close();
+      logger.info("mops-bot serve stopped");
+    })();
+    return closed;
+  };
+
+  if (options.handleSignals) {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      logger.info({ signal }, "stopping: no new deliveries, finishing running reconciles");
+      close().then(
+        () => process.exit(0),
+        (e: unknown) => {
+          logger.error({ err: e }, "error while stopping");
+          process.exit(1);
+        },
+      );
+    };
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  }
+
+  return { port, metrics, inbox, close };
+}
