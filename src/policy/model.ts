@@ -99,6 +99,12 @@ export interface WorkflowDef {
   /** Template (name in policies/templates/, without .md) for the violation note. */
   violationTemplate: string;
   steps: WorkflowStep[];
+  /**
+   * Labels of the scope that are not steps (e.g. `MktgOps::Events/FM Copy Review`). A resource
+   * carrying one has a value of the scope, so it is not given the initial label; and because
+   * GitLab Premium keeps one label per scope, applying it removes the step label.
+   */
+  nonStepLabels?: string[];
 }
 
 export interface LabelConflictDef {

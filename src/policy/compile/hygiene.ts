@@ -1,0 +1,10 @@
+/** hygiene.yml -> HygieneDef (label references are checked in crossref). */
+import type { HygieneDef } from "../model.js";
+import type { HygieneFile } from "../schemas/hygiene.js";
+
+export function compileHygiene(data: HygieneFile): HygieneDef {
+  return {
+    repairAliases: data.repair_aliases,
+    conflicts: (data.conflicts ?? []).map((c) => ({ whenPresent: c.when_present, remove: c.remove, reason: c.reason })),
+  };
+}

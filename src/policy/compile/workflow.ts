@@ -1,0 +1,128 @@
+/**
+ * workflows/*.yml -> WorkflowDef. Every ordered value of the scope's set becomes a step (values
+ * the file does not list get no requirements); the file's steps must be values of that set.
+ */
+import type { Taxonomy } from "../../domain/labels.js";
+import type { ResourceKind } from "../../domain/snapshot.js";
+import type { AssigneeRequirement, MilestoneRequirement, StepRequirements, WorkflowDef, WorkflowStep } from "../model.js";
+import type { StepFile, WorkflowFile } from "../schemas/workflow.js";
+import type { PolicySource, ProblemSink } from "../source.js";
+import { didYouMean } from "../suggest.js";
+
+export function compileWorkflow(
+  source: PolicySource,
+  data: WorkflowFile,
+  labels: { taxonomy: Taxonomy; outsideOrder: Map<string, string[]> },
+  sink: ProblemSink,
+): WorkflowDef | undefined {
+  const { taxonomy } = labels;
+  const set = taxonomy.set(data.scope);
+  if (!set) {
+    const keys = taxonomy.scopedSets.map((s) => s.key);
+    sink.at(source, ["scope"], `scope '${data.scope}' is not a scoped set in labels.yml${didYouMean(data.scope, keys) || ` — sets: ${keys.join(", ")}`}`);
+    return undefined;
+  }
+  if (!set.ordered) {
+    sink.at(source, ["scope"], `scope '${data.scope}' is not an ordered set in labels.yml (set 'ordered: true' there if its values are steps)`);
+  }
+  const stepValues = set.labels.map((l) => l.slice(data.scope.length + 2));
+  const outside = (labels.outsideOrder.get(data.scope) ?? []).map((l) => l.slice(data.scope.length + 2));
+
+  const checkValue = (value: string, path: (string | number)[], what: string): boolean => {
+    if (stepValues.includes(value)) return true;
+    if (outside.includes(value)) {
+      sink.at(source, path, `${what} '${value}' is a label of the ${data.scope} scope but not one of its ordered values (in_order: false in labels.yml), so it cannot be a step`);
+    } else {
+      sink.at(source, path, `${what} '${value}' is not a value of the ${data.scope} set in labels.yml${didYouMean(value, stepValues) || ` — values: ${stepValues.join(", ")}`}`);
+    }
+    return false;
+  };
+
+  const byValue = new Map<string, StepFile>();
+  data.steps.forEach((step, i) => {
+    if (!checkValue(step.value, ["steps", i, "value"], "step")) return;
+    if (byValue.has(step.value)) {
+      sink.at(source, ["steps", i, "value"], `step '${step.value}' is listed twice: merge its requirements into one entry`);
+      return;
+    }
+    byValue.set(step.value, step);
+    const title = step.requires?.milestone;
+    if (title && typeof title === "object") {
+      const problem = patternProblem(title.title);
+      if (problem) sink.at(source, ["steps", i, "requires", "milestone", "title"], problem);
+    }
+  });
+
+  let initial: string | null = null;
+  if (data.initial !== undefined && data.initial !== null && checkValue(data.initial, ["initial"], "initial value")) {
+    initial = `${data.scope}::${data.initial}`;
+  }
+
+  const steps: WorkflowStep[] = set.labels.map((label, i) => {
+    const value = stepValues[i]!;
+    const step = byValue.get(value);
+    return {
+      label,
+      value,
+      description: step?.description ?? taxonomy.definition(label)?.description ?? "",
+      requires: requirements(step),
+      onlyBy: step?.only_by ?? null,
+      mayClose: step?.may_close ?? false,
+    };
+  });
+
+  const outsideLabels = labels.outsideOrder.get(data.scope);
+  return {
+    id: data.workflow,
+    description: data.description,
+    file: source.file,
+    scope: data.scope,
+    appliesTo: data.applies_to.map((k): ResourceKind => (k === "issues" ? "issue" : "merge_request")),
+    where: { projectRoles: data.where?.project_roles ?? [], labels: data.where?.labels ?? [] },
+    initial,
+    order: data.order,
+    attentionLabel: data.attention_label ?? null,
+    violationTemplate: data.violation_template,
+    steps,
+    ...(outsideLabels ? { nonStepLabels: outsideLabels } : {}),
+  };
+}
+
+function requirements(step: StepFile | undefined): StepRequirements {
+  const r = step?.requires;
+  if (!r) return {};
+  const out: StepRequirements = {};
+  if (r.milestone !== undefined) out.milestone = milestoneRequirement(r.milestone);
+  if (r.assignee !== undefined) out.assignee = assigneeRequirement(r.assignee);
+  if (r.comment_after_label !== undefined) out.commentAfterLabel = r.comment_after_label;
+  if (r.labels !== undefined) out.labels = r.labels;
+  return out;
+}
+
+function milestoneRequirement(m: NonNullable<NonNullable<StepFile["requires"]>["milestone"]>): MilestoneRequirement {
+  if (typeof m === "string") return { kind: m };
+  const parsed = parsePattern(m.title);
+  return { kind: "title", pattern: parsed.pattern, flags: parsed.flags };
+}
+
+function assigneeRequirement(a: NonNullable<NonNullable<StepFile["requires"]>["assignee"]>): AssigneeRequirement {
+  return typeof a === "string" ? { kind: a } : { kind: "group", group: a.group };
+}
+
+/** `/re/flags` is a regular expression; any other text must equal the milestone title exactly. */
+export function parsePattern(text: string): { pattern: string; flags: string } {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(text);
+  if (m) return { pattern: m[1]!, flags: m[2]! };
+  return { pattern: `^${text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`, flags: "" };
+}
+
+function patternProblem(text: string): string | undefined {
+  const { pattern, flags } = parsePattern(text);
+  if (/[^imsu]/.test(flags)) return `unsupported regular expression flags '${flags}': use i, m, s or u`;
+  try {
+    new RegExp(pattern, flags);
+    return undefined;
+  } catch (e) {
+    return `invalid regular expression ${text}: ${(e as Error).message}`;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Loading `policies/`: read every file with positions, validate each against its zod schema,
+ * compile, then check references between files — collecting every problem in one pass so a MOps
+ * editor sees the whole list at once. `loadPolicies` is what the bot calls before it acts;
+ * `validatePolicies` is what `mops-bot policies validate` prints.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { compileCalendar } from "./compile/calendar.js";
+import { compileHygiene } from "./compile/hygiene.js";
+import { compileLabels } from "./compile/labels.js";
+import type { CompiledLabels } from "./compile/labels.js";
+import { compilePeople } from "./compile/people.js";
+import { compileSchedules } from "./compile/schedules.js";
+import { compileScope } from "./compile/scope.js";
+import { compileWorkflow } from "./compile/workflow.js";
+import { checkHygieneReferences, checkWorkflowReferences } from "./crossref.js";
+import type { CrossrefContext } from "./crossref.js";
+import { reportIssues } from "./issues.js";
+import type { CalendarConfig, CompiledPolicy, HygieneDef, ScheduleDef, ScopeDef, WorkflowDef } from "./model.js";
+import { PolicyError } from "./problems.js";
+import type { PolicyProblem } from "./problems.js";
+import type { CalendarFile } from "./schemas/calendar.js";
+import type { HygieneFile } from "./schemas/hygiene.js";
+import { POLICY_KINDS } from "./schemas/index.js";
+import type { PolicyKind, PolicyKindName } from "./schemas/index.js";
+import type { LabelsFile } from "./schemas/labels.js";
+import type { PeopleFile } from "./schemas/people.js";
+import type { SchedulesFile } from "./schemas/schedules.js";
+import type { ScopeFile } from "./schemas/scope.js";
+import type { WorkflowFile } from "./schemas/workflow.js";
+import { ProblemSink, readPolicySource } from "./source.js";
+import type { PolicySource } from "./source.js";
+import { didYouMean } from "./suggest.js";
+import { loadTemplates } from "./templates.js";
+
+export interface ValidateOptions {
+  /** Names of the scheduled jobs the bot has; when given, schedules.yml may name only these. */
+  knownJobs?: readonly string[];
+}
+
+export interface PolicySummary {
+  files: number;
+  labels: number;
+  scopedSets: number;
+  aliases: number;
+  workflows: number;
+  peopleGroups: number;
+  schedules: number;
+  templates: number;
+}
+
+export interface ValidationResult {
+  /** Present only when there are no problems. */
+  policy?: CompiledPolicy;
+  problems: PolicyProblem[];
+  summary: PolicySummary;
+}
+
+/** Load, validate and compile `dir`; throws PolicyError listing every problem. */
+export async function loadPolicies(dir: string, options: ValidateOptions = {}): Promise<CompiledPolicy> {
+  const result = await validatePolicies(dir, options);
+  if (!result.policy) throw new PolicyError(result.problems);
+  return result.policy;
+}
+
+interface Parsed<T> {
+  source: PolicySource;
+  data: T;
+}
+
+const SKIPPED_FOLDERS = new Set(["schema", "templates"]);
+
+export async function validatePolicies(dir: string, options: ValidateOptions = {}): Promise<ValidationResult> {
+  const sink = new ProblemSink();
+  const root = path.resolve(dir);
+  const display = path.basename(root);
+  const files = await listYamlFiles(root, display, sink);
+
+  // 1. Read and validate every file against its schema.
+  const parsed = new Map<PolicyKindName, Parsed<unknown>[]>();
+  for (const { rel, kind } of files) {
+    const file = path.join(display, rel);
+    const source = readPolicySource(file, await readFile(path.join(root, rel), "utf8"), sink);
+    if (!source.usable) continue;
+    const result = kind.schema.safeParse(source.data);
+    if (!result.success) {
+      reportIssues(result.error.issues, kind.schema, source, sink);
+      continue;
+    }
+    parsed.set(kind.name, [...(parsed.get(kind.name) ?? []), { source, data: result.data }]);
+  }
+  const one = <T>(name: PolicyKindName): Parsed<T> | undefined => parsed.get(name)?.[0] as Parsed<T> | undefined;
+  const templates = await loadTemplates(root, display, sink);
+
+  // 2. Compile each file on its own.
+  const scopeFile = one<ScopeFile>("scope");
+  const scope: ScopeDef | undefined = scopeFile && compileScope(scopeFile.source, scopeFile.data, sink);
+  const peopleFile = one<PeopleFile>("people");
+  const people = peopleFile && compilePeople(peopleFile.source, peopleFile.data, sink);
+  const labelsFile = one<LabelsFile>("labels");
+  const labels: CompiledLabels | undefined = labelsFile && compileLabels(labelsFile.source, labelsFile.data, sink);
+  const hygieneFile = one<HygieneFile>("hygiene");
+  const hygiene: HygieneDef | undefined = hygieneFile && compileHygiene(hygieneFile.data);
+  const calendarFile = one<CalendarFile>("calendar");
+  const calendar: CalendarConfig | undefined = calendarFile && compileCalendar(calendarFile.source, calendarFile.data, sink);
+  const schedulesFile = one<SchedulesFile>("schedules");
+  const schedules: ScheduleDef[] | undefined =
+    schedulesFile && compileSchedules(schedulesFile.source, schedulesFile.data, calendar?.timeZone ?? "UTC", sink, options.knownJobs);
+
+  // 3. Workflows and references between files.
+  const ctx: CrossrefContext = {
+    ...(labels ? { taxonomy: labels.taxonomy } : {}),
+    ...(people ? { people } : {}),
+    templates: new Set(Object.keys(templates)),
+    ...(scope ? { roles: new Set(scope.projects.flatMap((p) => p.roles)) } : {}),
+    sink,
+  };
+  if (hygieneFile) checkHygieneReferences(ctx, hygieneFile.source, hygieneFile.data);
+  const workflows: WorkflowDef[] = [];
+  const workflowIds = new Map<string, string>();
+  for (const wf of (parsed.get("workflow") ?? []) as Parsed<WorkflowFile>[]) {
+    const firstFile = workflowIds.get(wf.data.workflow);
+    if (firstFile !== undefined) sink.at(wf.source, ["workflow"], `workflow '${wf.data.workflow}' is already defined in ${firstFile}: give each workflow its own id`);
+    workflowIds.set(wf.data.workflow, wf.source.file);
+    checkWorkflowReferences(ctx, wf.source, wf.data);
+    const compiled = labels && compileWorkflow(wf.source, wf.data, labels, sink);
+    if (compiled) workflows.push(compiled);
+  }
+
+  const problems = [...sink.problems].sort(byPosition);
+  const summary: PolicySummary = {
+    files: files.length + Object.keys(templates).length,
+    labels: labels?.taxonomy.definitions.length ?? 0,
+    scopedSets: labels?.taxonomy.scopedSets.length ?? 0,
+    aliases: labels?.taxonomy.aliases.size ?? 0,
+    workflows: workflows.length,
+    peopleGroups: people ? Object.keys(people).length : 0,
+    schedules: schedules?.length ?? 0,
+    templates: Object.keys(templates).length,
+  };
+  if (problems.length > 0 || !scope || !people || !labels || !hygiene || !calendar || !schedules) {
+    return { problems, summary };
+  }
+  const policy: CompiledPolicy = { dir: root, scope, people, taxonomy: labels.taxonomy, hygiene, calendar, schedules, workflows, templates };
+  return { policy, problems, summary };
+}
+
+function byPosition(a: PolicyProblem, b: PolicyProblem): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col;
+}
+
+const isYaml = (name: string): boolean => name.endsWith(".yml") || name.endsWith(".yaml");
+
+/** The YAML files of `root` with their kind; missing required files and unknown files are problems. */
+async function listYamlFiles(root: string, display: string, sink: ProblemSink): Promise<{ rel: string; kind: PolicyKind }[]> {
+  let entries;
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch {
+    sink.add(display, { line: 1, col: 1 }, `policies directory not found: ${root}`);
+    return [];
+  }
+  const out: { rel: string; kind: PolicyKind }[] = [];
+  const singles = POLICY_KINDS.filter((k) => !k.multiple);
+  const known = singles.map((k) => k.location);
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isFile() && isYaml(entry.name)) {
+      const base = entry.name.replace(/\.yaml$/, ".yml");
+      const kind = singles.find((k) => k.location === base);
+      if (kind) out.push({ rel: entry.name, kind });
+      else sink.add(path.join(display, entry.name), { line: 1, col: 1 }, `'${entry.name}' is not a known policy file${didYouMean(base, known) || ` — known files: ${known.join(", ")}, workflows/*.yml`}`);
+    } else if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) {
+      const folderKind = POLICY_KINDS.find((k) => k.multiple && k.location === `${entry.name}/`);
+      const inner = (await readdir(path.join(root, entry.name))).filter(isYaml).sort();
+      for (const name of inner) {
+        const rel = path.join(entry.name, name);
+        if (folderKind) out.push({ rel, kind: folderKind });
+        else sink.add(path.join(display, rel), { line: 1, col: 1 }, `'${rel}' is not in a known policy folder (known: workflows/)`);
+      }
+    }
+  }
+  for (const kind of singles) {
+    if (!out.some((f) => f.kind === kind)) {
+      sink.add(path.join(display, kind.location), { line: 1, col: 1 }, `${kind.location} is missing: the bot needs it (${kind.title})`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * Templates (policies/templates/*.md) may only use named placeholders from this fixed list:
+ * `{{name}}`. There is no expression language, so a policy can never run code; the bot fills the
+ * values in itself and already neutralises quick actions and mentions in user-controlled text.
+ */
+
+export const PLACEHOLDERS = [
+  "author", // the resource author's username, formatted as a mention
+  "assignees", // the assignees, formatted as mentions
+  "recipient", // who the note is addressed to, already formatted as a mention
+  "title", // the resource title (neutralised)
+  "ref", // GitLab reference, e.g. gitlab-com/marketing/marketing-operations#12
+  "url", // web URL of the resource
+  "stage", // the current workflow step label, e.g. MktgOps::03: Assigned
+  "step", // the current workflow step value, e.g. 03: Assigned
+  "requirements", // a markdown list of what the step requires
+  "missing", // a markdown list of the requirements that are not met
+  "workflow", // the workflow id, e.g. mktgops-stage
+  "rule", // the name of the rule that wrote the note
+  "reason", // why the bot acted, one sentence
+  "milestone", // the milestone title
+  "bot", // the bot's username
+  "group", // the people group concerned
+  "sla.due", // when the SLA goal is due, in the team's time zone
+  "sla.priority", // the priority label the SLA comes from
+  "sla.goal", // the SLA goal in words, e.g. "1 business day"
+  "label", // the label concerned
+  "labels", // a list of labels concerned
+  "date", // a date in the team's time zone
+] as const;
+
+export type PlaceholderName = (typeof PLACEHOLDERS)[number];
+
+const KNOWN = new Set<string>(PLACEHOLDERS);
+
+export function isPlaceholder(name: string): name is PlaceholderName {
+  return KNOWN.has(name);
+}
+
+export interface PlaceholderUse {
+  /** The text between the braces, trimmed. */
+  name: string;
+  /** 1-based position of the opening `{{`. */
+  line: number;
+  col: number;
+  /** Whether the braces are closed on the same line. */
+  closed: boolean;
+}
+
+/** Every `{{...}}` in a template, with positions (for problems) — known or not. */
+export function placeholderUses(text: string): PlaceholderUse[] {
+  const uses: PlaceholderUse[] = [];
+  const lines = text.split("\n");
+  lines.forEach((lineText, i) => {
+    let from = 0;
+    for (;;) {
+      const open = lineText.indexOf("{{", from);
+      if (open < 0) break;
+      const close = lineText.indexOf("}}", open + 2);
+      if (close < 0) {
+        uses.push({ name: lineText.slice(open + 2).trim(), line: i + 1, col: open + 1, closed: false });
+        break;
+      }
+      uses.push({ name: lineText.slice(open + 2, close).trim(), line: i + 1, col: open + 1, closed: true });
+      from = close + 2;
+    }
+  });
+  return uses;
+}
+
+/**
+ * Fill a template's placeholders. Values are inserted as given (callers pass text that is
+ * already safe to post); a placeholder without a value becomes empty.
+ */
+export function renderTemplate(text: string, values: Partial<Record<PlaceholderName, string>>): string {
+  return text.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (whole, name: string) =>
+    isPlaceholder(name) ? (values[name] ?? "") : whole,
+  );
+}

@@ -1,0 +1,142 @@
+/**
+ * A policy file read with positions: parsing (the `yaml` package with a LineCounter), YAML-level
+ * problems (syntax, duplicate keys, custom tags, empty file) and `locate`, which maps a path in
+ * the parsed data back to the line and column of its YAML node so every later check can report
+ * `file:line:col`.
+ */
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
+import type { Document, Node as YamlNode } from "yaml";
+import type { PolicyProblem } from "./problems.js";
+
+export type DataPath = readonly (string | number)[];
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export interface PolicySource {
+  /** Path shown in problems, e.g. `policies/labels.yml`. */
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** Plain data (null when the file is empty or unusable). */
+  data: unknown;
+  /** Whether YAML-level problems make the data unfit for schema checks. */
+  usable: boolean;
+}
+
+/** Where to point for a path: the value (default) or, for mapping entries, the key. */
+export type Anchor = "value" | "key";
+
+export class ProblemSink {
+  readonly problems: PolicyProblem[] = [];
+
+  add(file: string, pos: Position, message: string): void {
+    this.problems.push({ file, line: pos.line, col: pos.col, message });
+  }
+
+  /** A problem at the YAML node the data path names (or the nearest enclosing node). */
+  at(source: PolicySource, path: DataPath, message: string, anchor: Anchor = "value"): void {
+    this.add(source.file, locate(source, path, anchor), message);
+  }
+
+  get count(): number {
+    return this.problems.length;
+  }
+}
+
+const YAML_MESSAGES: Record<string, string> = {
+  BAD_INDENT: "bad indentation: items of the same mapping or list must start in the same column",
+  DUPLICATE_KEY: "duplicate key: each key may appear only once in a mapping",
+  MISSING_CHAR: "a closing quote or bracket is missing",
+  MULTILINE_IMPLICIT_KEY: "a key must fit on one line (is a ':' or quote missing on the line before?)",
+  BLOCK_AS_IMPLICIT_KEY: "a nested block cannot be used as a key (check the indentation)",
+  TAB_AS_INDENT: "tabs cannot be used for indentation; use spaces",
+};
+
+/** Parse a policy file; YAML-level problems go to `sink`. */
+export function readPolicySource(file: string, text: string, sink: ProblemSink): PolicySource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true, version: "1.2" });
+  const source: PolicySource = { file, text, doc, lineCounter, data: null, usable: true };
+  const pos = (offset: number): Position => {
+    const lp = lineCounter.linePos(offset);
+    return { line: lp.line, col: lp.col };
+  };
+
+  for (const e of doc.errors) {
+    let message = YAML_MESSAGES[e.code] ?? `YAML syntax error: ${e.message.split("\n")[0]}`;
+    if (e.code === "DUPLICATE_KEY") {
+      const key = keyTextAt(text, e.pos[0]);
+      message = `duplicate key '${key}': each key may appear only once in a mapping (remove or merge one of them)`;
+    }
+    sink.add(file, pos(e.pos[0]), message);
+    source.usable = false;
+  }
+
+  // Custom tags could ask a YAML loader to build objects or run code; policies are plain data.
+  visit(doc, {
+    Node(_key, node) {
+      if (node.tag && node.range) {
+        sink.add(file, pos(tagStart(text, node.range[0])), `YAML tags like '${shortTag(node.tag)}' are not allowed in policies: write the plain value without the tag`);
+        source.usable = false;
+      }
+    },
+  });
+
+  if (doc.contents === null && doc.errors.length === 0) {
+    sink.add(file, { line: 1, col: 1 }, "the file is empty: it must contain the policy mapping (see the schema named on the first line)");
+    source.usable = false;
+  }
+  if (source.usable) source.data = doc.toJS({ maxAliasCount: 1000 });
+  return source;
+}
+
+function shortTag(tag: string): string {
+  return tag.startsWith("tag:yaml.org,2002:") ? `!!${tag.slice("tag:yaml.org,2002:".length)}` : tag;
+}
+
+/** The `!` that starts the tag written before a node's value. */
+function tagStart(text: string, valueStart: number): number {
+  let i = valueStart - 1;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  while (i > 0 && !/\s/.test(text[i - 1]!)) i--;
+  return Math.max(0, i);
+}
+
+function keyTextAt(text: string, offset: number): string {
+  const rest = text.slice(offset).split("\n")[0] ?? "";
+  const m = /^\s*(?:"([^"]*)"|'([^']*)'|([^:#]*?))\s*:/.exec(rest);
+  return (m?.[1] ?? m?.[2] ?? m?.[3] ?? rest).trim();
+}
+
+/** Line and column of the node a data path names; the closest existing ancestor when missing. */
+export function locate(source: PolicySource, path: DataPath, anchor: Anchor = "value"): Position {
+  const { doc, lineCounter } = source;
+  let node: unknown = doc.contents;
+  let keyNode: unknown = null;
+  for (const segment of path) {
+    node = resolveAlias(source, node);
+    keyNode = null;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      keyNode = pair.key;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === "number" && segment < node.items.length) {
+      node = node.items[segment];
+    } else {
+      break;
+    }
+  }
+  const target = anchor === "key" && isNode(keyNode) ? keyNode : isNode(node) ? node : isNode(keyNode) ? keyNode : null;
+  const offset = target && isNode(target) && target.range ? target.range[0] : 0;
+  const lp = lineCounter.linePos(offset);
+  return { line: lp.line, col: lp.col };
+}
+
+function resolveAlias(source: PolicySource, node: unknown): unknown {
+  return isAlias(node) ? (node.resolve(source.doc) as YamlNode | undefined) : node;
+}
