@@ -1,7 +1,52 @@
-// Replaced by the policy module's real commands.
+/**
+ * `mops-bot policies validate|schema`: check the team's YAML policies (every problem as
+ * `file:line:col: message`) and regenerate the JSON Schema editors use.
+ */
+import path from "node:path";
 import type { Command } from "commander";
 import type { CliIo, ExitCodeHolder } from "../cli.js";
+import { writeJsonSchemas } from "./jsonSchema.js";
+import { validatePolicies } from "./load.js";
+import type { PolicySummary } from "./load.js";
+import { formatProblem } from "./problems.js";
 
-export function registerPolicyCommands(program: Command, _io: CliIo, _exit: ExitCodeHolder): void {
-  program.command("policies").description("Check and document the YAML policies in policies/");
+/** `--dir`, else MOPS_POLICIES_DIR, else ./policies. */
+export function defaultPoliciesDir(): string {
+  return process.env.MOPS_POLICIES_DIR ?? "policies";
+}
+
+export function formatSummary(dir: string, s: PolicySummary): string {
+  return (
+    `${dir}: policies OK — ${s.files} files, ${s.labels} labels, ${s.scopedSets} scoped sets, ${s.aliases} aliases, ` +
+    `${s.workflows} workflows, ${s.peopleGroups} people groups, ${s.schedules} schedules, ${s.templates} templates`
+  );
+}
+
+export function registerPolicyCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+  const policies = program.command("policies").description("Check and document the YAML policies in policies/");
+
+  policies
+    .command("validate")
+    .description("Check every policy file and list every problem as file:line:col: message")
+    .option("--dir <dir>", "policies directory (default: $MOPS_POLICIES_DIR or ./policies)")
+    .action(async (opts: { dir?: string }) => {
+      const dir = opts.dir ?? defaultPoliciesDir();
+      const result = await validatePolicies(dir);
+      if (result.problems.length > 0) {
+        for (const p of result.problems) io.out(formatProblem(p));
+        io.err(`${result.problems.length} problem(s) in ${dir}: fix them and run 'mops-bot policies validate' again.`);
+        exit.code = 1;
+        return;
+      }
+      io.out(formatSummary(dir, result.summary));
+    });
+
+  policies
+    .command("schema")
+    .description("Write the JSON Schema of each policy file kind to <dir>/schema/ (for editor autocompletion)")
+    .option("--dir <dir>", "policies directory (default: $MOPS_POLICIES_DIR or ./policies)")
+    .action(async (opts: { dir?: string }) => {
+      const dir = opts.dir ?? defaultPoliciesDir();
+      for (const file of await writeJsonSchemas(dir)) io.out(`wrote ${path.relative(process.cwd(), file) || file}`);
+    });
 }
