@@ -81,7 +81,7 @@ export interface GitLabRequesterOptions {
 }
 
 type Outcome =
-  | { kind: "response"; status: number; headers: Headers; body: unknown; ok: boolean }
+  | { kind: "response"; status: number; headers: Headers; body: unknown; ok: boolean; blockedMs?: number }
   | { kind: "network"; reason: string; aborted: boolean; error: unknown };
 
 const NOTE_CREATE_RE = /\/notes$/;
@@ -202,7 +202,7 @@ export class GitLabRequester {
     }
 
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.queue.add(() => this.attempt(url, init, request, callerSignal));
+      const outcome = await this.queue.add(() => this.attempt(url, init, request, callerSignal, attempt));
       const last = attempt >= this.retry.attempts;
 
       if (outcome.kind === "network") {
@@ -232,15 +232,8 @@ export class GitLabRequester {
       }
 
       if (outcome.status === 429) {
-        // Retry-After first; else the window reset; else ordinary backoff. The gate makes every
-        // request of this client wait, not only this one.
-        const now = this.clock();
-        const wait =
-          parseRetryAfter(outcome.headers.get("retry-after"), now) ??
-          (parseRateLimitReset(outcome.headers.get("ratelimit-reset"), now) ?? now.getTime()) - now.getTime();
-        const delay = wait > 0 ? wait : backoffDelay(attempt - 1, this.retry, this.random);
-        this.gate.blockUntil(now.getTime() + delay);
-        this.noteRetry(request, attempt, "429 Too Many Requests", delay);
+        // attempt() has already blocked the gate; the next attempt waits there with every other request.
+        this.noteRetry(request, attempt, "429 Too Many Requests", outcome.blockedMs ?? 0);
         continue;
       }
 
@@ -258,8 +251,29 @@ export class GitLabRequester {
     );
   }
 
+  /**
+   * After a 429, stop every request of this client for as long as GitLab asks: `Retry-After`
+   * first, else until `RateLimit-Reset`, else ordinary backoff. Done before the queue slot is
+   * released, so no request queued behind this one slips out before the pause is known.
+   */
+  private blockAfter429(headers: Headers, attemptNumber: number): number {
+    const now = this.clock();
+    const wait =
+      parseRetryAfter(headers.get("retry-after"), now) ??
+      (parseRateLimitReset(headers.get("ratelimit-reset"), now) ?? now.getTime()) - now.getTime();
+    const delay = wait > 0 ? wait : backoffDelay(attemptNumber - 1, this.retry, this.random);
+    this.gate.blockUntil(now.getTime() + delay);
+    return delay;
+  }
+
   /** One HTTP exchange, run inside the concurrency queue after any rate-limit pause. */
-  private async attempt(url: URL, init: RequestInit, request: RequestDescription, callerSignal: AbortSignal | undefined): Promise<Outcome> {
+  private async attempt(
+    url: URL,
+    init: RequestInit,
+    request: RequestDescription,
+    callerSignal: AbortSignal | undefined,
+    attemptNumber: number,
+  ): Promise<Outcome> {
     const pause = this.gate.delayForNext();
     if (pause > 0) {
       this.counters.pausedMs += pause;
@@ -276,6 +290,7 @@ export class GitLabRequester {
       const body = await readBody(response);
       this.gate.observe(response.headers);
       this.count(this.counters.byStatus, String(response.status));
+      const blockedMs = response.status === 429 ? this.blockAfter429(response.headers, attemptNumber) : undefined;
       this.log.debug(
         {
           route: `${request.method} ${request.route}`,
@@ -286,7 +301,7 @@ export class GitLabRequester {
         },
         "GitLab request",
       );
-      return { kind: "response", status: response.status, headers: response.headers, body, ok: response.ok };
+      return { kind: "response", status: response.status, headers: response.headers, body, ok: response.ok, blockedMs };
     } catch (error) {
       this.count(this.counters.byStatus, "network-error");
       return { kind: "network", reason: describeNetworkError(error), aborted: callerSignal?.aborted === true, error };
