@@ -15,11 +15,20 @@ export function defaultPoliciesDir(): string {
   return process.env.MOPS_POLICIES_DIR ?? "policies";
 }
 
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 export function formatSummary(dir: string, s: PolicySummary): string {
-  return (
-    `${dir}: policies OK — ${s.files} files, ${s.labels} labels, ${s.scopedSets} scoped sets, ${s.aliases} aliases, ` +
-    `${s.workflows} workflows, ${s.peopleGroups} people groups, ${s.schedules} schedules, ${s.templates} templates`
-  );
+  const parts = [
+    count(s.files, "file"),
+    count(s.labels, "label"),
+    count(s.scopedSets, "scoped set"),
+    count(s.aliases, "alias", "aliases"),
+    count(s.workflows, "workflow"),
+    count(s.peopleGroups, "people group"),
+    count(s.schedules, "schedule"),
+    count(s.templates, "template"),
+  ];
+  return `${dir}: policies OK — ${parts.join(", ")}`;
 }
 
 export function registerPolicyCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {

@@ -47,13 +47,14 @@ export class ProblemSink {
   }
 }
 
-const YAML_MESSAGES: Record<string, string> = {
-  BAD_INDENT: "bad indentation: items of the same mapping or list must start in the same column",
-  DUPLICATE_KEY: "duplicate key: each key may appear only once in a mapping",
-  MISSING_CHAR: "a closing quote or bracket is missing",
-  MULTILINE_IMPLICIT_KEY: "a key must fit on one line (is a ':' or quote missing on the line before?)",
-  BLOCK_AS_IMPLICIT_KEY: "a nested block cannot be used as a key (check the indentation)",
-  TAB_AS_INDENT: "tabs cannot be used for indentation; use spaces",
+/** What to check, by yaml error code; yaml's own message says what it found. */
+const YAML_HINTS: Record<string, string> = {
+  BAD_INDENT: "check that items of the same mapping or list start in the same column",
+  MISSING_CHAR: "check the indentation of this line against the lines above, and closing quotes or brackets",
+  MULTILINE_IMPLICIT_KEY: "a key must fit on one line: is a ':' or a closing quote missing on the line before?",
+  BLOCK_AS_IMPLICIT_KEY: "check the indentation: a nested block cannot be used as a key",
+  TAB_AS_INDENT: "use spaces, not tabs, for indentation",
+  UNEXPECTED_TOKEN: "check the indentation and quoting of this line",
 };
 
 /** Parse a policy file; YAML-level problems go to `sink`. */
@@ -67,7 +68,8 @@ export function readPolicySource(file: string, text: string, sink: ProblemSink):
   };
 
   for (const e of doc.errors) {
-    let message = YAML_MESSAGES[e.code] ?? `YAML syntax error: ${e.message.split("\n")[0]}`;
+    const hint = YAML_HINTS[e.code];
+    let message = `YAML syntax error: ${e.message.split("\n")[0]}${hint ? ` — ${hint}` : ""}`;
     if (e.code === "DUPLICATE_KEY") {
       const key = keyTextAt(text, e.pos[0]);
       message = `duplicate key '${key}': each key may appear only once in a mapping (remove or merge one of them)`;
