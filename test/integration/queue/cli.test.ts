@@ -1,0 +1,74 @@
+// `mops-bot inbox list|retry|drop` against a real inbox file, through commander as the CLI runs it.
+import { Command } from "commander";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CliIo, ExitCodeHolder } from "../../../src/cli.js";
+import { registerInboxCommands } from "../../../src/queue/cli.js";
+import { openInbox } from "../../../src/queue/openInbox.js";
+import type { Inbox } from "../../../src/queue/types.js";
+import { silentLogger, tempDir, waitFor } from "../webhook/helpers.js";
+
+let tmp: ReturnType<typeof tempDir>;
+
+beforeEach(() => {
+  tmp = tempDir("inbox-cli");
+});
+afterEach(() => tmp.remove());
+
+async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  let out = "";
+  let err = "";
+  const io: CliIo = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) };
+  const exit: ExitCodeHolder = { code: 0 };
+  const program = new Command().exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerInboxCommands(program, io, exit);
+  await program.parseAsync(["node", "mops-bot", ...args, "--data-dir", tmp.dir]);
+  return { out, err, code: exit.code };
+}
+
+/** An inbox with one waiting event (#1 on issue 1) and one dead letter (#2 on issue 2). */
+async function seed(): Promise<void> {
+  const inbox: Inbox = openInbox({ dataDir: tmp.dir, logger: silentLogger(), maxAttempts: 1, pollIntervalMs: 10 });
+  const at = new Date("2026-03-02T09:00:00Z");
+  await inbox.record({ dedupeKey: "idem:dead", ref: { kind: "issue", path: "mops/requests", iid: 2 }, kind: "note", receivedAt: at });
+  inbox.start(async () => {
+    throw new Error("403 Forbidden: the bot cannot edit this project");
+  }, { concurrency: 1 });
+  await waitFor(async () => (await inbox.stats()).dead === 1, 5000, "the dead letter");
+  await inbox.stop({ timeoutMs: 100 });
+  await inbox.record({ dedupeKey: "idem:wait", ref: { kind: "issue", path: "mops/requests", iid: 1 }, kind: "issue", receivedAt: at });
+  await inbox.close();
+}
+
+describe("mops-bot inbox", () => {
+  it("says when there is no inbox in the directory", async () => {
+    const r = await run("inbox", "list");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/No inbox in .*MOPS_DATA_DIR/);
+  });
+
+  it("lists waiting and dead entries with their error", async () => {
+    await seed();
+    const r = await run("inbox", "list");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/#1 +dead +mops\/requests#2 {2}\(note event, received 2026-03-02T09:00:00.000Z\) {2}attempts: 1 {2}last error: 403 Forbidden/);
+    expect(r.out).toMatch(/#2 +pending +mops\/requests#1/);
+    expect(r.out).toContain("1 pending, 0 running, 1 dead.");
+    const dead = await run("inbox", "list", "--state", "dead");
+    expect(dead.out).not.toContain("pending  ");
+    expect((await run("inbox", "list", "--state", "stuck")).err).toMatch(/--state must be one of pending, in_flight, done, dead/);
+  });
+
+  it("retries one entry or every dead one, and drops an entry", async () => {
+    await seed();
+    expect((await run("inbox", "retry", "1")).out).toContain("Entry #1 will run again shortly.");
+    expect((await run("inbox", "list", "--state", "dead")).out).toContain("No dead entries.");
+    expect((await run("inbox", "retry", "--all-dead")).out).toContain("0 dead entries will run again shortly.");
+    const missing = await run("inbox", "retry", "99");
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("No entry #99");
+    expect((await run("inbox", "retry")).err).toContain("Give either an entry id or --all-dead");
+    expect((await run("inbox", "drop", "2")).out).toContain("Entry #2 dropped.");
+    expect((await run("inbox", "drop", "2")).code).toBe(1);
+    expect((await run("inbox", "drop", "two")).err).toContain('"two" is not an entry id');
+  });
+});
