@@ -123,6 +123,7 @@ function patternProblem(text: string): string | undefined {
     new RegExp(pattern, flags);
     return undefined;
   } catch (e) {
-    return `invalid regular expression ${text}: ${(e as Error).message}`;
+    const why = (e as Error).message.split(": ").pop();
+    return `invalid regular expression ${text}: ${why}`;
   }
 }
