@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChangeEvent } from "./mutations.js";
 import { isDraftTitle } from "./mutations.js";
+import { avatarUrl } from "./present.js";
 import type { Store } from "./store.js";
 import type { GroupRecord, IssuableRecord, LabelRecord, MilestoneRecord, NoteRecord, ProjectRecord, UserRecord, WebhookDelivery } from "./types.js";
 
@@ -104,12 +105,12 @@ export class Webhooks {
   // ---- payload parts -------------------------------------------------------------------------
 
   private hookUser(user: UserRecord): Json {
-    return { id: user.id, name: user.name, username: user.username, avatar_url: null, email: "[REDACTED]" };
+    return { id: user.id, name: user.name, username: user.username, avatar_url: avatarUrl(user, 40), email: "[REDACTED]" };
   }
 
   private hookAssignee(id: number): Json | undefined {
     const user = this.store.users.get(id);
-    return user ? { id: user.id, name: user.name, username: user.username, avatar_url: null } : undefined;
+    return user ? { id: user.id, name: user.name, username: user.username, avatar_url: avatarUrl(user, 40) } : undefined;
   }
 
   hookProject(project: ProjectRecord): Json {
@@ -127,7 +128,7 @@ export class Webhooks {
       visibility_level: 0,
       path_with_namespace: project.path_with_namespace,
       default_branch: project.default_branch,
-      ci_config_path: null,
+      ci_config_path: "",
       homepage: web,
       url: ssh,
       ssh_url: ssh,
@@ -217,7 +218,8 @@ export class Webhooks {
 
   private mergeRequestAttributes(record: IssuableRecord, project: ProjectRecord): Json {
     const draft = isDraftTitle(record.title);
-    const source = this.hookProject(project);
+    // GitLab's source/target project objects leave out the id and ci_config_path.
+    const { id: _id, ci_config_path: _ciConfigPath, ...source } = this.hookProject(project);
     return {
       id: record.id,
       iid: record.iid,

@@ -2,6 +2,7 @@
  * REST response bodies, shaped like GitLab's API entities (field names and JSON types follow the
  * documented examples in the shared fixtures). Pure rendering from records; no state changes.
  */
+import { createHash } from "node:crypto";
 import { isDraftTitle } from "./mutations.js";
 import type { Store } from "./store.js";
 import type {
@@ -17,6 +18,12 @@ import type {
 } from "./types.js";
 
 type Json = Record<string, unknown>;
+
+/** The Gravatar URL GitLab shows for a user without an uploaded avatar. */
+export function avatarUrl(user: UserRecord, size = 80): string {
+  const hash = createHash("sha256").update(user.email.trim().toLowerCase()).digest("hex");
+  return `https://www.gravatar.com/avatar/${hash}?s=${size}&d=identicon`;
+}
 
 /** `#rrggbb` -> the text colour GitLab picks for it. */
 function textColor(color: string): string {
@@ -46,7 +53,7 @@ export class Presenter {
       username: user.username,
       name: user.name,
       state: "active",
-      avatar_url: null,
+      avatar_url: avatarUrl(user),
       web_url: this.web(user.username),
     };
   }
@@ -230,7 +237,7 @@ export class Presenter {
         notes: `${base}/notes`,
         award_emoji: `${base}/award_emoji`,
         project: this.api(`projects/${project.id}`),
-        closed_as_duplicate_of: null,
+        // GitLab adds closed_as_duplicate_of only to issues closed as a duplicate.
       },
     };
     if (single) body.subscribed = false;
