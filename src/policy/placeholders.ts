@@ -1,7 +1,7 @@
 /**
  * Templates (policies/templates/*.md) may only use named placeholders from this fixed list:
- * `{{name}}`. There is no expression language, so a policy can never run code; the bot fills the
- * values in itself and already neutralises quick actions and mentions in user-controlled text.
+ * `{{name}}`. There is no expression language, so a policy can never run code. The loader checks
+ * templates against this list; src/domain/templates.ts renders them (neutralising user text).
  */
 
 export const PLACEHOLDERS = [
@@ -66,14 +66,4 @@ export function placeholderUses(text: string): PlaceholderUse[] {
     }
   });
   return uses;
-}
-
-/**
- * Fill a template's placeholders. Values are inserted as given (callers pass text that is
- * already safe to post); a placeholder without a value becomes empty.
- */
-export function renderTemplate(text: string, values: Partial<Record<PlaceholderName, string>>): string {
-  return text.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (whole, name: string) =>
-    isPlaceholder(name) ? (values[name] ?? "") : whole,
-  );
 }
