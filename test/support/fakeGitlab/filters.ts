@@ -17,6 +17,8 @@ export interface Ordering {
   key: (record: IssuableRecord) => SortKey;
   /** Orders two sort keys as the list is ordered. */
   compare: (a: SortKey, b: SortKey) => number;
+  /** The same order on records, without allocating keys (lists of 10,000 rows sort per request). */
+  compareRecords: (a: IssuableRecord, b: IssuableRecord) => number;
 }
 
 function timestamp(params: Params, key: string): string | undefined {
@@ -73,7 +75,13 @@ export function filterIssuables(store: Store, kind: IssuableKind, records: Issua
   const labelWord = labels?.length === 1 ? labels[0]!.toLowerCase() : undefined;
   const wanted = labelWord === "none" || labelWord === "any" ? [] : (labels ?? []);
   const iidSet = iids ? new Set(iids) : undefined;
-  const notSet = notLabels ? new Set(notLabels) : undefined;
+  // Names -> label ids once per request, so each row is checked without building name sets.
+  const idsNamed = (names: string[]): Set<number> => {
+    const wantedNames = new Set(names);
+    return new Set([...store.labels.values()].filter((l) => wantedNames.has(l.name)).map((l) => l.id));
+  };
+  const wantedIds = wanted.map((name) => idsNamed([name]));
+  const notIds = notLabels ? idsNamed(notLabels) : undefined;
 
   return records.filter((r) => {
     if (state !== "all" && r.state !== state) return false;
@@ -92,11 +100,8 @@ export function filterIssuables(store: Store, kind: IssuableKind, records: Issua
     if (search && !`${r.title}\n${r.description ?? ""}`.toLowerCase().includes(search)) return false;
     if (labelWord === "none" && r.label_ids.length > 0) return false;
     if (labelWord === "any" && r.label_ids.length === 0) return false;
-    if (wanted.length > 0 || notSet) {
-      const names = new Set(r.label_ids.map((id) => store.labels.get(id)?.name));
-      if (wanted.some((name) => !names.has(name))) return false;
-      if (notSet && [...notSet].some((name) => names.has(name))) return false;
-    }
+    for (const ids of wantedIds) if (!r.label_ids.some((id) => ids.has(id))) return false;
+    if (notIds && r.label_ids.some((id) => notIds.has(id))) return false;
     return true;
   });
 }
@@ -108,7 +113,7 @@ export function ordering(params: Params): Ordering {
   const direction = oneOf(params, "sort", ["asc", "desc"] as const) ?? "desc";
   const sign = direction === "asc" ? 1 : -1;
   // Rows without a value (no due date) come last in both directions, as in GitLab.
-  const compare = ([va, ia]: SortKey, [vb, ib]: SortKey): number => {
+  const compareValues = (va: SortKey[0], ia: number, vb: SortKey[0], ib: number): number => {
     if (va !== vb) {
       if (va === null) return 1;
       if (vb === null) return -1;
@@ -116,9 +121,15 @@ export function ordering(params: Params): Ordering {
     }
     return sign * (ia - ib);
   };
-  return { field, direction, key: (r) => [r[field], r.id], compare };
+  return {
+    field,
+    direction,
+    key: (r) => [r[field], r.id],
+    compare: ([va, ia], [vb, ib]) => compareValues(va, ia, vb, ib),
+    compareRecords: (a, b) => compareValues(a[field], a.id, b[field], b.id),
+  };
 }
 
 export function sortIssuables(records: IssuableRecord[], order: Ordering): IssuableRecord[] {
-  return records.sort((a, b) => order.compare(order.key(a), order.key(b)));
+  return records.sort(order.compareRecords);
 }
