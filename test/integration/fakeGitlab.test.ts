@@ -241,6 +241,9 @@ describe("issue updates", () => {
     expect(fake.issue(PROJECT, 1)).toMatchObject({ state: "closed", milestone: "Temp Q1", assignees: ["alice"], dueDate: "2026-04-01", confidential: true });
     await call(fake, "PUT", `/projects/${P}/issues/1?state_event=reopen&milestone_id=0&assignee_ids=0&due_date=`);
     expect(fake.issue(PROJECT, 1)).toMatchObject({ state: "opened", milestone: null, assignees: [], dueDate: null });
+    await call(fake, "PUT", `/projects/${P}/issues/1`, { due_date: "2026-05-01" });
+    await call(fake, "PUT", `/projects/${P}/issues/1`, { due_date: null, milestone_id: null, assignee_ids: [] });
+    expect(fake.issue(PROJECT, 1)).toMatchObject({ milestone: null, assignees: [], dueDate: null });
     const empty = await call(fake, "PUT", `/projects/${P}/issues/1`, {});
     expect(empty.status).toBe(400);
   });

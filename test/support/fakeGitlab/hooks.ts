@@ -356,7 +356,7 @@ export class Webhooks {
       },
       action,
     };
-    // Group milestone hooks (GitLab 18.3+) carry the group instead of a project.
+    // Group milestone hooks carry the group (and `project: null`) instead of a project.
     if (group) body.group = hookGroup(group);
     return body;
   }

@@ -61,7 +61,7 @@ export function changesFrom(deps: Deps, project: ProjectRecord, params: Params):
     milestoneId: usableMilestone(deps, project, milestoneParam),
     assigneeIds: assigneeIds(deps, params),
     reviewerIds: knownUsers(deps, intList(params, "reviewer_ids")),
-    dueDate: date(params, "due_date"),
+    dueDate: params.due_date === null ? null : date(params, "due_date"),
     confidential: bool(params, "confidential"),
     discussionLocked: bool(params, "discussion_locked"),
     targetBranch: str(params, "target_branch"),
