@@ -4,6 +4,7 @@
  * run commands in-process.
  */
 import { Command, CommanderError } from "commander";
+import { registerJobCommands } from "./jobs/cli.js";
 import { registerPolicyCommands } from "./policy/cli.js";
 
 export interface CliIo {
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIo, exit: ExitCodeHolder): Command {
     .exitOverride()
     .showHelpAfterError();
   registerPolicyCommands(program, io, exit);
+  registerJobCommands(program, io, exit);
   return program;
 }
 

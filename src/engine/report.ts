@@ -45,24 +45,39 @@ export function actionsByRule(report: RunReport): Record<string, number> {
 function describeAction(a: Action): string {
   switch (a.type) {
     case "add_labels":
-      return `add ${a.labels.map((l) => `"${l}"`).join(", ")}`;
+      return `+ ${a.labels.map((l) => `"${l}"`).join(", ")}`;
     case "remove_labels":
-      return `remove ${a.labels.map((l) => `"${l}"`).join(", ")}`;
+      return `- ${a.labels.map((l) => `"${l}"`).join(", ")}`;
     case "comment":
-      return "comment";
+      return "note to the people on it";
     case "close":
       return "close";
     case "reopen":
       return "reopen";
     case "set_milestone":
-      return a.milestoneTitle ? `set milestone "${a.milestoneTitle}"` : "remove the milestone";
+      return a.milestoneTitle ? `milestone "${a.milestoneTitle}"` : "remove the milestone";
     case "set_assignees":
       return a.usernames.length ? `assign ${a.usernames.join(", ")}` : "unassign";
     case "set_due_date":
-      return a.dueDate ? `set due date ${a.dueDate}` : "remove the due date";
+      return a.dueDate ? `due date ${a.dueDate}` : "remove the due date";
     case "set_confidential":
       return a.confidential ? "make confidential" : "make public";
   }
+}
+
+/** Titles are people's text: one line in a report. */
+const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, " ⏎ ");
+
+/** A resource's actions grouped by the rule and reason that produced them, in first-seen order. */
+function groupByReason(actions: Action[]): { rule: string; reason: string; actions: Action[] }[] {
+  const groups = new Map<string, { rule: string; reason: string; actions: Action[] }>();
+  for (const a of actions) {
+    const key = `${a.rule}\u0000${a.reason}`;
+    const g = groups.get(key) ?? { rule: a.rule, reason: a.reason, actions: [] };
+    g.actions.push(a);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
 }
 
 export function renderReportText(report: RunReport, options: { maxResources?: number } = {}): string {
@@ -75,8 +90,11 @@ export function renderReportText(report: RunReport, options: { maxResources?: nu
   );
   const max = options.maxResources ?? 50;
   for (const r of report.resources.slice(0, max)) {
-    lines.push("", `${r.ref}  ${r.title}`, `  ${r.url}`);
-    for (const a of r.actions) lines.push(`  - ${describeAction(a)}  [${a.rule}] ${a.reason}`);
+    lines.push("", `${r.ref}  ${oneLine(r.title)}`, `  ${r.url}`);
+    for (const g of groupByReason(r.actions)) {
+      lines.push(`  [${g.rule}] ${g.reason}`);
+      lines.push(`      ${g.actions.map(describeAction).join("; ")}`);
+    }
     for (const c of r.conflicts) lines.push(`  ! conflict on ${c.subject}: ${c.message}`);
   }
   if (report.resources.length > max) lines.push("", `... and ${report.resources.length - max} more (use --report FILE for the full list).`);

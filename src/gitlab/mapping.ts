@@ -132,6 +132,7 @@ function mapIssuable(kind: ResourceKind, input: unknown, project: ProjectContext
     confidential: false,
     webUrl: raw.web_url,
   };
+  if (typeof raw.user_notes_count === "number") snapshot.userNotesCount = raw.user_notes_count;
   if (kind === "issue") {
     const issue = raw as z.infer<typeof issueSchema>;
     snapshot.dueDate = parseCalendarDate(issue.due_date);

@@ -169,9 +169,15 @@ class GitLabPlatformImpl implements GitLabPlatform {
     };
     if (query.state === "opened") params.state = "opened";
     if (query.labels !== undefined && query.labels.length > 0) params.labels = query.labels.join(",");
-    const endpoint = `groups/${encodeURIComponent(this.policy.scope.group)}/${COLLECTION[query.kind]}`;
+    // One listing of the group covers every scope project inside it; a project elsewhere (Sales
+    // Systems often lives in another group) gets a listing of its own.
+    const group = this.policy.scope.group;
+    const endpoints = [`groups/${encodeURIComponent(group)}/${COLLECTION[query.kind]}`];
+    for (const p of this.policy.scope.projects) {
+      if (!p.path.startsWith(`${group}/`)) endpoints.push(`projects/${encodeURIComponent(p.path)}/${COLLECTION[query.kind]}`);
+    }
     const seen = new Set<number>();
-    for await (const page of pagesOf(this.api, endpoint, params)) {
+    for (const endpoint of endpoints) for await (const page of pagesOf(this.api, endpoint, params)) {
       for (const row of page) {
         const projectId = (row as { project_id?: unknown }).project_id;
         const project = typeof projectId === "number" ? projects.get(projectId) : undefined;

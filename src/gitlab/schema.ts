@@ -49,6 +49,8 @@ const issuableFields = {
   closed_at: timestamp,
   web_url: text,
   references: z.looseObject({ full: z.string().optional() }).nullish(),
+  /** Comments on the resource; 0 lets the engine skip reading notes to look for its markers. */
+  user_notes_count: z.number().int().nonnegative().nullish(),
 };
 
 export const issueSchema = z.looseObject({

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import type { CliIo, ExitCodeHolder } from "../cli.js";
 import { writeJsonSchemas } from "./jsonSchema.js";
+import { jobNames } from "../jobs/registry.js";
 import { validatePolicies } from "./load.js";
 import type { PolicySummary } from "./load.js";
 import { formatProblem } from "./problems.js";
@@ -40,7 +41,7 @@ export function registerPolicyCommands(program: Command, io: CliIo, exit: ExitCo
     .option("--dir <dir>", "policies directory (default: $MOPS_POLICIES_DIR or ./policies)")
     .action(async (opts: { dir?: string }) => {
       const dir = opts.dir ?? defaultPoliciesDir();
-      const result = await validatePolicies(dir);
+      const result = await validatePolicies(dir, { knownJobs: jobNames() });
       if (result.problems.length > 0) {
         for (const p of result.problems) io.out(formatProblem(p));
         io.err(`${result.problems.length} problem(s) in ${dir}: fix them and run 'mops-bot policies validate' again.`);

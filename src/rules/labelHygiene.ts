@@ -43,7 +43,7 @@ function conflictRepairs(s: ResourceSnapshot, policy: CompiledPolicy): Action[] 
     if (!present.has(c.whenPresent)) continue;
     const remove = c.remove.filter((l) => present.has(l));
     if (remove.length === 0) continue;
-    const reason = `${c.reason} (${c.whenPresent} is present, so ${remove.join(", ")} was removed).`;
+    const reason = `${c.whenPresent} is present, so ${remove.join(", ")} goes: ${c.reason}`;
     actions.push({ type: "remove_labels", labels: remove, rule: RULE_ID, reason });
     actions.push({
       type: "comment",

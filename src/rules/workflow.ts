@@ -78,7 +78,10 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
       const steps = currentSteps(w, s, policy);
       const actions: Action[] = [];
       if (steps.length === 0) {
-        if (w.initial !== null && s.state === "opened" && !labelsForbiddenBy(policy, s.labels).has(w.initial)) {
+        // A value of the scope that is not a step (e.g. `MktgOps::Events/FM Copy Review`) holds the
+        // scope's one place: adding the initial step would displace it.
+        const holdsScope = s.labels.some((l) => w.nonStepLabels?.includes(policy.taxonomy.canonical(l) ?? l));
+        if (w.initial !== null && s.state === "opened" && !holdsScope && !labelsForbiddenBy(policy, s.labels).has(w.initial)) {
           actions.push({
             type: "add_labels",
             labels: [w.initial],

@@ -62,6 +62,7 @@ describe("mapping GitLab's API fixtures", () => {
       closedAt: new Date("2016-01-05T15:31:46.176Z"),
       dueDate: "2016-07-22",
       confidential: false,
+      userNotesCount: 1,
       webUrl: "http://gitlab.example.com/my-group/my-project/issues/1",
     });
   });

@@ -18,6 +18,12 @@ describe("workflow: mktgops-stage", () => {
     expect(rule!.evaluate(issue({ labels: ["MktgOps - List Import"] }), ctx())).toEqual([]);
   });
 
+  it("does not give a stage to an issue holding the scope with a value that is not a step", () => {
+    const policy = testPolicy({ workflows: [{ ...testPolicy().workflows[0]!, nonStepLabels: ["MktgOps::Events/FM Copy Review"] }] });
+    const [r] = workflows.create(policy);
+    expect(r!.evaluate(issue({ labels: ["MktgOps::Events/FM Copy Review"] }), ctx({ policy }))).toEqual([]);
+  });
+
   it("does not apply outside the projects of its role", () => {
     expect(rule!.evaluate(issue({ projectPath: SALES_PROJECT, labels: [] }), ctx())).toEqual([]);
   });

@@ -1,0 +1,75 @@
+/**
+ * `npm run demo`: the bot's main job, the sweep, against a sandbox GitLab seeded with a realistic
+ * MOps board. No token, no server to install: it starts the bundled fake GitLab on loopback,
+ * shows a dry run, applies it, shows that a second sweep has nothing left to do, and prints the
+ * notes the bot left so a MOps reader sees what their colleagues would see.
+ */
+import { startFakeGitlab } from "../../test/support/fakeGitlab/index.js";
+import { renderReportText } from "../engine/report.js";
+import { runSweep } from "../jobs/sweep.js";
+import { createLogger } from "../logging.js";
+import { defaultPoliciesDir } from "../policy/cli.js";
+import { loadPolicies } from "../policy/load.js";
+import { PolicyError, formatProblem } from "../policy/problems.js";
+import { openRuntime } from "../runtime.js";
+import { DEMO_ISSUES } from "./board.js";
+import { seedBoard } from "./seedBoard.js";
+
+const TOKEN = "demo-token";
+const rule = (title: string) => `\n${"=".repeat(8)} ${title} ${"=".repeat(Math.max(4, 80 - title.length))}`;
+
+export async function runDemo(out: (line: string) => void = console.log): Promise<number> {
+  const policiesDir = defaultPoliciesDir();
+  const policy = await loadPolicies(policiesDir);
+  const now = new Date();
+  const fake = await startFakeGitlab({ token: TOKEN, botUsername: policy.scope.botUsername });
+  try {
+    const { milestones } = seedBoard(fake, policy, now);
+    out(`Sandbox GitLab at ${fake.url} with group ${policy.scope.group}: ${DEMO_ISSUES.length} issues, milestones "${milestones.past}" (closed), "${milestones.current}" (current), "${milestones.next}" (next).`);
+    out(`Policies: ${policiesDir}/ (${policy.taxonomy.definitions.length} labels, ${policy.workflows.length} workflow(s)).`);
+    const planted = DEMO_ISSUES.filter((d) => d.planted);
+    out(`Planted problems for the bot to find (${planted.length}):`);
+    for (const d of planted) out(`  - ${d.title.split("\n")[0]}: ${d.planted}`);
+
+    const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn" });
+    const sweep = async (dryRun: boolean, title: string) => {
+      const runtime = await openRuntime({ policiesDir, connection: { url: fake.url, token: TOKEN }, dryRun, logger });
+      const report = await runSweep({ ...runtime, dryRun });
+      out(rule(title));
+      out(renderReportText(report, { maxResources: 100 }));
+      return report;
+    };
+
+    await sweep(true, "1. Dry run: what the bot would do");
+    const applied = await sweep(false, "2. The same sweep, applied");
+    const again = await sweep(false, "3. A second sweep right after: nothing left to do");
+
+    out(rule("4. Notes the bot left (as people see them in GitLab)"));
+    for (const r of applied.resources.filter((x) => x.actions.some((a) => a.type === "comment")).slice(0, 4)) {
+      const [path, iid] = r.ref.split("#") as [string, string];
+      const notes = fake.issue(path, Number(iid)).notes?.filter((n) => n.author === policy.scope.botUsername) ?? [];
+      out(`\n${r.ref} ${r.title.split("\n")[0]}\n${notes.map((n) => n.body.replace(/^/gm, "  | ")).join("\n")}`);
+    }
+    const writesSecond = again.resources.reduce((n, r) => n + r.actions.length, 0);
+    out(rule("Summary"));
+    out(`Changed ${applied.resources.filter((r) => r.actions.length > 0).length} of ${applied.read.issues + applied.read.mergeRequests} resources; the second sweep made ${writesSecond} changes.`);
+    const botLabels = fake.createdLabels.filter((l) => l.by === policy.scope.botUsername).length;
+    const botCommands = fake.quickActionsExecuted.filter((q) => q.by === policy.scope.botUsername).length;
+    out(`Labels the bot created by accident: ${botLabels}; quick actions its notes triggered: ${botCommands}.`);
+    out("Point the bot at your GitLab: see README.md, \"Use it on your GitLab\".");
+    return applied.errors.length + again.errors.length > 0 || writesSecond > 0 ? 1 : 0;
+  } finally {
+    await fake.close();
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
+if (isMain) {
+  runDemo()
+    .then((code) => (process.exitCode = code))
+    .catch((e: unknown) => {
+      if (e instanceof PolicyError) console.error(`The policies have problems:\n${e.problems.map(formatProblem).join("\n")}`);
+      else console.error(e instanceof Error ? e.message : e);
+      process.exitCode = 1;
+    });
+}

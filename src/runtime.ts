@@ -1,0 +1,64 @@
+/**
+ * Everything a command needs to act on GitLab, built in one place from the environment:
+ * the compiled policies, the business calendar, the GitLab platform and a clock.
+ */
+import type { Logger } from "pino";
+import type { BusinessCalendar } from "./domain/calendar.js";
+import { createBusinessCalendar } from "./domain/calendar.js";
+import { createGitLabPlatform, type GitLabPlatform } from "./gitlab/index.js";
+import { jobNames } from "./jobs/registry.js";
+import type { CompiledPolicy } from "./policy/model.js";
+import { loadPolicies } from "./policy/load.js";
+
+export interface GitLabConnection {
+  url: string;
+  token: string;
+}
+
+/** GITLAB_URL and GITLAB_TOKEN, with one message naming everything missing. */
+export function gitlabConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): GitLabConnection {
+  const missing: string[] = [];
+  const url = env.GITLAB_URL?.trim() ?? "";
+  const token = env.GITLAB_TOKEN?.trim() ?? "";
+  if (!url) missing.push("GITLAB_URL: the address of your GitLab, e.g. https://gitlab.com");
+  if (!token) missing.push("GITLAB_TOKEN: an access token (scope: api) of the bot's GitLab user");
+  if (missing.length > 0) {
+    throw new Error(`Set these environment variables first (or try \`npm run demo\`, which needs none):\n${missing.map((m) => `  - ${m}`).join("\n")}`);
+  }
+  return { url, token };
+}
+
+export interface Runtime {
+  policy: CompiledPolicy;
+  calendar: BusinessCalendar;
+  platform: GitLabPlatform;
+  clock: () => Date;
+  logger: Logger;
+}
+
+export interface RuntimeOptions {
+  policiesDir: string;
+  connection: GitLabConnection;
+  dryRun: boolean;
+  logger: Logger;
+  clock?: () => Date;
+  /** GitLab requests in flight at once. */
+  concurrency?: number;
+}
+
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const policy = await loadPolicies(options.policiesDir, { knownJobs: jobNames() });
+  const calendar = createBusinessCalendar(policy.calendar);
+  const clock = options.clock ?? (() => new Date());
+  const platform = createGitLabPlatform({
+    url: options.connection.url,
+    token: options.connection.token,
+    policy,
+    dryRun: options.dryRun,
+    clock,
+    today: (now) => calendar.today(now),
+    concurrency: options.concurrency ?? 8,
+    logger: options.logger,
+  });
+  return { policy, calendar, platform, clock, logger: options.logger };
+}
