@@ -19,6 +19,8 @@ export interface InboxConfig {
   retentionMs?: number;
   pollIntervalMs?: number;
   now?: () => number;
+  /** `power-loss` (default, fsync per commit) or `process-crash`; see SqliteInboxOptions. */
+  durability?: "power-loss" | "process-crash";
 }
 
 export function openInbox(config: InboxConfig): Inbox {

@@ -2,7 +2,7 @@
  * `serve` configuration from the environment. Every missing or invalid setting is reported in
  * one message, with what it is for, so whoever deploys the bot fixes everything in one go.
  */
-import { DEFAULT_BODY_LIMIT_BYTES } from "../webhook/app.js";
+import { DEFAULT_BODY_LIMIT_BYTES } from "../webhook/delivery.js";
 import { signingKey } from "../webhook/verify.js";
 
 export interface ServeConfig {

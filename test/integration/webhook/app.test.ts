@@ -1,6 +1,8 @@
 // The real express app in front of the real SQLite inbox: every GitLab fixture, its mutations,
 // and every bad input with the status GitLab must see.
 import { readdirSync } from "node:fs";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SqliteInbox } from "../../../src/queue/sqliteInbox.js";
@@ -251,6 +253,42 @@ describe("rejected requests", () => {
     const res = await post(app, "Issue Hook", big);
     expect(res.status).toBe(413);
     expect(await inbox.depth()).toBe(0);
+  });
+
+  it("413 for a chunked body that grows past the limit, without a Content-Length", async () => {
+    const { app } = makeApp({ bodyLimitBytes: 1024 });
+    const server = createServer(app).listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: "127.0.0.1",
+            port: (server.address() as AddressInfo).port,
+            method: "POST",
+            path: WEBHOOK_PATH,
+            headers: { "Content-Type": "application/json", "X-Gitlab-Token": SECRET, "X-Gitlab-Event": "Issue Hook", "Transfer-Encoding": "chunked" },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on("error", reject);
+        for (let i = 0; i < 10; i++) req.write("x".repeat(500));
+        req.end();
+      });
+      expect(status).toBe(413);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("415 for a compressed body", async () => {
+    const { app } = makeApp();
+    const res = await post(app, "Issue Hook", fixtureText(WEBHOOK_FIXTURES.issue.file), { "Content-Encoding": "gzip" });
+    expect(res.status).toBe(415);
+    expect(res.body.error).toMatch(/compressed/);
   });
 
   it("400 for malformed JSON, saying so", async () => {
