@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import type { BusinessCalendar } from "./domain/calendar.js";
 import { createBusinessCalendar } from "./domain/calendar.js";
-import { createGitLabPlatform, type GitLabPlatform } from "./gitlab/index.js";
+import { createGitLabPlatform, type GitLabPlatform, type GitLabPlatformOptions } from "./gitlab/index.js";
 import { jobNames } from "./jobs/registry.js";
 import type { CompiledPolicy } from "./policy/model.js";
 import { loadPolicies } from "./policy/load.js";
@@ -44,6 +44,8 @@ export interface RuntimeOptions {
   clock?: () => Date;
   /** GitLab requests in flight at once. */
   concurrency?: number;
+  /** Adapter settings beyond the defaults (retry timing in tests, rate pacing). */
+  platform?: Partial<Pick<GitLabPlatformOptions, "retry" | "rateLimit" | "notesPerMinute" | "sleep" | "random" | "timeoutMs">>;
 }
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -59,6 +61,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     today: (now) => calendar.today(now),
     concurrency: options.concurrency ?? 8,
     logger: options.logger,
+    ...options.platform,
   });
   return { policy, calendar, platform, clock, logger: options.logger };
 }

@@ -1,0 +1,141 @@
+/**
+ * The sweep end to end: the shipped policies, the GitLab adapter over HTTP, and the fake GitLab
+ * seeded with the demo board and its planted problems.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEMO_ISSUES } from "../../src/demo/board.js";
+import type { Platform } from "../../src/engine/platform.js";
+import { GitLabApiError } from "../../src/gitlab/index.js";
+import { runSweep } from "../../src/jobs/sweep.js";
+import { type Sandbox, startSandbox } from "../support/sandbox.js";
+
+let sb: Sandbox;
+beforeEach(async () => {
+  sb = await startSandbox();
+});
+afterEach(async () => {
+  await sb.close();
+});
+
+async function sweep(dryRun = false, wrap?: (p: Platform) => Platform) {
+  const runtime = await sb.runtime({ dryRun });
+  const platform = wrap ? wrap(runtime.platform) : runtime.platform;
+  return runSweep({ ...runtime, platform, dryRun });
+}
+
+const byTitle = (title: string) => {
+  const d = DEMO_ISSUES.findIndex((x) => x.title === title);
+  if (d < 0) throw new Error(`no demo issue "${title}"`);
+  const project = sb.projects[DEMO_ISSUES[d]!.project];
+  const found = sb.fake.issues(project).find((i) => i.title === title);
+  if (!found) throw new Error(`issue "${title}" not seeded`);
+  return sb.fake.issue(project, found.iid);
+};
+const botNotes = (title: string) => byTitle(title).notes.filter((n) => n.author === sb.policy.scope.botUsername);
+
+describe("mops-bot sweep against the fake GitLab", () => {
+  it("a dry run reads and reports but writes nothing", async () => {
+    const report = await sweep(true);
+    expect(report.dryRun).toBe(true);
+    expect(report.resources.length).toBeGreaterThan(10);
+    expect(sb.fake.writes()).toEqual([]);
+    expect(report.errors).toEqual([]);
+  });
+
+  it("repairs every planted problem, leaves healthy issues alone, and a second sweep writes nothing", async () => {
+    const first = await sweep();
+    expect(first.errors).toEqual([]);
+    const plantedTitles = DEMO_ISSUES.filter((d) => d.planted).map((d) => d.title).sort();
+    expect(first.resources.filter((r) => r.actions.length > 0).map((r) => r.title).sort()).toEqual(plantedTitles);
+
+    // Label hygiene
+    expect(byTitle("Import booth scans from the AWS Summit").labels).toEqual(["MktgOps - List Import"]);
+    expect(byTitle("Webcast follow-up cadence").labels).toEqual(["MktgOps::00: Triage"]);
+    expect(byTitle("Security: rotate the Marketo API user").labels).toContain("MktgOpsPriority::00-Urgent");
+    expect(byTitle("Security: rotate the Marketo API user").labels).not.toContain("MktgOpsPriority:: 00-Urgent");
+    expect(byTitle("SFDC: campaign influence model update").labels).toContain("MktgOpsPrio::04: Actioned");
+    expect(byTitle("SFDC: FLS for the new ABM fields").labels).toContain("MktgOpsPrio::01: In Approved");
+    // Exclusivity: 04 was applied after 03
+    expect(byTitle("Campaign member status clean-up").labels.filter((l) => l.startsWith("MktgOps::"))).toEqual(["MktgOps::04: In Progress"]);
+    // Initial stage
+    expect(byTitle("Email request: partner webinar invitation").labels).toEqual(["MktgOps::00: Triage"]);
+    // Stage requirements: attention label and one note naming what is missing
+    const bizible = byTitle("Bizible: fix duplicate touchpoints");
+    expect(bizible.labels).toContain("mops-bot::needs-attention");
+    expect(botNotes("Bizible: fix duplicate touchpoints")).toHaveLength(1);
+    expect(botNotes("Bizible: fix duplicate touchpoints")[0]!.body).toContain("nobody is assigned");
+    expect(botNotes("Bizible: fix duplicate touchpoints")[0]!.body).toContain("no milestone is set");
+    expect(botNotes("ZoomInfo enrichment stopped for new leads")[0]!.body).toContain("nobody has commented since");
+    // Healthy issues untouched
+    for (const d of DEMO_ISSUES.filter((x) => !x.planted)) {
+      expect([...byTitle(d.title).labels].sort(), d.title).toEqual([...d.labels].sort());
+      expect(botNotes(d.title), d.title).toEqual([]);
+    }
+    // Only PUTs with add/remove and note POSTs; never a full label overwrite, never a new label
+    for (const w of sb.fake.writes()) expect(["PUT /projects/:id/issues/:iid", "POST /projects/:id/issues/:iid/notes"]).toContain(w.route);
+    expect(sb.fake.createdLabels.filter((l) => l.by === sb.policy.scope.botUsername)).toEqual([]);
+
+    sb.fake.resetCounters();
+    const second = await sweep();
+    expect(second.resources.filter((r) => r.actions.length > 0)).toEqual([]);
+    expect(sb.fake.writes()).toEqual([]);
+  });
+
+  it("posts a title with a quick action and @all harmlessly", async () => {
+    await sweep();
+    const title = DEMO_ISSUES.find((d) => d.title.includes("/close"))!.title;
+    const issue = byTitle(title);
+    expect(issue.state).toBe("opened");
+    expect(sb.fake.quickActionsExecuted.filter((q) => q.by === sb.policy.scope.botUsername)).toEqual([]);
+    for (const n of botNotes(title)) {
+      expect(n.body.split("\n").some((l) => /^\s*\//.test(l))).toBe(false);
+      expect(n.body).not.toMatch(/(^|\s)@all\b/);
+    }
+  });
+
+  it("removes the attention label once a person fixes the issue, without a new note", async () => {
+    await sweep();
+    const { iid, project } = byTitle("ZoomInfo enrichment stopped for new leads");
+    sb.fake.comment(project, iid, "Blocked on the ZoomInfo support ticket #4711.", { as: "mops.member1", at: new Date("2026-11-18T15:00:01Z") });
+    const notesBefore = botNotes("ZoomInfo enrichment stopped for new leads").length;
+    await sweep();
+    expect(byTitle("ZoomInfo enrichment stopped for new leads").labels).not.toContain("mops-bot::needs-attention");
+    expect(botNotes("ZoomInfo enrichment stopped for new leads")).toHaveLength(notesBefore);
+  });
+
+  it("reports a resource GitLab refuses and goes on with the others", async () => {
+    const refused = byTitle("Bizible: fix duplicate touchpoints");
+    const report = await sweep(false, (p) => ({
+      ...p,
+      list: p.list.bind(p),
+      labelEvents: p.labelEvents.bind(p),
+      notes: p.notes.bind(p),
+      milestones: p.milestones.bind(p),
+      get: p.get.bind(p),
+      requestStats: p.requestStats.bind(p),
+      apply: async (plan) => {
+        if (plan.iid === refused.iid && plan.ref.path === refused.project) {
+          throw new GitLabApiError({ status: 403, request: { method: "PUT", route: "/projects/:id/issues/:iid", endpoint: `/projects/${encodeURIComponent(refused.project)}/issues/${refused.iid}` }, gitlabMessage: "403 Forbidden", attempts: 1 });
+        }
+        return p.apply(plan);
+      },
+    }));
+    expect(report.errors).toHaveLength(1);
+    expect(report.errors[0]!.ref).toBe(refused.ref);
+    expect(report.errors[0]!.message).toContain("403");
+    expect(byTitle("Webcast follow-up cadence").labels).toEqual(["MktgOps::00: Triage"]);
+  });
+
+  it("reaches the same end state through injected 502s and 429s", async () => {
+    sb.fake.faults = { rate502: 0.15, rate429: 0.05, retryAfterSeconds: 1 };
+    const report = await sweep();
+    sb.fake.faults = {};
+    expect(report.errors).toEqual([]);
+    expect(report.apiRequests.retries).toBeGreaterThan(0);
+    expect(byTitle("Campaign member status clean-up").labels.filter((l) => l.startsWith("MktgOps::"))).toEqual(["MktgOps::04: In Progress"]);
+    expect(botNotes("Bizible: fix duplicate touchpoints")).toHaveLength(1);
+    sb.fake.resetCounters();
+    await sweep();
+    expect(sb.fake.writes()).toEqual([]);
+  });
+});

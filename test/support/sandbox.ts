@@ -1,0 +1,46 @@
+/**
+ * A sandbox for end-to-end tests: the fake GitLab seeded with the demo board, the shipped
+ * policies, and a runtime pointing at it with a fixed clock and instant retries.
+ */
+import { pino } from "pino";
+import { seedBoard } from "../../src/demo/seedBoard.js";
+import type { CompiledPolicy } from "../../src/policy/model.js";
+import { loadPolicies } from "../../src/policy/load.js";
+import { type Runtime, openRuntime } from "../../src/runtime.js";
+import { type FakeGitlab, startFakeGitlab } from "./fakeGitlab/index.js";
+
+export const SANDBOX_NOW = new Date("2026-11-18T15:00:00Z");
+export const SANDBOX_TOKEN = "sandbox-token";
+
+export interface Sandbox {
+  fake: FakeGitlab;
+  policy: CompiledPolicy;
+  projects: { mops: string; "sales-systems": string };
+  milestones: { past: string; current: string; next: string };
+  runtime(options?: { dryRun?: boolean }): Promise<Runtime>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: { latencyMs?: number; policiesDir?: string } = {}): Promise<Sandbox> {
+  const policiesDir = options.policiesDir ?? "policies";
+  const policy = await loadPolicies(policiesDir);
+  const clock = () => SANDBOX_NOW;
+  const fake = await startFakeGitlab({ token: SANDBOX_TOKEN, botUsername: policy.scope.botUsername, now: clock, latencyMs: options.latencyMs ?? 0 });
+  const { milestones, projects } = seedBoard(fake, policy, SANDBOX_NOW);
+  return {
+    fake,
+    policy,
+    projects,
+    milestones,
+    runtime: ({ dryRun = false } = {}) =>
+      openRuntime({
+        policiesDir,
+        connection: { url: fake.url, token: SANDBOX_TOKEN },
+        dryRun,
+        clock,
+        logger: pino({ level: "silent" }),
+        platform: { retry: { attempts: 6, baseMs: 1, maxMs: 5 }, sleep: async () => {} },
+      }),
+    close: () => fake.close(),
+  };
+}
