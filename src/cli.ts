@@ -6,6 +6,8 @@
 import { Command, CommanderError } from "commander";
 import { registerJobCommands } from "./jobs/cli.js";
 import { registerPolicyCommands } from "./policy/cli.js";
+import { registerInboxCommands } from "./queue/cli.js";
+import { registerServeCommands } from "./server/cli.js";
 
 export interface CliIo {
   out: (text: string) => void;
@@ -32,6 +34,8 @@ export function buildProgram(io: CliIo, exit: ExitCodeHolder): Command {
     .showHelpAfterError();
   registerPolicyCommands(program, io, exit);
   registerJobCommands(program, io, exit);
+  registerServeCommands(program, io, exit);
+  registerInboxCommands(program, io, exit);
   return program;
 }
 

@@ -19,7 +19,7 @@ interface RunOptions {
   dir?: string;
 }
 
-function progressPrinter(io: CliIo): ((done: number) => void) | undefined {
+function progressPrinter(): ((done: number) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   return (done) => {
     if (done % 25 === 0) process.stderr.write(`\r  reconciled ${done} resources...`);
@@ -36,7 +36,7 @@ export async function runJobCommand(name: string, options: RunOptions, io: CliIo
       dryRun: options.dryRun === true,
       logger: createLogger(),
     });
-    const onProgress = progressPrinter(io);
+    const onProgress = progressPrinter();
     report = await job.run({ ...runtime, dryRun: options.dryRun === true, only: options.only, onProgress });
     if (onProgress) process.stderr.write("\r\x1b[K");
   } catch (e) {

@@ -1,0 +1,47 @@
+/**
+ * What the inbox's worker calls for each resource a webhook named: read it anew from GitLab and
+ * reconcile it with every rule, exactly as the sweep does. The team's milestones are cached
+ * briefly, since every reconcile needs them and they rarely change.
+ */
+import type { MilestoneInfo } from "../domain/snapshot.js";
+import { formatRef } from "../domain/snapshot.js";
+import { createRuleContext } from "../engine/context.js";
+import { reconcileRef } from "../engine/reconcile.js";
+import type { Reconcile } from "../queue/types.js";
+import { buildRules } from "../rules/registry.js";
+import type { Runtime } from "../runtime.js";
+
+export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: number } = {}): Reconcile {
+  const rules = buildRules(runtime.policy);
+  const ttl = options.milestoneTtlMs ?? 60_000;
+  let cached: { at: number; value: Promise<MilestoneInfo[]> } | undefined;
+  const milestones = () => {
+    const now = runtime.clock().getTime();
+    if (!cached || now - cached.at > ttl) {
+      const value = runtime.platform.milestones();
+      value.catch(() => (cached = undefined));
+      cached = { at: now, value };
+    }
+    return cached.value;
+  };
+
+  return async (ref, trace) => {
+    if (ref.kind === "milestone") {
+      // Milestone events refresh the milestone cache; no rule acts on milestones themselves yet.
+      cached = undefined;
+      trace.logger.info({ ref: formatRef(ref) }, "milestone changed; milestone cache refreshed");
+      return;
+    }
+    const ctx = createRuleContext(runtime.policy, runtime.calendar, runtime.clock(), await milestones());
+    const outcome = await reconcileRef(ref, { platform: runtime.platform, rules, ctx });
+    if (outcome === null) {
+      trace.logger.info({ ref: formatRef(ref) }, "resource is gone or out of scope; nothing to do");
+      return;
+    }
+    const { plan, writes } = outcome;
+    trace.logger.info(
+      { ref: formatRef(ref), events: trace.eventIds.length, writes, actions: plan.actions.map((a) => `${a.rule}:${a.type}`), conflicts: plan.conflicts.length },
+      writes > 0 ? "reconciled: changes applied" : "reconciled: nothing to change",
+    );
+  };
+}

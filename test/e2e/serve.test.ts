@@ -1,0 +1,85 @@
+/**
+ * `serve` end to end: the fake GitLab sends its webhooks to the real server, whose inbox and
+ * worker reconcile through the same engine as the sweep and write back to the fake.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RunningServe } from "../../src/server/serve.js";
+import { runServe } from "../../src/server/cli.js";
+import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
+
+const SECRET = "hook-secret";
+let sb: Sandbox;
+let serve: RunningServe;
+let dataDir: string;
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeEach(async () => {
+  sb = await startSandbox();
+  dataDir = mkdtempSync(join(tmpdir(), "mops-serve-"));
+  serve = await runServe(
+    {
+      GITLAB_URL: sb.fake.url,
+      GITLAB_TOKEN: SANDBOX_TOKEN,
+      GITLAB_WEBHOOK_SECRET: SECRET,
+      PORT: "0",
+      MOPS_DATA_DIR: dataDir,
+      MOPS_POLICIES_DIR: "policies",
+    },
+    { schedules: false, handleSignals: false, clock: () => SANDBOX_NOW, logger: pino({ level: "silent" }) },
+  );
+  sb.fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, SECRET);
+});
+
+afterEach(async () => {
+  await serve.close();
+  await sb.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("mops-bot serve against the fake GitLab", () => {
+  it("reconciles the issue a person changed, once, and does not loop on its own change", async () => {
+    const project = sb.projects.mops;
+    const target = sb.fake.issues(project).find((i) => i.title === "Lead scoring model refresh")!;
+    sb.fake.resetCounters();
+
+    // A person misspells the priority label: the bot repairs it.
+    sb.fake.setIssueLabels(project, target.iid, [...target.labels.filter((l) => !l.startsWith("MktgOpsPriority")), "MktgOpsPriority:: 02-Medium"], {
+      as: "mops.member1",
+    });
+    await until(() => sb.fake.issue(project, target.iid).labels.includes("MktgOpsPriority::02-Medium"), "the bot's repair");
+    await sb.fake.webhooksSettled();
+    // Let the bot's own webhook arrive and be ignored, then check nothing else happened.
+    await new Promise((r) => setTimeout(r, 300));
+    await sb.fake.webhooksSettled();
+
+    const puts = sb.fake.writes().filter((w) => w.route === "PUT /projects/:id/issues/:iid");
+    expect(puts).toHaveLength(1);
+    expect(sb.fake.issue(project, target.iid).labels).not.toContain("MktgOpsPriority:: 02-Medium");
+    const botNotes = sb.fake.issue(project, target.iid).notes.filter((n) => n.author === "mops-bot");
+    expect(botNotes).toHaveLength(1);
+    expect(await serve.inbox.depth()).toBe(0);
+  });
+
+  it("answers 401 to a delivery with the wrong secret and reconciles nothing", async () => {
+    sb.fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, "wrong");
+    const project = sb.projects.mops;
+    const target = sb.fake.issues(project).find((i) => i.title === "Lead scoring model refresh")!;
+    sb.fake.resetCounters();
+    sb.fake.setIssueLabels(project, target.iid, ["MktgOps::0 - To Be Triaged"], { as: "mops.member1" });
+    await sb.fake.webhooksSettled();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sb.fake.writes().filter((w) => w.user === "mops-bot")).toEqual([]);
+    expect(sb.fake.webhookFailures).toBeGreaterThan(0);
+  });
+});
