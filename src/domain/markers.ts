@@ -4,10 +4,10 @@
  * was already done.
  */
 
-const MARKER_RE = /<!--\s*mops-bot:([A-Za-z0-9_.:\/@#%!=+-]+)\s*-->/g;
+const MARKER_RE = /<!--\s*mops-bot:([A-Za-z0-9_.:/@#%!=+-]+)\s*-->/g;
 
 export function markerComment(key: string): string {
-  if (!/^[A-Za-z0-9_.:\/@#%!=+-]+$/.test(key)) {
+  if (!/^[A-Za-z0-9_.:/@#%!=+-]+$/.test(key)) {
     throw new Error(`Invalid marker key "${key}": use letters, digits and _.:/@#%!=+- only.`);
   }
   return `<!-- mops-bot:${key} -->`;
@@ -22,5 +22,5 @@ export function markersIn(text: string): string[] {
  * characters a marker allows, so `MktgOps::04: In Progress` becomes `MktgOps::04:-In-Progress`.
  */
 export function markerKey(...parts: string[]): string {
-  return parts.map((p) => p.replace(/[^A-Za-z0-9_.:\/@#%!=+-]+/g, "-")).join(":");
+  return parts.map((p) => p.replace(/[^A-Za-z0-9_.:/@#%!=+-]+/g, "-")).join(":");
 }
