@@ -31,3 +31,17 @@ export type Action = ActionOrigin &
 export type ActionType = Action["type"];
 
 export type ActionOf<T extends ActionType> = Extract<Action, { type: T }>;
+
+/**
+ * Actions a scheduled job takes on the scope rather than on one issue (create an audit issue,
+ * post a Slack message, create a milestone...). They appear in run reports beside the per-resource
+ * actions. Each job adds its own variants here; apply code lives with the job.
+ */
+export type ScopeAction = ActionOrigin &
+  (
+    | { type: "create_issue"; project: string; title: string; marker: string; labels: string[] }
+    | { type: "update_issue"; ref: string; marker: string; what: string }
+    | { type: "post_slack"; channel: string; marker: string; text: string }
+  );
+
+export type ReportedAction = Action | ScopeAction;

@@ -1,7 +1,7 @@
 /**
  * What a run did (or would do), as JSON for `--report` and as text for a MOps reader.
  */
-import type { Action } from "../domain/actions.js";
+import type { ReportedAction } from "../domain/actions.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef } from "../domain/snapshot.js";
 import type { RequestStats } from "./platform.js";
@@ -10,7 +10,7 @@ export interface ReportResource {
   ref: string;
   url: string;
   title: string;
-  actions: Action[];
+  actions: ReportedAction[];
   conflicts: { subject: string; message: string; rules: string[] }[];
 }
 
@@ -42,7 +42,7 @@ export function actionsByRule(report: RunReport): Record<string, number> {
   return counts;
 }
 
-function describeAction(a: Action): string {
+function describeAction(a: ReportedAction): string {
   switch (a.type) {
     case "add_labels":
       return `+ ${a.labels.map((l) => `"${l}"`).join(", ")}`;
@@ -62,6 +62,12 @@ function describeAction(a: Action): string {
       return a.dueDate ? `due date ${a.dueDate}` : "remove the due date";
     case "set_confidential":
       return a.confidential ? "make confidential" : "make public";
+    case "create_issue":
+      return `create issue "${a.title}" in ${a.project}`;
+    case "update_issue":
+      return `update ${a.ref}: ${a.what}`;
+    case "post_slack":
+      return `Slack message to ${a.channel}`;
   }
 }
 
@@ -69,8 +75,8 @@ function describeAction(a: Action): string {
 const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, " ⏎ ");
 
 /** A resource's actions grouped by the rule and reason that produced them, in first-seen order. */
-function groupByReason(actions: Action[]): { rule: string; reason: string; actions: Action[] }[] {
-  const groups = new Map<string, { rule: string; reason: string; actions: Action[] }>();
+function groupByReason(actions: ReportedAction[]): { rule: string; reason: string; actions: ReportedAction[] }[] {
+  const groups = new Map<string, { rule: string; reason: string; actions: ReportedAction[] }>();
   for (const a of actions) {
     const key = `${a.rule}\u0000${a.reason}`;
     const g = groups.get(key) ?? { rule: a.rule, reason: a.reason, actions: [] };
