@@ -1,0 +1,311 @@
+/**
+ * triage/*.yml -> TriageRuleDef. Conditions become a tree the evaluator walks in file order (so
+ * `rules explain` prints them as written); patterns are checked; scoped positions are resolved to
+ * full labels; actions that contradict each other within one rule are problems.
+ */
+import type { Taxonomy } from "../../domain/labels.js";
+import type { ResourceKind } from "../../domain/snapshot.js";
+import type { ActionsFile, ConditionsFile, DurationFile, TriageFile, TriageRuleFile } from "../schemas/triage.js";
+import type { DataPath, PolicySource, ProblemSink } from "../source.js";
+import { didYouMean } from "../suggest.js";
+import { parsePattern } from "./workflow.js";
+
+export interface Duration {
+  amount: number;
+  unit: "days" | "business_days";
+}
+
+export interface AgeBound {
+  olderThan?: Duration;
+  newerThan?: Duration;
+}
+
+export interface TextPattern {
+  /** As written in the policy, for messages. */
+  source: string;
+  pattern: string;
+  flags: string;
+}
+
+export type TriageCondition =
+  | { kind: "state"; state: "opened" | "closed" | "merged" }
+  | { kind: "labels"; all: string[]; any: string[]; none: string[] }
+  | { kind: "position"; scope: string; before?: string; after?: string }
+  | { kind: "milestone"; is: "none" | "any" | "current" | "past" | "future" | { title: TextPattern } }
+  | { kind: "assignee"; is: "none" | "any" | { group: string } }
+  | { kind: "author"; group: string }
+  | { kind: "age"; field: "created" | "updated" | "closed" | "merged"; bound: AgeBound }
+  | { kind: "label_age"; label: string; bound: AgeBound }
+  | { kind: "due_date"; is: "none" | "any" | "overdue" | { within: Duration } }
+  | { kind: "confidential"; value: boolean }
+  | { kind: "text"; field: "title" | "description"; matches?: TextPattern; lacks?: TextPattern }
+  | { kind: "draft"; value: boolean }
+  /** At least one block holds; a block holds when all its conditions do. */
+  | { kind: "any"; blocks: TriageCondition[][] }
+  | { kind: "not"; block: TriageCondition[] };
+
+export type SummaryGroupBy = "assignee" | "author" | "milestone" | "project" | { label: string } | null;
+
+export interface SummaryDef {
+  title: string;
+  /** Template name in policies/templates/. */
+  template: string;
+  groupBy: SummaryGroupBy;
+  destination: { kind: "issue"; projectRole: string; labels: string[] } | { kind: "slack"; channel: string };
+}
+
+export type TriageActionDef =
+  | { kind: "add_labels"; labels: string[] }
+  /** Full labels, or `Key::*` for every label of a scoped set. */
+  | { kind: "remove_labels"; labels: string[] }
+  | { kind: "note"; template: string; to: "author" | "assignees" | { group: string } | null }
+  | { kind: "close" }
+  | { kind: "reopen" }
+  | { kind: "milestone"; which: "current" | "next" | "none" }
+  | { kind: "assign"; group: string }
+  | { kind: "assign"; user: string }
+  | { kind: "due_date"; in: Duration | null }
+  | { kind: "confidential" }
+  | { kind: "summarize"; summary: SummaryDef };
+
+export interface TriageRuleDef {
+  id: string;
+  description: string;
+  /** The policy file it came from (for `rules list` and messages). */
+  file: string;
+  appliesTo: ResourceKind[];
+  where: { projectRoles: string[] };
+  when: TriageCondition[];
+  then: TriageActionDef[];
+  limit: number | null;
+}
+
+export const DEFAULT_SUMMARY_TEMPLATE = "triage-summary";
+
+const duration = (d: DurationFile): Duration => ("days" in d ? { amount: d.days, unit: "days" } : { amount: d.business_days, unit: "business_days" });
+
+function bound(b: { older_than?: DurationFile; newer_than?: DurationFile }): AgeBound {
+  return { ...(b.older_than ? { olderThan: duration(b.older_than) } : {}), ...(b.newer_than ? { newerThan: duration(b.newer_than) } : {}) };
+}
+
+interface Compiler {
+  source: PolicySource;
+  taxonomy: Taxonomy;
+  sink: ProblemSink;
+}
+
+function textPattern(c: Compiler, text: string, path: DataPath): TextPattern {
+  const { pattern, flags } = parsePattern(text);
+  if (/[^imsu]/.test(flags)) c.sink.at(c.source, path, `unsupported regular expression flags '${flags}': use i, m, s or u`);
+  else {
+    try {
+      new RegExp(pattern, flags);
+    } catch (e) {
+      c.sink.at(c.source, path, `invalid regular expression ${text}: ${(e as Error).message.split(": ").pop()}`);
+    }
+  }
+  return { source: text, pattern, flags };
+}
+
+function ageProblem(c: Compiler, b: { older_than?: unknown; newer_than?: unknown }, path: DataPath): void {
+  if (b.older_than === undefined && b.newer_than === undefined) c.sink.at(c.source, path, "give older_than or newer_than (or both), e.g. older_than: { days: 30 }");
+}
+
+function positionValue(c: Compiler, scope: string, value: string, path: DataPath): string | undefined {
+  const label = c.taxonomy.labelFor(scope, value);
+  if (label !== undefined) return label;
+  const set = c.taxonomy.set(scope);
+  const values = (set?.labels ?? []).map((l) => l.slice(scope.length + 2));
+  c.sink.at(c.source, path, `'${value}' is not a value of the ${scope} set in labels.yml${didYouMean(value, values) || ` — values: ${values.join(", ")}`}`);
+  return undefined;
+}
+
+function compileConditions(c: Compiler, w: ConditionsFile, path: DataPath): TriageCondition[] {
+  const out: TriageCondition[] = [];
+  // Object.entries keeps the order the conditions are written in, which `rules explain` shows.
+  for (const key of Object.keys(w) as (keyof ConditionsFile)[]) {
+    const at = [...path, key];
+    switch (key) {
+      case "state":
+        out.push({ kind: "state", state: w.state! });
+        break;
+      case "labels": {
+        const l = w.labels!;
+        if (!l.all && !l.any && !l.none) c.sink.at(c.source, at, "give all, any or none, e.g. none: [\"MktgOpsPriority::*\"]");
+        out.push({ kind: "labels", all: l.all ?? [], any: l.any ?? [], none: l.none ?? [] });
+        break;
+      }
+      case "position": {
+        const p = w.position!;
+        const set = c.taxonomy.set(p.scope);
+        if (!set) {
+          const keys = c.taxonomy.scopedSets.map((s) => s.key);
+          c.sink.at(c.source, [...at, "scope"], `scope '${p.scope}' is not a scoped set in labels.yml${didYouMean(p.scope, keys) || ` — sets: ${keys.join(", ")}`}`);
+          break;
+        }
+        if (!set.ordered) c.sink.at(c.source, [...at, "scope"], `scope '${p.scope}' is not ordered in labels.yml, so its values have no before or after`);
+        if (p.before === undefined && p.after === undefined) c.sink.at(c.source, at, 'give before or after, e.g. before: "04: In Progress"');
+        const before = p.before === undefined ? undefined : positionValue(c, p.scope, p.before, [...at, "before"]);
+        const after = p.after === undefined ? undefined : positionValue(c, p.scope, p.after, [...at, "after"]);
+        out.push({ kind: "position", scope: p.scope, ...(before ? { before } : {}), ...(after ? { after } : {}) });
+        break;
+      }
+      case "milestone": {
+        const m = w.milestone!;
+        out.push({ kind: "milestone", is: typeof m === "string" ? m : { title: textPattern(c, m.title, [...at, "title"]) } });
+        break;
+      }
+      case "assignee":
+        out.push({ kind: "assignee", is: w.assignee! });
+        break;
+      case "author":
+        out.push({ kind: "author", group: w.author!.group });
+        break;
+      case "created":
+      case "updated":
+      case "closed":
+      case "merged":
+        ageProblem(c, w[key]!, at);
+        out.push({ kind: "age", field: key, bound: bound(w[key]!) });
+        break;
+      case "label_age":
+        ageProblem(c, w.label_age!, at);
+        out.push({ kind: "label_age", label: w.label_age!.label, bound: bound(w.label_age!) });
+        break;
+      case "due_date": {
+        const d = w.due_date!;
+        out.push({ kind: "due_date", is: typeof d === "string" ? d : { within: duration(d.within) } });
+        break;
+      }
+      case "confidential":
+        out.push({ kind: "confidential", value: w.confidential! });
+        break;
+      case "title":
+      case "description": {
+        const t = w[key]!;
+        if (t.matches === undefined && t.lacks === undefined) c.sink.at(c.source, at, 'give matches or lacks, e.g. lacks: "/so that/i"');
+        out.push({
+          kind: "text",
+          field: key,
+          ...(t.matches !== undefined ? { matches: textPattern(c, t.matches, [...at, "matches"]) } : {}),
+          ...(t.lacks !== undefined ? { lacks: textPattern(c, t.lacks, [...at, "lacks"]) } : {}),
+        });
+        break;
+      }
+      case "draft":
+        out.push({ kind: "draft", value: w.draft! });
+        break;
+      case "any":
+        out.push({ kind: "any", blocks: w.any!.map((b, i) => compileConditions(c, b, [...at, i])) });
+        break;
+      case "not":
+        out.push({ kind: "not", block: compileConditions(c, w.not!, at) });
+        break;
+    }
+  }
+  return out;
+}
+
+/** Full labels a `Key::*` or plain label list names, for conflict checks. */
+function expand(taxonomy: Taxonomy, labels: string[]): Set<string> {
+  return new Set(labels.flatMap((l) => (l.endsWith("::*") ? (taxonomy.set(l.slice(0, -3))?.labels ?? []) : [l])));
+}
+
+function compileActions(c: Compiler, t: ActionsFile, rule: TriageRuleFile, base: DataPath): TriageActionDef[] {
+  const out: TriageActionDef[] = [];
+  const at = (...p: (string | number)[]) => [...base, "then", ...p];
+  if (Object.keys(t).length === 0) c.sink.at(c.source, at(), "give at least one action, e.g. add_labels: [...] or note: { template: ... }");
+  if (t.add_labels && t.remove_labels) {
+    const removed = expand(c.taxonomy, t.remove_labels);
+    for (const [i, l] of t.add_labels.entries()) {
+      if (removed.has(l)) c.sink.at(c.source, at("add_labels", i), `the rule both adds and removes '${l}': keep one of the two`);
+    }
+  }
+  if (t.close && t.reopen) c.sink.at(c.source, at("reopen"), "the rule both closes and reopens: keep one of the two");
+  if (t.add_labels) {
+    // One value per scope: adding two values of the same scoped set would leave only one.
+    const byScope = new Map<string, string>();
+    for (const [i, l] of t.add_labels.entries()) {
+      const set = c.taxonomy.setOf(l);
+      if (!set || set.exclusive === false) continue;
+      const other = byScope.get(set.key);
+      if (other) c.sink.at(c.source, at("add_labels", i), `'${l}' and '${other}' are values of the same scoped set ${set.key}: a resource keeps only one, so add one of them`);
+      byScope.set(set.key, l);
+    }
+  }
+  for (const key of Object.keys(t) as (keyof ActionsFile)[]) {
+    switch (key) {
+      case "add_labels":
+        out.push({ kind: "add_labels", labels: t.add_labels! });
+        break;
+      case "remove_labels":
+        out.push({ kind: "remove_labels", labels: t.remove_labels! });
+        break;
+      case "note":
+        out.push({ kind: "note", template: t.note!.template, to: t.note!.to ?? null });
+        break;
+      case "close":
+        out.push({ kind: "close" });
+        break;
+      case "reopen":
+        out.push({ kind: "reopen" });
+        break;
+      case "milestone":
+        out.push({ kind: "milestone", which: t.milestone! });
+        break;
+      case "assign": {
+        const a = t.assign!;
+        out.push("group" in a ? { kind: "assign", group: a.group } : { kind: "assign", user: a.user });
+        break;
+      }
+      case "due_date":
+        out.push({ kind: "due_date", in: t.due_date === "none" ? null : duration(t.due_date!) });
+        break;
+      case "confidential":
+        out.push({ kind: "confidential" });
+        break;
+      case "summarize": {
+        const s = t.summarize!;
+        if (!s.issue && !s.slack) {
+          c.sink.at(c.source, at("summarize"), "summarize needs a destination: issue: { project_role: ... } or slack: { channel: \"#...\" }");
+          break;
+        }
+        if (s.issue && s.slack) {
+          c.sink.at(c.source, at("summarize", "slack"), "summarize has two destinations: keep issue or slack (write a second rule for the other)");
+          break;
+        }
+        const destination: SummaryDef["destination"] = s.issue
+          ? { kind: "issue", projectRole: s.issue.project_role, labels: s.issue.labels ?? [] }
+          : { kind: "slack", channel: s.slack!.channel };
+        out.push({ kind: "summarize", summary: { title: s.title, template: s.template ?? DEFAULT_SUMMARY_TEMPLATE, groupBy: s.group_by ?? null, destination } });
+        break;
+      }
+    }
+  }
+  const kinds = new Set(rule.applies_to);
+  if (kinds.has("merge_requests") && (t.due_date !== undefined || t.confidential !== undefined)) {
+    c.sink.at(c.source, at(t.due_date !== undefined ? "due_date" : "confidential"), "merge requests have no due date or confidentiality in GitLab: apply this rule to issues only");
+  }
+  return out;
+}
+
+export function compileTriage(source: PolicySource, data: TriageFile, taxonomy: Taxonomy, sink: ProblemSink): TriageRuleDef[] {
+  const c: Compiler = { source, taxonomy, sink };
+  return data.rules.map((rule, i) => {
+    const when = compileConditions(c, rule.when, ["rules", i, "when"]);
+    const then = compileActions(c, rule.then, rule, ["rules", i]);
+    if (rule.when.draft !== undefined && !rule.applies_to.includes("merge_requests")) {
+      sink.at(source, ["rules", i, "when", "draft"], "draft is a merge request condition: add merge_requests to applies_to");
+    }
+    return {
+      id: rule.id,
+      description: rule.description,
+      file: source.file,
+      appliesTo: rule.applies_to.map((k): ResourceKind => (k === "issues" ? "issue" : "merge_request")),
+      where: { projectRoles: rule.where?.project_roles ?? [] },
+      when,
+      then,
+      limit: rule.limit ?? null,
+    };
+  });
+}

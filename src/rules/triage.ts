@@ -1,0 +1,12 @@
+/**
+ * General triage rules from policies/triage/*.yml (conditions and actions the team writes for
+ * itself, as gitlab-triage users do). One rule per entry, id `triage:<id>`; the evaluation lives
+ * in src/triage/ and is pure like every rule.
+ */
+import { createTriageRule } from "../triage/rule.js";
+import type { RuleFactory } from "./types.js";
+
+export const triageRules: RuleFactory = {
+  kind: "triage",
+  create: (policy) => (policy.triage ?? []).map(createTriageRule),
+};

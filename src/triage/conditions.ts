@@ -1,0 +1,277 @@
+/**
+ * Evaluating a triage rule's conditions on one snapshot. Each condition says what it looked at
+ * (`value`) and whether it holds; `rules explain` prints exactly that.
+ *
+ * Conditions are three-valued: a condition that needs history the snapshot does not carry yet
+ * (label events, notes) is `unknown`, and says which history would decide it. `all`, `any` and
+ * `not` combine with Kleene logic, so a rule asks for history only when the listed snapshot
+ * cannot decide it: a label cannot have been on a resource longer than the resource exists, and
+ * a resource whose updated_at is old enough was certainly not touched since.
+ * Pure: the time is the context's, never the wall clock.
+ */
+import { labelRef } from "../rules/labelRefs.js";
+import type { ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
+import type { AgeBound, Duration, TextPattern, TriageCondition } from "../policy/compile/triage.js";
+import { botUsernameOf, type RuleContext } from "../rules/types.js";
+
+export type Truth = boolean | "unknown";
+
+export interface ConditionResult {
+  /** The condition in words, e.g. `state is opened`. */
+  text: string;
+  /** What the resource has, e.g. `opened`, or what history is missing. */
+  value: string;
+  result: Truth;
+  /** History that would decide an unknown result. */
+  needs: SnapshotNeeds;
+  /** For `any` / `not` blocks: the conditions inside. */
+  children?: ConditionResult[];
+}
+
+const DAY = 86_400_000;
+const NONE: SnapshotNeeds = {};
+
+export function allOf(results: Truth[]): Truth {
+  if (results.includes(false)) return false;
+  return results.includes("unknown") ? "unknown" : true;
+}
+
+export function anyOf(results: Truth[]): Truth {
+  if (results.includes(true)) return true;
+  return results.includes("unknown") ? "unknown" : false;
+}
+
+const negate = (t: Truth): Truth => (t === "unknown" ? t : !t);
+
+export function mergeNeeds(list: SnapshotNeeds[]): SnapshotNeeds {
+  const out: SnapshotNeeds = {};
+  if (list.some((n) => n.labelEvents)) out.labelEvents = true;
+  if (list.some((n) => n.notes)) out.notes = true;
+  return out;
+}
+
+export function describeDuration(d: Duration): string {
+  const unit = d.unit === "days" ? "day" : "business day";
+  return `${d.amount} ${unit}${d.amount === 1 ? "" : "s"}`;
+}
+
+/** Time from `from` to now in the duration's unit. */
+export function elapsed(from: Date, unit: Duration["unit"], ctx: RuleContext): number {
+  if (unit === "days") return Math.max(0, (ctx.now.getTime() - from.getTime()) / DAY);
+  return ctx.calendar.businessDaysBetween(from, ctx.now);
+}
+
+const round = (n: number) => (Math.round(n * 10) / 10).toString();
+const dateOf = (d: Date, ctx: RuleContext) => ctx.calendar.today(d);
+
+/** Whether an age satisfies the bound: strictly more than older_than, strictly less than newer_than. */
+function withinBound(from: Date, b: AgeBound, ctx: RuleContext): boolean {
+  if (b.olderThan && !(elapsed(from, b.olderThan.unit, ctx) > b.olderThan.amount)) return false;
+  if (b.newerThan && !(elapsed(from, b.newerThan.unit, ctx) < b.newerThan.amount)) return false;
+  return true;
+}
+
+function describeBound(b: AgeBound): string {
+  const parts: string[] = [];
+  if (b.olderThan) parts.push(`more than ${describeDuration(b.olderThan)}`);
+  if (b.newerThan) parts.push(`less than ${describeDuration(b.newerThan)}`);
+  return parts.join(" and ");
+}
+
+function describeAge(from: Date, b: AgeBound, ctx: RuleContext): string {
+  const units = [...new Set([b.olderThan?.unit, b.newerThan?.unit].filter((u): u is Duration["unit"] => u !== undefined))];
+  const ages = units.map((u) => `${round(elapsed(from, u, ctx))} ${u === "days" ? "days" : "business days"}`);
+  return `${ages.join(" / ")} (since ${dateOf(from, ctx)})`;
+}
+
+/** Label names as the taxonomy spells them, so aliases match their canonical label. */
+function canonicalLabels(s: ResourceSnapshot, ctx: RuleContext): string[] {
+  return s.labels.map((l) => ctx.policy.taxonomy.canonical(l) ?? l);
+}
+
+export function labelMatches(pattern: string, label: string): boolean {
+  if (pattern.endsWith("::*")) {
+    const key = pattern.slice(0, -3);
+    return label.startsWith(`${key}::`) && !label.slice(key.length + 2).includes("::");
+  }
+  return pattern === label;
+}
+
+function regex(p: TextPattern): RegExp {
+  return new RegExp(p.pattern, p.flags);
+}
+
+const result = (text: string, value: string, ok: boolean): ConditionResult => ({ text, value, result: ok, needs: NONE });
+
+/** When the label was last added, from label events; the creation time when no event says. */
+export function labelAddedAt(s: ResourceSnapshot, label: string, ctx: RuleContext): Date {
+  const adds = (s.labelEvents ?? []).filter((e) => e.action === "add" && (ctx.policy.taxonomy.canonical(e.label) ?? e.label) === label);
+  return adds.reduce((latest, e) => (e.createdAt > latest ? e.createdAt : latest), s.createdAt);
+}
+
+/**
+ * The last moment a person (not the bot) touched the resource: their comments and system notes,
+ * their label changes, or the creation. Needs notes and label events.
+ */
+export function lastTouchedByPerson(s: ResourceSnapshot, bot: string): Date {
+  let last = s.createdAt;
+  for (const n of s.notes ?? []) if (n.author.username !== bot && n.createdAt > last) last = n.createdAt;
+  for (const e of s.labelEvents ?? []) if (e.user?.username !== bot && e.createdAt > last) last = e.createdAt;
+  return last;
+}
+
+function labelAge(c: Extract<TriageCondition, { kind: "label_age" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
+  const text = `${labelRef(c.label)} has been on it for ${describeBound(c.bound)}`;
+  if (!canonicalLabels(s, ctx).includes(c.label)) return result(text, "the label is not on it", false);
+  // A label cannot be older than the resource: when even the resource is too young (older_than)
+  // or young enough (newer_than), the answer is known without label events.
+  const { olderThan, newerThan } = c.bound;
+  const createdTooRecently = olderThan !== undefined && !(elapsed(s.createdAt, olderThan.unit, ctx) > olderThan.amount);
+  if (createdTooRecently) return result(text, `the ${s.kind === "issue" ? "issue" : "merge request"} itself is only ${describeAge(s.createdAt, c.bound, ctx)}`, false);
+  const youngResource = olderThan === undefined && newerThan !== undefined && elapsed(s.createdAt, newerThan.unit, ctx) < newerThan.amount;
+  if (youngResource) return result(text, `the resource itself is ${describeAge(s.createdAt, c.bound, ctx)}`, true);
+  if (s.labelEvents === undefined) return { text, value: "needs the label history", result: "unknown", needs: { labelEvents: true } };
+  const since = labelAddedAt(s, c.label, ctx);
+  return result(text, `on for ${describeAge(since, c.bound, ctx)}`, withinBound(since, c.bound, ctx));
+}
+
+function updatedAge(c: Extract<TriageCondition, { kind: "age" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
+  const text = `last touched by a person ${describeBound(c.bound)} ago`;
+  // updated_at is never earlier than a person's last touch (the bot's writes only move it
+  // later), so an old updated_at decides older_than (true) and newer_than (false) at once.
+  const { olderThan, newerThan } = c.bound;
+  const sinceUpdate = (d: Duration) => elapsed(s.updatedAt, d.unit, ctx);
+  const unchanged = `nothing changed at all for ${describeAge(s.updatedAt, c.bound, ctx)}`;
+  if (newerThan !== undefined && sinceUpdate(newerThan) >= newerThan.amount) return result(text, unchanged, false);
+  if (olderThan !== undefined && newerThan === undefined && sinceUpdate(olderThan) > olderThan.amount) return result(text, unchanged, true);
+  if (s.notes === undefined || s.labelEvents === undefined) {
+    return { text, value: "updated recently; needs the comments and label history to tell a person's change from the bot's", result: "unknown", needs: { notes: true, labelEvents: true } };
+  }
+  const last = lastTouchedByPerson(s, botUsernameOf(ctx));
+  return result(text, `a person last touched it ${describeAge(last, c.bound, ctx)}`, withinBound(last, c.bound, ctx));
+}
+
+function age(c: Extract<TriageCondition, { kind: "age" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
+  if (c.field === "updated") return updatedAge(c, s, ctx);
+  const at = c.field === "created" ? s.createdAt : c.field === "closed" ? s.closedAt : (s.mergedAt ?? null);
+  const text = `${c.field} ${describeBound(c.bound)} ago`;
+  if (at === null) return result(text, `not ${c.field}`, false);
+  return result(text, `${c.field} ${describeAge(at, c.bound, ctx)} ago`, withinBound(at, c.bound, ctx));
+}
+
+function labels(c: Extract<TriageCondition, { kind: "labels" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
+  const present = canonicalLabels(s, ctx);
+  const has = (p: string) => present.some((l) => labelMatches(p, l));
+  const parts: string[] = [];
+  if (c.all.length) parts.push(`all of ${c.all.map(labelRef).join(", ")}`);
+  if (c.any.length) parts.push(`any of ${c.any.map(labelRef).join(", ")}`);
+  if (c.none.length) parts.push(`none of ${c.none.map(labelRef).join(", ")}`);
+  const ok = c.all.every(has) && (c.any.length === 0 || c.any.some(has)) && !c.none.some(has);
+  return result(`labels: ${parts.join("; ")}`, present.length ? present.map(labelRef).join(", ") : "no labels", ok);
+}
+
+function position(c: Extract<TriageCondition, { kind: "position" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
+  const t = ctx.policy.taxonomy;
+  const words = [c.before ? `before ${labelRef(c.before)}` : "", c.after ? `after ${labelRef(c.after)}` : ""].filter(Boolean).join(" and ");
+  const text = `its ${c.scope}:: label comes ${words}`;
+  const mine = canonicalLabels(s, ctx).filter((l) => t.orderOf(l) !== undefined && t.setOf(l)?.key === c.scope);
+  if (mine.length !== 1) return result(text, mine.length === 0 ? `no ${c.scope}:: label` : `several ${c.scope}:: labels`, false);
+  const at = t.orderOf(mine[0]!)!;
+  const ok = (c.before === undefined || at < t.orderOf(c.before)!) && (c.after === undefined || at > t.orderOf(c.after)!);
+  return result(text, labelRef(mine[0]!), ok);
+}
+
+function milestone(c: Extract<TriageCondition, { kind: "milestone" }>, s: ResourceSnapshot): ConditionResult {
+  const m = s.milestone;
+  const value = m ? `"${m.title}" (${m.timing})` : "no milestone";
+  if (typeof c.is === "object") {
+    return result(`milestone title matches ${c.is.title.source}`, value, m !== null && regex(c.is.title).test(m.title));
+  }
+  const ok = c.is === "none" ? m === null : c.is === "any" ? m !== null : m !== null && m.timing === c.is;
+  return result(c.is === "none" ? "no milestone" : c.is === "any" ? "has a milestone" : `the milestone is ${c.is}`, value, ok);
+}
+
+function assignee(c: Extract<TriageCondition, { kind: "assignee" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
+  const value = s.assignees.length ? s.assignees.map((a) => a.username).join(", ") : "nobody assigned";
+  if (c.is === "none") return result("nobody is assigned", value, s.assignees.length === 0);
+  if (c.is === "any") return result("someone is assigned", value, s.assignees.length > 0);
+  const members = new Set(ctx.policy.people[c.is.group] ?? []);
+  return result(`assigned to someone in "${c.is.group}"`, value, s.assignees.some((a) => members.has(a.username)));
+}
+
+function dueDate(c: Extract<TriageCondition, { kind: "due_date" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
+  const value = s.dueDate ?? "no due date";
+  const today = ctx.calendar.today(ctx.now);
+  if (c.is === "none") return result("no due date", value, s.dueDate === null);
+  if (c.is === "any") return result("has a due date", value, s.dueDate !== null);
+  if (c.is === "overdue") return result(`overdue (due before ${today})`, value, s.dueDate !== null && s.dueDate < today);
+  const within = c.is.within;
+  const limit =
+    within.unit === "days"
+      ? ctx.calendar.today(new Date(ctx.now.getTime() + within.amount * DAY))
+      : ctx.calendar.today(ctx.calendar.addBusinessDays(ctx.now, within.amount));
+  return result(`due within ${describeDuration(within)} (by ${limit})`, value, s.dueDate !== null && s.dueDate >= today && s.dueDate <= limit);
+}
+
+function text(c: Extract<TriageCondition, { kind: "text" }>, s: ResourceSnapshot): ConditionResult {
+  const subject = c.field === "title" ? s.title : s.description;
+  const parts = [c.matches ? `matches ${c.matches.source}` : "", c.lacks ? `lacks ${c.lacks.source}` : ""].filter(Boolean);
+  const ok = (c.matches === undefined || regex(c.matches).test(subject)) && (c.lacks === undefined || !regex(c.lacks).test(subject));
+  const shown = subject.length > 60 ? `${subject.slice(0, 57).replace(/\s+/g, " ")}...` : subject.replace(/\s+/g, " ");
+  return result(`the ${c.field} ${parts.join(" and ")}`, shown === "" ? `empty ${c.field}` : `"${shown}"`, ok);
+}
+
+export function evaluateCondition(c: TriageCondition, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
+  switch (c.kind) {
+    case "state":
+      return result(`state is ${c.state}`, s.state, s.state === c.state);
+    case "labels":
+      return labels(c, s, ctx);
+    case "position":
+      return position(c, s, ctx);
+    case "milestone":
+      return milestone(c, s);
+    case "assignee":
+      return assignee(c, s, ctx);
+    case "author": {
+      const members = ctx.policy.people[c.group] ?? [];
+      return result(`the author is in "${c.group}"`, s.author.username, members.includes(s.author.username));
+    }
+    case "age":
+      return age(c, s, ctx);
+    case "label_age":
+      return labelAge(c, s, ctx);
+    case "due_date":
+      return dueDate(c, s, ctx);
+    case "confidential":
+      return result(c.value ? "confidential" : "not confidential", s.confidential ? "confidential" : "public", s.confidential === c.value);
+    case "text":
+      return text(c, s);
+    case "draft":
+      return result(c.value ? "a draft" : "not a draft", s.kind !== "merge_request" ? "not a merge request" : s.draft ? "draft" : "ready", s.kind === "merge_request" && (s.draft ?? false) === c.value);
+    case "any": {
+      const blocks = c.blocks.map((b) => evaluateBlock(b, s, ctx));
+      const children = blocks.map((b, i) => ({ text: `option ${i + 1}`, value: "", result: b.result, needs: b.needs, children: b.results }));
+      const r = anyOf(blocks.map((b) => b.result));
+      return { text: "any of these holds", value: "", result: r, needs: r === "unknown" ? mergeNeeds(blocks.map((b) => b.needs)) : NONE, children };
+    }
+    case "not": {
+      const b = evaluateBlock(c.block, s, ctx);
+      return { text: "not all of these hold", value: "", result: negate(b.result), needs: b.needs, children: b.results };
+    }
+  }
+}
+
+export interface BlockResult {
+  result: Truth;
+  results: ConditionResult[];
+  /** History needed to decide the block (empty when it is decided). */
+  needs: SnapshotNeeds;
+}
+
+/** All conditions of a block; history is asked for only when it could change the outcome. */
+export function evaluateBlock(block: TriageCondition[], s: ResourceSnapshot, ctx: RuleContext): BlockResult {
+  const results = block.map((c) => evaluateCondition(c, s, ctx));
+  const r = allOf(results.map((x) => x.result));
+  return { result: r, results, needs: r === "unknown" ? mergeNeeds(results.filter((x) => x.result === "unknown").map((x) => x.needs)) : NONE };
+}

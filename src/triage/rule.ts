@@ -1,0 +1,101 @@
+/**
+ * One triage rule (policies/triage/*.yml) as an engine rule: needs() asks for history only when
+ * the listed snapshot cannot decide the conditions; evaluate() returns the actions of `then`
+ * that would change something. A rule with `summarize` also yields a finding per selected
+ * resource, which the sweep gathers into one issue or Slack message.
+ */
+import type { ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
+import type { SummaryDef, TriageRuleDef } from "../policy/compile/triage.js";
+import type { Rule, RuleContext } from "../rules/types.js";
+import { type ActionsOutcome, triageActions } from "./actions.js";
+import { type BlockResult, type ConditionResult, evaluateBlock } from "./conditions.js";
+
+export interface Finding {
+  ref: string;
+  title: string;
+  url: string;
+  snapshot: ResourceSnapshot;
+  /** The values of the time-based conditions, e.g. "on for 6 business days (since 2026-11-09)". */
+  detail: string;
+}
+
+export interface Evaluation extends BlockResult {
+  /** Whether the rule looks at this resource at all (kind and project role). */
+  applies: boolean;
+  /** One sentence for reports and notes: the rule's description and what it found. */
+  reason: string;
+}
+
+export interface TriageRule extends Rule {
+  def: TriageRuleDef;
+  summary: SummaryDef | null;
+  /** Conditions with their values and results (for `rules explain`). */
+  check(snapshot: ResourceSnapshot, ctx: RuleContext): Evaluation;
+  /** The actions the rule would propose, and why others are not proposed. */
+  plan(snapshot: ResourceSnapshot, ctx: RuleContext): ActionsOutcome;
+  /** The summary entry for this resource, when the rule selects it and summarizes. */
+  finding(snapshot: ResourceSnapshot, ctx: RuleContext): Finding | null;
+}
+
+export function isTriageRule(rule: Rule): rule is TriageRule {
+  return "def" in rule && "finding" in rule;
+}
+
+const TIMED = /^(on for|a person last touched|nothing changed|created|closed|merged)/;
+
+function findings(results: ConditionResult[]): string[] {
+  return results.flatMap((r) => (r.children ? findings(r.children) : r.result === true && TIMED.test(r.value) ? [r.value] : []));
+}
+
+export function createTriageRule(def: TriageRuleDef): TriageRule {
+  const id = `triage:${def.id}`;
+  const summary = def.then.find((a) => a.kind === "summarize")?.summary ?? null;
+  const applies = (s: ResourceSnapshot) =>
+    def.appliesTo.includes(s.kind) && (def.where.projectRoles.length === 0 || def.where.projectRoles.some((r) => s.projectRoles.includes(r)));
+
+  const check = (s: ResourceSnapshot, ctx: RuleContext): Evaluation => {
+    if (!applies(s)) return { applies: false, result: false, results: [], needs: {}, reason: def.description };
+    const block = evaluateBlock(def.when, s, ctx);
+    const found = findings(block.results);
+    return { ...block, applies: true, reason: found.length ? `${def.description} (${found.join("; ")})` : def.description };
+  };
+
+  const plan = (s: ResourceSnapshot, ctx: RuleContext): ActionsOutcome => {
+    const e = check(s, ctx);
+    if (e.result !== true) return { actions: [], notes: [] };
+    const outcome = triageActions(def, s, ctx, e.reason);
+    // A limit counts resources the rule really acts on; the budget is shared by the run.
+    if (outcome.actions.length > 0 && def.limit !== null && ctx.budget && !ctx.budget.take(id, def.limit)) {
+      return { actions: [], notes: [`limit: the rule already acted on ${def.limit} resources in this run`] };
+    }
+    return outcome;
+  };
+
+  return {
+    id,
+    description: def.description,
+    appliesTo: def.appliesTo,
+    def,
+    summary,
+    check,
+    plan,
+    needs(s, ctx): SnapshotNeeds {
+      return check(s, ctx).needs;
+    },
+    evaluate(s, ctx) {
+      return plan(s, ctx).actions;
+    },
+    finding(s, ctx) {
+      if (summary === null) return null;
+      const e = check(s, ctx);
+      if (e.result !== true) return null;
+      return {
+        ref: `${s.projectPath}${s.kind === "issue" ? "#" : "!"}${s.iid}`,
+        title: s.title,
+        url: s.webUrl,
+        snapshot: s,
+        detail: findings(e.results).join("; "),
+      };
+    },
+  };
+}
