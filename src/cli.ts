@@ -5,6 +5,8 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerJobCommands } from "./jobs/cli.js";
+import { registerLabelCommands } from "./labels/cli.js";
+import { registerPlanCommands } from "./plan/cli.js";
 import { registerPolicyCommands } from "./policy/cli.js";
 import { registerInboxCommands } from "./queue/cli.js";
 import { registerServeCommands } from "./server/cli.js";
@@ -36,6 +38,8 @@ export function buildProgram(io: CliIo, exit: ExitCodeHolder): Command {
   registerJobCommands(program, io, exit);
   registerServeCommands(program, io, exit);
   registerInboxCommands(program, io, exit);
+  registerLabelCommands(program, io, exit);
+  registerPlanCommands(program, io, exit);
   return program;
 }
 

@@ -58,6 +58,8 @@ export interface ScopedSet {
   labels: string[];
   /** False for a set whose values may coexist; exclusive (GitLab's scoped-label rule) otherwise. */
   exclusive?: boolean;
+  /** True when GitLab label priorities should follow the order of `labels` (labels.yml `board_priority`). */
+  boardPriority?: boolean;
 }
 
 /**

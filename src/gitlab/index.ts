@@ -19,3 +19,35 @@ export type { ProjectContext } from "./mapping.js";
 export { parseCalendarDate, parseGitLabTime } from "./dates.js";
 export { routeTemplate } from "./routes.js";
 export type { PlannedRequest } from "./writes.js";
+export { ensureMarkedNote } from "./markedNotes.js";
+export type { MarkedNoteWriter, NoteTarget } from "./markedNotes.js";
+export { createMergeRequestCommenter } from "./mergeRequestComments.js";
+export type { MergeRequestComment, MergeRequestCommenter, MergeRequestCommenterOptions } from "./mergeRequestComments.js";
+export {
+  createLabelRequest,
+  deleteLabelRequest,
+  describeOwner,
+  isLabelCarried,
+  LabelWriter,
+  listLabels,
+  mapLabel,
+  ownerEndpoint,
+  updateLabelRequest,
+} from "./labels.js";
+export type { GitLabLabel, LabelChanges, LabelOwner, LabelRequest, LabelWriteOutcome, ListLabelsOptions, NewLabel } from "./labels.js";
+export { fetchStateEvents, mapStateEvent } from "./stateEvents.js";
+export { sendWrite } from "./scopeWrites.js";
+export type { ScopeWriteOutcome, ScopeWriter } from "./scopeWrites.js";
+export { createGroupMilestone, getGroupMilestone, listTeamMilestones, mapTeamMilestone, openIssuesInMilestone, updateGroupMilestone } from "./milestones.js";
+export type { MilestoneEdit, NewMilestone, TeamMilestone } from "./milestones.js";
+export {
+  addMergeRequestLabels,
+  branchExists,
+  createBranch,
+  createMergeRequest,
+  defaultBranch,
+  labelledMergeRequests,
+  mergeRequestsInMilestone,
+  projectOfRow,
+} from "./mergeRequests.js";
+export type { NewMergeRequest } from "./mergeRequests.js";

@@ -43,7 +43,7 @@ export function compileLabels(source: PolicySource, data: LabelsFile, sink: Prob
       define({ name, description: v.description, color: (v.color ?? set.color).toLowerCase(), set: set.key }, ["sets", si, "values", vi, "value"]);
       (v.in_order === false ? outside : ordered).push(name);
     });
-    sets.push({ key: set.key, description: set.description, ordered: set.ordered, labels: ordered });
+    sets.push({ key: set.key, description: set.description, ordered: set.ordered, labels: ordered, ...(set.board_priority === true ? { boardPriority: true } : {}) });
     if (outside.length > 0) outsideOrder.set(set.key, outside);
   });
 

@@ -10,6 +10,12 @@ export const scopedSetSchema = z
     key: noScopeSeparator("a set key").describe("The scope key, e.g. MktgOps (labels are `key::value`)."),
     description: text,
     ordered: z.boolean().describe("Whether the order of the values means something (stages, steps, priorities)."),
+    board_priority: z
+      .boolean()
+      .optional()
+      .describe(
+        "true: `labels sync` gives the set's values GitLab label priorities in the order listed, in every project in scope, so boards and lists sorted by label priority read like the handbook. Priorities continue across sets in file order.",
+      ),
     color,
     values: z
       .array(

@@ -1,0 +1,190 @@
+/**
+ * `labels migrate`: every issue and merge request carrying an alias label gets the canonical
+ * label instead, one update per resource however many aliases it carries.
+ *
+ * Resumable because the state is GitLab itself: the resources to move are found by listing, per
+ * alias, the resources that carry it (only aliases some project in scope can see are asked for).
+ * A moved resource no longer carries its alias, so a rerun after a crash lists only what is left
+ * and writes nothing twice. Updates go through the platform (add_labels/remove_labels, dry-run,
+ * rate-limit pacing, retries). With `deleteAliases`, alias labels that no issue or merge request
+ * carries any more (open or closed, in scope or not) are deleted.
+ */
+import type { Logger } from "pino";
+import type { ResourceKind, ResourceSnapshot } from "../domain/snapshot.js";
+import { formatRef, refKey } from "../domain/snapshot.js";
+import { deleteLabelRequest, describeOwner, isLabelCarried, LabelWriter, listLabels, type LabelOwner } from "../gitlab/labels.js";
+import type { GitLabPlatform } from "../gitlab/platform.js";
+import type { CompiledPolicy } from "../policy/model.js";
+import { movePlan, planLabelMove, type LabelMove } from "./movePlan.js";
+import { requestsBetween, type RequestCount } from "./requests.js";
+import { explainedFailure } from "./sync.js";
+
+export interface MigrateOptions {
+  includeClosed: boolean;
+  deleteAliases: boolean;
+  /** Resources updated at once (the requester still paces and bounds requests). */
+  concurrency?: number;
+}
+
+export interface MigrationDeps {
+  policy: CompiledPolicy;
+  platform: GitLabPlatform;
+  dryRun: boolean;
+  logger?: Logger;
+}
+
+export interface MovedResource {
+  ref: string;
+  title: string;
+  webUrl: string;
+  move: LabelMove;
+  outcome: { status: "moved" } | { status: "dry-run" } | { status: "untouched" } | { status: "failed"; error: string };
+}
+
+export interface AliasDeletion {
+  name: string;
+  owner: LabelOwner;
+  outcome: { status: "deleted" } | { status: "dry-run" } | { status: "still-carried" } | { status: "failed"; error: string };
+}
+
+export interface MigrationReport {
+  dryRun: boolean;
+  includeClosed: boolean;
+  /** Aliases some project in scope has as a label: the only ones resources can carry. */
+  aliasesSearched: string[];
+  resources: MovedResource[];
+  /**
+   * Per alias: its canonical label and how many resources lost the alias (or would, in a dry run);
+   * `keptOtherValue` of them already had another value of the scope, which was kept instead.
+   */
+  moved: Array<{ alias: string; to: string; resources: number; keptOtherValue: number }>;
+  deletions: AliasDeletion[] | null;
+  requests: RequestCount;
+  errors: string[];
+}
+
+const KINDS: ResourceKind[] = ["issue", "merge_request"];
+
+/** Runs `work` over `items` with at most `limit` at once, in order of start. */
+async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+/** Aliases that exist as a label some project in scope can see (its own or a parent group's). */
+async function visibleAliases(deps: MigrationDeps): Promise<string[]> {
+  const api = deps.platform.requester.api;
+  const aliases = deps.policy.taxonomy.aliases;
+  const visible = new Set<string>();
+  for (const labels of await Promise.all(
+    deps.policy.scope.projects.map((p) => listLabels(api, { kind: "project", path: p.path }, { includeAncestors: true, withCounts: false })),
+  )) {
+    for (const l of labels) if (aliases.has(l.name) && !deps.policy.taxonomy.isDefined(l.name)) visible.add(l.name);
+  }
+  return [...aliases.keys()].filter((a) => visible.has(a));
+}
+
+/** Every resource in scope carrying at least one of the aliases, each once. */
+async function carriers(deps: MigrationDeps, aliases: string[], includeClosed: boolean): Promise<ResourceSnapshot[]> {
+  const found = new Map<string, ResourceSnapshot>();
+  await Promise.all(
+    aliases.flatMap((alias) =>
+      KINDS.map(async (kind) => {
+        for await (const s of deps.platform.list({ kind, state: includeClosed ? "all" : "opened", labels: [alias] })) found.set(refKey(s.ref), s);
+      }),
+    ),
+  );
+  return [...found.values()].sort((a, b) => formatRef(a.ref).localeCompare(formatRef(b.ref)));
+}
+
+async function moveAll(deps: MigrationDeps, resources: ResourceSnapshot[], concurrency: number): Promise<MovedResource[]> {
+  const results = new Map<string, MovedResource>();
+  const planned = resources.map((s) => ({ s, move: planLabelMove(s.labels, deps.policy.taxonomy) }));
+  await inPool(planned, concurrency, async ({ s, move }) => {
+    const base = { ref: formatRef(s.ref), title: s.title, webUrl: s.webUrl, move };
+    if (move.remove.length === 0) {
+      results.set(base.ref, { ...base, outcome: { status: "untouched" } });
+      return;
+    }
+    try {
+      await deps.platform.apply(movePlan(s, move));
+      results.set(base.ref, { ...base, outcome: deps.dryRun ? { status: "dry-run" } : { status: "moved" } });
+    } catch (error) {
+      const message = explainedFailure(error);
+      if (message === undefined) throw error;
+      results.set(base.ref, { ...base, outcome: { status: "failed", error: `${base.ref}: ${message}` } });
+    }
+  });
+  return planned.map(({ s }) => results.get(formatRef(s.ref))!);
+}
+
+/** Alias labels owned by the group or by a project in scope, each checked and deleted when unused. */
+async function deleteUnusedAliases(deps: MigrationDeps): Promise<AliasDeletion[]> {
+  const api = deps.platform.requester.api;
+  const t = deps.policy.taxonomy;
+  const isAlias = (name: string) => t.aliasTarget(name) !== undefined && !t.isDefined(name);
+  const group: LabelOwner = { kind: "group", path: deps.policy.scope.group };
+  const owned: Array<{ owner: LabelOwner; id: number; name: string }> = [];
+  for (const l of await listLabels(api, group, { includeAncestors: false, withCounts: false })) if (isAlias(l.name)) owned.push({ owner: group, id: l.id, name: l.name });
+  for (const p of deps.policy.scope.projects) {
+    const owner: LabelOwner = { kind: "project", path: p.path };
+    for (const l of await listLabels(api, owner, { includeAncestors: false, withCounts: false })) if (isAlias(l.name)) owned.push({ owner, id: l.id, name: l.name });
+  }
+  const writer = new LabelWriter(api, deps.dryRun);
+  const deletions: AliasDeletion[] = [];
+  for (const label of owned) {
+    try {
+      if (await isLabelCarried(api, label.owner, label.name)) {
+        deletions.push({ name: label.name, owner: label.owner, outcome: { status: "still-carried" } });
+        continue;
+      }
+      const outcome = await writer.send(deleteLabelRequest(label.owner, label.id));
+      deletions.push({ name: label.name, owner: label.owner, outcome: outcome.status === "dry-run" ? { status: "dry-run" } : { status: "deleted" } });
+    } catch (error) {
+      const message = explainedFailure(error);
+      if (message === undefined) throw error;
+      deletions.push({ name: label.name, owner: label.owner, outcome: { status: "failed", error: `deleting "${label.name}" in ${describeOwner(label.owner)}: ${message}` } });
+    }
+  }
+  return deletions;
+}
+
+function movedSummary(resources: MovedResource[], taxonomy: CompiledPolicy["taxonomy"]): MigrationReport["moved"] {
+  const counts = new Map<string, MigrationReport["moved"][number]>();
+  for (const r of resources) {
+    if (r.outcome.status !== "moved" && r.outcome.status !== "dry-run") continue;
+    for (const alias of r.move.remove) {
+      const entry = counts.get(alias) ?? { alias, to: taxonomy.aliasTarget(alias)!, resources: 0, keptOtherValue: 0 };
+      entry.resources += 1;
+      if (r.move.superseded.some((x) => x.alias === alias)) entry.keptOtherValue += 1;
+      counts.set(alias, entry);
+    }
+  }
+  return [...counts.values()].sort((a, b) => a.alias.localeCompare(b.alias));
+}
+
+export async function runLabelMigration(deps: MigrationDeps, options: MigrateOptions): Promise<MigrationReport> {
+  const before = deps.platform.requestStats();
+  const aliases = await visibleAliases(deps);
+  const resources = await carriers(deps, aliases, options.includeClosed);
+  const moved = await moveAll(deps, resources, options.concurrency ?? 4);
+  const deletions = options.deleteAliases ? await deleteUnusedAliases(deps) : null;
+  const errors = [
+    ...moved.flatMap((r) => (r.outcome.status === "failed" ? [r.outcome.error] : [])),
+    ...(deletions ?? []).flatMap((d) => (d.outcome.status === "failed" ? [d.outcome.error] : [])),
+  ];
+  for (const e of errors) deps.logger?.error(e);
+  return {
+    dryRun: deps.dryRun,
+    includeClosed: options.includeClosed,
+    aliasesSearched: aliases,
+    resources: moved,
+    moved: movedSummary(moved, deps.policy.taxonomy),
+    deletions,
+    requests: requestsBetween(before, deps.platform.requestStats()),
+    errors,
+  };
+}

@@ -1,0 +1,118 @@
+/** The text a MOps reader gets from `labels sync` and `labels migrate`. */
+import { describeOwner } from "../gitlab/labels.js";
+import type { DriftGroup, DriftLabel } from "./drift.js";
+import type { MigrationReport } from "./migrate.js";
+import type { RequestCount } from "./requests.js";
+import type { LabelSyncReport } from "./sync.js";
+import type { FieldChange } from "./syncPlan.js";
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const quote = (s: string) => `"${s}"`;
+/** Above this many creations in one place, names are not listed one per line. */
+const LIST_LIMIT = 12;
+
+function describeChange(c: FieldChange): string {
+  if (c.field === "priority") return `priority ${c.from ?? "none"} -> ${c.to ?? "none"}`;
+  if (c.field === "color") return `colour ${c.from || "none"} -> ${c.to}`;
+  return "description";
+}
+
+function requestsLine(r: RequestCount): string {
+  return `GitLab requests: ${r.total} (${r.reads} reads, ${r.writes} writes).`;
+}
+
+function driftLine(d: DriftLabel): string {
+  const counts = `${d.openIssues ?? "?"} open issues, ${d.openMergeRequests ?? "?"} open MRs`;
+  const what =
+    d.kind === "alias"
+      ? ` — alias of ${quote(d.canonical!)}: \`mops-bot labels migrate\` moves it`
+      : d.kind === "near-miss"
+        ? ` — looks like ${quote(d.canonical!)}: add it to aliases in labels.yml to migrate it`
+        : "";
+  return `    ${quote(d.name)} (${describeOwner(d.owner)}): ${counts}${what}`;
+}
+
+export function renderDrift(drift: DriftGroup[]): string[] {
+  const count = drift.reduce((n, g) => n + g.labels.length, 0);
+  if (count === 0) return ["No drift: every label in the group and its projects in scope is defined in labels.yml."];
+  const lines = [`Drift: ${plural(count, "label")} in GitLab that labels.yml does not define (nothing was deleted), by prefix:`];
+  for (const g of drift) {
+    lines.push(`  ${g.prefix} — ${plural(g.labels.length, "label")}, ${plural(g.openIssues, "open issue")}, ${plural(g.openMergeRequests, "open MR")}`);
+    for (const d of g.labels) lines.push(driftLine(d));
+  }
+  lines.push("  Decide for each: add it to labels.yml, declare it as an alias, or delete it in GitLab.");
+  return lines;
+}
+
+function fixLines(fixes: LabelSyncReport["fixes"], dryRun: boolean): string[] {
+  const lines: string[] = [];
+  const verb = (done: string, would: string) => (dryRun ? would : done);
+  const byOwner = new Map<string, LabelSyncReport["fixes"]>();
+  for (const f of fixes) {
+    const key = describeOwner(f.owner);
+    byOwner.set(key, [...(byOwner.get(key) ?? []), f]);
+  }
+  for (const [owner, list] of byOwner) {
+    const ok = list.filter((f) => f.outcome.status !== "failed");
+    const creates = ok.flatMap((f) => (f.type === "create" ? [f] : []));
+    const updates = ok.flatMap((f) => (f.type === "update" ? [f] : []));
+    lines.push(`  ${owner}:`);
+    if (creates.length > 0) {
+      const withPriority = creates.filter((c) => c.label.priority !== undefined).length;
+      lines.push(`    ${verb("created", "would create")} ${plural(creates.length, "label")}${withPriority > 0 ? ` (${withPriority} with a board priority)` : ""}${creates.length <= LIST_LIMIT ? `: ${creates.map((c) => quote(c.name)).join(", ")}` : ""}`);
+    }
+    for (const u of updates) lines.push(`    ${verb("updated", "would update")} ${quote(u.name)}: ${u.changes.map(describeChange).join(", ")}`);
+    for (const f of list) if (f.outcome.status === "failed") lines.push(`    FAILED ${f.outcome.error}`);
+  }
+  return lines;
+}
+
+export function renderSyncReport(r: LabelSyncReport): string {
+  const lines: string[] = [];
+  lines.push(`labels sync${r.dryRun ? " (dry run: nothing was written)" : ""} — ${plural(r.labelsInTaxonomy, "label")} in labels.yml, group ${r.group}`);
+  if (r.outsideProjects.length > 0) {
+    lines.push(
+      `Outside the group: ${r.outsideProjects.join(", ")}. Group labels do not reach ${r.outsideProjects.length === 1 ? "this project" : "these projects"}, so every label is kept there as a project label too; otherwise GitLab would create a grey label with no description the first time the bot adds one there.`,
+    );
+  }
+  if (r.fixes.length === 0) lines.push("Labels: GitLab already matches labels.yml; nothing to change.");
+  else {
+    lines.push(`Labels: ${plural(r.fixes.length, "change")}${r.dryRun ? " to make" : ""}:`);
+    lines.push(...fixLines(r.fixes, r.dryRun));
+  }
+  lines.push(...renderDrift(r.drift));
+  lines.push(requestsLine(r.requests));
+  if (r.errors.length > 0) lines.push(`${plural(r.errors.length, "change")} failed (see above); the others were made. Run again once fixed.`);
+  return lines.join("\n");
+}
+
+export function renderMigrationReport(r: MigrationReport): string {
+  const lines: string[] = [];
+  const scope = r.includeClosed ? "open and closed" : "open";
+  lines.push(`labels migrate${r.dryRun ? " (dry run: nothing was written)" : ""} — ${scope} issues and merge requests`);
+  if (r.aliasesSearched.length === 0) lines.push("No alias label from labels.yml exists in GitLab: nothing to migrate.");
+  else lines.push(`Searched ${plural(r.aliasesSearched.length, "alias label")} present in GitLab.`);
+  const moved = r.resources.filter((x) => x.outcome.status === "moved" || x.outcome.status === "dry-run");
+  lines.push(`${r.dryRun ? "Would move" : "Moved"} ${plural(moved.length, "resource")} (one update each):`);
+  for (const m of r.moved) {
+    const kept = m.keptOtherValue > 0 ? ` (${m.keptOtherValue} already had another value of the scope, which was kept)` : "";
+    lines.push(`  ${quote(m.alias)} -> ${quote(m.to)}: ${plural(m.resources, "resource")}${kept}`);
+  }
+  const untouched = r.resources.flatMap((x) => x.move.untouched.map((u) => `  ${x.ref} (${x.title}): ${quote(u.alias)} left in place: ${u.reason}`));
+  if (untouched.length > 0) lines.push("Needs a person:", ...untouched);
+  for (const x of r.resources) if (x.outcome.status === "failed") lines.push(`  FAILED ${x.outcome.error}`);
+  if (r.deletions !== null) {
+    const gone = r.deletions.filter((d) => d.outcome.status === "deleted" || d.outcome.status === "dry-run");
+    const kept = r.deletions.filter((d) => d.outcome.status === "still-carried");
+    lines.push(`Alias labels ${r.dryRun ? "that would be deleted now" : "deleted"} (no issue or merge request carries them): ${gone.length === 0 ? "none" : gone.map((d) => `${quote(d.name)} (${describeOwner(d.owner)})`).join(", ")}`);
+    if (kept.length > 0) {
+      lines.push(
+        `Kept, still on some issue or merge request${r.dryRun ? " (those this run would move free them; run again without --dry-run)" : r.includeClosed ? "" : " (closed ones too: add --include-closed to move them)"}: ${kept.map((d) => `${quote(d.name)} (${describeOwner(d.owner)})`).join(", ")}`,
+      );
+    }
+    for (const d of r.deletions) if (d.outcome.status === "failed") lines.push(`  FAILED ${d.outcome.error}`);
+  }
+  lines.push(requestsLine(r.requests));
+  if (r.errors.length > 0) lines.push(`${plural(r.errors.length, "problem")} (see above). Run again once fixed: finished resources are not touched again.`);
+  return lines.join("\n");
+}

@@ -1,0 +1,113 @@
+/**
+ * `labels sync`: read the group's and each project's labels, plan the fixes (syncPlan.ts), carry
+ * them out through the LabelWriter (dry-run honoured there), and report drift. One failing label
+ * does not stop the others; the report lists it.
+ */
+import type { Logger } from "pino";
+import { GitLabApiError, RefusedWriteError } from "../gitlab/errors.js";
+import { createLabelRequest, describeOwner, LabelWriter, listLabels, updateLabelRequest, type LabelChanges, type LabelRequest } from "../gitlab/labels.js";
+import type { GitLabPlatform } from "../gitlab/platform.js";
+import type { CompiledPolicy } from "../policy/model.js";
+import { desiredLabels } from "./desired.js";
+import { findDrift, type DriftGroup } from "./drift.js";
+import type { LabelInventory } from "./inventory.js";
+import { requestsBetween, type RequestCount } from "./requests.js";
+import { planLabelSync, type LabelFix } from "./syncPlan.js";
+
+export interface LabelSyncDeps {
+  policy: CompiledPolicy;
+  platform: GitLabPlatform;
+  dryRun: boolean;
+  logger?: Logger;
+}
+
+export type FixOutcome = { status: "done" } | { status: "dry-run" } | { status: "failed"; error: string };
+
+export interface LabelSyncReport {
+  dryRun: boolean;
+  group: string;
+  /** Projects in scope outside the group: they get project-level copies of every label. */
+  outsideProjects: string[];
+  labelsInTaxonomy: number;
+  fixes: Array<LabelFix & { outcome: FixOutcome }>;
+  drift: DriftGroup[];
+  requests: RequestCount;
+  errors: string[];
+}
+
+export function isInsideGroup(projectPath: string, group: string): boolean {
+  return projectPath.toLowerCase().startsWith(`${group.toLowerCase()}/`);
+}
+
+/** The group's own labels (with counts) and, per project in scope, every label it sees. */
+export async function readInventory(platform: GitLabPlatform, policy: CompiledPolicy): Promise<LabelInventory> {
+  const api = platform.requester.api;
+  const group = policy.scope.group;
+  const [groupLabels, projects] = await Promise.all([
+    listLabels(api, { kind: "group", path: group }, { includeAncestors: false, withCounts: true }),
+    Promise.all(
+      policy.scope.projects.map(async (p) => ({
+        path: p.path,
+        insideGroup: isInsideGroup(p.path, group),
+        labels: await listLabels(api, { kind: "project", path: p.path }, { includeAncestors: true, withCounts: true }),
+      })),
+    ),
+  ]);
+  return { group, groupLabels, projects };
+}
+
+export function requestForFix(fix: LabelFix): LabelRequest {
+  if (fix.type === "create") return createLabelRequest(fix.owner, fix.label);
+  const changes: LabelChanges = {};
+  for (const c of fix.changes) {
+    if (c.field === "priority") changes.priority = c.to as number | null;
+    else changes[c.field] = String(c.to);
+  }
+  return updateLabelRequest(fix.owner, fix.target, changes);
+}
+
+/** Failures GitLab or the bot's own checks explain; anything else (a bug, a crash) propagates. */
+export function explainedFailure(error: unknown): string | undefined {
+  if (error instanceof GitLabApiError || error instanceof RefusedWriteError) return error.message;
+  return undefined;
+}
+
+async function carryOut(writer: LabelWriter, fixes: LabelFix[]): Promise<Array<LabelFix & { outcome: FixOutcome }>> {
+  return Promise.all(
+    fixes.map(async (fix) => {
+      try {
+        const outcome = await writer.send(requestForFix(fix));
+        return { ...fix, outcome: outcome.status === "dry-run" ? ({ status: "dry-run" } as const) : ({ status: "done" } as const) };
+      } catch (error) {
+        const message = explainedFailure(error);
+        if (message === undefined) throw error;
+        return { ...fix, outcome: { status: "failed", error: `"${fix.name}" in ${describeOwner(fix.owner)}: ${message}` } as const };
+      }
+    }),
+  );
+}
+
+export async function runLabelSync(deps: LabelSyncDeps): Promise<LabelSyncReport> {
+  const { policy, platform } = deps;
+  const before = platform.requestStats();
+  const inventory = await readInventory(platform, policy);
+  const desired = desiredLabels(policy.taxonomy);
+  const fixes = planLabelSync(desired, inventory);
+  const writer = new LabelWriter(platform.requester.api, deps.dryRun);
+  // Group labels first: a project's priority for a label the group gets in this run names it.
+  const groupFixes = await carryOut(writer, fixes.filter((f) => f.owner.kind === "group"));
+  const projectFixes = await carryOut(writer, fixes.filter((f) => f.owner.kind === "project"));
+  const done = [...groupFixes, ...projectFixes];
+  const errors = done.flatMap((f) => (f.outcome.status === "failed" ? [f.outcome.error] : []));
+  for (const e of errors) deps.logger?.error(e);
+  return {
+    dryRun: deps.dryRun,
+    group: policy.scope.group,
+    outsideProjects: inventory.projects.filter((p) => !p.insideGroup).map((p) => p.path),
+    labelsInTaxonomy: desired.length,
+    fixes: done,
+    drift: findDrift(policy.taxonomy, inventory),
+    requests: requestsBetween(before, platform.requestStats()),
+    errors,
+  };
+}
