@@ -42,7 +42,7 @@ export function actionsByRule(report: RunReport): Record<string, number> {
   return counts;
 }
 
-function describeAction(a: ReportedAction): string {
+export function describeAction(a: ReportedAction): string {
   switch (a.type) {
     case "add_labels":
       return `+ ${a.labels.map((l) => `"${l}"`).join(", ")}`;
@@ -68,6 +68,20 @@ function describeAction(a: ReportedAction): string {
       return `update ${a.ref}: ${a.what}`;
     case "post_slack":
       return `Slack message to ${a.channel}`;
+    case "notify_slack":
+      return `Slack message to #${a.channel}`;
+    case "create_milestone":
+      return `create milestone "${a.title}" (${a.startDate} to ${a.dueDate})`;
+    case "update_milestone":
+      return `update milestone "${a.title}": ${a.what}`;
+    case "reactivate_milestone":
+      return `reopen milestone "${a.title}" while ${a.mergeRequest} is open`;
+    case "flag_milestone":
+      return `flag milestone "${a.title}": ${a.problem}`;
+    case "create_merge_request":
+      return `create draft merge request "${a.title}" in ${a.project} (branch ${a.branch}, milestone "${a.milestone}")`;
+    case "flag_merge_requests":
+      return `flag ${a.refs.join(", ")} in milestone "${a.milestone}": ${a.problem}`;
   }
 }
 

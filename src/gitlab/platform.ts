@@ -6,12 +6,13 @@
  */
 import type { Logger } from "pino";
 import type { ApplyResult, ListQuery, Platform } from "../engine/platform.js";
-import { markerComment, markersIn } from "../domain/markers.js";
 import type { ResourcePlan } from "../domain/plan.js";
-import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type UserRef } from "../domain/snapshot.js";
+import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { GitLabApiError, RefusedWriteError } from "./errors.js";
+import { ensureMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
 import { gitlabLogger } from "./logger.js";
+import { fetchStateEvents } from "./stateEvents.js";
 import { mapCurrentUser, mapLabelEvents, mapMilestone, mapNote, mapResource, parseWith, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
 import { allRows, pagesOf } from "./paging.js";
@@ -42,6 +43,8 @@ export interface GitLabPlatformOptions {
   recentlyClosedMilestoneDays?: number;
 }
 
+export type { EnsureNoteResult } from "./markedNotes.js";
+
 export interface GitLabApplyResult extends ApplyResult {
   dryRun: boolean;
   /** What was sent, or in dry-run what would have been sent, in order. */
@@ -66,14 +69,6 @@ export interface NewIssue {
   dueDate?: string;
 }
 
-export interface EnsureNoteResult {
-  action: "created" | "updated" | "unchanged";
-  /** The note's id; absent when a note would be created in dry-run. */
-  noteId?: number;
-  dryRun: boolean;
-  request?: PlannedRequest;
-}
-
 export interface GitLabPlatform extends Platform {
   readonly requester: GitLabRequester;
   currentUser(): Promise<UserRef>;
@@ -86,10 +81,6 @@ export interface GitLabPlatform extends Platform {
 }
 
 const COLLECTION: Record<ResourceKind, string> = { issue: "issues", merge_request: "merge_requests" };
-
-function sameText(a: string, b: string): boolean {
-  return a.replace(/\r\n/g, "\n").trim() === b.replace(/\r\n/g, "\n").trim();
-}
 
 class GitLabPlatformImpl implements GitLabPlatform {
   readonly requester: GitLabRequester;
@@ -218,6 +209,10 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return mapLabelEvents(rows);
   }
 
+  stateEvents(snapshot: ResourceSnapshot): Promise<StateEvent[]> {
+    return fetchStateEvents(this.api, snapshot);
+  }
+
   async notes(snapshot: ResourceSnapshot): Promise<NoteInfo[]> {
     const rows = await allRows(this.api, `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/notes`, {
       sort: "asc",
@@ -301,22 +296,9 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return { status: "written", request, result: mapResource(snapshot.kind, updated, project, this.today()) };
   }
 
-  async ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult> {
-    const text = markersIn(body).includes(marker) ? body : `${body.trimEnd()}\n\n${markerComment(marker)}`;
-    const [me, notes] = await Promise.all([this.currentUser(), this.notes(snapshot)]);
-    // Only the bot's own notes count: a person quoting the marker must not stop the bot.
-    const existing = notes.find((n) => !n.system && n.author.id === me.id && n.markers.includes(marker));
-    const notesEndpoint = `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/notes`;
-    if (existing === undefined) {
-      const request = planned("POST", notesEndpoint, { body: text });
-      if (this.options.dryRun) return { action: "created", dryRun: true, request };
-      const created = mapNote(await this.send(request));
-      return { action: "created", noteId: created.id, dryRun: false, request };
-    }
-    if (sameText(existing.body, text)) return { action: "unchanged", noteId: existing.id, dryRun: this.options.dryRun };
-    const request = planned("PUT", `${notesEndpoint}/${existing.id}`, { body: text });
-    if (!this.options.dryRun) await this.send(request);
-    return { action: "updated", noteId: existing.id, dryRun: this.options.dryRun, request };
+  ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult> {
+    const writer = { api: this.api, me: () => this.currentUser(), dryRun: this.options.dryRun, send: (r: PlannedRequest) => this.send(r) };
+    return ensureMarkedNote(writer, snapshot, marker, body);
   }
 
   requestStats(): GitLabRequestStats {

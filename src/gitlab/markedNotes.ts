@@ -1,0 +1,55 @@
+/**
+ * "Ensure" a note by its hidden marker: find the bot's own note carrying the marker, create it when
+ * missing, edit it when its text changed, otherwise do nothing. Shared by the platform (notes on
+ * resources in scope) and the merge request commenter (the plan comment on a policy change).
+ */
+import type { RequesterType } from "@gitbeaker/requester-utils";
+import { markerComment, markersIn } from "../domain/markers.js";
+import type { UserRef } from "../domain/snapshot.js";
+import { mapNote } from "./mapping.js";
+import { allRows } from "./paging.js";
+import { planned, resourceEndpoint, type PlannedRequest } from "./writes.js";
+
+export interface EnsureNoteResult {
+  action: "created" | "updated" | "unchanged";
+  /** The note's id; absent when a note would be created in dry-run. */
+  noteId?: number;
+  dryRun: boolean;
+  request?: PlannedRequest;
+}
+
+export interface NoteTarget {
+  projectPath: string;
+  kind: "issue" | "merge_request";
+  iid: number;
+}
+
+export interface MarkedNoteWriter {
+  api: RequesterType;
+  /** The bot's own user: only its notes count, so a person quoting the marker cannot stop it. */
+  me: () => Promise<UserRef>;
+  dryRun: boolean;
+  /** Sends a write (never called in dry-run). */
+  send: (request: PlannedRequest) => Promise<unknown>;
+}
+
+function sameText(a: string, b: string): boolean {
+  return a.replace(/\r\n/g, "\n").trim() === b.replace(/\r\n/g, "\n").trim();
+}
+
+export async function ensureMarkedNote(writer: MarkedNoteWriter, target: NoteTarget, marker: string, body: string): Promise<EnsureNoteResult> {
+  const text = markersIn(body).includes(marker) ? body : `${body.trimEnd()}\n\n${markerComment(marker)}`;
+  const notesEndpoint = `${resourceEndpoint(target.projectPath, target.kind, target.iid)}/notes`;
+  const [me, rows] = await Promise.all([writer.me(), allRows(writer.api, notesEndpoint, { sort: "asc", order_by: "created_at" })]);
+  const existing = rows.map(mapNote).find((n) => !n.system && n.author.id === me.id && n.markers.includes(marker));
+  if (existing === undefined) {
+    const request = planned("POST", notesEndpoint, { body: text });
+    if (writer.dryRun) return { action: "created", dryRun: true, request };
+    const created = mapNote(await writer.send(request));
+    return { action: "created", noteId: created.id, dryRun: false, request };
+  }
+  if (sameText(existing.body, text)) return { action: "unchanged", noteId: existing.id, dryRun: writer.dryRun };
+  const request = planned("PUT", `${notesEndpoint}/${existing.id}`, { body: text });
+  if (!writer.dryRun) await writer.send(request);
+  return { action: "updated", noteId: existing.id, dryRun: writer.dryRun, request };
+}
