@@ -28,6 +28,7 @@ import type {
   InboxStats,
   Reconcile,
   RecordResult,
+  ScheduleCoordinator,
   WorkerOptions,
 } from "./types.js";
 
@@ -411,6 +412,11 @@ export class SqliteInbox implements Inbox {
     } catch (e) {
       return [`the inbox cannot store events: ${errorText(e)}`];
     }
+  }
+
+  /** One process owns a SQLite inbox, so there is no other replica to agree with. */
+  scheduleCoordinator(): ScheduleCoordinator | undefined {
+    return undefined;
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,8 @@
 /**
  * The durable inbox between the webhook edge and the engine. A webhook is only a hint that a
  * resource changed, so the inbox stores resource refs, not payloads: the reconcile re-reads the
- * resource from GitLab. The interface is backend-neutral (SQLite today, Redis later); the one
- * place that picks a backend is `openInbox` in ./openInbox.ts.
+ * resource from GitLab. The interface is backend-neutral (embedded SQLite for one process, BullMQ
+ * on Redis for several replicas); the one place that picks a backend is `openInbox` in ./openInbox.ts.
  */
 import type pino from "pino";
 import type { ResourceRef } from "../domain/snapshot.js";
@@ -59,6 +59,14 @@ export interface WorkerOptions {
   concurrency: number;
 }
 
+/**
+ * Decides which replica runs a scheduled job's tick (node-cron's `RunCoordinator` shape): the
+ * first to ask for a key wins, every other replica is told no.
+ */
+export interface ScheduleCoordinator {
+  shouldRun(key: string, ttlMs: number): Promise<boolean>;
+}
+
 export interface Inbox {
   /** Resolves only once the event is durably stored (or known as a duplicate). */
   record(event: InboxEvent): Promise<RecordResult>;
@@ -81,6 +89,11 @@ export interface Inbox {
   stats(): Promise<InboxStats>;
   /** Problems that make the inbox unusable (for /readyz); empty when it can store events. */
   health(): Promise<string[]>;
+  /**
+   * How scheduled jobs run once across replicas sharing this inbox; undefined when the inbox
+   * belongs to one process (SQLite), where the scheduler's own no-overlap rule is enough.
+   */
+  scheduleCoordinator(): ScheduleCoordinator | undefined;
   /** Releases the storage; call after stop(). */
   close(): Promise<void>;
 }
