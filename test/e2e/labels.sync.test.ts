@@ -1,0 +1,252 @@
+/**
+ * `labels sync` end to end: the shipped policies, the GitLab adapter over HTTP and the fake
+ * GitLab. The fake has no label priorities, so a small proxy in front of it keeps them the way
+ * GitLab does (per project, settable through the project for its own and its group's labels,
+ * listed in the project's label listing).
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../src/cli.js";
+import { renderSyncReport, runLabelSync } from "../../src/labels/index.js";
+import type { CompiledPolicy } from "../../src/policy/model.js";
+import { loadPolicies } from "../../src/policy/load.js";
+import { openRuntime } from "../../src/runtime.js";
+import { type FakeGitlab, startFakeGitlab } from "../support/fakeGitlab/index.js";
+import { SANDBOX_NOW, SANDBOX_TOKEN, startSandbox } from "../support/sandbox.js";
+
+interface PriorityProxy {
+  url: string;
+  /** `project path` -> label name -> priority. */
+  priorities: Map<string, Map<string, number>>;
+  close(): Promise<void>;
+}
+
+async function readAll(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function startPriorityProxy(fake: FakeGitlab): Promise<PriorityProxy> {
+  const priorities = new Map<string, Map<string, number>>();
+  const of = (project: string) => priorities.get(project) ?? priorities.set(project, new Map()).get(project)!;
+  const forward = (path: string, method: string, body?: string) =>
+    fetch(`${fake.url}${path}`, { method, headers: { "private-token": SANDBOX_TOKEN, "content-type": "application/json" }, body });
+  const visible = async (project: string) => {
+    const rows: Array<{ id: number; name: string }> = [];
+    for (let page = 1; ; page++) {
+      const r = await forward(`/api/v4/projects/${encodeURIComponent(project)}/labels?include_ancestor_groups=true&per_page=100&page=${page}`, "GET");
+      const batch = (await r.json()) as Array<{ id: number; name: string }>;
+      rows.push(...batch);
+      if (batch.length < 100) return rows;
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url!, fake.url);
+      const method = req.method!;
+      const raw = await readAll(req);
+      const m = /^\/api\/v4\/projects\/([^/]+)\/labels(?:\/([^/]+))?$/.exec(url.pathname);
+      const project = m ? decodeURIComponent(m[1]!) : "";
+      const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { ...headers, "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      const passHeaders = (r: Response) => {
+        const h: Record<string, string> = {};
+        r.headers.forEach((v, k) => {
+          if (!["content-length", "content-encoding", "transfer-encoding", "connection", "content-type"].includes(k)) h[k] = v;
+        });
+        return h;
+      };
+      const body = raw === "" ? {} : (JSON.parse(raw) as Record<string, unknown>);
+
+      if (m && method === "PUT" && m[2] !== undefined && "priority" in body) {
+        const ref = decodeURIComponent(m[2]);
+        const label = (await visible(project)).find((l) => String(l.id) === ref || l.name === ref);
+        if (!label) return reply(404, { message: "404 Label Not Found" });
+        const { priority, ...rest } = body;
+        if (priority === null) of(project).delete(label.name);
+        else of(project).set(label.name, Number(priority));
+        if (Object.keys(rest).length > 0) {
+          const r = await forward(url.pathname, "PUT", JSON.stringify(rest));
+          if (!r.ok) return reply(r.status, await r.json());
+        }
+        return reply(200, { ...label, priority: priority ?? null });
+      }
+      if (m && method === "POST" && m[2] === undefined && "priority" in body) {
+        const { priority, ...rest } = body;
+        const r = await forward(url.pathname, "POST", JSON.stringify(rest));
+        const created = (await r.json()) as { name: string };
+        if (r.ok) of(project).set(created.name, Number(priority));
+        return reply(r.status, { ...created, priority }, passHeaders(r));
+      }
+      const r = await forward(url.pathname + url.search, method, method === "GET" ? undefined : raw);
+      const text = await r.text();
+      if (m && method === "GET" && m[2] === undefined && r.ok) {
+        const rows = (JSON.parse(text) as Array<{ name: string }>).map((row) => ({ ...row, priority: of(project).get(row.name) ?? null }));
+        return reply(r.status, rows, passHeaders(r));
+      }
+      res.writeHead(r.status, { ...passHeaders(r), ...(text === "" ? {} : { "content-type": r.headers.get("content-type") ?? "application/json" }) });
+      res.end(text);
+    })().catch((error: unknown) => {
+      res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    priorities,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (closers.length > 0) await closers.pop()!();
+});
+
+async function emptyGitLab(): Promise<{ fake: FakeGitlab; policy: CompiledPolicy; proxy: PriorityProxy }> {
+  const policy = await loadPolicies("policies");
+  const fake = await startFakeGitlab({ token: SANDBOX_TOKEN, botUsername: policy.scope.botUsername, now: () => SANDBOX_NOW });
+  fake.addGroup(policy.scope.group);
+  for (const p of policy.scope.projects) fake.addProject(p.path);
+  const proxy = await startPriorityProxy(fake);
+  closers.push(() => fake.close(), () => proxy.close());
+  return { fake, policy, proxy };
+}
+
+async function sync(url: string, dryRun = false) {
+  const runtime = await openRuntime({
+    policiesDir: "policies",
+    connection: { url, token: SANDBOX_TOKEN },
+    dryRun,
+    clock: () => SANDBOX_NOW,
+    logger: pino({ level: "silent" }),
+    platform: { retry: { attempts: 3, baseMs: 1, maxMs: 5 }, sleep: async () => {} },
+  });
+  return runLabelSync({ ...runtime, dryRun });
+}
+
+const isInGroup = (policy: CompiledPolicy, path: string) => path.startsWith(`${policy.scope.group}/`);
+
+describe("mops-bot labels sync against the fake GitLab", () => {
+  it("from an empty group creates every label once (project copies outside the group), sets board priorities, and a second sync changes nothing", async () => {
+    const { fake, policy, proxy } = await emptyGitLab();
+    const defs = policy.taxonomy.definitions;
+    const outside = policy.scope.projects.filter((p) => !isInGroup(policy, p.path)).map((p) => p.path);
+    const inside = policy.scope.projects.filter((p) => isInGroup(policy, p.path)).map((p) => p.path);
+    expect(outside.length).toBeGreaterThan(0);
+
+    const first = await sync(proxy.url);
+    expect(first.errors).toEqual([]);
+
+    const labels = fake.labels();
+    const owned = (owner: string) => labels.filter((l) => l.owner === owner).sort((a, b) => a.name.localeCompare(b.name));
+    const expected = defs.map((d) => ({ name: d.name, color: d.color, description: d.description })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const owner of [policy.scope.group, ...outside]) {
+      expect(owned(owner).map((l) => ({ name: l.name, color: l.color, description: l.description })), owner).toEqual(expected);
+    }
+    for (const p of inside) expect(owned(p), p).toEqual([]);
+    expect(fake.createdLabels).toEqual([]);
+
+    const boardOrder = [...policy.taxonomy.set("MktgOpsPriority")!.labels, ...policy.taxonomy.set("ABM-Priority")!.labels];
+    for (const p of policy.scope.projects) {
+      expect([...(proxy.priorities.get(p.path) ?? new Map<string, number>()).entries()].sort((a, b) => a[1] - b[1]), p.path).toEqual(boardOrder.map((name, i) => [name, i + 1]));
+    }
+
+    // Request figures: one listing per owner, one write per label and owner, one priority write
+    // per board label in each project inside the group.
+    const boardLabels = boardOrder.length;
+    expect(first.requests.writes).toBe(defs.length * (1 + outside.length) + boardLabels * inside.length);
+    expect(first.requests.reads).toBe(1 + policy.scope.projects.length);
+    expect(first.fixes.every((f) => f.outcome.status === "done")).toBe(true);
+    const text = renderSyncReport(first);
+    expect(text).toContain(`Outside the group: ${outside.join(", ")}`);
+    expect(text).toContain("grey label");
+    expect(text).toContain(`created ${defs.length} labels`);
+
+    fake.resetCounters();
+    const second = await sync(proxy.url);
+    expect(second.fixes).toEqual([]);
+    expect(second.requests.writes).toBe(0);
+    expect(fake.writes()).toEqual([]);
+    expect(renderSyncReport(second)).toContain("GitLab already matches labels.yml");
+  });
+
+  it("repairs colours and descriptions that drifted, and reports unknown labels grouped with their open issue and MR counts", async () => {
+    const sb = await startSandbox();
+    closers.push(() => sb.close());
+    const proxy = await startPriorityProxy(sb.fake);
+    closers.push(() => proxy.close());
+    const group = sb.policy.scope.group;
+    const mops = sb.projects.mops;
+    const marketo = sb.fake.labels().find((l) => l.owner === group && l.name === "Marketo")!;
+    sb.fake.addLabel({ group, name: "MktgOps::9 - Archive", color: "#999999" });
+    sb.fake.addLabel({ project: mops, name: "MktgOps::9 - Old Project Copy", color: "#999999" });
+    sb.fake.addLabel({ group, name: "Misc old label" });
+    sb.fake.addIssue(mops, { title: "Archived thing", labels: ["MktgOps::9 - Archive"], author: "mops-bot" });
+    sb.fake.addIssue(mops, { title: "Archived closed thing", labels: ["MktgOps::9 - Archive"], state: "closed" });
+    sb.fake.addMergeRequest(mops, { title: "Archived MR", labels: ["MktgOps::9 - Archive", "MktgOps::9 - Old Project Copy"] });
+
+    // A person changed Marketo's colour in the group.
+    const put = await fetch(`${sb.fake.apiUrl}/groups/${encodeURIComponent(group)}/labels/${marketo.id}`, {
+      method: "PUT",
+      headers: { "private-token": SANDBOX_TOKEN, "content-type": "application/json" },
+      body: JSON.stringify({ color: "#123456", description: "changed by hand" }),
+    });
+    expect(put.ok).toBe(true);
+
+    const dry = await sync(proxy.url, true);
+    expect(dry.requests.writes).toBe(0);
+    const archive = dry.drift.find((g) => g.prefix === "MktgOps::")!;
+    expect(archive.labels.map((l) => [l.name, l.owner.path, l.openIssues, l.openMergeRequests])).toEqual(
+      expect.arrayContaining([
+        ["MktgOps::9 - Archive", group, 1, 1],
+        ["MktgOps::9 - Old Project Copy", mops, 0, 1],
+      ]),
+    );
+    // Aliases in GitLab are drift too, marked as such.
+    expect(dry.drift.flatMap((g) => g.labels).find((l) => l.name === "MtkgOpsPrio::04: Actioned" && l.owner.path === group)).toMatchObject({ kind: "alias", canonical: "MktgOpsPrio::04: Actioned" });
+    const text = renderSyncReport(dry);
+    expect(text).toContain("dry run");
+    expect(text).toMatch(/MktgOps:: — \d+ labels, \d+ open issues?, \d+ open MRs?/);
+    expect(text).toContain('would update "Marketo": colour #123456 -> #0033cc, description');
+
+    const real = await sync(proxy.url);
+    expect(real.errors).toEqual([]);
+    const fixed = sb.fake.labels().find((l) => l.id === marketo.id)!;
+    expect([fixed.color, fixed.description]).toEqual(["#0033cc", "Used to highlight one of our tech stack tools (Marketo)"]);
+    // Nothing is deleted: every unknown label is still there.
+    for (const name of ["MktgOps::9 - Archive", "MktgOps::9 - Old Project Copy", "Misc old label"]) expect(sb.fake.labels().some((l) => l.name === name)).toBe(true);
+    expect(sb.fake.writes().some((w) => w.method === "DELETE")).toBe(false);
+  });
+
+  it("runs from the command line, with the outside-the-group explanation and exit code 0", async () => {
+    const { proxy } = await emptyGitLab();
+    const saved = { url: process.env.GITLAB_URL, token: process.env.GITLAB_TOKEN };
+    process.env.GITLAB_URL = proxy.url;
+    process.env.GITLAB_TOKEN = SANDBOX_TOKEN;
+    const out: string[] = [];
+    try {
+      const code = await main(["node", "mops-bot", "labels", "sync", "--dry-run"], { out: (t) => out.push(t), err: (t) => out.push(t) });
+      expect(code).toBe(0);
+    } finally {
+      process.env.GITLAB_URL = saved.url;
+      process.env.GITLAB_TOKEN = saved.token;
+      if (saved.url === undefined) delete process.env.GITLAB_URL;
+      if (saved.token === undefined) delete process.env.GITLAB_TOKEN;
+    }
+    const text = out.join("\n");
+    expect(text).toContain("labels sync (dry run: nothing was written)");
+    expect(text).toContain("Group labels do not reach");
+    expect(text).toContain("would create");
+  });
+});
