@@ -3,24 +3,34 @@
  * merge the actions into a plan and apply it. The same function serves the sweep and the webhook
  * path, and running it twice in a row writes nothing the second time.
  */
-import type { Action } from "../domain/actions.js";
+import type { Action, ActionOf } from "../domain/actions.js";
+import { markerComment } from "../domain/markers.js";
+import { neutraliseInline } from "../domain/text.js";
+import type { Notifier } from "../notify/types.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { planIsEmpty } from "../domain/plan.js";
 import type { ResourceRef, ResourceSnapshot } from "../domain/snapshot.js";
 import type { Rule, RuleContext } from "../rules/types.js";
-import { buildPlan } from "./plan.js";
+import { buildPlan, slackRetryMarker } from "./plan.js";
 import type { Platform } from "./platform.js";
 
 export interface ReconcileDeps {
   platform: Platform;
   rules: Rule[];
   ctx: RuleContext;
+  /**
+   * Posts the Slack messages rules propose. Without one (or for a channel it has no URL for),
+   * those messages are left out of the plan, so nothing is recorded as posted.
+   */
+  notifier?: Notifier;
 }
 
 export interface ReconcileOutcome {
   plan: ResourcePlan;
   /** Write requests made (0 in a dry run or when nothing needed doing). */
   writes: number;
+  /** The snapshot the rules saw, with the history fetched for them (sweep summaries read it). */
+  snapshot?: ResourceSnapshot;
 }
 
 /** Rules that apply to this kind of resource. */
@@ -31,16 +41,19 @@ function rulesFor(snapshot: ResourceSnapshot, rules: Rule[]): Rule[] {
 async function withHistory(snapshot: ResourceSnapshot, rules: Rule[], deps: ReconcileDeps): Promise<ResourceSnapshot> {
   let wantEvents = false;
   let wantNotes = false;
+  let wantStates = false;
   for (const r of rules) {
     const n = r.needs(snapshot, deps.ctx);
     wantEvents ||= n.labelEvents === true;
     wantNotes ||= n.notes === true;
+    wantStates ||= n.stateEvents === true;
   }
-  const [labelEvents, notes] = await Promise.all([
+  const [labelEvents, notes, stateEvents] = await Promise.all([
     wantEvents && snapshot.labelEvents === undefined ? deps.platform.labelEvents(snapshot) : undefined,
     wantNotes && snapshot.notes === undefined ? deps.platform.notes(snapshot) : undefined,
+    wantStates && snapshot.stateEvents === undefined && deps.platform.stateEvents ? deps.platform.stateEvents(snapshot) : undefined,
   ]);
-  return { ...snapshot, ...(labelEvents ? { labelEvents } : {}), ...(notes ? { notes } : {}) };
+  return { ...snapshot, ...(labelEvents ? { labelEvents } : {}), ...(notes ? { notes } : {}), ...(stateEvents ? { stateEvents } : {}) };
 }
 
 export function evaluateRules(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext): Action[] {
@@ -53,7 +66,7 @@ export function evaluateRules(snapshot: ResourceSnapshot, rules: Rule[], ctx: Ru
  * marker can exist), which keeps a sweep close to one listing plus the writes it must make.
  */
 async function withNotesForComments(snapshot: ResourceSnapshot, actions: Action[], deps: ReconcileDeps): Promise<ResourceSnapshot> {
-  if (snapshot.notes !== undefined || !actions.some((a) => a.type === "comment")) return snapshot;
+  if (snapshot.notes !== undefined || !actions.some((a) => a.type === "comment" || a.type === "notify_slack")) return snapshot;
   if (snapshot.userNotesCount === 0) return { ...snapshot, notes: [] };
   return { ...snapshot, notes: await deps.platform.notes(snapshot) };
 }
@@ -61,12 +74,37 @@ async function withNotesForComments(snapshot: ResourceSnapshot, actions: Action[
 export async function reconcileSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps): Promise<ReconcileOutcome> {
   const rules = rulesFor(listed, deps.rules);
   const snapshot = await withHistory(listed, rules, deps);
-  const actions = evaluateRules(snapshot, rules, deps.ctx);
+  const actions = postable(evaluateRules(snapshot, rules, deps.ctx), deps.notifier);
   const withNotes = await withNotesForComments(snapshot, actions, deps);
   const plan = buildPlan(withNotes, actions, deps.ctx.policy.taxonomy);
-  if (planIsEmpty(plan)) return { plan, writes: 0 };
+  if (planIsEmpty(plan)) return { plan, writes: 0, snapshot: withNotes };
   const { writes } = await deps.platform.apply(plan);
-  return { plan, writes };
+  postSlack(plan, deps);
+  return { plan, writes, snapshot: withNotes };
+}
+
+/** Slack messages stay in the plan only when they can be posted. */
+function postable(actions: Action[], notifier: Notifier | undefined): Action[] {
+  return actions.filter((a) => a.type !== "notify_slack" || (notifier !== undefined && notifier.channels.includes(a.channel)));
+}
+
+/**
+ * The plan's note has recorded the posts; the messages go out in the background. A post that fails
+ * for good is given back by a note carrying its retry marker, so the next run posts it again.
+ */
+function postSlack(plan: ResourcePlan, deps: ReconcileDeps): void {
+  const notifier = deps.notifier;
+  if (notifier === undefined) return;
+  for (const a of plan.actions) {
+    if (a.type !== "notify_slack") continue;
+    void notifier.post(a.channel, a.message, { onFailure: (error) => giveBack(plan, a, error, deps.platform) });
+  }
+}
+
+async function giveBack(plan: ResourcePlan, post: ActionOf<"notify_slack">, error: Error, platform: Platform): Promise<void> {
+  const marker = slackRetryMarker(post.marker);
+  const body = `<sub>The Slack post to #${post.channel} failed (${neutraliseInline(error.message)}); it will be tried again on the next run.</sub>\n\n${markerComment(marker)}`;
+  await platform.apply({ ...plan, actions: [], update: { addLabels: [], removeLabels: [] }, note: { body, markers: [marker] }, conflicts: [] });
 }
 
 /** Reconcile a resource named by a webhook: the payload is only a hint, the state is read anew. */

@@ -9,6 +9,7 @@ import { createRuleContext } from "../engine/context.js";
 import { reconcileSnapshot } from "../engine/reconcile.js";
 import { type RunReport, reportResource } from "../engine/report.js";
 import { buildRules } from "../rules/registry.js";
+import { createRunBudget, resolveAssignees, SummaryCollector } from "../triage/sweepSupport.js";
 import type { Job, JobDeps } from "./types.js";
 
 export interface SweepOptions {
@@ -21,7 +22,13 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
   const startedMs = performance.now();
   const rules = buildRules(deps.policy, deps.only);
   const milestones = await deps.platform.milestones();
-  const ctx = createRuleContext(deps.policy, deps.calendar, started, milestones);
+  const ctx = {
+    ...createRuleContext(deps.policy, deps.calendar, started, milestones),
+    budget: createRunBudget(),
+    userIds: await resolveAssignees(rules, deps.policy, deps.platform, deps.logger),
+  };
+  // Triage summaries gather what their rule selects across the whole sweep.
+  const summaries = new SummaryCollector(rules);
   const report: RunReport = {
     job: "sweep",
     dryRun: deps.dryRun,
@@ -44,8 +51,9 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
         if (queue.size > 200) await queue.onSizeLessThan(100);
         void queue.add(async () => {
           try {
-            const { plan } = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx });
-            const entry = reportResource(plan);
+            const outcome = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx });
+            if (summaries.active) summaries.collect(outcome.snapshot ?? snapshot, ctx);
+            const entry = reportResource(outcome.plan);
             if (entry) report.resources.push(entry);
           } catch (e) {
             report.errors.push({ ref: formatRef(snapshot.ref), message: e instanceof Error ? e.message : String(e) });
@@ -58,6 +66,11 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
     }),
   );
   await queue.onIdle();
+  if (summaries.active) {
+    const written = await summaries.finish(deps.policy, deps.platform, deps.calendar.today(started));
+    report.resources.push(...written.resources);
+    report.errors.push(...written.errors);
+  }
   report.resources.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
   report.errors.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
   report.durationMs = Math.round(performance.now() - startedMs);

@@ -9,13 +9,23 @@ import path from "node:path";
 import { compileCalendar } from "./compile/calendar.js";
 import { compileHygiene } from "./compile/hygiene.js";
 import { compileLabels } from "./compile/labels.js";
+import { compileDigest } from "./compile/digest.js";
+import { compileIntake } from "./compile/intake.js";
+import { compileMilestones } from "./compile/milestones.js";
+import { compileNotifications } from "./compile/notifications.js";
 import type { CompiledLabels } from "./compile/labels.js";
 import { compilePeople } from "./compile/people.js";
 import { compileSchedules } from "./compile/schedules.js";
+import { compileSla } from "./compile/sla.js";
+import type { SlaFile } from "./schemas/sla.js";
 import { compileScope } from "./compile/scope.js";
+import { compileTools } from "./compile/tools.js";
+import { compileTriage, type TriageRuleDef } from "./compile/triage.js";
 import { compileWorkflow } from "./compile/workflow.js";
-import { checkHygieneReferences, checkWorkflowReferences } from "./crossref.js";
+import { checkSlaReferences } from "./crossref.js";
+import { checkHygieneReferences, checkMilestonesReferences, checkNotificationsReferences, checkTriageChannels, checkTriageReferences, checkWorkflowReferences } from "./crossref.js";
 import type { CrossrefContext } from "./crossref.js";
+import { checkDigestReferences, checkIntakeReferences, checkToolsReferences } from "./crossref.js";
 import { reportIssues } from "./issues.js";
 import type { CalendarConfig, CompiledPolicy, HygieneDef, ScheduleDef, ScopeDef, WorkflowDef } from "./model.js";
 import { PolicyError } from "./problems.js";
@@ -25,9 +35,15 @@ import type { HygieneFile } from "./schemas/hygiene.js";
 import { POLICY_KINDS } from "./schemas/index.js";
 import type { PolicyKind, PolicyKindName } from "./schemas/index.js";
 import type { LabelsFile } from "./schemas/labels.js";
+import type { DigestFile } from "./schemas/digest.js";
+import type { IntakeFile } from "./schemas/intake.js";
+import type { MilestonesFile } from "./schemas/milestones.js";
+import type { ToolsFile } from "./schemas/tools.js";
+import type { NotificationsFile } from "./schemas/notifications.js";
 import type { PeopleFile } from "./schemas/people.js";
 import type { SchedulesFile } from "./schemas/schedules.js";
 import type { ScopeFile } from "./schemas/scope.js";
+import type { TriageFile } from "./schemas/triage.js";
 import type { WorkflowFile } from "./schemas/workflow.js";
 import { ProblemSink, readPolicySource } from "./source.js";
 import type { PolicySource } from "./source.js";
@@ -128,6 +144,43 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
     if (compiled) workflows.push(compiled);
   }
 
+  const triage: TriageRuleDef[] = [];
+  const triageIds = new Map<string, string>();
+  for (const tf of (parsed.get("triage") ?? []) as Parsed<TriageFile>[]) {
+    tf.data.rules.forEach((rule, i) => {
+      const firstFile = triageIds.get(rule.id);
+      if (firstFile !== undefined) sink.at(tf.source, ["rules", i, "id"], `triage rule '${rule.id}' is already defined in ${firstFile}: give each rule its own id`);
+      triageIds.set(rule.id, tf.source.file);
+    });
+    checkTriageReferences(ctx, tf.source, tf.data);
+    if (labels) triage.push(...compileTriage(tf.source, tf.data, labels.taxonomy, sink));
+  }
+
+  const notificationsFile = one<NotificationsFile>("notifications");
+  const notifications = notificationsFile && compileNotifications(notificationsFile.source, notificationsFile.data, sink);
+  if (notificationsFile) checkNotificationsReferences(ctx, notificationsFile.source, notificationsFile.data);
+  for (const tf of (parsed.get("triage") ?? []) as Parsed<TriageFile>[]) {
+    checkTriageChannels(ctx, tf.source, tf.data, notifications && new Set(Object.keys(notifications.channels)));
+  }
+  const milestonesFile = one<MilestonesFile>("milestones");
+  const milestones = milestonesFile && compileMilestones(milestonesFile.source, milestonesFile.data, sink);
+  if (milestonesFile) checkMilestonesReferences(ctx, milestonesFile.source, milestonesFile.data, notifications && new Set(Object.keys(notifications.channels)));
+
+  // Tool registry, intake checks and the weekly digest (each file optional).
+  const toolsFile = one<ToolsFile>("tools");
+  if (toolsFile) checkToolsReferences(ctx, toolsFile.source, toolsFile.data);
+  const tools = toolsFile && compileTools(toolsFile.source, toolsFile.data, sink);
+  const intakeFile = one<IntakeFile>("intake");
+  if (intakeFile) checkIntakeReferences(ctx, intakeFile.source, intakeFile.data);
+  const intake = intakeFile && compileIntake(intakeFile.data);
+  const digestFile = one<DigestFile>("digest");
+  if (digestFile) checkDigestReferences(ctx, digestFile.source, digestFile.data, notifications && new Set(Object.keys(notifications.channels)));
+  const digest = digestFile && compileDigest(digestFile.data);
+
+  const slaFile = one<SlaFile>("sla");
+  if (slaFile) checkSlaReferences(ctx, slaFile.source, slaFile.data);
+  const sla = slaFile && compileSla(slaFile.source, slaFile.data, sink);
+
   const problems = [...sink.problems].sort(byPosition);
   const summary: PolicySummary = {
     files: files.length + Object.keys(templates).length,
@@ -142,7 +195,13 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
   if (problems.length > 0 || !scope || !people || !labels || !hygiene || !calendar || !schedules) {
     return { problems, summary };
   }
-  const policy: CompiledPolicy = { dir: root, scope, people, taxonomy: labels.taxonomy, hygiene, calendar, schedules, workflows, templates };
+  const policy: CompiledPolicy = { dir: root, scope, people, taxonomy: labels.taxonomy, hygiene, calendar, schedules, workflows, templates, triage };
+  if (milestones) policy.milestones = milestones;
+  if (notifications) policy.notifications = notifications;
+  if (tools) policy.tools = tools;
+  if (intake) policy.intake = intake;
+  if (digest) policy.digest = digest;
+  if (sla) policy.sla = sla;
   return { policy, problems, summary };
 }
 
@@ -176,12 +235,12 @@ async function listYamlFiles(root: string, display: string, sink: ProblemSink): 
       for (const name of inner) {
         const rel = path.join(entry.name, name);
         if (folderKind) out.push({ rel, kind: folderKind });
-        else sink.add(path.join(display, rel), { line: 1, col: 1 }, `'${rel}' is not in a known policy folder (known: workflows/)`);
+        else sink.add(path.join(display, rel), { line: 1, col: 1 }, `'${rel}' is not in a known policy folder (known: ${POLICY_KINDS.filter((k) => k.multiple).map((k) => k.location).join(", ")})`);
       }
     }
   }
   for (const kind of singles) {
-    if (!out.some((f) => f.kind === kind)) {
+    if (!kind.optional && !out.some((f) => f.kind === kind)) {
       sink.add(path.join(display, kind.location), { line: 1, col: 1 }, `${kind.location} is missing: the bot needs it (${kind.title})`);
     }
   }

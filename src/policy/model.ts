@@ -3,7 +3,9 @@
  * validated and cross-checked. Nothing outside src/policy/ reads YAML.
  */
 import type { Taxonomy } from "../domain/labels.js";
-import type { ResourceKind } from "../domain/snapshot.js";
+import type { MilestoneTiming, ResourceKind } from "../domain/snapshot.js";
+import type { DigestPolicy, IntakePolicy, ToolsPolicy } from "./toolsModel.js";
+import type { TriageRuleDef } from "./compile/triage.js";
 
 export interface ProjectScope {
   /** Full path, e.g. `gitlab-com/marketing/marketing-operations`. */
@@ -50,7 +52,15 @@ export type MilestoneRequirement =
   | { kind: "current" }
   | { kind: "future" }
   | { kind: "not-current" }
-  | { kind: "title"; pattern: string; flags: string };
+  | { kind: "title"; pattern: string; flags: string }
+  /** Title must match / must not match, and the milestone must sit at one of these timings. */
+  | { kind: "match"; title?: TextPattern; notTitle?: TextPattern; timing?: MilestoneTiming[] };
+
+/** A regular expression as written in a policy (`/pattern/flags`, or an exact text made into one). */
+export interface TextPattern {
+  pattern: string;
+  flags: string;
+}
 
 export type AssigneeRequirement = { kind: "none" } | { kind: "any" } | { kind: "group"; group: string };
 
@@ -61,6 +71,30 @@ export interface StepRequirements {
   commentAfterLabel?: boolean;
   /** Labels that must be present while in this step. */
   labels?: string[];
+  /** Name of a proof (WorkflowDef.proofs) that must have been given. */
+  proof?: string;
+}
+
+/** Something a person must have posted, e.g. the business owner's UAT sign-off. */
+export interface ProofDef {
+  name: string;
+  description: string;
+  /** Full label of the step the issue must be in when the proof is posted. */
+  whileIn: string;
+  /** Whether the issue's author may give it. */
+  byAuthor: boolean;
+  /** People groups whose members may give it. */
+  byGroups: string[];
+  /** A comment with an uploaded file counts. */
+  upload: boolean;
+  /** A comment or description section under a heading matching this counts. */
+  heading: TextPattern | null;
+}
+
+export interface WorkflowCommands {
+  /** Full label of the step `approve` moves to. */
+  approveStep: string;
+  replyTemplate: string;
 }
 
 export interface WorkflowStep {
@@ -74,6 +108,8 @@ export interface WorkflowStep {
   onlyBy: string | null;
   /** Whether a resource may be closed while in this step. */
   mayClose: boolean;
+  /** Reaching the step closes the issue; a closed issue cannot leave it until reopened. */
+  closes?: boolean;
 }
 
 export interface WorkflowDef {
@@ -105,6 +141,19 @@ export interface WorkflowDef {
    * GitLab Premium keeps one label per scope, applying it removes the step label.
    */
   nonStepLabels?: string[];
+  /** `flag` (default): attention label and note; `revert`: a person's move into the step is undone. */
+  unmetRequirements?: "flag" | "revert";
+  /** Moves before this instant are history and not judged. */
+  movesCheckedFrom?: Date;
+  /** Template for the note explaining an undone move. */
+  revertTemplate?: string;
+  /** Template for the note posted when a `closes` step closes the issue. */
+  closeTemplate?: string;
+  /** A resource with a step label but without the `where` labels gets this note. */
+  intake?: { missingLabelsTemplate: string };
+  proofs?: Record<string, ProofDef>;
+  /** Comments addressed to the bot are commands on resources in this workflow. */
+  commands?: WorkflowCommands;
 }
 
 export interface LabelConflictDef {
@@ -121,6 +170,117 @@ export interface HygieneDef {
   conflicts: LabelConflictDef[];
 }
 
+/** policies/milestones.yml, compiled. Dates are `YYYY-MM-DD` in the calendar's zone. */
+export interface MilestonePolicy {
+  /** Regular expression (source) matching the team's milestone titles. */
+  titlePattern: string;
+  /** `{start}` / `{due}` replaced by the milestone's dates. */
+  titleFormat: string;
+  lengthDays: number;
+  /** ISO weekday, 1 = Monday .. 7 = Sunday. */
+  startWeekday: number;
+  /** A date on which a milestone of the cadence started. */
+  anchor: string;
+  /** Days from a milestone's start to its due date. */
+  dueOffsetDays: number;
+  /** Milestones allowed beyond the current one. */
+  ahead: number;
+  /** Regular expression (source) of the Temp holding milestones; null = none. */
+  tempPattern: string | null;
+  mr: {
+    projectRole: string;
+    labels: string[];
+    /** `{milestone}` replaced by the milestone title; created as `Draft: <title>`. */
+    titleFormat: string;
+    branchFormat: string;
+    descriptionTemplate: string;
+    closeBlockedTemplate: string;
+  };
+  rollover: { noteTemplate: string; slackChannel: string; flagLabel: string | null };
+  reopenGuard: { template: string; overrideGroup: string; overrideLabel: string | null; overrideCommand: string | null };
+}
+
+export interface SlackChannelDef {
+  /** Environment variable holding the channel's incoming-webhook URL. */
+  webhookEnv: string;
+  description: string;
+}
+
+export interface HandbookUpdateRoute {
+  label: string;
+  when: "merged" | "created";
+  /** Channel names (keys of `NotificationPolicy.channels`). */
+  channels: string[];
+}
+
+/** policies/notifications.yml, compiled. */
+export interface NotificationPolicy {
+  channels: Record<string, SlackChannelDef>;
+  handbookUpdates: HandbookUpdateRoute[];
+}
+
+/** An SLA goal: business time, calendar days, or the due date of the resource's milestone. */
+export type SlaGoal =
+  | { kind: "business_hours"; hours: number }
+  | { kind: "business_days"; days: number }
+  | { kind: "calendar_days"; days: number }
+  | { kind: "milestone_due" };
+
+export interface SlaGoalDef {
+  /**
+   * The priority label the goal is for, or null for an SLA with one goal. A canonical label also
+   * matches its aliases; an alias (an older spelling) matches only itself.
+   */
+  label: string | null;
+  goal: SlaGoal;
+}
+
+/** One SLA of policies/sla.yml: which resources, when its clock starts, pauses and stops, its goals. */
+export interface SlaDef {
+  id: string;
+  description: string;
+  file: string;
+  enabled: boolean;
+  appliesTo: ResourceKind[];
+  where: {
+    projectRoles: string[];
+    /** Labels that must all be present. */
+    labels: string[];
+    /** At least one of these must be present (empty = no such condition). */
+    anyLabel: string[];
+  };
+  /** `created`: from creation (and again after each stop); `labeled`: while `label` is on the resource. */
+  start: { on: "created" } | { on: "labeled"; label: string };
+  /** The clock does not start while any of these is present (details not complete yet). */
+  waitWhile: string[];
+  /** The running clock pauses while any of these is present. */
+  pauseWhile: string[];
+  stop: { closed: boolean; labeled: string[]; unlabeled: string[] };
+  goals: SlaGoalDef[];
+  warning: {
+    /** At risk once this share of the goal has elapsed ... */
+    percent: number | null;
+    /** ... or once this many business days are left before the due moment. */
+    beforeDueBusinessDays: number | null;
+    label: string | null;
+    template: string | null;
+    /** Who is told when nobody is assigned. */
+    fallbackGroup: string | null;
+  };
+  breach: { label: string | null; template: string | null; mentionGroup: string | null };
+  /** Listed in the SLA report issue when at risk or breached. */
+  report: boolean;
+  /** Moves a due date earlier than `businessDays` after the clock started, with a note. */
+  dueDate: { businessDays: number; template: string } | null;
+}
+
+/** policies/sla.yml, compiled. */
+export interface SlaPolicy {
+  definitions: SlaDef[];
+  /** The summary issue the `sla` job keeps up to date; null = no report issue. */
+  report: { projectRole: string; title: string } | null;
+}
+
 export interface CompiledPolicy {
   /** The directory the policies were loaded from. */
   dir: string;
@@ -134,7 +294,23 @@ export interface CompiledPolicy {
   workflows: WorkflowDef[];
   /** Template name (file name without `.md`) -> markdown text. */
   templates: Record<string, string>;
+  /** policies/tools.yml, when the file exists. */
+  tools?: ToolsPolicy;
+  /** policies/intake.yml, when the file exists. */
+  intake?: IntakePolicy;
+  /** policies/digest.yml, when the file exists. */
+  digest?: DigestPolicy;
+  /** policies/milestones.yml, when the file exists. */
+  milestones?: MilestonePolicy;
+  /** policies/notifications.yml, when the file exists. */
+  notifications?: NotificationPolicy;
+  /** General triage rules from triage/*.yml, in file order (absent = none). */
+  triage?: TriageRuleDef[];
+  /** policies/sla.yml, when the file exists. */
+  sla?: SlaPolicy;
 }
+
+export type { AuditCadence, DigestPolicy, IntakePolicy, ToolDef, ToolsPolicy, ToolTier } from "./toolsModel.js";
 
 /** Project roles of a project path, from scope.yml. */
 export function rolesOf(scope: ScopeDef, projectPath: string): string[] {

@@ -27,6 +27,24 @@ export const PLACEHOLDERS = [
   "label", // the label concerned
   "labels", // a list of labels concerned
   "date", // a date in the team's time zone
+  "tool", // a marketing tool's name (tools.yml)
+  "tool.tier", // the tool's tier, 1-4
+  "tool.owner", // who owns the tool's audit, formatted as mentions
+  "tool.cadence", // how often the tool is audited: monthly, quarterly, semi-annual
+  "tool.inactivity_days", // days without activity after which a user loses access
+  "tool.notice", // the notice period before access is revoked, e.g. "5 business days"
+  "tool.notify_by", // how inactive users are told: email or Slack
+  "tool.notes", // anything tools.yml says about the tool
+  "period", // the audit period, e.g. 2026-11, 2026-Q4, 2026-H2
+  "due", // a due date in the team's time zone
+  "renewal.date", // the contract's renewal date
+  "renewal.value", // the contract's yearly value, or "not recorded"
+  "renewal.rfp", // whether an RFP with Procurement is needed, and why
+  "findings", // what the bot found, as a markdown list
+  "digest.week", // the digest's week, e.g. 2026-W47
+  "digest.sections", // the digest's sections, in markdown
+  "items", // a triage summary's list of resources, each linked
+  "count", // how many resources a triage summary lists
 ] as const;
 
 export type PlaceholderName = (typeof PLACEHOLDERS)[number];

@@ -3,12 +3,15 @@
  * that is listed here, so a rule cannot be written and silently never run.
  */
 import type { CompiledPolicy } from "../policy/model.js";
+import { commands } from "./commands.js";
 import { labelHygiene } from "./labelHygiene.js";
 import { scopedExclusivity } from "./scopedExclusivity.js";
+import { slas } from "./sla.js";
+import { triageRules } from "./triage.js";
 import type { Rule, RuleFactory } from "./types.js";
 import { workflows } from "./workflow.js";
 
-export const ruleFactories: readonly RuleFactory[] = [scopedExclusivity, labelHygiene, workflows];
+export const ruleFactories: readonly RuleFactory[] = [scopedExclusivity, labelHygiene, workflows, commands, triageRules, slas];
 
 /** All rules the policies define, optionally only those whose id is (or starts with) `only`. */
 export function buildRules(policy: CompiledPolicy, only?: string[]): Rule[] {

@@ -14,6 +14,25 @@ export interface RuleContext {
   now: Date;
   /** The team's milestones, when the rules that run need them. */
   milestones: MilestoneInfo[];
+  /**
+   * The bot's GitLab username as GitLab reports it (`/user`); scope.yml's bot_username when
+   * unknown. Commands address it, and its own moves and notes are told apart by it.
+   */
+  botUsername?: string;
+  /** GitLab user ids by username, resolved once per run for rules that assign people from people.yml. */
+  userIds?: Record<string, number>;
+  /** Counts, per run, the resources a rule with a `limit` acts on; absent = no limit applies. */
+  budget?: RuleBudget;
+}
+
+/** Shared by the rules of one run: `take` says whether the rule may act on one more resource. */
+export interface RuleBudget {
+  take(ruleId: string, limit: number): boolean;
+}
+
+/** The bot's username for this run. */
+export function botUsernameOf(ctx: RuleContext): string {
+  return ctx.botUsername ?? ctx.policy.scope.botUsername;
 }
 
 export interface Rule {

@@ -90,6 +90,7 @@ function canonicalLabels(s: ResourceSnapshot, ctx: RuleContext): string[] {
 }
 
 export function labelMatches(pattern: string, label: string): boolean {
+  if (pattern === "*") return true;
   if (pattern.endsWith("::*")) {
     const key = pattern.slice(0, -3);
     return label.startsWith(`${key}::`) && !label.slice(key.length + 2).includes("::");

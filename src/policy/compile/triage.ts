@@ -208,7 +208,8 @@ function compileConditions(c: Compiler, w: ConditionsFile, path: DataPath): Tria
 
 /** Full labels a `Key::*` or plain label list names, for conflict checks. */
 function expand(taxonomy: Taxonomy, labels: string[]): Set<string> {
-  return new Set(labels.flatMap((l) => (l.endsWith("::*") ? (taxonomy.set(l.slice(0, -3))?.labels ?? []) : [l])));
+  const all = taxonomy.definitions.map((d) => d.name);
+  return new Set(labels.flatMap((l) => (l === "*" ? all : l.endsWith("::*") ? (taxonomy.set(l.slice(0, -3))?.labels ?? []) : [l])));
 }
 
 function compileActions(c: Compiler, t: ActionsFile, rule: TriageRuleFile, base: DataPath): TriageActionDef[] {

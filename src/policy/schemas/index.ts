@@ -4,14 +4,21 @@
  */
 import type { z } from "zod";
 import { calendarSchema } from "./calendar.js";
+import { digestSchema } from "./digest.js";
 import { hygieneSchema } from "./hygiene.js";
+import { intakeSchema } from "./intake.js";
 import { labelsSchema } from "./labels.js";
+import { milestonesSchema } from "./milestones.js";
+import { notificationsSchema } from "./notifications.js";
 import { peopleSchema } from "./people.js";
 import { schedulesSchema } from "./schedules.js";
 import { scopeSchema } from "./scope.js";
+import { slaSchema } from "./sla.js";
+import { toolsSchema } from "./tools.js";
+import { triageSchema } from "./triage.js";
 import { workflowSchema } from "./workflow.js";
 
-export type PolicyKindName = "scope" | "people" | "labels" | "hygiene" | "calendar" | "schedules" | "workflow";
+export type PolicyKindName = "scope" | "people" | "labels" | "hygiene" | "calendar" | "schedules" | "workflow" | "milestones" | "notifications" | "triage" | "tools" | "intake" | "digest" | "sla";
 
 export interface PolicyKind {
   name: PolicyKindName;
@@ -21,6 +28,8 @@ export interface PolicyKind {
   location: string;
   /** A single file that must exist, or a folder of zero or more files. */
   multiple: boolean;
+  /** A single file the bot can do without (the features it configures are then off). */
+  optional?: boolean;
 }
 
 export const POLICY_KINDS: readonly PolicyKind[] = [
@@ -31,6 +40,13 @@ export const POLICY_KINDS: readonly PolicyKind[] = [
   { name: "calendar", title: "mops-bot business calendar (calendar.yml)", schema: calendarSchema, location: "calendar.yml", multiple: false },
   { name: "schedules", title: "mops-bot schedules (schedules.yml)", schema: schedulesSchema, location: "schedules.yml", multiple: false },
   { name: "workflow", title: "mops-bot workflow (workflows/*.yml)", schema: workflowSchema, location: "workflows/", multiple: true },
+  { name: "triage", title: "mops-bot triage rules (triage/*.yml)", schema: triageSchema, location: "triage/", multiple: true },
+  { name: "milestones", title: "mops-bot milestones (milestones.yml)", schema: milestonesSchema, location: "milestones.yml", multiple: false, optional: true },
+  { name: "notifications", title: "mops-bot Slack notifications (notifications.yml)", schema: notificationsSchema, location: "notifications.yml", multiple: false, optional: true },
+  { name: "tools", title: "mops-bot tool registry (tools.yml)", schema: toolsSchema, location: "tools.yml", multiple: false, optional: true },
+  { name: "intake", title: "mops-bot intake checks (intake.yml)", schema: intakeSchema, location: "intake.yml", multiple: false, optional: true },
+  { name: "digest", title: "mops-bot weekly digest (digest.yml)", schema: digestSchema, location: "digest.yml", multiple: false, optional: true },
+  { name: "sla", title: "mops-bot SLAs (sla.yml)", schema: slaSchema, location: "sla.yml", multiple: false, optional: true },
 ];
 
 export function policyKind(name: PolicyKindName): PolicyKind {

@@ -26,7 +26,7 @@ const ageSchema = z
 const labelPattern = z
   .string()
   .min(1)
-  .describe("A label from labels.yml, or every label of a scoped set written as `Key::*`, e.g. `MktgOpsPriority::*`.");
+  .describe("A label from labels.yml, every label of a scoped set written as `Key::*` (e.g. `MktgOpsPriority::*`), or `*` for any label at all.");
 
 const pattern = z.string().min(1).describe('A regular expression written as "/pattern/flags", or exact text.');
 

@@ -1,0 +1,92 @@
+/**
+ * What the sweep adds for triage rules: the per-run budget behind `limit`, the GitLab ids of the
+ * people rules may assign, and the summaries gathered across every resource of the sweep.
+ */
+import type { Logger } from "pino";
+import type { ResourceSnapshot } from "../domain/snapshot.js";
+import type { ReportResource } from "../engine/report.js";
+import { userIdsByUsername } from "../gitlab/users.js";
+import type { CompiledPolicy } from "../policy/model.js";
+import type { Rule, RuleBudget, RuleContext } from "../rules/types.js";
+import { type Finding, isTriageRule, type TriageRule } from "./rule.js";
+import { renderSummary } from "./summaries.js";
+import { canWriteSummaries, ensureSummary } from "./summaryWrites.js";
+
+/** Counts resources acted on per rule within one run. */
+export function createRunBudget(): RuleBudget {
+  const used = new Map<string, number>();
+  return {
+    take(ruleId, limit) {
+      const n = used.get(ruleId) ?? 0;
+      if (n >= limit) return false;
+      used.set(ruleId, n + 1);
+      return true;
+    },
+  };
+}
+
+/** Usernames the triage rules among `rules` may assign (group members and named users). */
+export function assignableUsernames(rules: Rule[], policy: CompiledPolicy): string[] {
+  const names = new Set<string>();
+  for (const r of rules.filter(isTriageRule)) {
+    for (const a of r.def.then) {
+      if (a.kind !== "assign") continue;
+      for (const u of "group" in a ? (policy.people[a.group] ?? []) : [a.user]) names.add(u);
+    }
+  }
+  return [...names].sort();
+}
+
+/** Ids of the people rules may assign; names GitLab does not know are logged and left out. */
+export async function resolveAssignees(rules: Rule[], policy: CompiledPolicy, platform: object, logger: Logger): Promise<Record<string, number>> {
+  const names = assignableUsernames(rules, policy);
+  if (names.length === 0 || !canWriteSummaries(platform)) return {};
+  const ids = await userIdsByUsername(platform.requester.api, names);
+  const unknown = names.filter((n) => !ids.has(n));
+  if (unknown.length > 0) {
+    logger.warn({ usernames: unknown }, "people.yml names users GitLab does not know; triage rules will not assign them");
+  }
+  return Object.fromEntries(ids);
+}
+
+export interface SummaryOutcome {
+  resources: ReportResource[];
+  errors: { ref: string; message: string }[];
+}
+
+/** Gathers the findings of every summarizing triage rule over a sweep, then ensures the summaries. */
+export class SummaryCollector {
+  private readonly rules: TriageRule[];
+  private readonly findings = new Map<string, Finding[]>();
+
+  constructor(rules: Rule[]) {
+    this.rules = rules.filter(isTriageRule).filter((r) => r.summary !== null);
+    for (const r of this.rules) this.findings.set(r.id, []);
+  }
+
+  get active(): boolean {
+    return this.rules.length > 0;
+  }
+
+  collect(snapshot: ResourceSnapshot, ctx: RuleContext): void {
+    for (const r of this.rules) {
+      const f = r.finding(snapshot, ctx);
+      if (f) this.findings.get(r.id)!.push(f);
+    }
+  }
+
+  async finish(policy: CompiledPolicy, platform: object, today: string): Promise<SummaryOutcome> {
+    const out: SummaryOutcome = { resources: [], errors: [] };
+    for (const r of this.rules) {
+      try {
+        if (!canWriteSummaries(platform)) throw new Error("summaries need the GitLab platform (this run has no issue writer)");
+        const content = renderSummary(r.def, r.summary!, this.findings.get(r.id)!, policy);
+        const entry = await ensureSummary(r.def, r.summary!, content, { platform, policy, today });
+        if (entry) out.resources.push(entry);
+      } catch (e) {
+        out.errors.push({ ref: `summary of ${r.id}`, message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return out;
+  }
+}
