@@ -10,6 +10,7 @@ import { registerPlanCommands } from "./plan/cli.js";
 import { registerPolicyCommands } from "./policy/cli.js";
 import { registerInboxCommands } from "./queue/cli.js";
 import { registerServeCommands } from "./server/cli.js";
+import { registerRuleCommands } from "./triage/cli.js";
 
 export interface CliIo {
   out: (text: string) => void;
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo, exit: ExitCodeHolder): Command {
   registerPolicyCommands(program, io, exit);
   registerJobCommands(program, io, exit);
   registerServeCommands(program, io, exit);
+  registerRuleCommands(program, io, exit);
   registerInboxCommands(program, io, exit);
   registerLabelCommands(program, io, exit);
   registerPlanCommands(program, io, exit);
