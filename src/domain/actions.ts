@@ -26,7 +26,19 @@ export type Action = ActionOrigin &
     | { type: "set_assignees"; usernames: string[]; userIds: number[] }
     | { type: "set_due_date"; dueDate: string | null }
     | { type: "set_confidential"; confidential: boolean }
+    /**
+     * A Slack message about the resource. Posted once per `marker`: the bot records the post in a
+     * note on the resource carrying the marker, so a rerun (or the webhook and the sweep both
+     * seeing the same merge) never posts twice.
+     */
+    | { type: "notify_slack"; channel: string; marker: string; message: SlackMessage }
   );
+
+/** A message in Slack's incoming-webhook format: `text` (the fallback and notification text) and optional blocks. */
+export interface SlackMessage {
+  text: string;
+  blocks?: Record<string, unknown>[];
+}
 
 export type ActionType = Action["type"];
 
@@ -42,6 +54,12 @@ export type ScopeAction = ActionOrigin &
     | { type: "create_issue"; project: string; title: string; marker: string; labels: string[] }
     | { type: "update_issue"; ref: string; marker: string; what: string }
     | { type: "post_slack"; channel: string; marker: string; text: string }
+    | { type: "create_milestone"; title: string; startDate: string; dueDate: string }
+    | { type: "update_milestone"; title: string; what: string }
+    | { type: "reactivate_milestone"; title: string; mergeRequest: string }
+    | { type: "flag_milestone"; title: string; problem: string }
+    | { type: "create_merge_request"; project: string; title: string; branch: string; milestone: string }
+    | { type: "flag_merge_requests"; milestone: string; refs: string[]; problem: string }
   );
 
 export type ReportedAction = Action | ScopeAction;

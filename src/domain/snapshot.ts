@@ -62,6 +62,14 @@ export interface LabelEvent {
   createdAt: Date;
 }
 
+/** A change of state (GitLab's resource state events): who closed or reopened it, and when. */
+export interface StateEvent {
+  id: number;
+  state: "opened" | "closed" | "reopened" | "merged" | "locked";
+  user: UserRef | null;
+  createdAt: Date;
+}
+
 export interface NoteInfo {
   id: number;
   body: string;
@@ -109,12 +117,15 @@ export interface ResourceSnapshot {
   labelEvents?: LabelEvent[];
   /** Present only when fetched because a rule needed it. */
   notes?: NoteInfo[];
+  /** Present only when fetched because a rule needed it. */
+  stateEvents?: StateEvent[];
 }
 
 /** What a rule needs beyond the listed resource, decided per snapshot so history is fetched rarely. */
 export interface SnapshotNeeds {
   labelEvents?: boolean;
   notes?: boolean;
+  stateEvents?: boolean;
 }
 
 /**

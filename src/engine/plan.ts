@@ -6,7 +6,7 @@
 import type { Action, ActionOf } from "../domain/actions.js";
 import type { Taxonomy } from "../domain/labels.js";
 import { markerComment } from "../domain/markers.js";
-import type { PlanConflict, ResourcePlan, ResourceUpdate } from "../domain/plan.js";
+import type { PlanConflict, PlannedNote, ResourcePlan, ResourceUpdate } from "../domain/plan.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 
 export function buildPlan(snapshot: ResourceSnapshot, actions: Action[], taxonomy: Taxonomy): ResourcePlan {
@@ -24,7 +24,7 @@ export function buildPlan(snapshot: ResourceSnapshot, actions: Action[], taxonom
     (a) => (update.dueDate = a.dueDate), "due date", kept, conflicts);
   mergeSingleValued(actions, "set_confidential", (a) => String(a.confidential), (a) => a.confidential === snapshot.confidential,
     (a) => (update.confidential = a.confidential), "confidentiality", kept, conflicts);
-  const note = mergeComments(snapshot, actions, kept);
+  const note = withSlackClaims(mergeComments(snapshot, actions, kept), mergeNotifications(snapshot, actions, kept));
 
   return {
     ref: snapshot.ref,
@@ -159,6 +159,52 @@ function mergeComments(snapshot: ResourceSnapshot, actions: Action[], kept: Acti
   kept.push(...comments);
   const body = comments.map((c) => `${c.body.trim()}\n\n${markerComment(c.marker)}`).join("\n\n---\n\n");
   return { body, markers: comments.map((c) => c.marker) };
+}
+
+/** Marker of the note that gives a Slack post back after it failed, so the next run tries again. */
+export function slackRetryMarker(marker: string): string {
+  return `slack-retry:${marker}`;
+}
+
+/**
+ * Whether the Slack post `marker` names was made: notes carrying the marker record a post, notes
+ * carrying its retry marker give one back after a failure.
+ */
+export function slackPosted(notes: ResourceSnapshot["notes"], marker: string): boolean {
+  let posts = 0;
+  let failures = 0;
+  const retry = slackRetryMarker(marker);
+  for (const n of notes ?? []) {
+    if (n.markers.includes(marker)) posts++;
+    if (n.markers.includes(retry)) failures++;
+  }
+  return posts > failures;
+}
+
+/** Slack posts not made yet, one per marker. */
+function mergeNotifications(snapshot: ResourceSnapshot, actions: Action[], kept: Action[]): ActionOf<"notify_slack">[] {
+  const seen = new Set<string>();
+  const out: ActionOf<"notify_slack">[] = [];
+  for (const a of actions) {
+    if (a.type !== "notify_slack" || seen.has(a.marker) || slackPosted(snapshot.notes, a.marker)) continue;
+    seen.add(a.marker);
+    out.push(a);
+  }
+  kept.push(...out);
+  return out;
+}
+
+/**
+ * The note records the Slack posts it claims (their markers), so the post is made once however
+ * many times the resource is reconciled.
+ */
+function withSlackClaims(note: PlannedNote | null, posts: ActionOf<"notify_slack">[]): PlannedNote | null {
+  if (posts.length === 0) return note;
+  const channels = posts.map((p) => `#${p.channel}`).join(", ");
+  const claim = `<sub>Posted to Slack: ${channels}.</sub>\n\n${posts.map((p) => markerComment(p.marker)).join("\n")}`;
+  const markers = posts.map((p) => p.marker);
+  if (note === null) return { body: claim, markers };
+  return { body: `${note.body}\n\n---\n\n${claim}`, markers: [...note.markers, ...markers] };
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

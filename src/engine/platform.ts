@@ -4,7 +4,7 @@
  * sweep and the tests share the engine.
  */
 import type { ResourcePlan } from "../domain/plan.js";
-import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceKind, ResourceRef, ResourceSnapshot } from "../domain/snapshot.js";
+import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceKind, ResourceRef, ResourceSnapshot, StateEvent } from "../domain/snapshot.js";
 
 export interface ListQuery {
   kind: ResourceKind;
@@ -29,6 +29,8 @@ export interface Platform {
   get(ref: ResourceRef): Promise<ResourceSnapshot | null>;
   labelEvents(snapshot: ResourceSnapshot): Promise<LabelEvent[]>;
   notes(snapshot: ResourceSnapshot): Promise<NoteInfo[]>;
+  /** Who closed and reopened the resource, and when (rules that need it declare `stateEvents`). */
+  stateEvents?(snapshot: ResourceSnapshot): Promise<StateEvent[]>;
   /** The team's milestones (group-level), with timing computed against the platform's clock. */
   milestones(): Promise<MilestoneInfo[]>;
   /** Executes a plan: one update request and at most one note. Honours dry-run. */

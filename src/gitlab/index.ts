@@ -51,3 +51,6 @@ export {
   projectOfRow,
 } from "./mergeRequests.js";
 export type { NewMergeRequest } from "./mergeRequests.js";
+export { findIssuesByMarker } from "./issuesByMarker.js";
+export type { MarkedIssueQuery, MarkedIssueReader } from "./issuesByMarker.js";
+export { userIdsByUsername } from "./users.js";

@@ -1,0 +1,105 @@
+/**
+ * Merge requests for the milestone MR and handbook-update notifications: listing a project's or
+ * the group's merge requests by milestone, state or label, creating a branch and a merge request.
+ */
+import type { ResourceSnapshot } from "../domain/snapshot.js";
+import { parseRef } from "../domain/snapshot.js";
+import type { ScopeDef } from "../policy/model.js";
+import { GitLabApiError } from "./errors.js";
+import { mapResource, type ProjectContext } from "./mapping.js";
+import { allRows, pagesOf } from "./paging.js";
+import { sendWrite, type ScopeWriteOutcome, type ScopeWriter } from "./scopeWrites.js";
+import { planned, projectEndpoint } from "./writes.js";
+
+/** The scope.yml project a listed issue or merge request belongs to (from its reference or URL), or undefined. */
+export function projectOfRow(scope: ScopeDef, row: unknown): ProjectContext | undefined {
+  const r = row as { references?: { full?: unknown } | null; web_url?: unknown };
+  let path: string | undefined;
+  if (typeof r.references?.full === "string") path = parseRef(r.references.full)?.path;
+  if (path === undefined && typeof r.web_url === "string") {
+    const m = /^https?:\/\/[^/]+\/(.+?)\/-\/(?:issues|merge_requests)\/\d+/.exec(r.web_url);
+    path = m?.[1];
+  }
+  if (path === undefined) return undefined;
+  const p = scope.projects.find((candidate) => candidate.path.toLowerCase() === path.toLowerCase());
+  return p === undefined ? undefined : { path: p.path, roles: [...p.roles] };
+}
+
+/** Merge requests of one project in a milestone (all states), as snapshots without history. */
+export async function mergeRequestsInMilestone(writer: ScopeWriter, project: ProjectContext, milestoneTitle: string, today: string): Promise<ResourceSnapshot[]> {
+  const rows = await allRows(writer.api, `${projectEndpoint(project.path)}/merge_requests`, { milestone: milestoneTitle, state: "all" });
+  return rows.map((row) => mapResource("merge_request", row, project, today));
+}
+
+/**
+ * Merge requests in scope carrying `label`, updated since `updatedAfter` (ISO time), in `state`:
+ * how the handbook-updates job finds the merges and creations the webhook may have missed.
+ */
+export async function* labelledMergeRequests(
+  writer: ScopeWriter,
+  scope: ScopeDef,
+  options: { label: string; state: "merged" | "opened" | "all"; updatedAfter: string; today: string },
+): AsyncGenerator<ResourceSnapshot> {
+  const params = { labels: options.label, state: options.state, updated_after: options.updatedAfter, scope: "all", order_by: "created_at", sort: "asc" };
+  const endpoints = [`groups/${encodeURIComponent(scope.group)}/merge_requests`];
+  for (const p of scope.projects) if (!p.path.startsWith(`${scope.group}/`)) endpoints.push(`${projectEndpoint(p.path)}/merge_requests`);
+  for (const endpoint of endpoints) {
+    for await (const page of pagesOf(writer.api, endpoint, params)) {
+      for (const row of page) {
+        const project = projectOfRow(scope, row);
+        if (project !== undefined) yield mapResource("merge_request", row, project, options.today);
+      }
+    }
+  }
+}
+
+/** Whether the branch exists in the project. */
+export async function branchExists(writer: ScopeWriter, projectPath: string, branch: string): Promise<boolean> {
+  try {
+    await writer.api.get(`${projectEndpoint(projectPath)}/repository/branches/${encodeURIComponent(branch)}`);
+    return true;
+  } catch (error) {
+    if (error instanceof GitLabApiError && error.status === 404) return false;
+    throw error;
+  }
+}
+
+export function createBranch(writer: ScopeWriter, projectPath: string, branch: string, ref: string): Promise<ScopeWriteOutcome> {
+  return sendWrite(writer, planned("POST", `${projectEndpoint(projectPath)}/repository/branches`, { branch, ref }));
+}
+
+/** The project's default branch (where milestone MRs merge into). */
+export async function defaultBranch(writer: ScopeWriter, projectPath: string): Promise<string> {
+  const response = await writer.api.get(projectEndpoint(projectPath));
+  const branch = (response.body as { default_branch?: unknown }).default_branch;
+  return typeof branch === "string" && branch !== "" ? branch : "main";
+}
+
+export interface NewMergeRequest {
+  projectPath: string;
+  sourceBranch: string;
+  targetBranch: string;
+  title: string;
+  description: string;
+  labels: string[];
+  milestoneId: number;
+}
+
+export function createMergeRequest(writer: ScopeWriter, mr: NewMergeRequest): Promise<ScopeWriteOutcome> {
+  return sendWrite(
+    writer,
+    planned("POST", `${projectEndpoint(mr.projectPath)}/merge_requests`, {
+      source_branch: mr.sourceBranch,
+      target_branch: mr.targetBranch,
+      title: mr.title,
+      description: mr.description,
+      labels: mr.labels.join(","),
+      milestone_id: mr.milestoneId,
+      remove_source_branch: true,
+    }),
+  );
+}
+
+export function addMergeRequestLabels(writer: ScopeWriter, projectPath: string, iid: number, labels: string[]): Promise<ScopeWriteOutcome> {
+  return sendWrite(writer, planned("PUT", `${projectEndpoint(projectPath)}/merge_requests/${iid}`, { add_labels: labels.join(",") }));
+}

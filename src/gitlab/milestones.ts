@@ -1,0 +1,85 @@
+/**
+ * Group milestones beyond what the engine reads: one milestone with its description (where the bot
+ * keeps markers), create, edit, close/reactivate, and the issues in a milestone.
+ */
+import { z } from "zod";
+import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
+import type { ScopeDef } from "../policy/model.js";
+import { GitLabApiError } from "./errors.js";
+import { mapMilestone, mapResource, parseWith } from "./mapping.js";
+import { allRows } from "./paging.js";
+import { projectOfRow } from "./mergeRequests.js";
+import { sendWrite, type ScopeWriteOutcome, type ScopeWriter } from "./scopeWrites.js";
+import { planned } from "./writes.js";
+
+/** A milestone with the description the bot keeps its markers in. */
+export interface TeamMilestone extends MilestoneInfo {
+  description: string;
+}
+
+const descriptionSchema = z.looseObject({ description: z.string().nullish() });
+
+export function mapTeamMilestone(input: unknown, today: string): TeamMilestone {
+  const info = mapMilestone(input, today);
+  return { ...info, description: parseWith(descriptionSchema, input, "a milestone").description ?? "" };
+}
+
+const groupMilestones = (group: string) => `groups/${encodeURIComponent(group)}/milestones`;
+
+/** Every milestone of the group (active and closed) whose title matches `titlePattern`. */
+export async function listTeamMilestones(writer: ScopeWriter, group: string, titlePattern: RegExp, today: string): Promise<TeamMilestone[]> {
+  const rows = await allRows(writer.api, groupMilestones(group), {});
+  return rows.map((r) => mapTeamMilestone(r, today)).filter((m) => titlePattern.test(m.title));
+}
+
+/** One group milestone, or null when it does not exist (or is not the group's). */
+export async function getGroupMilestone(writer: ScopeWriter, group: string, id: number, today: string): Promise<TeamMilestone | null> {
+  try {
+    const response = await writer.api.get(`${groupMilestones(group)}/${id}`);
+    return mapTeamMilestone(response.body, today);
+  } catch (error) {
+    if (error instanceof GitLabApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+export interface NewMilestone {
+  title: string;
+  startDate: string;
+  dueDate: string;
+  description?: string;
+}
+
+export function createGroupMilestone(writer: ScopeWriter, group: string, m: NewMilestone): Promise<ScopeWriteOutcome> {
+  return sendWrite(writer, planned("POST", groupMilestones(group), { title: m.title, start_date: m.startDate, due_date: m.dueDate, description: m.description ?? "" }));
+}
+
+export interface MilestoneEdit {
+  title?: string;
+  startDate?: string;
+  dueDate?: string;
+  description?: string;
+  stateEvent?: "close" | "activate";
+}
+
+export function updateGroupMilestone(writer: ScopeWriter, group: string, id: number, edit: MilestoneEdit): Promise<ScopeWriteOutcome> {
+  const body: Record<string, unknown> = {};
+  if (edit.title !== undefined) body.title = edit.title;
+  if (edit.startDate !== undefined) body.start_date = edit.startDate;
+  if (edit.dueDate !== undefined) body.due_date = edit.dueDate;
+  if (edit.description !== undefined) body.description = edit.description;
+  if (edit.stateEvent !== undefined) body.state_event = edit.stateEvent;
+  return sendWrite(writer, planned("PUT", `${groupMilestones(group)}/${id}`, body));
+}
+
+/** Open issues of a group milestone that belong to projects in scope, as snapshots without history. */
+export async function openIssuesInMilestone(writer: ScopeWriter, scope: ScopeDef, milestoneId: number, today: string): Promise<ResourceSnapshot[]> {
+  const rows = await allRows(writer.api, `${groupMilestones(scope.group)}/${milestoneId}/issues`, { state: "opened" });
+  const out: ResourceSnapshot[] = [];
+  for (const row of rows) {
+    if ((row as { state?: unknown }).state !== "opened") continue;
+    const project = projectOfRow(scope, row);
+    if (project !== undefined) out.push(mapResource("issue", row, project, today));
+  }
+  return out;
+}
