@@ -1,8 +1,13 @@
 /** The jobs `mops-bot run <job>` and the in-process scheduler know, by name. */
+import { slaJob } from "../sla/job.js";
+import { toolAuditsJob } from "../tools/job.js";
 import { sweepJob } from "./sweep.js";
 import type { Job } from "./types.js";
 
-export const jobs: readonly Job[] = [sweepJob];
+/** The nightly CI schedule's name for the sweep (same run; the CI job keeps its JSON report). */
+const nightlyJob: Job = { ...sweepJob, name: "nightly", description: "The nightly sweep: every open issue and merge request with every rule." };
+
+export const jobs: readonly Job[] = [sweepJob, nightlyJob, slaJob, toolAuditsJob];
 
 export function findJob(name: string): Job {
   const job = jobs.find((j) => j.name === name);

@@ -4,6 +4,9 @@
  */
 import type { CompiledPolicy } from "../policy/model.js";
 import { commands } from "./commands.js";
+import { intakePii } from "./intakePii.js";
+import { intakeToolEvaluation } from "./intakeToolEvaluation.js";
+import { intakeUserStory } from "./intakeUserStory.js";
 import { labelHygiene } from "./labelHygiene.js";
 import { scopedExclusivity } from "./scopedExclusivity.js";
 import { slas } from "./sla.js";
@@ -11,7 +14,7 @@ import { triageRules } from "./triage.js";
 import type { Rule, RuleFactory } from "./types.js";
 import { workflows } from "./workflow.js";
 
-export const ruleFactories: readonly RuleFactory[] = [scopedExclusivity, labelHygiene, workflows, commands, triageRules, slas];
+export const ruleFactories: readonly RuleFactory[] = [scopedExclusivity, labelHygiene, workflows, commands, triageRules, slas, intakeUserStory, intakePii, intakeToolEvaluation];
 
 /** All rules the policies define, optionally only those whose id is (or starts with) `only`. */
 export function buildRules(policy: CompiledPolicy, only?: string[]): Rule[] {

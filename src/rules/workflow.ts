@@ -11,17 +11,15 @@ import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { mention } from "../domain/text.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
 import type { CompiledPolicy, WorkflowDef, WorkflowStep } from "../policy/model.js";
-import { labelRef } from "./labelRefs.js";
+import { labelList, labelRef } from "./labelRefs.js";
 import { labelsForbiddenBy } from "./labelHygiene.js";
-import type { Rule, RuleContext, RuleFactory } from "./types.js";
+import { userStoryMoveDue } from "./intakeUserStory.js";
+import { guardedNeeds, type Resolution, resolveWorkflow } from "./moves/resolve.js";
+import { inWorkflowProjects, isGuarded, workflowApplies } from "./moves/scope.js";
+import { botUsernameOf, type Rule, type RuleContext, type RuleFactory } from "./types.js";
 import { type Requirement, requirementsOf } from "./workflowRequirements.js";
 
-export function workflowApplies(w: WorkflowDef, s: ResourceSnapshot, policy: CompiledPolicy): boolean {
-  if (!w.appliesTo.includes(s.kind)) return false;
-  if (w.where.projectRoles.length > 0 && !w.where.projectRoles.some((r) => s.projectRoles.includes(r))) return false;
-  const canonicalLabels = new Set(s.labels.map((l) => policy.taxonomy.canonical(l) ?? l));
-  return w.where.labels.every((l) => canonicalLabels.has(l));
-}
+export { workflowApplies } from "./moves/scope.js";
 
 interface CurrentStep {
   step: WorkflowStep;
@@ -81,7 +79,9 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
         // A value of the scope that is not a step (e.g. `MktgOps::Events/FM Copy Review`) holds the
         // scope's one place: adding the initial step would displace it.
         const holdsScope = s.labels.some((l) => w.nonStepLabels?.includes(policy.taxonomy.canonical(l) ?? l));
-        if (w.initial !== null && s.state === "opened" && !holdsScope && !labelsForbiddenBy(policy, s.labels).has(w.initial)) {
+        // A new issue without a user story starts in "needs more information" instead (intake check).
+        const intakeMoves = userStoryMoveDue(policy, s, ctx.now);
+        if (w.initial !== null && s.state === "opened" && !holdsScope && !intakeMoves && !labelsForbiddenBy(policy, s.labels).has(w.initial)) {
           actions.push({
             type: "add_labels",
             labels: [w.initial],
@@ -111,7 +111,7 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
             title: s.title,
             ref: { trusted: `${s.projectPath}${s.kind === "issue" ? "#" : "!"}${s.iid}` },
             url: { trusted: s.webUrl },
-            bot: { trusted: policy.scope.botUsername },
+            bot: { trusted: botUsernameOf(ctx) },
           }),
         });
         return actions;
@@ -136,5 +136,164 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
 
 export const workflows: RuleFactory = {
   kind: "workflow",
-  create: (policy) => policy.workflows.map((w) => createWorkflowRule(w, policy)),
+  create: (policy) => policy.workflows.map((w) => (isGuarded(w) ? createGuardedWorkflowRule(w, policy) : createWorkflowRule(w, policy))),
 };
+
+const kindWord = (s: ResourceSnapshot) => (s.kind === "issue" ? "issue" : "merge request");
+
+/**
+ * A workflow that checks moves (Sales Systems steps): it owns its scope's labels on the resources
+ * it applies to. Each reconcile settles them in one change: the step a person moved to stands, or
+ * the move is undone with one note per attempt; commands in comments move it on; misspelled and
+ * duplicate step labels are repaired; a closing step closes the issue once.
+ */
+function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
+  const id = `workflow:${w.id}`;
+  return {
+    id,
+    description: w.description,
+    appliesTo: w.appliesTo,
+    needs: (s, ctx) => guardedNeeds(w, s, ctx),
+    evaluate(s, ctx) {
+      const r = resolveWorkflow(w, s, ctx);
+      if (r === null) return missingWhereLabels(w, s, ctx);
+      const actions: Action[] = [...stepLabelActions(w, s, r), ...undoneNote(w, s, r, ctx), ...closeActions(w, s, r, ctx)];
+      if (w.unmetRequirements !== "revert" && r.final) actions.push(...flagActions(w, s, r.final, ctx));
+      return actions;
+    },
+  };
+
+  function stepLabelActions(w: WorkflowDef, s: ResourceSnapshot, r: Resolution): Action[] {
+    const final = r.final;
+    if (final === null) return [];
+    if (r.present.length === 0) {
+      // A value of the scope that is not a step holds the scope's one place; a declared conflict
+      // would remove the step again at once.
+      const holdsScope = s.labels.some((l) => w.nonStepLabels?.includes(policy.taxonomy.canonical(l) ?? l));
+      if (holdsScope || labelsForbiddenBy(policy, s.labels).has(final.label)) return [];
+    }
+    const remove = r.present.flatMap((p) => p.spelled).filter((l) => l !== final.label);
+    const add = s.labels.includes(final.label) ? [] : [final.label];
+    if (remove.length === 0 && add.length === 0) return [];
+    const moved = r.commands.filter((c) => c.moved);
+    const reason =
+      moved.length > 0
+        ? `${moved.map((c) => `\`${c.note.author.username}\` asked for \`${c.name}\``).join("; ")}: now in ${final.label}.`
+        : r.undone
+          ? `The move to ${r.undone.move.to!.label} by ${r.undone.move.by?.username ?? "someone"} is undone (back to ${final.label}): ${r.undone.problems.join("; ")}.`
+          : r.present.length === 0
+            ? `Every ${kindWord(s)} in this workflow starts in ${final.label}; it had no ${w.scope}:: label.`
+            : `${w.scope}:: labels are repaired to the one step it is in, spelled as in labels.yml: ${final.label}.`;
+    const actions: Action[] = [];
+    if (remove.length > 0) actions.push({ type: "remove_labels", labels: remove, rule: id, reason });
+    if (add.length > 0) actions.push({ type: "add_labels", labels: add, rule: id, reason });
+    // A repair nobody asked for gets a short note (moves and undone moves are explained elsewhere).
+    if (moved.length === 0 && !r.undone && r.present.length > 0 && remove.length > 0) {
+      const aliases = remove.filter((l) => !policy.taxonomy.isDefined(l));
+      const others = remove.filter((l) => policy.taxonomy.isDefined(l));
+      const parts = [
+        aliases.length ? `${labelList(aliases)} ${aliases.length === 1 ? "is another spelling" : "are other spellings"} of ${labelRef(final.label)}, the label in our list` : null,
+        others.length ? `${labelList(others)} ${others.length === 1 ? "was" : "were"} an older step (one step at a time: ${labelRef(final.label)} was applied last)` : null,
+      ].filter((x) => x !== null);
+      actions.push({
+        type: "comment",
+        rule: id,
+        reason,
+        marker: markerKey(id, "labels", ...remove),
+        body: `I set ${labelRef(final.label)} and removed ${labelList(remove)}: ${parts.join("; ")}.`,
+      });
+    }
+    return actions;
+  }
+
+  function undoneNote(w: WorkflowDef, s: ResourceSnapshot, r: Resolution, ctx: RuleContext): Action[] {
+    const u = r.undone;
+    if (!u || !w.revertTemplate) return [];
+    const mover = u.move.by?.username;
+    return [
+      {
+        type: "comment",
+        rule: id,
+        reason: `The move to ${u.move.to!.label} is undone: ${u.problems.join("; ")}.`,
+        marker: u.marker,
+        body: renderTemplate(templateText(policy.templates, w.revertTemplate), {
+          recipient: { trusted: mover ? mention(mover) : recipient(s) },
+          stage: { trusted: labelRef(u.move.to!.label) },
+          step: { trusted: labelRef(u.move.to!.label) },
+          label: { trusted: labelRef(u.back.label) },
+          missing: { trusted: u.problems.map((p) => `- ${p}`).join("\n") },
+          group: { trusted: u.whoMay },
+          workflow: w.id,
+          title: s.title,
+          ref: { trusted: `${s.projectPath}${s.kind === "issue" ? "#" : "!"}${s.iid}` },
+          url: { trusted: s.webUrl },
+          bot: { trusted: botUsernameOf(ctx) },
+        }),
+      },
+    ];
+  }
+
+  function closeActions(w: WorkflowDef, s: ResourceSnapshot, r: Resolution, ctx: RuleContext): Action[] {
+    if (!r.close || !r.final) return [];
+    const reason = `${r.final.label} closes the ${kindWord(s)}; it was reached by ${r.close.by.replace(/`/g, "")}.`;
+    const actions: Action[] = [{ type: "close", rule: id, reason }];
+    if (w.closeTemplate) {
+      actions.push({
+        type: "comment",
+        rule: id,
+        reason,
+        marker: r.close.marker,
+        body: renderTemplate(templateText(policy.templates, w.closeTemplate), {
+          recipient: { trusted: recipient(s) },
+          stage: { trusted: labelRef(r.final.label) },
+          step: { trusted: labelRef(r.final.label) },
+          reason: { trusted: `It was moved there by ${r.close.by}.` },
+          workflow: w.id,
+          title: s.title,
+          bot: { trusted: botUsernameOf(ctx) },
+        }),
+      });
+    }
+    return actions;
+  }
+
+  /** Requirements flagged with the attention label (workflows whose requirements do not undo moves). */
+  function flagActions(w: WorkflowDef, s: ResourceSnapshot, final: WorkflowStep, ctx: RuleContext): Action[] {
+    if (w.attentionLabel === null) return [];
+    // Judged on the labels the plan leaves: the final step, without the ones it replaces.
+    const labels = [...s.labels.filter((l) => !w.steps.some((st) => st.label === (policy.taxonomy.canonical(l) ?? l))), final.label];
+    const unmet = requirementsOf(w, final, final.label, { ...s, labels }, ctx).filter((q) => q.problem !== null);
+    if (unmet.length > 0) {
+      return [{ type: "add_labels", labels: [w.attentionLabel], rule: id, reason: `${final.label}: ${unmet.map((q) => q.problem).join("; ")}.` }];
+    }
+    return s.labels.includes(w.attentionLabel)
+      ? [{ type: "remove_labels", labels: [w.attentionLabel], rule: id, reason: `${final.label}: every requirement of the step is met now.` }]
+      : [];
+  }
+
+  function missingWhereLabels(w: WorkflowDef, s: ResourceSnapshot, ctx: RuleContext): Action[] {
+    if (!w.intake || s.state !== "opened" || !inWorkflowProjects(w, s)) return [];
+    const step = s.labels.find((l) => w.steps.some((st) => st.label === (policy.taxonomy.canonical(l) ?? l)));
+    if (step === undefined) return [];
+    const have = new Set(s.labels.map((l) => policy.taxonomy.canonical(l) ?? l));
+    const missing = w.where.labels.filter((l) => !have.has(l));
+    const reason = `${step} is a step of the ${w.id} workflow, which needs ${missing.join(", ")} on the ${kindWord(s)}.`;
+    return [
+      {
+        type: "comment",
+        rule: id,
+        reason,
+        marker: markerKey(id, "missing-labels", ...missing),
+        body: renderTemplate(templateText(policy.templates, w.intake.missingLabelsTemplate), {
+          recipient: { trusted: recipient(s) },
+          stage: { trusted: labelRef(step) },
+          step: { trusted: labelRef(step) },
+          labels: { trusted: labelList(missing) },
+          workflow: w.id,
+          title: s.title,
+          bot: { trusted: botUsernameOf(ctx) },
+        }),
+      },
+    ];
+  }
+}

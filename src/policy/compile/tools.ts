@@ -1,0 +1,47 @@
+/** tools.yml -> ToolsPolicy, with each tool's defaults filled in; duplicate tools are problems. */
+import type { ToolsFile } from "../schemas/tools.js";
+import type { PolicySource, ProblemSink } from "../source.js";
+import type { ToolsPolicy, ToolTier } from "../toolsModel.js";
+
+export function compileTools(source: PolicySource, data: ToolsFile, sink: ProblemSink): ToolsPolicy {
+  const seen = new Map<string, number>();
+  data.tools.forEach((t, i) => {
+    const key = t.name.trim().toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) sink.at(source, ["tools", i, "name"], `the tool '${t.name}' is already listed (tools[${first}]): list each tool once`);
+    else seen.set(key, i);
+  });
+  const a = data.audits;
+  const lead = data.renewals.lead_days_by_tier;
+  return {
+    defaultOwnerGroup: data.default_owner_group,
+    audits: {
+      projectRole: a.project_role,
+      labels: [...a.labels],
+      template: a.template,
+      reminderTemplate: a.reminder_template,
+      workingWindowBusinessDays: a.working_window_business_days,
+    },
+    renewals: {
+      template: data.renewals.template,
+      labels: [...data.renewals.labels],
+      leadDaysByTier: { 1: lead["1"], 2: lead["2"], 3: lead["3"], 4: lead["4"] },
+      rfpOverUsd: data.renewals.rfp_over_usd,
+      rfpEveryYears: data.renewals.rfp_every_years,
+    },
+    evaluations: { label: data.evaluations.label, template: data.evaluations.template, managerChecklistTemplate: data.evaluations.manager_checklist_template },
+    tools: data.tools.map((t) => ({
+      name: t.name.trim(),
+      tier: t.tier as ToolTier,
+      label: t.label ?? null,
+      owner: t.owner ? t.owner : null,
+      audit: t.audit,
+      inactivityDays: t.inactivity_days ?? a.inactivity_days,
+      noticeBusinessDays: t.notice_business_days ?? a.notice_business_days,
+      notifyBy: t.notify_by ?? a.notify_by,
+      renewalDate: t.renewal_date ?? null,
+      contractValueUsd: t.contract_value ?? null,
+      notes: t.notes ?? null,
+    })),
+  };
+}

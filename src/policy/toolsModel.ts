@@ -1,0 +1,69 @@
+/**
+ * The compiled form of policies/tools.yml, intake.yml and digest.yml (re-exported by model.ts).
+ * Defaults are filled in: every tool has its thresholds, notice period and way of notifying.
+ */
+
+export type AuditCadence = "monthly" | "quarterly" | "semi-annual";
+export type ToolTier = 1 | 2 | 3 | 4;
+
+export interface ToolDef {
+  name: string;
+  tier: ToolTier;
+  /** The tool's label in the taxonomy, or null when it has none. */
+  label: string | null;
+  /** Technical owner's GitLab username, or null: then the default owner group owns the audit. */
+  owner: string | null;
+  audit: AuditCadence;
+  inactivityDays: number;
+  noticeBusinessDays: number;
+  notifyBy: "email" | "slack";
+  /** `YYYY-MM-DD`, or null when unknown. */
+  renewalDate: string | null;
+  /** Yearly value in US dollars, or null when unknown. */
+  contractValueUsd: number | null;
+  notes: string | null;
+}
+
+export interface ToolsPolicy {
+  defaultOwnerGroup: string;
+  audits: {
+    projectRole: string;
+    labels: string[];
+    template: string;
+    reminderTemplate: string;
+    workingWindowBusinessDays: number;
+  };
+  renewals: {
+    template: string;
+    labels: string[];
+    leadDaysByTier: Record<ToolTier, number>;
+    rfpOverUsd: number;
+    rfpEveryYears: number;
+  };
+  evaluations: { label: string; template: string; managerChecklistTemplate: string };
+  tools: ToolDef[];
+}
+
+export interface IntakePolicy {
+  projectRoles: string[];
+  userStory: {
+    newIssueDays: number;
+    startLabel: string;
+    label: string;
+    skipLabels: string[];
+    template: string;
+  };
+  pii: { template: string; allowedEmailDomains: string[] };
+}
+
+export interface DigestPolicy {
+  projectRole: string;
+  labels: string[];
+  template: string;
+  /** Channel name from notifications.yml, or null for no Slack message. */
+  slackChannel: string | null;
+  triage: { label: string; waitBusinessDays: number };
+  priorityScope: string;
+  renewalsWithinDays: number;
+  maxItemsPerSection: number;
+}

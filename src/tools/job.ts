@@ -1,0 +1,140 @@
+/**
+ * The `tool-audits` job: at the start of each tool's audit period, one audit issue per tool in the
+ * MOps project; renewal issues once a tool's renewal lead time begins; and a weekly reminder on
+ * audit issues still open past their due date.
+ *
+ * Idempotent by construction: the issues the bot created are found again by the marker in their
+ * description (one listing per label), so a second run, or a run after one that stopped half-way,
+ * creates only what is missing. Descriptions are never rewritten once created: people tick the
+ * checklists in them.
+ */
+import type { ReportedAction } from "../domain/actions.js";
+import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
+import type { ReportResource, RunReport } from "../engine/report.js";
+import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
+import { userIdsByUsername } from "../gitlab/users.js";
+import type { Job, JobDeps } from "../jobs/types.js";
+import { projectForRole, requireGitLabPlatform } from "./gitlabAccess.js";
+import {
+  AUDIT_MARKER_PREFIX,
+  RENEWAL_MARKER_PREFIX,
+  auditReminder,
+  desiredAuditIssues,
+  desiredRenewalIssues,
+  toolsPolicyOf,
+  type DesiredToolIssue,
+} from "./plan.js";
+
+const RULE = "tool-audits";
+
+function emptyReport(deps: JobDeps, started: Date): RunReport {
+  return {
+    job: RULE,
+    dryRun: deps.dryRun,
+    startedAt: started.toISOString(),
+    durationMs: 0,
+    read: { issues: 0, mergeRequests: 0 },
+    resources: [],
+    errors: [],
+    apiRequests: { total: 0, byRoute: {}, retries: 0 },
+  };
+}
+
+function entry(ref: string, url: string, title: string, actions: ReportedAction[], conflicts: ReportResource["conflicts"] = []): ReportResource {
+  return { ref, url, title, actions, conflicts };
+}
+
+export async function runToolAudits(deps: JobDeps): Promise<RunReport> {
+  const started = deps.clock();
+  const startedMs = performance.now();
+  const report = emptyReport(deps, started);
+  const gitlab = requireGitLabPlatform(deps.platform, RULE);
+  const tools = toolsPolicyOf(deps.policy);
+  const today = deps.calendar.today(started);
+  const project = projectForRole(deps.policy, tools.audits.projectRole, "tools.yml");
+  const reader = { api: gitlab.requester.api, me: () => gitlab.currentUser(), today };
+
+  const [audits, renewals] = await Promise.all([
+    findIssuesByMarker(reader, { project, labels: tools.audits.labels }, (m) => m.startsWith(`${AUDIT_MARKER_PREFIX}:`)),
+    findIssuesByMarker(reader, { project, labels: tools.renewals.labels }, (m) => m.startsWith(`${RENEWAL_MARKER_PREFIX}:`)),
+  ]);
+  report.read.issues = new Set([...audits.values(), ...renewals.values()].flat().map((i) => i.id)).size;
+
+  // 1. Issues that should exist and do not.
+  const desired = [...desiredAuditIssues(deps.policy, deps.calendar, today), ...desiredRenewalIssues(deps.policy, today)];
+  const existing = (d: DesiredToolIssue) => (d.kind === "audit" ? audits : renewals).get(d.marker);
+  const missing = desired.filter((d) => existing(d) === undefined);
+  const userIds = missing.length > 0 ? await userIdsByUsername(gitlab.requester.api, missing.flatMap((d) => d.assignees)) : new Map<string, number>();
+  for (const d of missing) await createOne(deps, gitlab, project.path, d, userIds, report);
+
+  // 2. More than one issue for a period (made by hand, or by an older version) is reported, not closed.
+  for (const [marker, issues] of [...audits, ...renewals]) {
+    if (issues.length < 2) continue;
+    const first = issues[0]!;
+    report.resources.push(
+      entry(formatRef(first.ref), first.webUrl, first.title, [], [
+        { subject: "duplicate issues", message: `${issues.length} issues carry the marker ${marker}: ${issues.map((i) => formatRef(i.ref)).join(", ")}. Close the extra ones; the bot keeps to the first.`, rules: [RULE] },
+      ]),
+    );
+  }
+
+  // 3. A weekly reminder on each audit still open past its due date.
+  for (const [marker, issues] of audits) {
+    const issue = issues[0]!;
+    const reminder = auditReminder(deps.policy, deps.calendar, issue, marker, today);
+    if (reminder) await remindOne(gitlab, issue, reminder, report);
+  }
+
+  report.resources.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
+  report.durationMs = Math.round(performance.now() - startedMs);
+  report.apiRequests = deps.platform.requestStats();
+  return report;
+}
+
+async function createOne(
+  deps: JobDeps,
+  gitlab: ReturnType<typeof requireGitLabPlatform>,
+  projectPath: string,
+  d: DesiredToolIssue,
+  userIds: Map<string, number>,
+  report: RunReport,
+): Promise<void> {
+  const assigneeIds = d.assignees.flatMap((u) => (userIds.has(u) ? [userIds.get(u)!] : []));
+  const unresolved = d.assignees.filter((u) => !userIds.has(u));
+  const reason = unresolved.length > 0 ? `${d.reason} GitLab has no user ${unresolved.map((u) => `"${u}"`).join(", ")}: the issue is left unassigned (fix tools.yml or people.yml).` : d.reason;
+  const action: ReportedAction = { type: "create_issue", project: projectPath, title: d.title, marker: d.marker, labels: d.labels, rule: RULE, reason };
+  try {
+    const outcome = await gitlab.createIssue({ projectPath, title: d.title, description: d.description, labels: d.labels, assigneeIds, dueDate: d.dueDate });
+    if (outcome.status === "written") {
+      report.resources.push(entry(formatRef(outcome.result.ref), outcome.result.webUrl, d.title, [action]));
+    } else {
+      report.resources.push(entry(`${projectPath} (new issue)`, "", d.title, [action]));
+    }
+  } catch (error) {
+    deps.logger.warn({ marker: d.marker, err: error }, "creating a tool issue failed");
+    report.errors.push({ ref: `${projectPath} "${d.title}"`, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function remindOne(
+  gitlab: ReturnType<typeof requireGitLabPlatform>,
+  issue: ResourceSnapshot,
+  reminder: NonNullable<ReturnType<typeof auditReminder>>,
+  report: RunReport,
+): Promise<void> {
+  const ref = formatRef(issue.ref);
+  try {
+    const result = await gitlab.ensureNote(issue, reminder.marker, reminder.body);
+    if (result.action === "unchanged") return;
+    const reason = `The audit was due on ${reminder.dueDate} and is still open (week ${reminder.week} overdue).`;
+    report.resources.push(entry(ref, issue.webUrl, issue.title, [{ type: "comment", body: reminder.body, marker: reminder.marker, rule: RULE, reason }]));
+  } catch (error) {
+    report.errors.push({ ref, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+export const toolAuditsJob: Job = {
+  name: RULE,
+  description: "Create each tool's user audit issue at the start of its period, renewal issues ahead of renewal dates, and weekly reminders on overdue audits.",
+  run: (deps) => runToolAudits(deps),
+};
