@@ -2,13 +2,21 @@
  * In-process schedules for a long-running `serve`: the jobs of policies/schedules.yml on their
  * cron expressions and time zones (node-cron). A job never overlaps itself: a tick that comes
  * while the previous run is still going is skipped and logged.
+ *
+ * Several replicas sharing one inbox each run this scheduler; the coordinator given to `start`
+ * (node-cron's `distributed` mode) lets exactly one replica run each tick: the first to claim the
+ * tick's key (job name + the tick's time) runs it, the others skip it.
  */
-import cron, { type ScheduledTask } from "node-cron";
+import cron, { type RunCoordinator, type ScheduledTask } from "node-cron";
 import type { Logger } from "pino";
 import type { ScheduleDef } from "../policy/model.js";
 
+/** How long a replica's claim on one tick is kept (node-cron's `distributedLease`). */
+const TICK_CLAIM_MS = 60 * 60 * 1000;
+
 export interface Scheduler {
-  start(): void;
+  /** With a coordinator, each tick runs on whichever replica claims it first; without one, here. */
+  start(coordinator?: RunCoordinator): void;
   stop(): Promise<void>;
   /** Runs a scheduled job now unless it is already running; false when skipped. */
   trigger(job: string): Promise<boolean>;
@@ -36,12 +44,30 @@ export function createScheduler(options: {
     return true;
   };
   let started = false;
+  let coordinator: RunCoordinator | undefined;
+  // node-cron asks this before each tick; it defers to the coordinator given to start().
+  const election: RunCoordinator = {
+    shouldRun: async (key, ttlMs) => {
+      if (!coordinator) return true;
+      const elected = await coordinator.shouldRun(key, ttlMs);
+      if (!elected) options.logger.info({ tick: key }, "scheduled job tick taken by another replica");
+      return elected;
+    },
+  };
   const tasks: { job: string; task: ScheduledTask }[] = options.schedules.map((s) => ({
     job: s.job,
-    task: cron.createTask(s.cron, () => trigger(s.job), { timezone: s.timeZone, name: s.job, noOverlap: true }),
+    task: cron.createTask(s.cron, () => trigger(s.job), {
+      timezone: s.timeZone,
+      name: s.job,
+      noOverlap: true,
+      distributed: true,
+      runCoordinator: election,
+      distributedLease: TICK_CLAIM_MS,
+    }),
   }));
   return {
-    start() {
+    start(given?: RunCoordinator) {
+      coordinator = given;
       started = true;
       for (const { job, task } of tasks) {
         void task.start();

@@ -1,7 +1,8 @@
 /**
  * `mops-bot inbox list|retry|drop`: look into the webhook inbox of `serve` and deal with events
  * that failed every attempt (dead letters). Works while `serve` runs: the worker notices a
- * retried event within a second.
+ * retried event within a second. With REDIS_URL set, as for `serve`, it is the inbox the
+ * replicas share in Redis; otherwise the SQLite file in the data directory.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -10,6 +11,7 @@ import pino from "pino";
 import type { CliIo, ExitCodeHolder } from "../cli.js";
 import { formatRef } from "../domain/snapshot.js";
 import { openInbox } from "./openInbox.js";
+import { redactRedisUrl, redisUrlProblems } from "./redisConnection.js";
 import { INBOX_FILE } from "./sqliteInbox.js";
 import type { Inbox, InboxEntry, InboxState } from "./types.js";
 
@@ -23,10 +25,28 @@ function dataDirOf(opts: DataDirOption): string {
   return resolve(opts.dataDir ?? process.env.MOPS_DATA_DIR ?? "./data");
 }
 
-/** Opens the inbox of `dir`, or reports that there is none (instead of creating an empty one). */
-function openExisting(dir: string, io: CliIo, exit: ExitCodeHolder): Inbox | undefined {
+/** Opens the Redis inbox of REDIS_URL, or reports why it cannot. */
+async function openShared(url: string, io: CliIo, exit: ExitCodeHolder): Promise<Inbox | undefined> {
+  const problems = redisUrlProblems(url);
+  if (problems.length === 0) {
+    // One try per command: an unreachable Redis gets a message now, not after a minute of retries.
+    const inbox = openInbox({ dataDir: ".", redisUrl: url, redisCommandRetries: 1, logger: pino({ level: "silent" }) });
+    const health = await inbox.health();
+    if (health.length === 0) return inbox;
+    await inbox.close();
+    problems.push(`${health.join("; ")}. Check REDIS_URL (${redactRedisUrl(url)}): it must be the Redis that mops-bot serve uses.`);
+  }
+  io.err(problems.join("\n"));
+  exit.code = 1;
+  return undefined;
+}
+
+/** Opens the inbox `serve` uses: Redis when REDIS_URL is set, else the SQLite file of `dir` (never creating an empty one). */
+async function openExisting(dir: string, io: CliIo, exit: ExitCodeHolder): Promise<Inbox | undefined> {
+  const redisUrl = process.env.REDIS_URL?.trim();
+  if (redisUrl) return openShared(redisUrl, io, exit);
   if (!existsSync(join(dir, INBOX_FILE))) {
-    io.err(`No inbox in ${dir}. Point --data-dir (or MOPS_DATA_DIR) at the directory mops-bot serve uses.`);
+    io.err(`No inbox in ${dir}. Point --data-dir (or MOPS_DATA_DIR) at the directory mops-bot serve uses, or set REDIS_URL when the replicas share a Redis.`);
     exit.code = 1;
     return undefined;
   }
@@ -34,7 +54,7 @@ function openExisting(dir: string, io: CliIo, exit: ExitCodeHolder): Inbox | und
 }
 
 async function withInbox(opts: DataDirOption, io: CliIo, exit: ExitCodeHolder, work: (inbox: Inbox) => Promise<void>): Promise<void> {
-  const inbox = openExisting(dataDirOf(opts), io, exit);
+  const inbox = await openExisting(dataDirOf(opts), io, exit);
   if (!inbox) return;
   try {
     await work(inbox);
@@ -62,7 +82,7 @@ export function formatEntry(e: InboxEntry): string {
 export function registerInboxCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
   const inbox = program
     .command("inbox")
-    .description("Look into the webhook inbox of `mops-bot serve` and retry or drop events that kept failing");
+    .description("Look into the webhook inbox of `mops-bot serve` (in Redis when REDIS_URL is set) and retry or drop events that kept failing");
 
   inbox
     .command("list")

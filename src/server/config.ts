@@ -2,6 +2,7 @@
  * `serve` configuration from the environment. Every missing or invalid setting is reported in
  * one message, with what it is for, so whoever deploys the bot fixes everything in one go.
  */
+import { redisUrlProblems } from "../queue/redisConnection.js";
 import { DEFAULT_BODY_LIMIT_BYTES } from "../webhook/delivery.js";
 import { signingKey } from "../webhook/verify.js";
 
@@ -14,6 +15,10 @@ export interface ServeConfig {
   signingToken?: string;
   port: number;
   dataDir: string;
+  /** `REDIS_URL`: when set, replicas share their inbox (and scheduled-job election) through this Redis. */
+  redisUrl?: string;
+  /** With Redis: how long a dead replica's claim on a resource holds before another replica takes over. */
+  redisLeaseMs: number;
   policiesDir: string;
   /** Resources reconciled in parallel. */
   workerConcurrency: number;
@@ -83,6 +88,10 @@ export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConf
     }
   }
 
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl) problems.push(...redisUrlProblems(redisUrl));
+  const redisLeaseSeconds = wholeNumber(env, "MOPS_REDIS_LEASE_SECONDS", 30, 1, 3600, problems);
+
   const port = wholeNumber(env, "PORT", 8080, 0, 65535, problems);
   const workerConcurrency = wholeNumber(env, "MOPS_WORKER_CONCURRENCY", 4, 1, 64, problems);
   const maxAttempts = wholeNumber(env, "MOPS_MAX_ATTEMPTS", 5, 1, 100, problems);
@@ -96,6 +105,8 @@ export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConf
     ...(signingToken ? { signingToken } : {}),
     port,
     dataDir: env.MOPS_DATA_DIR?.trim() || "./data",
+    ...(redisUrl ? { redisUrl } : {}),
+    redisLeaseMs: redisLeaseSeconds * 1000,
     policiesDir: env.MOPS_POLICIES_DIR?.trim() || "./policies",
     workerConcurrency,
     maxAttempts,

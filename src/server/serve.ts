@@ -7,15 +7,16 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type pino from "pino";
-import { openInbox } from "../queue/openInbox.js";
-import type { Inbox, Reconcile } from "../queue/types.js";
+import { inboxBackend, openInbox } from "../queue/openInbox.js";
+import type { Inbox, Reconcile, ScheduleCoordinator } from "../queue/types.js";
 import { createWebhookApp } from "../webhook/app.js";
 import { createMetrics, type ServeMetrics } from "../webhook/metrics.js";
 import type { ServeConfig } from "./config.js";
 
 /** Jobs that run on a timer inside `serve` (node-cron); started with the server and stopped with it. */
 export interface ScheduledJobs {
-  start(): void;
+  /** `coordinator`, when the inbox is shared by replicas, makes each tick run on one replica only. */
+  start(coordinator?: ScheduleCoordinator): void;
   stop(): Promise<void> | void;
 }
 
@@ -73,7 +74,13 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
 export async function startServe(options: StartServeOptions): Promise<RunningServe> {
   const { config, logger } = options;
   const metrics = options.metrics ?? createMetrics();
-  const inbox = openInbox({ dataDir: config.dataDir, logger: logger.child({ component: "inbox" }), maxAttempts: config.maxAttempts });
+  const inbox = openInbox({
+    dataDir: config.dataDir,
+    redisUrl: config.redisUrl,
+    leaseMs: config.redisLeaseMs,
+    logger: logger.child({ component: "inbox" }),
+    maxAttempts: config.maxAttempts,
+  });
   metrics.observeInbox(() => inbox.stats());
 
   let closing = false;
@@ -118,8 +125,8 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
   const port = (http.address() as AddressInfo).port;
 
   inbox.start(timedReconcile, { concurrency: config.workerConcurrency });
-  options.schedules?.start();
-  logger.info({ port, dataDir: config.dataDir, concurrency: config.workerConcurrency }, "mops-bot serve is listening");
+  options.schedules?.start(inbox.scheduleCoordinator());
+  logger.info({ port, inbox: inboxBackend(config), dataDir: config.dataDir, concurrency: config.workerConcurrency }, "mops-bot serve is listening");
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -1,18 +1,26 @@
-// `mops-bot inbox list|retry|drop` against a real inbox file, through commander as the CLI runs it.
+// `mops-bot inbox list|retry|drop` against a real inbox (the SQLite file, or Redis with REDIS_URL),
+// through commander as the CLI runs it.
 import { Command } from "commander";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CliIo, ExitCodeHolder } from "../../../src/cli.js";
 import { registerInboxCommands } from "../../../src/queue/cli.js";
-import { openInbox } from "../../../src/queue/openInbox.js";
+import { type InboxBackend, openInbox } from "../../../src/queue/openInbox.js";
 import type { Inbox } from "../../../src/queue/types.js";
 import { silentLogger, tempDir, waitFor } from "../webhook/helpers.js";
+import { redisForTests } from "./redisServer.js";
+
+const redis = await redisForTests("test/integration/queue/cli.test.ts");
+afterAll(() => redis?.stop());
 
 let tmp: ReturnType<typeof tempDir>;
 
 beforeEach(() => {
   tmp = tempDir("inbox-cli");
 });
-afterEach(() => tmp.remove());
+afterEach(() => {
+  tmp.remove();
+  delete process.env.REDIS_URL;
+});
 
 async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
   let out = "";
@@ -27,7 +35,7 @@ async function run(...args: string[]): Promise<{ out: string; err: string; code:
 
 /** An inbox with one waiting event (#1 on issue 1) and one dead letter (#2 on issue 2). */
 async function seed(): Promise<void> {
-  const inbox: Inbox = openInbox({ dataDir: tmp.dir, logger: silentLogger(), maxAttempts: 1, pollIntervalMs: 10 });
+  const inbox: Inbox = openInbox({ dataDir: tmp.dir, redisUrl: process.env.REDIS_URL, logger: silentLogger(), maxAttempts: 1, pollIntervalMs: 10 });
   const at = new Date("2026-03-02T09:00:00Z");
   await inbox.record({ dedupeKey: "idem:dead", ref: { kind: "issue", path: "mops/requests", iid: 2 }, kind: "note", receivedAt: at });
   inbox.start(async () => {
@@ -39,11 +47,34 @@ async function seed(): Promise<void> {
   await inbox.close();
 }
 
-describe("mops-bot inbox", () => {
+describe("mops-bot inbox without REDIS_URL", () => {
   it("says when there is no inbox in the directory", async () => {
     const r = await run("inbox", "list");
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/No inbox in .*MOPS_DATA_DIR/);
+  });
+});
+
+describe("mops-bot inbox with REDIS_URL", () => {
+  it("says when the Redis cannot be reached or the URL is wrong", async () => {
+    process.env.REDIS_URL = "redis://127.0.0.1:1";
+    const r = await run("inbox", "list");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/cannot reach Redis at redis:\/\/127.0.0.1:1.*Check REDIS_URL/s);
+    process.env.REDIS_URL = "http://cache:6379";
+    expect((await run("inbox", "list")).err).toContain("must start with redis://");
+  });
+});
+
+describe.each<InboxBackend>(["sqlite", "redis"])("mops-bot inbox on the %s inbox", (backend) => {
+  if (backend === "redis" && !redis) {
+    it.skip("needs redis-server, which could not be installed", () => {});
+    return;
+  }
+  beforeEach(async () => {
+    if (backend !== "redis") return;
+    await redis!.flush();
+    process.env.REDIS_URL = redis!.url;
   });
 
   it("lists waiting and dead entries with their error", async () => {
