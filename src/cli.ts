@@ -10,6 +10,7 @@ import { registerPlanCommands } from "./plan/cli.js";
 import { registerPolicyCommands } from "./policy/cli.js";
 import { registerInboxCommands } from "./queue/cli.js";
 import { registerServeCommands } from "./server/cli.js";
+import { registerSlaCommands } from "./sla/cli.js";
 import { registerRuleCommands } from "./triage/cli.js";
 
 export interface CliIo {
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo, exit: ExitCodeHolder): Command {
   registerInboxCommands(program, io, exit);
   registerLabelCommands(program, io, exit);
   registerPlanCommands(program, io, exit);
+  registerSlaCommands(program, io, exit);
   return program;
 }
 

@@ -145,7 +145,7 @@ export interface WorkflowDef {
   unmetRequirements?: "flag" | "revert";
   /** Moves before this instant are history and not judged. */
   movesCheckedFrom?: Date;
-  /** Template for the note explaining an undone move. */
+  /** Template for the note explaining an undone move (the violation template when absent). */
   revertTemplate?: string;
   /** Template for the note posted when a `closes` step closes the issue. */
   closeTemplate?: string;

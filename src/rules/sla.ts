@@ -1,0 +1,188 @@
+/**
+ * SLA rules (policies/sla.yml):
+ * - `sla`: keeps the at-risk and breached labels in step with every SLA clock on the resource and
+ *   leaves one note at warning (to the assignees, or a group when unassigned) and one at breach
+ *   (mentioning the policy's group) per episode of the clock. When an SLA is met or the priority is
+ *   removed, its labels go.
+ * - `sla:due-date`: a due date earlier than the SLA allows after the details were complete
+ *   (ABM: 5 business days) is moved, with a note saying why.
+ * Label history is asked for only for resources an SLA can cover right now.
+ */
+import type { Action } from "../domain/actions.js";
+import { scopeKeyOf } from "../domain/labels.js";
+import type { ResourceSnapshot } from "../domain/snapshot.js";
+import type { CompiledPolicy, SlaDef } from "../policy/model.js";
+import { clockHistory, clockMayRun, evaluateSlas, slaCovers, slaDefinitions, type SlaOutcome } from "../sla/evaluate.js";
+import { computeClock } from "../sla/clock.js";
+import { breachRecipients, clockFacts, dueDateRecipients, renderSlaNote, slaMarker, warningRecipients } from "../sla/notes.js";
+import { describeGoal, formatMoment } from "../sla/time.js";
+import type { Rule, RuleContext, RuleFactory } from "./types.js";
+
+const SLA_RULE = "sla";
+const DUE_DATE_RULE = "sla:due-date";
+
+/** Every label an SLA sets, so labels of SLAs that no longer hold are found and removed. */
+function managedLabels(defs: SlaDef[]): Set<string> {
+  const labels = new Set<string>();
+  for (const d of defs) {
+    if (d.warning.label) labels.add(d.warning.label);
+    if (d.breach.label) labels.add(d.breach.label);
+  }
+  return labels;
+}
+
+function describeState(o: SlaOutcome, timeZone: string): string {
+  const due = o.clock.due ? `due ${formatMoment(o.clock.due, timeZone)}` : "no due moment";
+  const what = o.clock.episode?.priority ? `${o.clock.episode.priority} (${describeGoal(o.clock.episode.goal)})` : describeGoal(o.clock.episode!.goal);
+  return `SLA ${o.def.id}: ${what}, ${due}`;
+}
+
+/** Labels wanted by the clocks: breach labels first; a warning label sharing a breach label's scope gives way. */
+function wantedLabels(outcomes: SlaOutcome[]): { label: string; outcome: SlaOutcome; kind: "warning" | "breach" }[] {
+  const wanted: { label: string; outcome: SlaOutcome; kind: "warning" | "breach" }[] = [];
+  for (const o of outcomes) if (o.clock.state === "breached" && o.def.breach.label) wanted.push({ label: o.def.breach.label, outcome: o, kind: "breach" });
+  const breachScopes = new Set(wanted.map((w) => scopeKeyOf(w.label)).filter((k) => k !== null));
+  for (const o of outcomes) {
+    const label = o.def.warning.label;
+    if (!o.clock.atRisk || !label || wanted.some((w) => w.label === label)) continue;
+    const scope = scopeKeyOf(label);
+    if (scope !== null && breachScopes.has(scope)) continue;
+    wanted.push({ label, outcome: o, kind: "warning" });
+  }
+  return wanted;
+}
+
+function createSlaRule(policy: CompiledPolicy): Rule {
+  const defs = slaDefinitions(policy);
+  const managed = managedLabels(defs);
+  return {
+    id: SLA_RULE,
+    description: "SLA clocks on the business calendar: at-risk and breached labels, one note at warning and at breach.",
+    appliesTo: [...new Set(defs.flatMap((d) => d.appliesTo))],
+    needs(s) {
+      return defs.some((d) => clockMayRun(d, s, policy.taxonomy)) ? { labelEvents: true } : {};
+    },
+    evaluate(s, ctx) {
+      const outcomes = evaluateSlas(s, policy, ctx.calendar, ctx.now);
+      const tz = ctx.calendar.timeZone;
+      const actions: Action[] = [];
+      const wanted = wantedLabels(outcomes);
+      const wantedNames = new Set(wanted.map((w) => w.label));
+      for (const w of wanted) {
+        if (s.labels.includes(w.label)) continue;
+        const verb = w.kind === "breach" ? "was missed" : "is at risk";
+        actions.push({ type: "add_labels", labels: [w.label], rule: SLA_RULE, reason: `The goal ${verb}: ${describeState(w.outcome, tz)}.` });
+      }
+      const stale = s.labels.filter((l) => managed.has(l) && !wantedNames.has(l));
+      if (stale.length > 0) {
+        const why = outcomes.some((o) => o.clock.state === "breached" || o.clock.atRisk)
+          ? "The SLA moved on to another state"
+          : outcomes.some((o) => o.clock.state === "met")
+            ? "The SLA was met"
+            : "No SLA clock is running on it any more (no priority, or not covered by an SLA)";
+        actions.push({ type: "remove_labels", labels: stale, rule: SLA_RULE, reason: `${why}.` });
+      }
+      for (const o of outcomes) {
+        const e = o.clock.episode;
+        if (e === null || e.endedAt !== null) continue;
+        if (o.clock.state === "breached" && o.def.breach.template) {
+          const reason = `The goal was missed: ${describeState(o, tz)}.`;
+          actions.push({
+            type: "comment",
+            rule: SLA_RULE,
+            reason,
+            marker: slaMarker(o.def, "breach", e.startedAt),
+            body: renderSlaNote(o.def.breach.template, policy, ctx.calendar, s, clockFacts(o.def, o.clock), {
+              recipient: breachRecipients(o.def, s, policy),
+              group: o.def.breach.mentionGroup,
+              reason,
+              rule: SLA_RULE,
+            }),
+          });
+        } else if (o.clock.atRisk && o.def.warning.template) {
+          const reason = `The goal is at risk: ${describeState(o, tz)}.`;
+          actions.push({
+            type: "comment",
+            rule: SLA_RULE,
+            reason,
+            marker: slaMarker(o.def, "warning", e.startedAt),
+            body: renderSlaNote(o.def.warning.template, policy, ctx.calendar, s, clockFacts(o.def, o.clock), {
+              recipient: warningRecipients(o.def, s, policy),
+              group: s.assignees.length > 0 ? null : o.def.warning.fallbackGroup,
+              reason,
+              rule: SLA_RULE,
+            }),
+          });
+        }
+      }
+      return actions;
+    },
+  };
+}
+
+/** Due-date SLAs: covered, open and with a due date; the history says when details were complete. */
+function dueDateMayMove(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy): boolean {
+  return def.dueDate !== null && s.state === "opened" && s.dueDate !== null && slaCovers(def, s, policy.taxonomy);
+}
+
+function dueDateActions(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy, ctx: RuleContext): Action[] {
+  const history = clockHistory(s);
+  if (def.dueDate === null || history === null || s.dueDate === null) return [];
+  const clock = computeClock(def, history, ctx.calendar, ctx.now, policy.taxonomy);
+  if (clock.readyAt === null) return [];
+  const earliest = ctx.calendar.today(ctx.calendar.addBusinessDays(clock.readyAt, def.dueDate.businessDays));
+  if (s.dueDate >= earliest) return [];
+  const ready = formatMoment(clock.readyAt, ctx.calendar.timeZone);
+  const reason = `The due date ${s.dueDate} is earlier than the SLA allows: ${def.dueDate.businessDays} business days after the details were complete (${ready}) is ${earliest}.`;
+  return [
+    { type: "set_due_date", dueDate: earliest, rule: DUE_DATE_RULE, reason },
+    {
+      type: "comment",
+      rule: DUE_DATE_RULE,
+      reason,
+      marker: slaMarker(def, "due-date", clock.readyAt),
+      body: renderSlaNote(def.dueDate.template, policy, ctx.calendar, s, {
+        due: ctx.calendar.addBusinessDays(clock.readyAt, def.dueDate.businessDays),
+        priority: clock.episode?.priority ?? "(any)",
+        goal: `${def.dueDate.businessDays} business days after the details were complete (SLA \`${def.id}\`)`,
+      }, {
+        recipient: dueDateRecipients(s),
+        group: null,
+        reason,
+        rule: DUE_DATE_RULE,
+        date: earliest,
+      }),
+    },
+  ];
+}
+
+function createDueDateRule(policy: CompiledPolicy): Rule | null {
+  const defs = slaDefinitions(policy).filter((d) => d.dueDate !== null);
+  if (defs.length === 0) return null;
+  return {
+    id: DUE_DATE_RULE,
+    description: "Moves a due date the SLA cannot meet to the earliest date it can, with a note.",
+    appliesTo: [...new Set(defs.flatMap((d) => d.appliesTo))],
+    needs(s) {
+      return defs.some((d) => dueDateMayMove(d, s, policy)) ? { labelEvents: true } : {};
+    },
+    evaluate(s, ctx) {
+      // The first SLA that asks to move the date decides; two moving it differently would conflict.
+      for (const d of defs) {
+        if (!dueDateMayMove(d, s, policy)) continue;
+        const actions = dueDateActions(d, s, policy, ctx);
+        if (actions.length > 0) return actions;
+      }
+      return [];
+    },
+  };
+}
+
+export const slas: RuleFactory = {
+  kind: "sla",
+  create: (policy) => {
+    if (slaDefinitions(policy).length === 0) return [];
+    const due = createDueDateRule(policy);
+    return due ? [createSlaRule(policy), due] : [createSlaRule(policy)];
+  },
+};

@@ -1,0 +1,139 @@
+/**
+ * The `sla` job (hourly): recompute every SLA clock on the open issues in scope with the SLA rules
+ * only, then bring the "SLA report" issue up to date. Label history is read only for issues an SLA
+ * can cover (a priority label in scope); the report issue is found again by its marker, created
+ * when missing, edited only when its text changed.
+ */
+import PQueue from "p-queue";
+import type { ReportedAction } from "../domain/actions.js";
+import { formatRef, type ResourceKind, type ResourceSnapshot } from "../domain/snapshot.js";
+import { createRuleContext } from "../engine/context.js";
+import { reconcileSnapshot } from "../engine/reconcile.js";
+import { reportResource, type RunReport } from "../engine/report.js";
+import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
+import type { Job, JobDeps } from "../jobs/types.js";
+import { buildRules } from "../rules/registry.js";
+import type { RuleContext } from "../rules/types.js";
+import { projectForRole, requireGitLabPlatform } from "../tools/gitlabAccess.js";
+import { evaluateSlas } from "./evaluate.js";
+import { describeGoal } from "./time.js";
+import { renderSlaReport, SLA_REPORT_MARKER, type SlaReportEntry } from "./report.js";
+
+const JOB = "sla";
+
+/** The report lines of one resource's SLAs that are at risk or breached. */
+export function reportEntries(s: ResourceSnapshot, ctx: RuleContext): SlaReportEntry[] {
+  return evaluateSlas(s, ctx.policy, ctx.calendar, ctx.now)
+    .filter((o) => o.def.report && o.clock.episode !== null && (o.clock.state === "breached" || o.clock.atRisk))
+    .map((o) => ({
+      ref: formatRef(s.ref),
+      url: s.webUrl,
+      title: s.title,
+      sla: o.def.id,
+      priority: o.clock.episode!.priority,
+      goal: describeGoal(o.clock.episode!.goal),
+      assignees: s.assignees.map((a) => a.username),
+      state: o.clock.state === "breached" ? ("breached" as const) : ("at-risk" as const),
+      due: o.clock.due,
+    }));
+}
+
+export async function runSlaJob(deps: JobDeps, options: { concurrency?: number } = {}): Promise<RunReport> {
+  const started = deps.clock();
+  const startedMs = performance.now();
+  const report: RunReport = {
+    job: JOB,
+    dryRun: deps.dryRun,
+    startedAt: started.toISOString(),
+    durationMs: 0,
+    read: { issues: 0, mergeRequests: 0 },
+    resources: [],
+    errors: [],
+    apiRequests: { total: 0, byRoute: {}, retries: 0 },
+  };
+  const rules = buildRules(deps.policy, deps.only && deps.only.length > 0 ? deps.only : [JOB]);
+  if (rules.length === 0) {
+    deps.logger.info("policies/sla.yml defines no enabled SLA; nothing to do");
+    return finish(report, deps, startedMs);
+  }
+  const ctx = createRuleContext(deps.policy, deps.calendar, started, await deps.platform.milestones());
+  const entries: SlaReportEntry[] = [];
+  const queue = new PQueue({ concurrency: options.concurrency ?? 16 });
+  let done = 0;
+  const kinds = (["issue", "merge_request"] as ResourceKind[]).filter((k) => rules.some((r) => r.appliesTo.includes(k)));
+  for (const kind of kinds) {
+    for await (const listed of deps.platform.list({ kind, state: "opened" })) {
+      if (kind === "issue") report.read.issues++;
+      else report.read.mergeRequests++;
+      if (queue.size > 200) await queue.onSizeLessThan(100);
+      void queue.add(async () => {
+        try {
+          // History is read here (and not again by the engine) so the report sees the same clocks.
+          const wantEvents = rules.some((r) => r.appliesTo.includes(kind) && r.needs(listed, ctx).labelEvents === true);
+          const snapshot = wantEvents ? { ...listed, labelEvents: await deps.platform.labelEvents(listed) } : listed;
+          entries.push(...reportEntries(snapshot, ctx));
+          const { plan } = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx });
+          const entry = reportResource(plan);
+          if (entry) report.resources.push(entry);
+        } catch (e) {
+          report.errors.push({ ref: formatRef(listed.ref), message: e instanceof Error ? e.message : String(e) });
+          deps.logger.warn({ ref: formatRef(listed.ref), err: e }, "SLA reconcile failed");
+        } finally {
+          deps.onProgress?.(++done);
+        }
+      });
+    }
+  }
+  await queue.onIdle();
+  if (deps.policy.sla?.report) await ensureReportIssue(deps, entries, report);
+  return finish(report, deps, startedMs);
+}
+
+function finish(report: RunReport, deps: JobDeps, startedMs: number): RunReport {
+  report.resources.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
+  report.errors.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
+  report.durationMs = Math.round(performance.now() - startedMs);
+  report.apiRequests = deps.platform.requestStats();
+  return report;
+}
+
+/** Find the report issue by its marker; create it when missing, edit it when its text changed. */
+async function ensureReportIssue(deps: JobDeps, entries: SlaReportEntry[], report: RunReport): Promise<void> {
+  const settings = deps.policy.sla!.report!;
+  try {
+    const gitlab = requireGitLabPlatform(deps.platform, JOB);
+    const project = projectForRole(deps.policy, settings.projectRole, "sla.yml");
+    const today = deps.calendar.today(deps.clock());
+    const reader = { api: gitlab.requester.api, me: () => gitlab.currentUser(), today };
+    const found = await findIssuesByMarker(reader, { project, search: `mops-bot:${SLA_REPORT_MARKER}` }, (m) => m === SLA_REPORT_MARKER);
+    const existing = found.get(SLA_REPORT_MARKER) ?? [];
+    const body = renderSlaReport(entries, deps.policy.taxonomy, deps.calendar.timeZone);
+    const breached = entries.filter((e) => e.state === "breached").length;
+    const reason = `${breached} breached and ${entries.length - breached} at-risk SLA(s) right now.`;
+    if (existing.length === 0) {
+      const action: ReportedAction = { type: "create_issue", project: project.path, title: settings.title, marker: SLA_REPORT_MARKER, labels: [], rule: JOB, reason };
+      const outcome = await gitlab.createIssue({ projectPath: project.path, title: settings.title, description: body });
+      const ref = outcome.status === "written" ? formatRef(outcome.result.ref) : `${project.path} (new issue)`;
+      const url = outcome.status === "written" ? outcome.result.webUrl : "";
+      report.resources.push({ ref, url, title: settings.title, actions: [action], conflicts: [] });
+      return;
+    }
+    const issue = existing[0]!;
+    const conflicts =
+      existing.length > 1
+        ? [{ subject: "duplicate issues", message: `${existing.length} issues carry the SLA report marker: ${existing.map((i) => formatRef(i.ref)).join(", ")}. Close the extra ones; the bot keeps to the first.`, rules: [JOB] }]
+        : [];
+    const outcome = await gitlab.updateIssueDescription(issue, body);
+    const actions: ReportedAction[] =
+      outcome.status === "unchanged" ? [] : [{ type: "update_issue", ref: formatRef(issue.ref), marker: SLA_REPORT_MARKER, what: "the list of at-risk and breached SLAs", rule: JOB, reason }];
+    if (actions.length > 0 || conflicts.length > 0) report.resources.push({ ref: formatRef(issue.ref), url: issue.webUrl, title: issue.title, actions, conflicts });
+  } catch (e) {
+    report.errors.push({ ref: `SLA report (${settings.title})`, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+export const slaJob: Job = {
+  name: JOB,
+  description: "Recompute every SLA clock (at-risk and breached labels, notes) and update the SLA report issue.",
+  run: (deps) => runSlaJob(deps),
+};
