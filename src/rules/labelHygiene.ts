@@ -10,6 +10,7 @@ import { markerKey } from "../domain/markers.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { labelList, labelRef } from "./labelRefs.js";
+import { labelOwnedByWorkflow } from "./moves/scope.js";
 import type { Rule, RuleFactory } from "./types.js";
 
 const RULE_ID = "label-hygiene";
@@ -21,7 +22,8 @@ function aliasRepairs(s: ResourceSnapshot, policy: CompiledPolicy): Action[] {
   for (const label of s.labels) {
     if (t.isDefined(label)) continue;
     const canonical = t.canonical(label);
-    if (canonical === undefined) continue;
+    // A workflow that checks moves repairs its own step labels (with the move it judges).
+    if (canonical === undefined || labelOwnedByWorkflow(policy, s, label)) continue;
     const reason = `"${label}" is another spelling of "${canonical}", the label the handbook uses.`;
     actions.push({ type: "remove_labels", labels: [label], rule: RULE_ID, reason });
     actions.push({ type: "add_labels", labels: [canonical], rule: RULE_ID, reason });

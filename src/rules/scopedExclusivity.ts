@@ -7,10 +7,11 @@
  * `MktgOpsPrio`. Replacing the alias itself is the label-hygiene rule's job.
  */
 import type { Action } from "../domain/actions.js";
-import type { Taxonomy } from "../domain/labels.js";
 import { markerKey } from "../domain/markers.js";
 import type { LabelEvent, ResourceSnapshot } from "../domain/snapshot.js";
+import type { CompiledPolicy } from "../policy/model.js";
 import { labelList, labelRef } from "./labelRefs.js";
+import { labelOwnedByWorkflow } from "./moves/scope.js";
 import type { Rule, RuleFactory } from "./types.js";
 
 const RULE_ID = "scoped-exclusivity";
@@ -21,11 +22,13 @@ interface Clash {
   byCanonical: Map<string, string[]>;
 }
 
-function clashes(snapshot: ResourceSnapshot, taxonomy: Taxonomy): Clash[] {
+function clashes(snapshot: ResourceSnapshot, policy: CompiledPolicy): Clash[] {
+  const taxonomy = policy.taxonomy;
   const bySet = new Map<string, Map<string, string[]>>();
   for (const label of snapshot.labels) {
     const canonical = taxonomy.canonical(label);
-    if (canonical === undefined) continue;
+    // A workflow that checks moves keeps one step itself (the one a judged move leaves).
+    if (canonical === undefined || labelOwnedByWorkflow(policy, snapshot, label)) continue;
     const set = taxonomy.setOf(canonical);
     if (!set || set.exclusive === false) continue;
     let values = bySet.get(set.key);
@@ -56,9 +59,9 @@ export const scopedExclusivity: RuleFactory = {
       id: RULE_ID,
       description: "A resource carries one value of each scoped label set; the value applied last is kept.",
       appliesTo: ["issue", "merge_request"],
-      needs: (s) => (clashes(s, taxonomy).length > 0 ? { labelEvents: true } : {}),
+      needs: (s) => (clashes(s, policy).length > 0 ? { labelEvents: true } : {}),
       evaluate(s) {
-        const found = clashes(s, taxonomy);
+        const found = clashes(s, policy);
         if (found.length === 0 || s.labelEvents === undefined) return [];
         const added = lastAdded(s.labelEvents);
         const actions: Action[] = [];

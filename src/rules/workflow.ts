@@ -208,7 +208,7 @@ function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule
 
   function undoneNote(w: WorkflowDef, s: ResourceSnapshot, r: Resolution, ctx: RuleContext): Action[] {
     const u = r.undone;
-    if (!u || !w.revertTemplate) return [];
+    if (!u) return [];
     const mover = u.move.by?.username;
     return [
       {
@@ -216,12 +216,14 @@ function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule
         rule: id,
         reason: `The move to ${u.move.to!.label} is undone: ${u.problems.join("; ")}.`,
         marker: u.marker,
-        body: renderTemplate(templateText(policy.templates, w.revertTemplate), {
+        // Without a revert_template the violation template says it (what was needed, what is missing).
+        body: renderTemplate(templateText(policy.templates, w.revertTemplate ?? w.violationTemplate), {
           recipient: { trusted: mover ? mention(mover) : recipient(s) },
           stage: { trusted: labelRef(u.move.to!.label) },
           step: { trusted: labelRef(u.move.to!.label) },
           label: { trusted: labelRef(u.back.label) },
           missing: { trusted: u.problems.map((p) => `- ${p}`).join("\n") },
+          requirements: { trusted: `- to be moved there by ${u.whoMay}, one step at a time, with what the step needs` },
           group: { trusted: u.whoMay },
           workflow: w.id,
           title: s.title,

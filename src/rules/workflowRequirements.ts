@@ -4,11 +4,13 @@
  * and, when unmet, as what is wrong now ("it is in the current milestone 'FY27-M3'").
  */
 import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
-import type { AssigneeRequirement, CompiledPolicy, MilestoneRequirement, WorkflowDef, WorkflowStep } from "../policy/model.js";
+import type { AssigneeRequirement, CompiledPolicy, MilestoneRequirement, TextPattern, WorkflowDef, WorkflowStep } from "../policy/model.js";
 import { labelRef } from "./labelRefs.js";
-import type { RuleContext } from "./types.js";
+import type { StepHistory } from "./moves/history.js";
+import { checkProof } from "./moves/proof.js";
+import { botUsernameOf, type RuleContext } from "./types.js";
 
-export type RequirementKind = "milestone" | "assignee" | "labels" | "comment" | "closed";
+export type RequirementKind = "milestone" | "assignee" | "labels" | "comment" | "closed" | "proof";
 
 export interface Requirement {
   kind: RequirementKind;
@@ -58,7 +60,27 @@ function milestoneRequirement(req: MilestoneRequirement, s: ResourceSnapshot, ct
         problem: !m ? "no milestone is set" : re.test(m.title) ? null : `${inM}, whose title does not match /${req.pattern}/`,
       };
     }
+    case "match":
+      return matchRequirement(req, m, inM);
   }
+}
+
+const TIMING_WORDS: Record<string, string> = { current: "current", future: "future", past: "past", undated: "undated" };
+
+function matchRequirement(req: Extract<MilestoneRequirement, { kind: "match" }>, m: MilestoneInfo | null, inM: string): Requirement {
+  const parts: string[] = [];
+  if (req.timing) parts.push(`a ${req.timing.map((t) => TIMING_WORDS[t]).join(" or ")} milestone`);
+  else parts.push("a milestone");
+  if (req.title) parts.push(`whose title matches /${req.title.pattern}/`);
+  if (req.notTitle) parts.push(`whose title does not match /${req.notTitle.pattern}/ (not a holding milestone)`);
+  const text = parts.join(" ");
+  if (!m) return { kind: "milestone", text, problem: "no milestone is set" };
+  const test = (p: TextPattern) => new RegExp(p.pattern, p.flags).test(m.title);
+  const problems: string[] = [];
+  if (req.timing && !req.timing.includes(m.timing)) problems.push(`which is ${m.timing === "undated" ? "undated" : `a ${m.timing} milestone`}`);
+  if (req.title && !test(req.title)) problems.push(`whose title does not match /${req.title.pattern}/`);
+  if (req.notTitle && test(req.notTitle)) problems.push(`whose title matches /${req.notTitle.pattern}/`);
+  return { kind: "milestone", text, problem: problems.length ? `${inM}, ${problems.join(" and ")}` : null };
 }
 
 function assigneeRequirement(req: AssigneeRequirement, s: ResourceSnapshot, policy: CompiledPolicy): Requirement {
@@ -94,12 +116,20 @@ function commentRequirement(s: ResourceSnapshot, step: WorkflowStep, spelledAs: 
   return { kind: "comment", text, problem: explained ? null : `nobody has commented since ${labelRef(step.label)} was applied` };
 }
 
+export interface RequirementOptions {
+  /** The resource's step history (label events replayed), needed to check a proof. */
+  history?: StepHistory;
+  /** Proof must have been posted before this moment (default: now). */
+  until?: Date;
+}
+
 export function requirementsOf(
   workflow: WorkflowDef,
   step: WorkflowStep,
   spelledAs: string,
   s: ResourceSnapshot,
   ctx: RuleContext,
+  options: RequirementOptions = {},
 ): Requirement[] {
   const r = step.requires;
   const out: Requirement[] = [];
@@ -108,7 +138,12 @@ export function requirementsOf(
   for (const label of r.labels ?? []) {
     out.push({ kind: "labels", text: `the label ${labelRef(label)}`, problem: s.labels.includes(label) ? null : `${labelRef(label)} is missing` });
   }
-  if (r.commentAfterLabel && s.state === "opened") out.push(commentRequirement(s, step, spelledAs, ctx.policy.scope.botUsername));
+  if (r.commentAfterLabel && s.state === "opened") out.push(commentRequirement(s, step, spelledAs, botUsernameOf(ctx)));
+  const proof = r.proof === undefined ? undefined : workflow.proofs?.[r.proof];
+  if (proof) {
+    const check = checkProof(proof, s, ctx.policy, options.history, botUsernameOf(ctx), options.until ?? ctx.now);
+    out.push({ kind: "proof", text: `${proof.description} (posted while in ${labelRef(proof.whileIn)})`, problem: check.problem });
+  }
   if (!step.mayClose && s.state === "closed") {
     const closable = workflow.steps.filter((x) => x.mayClose).map((x) => labelRef(x.label));
     out.push({

@@ -4,7 +4,7 @@
  */
 import type { Taxonomy } from "../../domain/labels.js";
 import type { ResourceKind } from "../../domain/snapshot.js";
-import type { AssigneeRequirement, MilestoneRequirement, StepRequirements, WorkflowDef, WorkflowStep } from "../model.js";
+import type { AssigneeRequirement, MilestoneRequirement, ProofDef, StepRequirements, TextPattern, WorkflowDef, WorkflowStep } from "../model.js";
 import type { StepFile, WorkflowFile } from "../schemas/workflow.js";
 import type { PolicySource, ProblemSink } from "../source.js";
 import { didYouMean } from "../suggest.js";
@@ -46,12 +46,52 @@ export function compileWorkflow(
       return;
     }
     byValue.set(step.value, step);
-    const title = step.requires?.milestone;
-    if (title && typeof title === "object") {
-      const problem = patternProblem(title.title);
-      if (problem) sink.at(source, ["steps", i, "requires", "milestone", "title"], problem);
+    const m = step.requires?.milestone;
+    if (m && typeof m === "object") {
+      for (const key of ["title", "not_title"] as const) {
+        const text = m[key];
+        const problem = text === undefined ? undefined : patternProblem(text);
+        if (problem) sink.at(source, ["steps", i, "requires", "milestone", key], problem);
+      }
+    }
+    const proof = step.requires?.proof;
+    if (proof !== undefined && !(proof in (data.proofs ?? {}))) {
+      const names = Object.keys(data.proofs ?? {});
+      sink.at(source, ["steps", i, "requires", "proof"], `proof '${proof}' is not defined under proofs: in this file${didYouMean(proof, names) || (names.length ? ` — proofs: ${names.join(", ")}` : "")}`);
     }
   });
+
+  const proofs: Record<string, ProofDef> = {};
+  for (const [name, p] of Object.entries(data.proofs ?? {})) {
+    if (!checkValue(p.while_in, ["proofs", name, "while_in"], "step")) continue;
+    const heading = p.counts_as.heading;
+    const problem = heading === undefined ? undefined : patternProblem(heading);
+    if (problem) sink.at(source, ["proofs", name, "counts_as", "heading"], problem);
+    proofs[name] = {
+      name,
+      description: p.description,
+      whileIn: `${data.scope}::${p.while_in}`,
+      byAuthor: p.by.includes("author"),
+      byGroups: p.by.filter((b) => b !== "author"),
+      upload: p.counts_as.upload === true,
+      heading: heading === undefined ? null : parsePattern(heading),
+    };
+  }
+
+  if (data.steps.some((st) => st.closes) && data.close_template === undefined) {
+    sink.at(source, ["steps"], "a step has closes: true: add close_template: <template> for the note posted when the issue is closed");
+  }
+  const checkedFrom = data.moves_checked_from === undefined ? undefined : new Date(`${data.moves_checked_from}T00:00:00Z`);
+  if (checkedFrom && (Number.isNaN(checkedFrom.getTime()) || checkedFrom.toISOString().slice(0, 10) !== data.moves_checked_from)) {
+    sink.at(source, ["moves_checked_from"], `'${data.moves_checked_from}' is not a calendar date: write YYYY-MM-DD, e.g. "2026-11-18"`);
+  }
+  let commands: WorkflowDef["commands"];
+  if (data.commands && checkValue(data.commands.approve, ["commands", "approve"], "step")) {
+    commands = { approveStep: `${data.scope}::${data.commands.approve}`, replyTemplate: data.commands.reply_template };
+    if (!data.steps.some((st) => st.value === data.commands!.approve && st.only_by)) {
+      sink.at(source, ["commands", "approve"], `step '${data.commands.approve}' has no only_by: say who may approve with only_by: <people group> on that step`);
+    }
+  }
 
   let initial: string | null = null;
   if (data.initial !== undefined && data.initial !== null && checkValue(data.initial, ["initial"], "initial value")) {
@@ -67,7 +107,8 @@ export function compileWorkflow(
       description: step?.description ?? taxonomy.definition(label)?.description ?? "",
       requires: requirements(step),
       onlyBy: step?.only_by ?? null,
-      mayClose: step?.may_close ?? false,
+      mayClose: step?.may_close ?? step?.closes ?? false,
+      ...(step?.closes ? { closes: true } : {}),
     };
   });
 
@@ -85,6 +126,13 @@ export function compileWorkflow(
     violationTemplate: data.violation_template,
     steps,
     ...(outsideLabels ? { nonStepLabels: outsideLabels } : {}),
+    ...(data.unmet_requirements ? { unmetRequirements: data.unmet_requirements } : {}),
+    ...(checkedFrom ? { movesCheckedFrom: checkedFrom } : {}),
+    ...(data.revert_template ? { revertTemplate: data.revert_template } : {}),
+    ...(data.close_template ? { closeTemplate: data.close_template } : {}),
+    ...(data.intake ? { intake: { missingLabelsTemplate: data.intake.missing_labels_template } } : {}),
+    ...(data.proofs ? { proofs } : {}),
+    ...(commands ? { commands } : {}),
   };
 }
 
@@ -96,13 +144,22 @@ function requirements(step: StepFile | undefined): StepRequirements {
   if (r.assignee !== undefined) out.assignee = assigneeRequirement(r.assignee);
   if (r.comment_after_label !== undefined) out.commentAfterLabel = r.comment_after_label;
   if (r.labels !== undefined) out.labels = r.labels;
+  if (r.proof !== undefined) out.proof = r.proof;
   return out;
 }
 
 function milestoneRequirement(m: NonNullable<NonNullable<StepFile["requires"]>["milestone"]>): MilestoneRequirement {
   if (typeof m === "string") return { kind: m };
-  const parsed = parsePattern(m.title);
-  return { kind: "title", pattern: parsed.pattern, flags: parsed.flags };
+  if (m.title !== undefined && m.not_title === undefined && m.timing === undefined) {
+    const parsed = parsePattern(m.title);
+    return { kind: "title", pattern: parsed.pattern, flags: parsed.flags };
+  }
+  return {
+    kind: "match",
+    ...(m.title !== undefined ? { title: parsePattern(m.title) } : {}),
+    ...(m.not_title !== undefined ? { notTitle: parsePattern(m.not_title) } : {}),
+    ...(m.timing !== undefined ? { timing: m.timing } : {}),
+  };
 }
 
 function assigneeRequirement(a: NonNullable<NonNullable<StepFile["requires"]>["assignee"]>): AssigneeRequirement {
@@ -110,7 +167,7 @@ function assigneeRequirement(a: NonNullable<NonNullable<StepFile["requires"]>["a
 }
 
 /** `/re/flags` is a regular expression; any other text must equal the milestone title exactly. */
-export function parsePattern(text: string): { pattern: string; flags: string } {
+export function parsePattern(text: string): TextPattern {
   const m = /^\/(.*)\/([a-z]*)$/s.exec(text);
   if (m) return { pattern: m[1]!, flags: m[2]! };
   return { pattern: `^${text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`, flags: "" };

@@ -4,16 +4,27 @@ import { kebabName, labelName, text } from "./common.js";
 
 export const MILESTONE_KINDS = ["none", "any", "current", "future", "not-current"] as const;
 
+export const MILESTONE_TIMINGS = ["current", "future", "past", "undated"] as const;
+
 const milestoneRequirement = z.union(
   [
     z.enum(MILESTONE_KINDS),
     z
       .object({
-        title: z.string().min(1).describe("Exact title, or a regular expression written as /pattern/flags, e.g. \"/^Temp/\"."),
+        title: z.string().min(1).optional().describe("Exact title, or a regular expression written as /pattern/flags, e.g. \"/^Temp/\"."),
+        not_title: z.string().min(1).optional().describe("The title must NOT be this (exact title or /pattern/flags), e.g. \"/^Temp/i\"."),
+        timing: z
+          .array(z.enum(MILESTONE_TIMINGS))
+          .min(1)
+          .optional()
+          .describe("Where the milestone may sit in time: current, future, past (closed or over), undated (no dates)."),
       })
-      .strict(),
+      .strict()
+      .refine((m) => m.title !== undefined || m.not_title !== undefined || m.timing !== undefined, {
+        error: "give at least one of title, not_title or timing",
+      }),
   ],
-  { error: `expected one of ${MILESTONE_KINDS.map((k) => `'${k}'`).join(", ")} or { title: "/pattern/" }` },
+  { error: `expected one of ${MILESTONE_KINDS.map((k) => `'${k}'`).join(", ")} or { title: "/pattern/", not_title: "/pattern/", timing: [current, future] }` },
 );
 
 const assigneeRequirement = z.union(
@@ -27,6 +38,7 @@ export const requirementsSchema = z
     assignee: assigneeRequirement.optional(),
     comment_after_label: z.boolean().optional().describe("A comment by a person posted after the step's label was applied."),
     labels: z.array(labelName).optional().describe("Labels that must be present while in this step."),
+    proof: kebabName.optional().describe("A proof defined under `proofs:` in this file that must have been given (e.g. UAT sign-off)."),
   })
   .strict();
 
@@ -37,6 +49,37 @@ export const stepSchema = z
     requires: requirementsSchema.optional(),
     only_by: kebabName.optional().describe("People group allowed to move a resource into this step."),
     may_close: z.boolean().optional().describe("Whether a resource may be closed while in this step."),
+    closes: z
+      .boolean()
+      .optional()
+      .describe("Reaching this step closes the issue with a note; a closed issue cannot leave the step until it is reopened."),
+  })
+  .strict();
+
+const pattern = z.string().min(1).describe("A regular expression written as /pattern/flags, or an exact text.");
+
+export const proofSchema = z
+  .object({
+    description: text.describe("What counts as proof, for the people giving it."),
+    while_in: z.string().min(1).describe("The step the issue must be in when the proof is posted, e.g. `05: Business Owner UAT`."),
+    by: z
+      .array(kebabName)
+      .min(1)
+      .describe("Who may give it: `author` (whoever opened the issue) and/or people groups from people.yml."),
+    counts_as: z
+      .object({
+        upload: z.boolean().optional().describe("A comment with an uploaded file (screenshot, recording, document)."),
+        heading: pattern.optional().describe("A comment, or a section of the description, under a heading that matches, with text below it."),
+      })
+      .strict()
+      .refine((c) => c.upload === true || c.heading !== undefined, { error: "say what counts: upload: true and/or heading: \"/pattern/\"" }),
+  })
+  .strict();
+
+export const commandsSchema = z
+  .object({
+    approve: z.string().min(1).describe("The step `@bot approve` moves to (its only_by group may approve), e.g. `01: In Approved`."),
+    reply_template: z.string().min(1).describe("Template in policies/templates/ for replies to commands."),
   })
   .strict();
 
@@ -58,6 +101,28 @@ export const workflowSchema = z
     attention_label: z.union([labelName, z.null()]).optional().describe("Label added while a requirement is not met."),
     violation_template: z.string().min(1).describe("Template in policies/templates/ (name without .md) for the note."),
     steps: z.array(stepSchema).describe("Requirements per step; values not listed are steps without requirements."),
+    unmet_requirements: z
+      .enum(["flag", "revert"])
+      .optional()
+      .describe("flag (default): attention label and a note while a step's requirements are not met. revert: a person's move into a step whose requirements are not met is undone."),
+    moves_checked_from: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date written YYYY-MM-DD, e.g. \"2026-11-18\"")
+      .optional()
+      .describe("Moves made before this date (UTC) are history and are not judged; set it to the day the checks are switched on."),
+    revert_template: z.string().min(1).optional().describe("Template for the note explaining an undone move (default: violation_template)."),
+    close_template: z.string().min(1).optional().describe("Template for the note posted when a `closes` step closes the issue."),
+    intake: z
+      .object({
+        missing_labels_template: z
+          .string()
+          .min(1)
+          .describe("Template for the note asking for the `where` labels on a resource that has a step label without them."),
+      })
+      .strict()
+      .optional(),
+    proofs: z.record(kebabName, proofSchema).optional().describe("Named proofs that steps can require (requires: { proof: <name> })."),
+    commands: commandsSchema.optional().describe("Comments starting with @<bot> are commands: approve, next, status, help."),
   })
   .strict()
   .describe("A scoped-label workflow.");
