@@ -21,10 +21,14 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(options: { latencyMs?: number; policiesDir?: string } = {}): Promise<Sandbox> {
+/**
+ * `clock` replaces the fixed SANDBOX_NOW for both the fake GitLab and the runtime, so a test can
+ * move time forward (SLA clocks); the demo board is still seeded around SANDBOX_NOW.
+ */
+export async function startSandbox(options: { latencyMs?: number; policiesDir?: string; clock?: () => Date } = {}): Promise<Sandbox> {
   const policiesDir = options.policiesDir ?? "policies";
   const policy = await loadPolicies(policiesDir);
-  const clock = () => SANDBOX_NOW;
+  const clock = options.clock ?? (() => SANDBOX_NOW);
   const fake = await startFakeGitlab({ token: SANDBOX_TOKEN, botUsername: policy.scope.botUsername, now: clock, latencyMs: options.latencyMs ?? 0 });
   const { milestones, projects } = seedBoard(fake, policy, SANDBOX_NOW);
   return {
