@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { markersIn } from "../../../src/domain/markers.js";
+import { listRules, renderRuleList } from "../../../src/triage/list.js";
+import { explainRule } from "../../../src/triage/explain.js";
+import { renderSummary, summaryMarker } from "../../../src/triage/summaries.js";
+import { issue, labelEvent, user } from "../../support/builders.js";
+import { policyWith, rule, tctx } from "./helpers.js";
+
+const summarizing = (groupBy: string, destination = "issue: { project_role: mops }") =>
+  rule("state: opened", `summarize: { title: "Stale issues", group_by: ${groupBy}, ${destination} }`);
+
+describe("triage summaries", () => {
+  const items = [
+    issue({ iid: 12, title: "Second [draft] @all", assignees: [user("bob")], labels: ["MktgOps::03: Assigned"] }),
+    issue({ iid: 3, title: "First", assignees: [user("alice")], labels: ["MktgOps::00: Triage"] }),
+    issue({ iid: 7, title: "Nobody's", assignees: [] }),
+  ];
+
+  it("lists every selected resource, linked, grouped by a field, in a stable order with the marker", () => {
+    const r = summarizing("assignee");
+    const findings = items.map((s) => r.finding(s, tctx())!);
+    const content = renderSummary(r.def, r.summary!, findings, policyWith());
+    expect(content.count).toBe(3);
+    expect(markersIn(content.body)).toEqual([summaryMarker("test-rule")]);
+    const body = content.body;
+    expect(body.indexOf("### alice")).toBeLessThan(body.indexOf("### bob"));
+    expect(body.indexOf("### bob")).toBeLessThan(body.indexOf("### Unassigned"));
+    expect(body).toContain(`- [First](${items[1]!.webUrl}) mktg/marketing-operations#3`);
+    expect(body).toContain("\\[draft\\]");
+    expect(body).not.toMatch(/@all\b/);
+    // Same findings in another order: the same text, so the summary issue is not edited again.
+    expect(renderSummary(r.def, r.summary!, [...findings].reverse(), policyWith()).body).toBe(body);
+  });
+
+  it("groups by a scoped label and says when nothing matches", () => {
+    const r = summarizing("{ label: MktgOps }");
+    const content = renderSummary(r.def, r.summary!, items.map((s) => r.finding(s, tctx())!), policyWith());
+    expect(content.body.indexOf("### MktgOps::00: Triage")).toBeLessThan(content.body.indexOf("### No MktgOps label"));
+    expect(renderSummary(r.def, r.summary!, [], policyWith()).body).toContain("Nothing matches this rule now.");
+  });
+
+  it("a Slack summary is plain Slack text", () => {
+    const r = summarizing("project", "slack: { channel: mktgops }");
+    const content = renderSummary(r.def, r.summary!, items.map((s) => r.finding(s, tctx())!), policyWith());
+    expect(content.body.startsWith("*Stale issues* (3)")).toBe(true);
+    expect(content.body).toContain(`• <${items[1]!.webUrl}|First> mktg/marketing-operations#3`);
+  });
+
+  it("a summarizing rule proposes no action on the resource itself", () => {
+    expect(summarizing("assignee").evaluate(items[0]!, tctx())).toEqual([]);
+  });
+});
+
+describe("rules explain and rules list", () => {
+  it("prints each condition with its value and result, then what the rule would do", () => {
+    const r = rule('state: opened\nlabel_age: { label: "MktgOps::00: Triage", older_than: { business_days: 5 } }\nassignee: none', "note: { template: ping, to: { group: triage-dri } }");
+    const s = issue({ iid: 42, labels: ["MktgOps::00: Triage"], labelEvents: [labelEvent("MktgOps::00: Triage", "2026-11-03T15:00:00Z")] });
+    const text = explainRule(r, s, tctx());
+    expect(text).toContain("✓ state is opened — opened");
+    expect(text).toContain('✓ ~"MktgOps::00: Triage" has been on it for more than 5 business days — on for 11 business days (since 2026-11-03)');
+    expect(text).toContain("✓ nobody is assigned — nobody assigned");
+    expect(text).toContain("Result: the rule selects it.");
+    expect(text).toContain("note to the people on it (marker triage:test-rule)");
+    const no = explainRule(r, { ...s, assignees: [user("alice")] }, tctx());
+    expect(no).toContain("✗ nobody is assigned — alice");
+    expect(no).toContain("Result: the rule does not select it.");
+  });
+
+  it("lists every rule of every kind with what triggers it", () => {
+    const policy = policyWith({ schedules: [{ job: "sweep", cron: "0 2 * * 1-5", timeZone: "America/New_York", description: "nightly" }] });
+    const r = rule("state: opened");
+    const listings = listRules({ ...policy, triage: [r.def] });
+    const text = renderRuleList(listings);
+    expect(listings.map((l) => l.id)).toEqual(expect.arrayContaining(["scoped-exclusivity", "label-hygiene", "workflow:mktgops-stage", "triage:test-rule"]));
+    expect(text).toContain("triage:test-rule  [triage, policies/triage/test.yml]");
+    expect(text).toContain('runs on sweep: "0 2 * * 1-5" (America/New_York)');
+    expect(text).toContain("runs on webhook: issue and merge request events and comments on them");
+  });
+});
