@@ -103,7 +103,8 @@ export function desiredAuditIssues(policy: CompiledPolicy, calendar: BusinessCal
   const tools = toolsPolicyOf(policy);
   return tools.tools.map((tool) => {
     const period = auditPeriodOf(tool.audit, today);
-    const dueDate = auditDueDate(calendar, tools, period);
+    // Opened late (the bot was switched on mid-period, or runs were missed): the owner still gets the full window.
+    const dueDate = nthWorkingDay(calendar, today > period.start ? today : period.start, tools.audits.workingWindowBusinessDays);
     const marker = auditMarker(tool, period);
     const body = renderTemplate(templateText(policy.templates, tools.audits.template), {
       ...toolValues(policy, tool),

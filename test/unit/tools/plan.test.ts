@@ -50,10 +50,16 @@ describe("audit issues from the registry", () => {
 
   it("is due on the last day of the working window: 10 working days from the period's first working day", () => {
     // November 2026: the 1st is a Sunday, the 11th (Veterans Day) is a US public holiday.
-    const z = audit("2026-11-18", "ZoomInfo");
+    const z = audit("2026-11-02", "ZoomInfo");
     expect(z.dueDate).toBe("2026-11-16");
     expect(z.description).toContain(readableDate("2026-11-16"));
     expect(readableDate("2026-11-16")).toBe("2026-11-16 (Monday)");
+  });
+
+  it("opened late in its period, an audit still gets the whole working window from the day it is opened", () => {
+    // From Wednesday 2026-11-18: Thanksgiving (26th) and the example company day (27th) are off.
+    expect(audit("2026-11-18", "ZoomInfo").dueDate).toBe("2026-12-03");
+    expect(audit("2026-11-18", "Marketo").dueDate).toBe("2026-12-03");
   });
 
   it("moves to the next period exactly at the boundary (fixed dates on both sides)", () => {
