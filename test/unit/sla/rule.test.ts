@@ -1,0 +1,158 @@
+/**
+ * The SLA rules with the shipped policies and a fixed clock: which labels and notes each clock
+ * state gives, who the notes are for, history asked for only when an SLA can cover the issue, and
+ * the ABM due-date move.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { createBusinessCalendar, type BusinessCalendar } from "../../../src/domain/calendar.js";
+import type { Action } from "../../../src/domain/actions.js";
+import type { ResourceSnapshot } from "../../../src/domain/snapshot.js";
+import { loadPolicies } from "../../../src/policy/load.js";
+import type { CompiledPolicy } from "../../../src/policy/model.js";
+import { slas } from "../../../src/rules/sla.js";
+import type { Rule, RuleContext } from "../../../src/rules/types.js";
+import { ctx, issue, labelEvent, user } from "../../support/builders.js";
+
+const URGENT = "MktgOpsPriority::00-Urgent";
+const AT_RISK = "mops-bot-sla::at-risk";
+const BREACHED = "mops-bot-sla::breached";
+const CREATED = "2026-11-18T15:00:00Z"; // Wed 10:00 EST; urgent goal due 14:00 EST, at risk from 13:00
+
+let policy: CompiledPolicy;
+let calendar: BusinessCalendar;
+let slaRule: Rule;
+let dueRule: Rule;
+
+beforeAll(async () => {
+  policy = await loadPolicies("policies");
+  calendar = createBusinessCalendar(policy.calendar);
+  [slaRule, dueRule] = slas.create(policy) as [Rule, Rule];
+});
+
+const at = (iso: string): RuleContext => ctx({ policy, calendar, now: new Date(iso) });
+
+function urgent(over: Partial<ResourceSnapshot> = {}): ResourceSnapshot {
+  return issue({
+    createdAt: new Date(CREATED),
+    labels: [URGENT],
+    labelEvents: [labelEvent(URGENT, CREATED)],
+    assignees: [user("mops.member2")],
+    ...over,
+  });
+}
+
+const types = (actions: Action[]) => actions.map((a) => a.type);
+const comment = (actions: Action[]) => actions.find((a) => a.type === "comment") as Extract<Action, { type: "comment" }> | undefined;
+
+describe("sla rule", () => {
+  it("has the ids the sla job selects with --only sla", () => {
+    expect([slaRule.id, dueRule.id]).toEqual(["sla", "sla:due-date"]);
+  });
+
+  it("asks for label history only when a priority an SLA covers is present, and not on closed issues", () => {
+    const c = at(CREATED);
+    expect(slaRule.needs(urgent({ labelEvents: undefined }), c)).toEqual({ labelEvents: true });
+    expect(slaRule.needs(issue({ labels: ["MktgOps::00: Triage"] }), c)).toEqual({});
+    expect(slaRule.needs(urgent({ labelEvents: undefined, state: "closed", closedAt: new Date(CREATED) }), c)).toEqual({});
+    expect(slaRule.needs(urgent({ labelEvents: undefined, projectPath: "elsewhere/project", projectRoles: [] }), c)).toEqual({});
+  });
+
+  it("does nothing while the clock is well within its goal", () => {
+    expect(slaRule.evaluate(urgent(), at("2026-11-18T16:00:00Z"))).toEqual([]);
+  });
+
+  it("at risk: adds the at-risk label and notes the assignee with the due moment in the team's zone", () => {
+    const actions = slaRule.evaluate(urgent(), at("2026-11-18T18:30:00Z"));
+    expect(types(actions)).toEqual(["add_labels", "comment"]);
+    expect(actions[0]).toMatchObject({ labels: [AT_RISK] });
+    const note = comment(actions)!;
+    expect(note.body).toContain("@mops.member2");
+    expect(note.body).toContain("Wed 18 Nov 2026, 14:00 EST");
+    expect(note.marker).toBe("sla:mops-priority:warning:2026-11-18T15:00:00.000Z");
+  });
+
+  it("at risk and unassigned: the note goes to the triage group", () => {
+    const note = comment(slaRule.evaluate(urgent({ assignees: [] }), at("2026-11-18T18:30:00Z")))!;
+    expect(note.body).toContain("@mops.member1");
+    expect(note.body).not.toContain("@mops.member2");
+  });
+
+  it("breached: swaps at-risk for breached and mentions the policy's group and the assignee", () => {
+    const actions = slaRule.evaluate(urgent({ labels: [URGENT, AT_RISK] }), at("2026-11-18T19:30:00Z"));
+    expect(types(actions)).toEqual(["add_labels", "remove_labels", "comment"]);
+    expect(actions[0]).toMatchObject({ labels: [BREACHED] });
+    expect(actions[1]).toMatchObject({ labels: [AT_RISK] });
+    const note = comment(actions)!;
+    expect(note.marker).toBe("sla:mops-priority:breach:2026-11-18T15:00:00.000Z");
+    expect(note.body).toMatch(/@mops\.member1 @mops\.member2/);
+  });
+
+  it("keeps the same note marker for the whole episode, so the note is posted once", () => {
+    const a = comment(slaRule.evaluate(urgent(), at("2026-11-18T19:30:00Z")))!.marker;
+    const b = comment(slaRule.evaluate(urgent({ labels: [URGENT, BREACHED] }), at("2026-11-25T19:30:00Z")))!.marker;
+    expect(a).toBe(b);
+  });
+
+  it("met: removes the SLA labels without a note", () => {
+    const done = urgent({
+      labels: [URGENT, "MktgOps::08: Completed", BREACHED],
+      labelEvents: [labelEvent(URGENT, CREATED), labelEvent("MktgOps::08: Completed", "2026-11-18T21:00:00Z")],
+    });
+    const actions = slaRule.evaluate(done, at("2026-11-19T15:00:00Z"));
+    expect(actions).toEqual([expect.objectContaining({ type: "remove_labels", labels: [BREACHED], reason: "The SLA was met." })]);
+  });
+
+  it("priority removed: the labels go even though no history was fetched", () => {
+    const actions = slaRule.evaluate(issue({ labels: [AT_RISK] }), at("2026-11-19T15:00:00Z"));
+    expect(actions).toEqual([expect.objectContaining({ type: "remove_labels", labels: [AT_RISK] })]);
+  });
+
+  it("closed issue with a breached label: removed, met by closing", () => {
+    const closed = urgent({ labels: [URGENT, BREACHED], state: "closed", closedAt: new Date("2026-11-19T15:00:00Z"), labelEvents: undefined });
+    expect(slaRule.evaluate(closed, at("2026-11-19T16:00:00Z"))).toEqual([expect.objectContaining({ type: "remove_labels", labels: [BREACHED] })]);
+  });
+});
+
+describe("sla:due-date rule (ABM: 5 business days from complete details)", () => {
+  const detailsComplete = "2026-11-18T15:00:00Z"; // Wed 18 Nov 10:00 EST -> earliest Wed 25 Nov
+  function abm(over: Partial<ResourceSnapshot> = {}): ResourceSnapshot {
+    return issue({
+      createdAt: new Date("2026-11-16T14:00:00Z"),
+      labels: ["mktg-status::triage", "ABM-Priority::High"],
+      dueDate: "2026-11-20",
+      labelEvents: [
+        labelEvent("mktg-status::blocked", "2026-11-16T14:00:00Z"),
+        labelEvent("ABM-Priority::High", "2026-11-16T14:00:00Z"),
+        labelEvent("mktg-status::blocked", detailsComplete, "remove"),
+        labelEvent("mktg-status::triage", detailsComplete),
+      ],
+      ...over,
+    });
+  }
+
+  it("moves a due date the SLA cannot meet and says why in a note", () => {
+    const actions = dueRule.evaluate(abm(), at("2026-11-18T16:00:00Z"));
+    expect(actions[0]).toMatchObject({ type: "set_due_date", dueDate: "2026-11-25" });
+    const note = comment(actions)!;
+    expect(note.body).toContain("**2026-11-25**");
+    expect(note.body).toContain("Wed 18 Nov 2026, 10:00 EST");
+    expect(note.body).toContain("@requester");
+    expect(note.marker).toBe("sla:abm-priority:due-date:2026-11-18T15:00:00.000Z");
+  });
+
+  it("leaves a due date that gives the SLA its time", () => {
+    expect(dueRule.evaluate(abm({ dueDate: "2026-11-25" }), at("2026-11-18T16:00:00Z"))).toEqual([]);
+  });
+
+  it("waits while details are still missing", () => {
+    const blocked = abm({ labels: ["mktg-status::blocked"], labelEvents: [labelEvent("mktg-status::blocked", "2026-11-16T14:00:00Z")] });
+    expect(dueRule.evaluate(blocked, at("2026-11-18T16:00:00Z"))).toEqual([]);
+  });
+
+  it("asks for history only for covered open issues with a due date", () => {
+    const c = at("2026-11-18T16:00:00Z");
+    expect(dueRule.needs(abm({ labelEvents: undefined }), c)).toEqual({ labelEvents: true });
+    expect(dueRule.needs(abm({ labelEvents: undefined, dueDate: null }), c)).toEqual({});
+    expect(dueRule.needs(issue({ dueDate: "2026-11-20" }), c)).toEqual({});
+  });
+});
