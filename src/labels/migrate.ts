@@ -3,7 +3,8 @@
  * label instead, one update per resource however many aliases it carries.
  *
  * Resumable because the state is GitLab itself: the resources to move are found by listing, per
- * alias, the resources that carry it (only aliases some project in scope can see are asked for).
+ * alias, the resources that carry it (only aliases some project in scope can see, and that
+ * GitLab's label counts say are carried, are asked for).
  * A moved resource no longer carries its alias, so a rerun after a crash lists only what is left
  * and writes nothing twice. Updates go through the platform (add_labels/remove_labels, dry-run,
  * rate-limit pacing, retries). With `deleteAliases`, alias labels that no issue or merge request
@@ -50,7 +51,7 @@ export interface AliasDeletion {
 export interface MigrationReport {
   dryRun: boolean;
   includeClosed: boolean;
-  /** Aliases some project in scope has as a label: the only ones resources can carry. */
+  /** Aliases listed: labels some project in scope sees, carried by some resource per GitLab's counts. */
   aliasesSearched: string[];
   resources: MovedResource[];
   /**
@@ -63,39 +64,87 @@ export interface MigrationReport {
   errors: string[];
 }
 
-const KINDS: ResourceKind[] = ["issue", "merge_request"];
-
-/** Runs `work` over `items` with at most `limit` at once, in order of start. */
+/**
+ * Runs `work` over `items` with at most `limit` at once, in order of start. After a failure no
+ * new item starts; the ones under way finish before the failure is raised, so what GitLab holds
+ * afterwards is exactly what a rerun starts from.
+ */
 async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (failure === undefined && next < items.length) {
+      try {
+        await work(items[next++]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== undefined) throw failure.error;
 }
 
-/** Aliases that exist as a label some project in scope can see (its own or a parent group's). */
-async function visibleAliases(deps: MigrationDeps): Promise<string[]> {
+/** How many resources carry an alias, from GitLab's label counts (unknown counts as many). */
+interface AliasCounts {
+  openIssues: number;
+  closedIssues: number;
+  openMergeRequests: number;
+}
+
+const UNKNOWN = Number.POSITIVE_INFINITY;
+
+/**
+ * Aliases that exist as a label some project in scope can see (its own or a parent group's),
+ * with how many issues and merge requests carry them. GitLab counts per label owner (a group
+ * label over the whole group), so the sum over the labels of that name is never too low.
+ */
+async function visibleAliases(deps: MigrationDeps): Promise<Map<string, AliasCounts>> {
   const api = deps.platform.requester.api;
-  const aliases = deps.policy.taxonomy.aliases;
-  const visible = new Set<string>();
+  const t = deps.policy.taxonomy;
+  const seen = new Map<number, { name: string; counts: AliasCounts }>();
   for (const labels of await Promise.all(
-    deps.policy.scope.projects.map((p) => listLabels(api, { kind: "project", path: p.path }, { includeAncestors: true, withCounts: false })),
+    deps.policy.scope.projects.map((p) => listLabels(api, { kind: "project", path: p.path }, { includeAncestors: true, withCounts: true })),
   )) {
-    for (const l of labels) if (aliases.has(l.name) && !deps.policy.taxonomy.isDefined(l.name)) visible.add(l.name);
+    for (const l of labels) {
+      if (t.aliasTarget(l.name) === undefined || t.isDefined(l.name)) continue;
+      seen.set(l.id, {
+        name: l.name,
+        counts: { openIssues: l.openIssues ?? UNKNOWN, closedIssues: l.closedIssues ?? UNKNOWN, openMergeRequests: l.openMergeRequests ?? UNKNOWN },
+      });
+    }
   }
-  return [...aliases.keys()].filter((a) => visible.has(a));
+  const byAlias = new Map<string, AliasCounts>();
+  for (const alias of t.aliases.keys()) {
+    const labels = [...seen.values()].filter((x) => x.name === alias);
+    if (labels.length === 0) continue;
+    const sum = (f: keyof AliasCounts) => labels.reduce((n, x) => n + x.counts[f], 0);
+    byAlias.set(alias, { openIssues: sum("openIssues"), closedIssues: sum("closedIssues"), openMergeRequests: sum("openMergeRequests") });
+  }
+  return byAlias;
+}
+
+/**
+ * The listings worth making: per alias and kind, unless GitLab's counts say no resource of that
+ * kind carries it. Closed and merged merge requests have no count, so with closed resources every
+ * visible alias is listed for merge requests.
+ */
+function listingsFor(aliases: Map<string, AliasCounts>, includeClosed: boolean): Array<{ alias: string; kind: ResourceKind }> {
+  const listings: Array<{ alias: string; kind: ResourceKind }> = [];
+  for (const [alias, c] of aliases) {
+    if (c.openIssues + (includeClosed ? c.closedIssues : 0) > 0) listings.push({ alias, kind: "issue" });
+    if (includeClosed || c.openMergeRequests > 0) listings.push({ alias, kind: "merge_request" });
+  }
+  return listings;
 }
 
 /** Every resource in scope carrying at least one of the aliases, each once. */
-async function carriers(deps: MigrationDeps, aliases: string[], includeClosed: boolean): Promise<ResourceSnapshot[]> {
+async function carriers(deps: MigrationDeps, listings: Array<{ alias: string; kind: ResourceKind }>, includeClosed: boolean): Promise<ResourceSnapshot[]> {
   const found = new Map<string, ResourceSnapshot>();
   await Promise.all(
-    aliases.flatMap((alias) =>
-      KINDS.map(async (kind) => {
-        for await (const s of deps.platform.list({ kind, state: includeClosed ? "all" : "opened", labels: [alias] })) found.set(refKey(s.ref), s);
-      }),
-    ),
+    listings.map(async ({ alias, kind }) => {
+      for await (const s of deps.platform.list({ kind, state: includeClosed ? "all" : "opened", labels: [alias] })) found.set(refKey(s.ref), s);
+    }),
   );
   return [...found.values()].sort((a, b) => formatRef(a.ref).localeCompare(formatRef(b.ref)));
 }
@@ -169,7 +218,8 @@ function movedSummary(resources: MovedResource[], taxonomy: CompiledPolicy["taxo
 export async function runLabelMigration(deps: MigrationDeps, options: MigrateOptions): Promise<MigrationReport> {
   const before = deps.platform.requestStats();
   const aliases = await visibleAliases(deps);
-  const resources = await carriers(deps, aliases, options.includeClosed);
+  const listings = listingsFor(aliases, options.includeClosed);
+  const resources = listings.length === 0 ? [] : await carriers(deps, listings, options.includeClosed);
   const moved = await moveAll(deps, resources, options.concurrency ?? 4);
   const deletions = options.deleteAliases ? await deleteUnusedAliases(deps) : null;
   const errors = [
@@ -180,7 +230,7 @@ export async function runLabelMigration(deps: MigrationDeps, options: MigrateOpt
   return {
     dryRun: deps.dryRun,
     includeClosed: options.includeClosed,
-    aliasesSearched: aliases,
+    aliasesSearched: [...new Set(listings.map((l) => l.alias))],
     resources: moved,
     moved: movedSummary(moved, deps.policy.taxonomy),
     deletions,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { boardPriorities, desiredLabels } from "../../../src/labels/desired.js";
+import { loadPolicies } from "../../../src/policy/load.js";
 import type { LabelInventory } from "../../../src/labels/inventory.js";
 import { planLabelSync } from "../../../src/labels/syncPlan.js";
 import { asDefined, gl, smallTaxonomy } from "./taxonomy.js";
@@ -19,6 +20,16 @@ describe("board priorities", () => {
       ["Prio::Low", 2],
     ]);
     expect(desired.find((d) => d.name === "Stage::00: Triage")!.priority).toBeNull();
+  });
+});
+
+describe("board_priority in the shipped labels.yml", () => {
+  it("puts the MktgOps priorities first, then the ABM priorities, in the handbook's order", async () => {
+    const policy = await loadPolicies("policies");
+    const order = [...boardPriorities(policy.taxonomy)].map(([name]) => name);
+    expect(order).toEqual([...policy.taxonomy.set("MktgOpsPriority")!.labels, ...policy.taxonomy.set("ABM-Priority")!.labels]);
+    expect(order[0]).toBe("MktgOpsPriority::00-Urgent");
+    expect(policy.taxonomy.set("MktgOps")!.boardPriority).toBeUndefined();
   });
 });
 
