@@ -4,7 +4,7 @@
  * sweep and the tests share the engine.
  */
 import type { ResourcePlan } from "../domain/plan.js";
-import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceKind, ResourceRef, ResourceSnapshot, StateEvent } from "../domain/snapshot.js";
+import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceKind, ResourceRef, ResourceSnapshot, StateEvent, UserRef } from "../domain/snapshot.js";
 
 export interface ListQuery {
   kind: ResourceKind;
@@ -37,6 +37,8 @@ export interface Platform {
   apply(plan: ResourcePlan): Promise<ApplyResult>;
   /** Requests made so far, by `METHOD /route/template` and in total. */
   requestStats(): RequestStats;
+  /** The user the token belongs to (the bot), when the platform can tell. */
+  currentUser?(): Promise<UserRef>;
 }
 
 export interface RequestStats {

@@ -5,7 +5,7 @@
  */
 import PQueue from "p-queue";
 import { formatRef, type ResourceKind } from "../domain/snapshot.js";
-import { createRuleContext } from "../engine/context.js";
+import { botUsernameFrom, createRuleContext } from "../engine/context.js";
 import { reconcileSnapshot } from "../engine/reconcile.js";
 import { type RunReport, reportResource } from "../engine/report.js";
 import { buildRules } from "../rules/registry.js";
@@ -24,6 +24,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
   const milestones = await deps.platform.milestones();
   const ctx = {
     ...createRuleContext(deps.policy, deps.calendar, started, milestones),
+    botUsername: await botUsernameFrom(deps.platform, deps.policy),
     budget: createRunBudget(),
     userIds: await resolveAssignees(rules, deps.policy, deps.platform, deps.logger),
   };

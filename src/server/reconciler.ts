@@ -5,7 +5,7 @@
  */
 import type { MilestoneInfo } from "../domain/snapshot.js";
 import { formatRef } from "../domain/snapshot.js";
-import { createRuleContext } from "../engine/context.js";
+import { botUsernameFrom, createRuleContext } from "../engine/context.js";
 import { reconcileRef } from "../engine/reconcile.js";
 import type { Reconcile } from "../queue/types.js";
 import { buildRules } from "../rules/registry.js";
@@ -32,7 +32,7 @@ export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: n
       trace.logger.info({ ref: formatRef(ref) }, "milestone changed; milestone cache refreshed");
       return;
     }
-    const ctx = createRuleContext(runtime.policy, runtime.calendar, runtime.clock(), await milestones());
+    const ctx = { ...createRuleContext(runtime.policy, runtime.calendar, runtime.clock(), await milestones()), botUsername: await botUsernameFrom(runtime.platform, runtime.policy) };
     const outcome = await reconcileRef(ref, { platform: runtime.platform, rules, ctx });
     if (outcome === null) {
       trace.logger.info({ ref: formatRef(ref) }, "resource is gone or out of scope; nothing to do");
