@@ -43,15 +43,23 @@ export function clockMayRun(def: SlaDef, s: ResourceSnapshot, spelling: LabelSpe
   return def.start.on === "created" || has(spelling, s, def.start.label);
 }
 
-/** The clock's input from a snapshot; null when its label events were not fetched. */
+/**
+ * The clock's input from a snapshot; null when its label events were not fetched. When the state
+ * events were fetched too (another rule asked for them), closing and reopening are replayed
+ * exactly; otherwise only the current close (`closedAt`) is known.
+ */
 export function clockHistory(s: ResourceSnapshot): ClockHistory | null {
   if (s.labelEvents === undefined) return null;
-  return {
+  const history: ClockHistory = {
     createdAt: s.createdAt,
     labelEvents: s.labelEvents,
     closedAt: s.state === "opened" ? null : (s.closedAt ?? s.mergedAt ?? null),
     milestoneDue: s.milestone?.dueDate ?? null,
   };
+  if (s.stateEvents !== undefined && s.stateEvents.length > 0) {
+    history.stateChanges = s.stateEvents.map((e) => ({ at: e.createdAt, state: e.state === "closed" || e.state === "merged" ? ("closed" as const) : ("opened" as const) }));
+  }
+  return history;
 }
 
 /** The clocks of every SLA that may run on the resource (those whose history is at hand). */

@@ -156,3 +156,17 @@ describe("sla:due-date rule (ABM: 5 business days from complete details)", () =>
     expect(dueRule.needs(issue({ dueDate: "2026-11-20" }), c)).toEqual({});
   });
 });
+
+describe("sla rule with state events", () => {
+  it("replays a reopen when the state events were fetched: a new clock with the full goal", () => {
+    const reopened = urgent({
+      stateEvents: [
+        { id: 1, state: "closed", user: null, createdAt: new Date("2026-11-18T16:00:00Z") },
+        { id: 2, state: "reopened", user: null, createdAt: new Date("2026-11-19T15:00:00Z") },
+      ],
+    });
+    // Without the reopen the clock would have run since Wednesday and be breached.
+    expect(slaRule.evaluate(reopened, at("2026-11-19T16:00:00Z"))).toEqual([]);
+    expect(types(slaRule.evaluate(urgent(), at("2026-11-19T16:00:00Z")))).toEqual(["add_labels", "comment"]);
+  });
+});
