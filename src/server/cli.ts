@@ -19,6 +19,8 @@ export interface RunServeOptions {
   /** Injected in tests; the wall clock otherwise. */
   clock?: () => Date;
   logger?: Logger;
+  /** Interface to listen on (default: all). */
+  host?: string;
 }
 
 export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions): Promise<RunningServe> {
@@ -70,6 +72,7 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
     botUsername,
     schedules: scheduler,
     handleSignals: options.handleSignals,
+    ...(options.host ? { host: options.host } : {}),
   });
 }
 
