@@ -1,7 +1,7 @@
 /** The text a MOps reader gets from `labels sync` and `labels migrate`. */
 import { describeOwner } from "../gitlab/labels.js";
 import type { DriftGroup, DriftLabel } from "./drift.js";
-import type { MigrationReport } from "./migrate.js";
+import type { AliasDeletion, MigrationReport } from "./migrate.js";
 import type { RequestCount } from "./requests.js";
 import type { LabelSyncReport } from "./sync.js";
 import type { FieldChange } from "./syncPlan.js";
@@ -21,24 +21,33 @@ function requestsLine(r: RequestCount): string {
   return `GitLab requests: ${r.total} (${r.reads} reads, ${r.writes} writes).`;
 }
 
-function driftLine(d: DriftLabel): string {
-  const counts = `${d.openIssues ?? "?"} open issues, ${d.openMergeRequests ?? "?"} open MRs`;
-  const what =
-    d.kind === "alias"
-      ? ` — alias of ${quote(d.canonical!)}: \`mops-bot labels migrate\` moves it`
-      : d.kind === "near-miss"
-        ? ` — looks like ${quote(d.canonical!)}: add it to aliases in labels.yml to migrate it`
-        : "";
-  return `    ${quote(d.name)} (${describeOwner(d.owner)}): ${counts}${what}`;
+/** One line per label name: counts summed over the group and the projects that have it. */
+function driftLines(labels: DriftLabel[]): string[] {
+  const byName = new Map<string, DriftLabel[]>();
+  for (const d of labels) byName.set(d.name, [...(byName.get(d.name) ?? []), d]);
+  return [...byName.entries()].map(([name, copies]) => {
+    const d = copies[0]!;
+    const sum = (f: "openIssues" | "openMergeRequests") => (copies.some((c) => c[f] === null) ? "?" : String(copies.reduce((n, c) => n + c[f]!, 0)));
+    const issues = sum("openIssues");
+    const mrs = sum("openMergeRequests");
+    const what =
+      d.kind === "alias"
+        ? ` — alias of ${quote(d.canonical!)}: \`mops-bot labels migrate\` moves it`
+        : d.kind === "near-miss"
+          ? ` — looks like ${quote(d.canonical!)}: add it to aliases in labels.yml to migrate it`
+          : "";
+    return `    ${quote(name)}: ${issues} open issue${issues === "1" ? "" : "s"}, ${mrs} open MR${mrs === "1" ? "" : "s"} (${copies.map((c) => describeOwner(c.owner)).join(", ")})${what}`;
+  });
 }
 
 export function renderDrift(drift: DriftGroup[]): string[] {
-  const count = drift.reduce((n, g) => n + g.labels.length, 0);
+  const names = (g: DriftGroup) => new Set(g.labels.map((l) => l.name)).size;
+  const count = drift.reduce((n, g) => n + names(g), 0);
   if (count === 0) return ["No drift: every label in the group and its projects in scope is defined in labels.yml."];
   const lines = [`Drift: ${plural(count, "label")} in GitLab that labels.yml does not define (nothing was deleted), by prefix:`];
   for (const g of drift) {
-    lines.push(`  ${g.prefix} — ${plural(g.labels.length, "label")}, ${plural(g.openIssues, "open issue")}, ${plural(g.openMergeRequests, "open MR")}`);
-    for (const d of g.labels) lines.push(driftLine(d));
+    lines.push(`  ${g.prefix} — ${plural(names(g), "label")}, ${plural(g.openIssues, "open issue")}, ${plural(g.openMergeRequests, "open MR")}`);
+    lines.push(...driftLines(g.labels));
   }
   lines.push("  Decide for each: add it to labels.yml, declare it as an alias, or delete it in GitLab.");
   return lines;
@@ -61,7 +70,14 @@ function fixLines(fixes: LabelSyncReport["fixes"], dryRun: boolean): string[] {
       const withPriority = creates.filter((c) => c.label.priority !== undefined).length;
       lines.push(`    ${verb("created", "would create")} ${plural(creates.length, "label")}${withPriority > 0 ? ` (${withPriority} with a board priority)` : ""}${creates.length <= LIST_LIMIT ? `: ${creates.map((c) => quote(c.name)).join(", ")}` : ""}`);
     }
-    for (const u of updates) lines.push(`    ${verb("updated", "would update")} ${quote(u.name)}: ${u.changes.map(describeChange).join(", ")}`);
+    const priorityOnly = updates.filter((u) => u.changes.every((c) => c.field === "priority"));
+    if (priorityOnly.length > 0) {
+      const list = priorityOnly.map((u) => `${u.changes[0]!.to ?? "none"} ${quote(u.name)}`).join(", ");
+      lines.push(`    ${verb("set", "would set")} the board priority of ${plural(priorityOnly.length, "label")}: ${list}`);
+    }
+    for (const u of updates) {
+      if (!priorityOnly.includes(u)) lines.push(`    ${verb("updated", "would update")} ${quote(u.name)}: ${u.changes.map(describeChange).join(", ")}`);
+    }
     for (const f of list) if (f.outcome.status === "failed") lines.push(`    FAILED ${f.outcome.error}`);
   }
   return lines;
@@ -86,6 +102,13 @@ export function renderSyncReport(r: LabelSyncReport): string {
   return lines.join("\n");
 }
 
+/** One line per label name, naming the group and projects it was (or would be) deleted from or kept in. */
+function byLabel(deletions: AliasDeletion[]): string[] {
+  const owners = new Map<string, string[]>();
+  for (const d of deletions) owners.set(d.name, [...(owners.get(d.name) ?? []), describeOwner(d.owner)]);
+  return [...owners.entries()].map(([name, where]) => `  ${quote(name)} (${where.join(", ")})`);
+}
+
 export function renderMigrationReport(r: MigrationReport): string {
   const lines: string[] = [];
   const scope = r.includeClosed ? "open and closed" : "open";
@@ -104,10 +127,12 @@ export function renderMigrationReport(r: MigrationReport): string {
   if (r.deletions !== null) {
     const gone = r.deletions.filter((d) => d.outcome.status === "deleted" || d.outcome.status === "dry-run");
     const kept = r.deletions.filter((d) => d.outcome.status === "still-carried");
-    lines.push(`Alias labels ${r.dryRun ? "that would be deleted now" : "deleted"} (no issue or merge request carries them): ${gone.length === 0 ? "none" : gone.map((d) => `${quote(d.name)} (${describeOwner(d.owner)})`).join(", ")}`);
+    lines.push(`Alias labels ${r.dryRun ? "that would be deleted now" : "deleted"} (no issue or merge request carries them):${gone.length === 0 ? " none" : ""}`);
+    lines.push(...byLabel(gone));
     if (kept.length > 0) {
       lines.push(
-        `Kept, still on some issue or merge request${r.dryRun ? " (those this run would move free them; run again without --dry-run)" : r.includeClosed ? "" : " (closed ones too: add --include-closed to move them)"}: ${kept.map((d) => `${quote(d.name)} (${describeOwner(d.owner)})`).join(", ")}`,
+        `Kept, still on some issue or merge request${r.dryRun ? " (those this run would move free them; run again without --dry-run)" : r.includeClosed ? "" : " (closed ones too: add --include-closed to move them)"}:`,
+        ...byLabel(kept),
       );
     }
     for (const d of r.deletions) if (d.outcome.status === "failed") lines.push(`  FAILED ${d.outcome.error}`);
