@@ -4,76 +4,19 @@
  * alias repair, and the history each resource needs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Action } from "../../../src/domain/actions.js";
-import type { ResourcePlan } from "../../../src/domain/plan.js";
 import type { LabelEvent, ResourceSnapshot } from "../../../src/domain/snapshot.js";
-import { buildPlan } from "../../../src/engine/plan.js";
-import { evaluateRules } from "../../../src/engine/reconcile.js";
-import type { CompiledPolicy } from "../../../src/policy/model.js";
-import { loadPolicies } from "../../../src/policy/load.js";
-import { buildRules } from "../../../src/rules/registry.js";
+import type { ResourcePlan } from "../../../src/domain/plan.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
-import { createBusinessCalendar } from "../../../src/domain/calendar.js";
-import { CURRENT, NEXT, NOW, PAST, issue, milestone, note, user } from "../../support/builders.js";
+import { CURRENT, NEXT, PAST, note } from "../../support/builders.js";
+import { MOPS, S, TEMP, UPLOAD, WF, commentsOf, created, ev, labelsAfter, move, sales, salesSystemsKit } from "../commands/salesSystems.js";
 
-const WF = "workflow:sales-systems-prioritisation";
-const P = (v: string) => `MktgOpsPrio::${v}`;
-const S = {
-  req: P("00: Requested"),
-  appr: P("01: In Approved"),
-  qMops: P("02: In Queue - Mops"),
-  qSys: P("03: In Queue - Systems"),
-  act: P("04: Actioned"),
-  uat: P("05: Business Owner UAT"),
-  rel: P("06: Pending Release"),
-  done: P("07: Complete"),
-};
-const MOPS = "entapps-customer::MOPS";
-const TEMP = milestone({ id: 777, title: "Temp - Sales Systems backlog", startDate: null, dueDate: null, timing: "undated" });
-const UPLOAD = "UAT passed in staging: ![lead status](/uploads/0123456789abcdef0123456789abcdef/uat.png)";
-
-let policy: CompiledPolicy;
 let rules: Rule[];
 let context: RuleContext;
-let eventId = 50_000;
+let plan: (s: ResourceSnapshot) => ResourcePlan;
 
 beforeAll(async () => {
-  policy = await loadPolicies("policies");
-  // The workflow and the commands, beside the two label rules that must leave its labels to it.
-  rules = buildRules(policy, [WF, "commands", "label-hygiene", "scoped-exclusivity"]);
-  context = { policy, calendar: createBusinessCalendar(policy.calendar), now: NOW, milestones: [PAST, CURRENT, NEXT, TEMP], botUsername: "mops-bot" };
+  ({ rules, context, plan } = await salesSystemsKit());
 });
-
-/** A label event at a time on the day the checks are on (NOW is 15:00 that day). */
-function ev(label: string, hhmm: string, by: string, action: "add" | "remove" = "add", day = "2026-11-18"): LabelEvent {
-  return { id: eventId++, action, label, user: user(by), createdAt: new Date(`${day}T${hhmm}:00Z`) };
-}
-
-/** A person moving from one step label to another at once (GitLab's scoped-label swap). */
-function move(from: string | null, to: string, hhmm: string, by: string, day?: string): LabelEvent[] {
-  return [ev(to, hhmm, by, "add", day), ...(from ? [ev(from, hhmm, by, "remove", day)] : [])];
-}
-
-function sales(over: Partial<ResourceSnapshot>): ResourceSnapshot {
-  return issue({
-    projectPath: "gitlab-com/sales-team/field-operations/systems",
-    projectRoles: ["sales-systems"],
-    author: user("dan.requester"),
-    updatedAt: NOW,
-    userNotesCount: over.notes?.length ?? 0,
-    notes: [],
-    ...over,
-  });
-}
-
-/** History: created in 00 by the requester long ago (before the checks were switched on). */
-const created = () => move(null, S.req, "09:00", "dan.requester", "2026-11-02");
-
-function plan(s: ResourceSnapshot): ResourcePlan {
-  return buildPlan(s, evaluateRules(s, rules, context), policy.taxonomy);
-}
-const commentsOf = (p: ResourcePlan) => p.actions.filter((a): a is Extract<Action, { type: "comment" }> => a.type === "comment");
-const labelsAfter = (s: ResourceSnapshot, p: ResourcePlan) => [...s.labels.filter((l) => !p.update.removeLabels.includes(l)), ...p.update.addLabels].sort();
 
 describe("sales-systems workflow: intake", () => {
   it("gives an issue with entapps-customer::MOPS and no step 00: Requested", () => {
