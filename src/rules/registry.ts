@@ -4,17 +4,19 @@
  */
 import type { CompiledPolicy } from "../policy/model.js";
 import { commands } from "./commands.js";
+import { handbookUpdates } from "./handbookUpdates.js";
 import { intakePii } from "./intakePii.js";
 import { intakeToolEvaluation } from "./intakeToolEvaluation.js";
 import { intakeUserStory } from "./intakeUserStory.js";
 import { labelHygiene } from "./labelHygiene.js";
+import { reopenGuard } from "./reopenGuard.js";
 import { scopedExclusivity } from "./scopedExclusivity.js";
 import { slas } from "./sla.js";
 import { triageRules } from "./triage.js";
 import type { Rule, RuleFactory } from "./types.js";
 import { workflows } from "./workflow.js";
 
-export const ruleFactories: readonly RuleFactory[] = [scopedExclusivity, labelHygiene, workflows, commands, triageRules, slas, intakeUserStory, intakePii, intakeToolEvaluation];
+export const ruleFactories: readonly RuleFactory[] = [scopedExclusivity, labelHygiene, workflows, commands, triageRules, slas, intakeUserStory, intakePii, intakeToolEvaluation, reopenGuard, handbookUpdates];
 
 /** All rules the policies define, optionally only those whose id is (or starts with) `only`. */
 export function buildRules(policy: CompiledPolicy, only?: string[]): Rule[] {

@@ -8,11 +8,16 @@ import { formatRef } from "../domain/snapshot.js";
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
 import { reconcileRef } from "../engine/reconcile.js";
 import type { Reconcile } from "../queue/types.js";
+import { guardMilestoneRef } from "../milestones/closeGuard.js";
+import { openNotifier, type Notifier } from "../notify/index.js";
 import { buildRules } from "../rules/registry.js";
 import type { Runtime } from "../runtime.js";
 
-export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: number } = {}): Reconcile {
+export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: number; notifier?: Notifier | null; env?: NodeJS.ProcessEnv } = {}): Reconcile {
   const rules = buildRules(runtime.policy);
+  // Slack posts of rules (handbook updates) go out in the background; channels without a webhook URL are skipped with a warning.
+  const notifier =
+    options.notifier !== undefined ? (options.notifier ?? undefined) : (openNotifier(runtime.policy, { env: options.env ?? process.env, dryRun: false, logger: runtime.logger }) ?? undefined);
   const ttl = options.milestoneTtlMs ?? 60_000;
   let cached: { at: number; value: Promise<MilestoneInfo[]> } | undefined;
   const milestones = () => {
@@ -27,13 +32,18 @@ export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: n
 
   return async (ref, trace) => {
     if (ref.kind === "milestone") {
-      // Milestone events refresh the milestone cache; no rule acts on milestones themselves yet.
+      // Milestone events refresh the milestone cache; a team milestone closed while its milestone
+      // merge request is open is reactivated (the milestone is read anew: the event is only a hint).
       cached = undefined;
-      trace.logger.info({ ref: formatRef(ref) }, "milestone changed; milestone cache refreshed");
+      const guarded = await guardMilestoneRef({ ...runtime, dryRun: false }, ref);
+      trace.logger.info(
+        { ref: formatRef(ref), actions: guarded?.actions.map((a) => a.type) ?? [] },
+        guarded ? "milestone closed too early: reactivated" : "milestone changed; milestone cache refreshed",
+      );
       return;
     }
     const ctx = { ...createRuleContext(runtime.policy, runtime.calendar, runtime.clock(), await milestones()), botUsername: await botUsernameFrom(runtime.platform, runtime.policy) };
-    const outcome = await reconcileRef(ref, { platform: runtime.platform, rules, ctx });
+    const outcome = await reconcileRef(ref, { platform: runtime.platform, rules, ctx, ...(notifier ? { notifier } : {}) });
     if (outcome === null) {
       trace.logger.info({ ref: formatRef(ref) }, "resource is gone or out of scope; nothing to do");
       return;

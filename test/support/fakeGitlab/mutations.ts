@@ -80,8 +80,19 @@ function sameIds(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
+/** GitLab's resource state events: who closed or reopened an issue or merge request, and when. */
+export interface StateEventRecord {
+  id: number;
+  kind: IssuableKind;
+  resource_id: number;
+  user_id: number;
+  state: "closed" | "reopened";
+  created_at: string;
+}
+
 export class Mutations {
   readonly createdLabels: CreatedLabel[] = [];
+  readonly stateEvents: StateEventRecord[] = [];
   readonly quickActionsExecuted: QuickActionRecord[] = [];
   private readonly listeners: Array<(event: ChangeEvent) => void> = [];
 
@@ -288,6 +299,7 @@ export class Mutations {
       record.state = "closed";
       record.closed_at = at;
       record.closed_by_id = actor.id;
+      this.stateEvents.push({ id: this.stateEvents.length + 1, kind: record.kind, resource_id: record.id, user_id: actor.id, state: "closed", created_at: at });
     } else if (changes.stateEvent === "reopen" && record.state === "closed") {
       action = "reopen";
       diff.state_id = { previous: 2, current: 1 };
@@ -295,6 +307,7 @@ export class Mutations {
       record.state = "opened";
       record.closed_at = null;
       record.closed_by_id = null;
+      this.stateEvents.push({ id: this.stateEvents.length + 1, kind: record.kind, resource_id: record.id, user_id: actor.id, state: "reopened", created_at: at });
     }
     if (Object.keys(diff).length > 0) {
       diff.updated_at = { previous: record.updated_at, current: at };

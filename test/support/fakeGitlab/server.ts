@@ -16,6 +16,7 @@ import { registerIssuables } from "./routes/issuables.js";
 import { registerLabels } from "./routes/labels.js";
 import { registerMilestones } from "./routes/milestones.js";
 import { registerNotes } from "./routes/notes.js";
+import { registerStateEvents } from "./routes/stateEvents.js";
 import { Seeder } from "./seed.js";
 import { Store } from "./store.js";
 import type { CreatedLabel, FakeGitlabOptions, Faults, QuickActionRecord, RequestRecord, UserRecord, WebhookDelivery } from "./types.js";
@@ -68,6 +69,7 @@ export class FakeGitlab extends Seeder {
     registerNotes(this.router, deps);
     registerMilestones(this.router, deps);
     registerLabels(this.router, deps);
+    registerStateEvents(this.router, deps);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         this.errors.push(error instanceof Error ? error : new Error(String(error)));

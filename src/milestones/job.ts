@@ -1,0 +1,251 @@
+/**
+ * The `milestones` job: keeps the team's milestones in the shape the handbook describes.
+ * 1. The current milestone and the ones allowed ahead exist with the cadence's title and dates
+ *    (created when missing); milestones created further ahead are flagged.
+ * 2. A team milestone closed while its milestone merge request is open is reactivated.
+ * 3. Rollover: open issues of the milestone that just ended move to the current one, each with a
+ *    note asking why; one Slack message lists them (recorded by a marker in the ended milestone's
+ *    description, so it is posted once).
+ * 4. The current milestone has exactly one milestone merge request (draft, labelled, in the
+ *    milestone): created with its branch when missing; duplicates are reported.
+ */
+import type { ReportedAction } from "../domain/actions.js";
+import { markerComment, markerKey, markersIn } from "../domain/markers.js";
+import { planIsEmpty } from "../domain/plan.js";
+import { formatRef } from "../domain/snapshot.js";
+import { renderTemplate, templateText } from "../domain/templates.js";
+import { buildPlan } from "../engine/plan.js";
+import type { Platform } from "../engine/platform.js";
+import { reportResource, type ReportResource, type RunReport } from "../engine/report.js";
+import {
+  addMergeRequestLabels,
+  branchExists,
+  createBranch,
+  createGroupMilestone,
+  createMergeRequest,
+  defaultBranch,
+  listTeamMilestones,
+  mapTeamMilestone,
+  mergeRequestsInMilestone,
+  openIssuesInMilestone,
+  updateGroupMilestone,
+  type GitLabPlatform,
+  type ScopeWriter,
+  type TeamMilestone,
+} from "../gitlab/index.js";
+import { checkLabelsToAdd } from "../gitlab/writes.js";
+import type { JobDeps, Job } from "../jobs/types.js";
+import { openNotifier, rolloverMessage, type MovedIssue, type Notifier } from "../notify/index.js";
+import type { MilestonePolicy } from "../policy/model.js";
+import { guardClosedMilestone } from "./closeGuard.js";
+import { decideMilestoneMr, milestoneMrMarker } from "./mergeRequest.js";
+import { planMilestones, type MilestonePlan } from "./plan.js";
+import { milestoneMrProject } from "./project.js";
+import { rolloverActions } from "./rollover.js";
+
+const RULE = "milestones";
+
+export interface MilestonesJobOptions {
+  /** Where the Slack webhook variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** A ready notifier (tests); otherwise one is opened from the policy and `env`. */
+  notifier?: Notifier;
+}
+
+export function gitlabPlatformOf(platform: Platform, job: string): GitLabPlatform {
+  if (!("requester" in platform)) throw new Error(`The ${job} job creates milestones, branches and merge requests, so it needs the GitLab connection.`);
+  return platform as GitLabPlatform;
+}
+
+interface Run {
+  deps: JobDeps;
+  m: MilestonePolicy;
+  gl: GitLabPlatform;
+  writer: ScopeWriter;
+  today: string;
+  report: RunReport;
+  notifier: Notifier;
+}
+
+function scopeEntry(run: Run, milestone: { title: string; id?: number; iid?: number; webUrl?: string }, actions: ReportedAction[]): ReportResource {
+  const key = milestone.iid ?? milestone.id;
+  return { ref: key === undefined ? `${run.deps.policy.scope.group}%"${milestone.title}"` : `${run.deps.policy.scope.group}%${key}`, url: milestone.webUrl ?? "", title: milestone.title, actions, conflicts: [] };
+}
+
+/** Step 1: the current milestone and those ahead; returns the milestone of each planned fortnight (undefined when only planned in a dry run). */
+async function ensureMilestones(run: Run, plan: MilestonePlan): Promise<(TeamMilestone | undefined)[]> {
+  const group = run.deps.policy.scope.group;
+  const result: (TeamMilestone | undefined)[] = [];
+  for (const [i, fix] of plan.fixes.entries()) {
+    const which = i === 0 ? "the current milestone" : "the next milestone";
+    if (fix.kind === "ok") {
+      result.push(fix.milestone as TeamMilestone);
+    } else if (fix.kind === "create") {
+      const outcome = await createGroupMilestone(run.writer, group, { title: fix.slot.title, startDate: fix.slot.startDate, dueDate: fix.slot.dueDate });
+      const created = outcome.status === "written" ? mapTeamMilestone(outcome.body, run.today) : undefined;
+      result.push(created);
+      run.report.resources.push(
+        scopeEntry(run, created ?? { title: fix.slot.title }, [
+          { type: "create_milestone", title: fix.slot.title, startDate: fix.slot.startDate, dueDate: fix.slot.dueDate, rule: RULE, reason: `${which} did not exist yet.` },
+        ]),
+      );
+    } else {
+      const what = Object.entries(fix.changes).map(([k, v]) => `${k === "startDate" ? "start date" : k === "dueDate" ? "due date" : "title"} ${v}`).join(", ");
+      const outcome = await updateGroupMilestone(run.writer, group, fix.milestone.id, fix.changes);
+      result.push(outcome.status === "written" ? mapTeamMilestone(outcome.body, run.today) : (fix.milestone as TeamMilestone));
+      run.report.resources.push(
+        scopeEntry(run, fix.milestone, [{ type: "update_milestone", title: fix.milestone.title, what, rule: RULE, reason: `${which} did not have the cadence's title and dates.` }]),
+      );
+    }
+  }
+  for (const flag of plan.flags) {
+    run.report.resources.push(scopeEntry(run, flag.milestone, [{ type: "flag_milestone", title: flag.milestone.title, problem: flag.problem, rule: RULE, reason: "Created further ahead than the handbook allows." }]));
+  }
+  return result;
+}
+
+/** Step 3: move the ended milestone's open issues to `next`, then one Slack message. */
+async function rollover(run: Run, ended: TeamMilestone, next: TeamMilestone): Promise<void> {
+  const { policy } = run.deps;
+  const issues = await openIssuesInMilestone(run.writer, policy.scope, ended.id, run.today);
+  const moved: MovedIssue[] = [];
+  for (const listed of issues) {
+    try {
+      const issue = listed.userNotesCount === 0 ? { ...listed, notes: [] } : { ...listed, notes: await run.gl.notes(listed) };
+      const { actions, movedBefore } = rolloverActions(policy, run.m, issue, ended, next);
+      const plan = buildPlan(issue, actions, policy.taxonomy);
+      if (!planIsEmpty(plan)) await run.gl.apply(plan);
+      const entry = reportResource(plan);
+      if (entry) run.report.resources.push(entry);
+      if (plan.actions.some((a) => a.type === "set_milestone")) {
+        moved.push({ ref: formatRef(issue.ref), url: issue.webUrl, title: issue.title, assignees: issue.assignees.map((u) => u.username), movedBefore });
+      }
+    } catch (e) {
+      run.report.errors.push({ ref: formatRef(listed.ref), message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  const marker = markerKey("slack", "rollover", ended.title);
+  if (moved.length === 0 || markersIn(ended.description).includes(marker)) return;
+  const channel = run.m.rollover.slackChannel;
+  const message = rolloverMessage(ended.title, next.title, moved);
+  run.report.resources.push(
+    scopeEntry(run, ended, [{ type: "post_slack", channel: `#${channel}`, marker, text: message.text, rule: RULE, reason: `${moved.length} issue(s) moved to ${next.title}.` }]),
+  );
+  const outcome = await run.notifier.post(channel, message);
+  if (!outcome.ok) {
+    run.report.errors.push({ ref: ended.title, message: `The Slack message to #${channel} listing the moved issues failed: ${outcome.error ?? "unknown error"}.` });
+    return;
+  }
+  await updateGroupMilestone(run.writer, policy.scope.group, ended.id, { description: `${ended.description.trimEnd()}\n\n${markerComment(marker)}`.trimStart() });
+}
+
+/** Step 4: exactly one milestone merge request in the current milestone. */
+async function ensureMilestoneMr(run: Run, current: TeamMilestone): Promise<void> {
+  const { policy } = run.deps;
+  const project = milestoneMrProject(policy, run.m);
+  const decision = decideMilestoneMr(run.m, current.title, await mergeRequestsInMilestone(run.writer, project, current.title, run.today));
+  if (decision.kind === "create") {
+    checkLabelsToAdd(run.m.mr.labels, policy.taxonomy, `the milestone merge request of ${current.title}`);
+    const target = await defaultBranch(run.writer, project.path);
+    if (!(await branchExists(run.writer, project.path, decision.branch))) await createBranch(run.writer, project.path, decision.branch, target);
+    const body = renderTemplate(templateText(policy.templates, run.m.mr.descriptionTemplate), {
+      milestone: current.title,
+      date: current.dueDate ?? "the milestone's end",
+      bot: policy.scope.botUsername,
+    });
+    await createMergeRequest(run.writer, {
+      projectPath: project.path,
+      sourceBranch: decision.branch,
+      targetBranch: target,
+      title: decision.title,
+      description: `${body}\n\n${markerComment(milestoneMrMarker(current.title))}`,
+      labels: run.m.mr.labels,
+      milestoneId: current.id,
+    });
+    run.report.resources.push(
+      scopeEntry(run, current, [
+        { type: "create_merge_request", project: project.path, title: decision.title, branch: decision.branch, milestone: current.title, rule: RULE, reason: "The current milestone has no milestone merge request yet." },
+      ]),
+    );
+    return;
+  }
+  if (decision.kind === "merged") return;
+  const mr = decision.kind === "ok" ? decision.mr : decision.open[0]!;
+  if (decision.missingLabels.length > 0) {
+    checkLabelsToAdd(decision.missingLabels, policy.taxonomy, formatRef(mr.ref));
+    await addMergeRequestLabels(run.writer, project.path, mr.iid, decision.missingLabels);
+    run.report.resources.push({
+      ref: formatRef(mr.ref),
+      url: mr.webUrl,
+      title: mr.title,
+      actions: [{ type: "add_labels", labels: decision.missingLabels, rule: RULE, reason: "The handbook tags the milestone merge request with the team's labels." }],
+      conflicts: [],
+    });
+  }
+  if (decision.kind === "duplicates") {
+    const refs = decision.open.map((d) => formatRef(d.ref));
+    run.report.resources.push(
+      scopeEntry(run, current, [
+        { type: "flag_merge_requests", milestone: current.title, refs, problem: `there should be one milestone merge request, not ${refs.length}: merge the changes into ${refs[0]} and close the others`, rule: RULE, reason: "Duplicate milestone merge requests." },
+      ]),
+    );
+  }
+}
+
+export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions = {}): Promise<RunReport> {
+  const m = deps.policy.milestones;
+  if (m === undefined) throw new Error("The milestones job needs policies/milestones.yml (the cadence, the milestone merge request, rollover and the reopen guard).");
+  const gl = gitlabPlatformOf(deps.platform, "milestones");
+  const notifier = options.notifier ?? openNotifier(deps.policy, { env: options.env ?? process.env, dryRun: deps.dryRun, logger: deps.logger, require: [m.rollover.slackChannel] });
+  if (notifier === null) throw new Error(`The milestones job posts the end-of-milestone list to Slack #${m.rollover.slackChannel}: add policies/notifications.yml with that channel.`);
+  const started = deps.clock();
+  const startedMs = performance.now();
+  const today = deps.calendar.today(started);
+  const report: RunReport = {
+    job: "milestones",
+    dryRun: deps.dryRun,
+    startedAt: started.toISOString(),
+    durationMs: 0,
+    read: { issues: 0, mergeRequests: 0 },
+    resources: [],
+    errors: [],
+    apiRequests: { total: 0, byRoute: {}, retries: 0 },
+  };
+  const run: Run = { deps, m, gl, writer: { api: gl.requester.api, dryRun: deps.dryRun }, today, report, notifier };
+  const all = await listTeamMilestones(run.writer, deps.policy.scope.group, new RegExp(m.titlePattern), today);
+  const plan = planMilestones(m, deps.calendar, today, all);
+  const step = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      report.errors.push({ ref: what, message: e instanceof Error ? e.message : String(e) });
+      deps.logger.warn({ step: what, err: e }, "milestones step failed");
+    }
+  };
+
+  let planned: (TeamMilestone | undefined)[] = [];
+  await step("milestones", async () => {
+    planned = await ensureMilestones(run, plan);
+  });
+  const previous = plan.previous.milestone as TeamMilestone | undefined;
+  await step("close guard", async () => {
+    for (const milestone of [previous, ...planned]) {
+      if (milestone === undefined) continue;
+      const entry = await guardClosedMilestone({ ...deps, platform: gl }, m, milestone);
+      if (entry) report.resources.push(entry);
+    }
+  });
+  const current = planned[0];
+  if (previous !== undefined && current !== undefined) await step("rollover", () => rollover(run, previous, current));
+  if (current !== undefined) await step("milestone merge request", () => ensureMilestoneMr(run, current));
+  await notifier.idle();
+  report.durationMs = Math.round(performance.now() - startedMs);
+  report.apiRequests = deps.platform.requestStats();
+  return report;
+}
+
+export const milestonesJob: Job = {
+  name: "milestones",
+  description: "Create the next milestone, keep one milestone merge request, reopen milestones closed too early, and roll open issues over at a milestone's end.",
+  run: (deps) => runMilestones(deps),
+};

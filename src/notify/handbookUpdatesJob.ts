@@ -1,0 +1,80 @@
+/**
+ * The `handbook-updates` job: the merges (and creations) of handbook-update merge requests that
+ * the server's webhook may have missed, posted through the same rule and the same markers, so a
+ * merge request the webhook already announced is not posted again. Merges younger than a few
+ * minutes are left to the webhook, which keeps the two from racing.
+ */
+import { formatRef } from "../domain/snapshot.js";
+import { createRuleContext } from "../engine/context.js";
+import { reconcileSnapshot } from "../engine/reconcile.js";
+import { reportResource, type RunReport } from "../engine/report.js";
+import { labelledMergeRequests } from "../gitlab/index.js";
+import type { Job, JobDeps } from "../jobs/types.js";
+import { gitlabPlatformOf } from "../milestones/job.js";
+import { handbookUpdates } from "../rules/handbookUpdates.js";
+import { openNotifier } from "./open.js";
+import type { Notifier } from "./types.js";
+
+export interface HandbookUpdatesJobOptions {
+  env?: NodeJS.ProcessEnv;
+  notifier?: Notifier;
+  /** How far back merges are looked for (default 48 hours: a missed weekend night is covered by the next run). */
+  lookbackHours?: number;
+  /** Merges younger than this are left to the webhook (default 10 minutes). */
+  settleMinutes?: number;
+}
+
+export async function runHandbookUpdates(deps: JobDeps, options: HandbookUpdatesJobOptions = {}): Promise<RunReport> {
+  const routes = deps.policy.notifications?.handbookUpdates ?? [];
+  if (routes.length === 0) throw new Error("The handbook-updates job needs handbook_updates routes in policies/notifications.yml.");
+  const gl = gitlabPlatformOf(deps.platform, "handbook-updates");
+  const channels = [...new Set(routes.flatMap((r) => r.channels))];
+  const notifier = options.notifier ?? openNotifier(deps.policy, { env: options.env ?? process.env, dryRun: deps.dryRun, logger: deps.logger, require: channels })!;
+  const started = deps.clock();
+  const startedMs = performance.now();
+  const today = deps.calendar.today(started);
+  const settleMs = (options.settleMinutes ?? 10) * 60_000;
+  const updatedAfter = new Date(started.getTime() - (options.lookbackHours ?? 48) * 3_600_000).toISOString();
+  const rules = handbookUpdates.create(deps.policy);
+  const ctx = createRuleContext(deps.policy, deps.calendar, started, []);
+  const report: RunReport = {
+    job: "handbook-updates",
+    dryRun: deps.dryRun,
+    startedAt: started.toISOString(),
+    durationMs: 0,
+    read: { issues: 0, mergeRequests: 0 },
+    resources: [],
+    errors: [],
+    apiRequests: { total: 0, byRoute: {}, retries: 0 },
+  };
+  const seen = new Set<number>();
+  for (const label of new Set(routes.map((r) => r.label))) {
+    for await (const mr of labelledMergeRequests({ api: gl.requester.api, dryRun: deps.dryRun }, deps.policy.scope, { label, state: "all", updatedAfter, today })) {
+      if (seen.has(mr.id)) continue;
+      seen.add(mr.id);
+      report.read.mergeRequests++;
+      const at = mr.state === "merged" ? (mr.mergedAt ?? mr.updatedAt) : mr.createdAt;
+      if (started.getTime() - at.getTime() < settleMs) continue;
+      try {
+        const { plan } = await reconcileSnapshot(mr, { platform: gl, rules, ctx, notifier });
+        const entry = reportResource(plan);
+        if (entry) report.resources.push(entry);
+      } catch (e) {
+        report.errors.push({ ref: formatRef(mr.ref), message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+  await notifier.idle();
+  for (const failed of notifier.outcomes().filter((o) => !o.ok)) {
+    report.errors.push({ ref: `#${failed.channel}`, message: `Slack post failed (${failed.error ?? "unknown error"}); it is tried again on the next run.` });
+  }
+  report.durationMs = Math.round(performance.now() - startedMs);
+  report.apiRequests = deps.platform.requestStats();
+  return report;
+}
+
+export const handbookUpdatesJob: Job = {
+  name: "handbook-updates",
+  description: "Post merged handbook-update merge requests to their Slack channels when the server missed the merge.",
+  run: (deps) => runHandbookUpdates(deps),
+};
