@@ -21,9 +21,9 @@ let evaluation: Rule;
 beforeAll(async () => {
   policy = await loadPolicies("policies");
   context = { policy, calendar: createBusinessCalendar(policy.calendar), now: NOW, milestones: [PAST, CURRENT, NEXT] };
-  [userStory] = intakeUserStory.create(policy);
-  [pii] = intakePii.create(policy);
-  [evaluation] = intakeToolEvaluation.create(policy);
+  userStory = intakeUserStory.create(policy)[0]!;
+  pii = intakePii.create(policy)[0]!;
+  evaluation = intakeToolEvaluation.create(policy)[0]!;
 });
 
 /** Other rules (triage sweeps) may add other labels; these tests are about the stage. */
