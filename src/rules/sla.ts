@@ -6,7 +6,7 @@
  *   removed, its labels go.
  * - `sla:due-date`: a due date earlier than the SLA allows after the details were complete
  *   (ABM: 5 business days) is moved, with a note saying why.
- * Label history is asked for only for resources an SLA can cover right now.
+ * Label (and state) history is asked for only for resources an SLA can cover right now.
  */
 import type { Action } from "../domain/actions.js";
 import { scopeKeyOf } from "../domain/labels.js";
@@ -60,7 +60,8 @@ function createSlaRule(policy: CompiledPolicy): Rule {
     description: "SLA clocks on the business calendar: at-risk and breached labels, one note at warning and at breach.",
     appliesTo: [...new Set(defs.flatMap((d) => d.appliesTo))],
     needs(s) {
-      return defs.some((d) => clockMayRun(d, s, policy.taxonomy)) ? { labelEvents: true } : {};
+      // State events let the clock see a close and a reopen (a new episode from the reopening).
+      return defs.some((d) => clockMayRun(d, s, policy.taxonomy)) ? { labelEvents: true, stateEvents: true } : {};
     },
     evaluate(s, ctx) {
       const outcomes = evaluateSlas(s, policy, ctx.calendar, ctx.now);

@@ -16,8 +16,9 @@ export async function explainRef(runtime: Pick<Runtime, "policy" | "calendar" | 
   }
   const snapshot = await runtime.platform.get(ref);
   if (snapshot === null) return { ok: false, text: `${text} was not found, or its project is not in policies/scope.yml.` };
-  const labelEvents = await runtime.platform.labelEvents(snapshot);
-  return { ok: true, text: explainSla({ ...snapshot, labelEvents }, runtime.policy, runtime.calendar, runtime.clock()) };
+  const [labelEvents, stateEvents] = await Promise.all([runtime.platform.labelEvents(snapshot), runtime.platform.stateEvents?.(snapshot)]);
+  const withHistory = { ...snapshot, labelEvents, ...(stateEvents ? { stateEvents } : {}) };
+  return { ok: true, text: explainSla(withHistory, runtime.policy, runtime.calendar, runtime.clock()) };
 }
 
 export function registerSlaCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {

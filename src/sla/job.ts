@@ -69,8 +69,8 @@ export async function runSlaJob(deps: JobDeps, options: { concurrency?: number }
       void queue.add(async () => {
         try {
           // History is read here (and not again by the engine) so the report sees the same clocks.
-          const wantEvents = rules.some((r) => r.appliesTo.includes(kind) && r.needs(listed, ctx).labelEvents === true);
-          const snapshot = wantEvents ? { ...listed, labelEvents: await deps.platform.labelEvents(listed) } : listed;
+          const needs = rules.filter((r) => r.appliesTo.includes(kind)).map((r) => r.needs(listed, ctx));
+          const snapshot = await withHistory(listed, deps, needs.some((n) => n.labelEvents === true), needs.some((n) => n.stateEvents === true));
           entries.push(...reportEntries(snapshot, ctx));
           const { plan } = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx });
           const entry = reportResource(plan);
@@ -87,6 +87,14 @@ export async function runSlaJob(deps: JobDeps, options: { concurrency?: number }
   await queue.onIdle();
   if (deps.policy.sla?.report) await ensureReportIssue(deps, entries, report);
   return finish(report, deps, startedMs);
+}
+
+async function withHistory(listed: ResourceSnapshot, deps: JobDeps, labels: boolean, states: boolean): Promise<ResourceSnapshot> {
+  const [labelEvents, stateEvents] = await Promise.all([
+    labels ? deps.platform.labelEvents(listed) : undefined,
+    states && deps.platform.stateEvents ? deps.platform.stateEvents(listed) : undefined,
+  ]);
+  return { ...listed, ...(labelEvents ? { labelEvents } : {}), ...(stateEvents ? { stateEvents } : {}) };
 }
 
 function finish(report: RunReport, deps: JobDeps, startedMs: number): RunReport {

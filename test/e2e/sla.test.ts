@@ -66,6 +66,7 @@ describe("SLAs against the fake GitLab", () => {
     const withPriority = sb.fake.issues(sb.projects.mops).filter((i) => i.state === "opened" && i.labels.some((l) => l.startsWith("MktgOpsPriority")));
     expect(early.read.issues).toBeGreaterThan(withPriority.length + 10);
     expect(early.apiRequests.byRoute["GET /projects/:id/issues/:iid/resource_label_events"]).toBe(withPriority.length);
+    expect(early.apiRequests.byRoute["GET /projects/:id/issues/:iid/resource_state_events"]).toBe(withPriority.length);
 
     at("2026-11-18T19:30:00Z"); // 14:30 EST: 3.5 h of 4 counted
     await runJob();
@@ -116,6 +117,19 @@ describe("SLAs against the fake GitLab", () => {
 
     await runJob();
     expect(reportIssues()[0]!.description).not.toContain("Marketo: form fill alerts stopped");
+  });
+
+  it("a reopened issue starts a new clock from the reopening, read from GitLab's state events", async () => {
+    sb.fake.updateIssue(sb.projects.mops, iid, { stateEvent: "close" }, { as: "mops.member2", at: "2026-11-18T15:30:00Z" });
+    sb.fake.updateIssue(sb.projects.mops, iid, { stateEvent: "reopen" }, { as: "erin.sdr", at: "2026-11-19T15:00:00Z" }); // Thu 10:00 EST
+    at("2026-11-19T16:00:00Z");
+    await runJob();
+    expect(issue().labels).not.toContain(AT_RISK);
+    expect(issue().labels).not.toContain(BREACHED);
+    at("2026-11-19T18:30:00Z"); // 3.5 h into the new clock
+    await runJob();
+    expect(issue().labels).toContain(AT_RISK);
+    expect(botNotes()[0]!.body).toContain("Thu 19 Nov 2026, 14:00 EST");
   });
 
   it("a dry run reports the warning and the report issue but writes nothing", async () => {

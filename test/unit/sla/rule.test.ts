@@ -51,7 +51,7 @@ describe("sla rule", () => {
 
   it("asks for label history only when a priority an SLA covers is present, and not on closed issues", () => {
     const c = at(CREATED);
-    expect(slaRule.needs(urgent({ labelEvents: undefined }), c)).toEqual({ labelEvents: true });
+    expect(slaRule.needs(urgent({ labelEvents: undefined }), c)).toEqual({ labelEvents: true, stateEvents: true });
     expect(slaRule.needs(issue({ labels: ["MktgOps::00: Triage"] }), c)).toEqual({});
     expect(slaRule.needs(urgent({ labelEvents: undefined, state: "closed", closedAt: new Date(CREATED) }), c)).toEqual({});
     expect(slaRule.needs(urgent({ labelEvents: undefined, projectPath: "elsewhere/project", projectRoles: [] }), c)).toEqual({});
@@ -158,7 +158,7 @@ describe("sla:due-date rule (ABM: 5 business days from complete details)", () =>
 });
 
 describe("sla rule with state events", () => {
-  it("replays a reopen when the state events were fetched: a new clock with the full goal", () => {
+  it("replays a reopen from the state events: a new clock with the full goal", () => {
     const reopened = urgent({
       stateEvents: [
         { id: 1, state: "closed", user: null, createdAt: new Date("2026-11-18T16:00:00Z") },
