@@ -57,6 +57,19 @@ describe("@mops-bot approve", () => {
   });
 });
 
+/** Moved step by step into UAT, then given SFDCReleaseHelp. */
+function inUatWithReleaseHelp() {
+  return [
+    ...created(),
+    ...move(S.req, S.appr, "09:10", "amy.owner"),
+    ...move(S.appr, S.qMops, "09:20", "amy.owner"),
+    ...move(S.qMops, S.qSys, "09:30", "mops.member1"),
+    ...move(S.qSys, S.act, "09:40", "mops.member1"),
+    ...move(S.act, S.uat, "09:50", "mops.member1"),
+    ev("SFDCReleaseHelp", "10:30", "mops.member2"),
+  ];
+}
+
 describe("@mops-bot next", () => {
   const inQueue = () => [...created(), ...move(S.req, S.appr, "10:00", "amy.owner"), ...move(S.appr, S.qMops, "10:30", "amy.owner")];
 
@@ -90,16 +103,7 @@ describe("@mops-bot next", () => {
   });
 
   it("into 07 closes the issue with a note", () => {
-    const toRelease = [
-      ...created(),
-      ...move(S.req, S.appr, "09:10", "amy.owner"),
-      ...move(S.appr, S.qMops, "09:20", "amy.owner"),
-      ...move(S.qMops, S.qSys, "09:30", "mops.member1"),
-      ...move(S.qSys, S.act, "09:40", "mops.member1"),
-      ...move(S.act, S.uat, "09:50", "mops.member1"),
-      ev("SFDCReleaseHelp", "10:30", "mops.member2"),
-      ...move(S.uat, S.rel, "11:00", "mops.member2"),
-    ];
+    const toRelease = [...inUatWithReleaseHelp(), ...move(S.uat, S.rel, "11:00", "mops.member2")];
     const cmd = say("@mops-bot next", "mops.member3");
     const s = sales({ labels: [MOPS, "SFDCReleaseHelp", S.rel], milestone: CURRENT, labelEvents: toRelease, notes: [say(UPLOAD, "dan.requester", "10:00"), cmd] });
     const p = plan(s);
@@ -108,15 +112,7 @@ describe("@mops-bot next", () => {
   });
 
   it("from a UAT without proof says the proof is missing", () => {
-    const toUat = [
-      ...created(),
-      ...move(S.req, S.appr, "09:10", "amy.owner"),
-      ...move(S.appr, S.qMops, "09:20", "amy.owner"),
-      ...move(S.qMops, S.qSys, "09:30", "mops.member1"),
-      ...move(S.qSys, S.act, "09:40", "mops.member1"),
-      ...move(S.act, S.uat, "09:50", "mops.member1"),
-      ev("SFDCReleaseHelp", "10:30", "mops.member2"),
-    ];
+    const toUat = inUatWithReleaseHelp();
     const cmd = say("@mops-bot next", "mops.member2");
     const p = plan(sales({ labels: [MOPS, "SFDCReleaseHelp", S.uat], milestone: CURRENT, labelEvents: toUat, notes: [cmd] }));
     expect(p.update).toEqual({ addLabels: [], removeLabels: [] });
