@@ -9,7 +9,7 @@ import type { ReportedAction } from "../domain/actions.js";
 import { markerComment, markerKey } from "../domain/markers.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
-import type { RunReport } from "../engine/report.js";
+import { emptyRunReport, type RunReport } from "../engine/report.js";
 import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
 import type { Job, JobDeps } from "../jobs/types.js";
 import { openNotifier } from "../notify/open.js";
@@ -46,16 +46,7 @@ export async function runDigest(deps: JobDeps, options: DigestOptions = {}): Pro
   const week = isoWeekKey(today);
   const project = projectForRole(deps.policy, digest.projectRole, "digest.yml");
   const reader = { api: gitlab.requester.api, me: () => gitlab.currentUser(), today };
-  const report: RunReport = {
-    job: RULE,
-    dryRun: deps.dryRun,
-    startedAt: started.toISOString(),
-    durationMs: 0,
-    read: { issues: 0, mergeRequests: 0 },
-    resources: [],
-    errors: [],
-    apiRequests: { total: 0, byRoute: {}, retries: 0 },
-  };
+  const report = emptyRunReport(RULE, deps.dryRun, started);
 
   const sla = options.sla ?? slaFromClocks(deps.platform, deps.policy, deps.calendar, started);
   const { sections, read } = await collectDigestSections({ policy: deps.policy, digest, calendar: deps.calendar, platform: deps.platform, reader, project, now: started, today, sla });

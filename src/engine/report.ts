@@ -25,6 +25,20 @@ export interface RunReport {
   apiRequests: RequestStats;
 }
 
+/** A report with nothing in it yet, for a job starting at `started`. */
+export function emptyRunReport(job: string, dryRun: boolean, started: Date): RunReport {
+  return {
+    job,
+    dryRun,
+    startedAt: started.toISOString(),
+    durationMs: 0,
+    read: { issues: 0, mergeRequests: 0 },
+    resources: [],
+    errors: [],
+    apiRequests: { total: 0, byRoute: {}, retries: 0 },
+  };
+}
+
 export function reportResource(plan: ResourcePlan): ReportResource | null {
   if (plan.actions.length === 0 && plan.conflicts.length === 0) return null;
   return {

@@ -142,10 +142,15 @@ export function checkMilestonesReferences(ctx: CrossrefContext, source: PolicySo
   if (m.rollover.flag_label) checkLabel(ctx, source, ["rollover", "flag_label"], m.rollover.flag_label);
   if (m.reopen_guard.override_label) checkLabel(ctx, source, ["reopen_guard", "override_label"], m.reopen_guard.override_label);
   checkGroup(ctx, source, ["reopen_guard", "override_group"], m.reopen_guard.override_group);
+  checkChannel(ctx, source, ["rollover", "slack_channel"], m.rollover.slack_channel, channels, "the rollover", "add it");
+}
+
+/** A Slack channel a file posts to must be a channel of notifications.yml. */
+function checkChannel(ctx: CrossrefContext, source: PolicySource, path: DataPath, channel: string, channels: Set<string> | undefined, who: string, fix: string): void {
   if (channels === undefined) {
-    ctx.sink.at(source, ["rollover", "slack_channel"], `the rollover posts to Slack channel '${m.rollover.slack_channel}', but there is no notifications.yml defining channels: add it`);
-  } else if (!channels.has(m.rollover.slack_channel)) {
-    ctx.sink.at(source, ["rollover", "slack_channel"], `channel '${m.rollover.slack_channel}' is not defined in notifications.yml${didYouMean(m.rollover.slack_channel, channels) || ` — channels: ${[...channels].join(", ")}`}`);
+    ctx.sink.at(source, path, `${who} posts to Slack channel '${channel}', but there is no notifications.yml defining channels: ${fix}`);
+  } else if (!channels.has(channel)) {
+    ctx.sink.at(source, path, `channel '${channel}' is not defined in notifications.yml${didYouMean(channel, channels) || ` — channels: ${[...channels].join(", ")}`}`);
   }
 }
 
@@ -188,12 +193,7 @@ export function checkDigestReferences(ctx: CrossrefContext, source: PolicySource
   checkTemplate(ctx, source, ["template"], d.template);
   checkLabel(ctx, source, ["triage", "label"], d.triage.label);
   checkLabelPattern(ctx, source, ["priority_scope"], `${d.priority_scope}::*`);
-  if (d.slack_channel === undefined) return;
-  if (channels === undefined) {
-    ctx.sink.at(source, ["slack_channel"], `the digest posts to Slack channel '${d.slack_channel}', but there is no notifications.yml defining channels: add it, or remove slack_channel`);
-  } else if (!channels.has(d.slack_channel)) {
-    ctx.sink.at(source, ["slack_channel"], `channel '${d.slack_channel}' is not defined in notifications.yml${didYouMean(d.slack_channel, channels) || ` — channels: ${[...channels].join(", ")}`}`);
-  }
+  if (d.slack_channel !== undefined) checkChannel(ctx, source, ["slack_channel"], d.slack_channel, channels, "the digest", "add it, or remove slack_channel");
 }
 
 /** sla.yml: every label, people group, template and project role an SLA names. */

@@ -10,7 +10,7 @@
  */
 import type { ReportedAction } from "../domain/actions.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
-import type { ReportResource, RunReport } from "../engine/report.js";
+import { emptyRunReport, type ReportResource, type RunReport } from "../engine/report.js";
 import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
 import { userIdsByUsername } from "../gitlab/users.js";
 import type { Job, JobDeps } from "../jobs/types.js";
@@ -27,19 +27,6 @@ import {
 
 const RULE = "tool-audits";
 
-function emptyReport(deps: JobDeps, started: Date): RunReport {
-  return {
-    job: RULE,
-    dryRun: deps.dryRun,
-    startedAt: started.toISOString(),
-    durationMs: 0,
-    read: { issues: 0, mergeRequests: 0 },
-    resources: [],
-    errors: [],
-    apiRequests: { total: 0, byRoute: {}, retries: 0 },
-  };
-}
-
 function entry(ref: string, url: string, title: string, actions: ReportedAction[], conflicts: ReportResource["conflicts"] = []): ReportResource {
   return { ref, url, title, actions, conflicts };
 }
@@ -47,7 +34,7 @@ function entry(ref: string, url: string, title: string, actions: ReportedAction[
 export async function runToolAudits(deps: JobDeps): Promise<RunReport> {
   const started = deps.clock();
   const startedMs = performance.now();
-  const report = emptyReport(deps, started);
+  const report = emptyRunReport(RULE, deps.dryRun, started);
   const gitlab = requireGitLabPlatform(deps.platform, RULE);
   const tools = toolsPolicyOf(deps.policy);
   const today = deps.calendar.today(started);
