@@ -1,0 +1,130 @@
+/** The reopen guard, the milestone MR decision and the rollover actions: pure, with fixed clocks. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { createBusinessCalendar } from "../../../src/domain/calendar.js";
+import { markerComment } from "../../../src/domain/markers.js";
+import type { ResourceSnapshot, StateEvent } from "../../../src/domain/snapshot.js";
+import { buildPlan } from "../../../src/engine/plan.js";
+import { decideMilestoneMr, milestoneMrMarker, mrBlockingClose } from "../../../src/milestones/mergeRequest.js";
+import { rolloverActions, rolloverMarker } from "../../../src/milestones/rollover.js";
+import { loadPolicies } from "../../../src/policy/load.js";
+import type { CompiledPolicy } from "../../../src/policy/model.js";
+import { reopenGuard } from "../../../src/rules/reopenGuard.js";
+import type { Rule, RuleContext } from "../../../src/rules/types.js";
+import { CURRENT, issue, note, PAST, user } from "../../support/builders.js";
+
+let policy: CompiledPolicy;
+let guard: Rule;
+let ctx: RuleContext;
+const NOW = new Date("2026-11-18T15:00:00Z");
+beforeAll(async () => {
+  policy = await loadPolicies("policies");
+  guard = reopenGuard.create(policy)[0]!;
+  ctx = { policy, calendar: createBusinessCalendar(policy.calendar), now: NOW, milestones: [] };
+});
+
+const closedPast = { ...PAST, state: "closed" as const };
+const ev = (id: number, state: StateEvent["state"], at: string, by = "erin.sdr"): StateEvent => ({ id, state, user: user(by), createdAt: new Date(at) });
+
+describe("reopen guard", () => {
+  const reopened = (over: Partial<ResourceSnapshot> = {}) =>
+    issue({ milestone: closedPast, stateEvents: [ev(1, "closed", "2026-11-10T12:00:00Z"), ev(2, "reopened", "2026-11-17T12:00:00Z")], ...over });
+
+  it("asks for state history only for open issues in a past milestone", () => {
+    expect(guard.needs(issue({ milestone: CURRENT }), ctx)).toEqual({});
+    expect(guard.needs(issue({ milestone: closedPast, userNotesCount: 2 }), ctx)).toMatchObject({ stateEvents: true, notes: true });
+    expect(guard.needs(issue({ milestone: closedPast, state: "closed" }), ctx)).toEqual({});
+  });
+
+  it("closes again an issue reopened after its milestone ended, with a note that says what to do", () => {
+    const actions = guard.evaluate(reopened(), ctx);
+    expect(actions.map((a) => a.type)).toEqual(["close", "comment"]);
+    const comment = actions[1] as Extract<(typeof actions)[number], { type: "comment" }>;
+    expect(comment.marker).toBe("reopen-guard:2");
+    expect(comment.body).toContain("@erin.sdr");
+    expect(comment.body).toContain("Please do not re-open issues that have been closed in a previous milestone");
+    expect(comment.body).toContain("open a new issue that links this one");
+    expect(comment.body).toContain("keep open");
+    expect(comment.body).not.toMatch(/(^|\s)@mops-bot/); // the override hint must not mention the bot
+  });
+
+  it("leaves alone an issue reopened while its milestone was still running, one never closed, and one in a Temp milestone", () => {
+    expect(guard.evaluate(reopened({ stateEvents: [ev(1, "closed", "2026-11-05T12:00:00Z"), ev(2, "reopened", "2026-11-12T12:00:00Z")], milestone: { ...PAST } }), ctx)).toEqual([]);
+    expect(guard.evaluate(issue({ milestone: closedPast, stateEvents: [] }), ctx)).toEqual([]);
+    expect(guard.evaluate(reopened({ milestone: { ...closedPast, title: "Temp holding" } }), ctx)).toEqual([]);
+    expect(guard.evaluate(reopened({ stateEvents: undefined }), ctx)).toEqual([]);
+  });
+
+  it("keeps the issue open when a member of the override group commented the override command after the reopen", () => {
+    const keep = note("@mops-bot keep open — the follow-up belongs here", "2026-11-17T13:00:00Z", "amy.owner");
+    expect(guard.evaluate(reopened({ notes: [keep] }), ctx)).toEqual([]);
+    // Someone outside the group, or a command older than the reopen, does not count.
+    expect(guard.evaluate(reopened({ notes: [{ ...keep, author: user("erin.sdr") }] }), ctx)).toHaveLength(2);
+    expect(guard.evaluate(reopened({ notes: [{ ...keep, createdAt: new Date("2026-11-16T00:00:00Z") }] }), ctx)).toHaveLength(2);
+  });
+
+  it("a second reopen gets its own note (a new marker)", () => {
+    const again = reopened({ stateEvents: [ev(1, "closed", "2026-11-10T12:00:00Z"), ev(2, "reopened", "2026-11-17T12:00:00Z"), ev(3, "closed", "2026-11-17T12:01:00Z"), ev(4, "reopened", "2026-11-18T09:00:00Z")] });
+    expect(guard.evaluate(again, ctx).find((a) => a.type === "comment")).toMatchObject({ marker: "reopen-guard:4" });
+  });
+});
+
+const mr = (iid: number, over: Partial<ResourceSnapshot> = {}): ResourceSnapshot =>
+  issue({ kind: "merge_request", ref: { kind: "merge_request", path: "gitlab-com/content-sites/handbook", iid }, iid, ...over });
+
+describe("milestone merge request", () => {
+  const m = () => policy.milestones!;
+  const title = "MktgOps 2026-11-16";
+
+  it("asks for a draft MR on its own branch when the milestone has none", () => {
+    expect(decideMilestoneMr(m(), title, [mr(1, { title: "Unrelated handbook fix" })])).toEqual({
+      kind: "create",
+      title: "Draft: MktgOps milestone MktgOps 2026-11-16: handbook updates",
+      branch: "mktgops-milestone-mktgops-2026-11-16",
+    });
+  });
+
+  it("recognises the MR by the bot's marker or by its title, reports missing labels and duplicates", () => {
+    const byMarker = mr(2, { title: "renamed", description: `x\n${markerComment(milestoneMrMarker(title))}`, labels: ["MktgOps - HB Update"] });
+    expect(decideMilestoneMr(m(), title, [byMarker])).toMatchObject({ kind: "ok", missingLabels: [] });
+    const byTitle = mr(3, { title: "Draft: MktgOps milestone MktgOps 2026-11-16: handbook updates" });
+    expect(decideMilestoneMr(m(), title, [byTitle])).toMatchObject({ kind: "ok", missingLabels: ["MktgOps - HB Update"] });
+    const d = decideMilestoneMr(m(), title, [byTitle, byMarker]);
+    expect(d.kind).toBe("duplicates");
+    expect(d.kind === "duplicates" && d.open.map((x) => x.iid)).toEqual([2, 3]);
+  });
+
+  it("an open milestone MR blocks closing the milestone; a merged one allows it", () => {
+    const open = mr(4, { title: "MktgOps milestone MktgOps 2026-11-16: handbook updates" });
+    expect(mrBlockingClose(m(), title, [open])?.iid).toBe(4);
+    expect(mrBlockingClose(m(), title, [{ ...open, state: "merged" }])).toBeUndefined();
+    expect(decideMilestoneMr(m(), title, [{ ...open, state: "merged" }]).kind).toBe("merged");
+  });
+});
+
+describe("rollover", () => {
+  const ended = { title: "MktgOps 2026-11-16", dueDate: "2026-11-25" };
+  const next = { id: 777, title: "MktgOps 2026-11-30" };
+
+  it("moves the issue and asks its assignees why, once per milestone", () => {
+    const i = issue({ assignees: [user("mops.member1")], notes: [] });
+    const { actions, movedBefore } = rolloverActions(policy, policy.milestones!, i, ended, next);
+    expect(movedBefore).toBe(false);
+    expect(actions.map((a) => a.type)).toEqual(["set_milestone", "comment"]);
+    const plan = buildPlan(i, actions, policy.taxonomy);
+    expect(plan.update.milestoneId).toBe(777);
+    expect(plan.note?.body).toContain("@mops.member1");
+    expect(plan.note?.body).toContain("It is now in **MktgOps 2026-11-30**");
+    // Already moved and noted: nothing left to do.
+    const after = { ...i, milestone: { ...CURRENT, id: 777 }, notes: [note(plan.note!.body, "2026-11-30T11:00:00Z", "mops-bot", { markers: [rolloverMarker(ended.title)] })] };
+    expect(buildPlan(after, rolloverActions(policy, policy.milestones!, after, ended, next).actions, policy.taxonomy).actions).toEqual([]);
+  });
+
+  it("flags an issue moved twice in a row and asks the author when nobody is assigned", () => {
+    const i = issue({ notes: [note("moved", "2026-11-16T11:00:00Z", "mops-bot", { markers: [rolloverMarker("MktgOps 2026-11-02")] })] });
+    const { actions, movedBefore } = rolloverActions(policy, policy.milestones!, i, ended, next);
+    expect(movedBefore).toBe(true);
+    const comment = actions.find((a) => a.type === "comment") as Extract<(typeof actions)[number], { type: "comment" }>;
+    expect(comment.body).toContain("@requester");
+    expect(comment.body).toContain("already moved at the end of the milestone before");
+  });
+});
