@@ -138,13 +138,18 @@ function labelAge(c: Extract<TriageCondition, { kind: "label_age" }>, s: Resourc
 
 function updatedAge(c: Extract<TriageCondition, { kind: "age" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
   const text = `last touched by a person ${describeBound(c.bound)} ago`;
-  // updated_at is never earlier than a person's last touch (the bot's writes only move it
-  // later), so an old updated_at decides older_than (true) and newer_than (false) at once.
+  // A person's last touch lies between created_at and updated_at (the bot's writes only move
+  // updated_at later): an old updated_at or a recent created_at decides it without history.
   const { olderThan, newerThan } = c.bound;
   const sinceUpdate = (d: Duration) => elapsed(s.updatedAt, d.unit, ctx);
   const unchanged = `nothing changed at all for ${describeAge(s.updatedAt, c.bound, ctx)}`;
   if (newerThan !== undefined && sinceUpdate(newerThan) >= newerThan.amount) return result(text, unchanged, false);
   if (olderThan !== undefined && newerThan === undefined && sinceUpdate(olderThan) > olderThan.amount) return result(text, unchanged, true);
+  // Nor is it earlier than the creation: a young resource was touched recently enough.
+  const sinceCreated = (d: Duration) => elapsed(s.createdAt, d.unit, ctx);
+  const young = `created only ${describeAge(s.createdAt, c.bound, ctx)} ago`;
+  if (olderThan !== undefined && !(sinceCreated(olderThan) > olderThan.amount)) return result(text, young, false);
+  if (newerThan !== undefined && olderThan === undefined && sinceCreated(newerThan) < newerThan.amount) return result(text, young, true);
   if (s.notes === undefined || s.labelEvents === undefined) {
     return { text, value: "updated recently; needs the comments and label history to tell a person's change from the bot's", result: "unknown", needs: { notes: true, labelEvents: true } };
   }

@@ -157,6 +157,12 @@ describe("last touched by a person (updated)", () => {
     expect(rule(when).check(person, tctx()).result).toBe(false);
   });
 
+  it("a resource created within the bound was touched recently enough: no history needed", () => {
+    const s = issue({ createdAt: new Date("2026-11-01T00:00:00Z"), updatedAt: new Date("2026-11-17T00:00:00Z") });
+    expect(rule(when).needs(s, tctx())).toEqual({});
+    expect(rule(when).check(s, tctx()).result).toBe(false);
+  });
+
   it("newer_than is false at once when even updated_at is old", () => {
     const s = issue({ createdAt: created, updatedAt: new Date("2026-10-01T00:00:00Z") });
     const r = rule("updated: { newer_than: { days: 7 } }");
