@@ -25,10 +25,27 @@ export function projectOfRow(scope: ScopeDef, row: unknown): ProjectContext | un
   return p === undefined ? undefined : { path: p.path, roles: [...p.roles] };
 }
 
-/** Merge requests of one project in a milestone (all states), as snapshots without history. */
+/**
+ * Merge requests of one project that belong to a milestone (all states): those assigned to it and
+ * those naming it in their title or description. GitLab only lets a project use the milestones of
+ * its own groups, so a handbook project outside the team's group cannot be assigned the milestone;
+ * its milestone merge request is then found by name.
+ */
 export async function mergeRequestsInMilestone(writer: ScopeWriter, project: ProjectContext, milestoneTitle: string, today: string): Promise<ResourceSnapshot[]> {
-  const rows = await allRows(writer.api, `${projectEndpoint(project.path)}/merge_requests`, { milestone: milestoneTitle, state: "all" });
-  return rows.map((row) => mapResource("merge_request", row, project, today));
+  const endpoint = `${projectEndpoint(project.path)}/merge_requests`;
+  const [assigned, named] = await Promise.all([
+    allRows(writer.api, endpoint, { milestone: milestoneTitle, state: "all" }),
+    allRows(writer.api, endpoint, { search: milestoneTitle, in: "title,description", state: "all" }),
+  ]);
+  const seen = new Set<number>();
+  const out: ResourceSnapshot[] = [];
+  for (const row of [...assigned, ...named]) {
+    const snapshot = mapResource("merge_request", row, project, today);
+    if (seen.has(snapshot.id)) continue;
+    seen.add(snapshot.id);
+    out.push(snapshot);
+  }
+  return out;
 }
 
 /**
