@@ -68,7 +68,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
   );
   await queue.onIdle();
   if (summaries.active) {
-    const written = await summaries.finish(deps.policy, deps.platform, deps.calendar.today(started));
+    const written = await summaries.finish(deps.policy, deps.platform, deps.calendar.today(started), deps.logger);
     report.resources.push(...written.resources);
     report.errors.push(...written.errors);
   }
