@@ -38,6 +38,8 @@ export interface GitLabPlatformOptions {
   logger?: Logger;
   /** Injected in tests so retries and pauses take no time. */
   sleep?: Sleep;
+  /** The clock rate limits and note pacing are measured on; the real time by default. */
+  pacingClock?: () => Date;
   random?: () => number;
   /** Closed milestones updated within this many days are still listed (default 45). */
   recentlyClosedMilestoneDays?: number;
@@ -100,7 +102,9 @@ class GitLabPlatformImpl implements GitLabPlatform {
       rateLimit: options.rateLimit,
       notesPerMinute: options.notesPerMinute,
       timeoutMs: options.timeoutMs,
-      clock: options.clock,
+      // Pacing waits in real time: the run's clock may be fixed or moved (tests, `plan`), and a
+      // rate window measured on it would never pass.
+      clock: options.pacingClock,
       sleep: options.sleep,
       random: options.random,
       logger: options.logger,
