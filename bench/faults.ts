@@ -24,23 +24,17 @@ import { openInbox } from "../src/queue/openInbox.js";
 import type { Inbox } from "../src/queue/types.js";
 import { openRuntime } from "../src/runtime.js";
 import { startRedisServer } from "../test/integration/queue/redisServer.js";
-import { BENCH_NOW, BENCH_TOKEN, WEBHOOK_SECRET, applyChange, differences, endState, scriptChanges, startBoard, type Board, type Change } from "./support/board.js";
+import { BENCH_NOW, BENCH_TOKEN, WEBHOOK_SECRET, applyChange, differences, endState, scriptChanges, serveEnv, startBoard, type Board, type Change } from "./support/board.js";
+import { numberArg } from "./support/args.js";
 import { anchoredClock, clockAnchor } from "./support/clock.js";
 import { startBalancer, startReplica, type Replica } from "./support/cluster.js";
 
-function arg(name: string, fallback: number, min: number, max: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i > 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
-  return value;
-}
-
-const CHANGES = arg("changes", 300, 10, 5000);
-const RATE = arg("rate", 30, 1, 500);
-const POOL = arg("pool", 60, 10, 1000);
-const FAULT_RATE = arg("fault-rate", 0.05, 0, 0.5);
-const SWEEP_ISSUES = arg("sweep-issues", 10_000, 0, 20_000);
-const RATE_LIMIT = arg("rate-limit", 12_000, 100, 100_000);
+const CHANGES = numberArg("changes", 300, 10, 5000);
+const RATE = numberArg("rate", 30, 1, 500);
+const POOL = numberArg("pool", 60, 10, 1000);
+const FAULT_RATE = numberArg("fault-rate", 0.05, 0, 0.5);
+const SWEEP_ISSUES = numberArg("sweep-issues", 10_000, 0, 20_000);
+const RATE_LIMIT = numberArg("rate-limit", 12_000, 100, 100_000);
 const DRAIN_TIMEOUT_MS = 180_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -75,16 +69,7 @@ async function serveRun(policy: CompiledPolicy, changes: Change[], withFaults: b
   const redis = await startRedisServer();
   const dataDir = mkdtempSync(join(tmpdir(), "mops-faults-"));
   const balancer = await startBalancer();
-  const env = {
-    GITLAB_URL: board.fake.url,
-    GITLAB_TOKEN: BENCH_TOKEN,
-    GITLAB_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    PORT: "0",
-    MOPS_POLICIES_DIR: "policies",
-    MOPS_CLOCK_ANCHOR: anchor,
-    MOPS_REDIS_LEASE_SECONDS: "3",
-    REDIS_URL: redis.url,
-  };
+  const env = serveEnv(board, anchor, { MOPS_REDIS_LEASE_SECONDS: "3", REDIS_URL: redis.url });
   const start = (name: string) => startReplica(name, { ...env, MOPS_DATA_DIR: join(dataDir, name) });
   let replicas: Replica[] = await Promise.all([start("a"), start("b")]);
   const inbox = openInbox({ dataDir, redisUrl: redis.url, logger: pino({ level: "silent" }) });

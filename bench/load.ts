@@ -18,21 +18,15 @@ import { loadPolicies } from "../src/policy/load.js";
 import { openInbox } from "../src/queue/openInbox.js";
 import type { Inbox } from "../src/queue/types.js";
 import { startRedisServer, type RedisServer } from "../test/integration/queue/redisServer.js";
-import { BENCH_NOW, BENCH_TOKEN, WEBHOOK_SECRET, applyChange, scriptChanges, startBoard, type Board, type Change } from "./support/board.js";
+import { BENCH_NOW, WEBHOOK_SECRET, applyChange, scriptChanges, serveEnv, startBoard, type Board, type Change } from "./support/board.js";
+import { numberArg } from "./support/args.js";
 import { anchoredClock, clockAnchor } from "./support/clock.js";
 import { percentile, startBalancer, startReplica, type Balancer, type Replica } from "./support/cluster.js";
 
-function arg(name: string, fallback: number, min: number, max: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i > 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
-  return value;
-}
-
-const RATE = arg("rate", 50, 1, 1000);
-const SECONDS = arg("seconds", 10, 1, 60);
-const POOL = arg("pool", 200, 10, 2000);
-const LATENCY = arg("latency", 5, 0, 200);
+const RATE = numberArg("rate", 50, 1, 1000);
+const SECONDS = numberArg("seconds", 10, 1, 60);
+const POOL = numberArg("pool", 200, 10, 2000);
+const LATENCY = numberArg("latency", 5, 0, 200);
 const DRAIN_TIMEOUT_MS = 120_000;
 
 /** From each person's misspelling to the bot's PUT that repairs it, read off the fake's request log. */
@@ -91,16 +85,7 @@ async function runSetup(setup: "redis" | "sqlite", changes: Change[]): Promise<F
   let inbox: Inbox | undefined;
   try {
     if (setup === "redis") redis = await startRedisServer();
-    const env = {
-      GITLAB_URL: board.fake.url,
-      GITLAB_TOKEN: BENCH_TOKEN,
-      GITLAB_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      PORT: "0",
-      MOPS_POLICIES_DIR: "policies",
-      MOPS_CLOCK_ANCHOR: anchor,
-      MOPS_WORKER_CONCURRENCY: "8",
-      ...(redis ? { REDIS_URL: redis.url } : {}),
-    };
+    const env = serveEnv(board, anchor, { MOPS_WORKER_CONCURRENCY: "8", ...(redis ? { REDIS_URL: redis.url } : {}) });
     const names = setup === "redis" ? ["a", "b"] : ["single"];
     replicas = await Promise.all(names.map((name) => startReplica(name, { ...env, MOPS_DATA_DIR: join(dataDir, name) })));
     balancer = await startBalancer();

@@ -17,6 +17,19 @@ export const PRIORITY_ALIAS = "MktgOpsPriority:: 02-Medium";
 const PRIORITIES = ["MktgOpsPriority::01-High", "MktgOpsPriority::02-Medium", "MktgOpsPriority::03-Low"];
 const PERSON = "mops.member1";
 
+/** The environment of a `serve` replica against this board's fake GitLab (PORT 0, shipped policies). */
+export function serveEnv(board: Board, clockAnchor: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    GITLAB_URL: board.fake.url,
+    GITLAB_TOKEN: BENCH_TOKEN,
+    GITLAB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    PORT: "0",
+    MOPS_POLICIES_DIR: "policies",
+    MOPS_CLOCK_ANCHOR: clockAnchor,
+    ...extra,
+  };
+}
+
 export interface Board {
   fake: FakeGitlab;
   project: string;

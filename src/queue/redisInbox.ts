@@ -24,6 +24,7 @@ import type { Redis } from "ioredis";
 import type pino from "pino";
 import { formatRef, parseRef } from "../domain/snapshot.js";
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.js";
+import { checkConcurrency, checkedMaxAttempts, DAY_MS, errorText, PRUNE_EVERY_MS } from "./inboxCommon.js";
 import { connectRedis, redactRedisUrl } from "./redisConnection.js";
 import { SCRIPTS } from "./redisScripts.js";
 import type {
@@ -79,19 +80,12 @@ type Claim =
   | { kind: "claimed"; deadNow: number; gen: number; events: ClaimedEvent[] };
 
 const QUEUE_NAME = "inbox";
-const DAY_MS = 24 * 60 * 60 * 1000;
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const PRUNE_BATCH = 500;
 const STRANDED_BATCH = 500;
 /** How soon a job that found its resource busy looks again (the running one also wakes it when done). */
 const BUSY_RETRY_MS = 250;
 const INTERRUPTED = "interrupted: the replica stopped or died while this event was being reconciled";
 const STATES: readonly InboxState[] = ["pending", "in_flight", "done", "dead"];
-
-function errorText(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
-}
 
 function parseClaim(raw: unknown): Claim {
   const r = raw as (number | string)[];
@@ -160,10 +154,7 @@ export class RedisInbox implements Inbox {
   constructor(options: RedisInboxOptions) {
     this.url = options.url;
     this.log = options.logger;
-    this.maxAttempts = options.maxAttempts ?? 5;
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
-      throw new Error(`maxAttempts must be a whole number of at least 1, got ${String(options.maxAttempts)}`);
-    }
+    this.maxAttempts = checkedMaxAttempts(options.maxAttempts);
     this.backoff = options.backoff ?? { baseMs: 5_000, maxMs: 15 * 60_000 };
     this.retentionMs = options.retentionMs ?? 7 * DAY_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
@@ -216,9 +207,7 @@ export class RedisInbox implements Inbox {
   start(reconcile: Reconcile, options: WorkerOptions): void {
     if (this.closed) throw new Error("the inbox is closed");
     if (this.reconcile) throw new Error("the inbox worker is already running");
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
-      throw new Error(`concurrency must be a whole number of at least 1, got ${String(options.concurrency)}`);
-    }
+    checkConcurrency(options.concurrency);
     this.reconcile = reconcile;
     const worker = new Worker<JobData>(QUEUE_NAME, (job, token) => this.process(job, token), {
       connection: { url: this.url, retryStrategy: (times: number) => Math.min(50 * times, 2000), connectionName: "mops-inbox-worker" },

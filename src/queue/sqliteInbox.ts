@@ -18,6 +18,7 @@ import { join } from "node:path";
 import type pino from "pino";
 import { formatRef, type RefKind, type ResourceRef } from "../domain/snapshot.js";
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.js";
+import { checkConcurrency, checkedMaxAttempts, DAY_MS, errorText, PRUNE_EVERY_MS } from "./inboxCommon.js";
 import { migrate } from "./sqliteSchema.js";
 import type {
   Inbox,
@@ -55,8 +56,6 @@ export interface SqliteInboxOptions {
 }
 
 export const INBOX_FILE = "inbox.sqlite";
-const DAY_MS = 24 * 60 * 60 * 1000;
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 interface Row {
   id: number;
@@ -95,11 +94,6 @@ function toEntry(r: Row): InboxEntry {
     finishedAt: r.finished_at === null ? null : new Date(r.finished_at),
     lastError: r.last_error,
   };
-}
-
-function errorText(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
 export class SqliteInbox implements Inbox {
@@ -141,10 +135,7 @@ export class SqliteInbox implements Inbox {
     this.workDb.pragma("synchronous = NORMAL");
     this.workDb.pragma("busy_timeout = 5000");
     this.log = options.logger;
-    this.maxAttempts = options.maxAttempts ?? 5;
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
-      throw new Error(`maxAttempts must be a whole number of at least 1, got ${String(options.maxAttempts)}`);
-    }
+    this.maxAttempts = checkedMaxAttempts(options.maxAttempts);
     this.backoff = options.backoff ?? { baseMs: 5_000, maxMs: 15 * 60_000 };
     this.retentionMs = options.retentionMs ?? 7 * DAY_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
@@ -238,9 +229,7 @@ export class SqliteInbox implements Inbox {
   start(reconcile: Reconcile, options: WorkerOptions): void {
     if (this.closed) throw new Error("the inbox is closed");
     if (this.reconcile) throw new Error("the inbox worker is already running");
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
-      throw new Error(`concurrency must be a whole number of at least 1, got ${String(options.concurrency)}`);
-    }
+    checkConcurrency(options.concurrency);
     this.reconcile = reconcile;
     this.concurrency = options.concurrency;
     this.stopping = false;

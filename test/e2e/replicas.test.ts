@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BENCH_NOW, BENCH_TOKEN, WEBHOOK_SECRET, applyChange, isRepaired, startBoard, type Board } from "../../bench/support/board.js";
+import { BENCH_NOW, WEBHOOK_SECRET, applyChange, isRepaired, serveEnv, startBoard, type Board } from "../../bench/support/board.js";
 import { anchoredClock, clockAnchor } from "../../bench/support/clock.js";
 import { startBalancer, startReplica, type Balancer, type Replica } from "../../bench/support/cluster.js";
 import { loadPolicies } from "../../src/policy/load.js";
@@ -35,16 +35,7 @@ describe.skipIf(!redis)("two serve replicas sharing one Redis", () => {
     const anchor = clockAnchor(BENCH_NOW);
     board = await startBoard(policy, { size: 12, clock: anchoredClock(anchor) });
     dataDir = mkdtempSync(join(tmpdir(), "mops-replicas-"));
-    const env = {
-      GITLAB_URL: board.fake.url,
-      GITLAB_TOKEN: BENCH_TOKEN,
-      GITLAB_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      PORT: "0",
-      MOPS_POLICIES_DIR: "policies",
-      REDIS_URL: redis!.url,
-      MOPS_REDIS_LEASE_SECONDS: "2",
-      MOPS_CLOCK_ANCHOR: anchor,
-    };
+    const env = serveEnv(board, anchor, { REDIS_URL: redis!.url, MOPS_REDIS_LEASE_SECONDS: "2" });
     replicas = await Promise.all(["a", "b"].map((name) => startReplica(name, { ...env, MOPS_DATA_DIR: join(dataDir, name) })));
     balancer = await startBalancer();
     balancer.setTargets(replicas.map((r) => r.url));
