@@ -17,7 +17,8 @@ export function slaDefinitions(policy: CompiledPolicy): SlaDef[] {
   return (policy.sla?.definitions ?? []).filter((d) => d.enabled);
 }
 
-function has(spelling: LabelSpelling, s: ResourceSnapshot, policyLabel: string): boolean {
+/** The resource carries the policy's label (a canonical label also by its aliases). */
+export function has(spelling: LabelSpelling, s: ResourceSnapshot, policyLabel: string): boolean {
   const isAlias = spelling.aliasTarget(policyLabel) !== undefined;
   return s.labels.some((l) => l === policyLabel || (!isAlias && spelling.canonical(l) === policyLabel));
 }

@@ -51,10 +51,22 @@ describe("sla rule", () => {
 
   it("asks for label history only when a priority an SLA covers is present, and not on closed issues", () => {
     const c = at(CREATED);
-    expect(slaRule.needs(urgent({ labelEvents: undefined }), c)).toEqual({ labelEvents: true, stateEvents: true });
+    expect(slaRule.needs(urgent({ labelEvents: undefined }), at("2026-11-18T18:30:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
     expect(slaRule.needs(issue({ labels: ["MktgOps::00: Triage"] }), c)).toEqual({});
     expect(slaRule.needs(urgent({ labelEvents: undefined, state: "closed", closedAt: new Date(CREATED) }), c)).toEqual({});
     expect(slaRule.needs(urgent({ labelEvents: undefined, projectPath: "elsewhere/project", projectRoles: [] }), c)).toEqual({});
+  });
+
+  it("skips history when even a non-stop clock since creation cannot have reached the warning", () => {
+    const medium = (createdAt: string, labels = ["MktgOpsPriority::02-Medium"]) => issue({ createdAt: new Date(createdAt), labels, labelEvents: undefined });
+    // 15 business days, at risk from 75%: an issue created yesterday cannot be at risk yet.
+    expect(slaRule.needs(medium("2026-11-17T15:00:00Z"), at(CREATED))).toEqual({});
+    // Created two months ago: it might be, so the history is read.
+    expect(slaRule.needs(medium("2026-09-15T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    // Carrying an SLA label: the history decides whether it goes.
+    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority::02-Medium", AT_RISK]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    // A goal tied to the milestone's due date has no such bound.
+    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority::01-High"]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
   });
 
   it("does nothing while the clock is well within its goal", () => {
