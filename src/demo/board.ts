@@ -18,6 +18,8 @@ export interface DemoIssue {
   author: string;
   /** Comments people wrote after the labels were applied. */
   comments?: string[];
+  /** How many days ago it was opened (default: a few weeks, older first). */
+  ageDays?: number;
   /** What the bot should do about it, for the demo's explanation and the tests. */
   planted?: string;
 }
@@ -28,16 +30,16 @@ export const DEMO_PEOPLE = ["amy.owner", "christine.owner", "mops.member1", "mop
 
 export const DEMO_ISSUES: DemoIssue[] = [
   // --- healthy issues, one per stage ---
-  { project: "mops", title: "Marketo: webcast program template for FY27", description: story("field marketer", "a webcast template", "setup takes minutes"), labels: ["MktgOps::00: Triage", "Marketo"], milestone: null, assignees: [], author: "dan.fieldmktg" },
-  { project: "mops", title: "Clarify lead routing for the EMEA partner form", description: "Which region owns partner leads from DACH?", labels: ["MktgOps::01: Needs More Information"], milestone: null, assignees: [], author: "erin.sdr" },
-  { project: "mops", title: "Bizible: touchpoints for virtual events", description: story("campaign manager", "virtual event touchpoints", "attribution is complete"), labels: ["MktgOps::02: Ready for Assignment", "Bizible"], milestone: null, assignees: [], author: "dan.fieldmktg" },
-  { project: "mops", title: "PathFactory track for the DevSecOps campaign", description: story("campaign manager", "a content track", "visitors binge the content"), labels: ["MktgOps::03: Assigned", "PathFactory"], milestone: "next", assignees: ["mops.member2"], author: "frank.abm" },
-  { project: "mops", title: "Lead scoring model refresh", description: story("SDR", "a refreshed scoring model", "I call the hottest leads first"), labels: ["MktgOps::04: In Progress", "Marketo", "MktgOpsPriority::01-High"], milestone: "current", assignees: ["mops.member1"], author: "erin.sdr" },
-  { project: "mops", title: "Qualified chat routing for enterprise accounts", description: story("SDR", "chats routed by territory", "enterprise visitors reach their rep"), labels: ["MktgOps::05: Business Owner Review", "Qualified"], milestone: "current", assignees: ["mops.member3"], author: "erin.sdr" },
-  { project: "mops", title: "On24 to Marketo attendance sync", description: story("field marketer", "attendance synced", "follow-up emails go out the same day"), labels: ["MktgOps::06: Ready to Deploy", "On24"], milestone: "current", assignees: ["mops.member1"], author: "dan.fieldmktg" },
-  { project: "mops", title: "6sense segment sync to SFDC", description: story("ABM manager", "segments in SFDC", "reps see intent data"), labels: ["MktgOps::07: Blocked", "6sensee"], milestone: "current", assignees: ["mops.member2"], author: "frank.abm", comments: ["Blocked: waiting on the 6sense support ticket about the API quota."] },
-  { project: "mops", title: "Groove sequence clean-up", description: story("SDR", "old sequences archived", "nobody uses stale templates"), labels: ["MktgOps::08: Completed", "Groove"], milestone: "current", assignees: ["mops.member3"], author: "erin.sdr" },
-  { project: "mops", title: "Monthly newsletter list build", description: story("lifecycle marketer", "the newsletter list", "the send goes out on time"), labels: ["MktgOps - List Import"], milestone: null, assignees: [], author: "dan.fieldmktg" },
+  { project: "mops", title: "Marketo: webcast program template for FY27", description: story("field marketer", "a webcast template", "setup takes minutes"), labels: ["MktgOps::00: Triage", "Marketo", "MktgOpsPriority::03-Low"], milestone: null, assignees: [], author: "dan.fieldmktg", ageDays: 1 },
+  { project: "mops", title: "Clarify lead routing for the EMEA partner form", description: "Which region owns partner leads from DACH?", labels: ["MktgOpsPriority::03-Low", "MktgOps::01: Needs More Information"], milestone: null, assignees: [], author: "erin.sdr" },
+  { project: "mops", title: "Bizible: touchpoints for virtual events", description: story("campaign manager", "virtual event touchpoints", "attribution is complete"), labels: ["MktgOpsPriority::03-Low", "MktgOps::02: Ready for Assignment", "Bizible"], milestone: null, assignees: [], author: "dan.fieldmktg" },
+  { project: "mops", title: "PathFactory track for the DevSecOps campaign", description: story("campaign manager", "a content track", "visitors binge the content"), labels: ["MktgOpsPriority::03-Low", "MktgOps::03: Assigned", "PathFactory"], milestone: "next", assignees: ["mops.member2"], author: "frank.abm" },
+  { project: "mops", title: "Lead scoring model refresh", description: story("SDR", "a refreshed scoring model", "I call the hottest leads first"), labels: ["MktgOps::04: In Progress", "Marketo", "MktgOpsPriority::01-High"], milestone: "current", assignees: ["mops.member1"], author: "erin.sdr", ageDays: 2 },
+  { project: "mops", title: "Qualified chat routing for enterprise accounts", description: story("SDR", "chats routed by territory", "enterprise visitors reach their rep"), labels: ["MktgOpsPriority::03-Low", "MktgOps::05: Business Owner Review", "Qualified"], milestone: "current", assignees: ["mops.member3"], author: "erin.sdr" },
+  { project: "mops", title: "On24 to Marketo attendance sync", description: story("field marketer", "attendance synced", "follow-up emails go out the same day"), labels: ["MktgOpsPriority::03-Low", "MktgOps::06: Ready to Deploy", "On24"], milestone: "current", assignees: ["mops.member1"], author: "dan.fieldmktg" },
+  { project: "mops", title: "6sense segment sync to SFDC", description: story("ABM manager", "segments in SFDC", "reps see intent data"), labels: ["MktgOpsPriority::03-Low", "MktgOps::07: Blocked", "6sensee"], milestone: "current", assignees: ["mops.member2"], author: "frank.abm", comments: ["Blocked: waiting on the 6sense support ticket about the API quota."] },
+  { project: "mops", title: "Groove sequence clean-up", description: story("SDR", "old sequences archived", "nobody uses stale templates"), labels: ["MktgOpsPriority::03-Low", "MktgOps::08: Completed", "Groove"], milestone: "current", assignees: ["mops.member3"], author: "erin.sdr" },
+  { project: "mops", title: "Monthly newsletter list build", description: story("lifecycle marketer", "the newsletter list", "the send goes out on time"), labels: ["MktgOpsPriority::03-Low", "MktgOps - List Import"], milestone: null, assignees: [], author: "dan.fieldmktg" },
 
   // --- planted problems ---
   { project: "mops", title: "Import booth scans from the AWS Summit", description: "CSV attached.", labels: ["MktgOps::00: Triage", "MktgOps - List Import"], milestone: null, assignees: [], author: "dan.fieldmktg", planted: "label-hygiene: a list import must not also carry MktgOps::00: Triage" },

@@ -58,7 +58,7 @@ export function seedBoard(fake: FakeGitlab, policy: CompiledPolicy, now: Date): 
   const projects = { mops: projectFor("mops"), "sales-systems": projectFor("sales-systems") };
 
   DEMO_ISSUES.forEach((d, i) => {
-    const created = new Date(now.getTime() - (30 - i) * DAY);
+    const created = new Date(now.getTime() - (d.ageDays ?? 40 - i) * DAY);
     const milestone = d.milestone === null ? null : milestones[d.milestone];
     const view = fake.addIssue(projects[d.project], {
       title: d.title,

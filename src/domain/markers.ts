@@ -24,3 +24,15 @@ export function markersIn(text: string): string[] {
 export function markerKey(...parts: string[]): string {
   return parts.map((p) => p.replace(/[^A-Za-z0-9_.:/@#%!=+-]+/g, "-")).join(":");
 }
+
+/**
+ * Markers of the report issues the bot keeps up to date itself (triage summaries, the SLA report,
+ * weekly digests). Those issues are documents, not work: no rule acts on them, or the bot would
+ * triage its own reports.
+ */
+export const REPORT_MARKER_PREFIXES = ["triage-summary", "sla-report", "digest"] as const;
+
+export function isBotReport(resource: { description: string; author: { username: string } }, botUsername: string): boolean {
+  if (resource.author.username !== botUsername) return false;
+  return markersIn(resource.description).some((m) => REPORT_MARKER_PREFIXES.some((p) => m === p || m.startsWith(`${p}:`)));
+}

@@ -4,13 +4,13 @@
  * path, and running it twice in a row writes nothing the second time.
  */
 import type { Action, ActionOf } from "../domain/actions.js";
-import { markerComment } from "../domain/markers.js";
+import { isBotReport, markerComment } from "../domain/markers.js";
 import { neutraliseInline } from "../domain/text.js";
 import type { Notifier } from "../notify/types.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { planIsEmpty } from "../domain/plan.js";
 import type { ResourceRef, ResourceSnapshot } from "../domain/snapshot.js";
-import type { Rule, RuleContext } from "../rules/types.js";
+import { botUsernameOf, type Rule, type RuleContext } from "../rules/types.js";
 import { buildPlan, slackRetryMarker } from "./plan.js";
 import type { Platform } from "./platform.js";
 
@@ -72,6 +72,7 @@ async function withNotesForComments(snapshot: ResourceSnapshot, actions: Action[
 }
 
 export async function reconcileSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps): Promise<ReconcileOutcome> {
+  if (isBotReport(listed, botUsernameOf(deps.ctx))) return { plan: buildPlan(listed, [], deps.ctx.policy.taxonomy), writes: 0 };
   const rules = rulesFor(listed, deps.rules);
   const snapshot = await withHistory(listed, rules, deps);
   const actions = postable(evaluateRules(snapshot, rules, deps.ctx), deps.notifier);

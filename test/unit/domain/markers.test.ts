@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { isBotReport, markerComment, markerKey, markersIn } from "../../../src/domain/markers.js";
+
+describe("markers", () => {
+  it("round-trips keys built from label names", () => {
+    const key = markerKey("workflow", "MktgOps::04: In Progress", "milestone");
+    expect(markersIn(`text\n${markerComment(key)}`)).toEqual([key]);
+  });
+
+  it("refuses a key that would break the HTML comment", () => {
+    expect(() => markerComment("a -->b")).toThrow(/Invalid marker key/);
+  });
+
+  it("recognises the report issues the bot keeps, and only when the bot wrote them", () => {
+    const report = { description: `Summary\n${markerComment("triage-summary:stale")}`, author: { username: "mops-bot" } };
+    expect(isBotReport(report, "mops-bot")).toBe(true);
+    expect(isBotReport({ ...report, author: { username: "someone" } }, "mops-bot")).toBe(false);
+    expect(isBotReport({ description: markerComment("sla-report"), author: { username: "mops-bot" } }, "mops-bot")).toBe(true);
+    // An audit issue is work for the team, not a report.
+    expect(isBotReport({ description: markerComment("tool-audit:ZoomInfo:2026-11"), author: { username: "mops-bot" } }, "mops-bot")).toBe(false);
+  });
+});
