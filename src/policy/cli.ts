@@ -8,6 +8,7 @@ import type { CliIo, ExitCodeHolder } from "../cli.js";
 import { writeJsonSchemas } from "./jsonSchema.js";
 import { jobNames } from "../jobs/registry.js";
 import { validatePolicies } from "./load.js";
+import { slackEnvWarnings } from "../notify/config.js";
 import type { PolicySummary } from "./load.js";
 import { formatProblem } from "./problems.js";
 
@@ -49,6 +50,7 @@ export function registerPolicyCommands(program: Command, io: CliIo, exit: ExitCo
         return;
       }
       io.out(formatSummary(dir, result.summary));
+      for (const warning of slackEnvWarnings(result.policy?.notifications, process.env)) io.err(`warning: ${warning}`);
     });
 
   policies

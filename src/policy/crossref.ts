@@ -132,7 +132,8 @@ export function checkTriageReferences(ctx: CrossrefContext, source: PolicySource
 }
 
 /** milestones.yml: labels, templates, the MR project role, the override group and the rollover channel. */
-export function checkMilestonesReferences(ctx: CrossrefContext, source: PolicySource, m: MilestonesFile, channels: Set<string> | undefined): void {
+/** `channels` is null when notifications.yml exists but has problems of its own: the channel is then not checked. */
+export function checkMilestonesReferences(ctx: CrossrefContext, source: PolicySource, m: MilestonesFile, channels: Set<string> | null | undefined): void {
   m.milestone_mr.labels.forEach((l, i) => checkLabel(ctx, source, ["milestone_mr", "labels", i], l));
   checkRole(ctx, source, ["milestone_mr", "project_role"], m.milestone_mr.project_role);
   checkTemplate(ctx, source, ["milestone_mr", "description_template"], m.milestone_mr.description_template);
@@ -142,7 +143,7 @@ export function checkMilestonesReferences(ctx: CrossrefContext, source: PolicySo
   if (m.rollover.flag_label) checkLabel(ctx, source, ["rollover", "flag_label"], m.rollover.flag_label);
   if (m.reopen_guard.override_label) checkLabel(ctx, source, ["reopen_guard", "override_label"], m.reopen_guard.override_label);
   checkGroup(ctx, source, ["reopen_guard", "override_group"], m.reopen_guard.override_group);
-  checkChannel(ctx, source, ["rollover", "slack_channel"], m.rollover.slack_channel, channels, "the rollover", "add it");
+  if (channels !== null) checkChannel(ctx, source, ["rollover", "slack_channel"], m.rollover.slack_channel, channels, "the rollover", "add it");
 }
 
 /** A Slack channel a file posts to must be a channel of notifications.yml. */
