@@ -174,7 +174,7 @@ async function sweepRun(policy: CompiledPolicy, withFaults: boolean): Promise<Sw
     const lines = [
       `${report.read.issues} issues read, ${report.resources.length} changed, ${report.errors.length} errors, ${(report.durationMs / 1000).toFixed(1)} s`,
       `requests ${api.total}, retries ${api.retries}, waited for rate limits ${(((api as { pausedMs?: number }).pausedMs ?? 0) / 1000).toFixed(1)} s`,
-      `fake GitLab answered ${fake["429"] ?? 0} x 429, ${fake["502"] ?? 0} x 502; busiest minute: ${busiestMinute} requests (limit ${RATE_LIMIT}, enforced)`,
+      `fake GitLab answered ${fake["429"] ?? 0} x 429, ${fake["502"] ?? 0} x 502; busiest minute: ${busiestMinute} requests, 502s of the proxy included (limit ${RATE_LIMIT}, enforced)`,
     ];
     return { state: endState(board, policy.scope.botUsername), lines };
   } finally {
