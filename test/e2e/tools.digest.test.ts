@@ -67,7 +67,7 @@ describe("mops-bot run digest against the fake GitLab", () => {
     expect(markersIn(issue!.description!)).toEqual(["digest:2026-W47"]);
     // Triage: the demo's healthy triage issue was opened 30 days before and is listed, linked.
     expect(issue!.description).toMatch(/### Waiting in triage longer than 5 business days \(\d+\)/);
-    expect(issue!.description).toMatch(/\[Marketo: webcast program template for FY27\]\(http[^)]+\/-\/issues\/\d+\) \([^)]+#\d+\) — in triage for \d+ business days/);
+    expect(issue!.description).toMatch(/\[Import booth scans from the AWS Summit\]\(http[^)]+\/-\/issues\/\d+\) \([^)]+#\d+\) — in triage for \d+ business days/);
     expect(issue!.description).toMatch(/### Open issues without a MktgOpsPriority label \((\d+)\)/);
     expect(issue!.description).not.toMatch(/\[Lead scoring model refresh\]/); // it has MktgOpsPriority::01-High
     expect(issue!.description).toContain("### SLAs at risk or breached");
