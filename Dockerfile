@@ -13,7 +13,9 @@ ARG NODE_VERSION=20.20
 FROM node:${NODE_VERSION}-bookworm AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The lockfile may lack optional packages of other platforms (a registry without them); npm ci
+# refuses such a lockfile, npm install resolves them.
+RUN (npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-audit --no-fund) && npm cache clean --force
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \

@@ -9,7 +9,7 @@ import { neutraliseInline } from "../domain/text.js";
 import type { Notifier } from "../notify/types.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { planIsEmpty } from "../domain/plan.js";
-import type { ResourceRef, ResourceSnapshot } from "../domain/snapshot.js";
+import type { ResourceRef, ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
 import { botUsernameOf, type Rule, type RuleContext } from "../rules/types.js";
 import { buildPlan, slackRetryMarker } from "./plan.js";
 import type { Platform } from "./platform.js";
@@ -38,22 +38,41 @@ function rulesFor(snapshot: ResourceSnapshot, rules: Rule[]): Rule[] {
   return rules.filter((r) => r.appliesTo.includes(snapshot.kind));
 }
 
-async function withHistory(snapshot: ResourceSnapshot, rules: Rule[], deps: ReconcileDeps): Promise<ResourceSnapshot> {
-  let wantEvents = false;
-  let wantNotes = false;
-  let wantStates = false;
+function wanted(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext): Required<SnapshotNeeds> {
+  const want = { labelEvents: false, notes: false, stateEvents: false };
   for (const r of rules) {
-    const n = r.needs(snapshot, deps.ctx);
-    wantEvents ||= n.labelEvents === true;
-    wantNotes ||= n.notes === true;
-    wantStates ||= n.stateEvents === true;
+    const n = r.needs(snapshot, ctx);
+    want.labelEvents ||= n.labelEvents === true && snapshot.labelEvents === undefined;
+    want.notes ||= n.notes === true && snapshot.notes === undefined;
+    want.stateEvents ||= n.stateEvents === true && snapshot.stateEvents === undefined;
   }
+  return want;
+}
+
+async function fetchWanted(snapshot: ResourceSnapshot, want: Required<SnapshotNeeds>, platform: Platform): Promise<ResourceSnapshot> {
   const [labelEvents, notes, stateEvents] = await Promise.all([
-    wantEvents && snapshot.labelEvents === undefined ? deps.platform.labelEvents(snapshot) : undefined,
-    wantNotes && snapshot.notes === undefined ? deps.platform.notes(snapshot) : undefined,
-    wantStates && snapshot.stateEvents === undefined && deps.platform.stateEvents ? deps.platform.stateEvents(snapshot) : undefined,
+    want.labelEvents ? platform.labelEvents(snapshot) : undefined,
+    want.notes ? platform.notes(snapshot) : undefined,
+    want.stateEvents && platform.stateEvents ? platform.stateEvents(snapshot) : undefined,
   ]);
   return { ...snapshot, ...(labelEvents ? { labelEvents } : {}), ...(notes ? { notes } : {}), ...(stateEvents ? { stateEvents } : {}) };
+}
+
+/**
+ * Fetches the history the rules ask for, in rounds: label (and state) events before comments,
+ * then the rules are asked again with what was read. Label events often settle a question (who
+ * touched it last, since when a label is on) that would otherwise cost one more request per
+ * resource; comments are read only when a rule still needs them.
+ */
+export async function fetchHistory(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext, platform: Platform): Promise<ResourceSnapshot> {
+  let current = snapshot;
+  for (let round = 0; round < 3; round++) {
+    const want = wanted(current, rules, ctx);
+    if (!want.labelEvents && !want.notes && !want.stateEvents) return current;
+    // Comments wait while label events are still to come: they may make the comments unnecessary.
+    current = await fetchWanted(current, { ...want, notes: want.notes && !want.labelEvents }, platform);
+  }
+  return current;
 }
 
 export function evaluateRules(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext): Action[] {
@@ -74,7 +93,7 @@ async function withNotesForComments(snapshot: ResourceSnapshot, actions: Action[
 export async function reconcileSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps): Promise<ReconcileOutcome> {
   if (isBotReport(listed, botUsernameOf(deps.ctx))) return { plan: buildPlan(listed, [], deps.ctx.policy.taxonomy), writes: 0 };
   const rules = rulesFor(listed, deps.rules);
-  const snapshot = await withHistory(listed, rules, deps);
+  const snapshot = await fetchHistory(listed, rules, deps.ctx, deps.platform);
   const actions = postable(evaluateRules(snapshot, rules, deps.ctx), deps.notifier);
   const withNotes = await withNotesForComments(snapshot, actions, deps);
   const plan = buildPlan(withNotes, actions, deps.ctx.policy.taxonomy);

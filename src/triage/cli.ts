@@ -7,6 +7,7 @@ import type { CliIo, ExitCodeHolder } from "../cli.js";
 import { parseRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { createRuleContext } from "../engine/context.js";
 import type { Platform } from "../engine/platform.js";
+import { fetchHistory } from "../engine/reconcile.js";
 import { jobNames } from "../jobs/registry.js";
 import { createLogger } from "../logging.js";
 import { defaultPoliciesDir } from "../policy/cli.js";
@@ -25,14 +26,9 @@ function findRule(rules: Rule[], id: string): Rule {
   throw new Error(`Unknown rule "${id}". Rules: ${rules.map((r) => r.id).join(", ")} (see \`mops-bot rules list\`).`);
 }
 
-/** The snapshot with the history the rule needs, and the bot's earlier notes when it proposes a note. */
+/** The snapshot with the history the rule needs (as the engine reads it), and the bot's earlier notes when it proposes a note. */
 async function snapshotFor(rule: Rule, snapshot: ResourceSnapshot, platform: Platform, ctx: RuleContext): Promise<ResourceSnapshot> {
-  const needs = rule.needs(snapshot, ctx);
-  const [labelEvents, notes] = await Promise.all([
-    needs.labelEvents ? platform.labelEvents(snapshot) : undefined,
-    needs.notes ? platform.notes(snapshot) : undefined,
-  ]);
-  let s: ResourceSnapshot = { ...snapshot, ...(labelEvents ? { labelEvents } : {}), ...(notes ? { notes } : {}) };
+  let s = await fetchHistory(snapshot, [rule], ctx, platform);
   if (s.notes === undefined && rule.evaluate(s, ctx).some((a) => a.type === "comment")) {
     s = { ...s, notes: (s.userNotesCount ?? 1) === 0 ? [] : await platform.notes(s) };
   }

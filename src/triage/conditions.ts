@@ -150,8 +150,17 @@ function updatedAge(c: Extract<TriageCondition, { kind: "age" }>, s: ResourceSna
   const young = `created only ${describeAge(s.createdAt, c.bound, ctx)} ago`;
   if (olderThan !== undefined && !(sinceCreated(olderThan) > olderThan.amount)) return result(text, young, false);
   if (newerThan !== undefined && olderThan === undefined && sinceCreated(newerThan) < newerThan.amount) return result(text, young, true);
-  if (s.notes === undefined || s.labelEvents === undefined) {
-    return { text, value: "updated recently; needs the comments and label history to tell a person's change from the bot's", result: "unknown", needs: { notes: true, labelEvents: true } };
+  // Label events first: a person's recent label change may decide it, and then the comments
+  // need not be read at all.
+  if (s.labelEvents === undefined) {
+    return { text, value: "updated recently; needs the label history to tell a person's change from the bot's", result: "unknown", needs: { labelEvents: true } };
+  }
+  if (s.notes === undefined) {
+    const byLabel = lastTouchedByPerson({ ...s, notes: [] }, botUsernameOf(ctx));
+    const labelled = `a person changed its labels ${describeAge(byLabel, c.bound, ctx)} ago`;
+    if (olderThan !== undefined && !(elapsed(byLabel, olderThan.unit, ctx) > olderThan.amount)) return result(text, labelled, false);
+    if (newerThan !== undefined && olderThan === undefined && elapsed(byLabel, newerThan.unit, ctx) < newerThan.amount) return result(text, labelled, true);
+    return { text, value: "no recent label change by a person; needs the comments", result: "unknown", needs: { notes: true } };
   }
   const last = lastTouchedByPerson(s, botUsernameOf(ctx));
   return result(text, `a person last touched it ${describeAge(last, c.bound, ctx)}`, withinBound(last, c.bound, ctx));
