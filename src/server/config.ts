@@ -19,6 +19,12 @@ export interface ServeConfig {
   redisUrl?: string;
   /** With Redis: how long a dead replica's claim on a resource holds before another replica takes over. */
   redisLeaseMs: number;
+  /**
+   * SQLite inbox: `power-loss` syncs every acknowledged delivery to disk (survives a power cut);
+   * `process-crash` survives a crash or `kill -9` of the bot but may lose the last deliveries on a
+   * power cut, and answers GitLab faster.
+   */
+  inboxDurability: "power-loss" | "process-crash";
   policiesDir: string;
   /** Resources reconciled in parallel. */
   workerConcurrency: number;
@@ -92,6 +98,12 @@ export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConf
   if (redisUrl) problems.push(...redisUrlProblems(redisUrl));
   const redisLeaseSeconds = wholeNumber(env, "MOPS_REDIS_LEASE_SECONDS", 30, 1, 3600, problems);
 
+  const durabilityText = env.MOPS_INBOX_DURABILITY?.trim() || "power-loss";
+  if (durabilityText !== "power-loss" && durabilityText !== "process-crash") {
+    problems.push(`MOPS_INBOX_DURABILITY is "${durabilityText}"; it must be "power-loss" (the default: every acknowledged delivery is on disk) or "process-crash" (faster; survives a crash of the bot, not a power cut)`);
+  }
+  const inboxDurability = durabilityText === "process-crash" ? "process-crash" : "power-loss";
+
   const port = wholeNumber(env, "PORT", 8080, 0, 65535, problems);
   const workerConcurrency = wholeNumber(env, "MOPS_WORKER_CONCURRENCY", 4, 1, 64, problems);
   const maxAttempts = wholeNumber(env, "MOPS_MAX_ATTEMPTS", 5, 1, 100, problems);
@@ -107,6 +119,7 @@ export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConf
     dataDir: env.MOPS_DATA_DIR?.trim() || "./data",
     ...(redisUrl ? { redisUrl } : {}),
     redisLeaseMs: redisLeaseSeconds * 1000,
+    inboxDurability,
     policiesDir: env.MOPS_POLICIES_DIR?.trim() || "./policies",
     workerConcurrency,
     maxAttempts,

@@ -78,6 +78,7 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     dataDir: config.dataDir,
     redisUrl: config.redisUrl,
     leaseMs: config.redisLeaseMs,
+    durability: config.inboxDurability,
     logger: logger.child({ component: "inbox" }),
     maxAttempts: config.maxAttempts,
   });

@@ -41,6 +41,12 @@ describe("loadServeConfig", () => {
     );
   });
 
+  it("chooses the inbox durability, and names the allowed values when it is wrong", () => {
+    expect(loadServeConfig(env()).inboxDurability).toBe("power-loss");
+    expect(loadServeConfig(env({ MOPS_INBOX_DURABILITY: "process-crash" })).inboxDurability).toBe("process-crash");
+    expect(() => loadServeConfig(env({ MOPS_INBOX_DURABILITY: "fast" }))).toThrow(/MOPS_INBOX_DURABILITY is "fast"; it must be "power-loss".*or "process-crash"/);
+  });
+
   it("reads secrets for rotation and applies defaults", () => {
     const config = loadServeConfig(env());
     expect(config).toMatchObject({
