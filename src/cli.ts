@@ -9,6 +9,7 @@ import { registerLabelCommands } from "./labels/cli.js";
 import { registerPlanCommands } from "./plan/cli.js";
 import { registerPolicyCommands } from "./policy/cli.js";
 import { registerInboxCommands } from "./queue/cli.js";
+import { registerReportCommands } from "./report/cli.js";
 import { registerServeCommands } from "./server/cli.js";
 import { registerSlaCommands } from "./sla/cli.js";
 import { registerRuleCommands } from "./triage/cli.js";
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo, exit: ExitCodeHolder): Command {
   registerLabelCommands(program, io, exit);
   registerPlanCommands(program, io, exit);
   registerSlaCommands(program, io, exit);
+  registerReportCommands(program, io, exit);
   return program;
 }
 

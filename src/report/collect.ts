@@ -1,0 +1,164 @@
+/**
+ * Reading what the report shows, from a read-only view of GitLab (src/plan/readOnly.ts): one
+ * listing of the open issues in scope, label history only for the issues whose stage, step or SLA
+ * clock the page shows (at most `historyLimit` of them), the issues closed during the SLA trend's
+ * window that an SLA covers, the current milestone's closed issues and rollover notes, and the
+ * audit and renewal issues found by their markers.
+ */
+import PQueue from "p-queue";
+import type { BusinessCalendar } from "../domain/calendar.js";
+import { isBotReport, markerKey } from "../domain/markers.js";
+import { formatRef, type MilestoneInfo, type ResourceSnapshot } from "../domain/snapshot.js";
+import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
+import { mapResource, projectOfRow, type GitLabPlatform } from "../gitlab/index.js";
+import { pagesOf } from "../gitlab/paging.js";
+import type { CompiledPolicy } from "../policy/model.js";
+import { workflowApplies } from "../rules/moves/scope.js";
+import { clockMayRun, slaCovers, slaDefinitions } from "../sla/evaluate.js";
+import { addDays } from "../tools/dates.js";
+import { projectForRole } from "../tools/gitlabAccess.js";
+import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker, toolByMarkerKey } from "../tools/plan.js";
+import type { AuditIssue, MilestoneInput, RenewalDue, ReportInput } from "./types.js";
+
+const WEEK_MS = 7 * 86_400_000;
+const ROLLOVER_PREFIX = "milestone-rollover:";
+
+export interface CollectOptions {
+  policy: CompiledPolicy;
+  calendar: BusinessCalendar;
+  /** Read-only: its requester refuses every write. */
+  platform: GitLabPlatform;
+  now: Date;
+  gitlabUrl: string;
+  trendWeeks: number;
+  renewalsWithinDays: number;
+  /** Label histories read at most (one request or more each); the page says when it was reached. */
+  historyLimit: number;
+  concurrency?: number;
+}
+
+/** The issue is on a workflow the page shows, or an SLA clock may run on it now. */
+function needsHistory(policy: CompiledPolicy, s: ResourceSnapshot): boolean {
+  if (slaDefinitions(policy).some((d) => clockMayRun(d, s, policy.taxonomy))) return true;
+  return policy.workflows.some((w) => workflowApplies(w, s, policy) && s.labels.some((l) => policy.taxonomy.setOf(policy.taxonomy.canonical(l) ?? l)?.key === w.scope));
+}
+
+/** An SLA could have run on the (now closed) issue: covered, and carrying one of its priorities. */
+function slaMayHaveRun(policy: CompiledPolicy, s: ResourceSnapshot): boolean {
+  return slaDefinitions(policy).some((d) => slaCovers(d, s, policy.taxonomy) && clockMayRun(d, { ...s, state: "opened" }, policy.taxonomy));
+}
+
+/** Issue listings beyond the shared one (closed issues), over the same endpoints the platform lists. */
+async function listIssues(o: CollectOptions, params: Record<string, unknown>, groupOnly = false): Promise<ResourceSnapshot[]> {
+  const { policy } = o;
+  const group = policy.scope.group;
+  const endpoints = [`groups/${encodeURIComponent(group)}/issues`];
+  if (!groupOnly) for (const p of policy.scope.projects) if (!p.path.startsWith(`${group}/`)) endpoints.push(`projects/${encodeURIComponent(p.path)}/issues`);
+  const today = o.calendar.today(o.now);
+  const seen = new Set<number>();
+  const out: ResourceSnapshot[] = [];
+  for (const endpoint of endpoints) {
+    for await (const page of pagesOf(o.platform.requester.api, endpoint, { scope: "all", order_by: "created_at", sort: "asc", ...params })) {
+      for (const row of page) {
+        const project = projectOfRow(policy.scope, row);
+        const id = (row as { id?: unknown }).id;
+        if (project === undefined || typeof id !== "number" || seen.has(id)) continue;
+        seen.add(id);
+        out.push(mapResource("issue", row, project, today));
+      }
+    }
+  }
+  return out;
+}
+
+/** Label events for the issues given, at most `budget.left` of them; the others are named in `notRead`. */
+async function withHistory(o: CollectOptions, issues: ResourceSnapshot[], budget: { left: number }, notRead: string[]): Promise<ResourceSnapshot[]> {
+  const queue = new PQueue({ concurrency: o.concurrency ?? 8 });
+  return Promise.all(
+    issues.map((s) => {
+      if (s.labelEvents !== undefined) return s;
+      if (budget.left <= 0) {
+        notRead.push(formatRef(s.ref));
+        return s;
+      }
+      budget.left--;
+      return queue.add(async () => ({ ...s, labelEvents: await o.platform.labelEvents(s) }));
+    }),
+  );
+}
+
+export function currentTeamMilestone(policy: CompiledPolicy, milestones: MilestoneInfo[]): MilestoneInfo | null {
+  const pattern = policy.milestones ? new RegExp(policy.milestones.titlePattern) : null;
+  const current = milestones.filter((m) => m.state === "active" && m.timing === "current" && (pattern === null || pattern.test(m.title)));
+  return current.sort((a, b) => (b.startDate ?? "").localeCompare(a.startDate ?? ""))[0] ?? null;
+}
+
+async function milestoneInput(o: CollectOptions, milestones: MilestoneInfo[], open: ResourceSnapshot[]): Promise<MilestoneInput | null> {
+  const current = currentTeamMilestone(o.policy, milestones);
+  if (current === null) return null;
+  const bot = o.policy.scope.botUsername;
+  // Group milestones belong to the group's projects only, so the group listing holds all of them.
+  const closed = (await listIssues(o, { state: "closed", milestone: current.title }, true)).filter((s) => !isBotReport(s, bot));
+  const titles = new Map(milestones.map((m) => [markerKey(m.title), m.title]));
+  const rolledOver = new Map<string, string[]>();
+  const here = [...open.filter((s) => s.milestone?.id === current.id), ...closed].filter((s) => (s.userNotesCount ?? 1) > 0);
+  const queue = new PQueue({ concurrency: o.concurrency ?? 8 });
+  await Promise.all(
+    here.map((s) =>
+      queue.add(async () => {
+        const notes = await o.platform.notes(s);
+        const from = notes
+          .filter((n) => n.author.username === bot)
+          .flatMap((n) => n.markers.filter((m) => m.startsWith(ROLLOVER_PREFIX)).map((m) => m.slice(ROLLOVER_PREFIX.length)))
+          .map((key) => titles.get(key) ?? key);
+        if (from.length > 0) rolledOver.set(formatRef(s.ref), [...new Set(from)]);
+      }),
+    ),
+  );
+  return { current, closed, rolledOver };
+}
+
+async function toolIssues(o: CollectOptions): Promise<{ audits: AuditIssue[]; renewals: RenewalDue[] }> {
+  const tools = o.policy.tools;
+  if (!tools) return { audits: [], renewals: [] };
+  const today = o.calendar.today(o.now);
+  const reader = { api: o.platform.requester.api, me: () => o.platform.currentUser(), today };
+  const project = projectForRole(o.policy, tools.audits.projectRole, "tools.yml");
+  const [auditIssues, renewalIssues] = await Promise.all([
+    findIssuesByMarker(reader, { project, labels: tools.audits.labels, state: "opened" }, (m) => m.startsWith(`${AUDIT_MARKER_PREFIX}:`)),
+    findIssuesByMarker(reader, { project, labels: tools.renewals.labels }, (m) => m.startsWith(`${RENEWAL_MARKER_PREFIX}:`)),
+  ]);
+  const audits: AuditIssue[] = [];
+  for (const [marker, [issue]] of auditIssues) {
+    const parsed = parseAuditMarker(marker);
+    if (!issue || !parsed) continue;
+    const tool = toolByMarkerKey(tools, parsed.toolKey);
+    audits.push({ issue, tool: tool?.name ?? parsed.toolKey, period: parsed.period, dueDate: auditIssueDueDate(o.calendar, tools, issue, parsed.period) });
+  }
+  const horizon = addDays(today, o.renewalsWithinDays);
+  const renewals = tools.tools
+    .filter((t) => t.renewalDate !== null && t.renewalDate >= today && t.renewalDate <= horizon)
+    .map((t): RenewalDue => ({ tool: t.name, tier: t.tier, renewalDate: t.renewalDate!, issue: renewalIssues.get(renewalMarker(t))?.[0] ?? null }));
+  return { audits, renewals };
+}
+
+export async function collectReportInput(o: CollectOptions): Promise<ReportInput> {
+  const { policy, now } = o;
+  const bot = policy.scope.botUsername;
+  const listed: ResourceSnapshot[] = [];
+  for await (const s of o.platform.list({ kind: "issue", state: "opened" })) if (!isBotReport(s, bot)) listed.push(s);
+
+  const budget = { left: o.historyLimit };
+  const historyNotRead: string[] = [];
+  const needing = listed.filter((s) => needsHistory(policy, s));
+  const read = new Map((await withHistory(o, needing, budget, historyNotRead)).map((s) => [s.id, s]));
+  const open = listed.map((s) => read.get(s.id) ?? s);
+
+  const windowStart = new Date(now.getTime() - o.trendWeeks * WEEK_MS);
+  const closedCandidates = slaDefinitions(policy).length === 0 ? [] : await listIssues(o, { state: "closed", updated_after: windowStart.toISOString() });
+  const closedCovered = closedCandidates.filter((s) => !isBotReport(s, bot) && (s.closedAt === null || s.closedAt >= windowStart) && slaMayHaveRun(policy, s));
+  const closedInWindow = (await withHistory(o, closedCovered, budget, historyNotRead)).filter((s) => s.labelEvents !== undefined);
+
+  const [milestone, tools] = await Promise.all([milestoneInput(o, await o.platform.milestones(), open), toolIssues(o)]);
+  return { now, gitlabUrl: o.gitlabUrl, open, closedInWindow, milestone, audits: tools.audits, renewals: tools.renewals, historyNotRead };
+}
