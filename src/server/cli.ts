@@ -66,7 +66,7 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
   };
   return startServe({
     config,
-    reconcile: createReconciler(runtime),
+    reconcile: createReconciler(runtime, { env }),
     readiness,
     logger,
     botUsername,

@@ -11,6 +11,7 @@ import type { Reconcile } from "../queue/types.js";
 import { guardMilestoneRef } from "../milestones/closeGuard.js";
 import { openNotifier, type Notifier } from "../notify/index.js";
 import { buildRules } from "../rules/registry.js";
+import { resolveAssignees } from "../triage/sweepSupport.js";
 import type { Runtime } from "../runtime.js";
 
 export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: number; notifier?: Notifier | null; env?: NodeJS.ProcessEnv } = {}): Reconcile {
@@ -18,6 +19,15 @@ export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: n
   // Slack posts of rules (handbook updates) go out in the background; channels without a webhook URL are skipped with a warning.
   const notifier =
     options.notifier !== undefined ? (options.notifier ?? undefined) : (openNotifier(runtime.policy, { env: options.env ?? process.env, dryRun: false, logger: runtime.logger }) ?? undefined);
+  // GitLab user ids of the people triage rules may assign, read once (round-robin and named users).
+  let userIds: Promise<Record<string, number>> | undefined;
+  const assignable = () => {
+    if (!userIds) {
+      userIds = resolveAssignees(rules, runtime.policy, runtime.platform, runtime.logger);
+      userIds.catch(() => (userIds = undefined));
+    }
+    return userIds;
+  };
   const ttl = options.milestoneTtlMs ?? 60_000;
   let cached: { at: number; value: Promise<MilestoneInfo[]> } | undefined;
   const milestones = () => {
@@ -42,7 +52,12 @@ export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: n
       );
       return;
     }
-    const ctx = { ...createRuleContext(runtime.policy, runtime.calendar, runtime.clock(), await milestones()), botUsername: await botUsernameFrom(runtime.platform, runtime.policy) };
+    // A triage rule's `limit` is per sweep; a webhook reconciles one resource, so none applies here.
+    const ctx = {
+      ...createRuleContext(runtime.policy, runtime.calendar, runtime.clock(), await milestones()),
+      botUsername: await botUsernameFrom(runtime.platform, runtime.policy),
+      userIds: await assignable(),
+    };
     const outcome = await reconcileRef(ref, { platform: runtime.platform, rules, ctx, ...(notifier ? { notifier } : {}) });
     if (outcome === null) {
       trace.logger.info({ ref: formatRef(ref) }, "resource is gone or out of scope; nothing to do");

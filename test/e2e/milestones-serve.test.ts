@@ -47,11 +47,10 @@ async function quiet(): Promise<void> {
 beforeEach(async () => {
   sb = await startSandbox();
   slack = await startFakeSlack();
-  // The server reads the Slack webhook variables from its environment.
-  Object.assign(process.env, slackEnv());
   dataDir = mkdtempSync(join(tmpdir(), "mops-milestones-"));
   serve = await runServe(
-    { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: "policies" },
+    // The server reads the Slack webhook variables from the environment it is given.
+    { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: "policies", ...slackEnv() },
     { schedules: false, handleSignals: false, clock: () => SANDBOX_NOW, logger: pino({ level: "silent" }) },
   );
   sb.fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, SECRET);
