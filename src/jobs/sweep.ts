@@ -4,17 +4,22 @@
  * is still paging. One resource failing is reported and the others go on.
  */
 import PQueue from "p-queue";
-import { formatRef, type ResourceKind } from "../domain/snapshot.js";
+import { formatRef, type ResourceKind, type ResourceSnapshot } from "../domain/snapshot.js";
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
 import { reconcileSnapshot } from "../engine/reconcile.js";
-import { type RunReport, reportResource } from "../engine/report.js";
+import { type RunReport, reportResource, emptyRunReport } from "../engine/report.js";
 import { buildRules } from "../rules/registry.js";
+import type { RuleContext } from "../rules/types.js";
 import { createRunBudget, resolveAssignees, SummaryCollector } from "../triage/sweepSupport.js";
 import type { Job, JobDeps } from "./types.js";
 
 export interface SweepOptions {
   /** Resources reconciled at once (each may make a few requests). */
   concurrency?: number;
+  /** The job's name in its report (jobs that sweep with some of the rules, e.g. `sla`). */
+  job?: string;
+  /** Sees each resource as the rules saw it, with the history read for them (reports of a job). */
+  onReconciled?: (snapshot: ResourceSnapshot, ctx: RuleContext) => void;
 }
 
 export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promise<RunReport> {
@@ -30,16 +35,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
   };
   // Triage summaries gather what their rule selects across the whole sweep.
   const summaries = new SummaryCollector(rules);
-  const report: RunReport = {
-    job: "sweep",
-    dryRun: deps.dryRun,
-    startedAt: started.toISOString(),
-    durationMs: 0,
-    read: { issues: 0, mergeRequests: 0 },
-    resources: [],
-    errors: [],
-    apiRequests: { total: 0, byRoute: {}, retries: 0 },
-  };
+  const report: RunReport = emptyRunReport(options.job ?? "sweep", deps.dryRun, started);
   const queue = new PQueue({ concurrency: options.concurrency ?? 16 });
   let done = 0;
   const kinds: ResourceKind[] = ["issue", "merge_request"].filter((k) => rules.some((r) => r.appliesTo.includes(k as ResourceKind))) as ResourceKind[];
@@ -54,6 +50,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
           try {
             const outcome = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx });
             if (summaries.active) summaries.collect(outcome.snapshot ?? snapshot, ctx);
+            options.onReconciled?.(outcome.snapshot ?? snapshot, ctx);
             const entry = reportResource(outcome.plan);
             if (entry) report.resources.push(entry);
           } catch (e) {

@@ -16,7 +16,7 @@ import { formatRef } from "../domain/snapshot.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
 import { buildPlan } from "../engine/plan.js";
 import type { Platform } from "../engine/platform.js";
-import { reportResource, type ReportResource, type RunReport } from "../engine/report.js";
+import { reportResource, type ReportResource, type RunReport, emptyRunReport } from "../engine/report.js";
 import {
   addMergeRequestLabels,
   branchExists,
@@ -201,16 +201,7 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
   const started = deps.clock();
   const startedMs = performance.now();
   const today = deps.calendar.today(started);
-  const report: RunReport = {
-    job: "milestones",
-    dryRun: deps.dryRun,
-    startedAt: started.toISOString(),
-    durationMs: 0,
-    read: { issues: 0, mergeRequests: 0 },
-    resources: [],
-    errors: [],
-    apiRequests: { total: 0, byRoute: {}, retries: 0 },
-  };
+  const report: RunReport = emptyRunReport("milestones", deps.dryRun, started);
   const run: Run = { deps, m, gl, writer: { api: gl.requester.api, dryRun: deps.dryRun }, today, report, notifier };
   const all = await listTeamMilestones(run.writer, deps.policy.scope.group, new RegExp(m.titlePattern), today);
   const plan = planMilestones(m, deps.calendar, today, all);

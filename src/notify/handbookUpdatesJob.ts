@@ -7,7 +7,7 @@
 import { formatRef } from "../domain/snapshot.js";
 import { createRuleContext } from "../engine/context.js";
 import { reconcileSnapshot } from "../engine/reconcile.js";
-import { reportResource, type RunReport } from "../engine/report.js";
+import { reportResource, type RunReport, emptyRunReport } from "../engine/report.js";
 import { labelledMergeRequests } from "../gitlab/index.js";
 import type { Job, JobDeps } from "../jobs/types.js";
 import { gitlabPlatformOf } from "../milestones/job.js";
@@ -37,16 +37,7 @@ export async function runHandbookUpdates(deps: JobDeps, options: HandbookUpdates
   const updatedAfter = new Date(started.getTime() - (options.lookbackHours ?? 48) * 3_600_000).toISOString();
   const rules = handbookUpdates.create(deps.policy);
   const ctx = createRuleContext(deps.policy, deps.calendar, started, []);
-  const report: RunReport = {
-    job: "handbook-updates",
-    dryRun: deps.dryRun,
-    startedAt: started.toISOString(),
-    durationMs: 0,
-    read: { issues: 0, mergeRequests: 0 },
-    resources: [],
-    errors: [],
-    apiRequests: { total: 0, byRoute: {}, retries: 0 },
-  };
+  const report: RunReport = emptyRunReport("handbook-updates", deps.dryRun, started);
   const seen = new Set<number>();
   for (const label of new Set(routes.map((r) => r.label))) {
     for await (const mr of labelledMergeRequests({ api: gl.requester.api, dryRun: deps.dryRun }, deps.policy.scope, { label, state: "all", updatedAfter, today })) {

@@ -1,16 +1,14 @@
 /**
  * The `sla` job (hourly): recompute every SLA clock on the open issues in scope with the SLA rules
- * only, then bring the "SLA report" issue up to date. Label history is read only for issues an SLA
- * can cover (a priority label in scope); the report issue is found again by its marker, created
+ * only, then bring the "SLA report" issue up to date. Label history is read only for issues whose
+ * clock could matter (see the SLA rule's needs); the report issue is found again by its marker, created
  * when missing, edited only when its text changed.
  */
-import PQueue from "p-queue";
 import type { ReportedAction } from "../domain/actions.js";
-import { formatRef, type ResourceKind, type ResourceSnapshot } from "../domain/snapshot.js";
-import { createRuleContext } from "../engine/context.js";
-import { reconcileSnapshot } from "../engine/reconcile.js";
-import { reportResource, type RunReport } from "../engine/report.js";
+import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
+import { type RunReport, emptyRunReport } from "../engine/report.js";
 import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
+import { runSweep } from "../jobs/sweep.js";
 import type { Job, JobDeps } from "../jobs/types.js";
 import { buildRules } from "../rules/registry.js";
 import type { RuleContext } from "../rules/types.js";
@@ -38,69 +36,25 @@ export function reportEntries(s: ResourceSnapshot, ctx: RuleContext): SlaReportE
     }));
 }
 
+/**
+ * The hourly SLA job: a sweep with only the SLA rules (one listing; history read only where a clock
+ * could matter), then the SLA report issue from the clocks the rules saw.
+ */
 export async function runSlaJob(deps: JobDeps, options: { concurrency?: number } = {}): Promise<RunReport> {
-  const started = deps.clock();
-  const startedMs = performance.now();
-  const report: RunReport = {
-    job: JOB,
-    dryRun: deps.dryRun,
-    startedAt: started.toISOString(),
-    durationMs: 0,
-    read: { issues: 0, mergeRequests: 0 },
-    resources: [],
-    errors: [],
-    apiRequests: { total: 0, byRoute: {}, retries: 0 },
-  };
-  const rules = buildRules(deps.policy, deps.only && deps.only.length > 0 ? deps.only : [JOB]);
-  if (rules.length === 0) {
+  const only = deps.only && deps.only.length > 0 ? deps.only : [JOB];
+  if (buildRules(deps.policy, only).length === 0) {
     deps.logger.info("policies/sla.yml defines no enabled SLA; nothing to do");
-    return finish(report, deps, startedMs);
+    const report = emptyRunReport(JOB, deps.dryRun, deps.clock());
+    report.apiRequests = deps.platform.requestStats();
+    return report;
   }
-  const ctx = createRuleContext(deps.policy, deps.calendar, started, await deps.platform.milestones());
   const entries: SlaReportEntry[] = [];
-  const queue = new PQueue({ concurrency: options.concurrency ?? 16 });
-  let done = 0;
-  const kinds = (["issue", "merge_request"] as ResourceKind[]).filter((k) => rules.some((r) => r.appliesTo.includes(k)));
-  for (const kind of kinds) {
-    for await (const listed of deps.platform.list({ kind, state: "opened" })) {
-      if (kind === "issue") report.read.issues++;
-      else report.read.mergeRequests++;
-      if (queue.size > 200) await queue.onSizeLessThan(100);
-      void queue.add(async () => {
-        try {
-          // History is read here (and not again by the engine) so the report sees the same clocks.
-          const needs = rules.filter((r) => r.appliesTo.includes(kind)).map((r) => r.needs(listed, ctx));
-          const snapshot = await withHistory(listed, deps, needs.some((n) => n.labelEvents === true), needs.some((n) => n.stateEvents === true));
-          entries.push(...reportEntries(snapshot, ctx));
-          const { plan } = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx });
-          const entry = reportResource(plan);
-          if (entry) report.resources.push(entry);
-        } catch (e) {
-          report.errors.push({ ref: formatRef(listed.ref), message: e instanceof Error ? e.message : String(e) });
-          deps.logger.warn({ ref: formatRef(listed.ref), err: e }, "SLA reconcile failed");
-        } finally {
-          deps.onProgress?.(++done);
-        }
-      });
-    }
-  }
-  await queue.onIdle();
+  const report = await runSweep(
+    { ...deps, only },
+    { concurrency: options.concurrency, job: JOB, onReconciled: (snapshot, ctx) => entries.push(...reportEntries(snapshot, ctx)) },
+  );
   if (deps.policy.sla?.report) await ensureReportIssue(deps, entries, report);
-  return finish(report, deps, startedMs);
-}
-
-async function withHistory(listed: ResourceSnapshot, deps: JobDeps, labels: boolean, states: boolean): Promise<ResourceSnapshot> {
-  const [labelEvents, stateEvents] = await Promise.all([
-    labels ? deps.platform.labelEvents(listed) : undefined,
-    states && deps.platform.stateEvents ? deps.platform.stateEvents(listed) : undefined,
-  ]);
-  return { ...listed, ...(labelEvents ? { labelEvents } : {}), ...(stateEvents ? { stateEvents } : {}) };
-}
-
-function finish(report: RunReport, deps: JobDeps, startedMs: number): RunReport {
   report.resources.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
-  report.errors.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
-  report.durationMs = Math.round(performance.now() - startedMs);
   report.apiRequests = deps.platform.requestStats();
   return report;
 }
