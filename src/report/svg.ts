@@ -209,8 +209,9 @@ export function lineChart(c: ChartText & { series: Series[]; points: LinePoint[]
     c.points.forEach((p, i) => {
       const value = p.values[s.key] ?? 0;
       const [x, y] = coords[i]!;
-      // Labels of the second series sit below its points, so two equal values stay readable.
-      const text = labelled(i) ? `<text x="${num(x)}" y="${num(n % 2 === 0 ? y - 8 : y + 16)}" text-anchor="middle" fill="#1a1a1a" font-size="11">${value}</text>` : "";
+      // Labels of the second series sit below its points (above on the axis), so two equal values stay readable.
+      const below = n % 2 === 1 && y + 16 < top + plotH - 4;
+      const text = labelled(i) ? `<text x="${num(x)}" y="${num(below ? y + 16 : y - 8)}" text-anchor="middle" fill="#1a1a1a" font-size="11">${value}</text>` : "";
       out.push(
         link(
           p.href,
