@@ -4,6 +4,8 @@
  * shows a dry run, applies it, shows that a second sweep has nothing left to do, and prints the
  * notes the bot left so a MOps reader sees what their colleagues would see.
  */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { startFakeGitlab } from "../../test/support/fakeGitlab/index.js";
 import { renderReportText } from "../engine/report.js";
 import { runSweep } from "../jobs/sweep.js";
@@ -11,6 +13,7 @@ import { createLogger } from "../logging.js";
 import { defaultPoliciesDir } from "../policy/cli.js";
 import { loadPolicies } from "../policy/load.js";
 import { PolicyError, formatProblem } from "../policy/problems.js";
+import { writeReport } from "../report/run.js";
 import { openRuntime } from "../runtime.js";
 import { DEMO_ISSUES } from "./board.js";
 import { seedBoard } from "./seedBoard.js";
@@ -50,6 +53,13 @@ export async function runDemo(out: (line: string) => void = console.log): Promis
       const notes = fake.issue(path, Number(iid)).notes?.filter((n) => n.author === policy.scope.botUsername) ?? [];
       out(`\n${r.ref} ${r.title.split("\n")[0]}\n${notes.map((n) => n.body.replace(/^/gm, "  | ")).join("\n")}`);
     }
+    out(rule("5. The report page MOps read (mops-bot report)"));
+    const page = await writeReport(await openRuntime({ policiesDir, connection: { url: fake.url, token: TOKEN }, dryRun: true, logger }), {
+      out: path.resolve("demo-out", "report"),
+      gitlabUrl: fake.url,
+    });
+    out(`Report written to ${page.index}\nOpen it in a browser: ${pathToFileURL(page.index).href}`);
+
     const writesSecond = again.resources.reduce((n, r) => n + r.actions.length, 0);
     out(rule("Summary"));
     out(`Changed ${applied.resources.filter((r) => r.actions.length > 0).length} of ${applied.read.issues + applied.read.mergeRequests} resources; the second sweep made ${writesSecond} changes.`);

@@ -10,8 +10,11 @@ import { currentSteps } from "../rules/workflow.js";
 import { businessDaysSince, carriedSince } from "./age.js";
 import type { AgedIssue, IssueLine } from "./types.js";
 
+/** The page may be published (GitLab Pages): a confidential issue shows its reference, not its title. */
+export const CONFIDENTIAL_TITLE = "Confidential issue";
+
 export function issueLine(s: ResourceSnapshot): IssueLine {
-  return { ref: formatRef(s.ref), url: s.webUrl, title: s.title, assignees: s.assignees.map((a) => a.username) };
+  return { ref: formatRef(s.ref), url: s.webUrl, title: s.confidential ? CONFIDENTIAL_TITLE : s.title, assignees: s.assignees.map((a) => a.username) };
 }
 
 /** The workflow whose scoped label key is `scope` (e.g. MktgOps), if the policies have one. */

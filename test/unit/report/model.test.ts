@@ -216,6 +216,10 @@ describe("tools and the page", () => {
     const counts = [...html.matchAll(/<a class="count" data-count="[^"]*" data-value="\d+" href="([^"]*)">/g)];
     expect(counts.length).toBeGreaterThan(40);
     for (const [, href] of counts) expect(href).toMatch(/^(https:\/\/gitlab\.example\.com\/|#)/);
+    const secret = labelled([["MktgOps::07: Blocked", "2026-10-01T14:00:00Z"]], { iid: 10, title: "Layoffs: revoke tool seats", confidential: true });
+    const published = renderReportHtml(model({ open: [secret] }));
+    expect(published).not.toContain("Layoffs");
+    expect(published).toContain("Confidential issue</a>");
     // No current milestone: no burn-up, the section says so.
     expect(html.match(/<svg /g)).toHaveLength(4);
     expect(html).toContain("No current milestone");
