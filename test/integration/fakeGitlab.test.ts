@@ -478,3 +478,19 @@ describe("request log", () => {
     expect(fake.errors).toEqual([]);
   });
 });
+
+describe("comments touch their issue", () => {
+  it("moves the issue's updated_at to the comment's time, as GitLab does", async () => {
+    const fake = await startFakeGitlab({ token: "t", now: () => new Date("2026-11-18T15:00:00Z") });
+    try {
+      fake.addUser({ username: "alice" });
+      fake.addGroup("g");
+      fake.addProject("g/p");
+      const issue = fake.addIssue("g/p", { title: "x", author: "alice", createdAt: "2026-10-01T00:00:00Z", updatedAt: "2026-10-01T00:00:00Z" });
+      fake.comment("g/p", issue.iid, "any news?", { as: "alice", at: "2026-11-10T00:00:00Z" });
+      expect(fake.issue("g/p", issue.iid).updatedAt).toBe("2026-11-10T00:00:00.000Z");
+    } finally {
+      await fake.close();
+    }
+  });
+});

@@ -348,6 +348,8 @@ export class Mutations {
       updated_at: at,
     };
     this.store.putNote(note);
+    // Like GitLab, a comment touches the issue or merge request it is on (its updated_at moves).
+    if (!note.system && note.created_at > record.updated_at) record.updated_at = note.created_at;
     // System notes fire no Note Hook in GitLab.
     if (options.notify && !note.system) this.emit({ type: "note", note, record, actor, action: "create" });
     outcome.note = note;
