@@ -36,7 +36,7 @@ function findChromium(): { path: string } | { reason: string } {
 }
 const chromium = findChromium();
 if ("reason" in chromium) {
-  console.warn(`\n!!! SKIPPING the report's browser test: Chromium is not available and could not be installed.\n!!! ${chromium.reason}\n`);
+  console.warn(`\n!!! SKIPPING the report's browser test: Chromium is not available and could not be installed.\n${chromium.reason.split("\n").slice(-5).map((l) => `!!! ${l}`).join("\n")}\n`);
 }
 
 beforeAll(async () => {
