@@ -40,6 +40,8 @@ export interface GitLabPlatformOptions {
   sleep?: Sleep;
   /** The clock rate limits and note pacing are measured on; the real time by default. */
   pacingClock?: () => Date;
+  /** Told of every request's outcome by route and status (serve counts them in /metrics). */
+  onResponse?: (route: string, status: string) => void;
   random?: () => number;
   /** Closed milestones updated within this many days are still listed (default 45). */
   recentlyClosedMilestoneDays?: number;
@@ -105,6 +107,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
       // Pacing waits in real time: the run's clock may be fixed or moved (tests, `plan`), and a
       // rate window measured on it would never pass.
       clock: options.pacingClock,
+      onResponse: options.onResponse,
       sleep: options.sleep,
       random: options.random,
       logger: options.logger,

@@ -78,6 +78,8 @@ export interface GitLabRequesterOptions {
   /** Source of jitter, [0, 1). */
   random?: () => number;
   logger?: Logger;
+  /** Told of every attempt's outcome (`GET /projects/:id/issues`, `200` or `network-error`), e.g. for /metrics. */
+  onResponse?: (route: string, status: string) => void;
 }
 
 type Outcome =
@@ -133,6 +135,7 @@ export class GitLabRequester {
   private readonly timeoutMs: number;
   private readonly secrets: string[];
   private readonly log: Logger;
+  private readonly onResponse: ((route: string, status: string) => void) | undefined;
   private readonly counters: GitLabRequestStats = { total: 0, byRoute: {}, retries: 0, byStatus: {}, pausedMs: 0 };
 
   constructor(options: GitLabRequesterOptions) {
@@ -144,6 +147,7 @@ export class GitLabRequester {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     if (this.retry.attempts < 1) throw new Error(`retry.attempts must be at least 1 (got ${this.retry.attempts}).`);
     this.clock = options.clock ?? (() => new Date());
+    this.onResponse = options.onResponse;
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -290,6 +294,7 @@ export class GitLabRequester {
       const body = await readBody(response);
       this.gate.observe(response.headers);
       this.count(this.counters.byStatus, String(response.status));
+      this.onResponse?.(`${request.method} ${request.route}`, String(response.status));
       const blockedMs = response.status === 429 ? this.blockAfter429(response.headers, attemptNumber) : undefined;
       this.log.debug(
         {
@@ -304,6 +309,7 @@ export class GitLabRequester {
       return { kind: "response", status: response.status, headers: response.headers, body, ok: response.ok, blockedMs };
     } catch (error) {
       this.count(this.counters.byStatus, "network-error");
+      this.onResponse?.(`${request.method} ${request.route}`, "network-error");
       return { kind: "network", reason: describeNetworkError(error), aborted: callerSignal?.aborted === true, error };
     }
   }

@@ -12,6 +12,7 @@ import { ConfigError, loadServeConfig } from "./config.js";
 import { createServeLogger } from "./logger.js";
 import { createReconciler } from "./reconciler.js";
 import { startServe, type RunningServe } from "./serve.js";
+import { createMetrics } from "../webhook/metrics.js";
 
 export interface RunServeOptions {
   schedules: boolean;
@@ -26,12 +27,15 @@ export interface RunServeOptions {
 export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions): Promise<RunningServe> {
   const config = loadServeConfig(env);
   const logger = options.logger ?? createServeLogger();
+  // One registry for /metrics: the webhook edge and inbox count into it, and so does the GitLab client.
+  const metrics = createMetrics();
   const runtime = await openRuntime({
     policiesDir: config.policiesDir,
     connection: { url: config.gitlabUrl, token: config.gitlabToken },
     dryRun: false,
     logger,
     clock: options.clock,
+    platform: { onResponse: (route, status) => metrics.apiRequests.inc({ route, status }) },
   });
   const botUsername = await runtime.platform
     .currentUser()
@@ -70,6 +74,7 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
     readiness,
     logger,
     botUsername,
+    metrics,
     schedules: scheduler,
     handleSignals: options.handleSignals,
     ...(options.host ? { host: options.host } : {}),

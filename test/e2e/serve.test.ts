@@ -69,6 +69,9 @@ describe("mops-bot serve against the fake GitLab", () => {
     const botNotes = sb.fake.issue(project, target.iid).notes.filter((n) => n.author === "mops-bot");
     expect(botNotes).toHaveLength(1);
     expect(await serve.inbox.depth()).toBe(0);
+    // /metrics counts the GitLab API requests the reconcile made, by route and status.
+    const metrics = await (await fetch(`http://127.0.0.1:${serve.port}/metrics`)).text();
+    expect(metrics).toMatch(/route="PUT \/projects\/:id\/issues\/:iid",status="200"\} 1\b/);
   });
 
   it("answers 401 to a delivery with the wrong secret and reconciles nothing", async () => {
