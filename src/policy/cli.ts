@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import type { CliIo, ExitCodeHolder } from "../cli.js";
 import { writeJsonSchemas } from "./jsonSchema.js";
 import { jobNames } from "../jobs/registry.js";
+import { buildRules } from "../rules/registry.js";
 import { validatePolicies } from "./load.js";
 import { slackEnvWarnings } from "../notify/config.js";
 import type { PolicySummary } from "./load.js";
@@ -19,8 +20,9 @@ export function defaultPoliciesDir(): string {
 
 const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export function formatSummary(dir: string, s: PolicySummary): string {
+export function formatSummary(dir: string, s: PolicySummary, rules?: number): string {
   const parts = [
+    ...(rules === undefined ? [] : [count(rules, "rule")]),
     count(s.files, "file"),
     count(s.labels, "label"),
     count(s.scopedSets, "scoped set"),
@@ -49,7 +51,7 @@ export function registerPolicyCommands(program: Command, io: CliIo, exit: ExitCo
         exit.code = 1;
         return;
       }
-      io.out(formatSummary(dir, result.summary));
+      io.out(formatSummary(dir, result.summary, result.policy ? buildRules(result.policy).length : undefined));
       for (const warning of slackEnvWarnings(result.policy?.notifications, process.env)) io.err(`warning: ${warning}`);
     });
 

@@ -81,7 +81,7 @@ describe("mops-bot policies validate on valid policies", () => {
     expect(err).toBe("");
     expect(code).toBe(0);
     expect(out.trim()).toBe(
-      `${VALID}: policies OK — 8 files, 8 labels, 2 scoped sets, 1 alias, 1 workflow, 2 people groups, 1 schedule, 1 template`,
+      `${VALID}: policies OK — 3 rules, 8 files, 8 labels, 2 scoped sets, 1 alias, 1 workflow, 2 people groups, 1 schedule, 1 template`,
     );
   });
 
