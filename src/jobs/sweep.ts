@@ -8,6 +8,8 @@ import { formatRef, type ResourceKind, type ResourceSnapshot } from "../domain/s
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
 import { reconcileSnapshot } from "../engine/reconcile.js";
 import { type RunReport, reportResource, emptyRunReport } from "../engine/report.js";
+import { openNotifier } from "../notify/open.js";
+import type { Notifier } from "../notify/types.js";
 import { buildRules } from "../rules/registry.js";
 import type { RuleContext } from "../rules/types.js";
 import { createRunBudget, resolveAssignees, SummaryCollector } from "../triage/sweepSupport.js";
@@ -20,6 +22,13 @@ export interface SweepOptions {
   job?: string;
   /** Sees each resource as the rules saw it, with the history read for them (reports of a job). */
   onReconciled?: (snapshot: ResourceSnapshot, ctx: RuleContext) => void;
+  /**
+   * Where triage summaries with `slack:` post. Omitted: opened from the policy and `env` when a
+   * summary posts to Slack (a missing webhook variable is reported for that summary only).
+   */
+  notifier?: Notifier | null;
+  /** Environment holding the Slack webhook variables; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promise<RunReport> {
@@ -65,7 +74,14 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
   );
   await queue.onIdle();
   if (summaries.active) {
-    const written = await summaries.finish(deps.policy, deps.platform, deps.calendar.today(started), deps.logger);
+    const notifier =
+      options.notifier !== undefined
+        ? options.notifier
+        : summaries.slackChannels.length > 0
+          ? openNotifier(deps.policy, { env: options.env ?? process.env, dryRun: deps.dryRun, logger: deps.logger })
+          : null;
+    const written = await summaries.finish(deps.policy, deps.platform, deps.calendar.today(started), deps.logger, notifier);
+    await notifier?.idle();
     report.resources.push(...written.resources);
     report.errors.push(...written.errors);
   }

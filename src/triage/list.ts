@@ -40,7 +40,7 @@ export function listRules(policy: CompiledPolicy): RuleListing[] {
         const hasResourceActions = rule.def.then.some((a) => a.kind !== "summarize");
         if (hasResourceActions) triggers.push(webhookTrigger(rule));
         triggers.push(sweepTrigger(policy));
-        if (rule.summary) triggers.push(`summary: gathered over the whole sweep into ${rule.summary.destination.kind === "issue" ? "one issue" : `a Slack message to #${rule.summary.destination.channel}`}`);
+        if (rule.summary) triggers.push(`summary: gathered over the whole sweep into one issue${rule.summary.slack ? ` (and a Slack message to #${rule.summary.slack.channel} when its list changes)` : ""}`);
         const timed = rule.def.when.some((c) => TIMED_KINDS.has(c.kind));
         if (timed && hasResourceActions) triggers.push("time-based: a condition becomes true as time passes, without any event; the sweep finds it");
       } else {

@@ -3,6 +3,8 @@
  * each linked. Pure, and stable (sorted groups and items, no timestamps), so an unchanged
  * selection renders the same text and the summary issue is not edited again.
  */
+import { createHash } from "node:crypto";
+import type { SlackMessage } from "../domain/actions.js";
 import { markerComment, markerKey } from "../domain/markers.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
 import { neutraliseInline } from "../domain/text.js";
@@ -14,7 +16,7 @@ export interface SummaryContent {
   /** The hidden marker the summary issue carries in its description. */
   marker: string;
   title: string;
-  /** Issue description (markdown, with the marker) or Slack text. */
+  /** Issue description (markdown, with the marker). */
   body: string;
   count: number;
 }
@@ -82,10 +84,6 @@ function grouped(findings: Finding[], by: SummaryGroupBy, policy: CompiledPolicy
 export function renderSummary(def: TriageRuleDef, summary: SummaryDef, findings: Finding[], policy: CompiledPolicy): SummaryContent {
   const marker = summaryMarker(def.id);
   const count = findings.length;
-  if (summary.destination.kind === "slack") {
-    const items = grouped(findings, summary.groupBy, policy, slackItem, (g) => `*${neutraliseInline(g)}*`);
-    return { marker, title: summary.title, body: `*${summary.title}* (${count})\n${items}`, count };
-  }
   const items = grouped(findings, summary.groupBy, policy, markdownItem, (g) => `### ${neutraliseInline(g)}`);
   const body = renderTemplate(templateText(policy.templates, summary.template), {
     items: { trusted: items },
@@ -95,4 +93,29 @@ export function renderSummary(def: TriageRuleDef, summary: SummaryDef, findings:
     title: summary.title,
   });
   return { marker, title: summary.title, body: `${body}\n\n${markerComment(marker)}`, count };
+}
+
+export interface SlackSummary {
+  /**
+   * Marker of the note on the summary issue that records this post. It is keyed by the list's
+   * content, so the same list is posted once, and a changed list once more.
+   */
+  marker: string;
+  /** The message without the link to the summary issue (the link is added when it is known). */
+  text: string;
+  count: number;
+}
+
+/** The Slack form of a summary: the same list as the issue, as Slack text. */
+export function renderSlackSummary(def: TriageRuleDef, summary: SummaryDef, findings: Finding[], policy: CompiledPolicy): SlackSummary {
+  const count = findings.length;
+  const items = grouped(findings, summary.groupBy, policy, slackItem, (g) => `*${neutraliseInline(g)}*`);
+  const text = `*${neutraliseInline(summary.title)}* (${count})\n${items}`;
+  const hash = createHash("sha256").update(text).digest("hex").slice(0, 12);
+  return { marker: markerKey("triage-summary-slack", def.id, hash), text, count };
+}
+
+/** The message posted: the list, then a link to the summary issue (when it exists). */
+export function slackSummaryMessage(slack: SlackSummary, issue: { url: string; ref: string } | null): SlackMessage {
+  return { text: issue ? `${slack.text}\n\nSummary issue: <${issue.url}|${issue.ref}>` : slack.text };
 }

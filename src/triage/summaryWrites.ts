@@ -2,9 +2,10 @@
  * Ensuring a triage summary exists as it should: the summary issue is found again by the marker in
  * its description (only the bot's own open issues count), created when missing and there is
  * something to list, edited when its list changed, and left alone otherwise, so a rerun writes
- * nothing. Dry-run only reports. A Slack summary is reported as the post it would make.
+ * nothing. Dry-run only reports. The Slack post of a summary is in summarySlack.ts.
  */
 import type { ScopeAction } from "../domain/actions.js";
+import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { ReportResource } from "../engine/report.js";
 import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
 import type { GitLabPlatform } from "../gitlab/platform.js";
@@ -13,11 +14,11 @@ import { projectsWithRole, type CompiledPolicy } from "../policy/model.js";
 import type { SummaryContent } from "./summaries.js";
 
 /** The part of the GitLab platform summaries need. */
-export type SummaryPlatform = Pick<GitLabPlatform, "requester" | "currentUser" | "createIssue" | "updateIssueDescription">;
+export type SummaryPlatform = Pick<GitLabPlatform, "requester" | "currentUser" | "createIssue" | "updateIssueDescription" | "notes" | "ensureNote">;
 
 export function canWriteSummaries(platform: object): platform is SummaryPlatform {
   const p = platform as Partial<SummaryPlatform>;
-  return typeof p.createIssue === "function" && typeof p.updateIssueDescription === "function" && typeof p.currentUser === "function" && p.requester !== undefined;
+  return typeof p.createIssue === "function" && typeof p.updateIssueDescription === "function" && typeof p.notes === "function" && typeof p.ensureNote === "function" && typeof p.currentUser === "function" && p.requester !== undefined;
 }
 
 export interface SummaryWriteDeps {
@@ -29,22 +30,18 @@ export interface SummaryWriteDeps {
 
 const sameText = (a: string, b: string) => a.replace(/\r\n/g, "\n").trim() === b.replace(/\r\n/g, "\n").trim();
 
-/** What was (or in dry-run would be) done for one rule's summary; null when nothing needed doing. */
-export async function ensureSummary(def: TriageRuleDef, summary: SummaryDef, content: SummaryContent, deps: SummaryWriteDeps): Promise<ReportResource | null> {
+export interface SummaryIssueOutcome {
+  /** What was (or in dry-run would be) done; null when nothing needed doing. */
+  entry: ReportResource | null;
+  /** The summary issue as it now is; null when there is none (nothing to list, or created in a dry run). */
+  issue: ResourceSnapshot | null;
+  /** True when the issue was created or its list edited (or would be, in a dry run). */
+  changed: boolean;
+}
+
+export async function ensureSummary(def: TriageRuleDef, summary: SummaryDef, content: SummaryContent, deps: SummaryWriteDeps): Promise<SummaryIssueOutcome> {
   const rule = `triage:${def.id}`;
-  const destination = summary.destination;
-  if (destination.kind === "slack") {
-    if (content.count === 0) return null;
-    const action: ScopeAction = {
-      type: "post_slack",
-      channel: destination.channel,
-      marker: content.marker,
-      text: content.body,
-      rule,
-      reason: `${def.description} (${content.count} selected). Not posted: this version of mops-bot reports Slack summaries but does not send them yet.`,
-    };
-    return { ref: `#${destination.channel}`, url: "", title: content.title, actions: [action], conflicts: [] };
-  }
+  const destination = summary.issue;
   const project = projectsWithRole(deps.policy.scope, destination.projectRole)[0];
   if (project === undefined) throw new Error(`No project in scope.yml has the role "${destination.projectRole}" that the summary of ${rule} names.`);
   const found = await findIssuesByMarker(
@@ -54,7 +51,7 @@ export async function ensureSummary(def: TriageRuleDef, summary: SummaryDef, con
   );
   const existing = found.get(content.marker)?.[0];
   if (existing === undefined) {
-    if (content.count === 0) return null;
+    if (content.count === 0) return { entry: null, issue: null, changed: false };
     const outcome = await deps.platform.createIssue({ projectPath: project.path, title: content.title, description: content.body, labels: destination.labels });
     const created = outcome.status === "written" ? outcome.result : null;
     const action: ScopeAction = {
@@ -66,12 +63,13 @@ export async function ensureSummary(def: TriageRuleDef, summary: SummaryDef, con
       rule,
       reason: `${def.description} (${content.count} selected).`,
     };
-    return { ref: created ? `${created.projectPath}#${created.iid}` : `${project.path} (new issue)`, url: created?.webUrl ?? "", title: content.title, actions: [action], conflicts: [] };
+    const entry = { ref: created ? `${created.projectPath}#${created.iid}` : `${project.path} (new issue)`, url: created?.webUrl ?? "", title: content.title, actions: [action], conflicts: [] };
+    return { entry, issue: created, changed: true };
   }
-  if (sameText(existing.description, content.body)) return null;
+  if (sameText(existing.description, content.body)) return { entry: null, issue: existing, changed: false };
   const outcome = await deps.platform.updateIssueDescription(existing, content.body);
-  if (outcome.status === "unchanged") return null;
+  if (outcome.status === "unchanged") return { entry: null, issue: existing, changed: false };
   const ref = `${existing.projectPath}#${existing.iid}`;
   const action: ScopeAction = { type: "update_issue", ref, marker: content.marker, what: `the list now has ${content.count} item(s)`, rule, reason: `${def.description}.` };
-  return { ref, url: existing.webUrl, title: existing.title, actions: [action], conflicts: [] };
+  return { entry: { ref, url: existing.webUrl, title: existing.title, actions: [action], conflicts: [] }, issue: outcome.status === "written" ? outcome.result : existing, changed: true };
 }

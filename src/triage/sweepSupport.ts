@@ -6,10 +6,12 @@ import type { Logger } from "pino";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { ReportResource } from "../engine/report.js";
 import { userIdsByUsername } from "../gitlab/users.js";
+import type { Notifier } from "../notify/types.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import type { Rule, RuleBudget, RuleContext } from "../rules/types.js";
 import { type Finding, isTriageRule, type TriageRule } from "./rule.js";
-import { renderSummary } from "./summaries.js";
+import { renderSlackSummary, renderSummary } from "./summaries.js";
+import { ensureSummaryPost } from "./summarySlack.js";
 import { canWriteSummaries, ensureSummary } from "./summaryWrites.js";
 
 /** Counts resources acted on per rule within one run. */
@@ -68,6 +70,11 @@ export class SummaryCollector {
     return this.rules.length > 0;
   }
 
+  /** Slack channels the summaries post to (a notifier is needed only when there are some). */
+  get slackChannels(): string[] {
+    return [...new Set(this.rules.flatMap((r) => (r.summary!.slack ? [r.summary!.slack.channel] : [])))].sort();
+  }
+
   collect(snapshot: ResourceSnapshot, ctx: RuleContext): void {
     for (const r of this.rules) {
       const f = r.finding(snapshot, ctx);
@@ -75,7 +82,8 @@ export class SummaryCollector {
     }
   }
 
-  async finish(policy: CompiledPolicy, platform: object, today: string, logger: Logger): Promise<SummaryOutcome> {
+  /** `notifier`: where summaries with `slack:` post; null or omitted reports a clear error for them instead. */
+  async finish(policy: CompiledPolicy, platform: object, today: string, logger: Logger, notifier: Notifier | null = null): Promise<SummaryOutcome> {
     const out: SummaryOutcome = { resources: [], errors: [] };
     if (!canWriteSummaries(platform)) {
       // A platform without issue writes (an in-memory one in tests) has nowhere to keep a summary.
@@ -83,10 +91,17 @@ export class SummaryCollector {
       return out;
     }
     for (const r of this.rules) {
+      const summary = r.summary!;
+      const findings = this.findings.get(r.id)!;
       try {
-        const content = renderSummary(r.def, r.summary!, this.findings.get(r.id)!, policy);
-        const entry = await ensureSummary(r.def, r.summary!, content, { platform, policy, today });
-        if (entry) out.resources.push(entry);
+        const content = renderSummary(r.def, summary, findings, policy);
+        const written = await ensureSummary(r.def, summary, content, { platform, policy, today });
+        const post = summary.slack ? await ensureSummaryPost(r.def, summary, renderSlackSummary(r.def, summary, findings, policy), written.issue, { platform, policy, notifier }) : null;
+        if (post?.error) out.errors.push({ ref: `summary of ${r.id}`, message: post.error });
+        if (written.entry) out.resources.push(post?.action ? { ...written.entry, actions: [...written.entry.actions, post.action] } : written.entry);
+        else if (post?.action && written.issue) {
+          out.resources.push({ ref: `${written.issue.projectPath}#${written.issue.iid}`, url: written.issue.webUrl, title: written.issue.title, actions: [post.action], conflicts: [] });
+        }
       } catch (e) {
         out.errors.push({ ref: `summary of ${r.id}`, message: e instanceof Error ? e.message : String(e) });
       }

@@ -51,7 +51,10 @@ export interface SummaryDef {
   /** Template name in policies/templates/. */
   template: string;
   groupBy: SummaryGroupBy;
-  destination: { kind: "issue"; projectRole: string; labels: string[] } | { kind: "slack"; channel: string };
+  /** The summary issue: the list itself, and the memory of what was posted to Slack. */
+  issue: { projectRole: string; labels: string[] };
+  /** Also post the list to this Slack channel (notifications.yml) when the issue is created or its list changes. */
+  slack: { channel: string } | null;
 }
 
 export type TriageActionDef =
@@ -267,18 +270,19 @@ function compileActions(c: Compiler, t: ActionsFile, rule: TriageRuleFile, base:
         break;
       case "summarize": {
         const s = t.summarize!;
-        if (!s.issue && !s.slack) {
-          c.sink.at(c.source, at("summarize"), "summarize needs a destination: issue: { project_role: ... } or slack: { channel: \"#...\" }");
+        if (!s.issue) {
+          c.sink.at(
+            c.source,
+            s.slack ? at("summarize", "slack") : at("summarize"),
+            s.slack
+              ? "a Slack summary also needs issue: { project_role: ... }: the summary issue records what was posted, so the same list is never posted twice"
+              : "summarize needs issue: { project_role: ... } (the summary issue), and optionally slack: { channel: ... } to post the list there too",
+          );
           break;
         }
-        if (s.issue && s.slack) {
-          c.sink.at(c.source, at("summarize", "slack"), "summarize has two destinations: keep issue or slack (write a second rule for the other)");
-          break;
-        }
-        const destination: SummaryDef["destination"] = s.issue
-          ? { kind: "issue", projectRole: s.issue.project_role, labels: s.issue.labels ?? [] }
-          : { kind: "slack", channel: s.slack!.channel };
-        out.push({ kind: "summarize", summary: { title: s.title, template: s.template ?? DEFAULT_SUMMARY_TEMPLATE, groupBy: s.group_by ?? null, destination } });
+        const issue = { projectRole: s.issue.project_role, labels: s.issue.labels ?? [] };
+        const slack = s.slack ? { channel: s.slack.channel } : null;
+        out.push({ kind: "summarize", summary: { title: s.title, template: s.template ?? DEFAULT_SUMMARY_TEMPLATE, groupBy: s.group_by ?? null, issue, slack } });
         break;
       }
     }

@@ -125,7 +125,7 @@ const noteAction = z.strictObject({
 });
 
 const summarizeAction = z.strictObject({
-  title: text.describe("Title of the summary issue, or the first line of the Slack message."),
+  title: text.describe("Title of the summary issue (and the first line of the Slack message)."),
   template: z.string().min(1).optional().describe("A template in policies/templates/ with {{items}} and {{count}}; default triage-summary."),
   group_by: z
     .union([z.enum(["assignee", "author", "milestone", "project"]), z.strictObject({ label: z.string().min(1).describe("A scoped set, e.g. MktgOps.") })], {
@@ -138,7 +138,7 @@ const summarizeAction = z.strictObject({
       labels: z.array(labelName).optional().describe("Labels of the summary issue."),
     })
     .optional()
-    .describe("Keep one issue up to date with the list (found again by a hidden marker)."),
+    .describe("Keep one issue up to date with the list (found again by a hidden marker). Required: it also records what was posted to Slack."),
   slack: z
     .strictObject({
       channel: z
@@ -147,7 +147,7 @@ const summarizeAction = z.strictObject({
         .describe("A channel defined in notifications.yml."),
     })
     .optional()
-    .describe("Post the list to a Slack channel."),
+    .describe("Also post the list to a Slack channel when the summary issue is created or its list changes (needs issue:)."),
 });
 
 export const actionsSchema = z
@@ -168,7 +168,7 @@ export const actionsSchema = z
       .optional()
       .describe("Set a due date this far from now when it has none ('none' clears it)."),
     confidential: z.literal(true).optional(),
-    summarize: summarizeAction.optional().describe("Gather every resource the rule selects in a sweep into one issue or Slack message."),
+    summarize: summarizeAction.optional().describe("Gather every resource the rule selects in a sweep into one issue, optionally also posted to Slack."),
   })
   .describe("Actions; each is taken only when it would change something.");
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { markersIn } from "../../../src/domain/markers.js";
 import { listRules, renderRuleList } from "../../../src/triage/list.js";
 import { explainRule } from "../../../src/triage/explain.js";
-import { renderSummary, summaryMarker } from "../../../src/triage/summaries.js";
+import { renderSlackSummary, renderSummary, slackSummaryMessage, summaryMarker } from "../../../src/triage/summaries.js";
 import { issue, labelEvent, user } from "../../support/builders.js";
 import { policyWith, rule, tctx } from "./helpers.js";
 
@@ -39,11 +39,17 @@ describe("triage summaries", () => {
     expect(renderSummary(r.def, r.summary!, [], policyWith()).body).toContain("Nothing matches this rule now.");
   });
 
-  it("a Slack summary is plain Slack text", () => {
-    const r = summarizing("project", "slack: { channel: mktgops }");
-    const content = renderSummary(r.def, r.summary!, items.map((s) => r.finding(s, tctx())!), policyWith());
-    expect(content.body.startsWith("*Stale issues* (3)")).toBe(true);
-    expect(content.body).toContain(`• <${items[1]!.webUrl}|First> mktg/marketing-operations#3`);
+  it("the Slack form is plain Slack text, keyed by its content", () => {
+    const r = summarizing("project", "issue: { project_role: mops }, slack: { channel: mktgops }");
+    const findings = items.map((s) => r.finding(s, tctx())!);
+    const slack = renderSlackSummary(r.def, r.summary!, findings, policyWith());
+    expect(slack.text.startsWith("*Stale issues* (3)")).toBe(true);
+    expect(slack.text).toContain(`• <${items[1]!.webUrl}|First> mktg/marketing-operations#3`);
+    expect(slack.marker).toMatch(/^triage-summary-slack:test-rule:[0-9a-f]{12}$/);
+    expect(renderSlackSummary(r.def, r.summary!, [...findings].reverse(), policyWith()).marker).toBe(slack.marker);
+    expect(renderSlackSummary(r.def, r.summary!, findings.slice(1), policyWith()).marker).not.toBe(slack.marker);
+    const message = slackSummaryMessage(slack, { url: "https://gitlab.example/mktg/mops/-/issues/9", ref: "mktg/mops#9" });
+    expect(message.text).toBe(`${slack.text}\n\nSummary issue: <https://gitlab.example/mktg/mops/-/issues/9|mktg/mops#9>`);
   });
 
   it("a summarizing rule proposes no action on the resource itself", () => {

@@ -53,11 +53,26 @@ describe("policies validate on triage rules", () => {
 
   it("a summarize with no destination", async () => {
     const problems = await problemsFor(rule("    when:\n      state: opened\n    then:\n      summarize: { title: Stale }\n"));
-    expect(problems).toEqual(["8:18 summarize needs a destination: issue: { project_role: ... } or slack: { channel: \"#...\" }"]);
+    expect(problems).toEqual(["8:18 summarize needs issue: { project_role: ... } (the summary issue), and optionally slack: { channel: ... } to post the list there too"]);
+  });
+
+  it("a Slack-only summarize is refused: the summary issue records what was posted", async () => {
+    const problems = await problemsFor(rule("    when:\n      state: opened\n    then:\n      summarize: { title: Stale, slack: { channel: mktgops } }\n"));
+    expect(problems).toEqual([
+      "8:41 a Slack summary also needs issue: { project_role: ... }: the summary issue records what was posted, so the same list is never posted twice",
+    ]);
+  });
+
+  it("a summarize with an issue and a Slack channel is valid", async () => {
+    const problems = await problemsFor(rule("    when:\n      state: opened\n    then:\n      summarize: { title: Stale, issue: { project_role: mops }, slack: { channel: mktgops } }\n"));
+    expect(problems).toEqual([]);
+    const result = await validatePolicies(dir);
+    const summary = result.policy?.triage?.find((r) => r.id === "team-rule")?.then.find((a) => a.kind === "summarize");
+    expect(summary).toMatchObject({ summary: { issue: { projectRole: "mops", labels: [] }, slack: { channel: "mktgops" } } });
   });
 
   it("a Slack summary to a channel notifications.yml does not define", async () => {
-    const problems = await problemsFor(rule("    when:\n      state: opened\n    then:\n      summarize: { title: Stale, slack: { channel: mktgopz } }\n"));
+    const problems = await problemsFor(rule("    when:\n      state: opened\n    then:\n      summarize: { title: Stale, issue: { project_role: mops }, slack: { channel: mktgopz } }\n"));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^8:\d+ (channel 'mktgopz' is not defined in notifications.yml|the summary posts to Slack channel 'mktgopz', but there is no notifications.yml)/);
   });
