@@ -9,12 +9,21 @@
  * is paid once per batch: events arriving in the same event-loop turn are committed together
  * (group commit) and every one of their 202s waits for that commit.
  *
+ * Checkpoints (copying the WAL back into the database file, with fsyncs of their own) would
+ * otherwise run inside whichever commit crosses the WAL size threshold, stalling the event loop
+ * and every acknowledgement waiting on it. While the worker runs, a background thread with its
+ * own connection checkpoints instead (PASSIVE: it never blocks a commit), and the event-loop
+ * connections never checkpoint. Checkpoints move committed data around; they add nothing to what
+ * a commit already guarantees, so acknowledgements still wait only for their own commit.
+ *
  * One process owns the worker of a data directory. The `inbox` CLI may open the same file at the
  * same time (WAL allows it); the worker polls, so a CLI retry is picked up within a poll interval.
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import type pino from "pino";
 import { formatRef, type RefKind, type ResourceRef } from "../domain/snapshot.js";
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.js";
@@ -56,6 +65,28 @@ export interface SqliteInboxOptions {
 }
 
 export const INBOX_FILE = "inbox.sqlite";
+
+/** How often the background thread checkpoints the WAL while the worker runs. */
+const CHECKPOINT_EVERY_MS = 250;
+
+/**
+ * The checkpoint thread: plain CommonJS, run with `eval` so it needs no loader for TypeScript.
+ * It reports failures to the parent, which logs them; a failed checkpoint only lets the WAL grow.
+ */
+const CHECKPOINTER_SOURCE = `
+const { workerData, parentPort } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma("busy_timeout = 5000");
+setInterval(() => {
+  try {
+    db.pragma("wal_checkpoint(PASSIVE)");
+  } catch (e) {
+    parentPort.postMessage(e instanceof Error ? e.message : String(e));
+  }
+}, workerData.everyMs);
+`;
+const sqliteDriverPath = createRequire(import.meta.url).resolve("better-sqlite3");
 
 interface Row {
   id: number;
@@ -119,10 +150,13 @@ export class SqliteInbox implements Inbox {
   private readonly running = new Map<string, Promise<void>>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
+  private checkpointer: Worker | undefined;
+  private readonly file: string;
 
   constructor(options: SqliteInboxOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     const file = join(options.dataDir, INBOX_FILE);
+    this.file = file;
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma(options.durability === "process-crash" ? "synchronous = NORMAL" : "synchronous = FULL");
@@ -149,19 +183,21 @@ export class SqliteInbox implements Inbox {
          VALUES (@dedupeKey, @refKey, @refKind, @refPath, @refIid, @kind, @eventUuid, @receivedAt, 'pending', 0, @receivedAt)
          ON CONFLICT (dedupe_key) DO NOTHING`,
       ),
-      nextDueRef: work.prepare(
+      nextDueRefs: work.prepare(
         `SELECT ref_key FROM events
          WHERE state = 'pending' AND next_attempt_at <= ? AND ref_key NOT IN (SELECT value FROM json_each(?))
-         GROUP BY ref_key ORDER BY MIN(id) LIMIT 1`,
+         GROUP BY ref_key ORDER BY MIN(id) LIMIT ?`,
       ),
       nextDueTime: work.prepare(
         `SELECT MIN(next_attempt_at) AS t FROM events
          WHERE state = 'pending' AND ref_key NOT IN (SELECT value FROM json_each(?))`,
       ),
-      pendingOfRef: work.prepare(`SELECT * FROM events WHERE ref_key = ? AND state = 'pending' ORDER BY id`),
-      markInFlight: work.prepare(`UPDATE events SET state = 'in_flight', claimed_at = ? WHERE id = ?`),
+      claimRef: work.prepare(
+        `UPDATE events SET state = 'in_flight', claimed_at = ? WHERE ref_key = ? AND state = 'pending' RETURNING *`,
+      ),
       markDone: work.prepare(
-        `UPDATE events SET state = 'done', attempts = attempts + 1, finished_at = ?, last_error = NULL WHERE id = ? AND state = 'in_flight'`,
+        `UPDATE events SET state = 'done', attempts = attempts + 1, finished_at = ?, last_error = NULL
+         WHERE id IN (SELECT value FROM json_each(?)) AND state = 'in_flight'`,
       ),
       markFailed: work.prepare(
         `UPDATE events SET state = @state, attempts = @attempts, next_attempt_at = @nextAttemptAt, finished_at = @finishedAt, last_error = @error
@@ -223,7 +259,11 @@ export class SqliteInbox implements Inbox {
       return;
     }
     batch.forEach((item, i) => item.resolve(results[i]!));
-    if (results.includes("queued")) this.pump();
+    // A new event of a resource being reconciled waits for that run to end (its end pumps);
+    // only an event of an idle resource, with a free slot, is worth a look for work now.
+    if (this.running.size < this.concurrency && batch.some((item, i) => results[i] === "queued" && !this.running.has(formatRef(item.event.ref)))) {
+      this.pump();
+    }
   }
 
   start(reconcile: Reconcile, options: WorkerOptions): void {
@@ -237,7 +277,37 @@ export class SqliteInbox implements Inbox {
     this.prune();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
+    this.startCheckpointer();
     this.pump();
+  }
+
+  /** Hands WAL checkpoints to a background thread; see the top of this file for why. */
+  private startCheckpointer(): void {
+    const worker = new Worker(CHECKPOINTER_SOURCE, {
+      eval: true,
+      workerData: { driver: sqliteDriverPath, file: this.file, everyMs: CHECKPOINT_EVERY_MS },
+    });
+    worker.unref();
+    worker.on("message", (message: string) => this.log.warn({ reason: message }, "could not checkpoint the inbox's write-ahead log; it grows until a checkpoint succeeds"));
+    worker.on("error", (e) => {
+      this.log.warn({ err: e }, "the inbox's checkpoint thread stopped; commits checkpoint again themselves");
+      this.db.pragma("wal_autocheckpoint = 1000");
+      this.workDb.pragma("wal_autocheckpoint = 1000");
+    });
+    this.checkpointer = worker;
+    this.db.pragma("wal_autocheckpoint = 0");
+    this.workDb.pragma("wal_autocheckpoint = 0");
+  }
+
+  private async stopCheckpointer(): Promise<void> {
+    const worker = this.checkpointer;
+    if (!worker) return;
+    this.checkpointer = undefined;
+    worker.removeAllListeners("error");
+    await worker.terminate();
+    if (this.closed) return;
+    this.db.pragma("wal_autocheckpoint = 1000");
+    this.workDb.pragma("wal_autocheckpoint = 1000");
   }
 
   /**
@@ -281,24 +351,26 @@ export class SqliteInbox implements Inbox {
   private pump(): void {
     if (!this.reconcile || this.stopping || this.closed) return;
     const now = this.now();
-    while (this.running.size < this.concurrency) {
-      const busy = JSON.stringify([...this.running.keys()]);
-      const next = this.stmt.nextDueRef.get(now, busy) as { ref_key: string } | undefined;
-      if (!next) break;
-      const rows = this.claim(next.ref_key, now);
-      if (rows.length === 0) continue;
-      this.running.set(next.ref_key, this.runOne(next.ref_key, rows));
+    const free = this.concurrency - this.running.size;
+    if (free > 0) {
+      for (const [refKey, rows] of this.claim(free, now)) this.running.set(refKey, this.runOne(refKey, rows));
     }
     this.scheduleWake(now);
   }
 
-  private claim(refKey: string, now: number): Row[] {
+  /** Claims up to `limit` due resources that are not running, in one transaction. */
+  private claim(limit: number, now: number): Map<string, Row[]> {
     return this.workDb.transaction(() => {
-      // Every pending event of the resource is covered by one reconcile, since it reads the
-      // resource as it is now; events still backing off ride along.
-      const rows = this.stmt.pendingOfRef.all(refKey) as Row[];
-      for (const row of rows) this.stmt.markInFlight.run(now, row.id);
-      return rows;
+      const busy = JSON.stringify([...this.running.keys()]);
+      const refs = this.stmt.nextDueRefs.all(now, busy, limit) as { ref_key: string }[];
+      const claimed = new Map<string, Row[]>();
+      for (const { ref_key: refKey } of refs) {
+        // Every pending event of the resource is covered by one reconcile, since it reads the
+        // resource as it is now; events still backing off ride along.
+        const rows = (this.stmt.claimRef.all(now, refKey) as Row[]).sort((a, b) => a.id - b.id);
+        if (rows.length > 0) claimed.set(refKey, rows);
+      }
+      return claimed;
     })();
   }
 
@@ -328,9 +400,7 @@ export class SqliteInbox implements Inbox {
     if (this.closed) return; // stop() timed out and the store is gone: the rows stay in_flight and run again on restart
     const now = this.now();
     if (!failed) {
-      this.workDb.transaction(() => {
-        for (const row of rows) this.stmt.markDone.run(now, row.id);
-      })();
+      this.stmt.markDone.run(now, JSON.stringify(rows.map((r) => r.id)));
       logger.debug({ events: rows.length }, "reconciled");
     } else {
       const text = errorText(error);
@@ -346,6 +416,7 @@ export class SqliteInbox implements Inbox {
     this.stopping = true;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.stopCheckpointer();
     const all = Promise.allSettled([...this.running.values()]);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => {
@@ -412,6 +483,7 @@ export class SqliteInbox implements Inbox {
     if (this.closed) return;
     // Events accepted but not yet committed are committed now, so their callers still get an answer.
     this.flush();
+    await this.stopCheckpointer();
     this.closed = true;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
