@@ -2,7 +2,7 @@
  * One triage rule (policies/triage/*.yml) as an engine rule: needs() asks for history only when
  * the listed snapshot cannot decide the conditions; evaluate() returns the actions of `then`
  * that would change something. A rule with `summarize` also yields a finding per selected
- * resource, which the sweep gathers into one issue or Slack message.
+ * resource, which the sweep gathers into one issue (optionally also posted to Slack).
  */
 import type { ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
 import type { SummaryDef, TriageRuleDef } from "../policy/compile/triage.js";
