@@ -9,6 +9,10 @@
  * is paid once per batch: events arriving in the same event-loop turn are committed together
  * (group commit) and every one of their 202s waits for that commit.
  *
+ * The worker's own writes ride in that same commit: reconciles that ended since the last one are
+ * marked done, and due resources are claimed, all in one transaction per turn. So under load a
+ * turn costs one commit however many events it records, finishes and claims.
+ *
  * Checkpoints (copying the WAL back into the database file, with fsyncs of their own) would
  * otherwise run inside whichever commit crosses the WAL size threshold, stalling the event loop
  * and every acknowledgement waiting on it. While the worker runs, a background thread with its
@@ -105,6 +109,22 @@ interface Row {
   last_error: string | null;
 }
 
+function turnStatements(conn: Database.Database) {
+  return {
+    nextDueRefs: conn.prepare(
+      `SELECT ref_key FROM events
+       WHERE state = 'pending' AND next_attempt_at <= ? AND ref_key NOT IN (SELECT value FROM json_each(?))
+       GROUP BY ref_key ORDER BY MIN(id) LIMIT ?`,
+    ),
+    claimRef: conn.prepare(`UPDATE events SET state = 'in_flight', claimed_at = ? WHERE ref_key = ? AND state = 'pending' RETURNING *`),
+    markDone: conn.prepare(
+      `UPDATE events SET state = 'done', attempts = attempts + 1, finished_at = ?, last_error = NULL
+       WHERE id IN (SELECT value FROM json_each(?)) AND state = 'in_flight'`,
+    ),
+  };
+}
+type TurnStatements = ReturnType<typeof turnStatements>;
+
 interface PendingRecord {
   event: InboxEvent;
   resolve: (r: RecordResult) => void;
@@ -140,6 +160,8 @@ export class SqliteInbox implements Inbox {
   private readonly stmt;
 
   private batch: PendingRecord[] = [];
+  /** Events of reconciles that succeeded, to be marked done in the next turn's commit. */
+  private finished: { ids: string; at: number }[] = [];
   private flushScheduled = false;
   private closed = false;
 
@@ -162,9 +184,10 @@ export class SqliteInbox implements Inbox {
     this.db.pragma(options.durability === "process-crash" ? "synchronous = NORMAL" : "synchronous = FULL");
     this.db.pragma("busy_timeout = 5000");
     migrate(this.db);
-    // The worker's bookkeeping (claim, done, failed) needs no fsync of its own: if a power cut
-    // loses it, the event is simply reconciled again, which is harmless. The next FULL commit of
-    // a recorded event flushes these WAL frames too. This keeps one fsync per batch of records.
+    // Claims and done marks ride in the turn's commit on `db`. The rarer bookkeeping (failed
+    // attempts, recovery, pruning) goes through this connection and needs no fsync of its own: if
+    // a power cut loses it, the event is simply reconciled again, which is harmless. The next FULL
+    // commit flushes these WAL frames too.
     this.workDb = new Database(file);
     this.workDb.pragma("synchronous = NORMAL");
     this.workDb.pragma("busy_timeout = 5000");
@@ -183,21 +206,11 @@ export class SqliteInbox implements Inbox {
          VALUES (@dedupeKey, @refKey, @refKind, @refPath, @refIid, @kind, @eventUuid, @receivedAt, 'pending', 0, @receivedAt)
          ON CONFLICT (dedupe_key) DO NOTHING`,
       ),
-      nextDueRefs: work.prepare(
-        `SELECT ref_key FROM events
-         WHERE state = 'pending' AND next_attempt_at <= ? AND ref_key NOT IN (SELECT value FROM json_each(?))
-         GROUP BY ref_key ORDER BY MIN(id) LIMIT ?`,
-      ),
+      /** Claims and done marks, on the connection that runs the turn (see `flush`). */
+      turnOn: new Map([db, work].map((conn) => [conn, turnStatements(conn)])),
       nextDueTime: work.prepare(
         `SELECT MIN(next_attempt_at) AS t FROM events
          WHERE state = 'pending' AND ref_key NOT IN (SELECT value FROM json_each(?))`,
-      ),
-      claimRef: work.prepare(
-        `UPDATE events SET state = 'in_flight', claimed_at = ? WHERE ref_key = ? AND state = 'pending' RETURNING *`,
-      ),
-      markDone: work.prepare(
-        `UPDATE events SET state = 'done', attempts = attempts + 1, finished_at = ?, last_error = NULL
-         WHERE id IN (SELECT value FROM json_each(?)) AND state = 'in_flight'`,
       ),
       markFailed: work.prepare(
         `UPDATE events SET state = @state, attempts = @attempts, next_attempt_at = @nextAttemptAt, finished_at = @finishedAt, last_error = @error
@@ -224,23 +237,39 @@ export class SqliteInbox implements Inbox {
     if (this.closed) return Promise.reject(new Error("the inbox is closed"));
     return new Promise<RecordResult>((resolve, reject) => {
       this.batch.push({ event, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.requestTurn();
     });
   }
 
-  /** Group commit: every event recorded during the last turn goes into one transaction (one fsync). */
+  /** Runs `flush` once the current event-loop turn has handed over everything it has. */
+  private requestTurn(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /**
+   * Group commit: every event recorded during the last turn, every reconcile that succeeded since
+   * the last commit, and the claims of due resources go into one transaction (one fsync).
+   */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.closed) return;
     const batch = this.batch;
+    const finished = this.finished;
     this.batch = [];
-    if (batch.length === 0) return;
+    this.finished = [];
+    const now = this.now();
+    const mayClaim = this.reconcile !== undefined && !this.stopping && this.running.size < this.concurrency;
+    // A turn that records events commits on `db` (fsync with power-loss durability) and its
+    // claims and done marks ride along; a turn of worker bookkeeping alone needs no fsync.
+    const conn = batch.length > 0 ? this.db : this.workDb;
+    const turn = this.stmt.turnOn.get(conn)!;
     let results: RecordResult[];
+    let claimed: Map<string, Row[]>;
     try {
-      results = this.db.transaction((items: PendingRecord[]) =>
-        items.map(({ event }) => {
+      [results, claimed] = conn.transaction(() => {
+        const recorded = batch.map(({ event }) => {
           const info = this.stmt.insert.run({
             dedupeKey: event.dedupeKey,
             refKey: formatRef(event.ref),
@@ -252,18 +281,21 @@ export class SqliteInbox implements Inbox {
             receivedAt: event.receivedAt.getTime(),
           });
           return info.changes === 1 ? ("queued" as const) : ("duplicate" as const);
-        }),
-      )(batch);
+        });
+        for (const done of finished) turn.markDone.run(done.at, done.ids);
+        return [recorded, mayClaim ? this.claim(turn, this.concurrency - this.running.size, now) : new Map<string, Row[]>()] as const;
+      })();
     } catch (e) {
       for (const item of batch) item.reject(e);
+      // The reconciles did succeed; their done marks are tried again with the next commit.
+      this.finished = finished.concat(this.finished);
+      this.log.error({ err: e }, "the inbox could not commit; deliveries of this moment were answered 503");
+      if (this.reconcile && !this.stopping) this.scheduleWake(now);
       return;
     }
     batch.forEach((item, i) => item.resolve(results[i]!));
-    // A new event of a resource being reconciled waits for that run to end (its end pumps);
-    // only an event of an idle resource, with a free slot, is worth a look for work now.
-    if (this.running.size < this.concurrency && batch.some((item, i) => results[i] === "queued" && !this.running.has(formatRef(item.event.ref)))) {
-      this.pump();
-    }
+    for (const [refKey, rows] of claimed) this.running.set(refKey, this.runOne(refKey, rows));
+    if (this.reconcile && !this.stopping) this.scheduleWake(now);
   }
 
   start(reconcile: Reconcile, options: WorkerOptions): void {
@@ -347,35 +379,30 @@ export class SqliteInbox implements Inbox {
     if (info.changes > 0) this.log.debug({ pruned: info.changes }, "pruned old dedupe records");
   }
 
-  /** Starts reconciles for due resources while there is capacity, then sets the next wake-up. */
+  /** Looks for due work now: the next turn claims due resources while there is capacity. */
   private pump(): void {
     if (!this.reconcile || this.stopping || this.closed) return;
-    const now = this.now();
-    const free = this.concurrency - this.running.size;
-    if (free > 0) {
-      for (const [refKey, rows] of this.claim(free, now)) this.running.set(refKey, this.runOne(refKey, rows));
-    }
-    this.scheduleWake(now);
+    this.requestTurn();
   }
 
-  /** Claims up to `limit` due resources that are not running, in one transaction. */
-  private claim(limit: number, now: number): Map<string, Row[]> {
-    return this.workDb.transaction(() => {
-      const busy = JSON.stringify([...this.running.keys()]);
-      const refs = this.stmt.nextDueRefs.all(now, busy, limit) as { ref_key: string }[];
-      const claimed = new Map<string, Row[]>();
-      for (const { ref_key: refKey } of refs) {
-        // Every pending event of the resource is covered by one reconcile, since it reads the
-        // resource as it is now; events still backing off ride along.
-        const rows = (this.stmt.claimRef.all(now, refKey) as Row[]).sort((a, b) => a.id - b.id);
-        if (rows.length > 0) claimed.set(refKey, rows);
-      }
-      return claimed;
-    })();
+  /** Claims up to `limit` due resources that are not running; runs inside the turn's transaction. */
+  private claim(turn: TurnStatements, limit: number, now: number): Map<string, Row[]> {
+    const busy = JSON.stringify([...this.running.keys()]);
+    const refs = turn.nextDueRefs.all(now, busy, limit) as { ref_key: string }[];
+    const claimed = new Map<string, Row[]>();
+    for (const { ref_key: refKey } of refs) {
+      // Every pending event of the resource is covered by one reconcile, since it reads the
+      // resource as it is now; events still backing off ride along.
+      const rows = (turn.claimRef.all(now, refKey) as Row[]).sort((a, b) => a.id - b.id);
+      if (rows.length > 0) claimed.set(refKey, rows);
+    }
+    return claimed;
   }
 
   private scheduleWake(now: number): void {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    // With every slot taken, the end of a running reconcile is what looks for work next.
+    if (this.running.size >= this.concurrency) return;
     const busy = JSON.stringify([...this.running.keys()]);
     const next = (this.stmt.nextDueTime.get(busy) as { t: number | null }).t;
     const delay = next === null ? this.pollIntervalMs : Math.min(this.pollIntervalMs, Math.max(0, next - now));
@@ -400,7 +427,8 @@ export class SqliteInbox implements Inbox {
     if (this.closed) return; // stop() timed out and the store is gone: the rows stay in_flight and run again on restart
     const now = this.now();
     if (!failed) {
-      this.stmt.markDone.run(now, JSON.stringify(rows.map((r) => r.id)));
+      this.finished.push({ at: now, ids: JSON.stringify(rows.map((r) => r.id)) });
+      this.requestTurn();
       logger.debug({ events: rows.length }, "reconciled");
     } else {
       const text = errorText(error);
@@ -425,6 +453,8 @@ export class SqliteInbox implements Inbox {
     await Promise.race([all, timedOut]);
     clearTimeout(timer);
     this.reconcile = undefined;
+    // Reconciles that ended while stopping are marked done now, not at the next start.
+    this.flush();
     return this.running.size;
   }
 
@@ -481,10 +511,12 @@ export class SqliteInbox implements Inbox {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    // Events accepted but not yet committed are committed now, so their callers still get an answer.
+    // Events accepted but not yet committed are committed now, so their callers still get an
+    // answer; nothing new is claimed for a worker that is going away.
+    this.stopping = true;
     this.flush();
-    await this.stopCheckpointer();
     this.closed = true;
+    await this.stopCheckpointer();
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.workDb.close();
