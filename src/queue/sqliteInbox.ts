@@ -116,7 +116,10 @@ function turnStatements(conn: Database.Database) {
        WHERE state = 'pending' AND next_attempt_at <= ? AND ref_key NOT IN (SELECT value FROM json_each(?))
        GROUP BY ref_key ORDER BY MIN(id) LIMIT ?`,
     ),
-    claimRef: conn.prepare(`UPDATE events SET state = 'in_flight', claimed_at = ? WHERE ref_key = ? AND state = 'pending' RETURNING *`),
+    claimRef: conn.prepare(
+      `UPDATE events SET state = 'in_flight', claimed_at = ? WHERE ref_key = ? AND state = 'pending'
+       RETURNING id, dedupe_key, attempts, ref_kind, ref_path, ref_iid`,
+    ),
     markDone: conn.prepare(
       `UPDATE events SET state = 'done', attempts = attempts + 1, finished_at = ?, last_error = NULL
        WHERE id IN (SELECT value FROM json_each(?)) AND state = 'in_flight'`,
@@ -124,6 +127,9 @@ function turnStatements(conn: Database.Database) {
   };
 }
 type TurnStatements = ReturnType<typeof turnStatements>;
+
+/** What a running reconcile needs of each event it covers. */
+type ClaimedRow = Pick<Row, "id" | "dedupe_key" | "attempts" | "ref_kind" | "ref_path" | "ref_iid">;
 
 interface PendingRecord {
   event: InboxEvent;
@@ -163,6 +169,14 @@ export class SqliteInbox implements Inbox {
   /** Events of reconciles that succeeded, to be marked done in the next turn's commit. */
   private finished: { ids: string; at: number }[] = [];
   private flushScheduled = false;
+  /** Resources with events this process queued since it last claimed them. */
+  private readonly queuedRefs = new Set<string>();
+  /**
+   * Whether the next claim must look through storage for due work (at start, on the wake timer,
+   * after a CLI retry or a failed commit) rather than only at `queuedRefs`: events backing off,
+   * or put back by the CLI, are not in that set.
+   */
+  private scanDue = true;
   private closed = false;
 
   private reconcile: Reconcile | undefined;
@@ -261,12 +275,13 @@ export class SqliteInbox implements Inbox {
     this.finished = [];
     const now = this.now();
     const mayClaim = this.reconcile !== undefined && !this.stopping && this.running.size < this.concurrency;
+    const scanned = mayClaim && this.scanDue;
     // A turn that records events commits on `db` (fsync with power-loss durability) and its
     // claims and done marks ride along; a turn of worker bookkeeping alone needs no fsync.
     const conn = batch.length > 0 ? this.db : this.workDb;
     const turn = this.stmt.turnOn.get(conn)!;
     let results: RecordResult[];
-    let claimed: Map<string, Row[]>;
+    let claimed: Map<string, ClaimedRow[]>;
     try {
       [results, claimed] = conn.transaction(() => {
         const recorded = batch.map(({ event }) => {
@@ -280,22 +295,25 @@ export class SqliteInbox implements Inbox {
             eventUuid: event.eventUuid ?? null,
             receivedAt: event.receivedAt.getTime(),
           });
-          return info.changes === 1 ? ("queued" as const) : ("duplicate" as const);
+          if (info.changes === 0) return "duplicate" as const;
+          this.queuedRefs.add(formatRef(event.ref));
+          return "queued" as const;
         });
         for (const done of finished) turn.markDone.run(done.at, done.ids);
-        return [recorded, mayClaim ? this.claim(turn, this.concurrency - this.running.size, now) : new Map<string, Row[]>()] as const;
+        return [recorded, mayClaim ? this.claim(turn, this.concurrency - this.running.size, now) : new Map<string, ClaimedRow[]>()] as const;
       })();
     } catch (e) {
       for (const item of batch) item.reject(e);
       // The reconciles did succeed; their done marks are tried again with the next commit.
       this.finished = finished.concat(this.finished);
+      this.scanDue = true;
       this.log.error({ err: e }, "the inbox could not commit; deliveries of this moment were answered 503");
       if (this.reconcile && !this.stopping) this.scheduleWake(now);
       return;
     }
     batch.forEach((item, i) => item.resolve(results[i]!));
     for (const [refKey, rows] of claimed) this.running.set(refKey, this.runOne(refKey, rows));
-    if (this.reconcile && !this.stopping) this.scheduleWake(now);
+    if (this.reconcile && !this.stopping && (scanned || this.wakeTimer === undefined)) this.scheduleWake(now);
   }
 
   start(reconcile: Reconcile, options: WorkerOptions): void {
@@ -306,6 +324,7 @@ export class SqliteInbox implements Inbox {
     this.concurrency = options.concurrency;
     this.stopping = false;
     this.recoverInterrupted();
+    this.scanDue = true;
     this.prune();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
@@ -358,7 +377,7 @@ export class SqliteInbox implements Inbox {
   }
 
   /** Records a failed attempt; the next one waits for the backoff unless `retryAt` says otherwise. */
-  private fail(row: Row, error: string, now: number, retryAt?: number): "dead" | "pending" {
+  private fail(row: Pick<Row, "id" | "attempts">, error: string, now: number, retryAt?: number): "dead" | "pending" {
     const attempts = row.attempts + 1;
     const dead = attempts >= this.maxAttempts;
     // markFailed only touches in_flight rows; recovery runs on rows read as in_flight.
@@ -386,14 +405,27 @@ export class SqliteInbox implements Inbox {
   }
 
   /** Claims up to `limit` due resources that are not running; runs inside the turn's transaction. */
-  private claim(turn: TurnStatements, limit: number, now: number): Map<string, Row[]> {
-    const busy = JSON.stringify([...this.running.keys()]);
-    const refs = turn.nextDueRefs.all(now, busy, limit) as { ref_key: string }[];
-    const claimed = new Map<string, Row[]>();
-    for (const { ref_key: refKey } of refs) {
+  private claim(turn: TurnStatements, limit: number, now: number): Map<string, ClaimedRow[]> {
+    let refs: string[];
+    if (this.scanDue) {
+      const busy = JSON.stringify([...this.running.keys()]);
+      refs = (turn.nextDueRefs.all(now, busy, limit) as { ref_key: string }[]).map((r) => r.ref_key);
+      // A full page of due resources may hide more; look again when a slot frees.
+      this.scanDue = refs.length === limit;
+    } else {
+      // Only events queued since the last claim can have become due; no need to search storage.
+      refs = [];
+      for (const refKey of this.queuedRefs) {
+        if (refs.length === limit) break;
+        if (!this.running.has(refKey)) refs.push(refKey);
+      }
+    }
+    const claimed = new Map<string, ClaimedRow[]>();
+    for (const refKey of refs) {
+      this.queuedRefs.delete(refKey);
       // Every pending event of the resource is covered by one reconcile, since it reads the
       // resource as it is now; events still backing off ride along.
-      const rows = (turn.claimRef.all(now, refKey) as Row[]).sort((a, b) => a.id - b.id);
+      const rows = (turn.claimRef.all(now, refKey) as ClaimedRow[]).sort((a, b) => a.id - b.id);
       if (rows.length > 0) claimed.set(refKey, rows);
     }
     return claimed;
@@ -401,16 +433,21 @@ export class SqliteInbox implements Inbox {
 
   private scheduleWake(now: number): void {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
     // With every slot taken, the end of a running reconcile is what looks for work next.
     if (this.running.size >= this.concurrency) return;
     const busy = JSON.stringify([...this.running.keys()]);
     const next = (this.stmt.nextDueTime.get(busy) as { t: number | null }).t;
     const delay = next === null ? this.pollIntervalMs : Math.min(this.pollIntervalMs, Math.max(0, next - now));
-    this.wakeTimer = setTimeout(() => this.pump(), delay);
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.scanDue = true;
+      this.pump();
+    }, delay);
     this.wakeTimer.unref();
   }
 
-  private async runOne(refKey: string, rows: Row[]): Promise<void> {
+  private async runOne(refKey: string, rows: ClaimedRow[]): Promise<void> {
     const first = rows[0]!;
     const ref: ResourceRef = { kind: first.ref_kind as RefKind, path: first.ref_path, iid: first.ref_iid };
     const eventIds = rows.map((r) => r.dedupe_key);
@@ -433,6 +470,8 @@ export class SqliteInbox implements Inbox {
     } else {
       const text = errorText(error);
       const outcomes = this.workDb.transaction(() => rows.map((row) => this.fail(row, text, now)))();
+      // The wake-up is set again for the retry time.
+      this.scanDue = true;
       const dead = outcomes.filter((o) => o === "dead").length;
       if (dead > 0) logger.error({ err: error, dead }, "reconcile failed for the last allowed time; the event is now a dead letter (see `mops-bot inbox list --state dead`)");
       else logger.warn({ err: error }, "reconcile failed; it will be retried");
@@ -467,7 +506,10 @@ export class SqliteInbox implements Inbox {
   async retry(target: number | "all-dead"): Promise<number> {
     const now = this.now();
     const info = target === "all-dead" ? this.stmt.retryDead.run(now) : this.stmt.retryOne.run(now, target);
-    if (info.changes > 0) this.pump();
+    if (info.changes > 0) {
+      this.scanDue = true;
+      this.pump();
+    }
     return info.changes;
   }
 
