@@ -198,8 +198,8 @@ async function main(): Promise<void> {
   console.log("");
   const bareMax = max.get("bare")!;
   for (const [target, name] of [
+    ["inbox-process-crash", "process-crash (NORMAL, default)"],
     ["inbox-power-loss", "power-loss (FULL)"],
-    ["inbox-process-crash", "process-crash (NORMAL)"],
   ] as const) {
     const m = max.get(target)!;
     const h = held.get(target)!;

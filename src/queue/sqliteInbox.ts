@@ -1,13 +1,16 @@
 /**
- * The embedded inbox: one SQLite file in WAL mode with `synchronous=FULL`.
+ * The embedded inbox: one SQLite file in WAL mode. Every 202 waits for the commit of its event:
+ * events arriving in the same event-loop turn are committed together (group commit).
  *
- * Why FULL and not NORMAL: in WAL mode NORMAL already survives a killed process (the commit is
- * in the OS page cache before `run()` returns), but a power cut or kernel crash can roll back the
- * last commits, so an event GitLab saw acknowledged with 202 could vanish. GitLab does not
- * redeliver, so that event would be lost for good. FULL fsyncs the WAL on every commit, which
- * makes "acknowledged = stored" hold for power loss too. The price (an fsync, a few hundred µs)
- * is paid once per batch: events arriving in the same event-loop turn are committed together
- * (group commit) and every one of their 202s waits for that commit.
+ * Durability, chosen by `durability`:
+ * - `process-crash` (default): `synchronous=NORMAL`. In WAL mode a commit is in the OS page cache
+ *   before `run()` returns, so an acknowledged event survives a crash, `kill -9` or restart of
+ *   the bot. A power cut or kernel crash can roll back the last commits, and GitLab does not
+ *   redeliver an acknowledged event, so those would be lost for good.
+ * - `power-loss`: `synchronous=FULL`, an fsync of the WAL per commit, so "acknowledged = stored"
+ *   holds for power loss too. The fsync (a few hundred µs, far more on a busy disk) blocks the
+ *   event loop once per commit, which bench/webhook.ts shows costs most of the throughput; it is
+ *   not the default for that reason.
  *
  * The worker's own writes ride in that same commit: reconciles that ended since the last one are
  * marked done, and due resources are claimed, all in one transaction per turn. So under load a
@@ -60,10 +63,10 @@ export interface SqliteInboxOptions {
   /** Epoch milliseconds; injected by tests. */
   now?: () => number;
   /**
-   * What an acknowledged event survives. `power-loss` (default): synchronous=FULL, an fsync per
-   * commit. `process-crash`: synchronous=NORMAL, no fsync; survives kill -9 and restarts but a
-   * power cut or kernel crash may lose the last acknowledged events. For disks whose fsync is
-   * slow; see bench/webhook.ts for what each costs.
+   * What an acknowledged event survives. `process-crash` (default): synchronous=NORMAL, no fsync;
+   * survives kill -9 and restarts but a power cut or kernel crash may lose the last acknowledged
+   * events. `power-loss`: synchronous=FULL, an fsync per commit; see bench/webhook.ts for what
+   * each costs.
    */
   durability?: "power-loss" | "process-crash";
 }
@@ -195,7 +198,7 @@ export class SqliteInbox implements Inbox {
     this.file = file;
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
-    this.db.pragma(options.durability === "process-crash" ? "synchronous = NORMAL" : "synchronous = FULL");
+    this.db.pragma(options.durability === "power-loss" ? "synchronous = FULL" : "synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
     migrate(this.db);
     // Claims and done marks ride in the turn's commit on `db`. The rarer bookkeeping (failed

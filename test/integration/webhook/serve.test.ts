@@ -42,9 +42,10 @@ describe("loadServeConfig", () => {
   });
 
   it("chooses the inbox durability, and names the allowed values when it is wrong", () => {
-    expect(loadServeConfig(env()).inboxDurability).toBe("power-loss");
+    expect(loadServeConfig(env()).inboxDurability).toBe("process-crash");
+    expect(loadServeConfig(env({ MOPS_INBOX_DURABILITY: "power-loss" })).inboxDurability).toBe("power-loss");
     expect(loadServeConfig(env({ MOPS_INBOX_DURABILITY: "process-crash" })).inboxDurability).toBe("process-crash");
-    expect(() => loadServeConfig(env({ MOPS_INBOX_DURABILITY: "fast" }))).toThrow(/MOPS_INBOX_DURABILITY is "fast"; it must be "power-loss".*or "process-crash"/);
+    expect(() => loadServeConfig(env({ MOPS_INBOX_DURABILITY: "fast" }))).toThrow(/MOPS_INBOX_DURABILITY is "fast"; it must be "process-crash".*or "power-loss"/);
   });
 
   it("reads secrets for rotation and applies defaults", () => {
