@@ -299,7 +299,8 @@ export class SqliteInbox implements Inbox {
             receivedAt: event.receivedAt.getTime(),
           });
           if (info.changes === 0) return "duplicate" as const;
-          this.queuedRefs.add(formatRef(event.ref));
+          // Without a running worker, start() looks through storage anyway.
+          if (this.reconcile) this.queuedRefs.add(formatRef(event.ref));
           return "queued" as const;
         });
         for (const done of finished) turn.markDone.run(done.at, done.ids);
