@@ -144,6 +144,23 @@ describe.each<InboxBackend>(["sqlite", "redis"])("the %s inbox", (backend) => {
       expect(batches).toEqual([["first"], ["second"]]);
     });
 
+    it("events recorded together while the worker runs are each reconciled once, duplicates reported", async () => {
+      const inbox = open();
+      const seen: string[] = [];
+      inbox.start(async (_ref, trace) => void seen.push(...trace.eventIds), { concurrency: 2 });
+      const results = await Promise.all([
+        inbox.record(event("c1", issue(1))),
+        inbox.record(event("c2", issue(1))),
+        inbox.record(event("c1", issue(1))),
+        inbox.record(event("d1", issue(2))),
+        inbox.record(event("e1", issue(3))),
+      ]);
+      expect(results).toEqual(["queued", "queued", "duplicate", "queued", "queued"]);
+      await waitFor(async () => (await inbox.list({ state: "done" })).length === 4, 5000, "every event to be reconciled");
+      expect(seen.sort()).toEqual(["c1", "c2", "d1", "e1"]);
+      expect(await inbox.depth()).toBe(0);
+    });
+
     it("retries with backoff, then keeps the event as a dead letter, and `retry` runs it again", async () => {
       const inbox = open({ maxAttempts: 3 });
       await inbox.record(event("bad", issue(9)));
