@@ -9,7 +9,7 @@ import type { ReportedAction } from "../domain/actions.js";
 import { markerComment, markerKey } from "../domain/markers.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
-import { emptyRunReport, type RunReport } from "../engine/report.js";
+import { emptyRunReport, type RunReport, finishRunReport } from "../engine/report.js";
 import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
 import type { Job, JobDeps } from "../jobs/types.js";
 import { openNotifier } from "../notify/open.js";
@@ -90,9 +90,7 @@ export async function runDigest(deps: JobDeps, options: DigestOptions = {}): Pro
   // 2. One Slack message per week.
   if (digest.slackChannel !== null) await postToSlack(deps, gitlab, digest.slackChannel, week, sections, issue, options.notifier ?? null, report);
 
-  report.durationMs = Math.round(performance.now() - startedMs);
-  report.apiRequests = deps.platform.requestStats();
-  return report;
+  return finishRunReport(report, startedMs, deps.platform);
 }
 
 async function postToSlack(

@@ -39,6 +39,21 @@ export function emptyRunReport(job: string, dryRun: boolean, started: Date): Run
   };
 }
 
+/** Resources and errors in reference order (numeric), so reports of two runs compare line by line. */
+export function sortRunReport(report: RunReport): RunReport {
+  const byRef = (a: { ref: string }, b: { ref: string }) => a.ref.localeCompare(b.ref, "en", { numeric: true });
+  report.resources.sort(byRef);
+  report.errors.sort(byRef);
+  return report;
+}
+
+/** Closes a job's report: the run's duration and the API requests it made. */
+export function finishRunReport(report: RunReport, startedMs: number, platform: { requestStats(): RequestStats }): RunReport {
+  report.durationMs = Math.round(performance.now() - startedMs);
+  report.apiRequests = platform.requestStats();
+  return report;
+}
+
 export function reportResource(plan: ResourcePlan): ReportResource | null {
   if (plan.actions.length === 0 && plan.conflicts.length === 0) return null;
   return {

@@ -7,7 +7,7 @@ import PQueue from "p-queue";
 import { formatRef, type ResourceKind, type ResourceSnapshot } from "../domain/snapshot.js";
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
 import { reconcileSnapshot } from "../engine/reconcile.js";
-import { type RunReport, reportResource, emptyRunReport } from "../engine/report.js";
+import { type RunReport, reportResource, emptyRunReport, finishRunReport, sortRunReport } from "../engine/report.js";
 import { openNotifier } from "../notify/open.js";
 import type { Notifier } from "../notify/types.js";
 import { buildRules } from "../rules/registry.js";
@@ -85,11 +85,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
     report.resources.push(...written.resources);
     report.errors.push(...written.errors);
   }
-  report.resources.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
-  report.errors.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
-  report.durationMs = Math.round(performance.now() - startedMs);
-  report.apiRequests = deps.platform.requestStats();
-  return report;
+  return finishRunReport(sortRunReport(report), startedMs, deps.platform);
 }
 
 export const sweepJob: Job = {

@@ -16,7 +16,7 @@ import { formatRef } from "../domain/snapshot.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
 import { buildPlan } from "../engine/plan.js";
 import type { Platform } from "../engine/platform.js";
-import { reportResource, type ReportResource, type RunReport, emptyRunReport } from "../engine/report.js";
+import { reportResource, type ReportResource, type RunReport, emptyRunReport, finishRunReport } from "../engine/report.js";
 import {
   addMergeRequestLabels,
   branchExists,
@@ -230,9 +230,7 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
   if (previous !== undefined && current !== undefined) await step("rollover", () => rollover(run, previous, current));
   if (current !== undefined) await step("milestone merge request", () => ensureMilestoneMr(run, current));
   await notifier.idle();
-  report.durationMs = Math.round(performance.now() - startedMs);
-  report.apiRequests = deps.platform.requestStats();
-  return report;
+  return finishRunReport(report, startedMs, deps.platform);
 }
 
 export const milestonesJob: Job = {

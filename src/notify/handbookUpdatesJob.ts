@@ -7,7 +7,7 @@
 import { formatRef } from "../domain/snapshot.js";
 import { createRuleContext } from "../engine/context.js";
 import { reconcileSnapshot } from "../engine/reconcile.js";
-import { reportResource, type RunReport, emptyRunReport } from "../engine/report.js";
+import { reportResource, type RunReport, emptyRunReport, finishRunReport } from "../engine/report.js";
 import { labelledMergeRequests } from "../gitlab/index.js";
 import type { Job, JobDeps } from "../jobs/types.js";
 import { gitlabPlatformOf } from "../milestones/job.js";
@@ -59,9 +59,7 @@ export async function runHandbookUpdates(deps: JobDeps, options: HandbookUpdates
   for (const failed of notifier.outcomes().filter((o) => !o.ok)) {
     report.errors.push({ ref: `#${failed.channel}`, message: `Slack post failed (${failed.error ?? "unknown error"}); it is tried again on the next run.` });
   }
-  report.durationMs = Math.round(performance.now() - startedMs);
-  report.apiRequests = deps.platform.requestStats();
-  return report;
+  return finishRunReport(report, startedMs, deps.platform);
 }
 
 export const handbookUpdatesJob: Job = {

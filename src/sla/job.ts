@@ -6,7 +6,7 @@
  */
 import type { ReportedAction } from "../domain/actions.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
-import { type RunReport, emptyRunReport } from "../engine/report.js";
+import { type RunReport, emptyRunReport, finishRunReport, sortRunReport } from "../engine/report.js";
 import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
 import { runSweep } from "../jobs/sweep.js";
 import type { Job, JobDeps } from "../jobs/types.js";
@@ -41,12 +41,11 @@ export function reportEntries(s: ResourceSnapshot, ctx: RuleContext): SlaReportE
  * could matter), then the SLA report issue from the clocks the rules saw.
  */
 export async function runSlaJob(deps: JobDeps, options: { concurrency?: number } = {}): Promise<RunReport> {
+  const startedMs = performance.now();
   const only = deps.only && deps.only.length > 0 ? deps.only : [JOB];
   if (buildRules(deps.policy, only).length === 0) {
     deps.logger.info("policies/sla.yml defines no enabled SLA; nothing to do");
-    const report = emptyRunReport(JOB, deps.dryRun, deps.clock());
-    report.apiRequests = deps.platform.requestStats();
-    return report;
+    return finishRunReport(emptyRunReport(JOB, deps.dryRun, deps.clock()), startedMs, deps.platform);
   }
   const entries: SlaReportEntry[] = [];
   const report = await runSweep(
@@ -54,9 +53,7 @@ export async function runSlaJob(deps: JobDeps, options: { concurrency?: number }
     { concurrency: options.concurrency, job: JOB, onReconciled: (snapshot, ctx) => entries.push(...reportEntries(snapshot, ctx)) },
   );
   if (deps.policy.sla?.report) await ensureReportIssue(deps, entries, report);
-  report.resources.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
-  report.apiRequests = deps.platform.requestStats();
-  return report;
+  return finishRunReport(sortRunReport(report), startedMs, deps.platform);
 }
 
 /** Find the report issue by its marker; create it when missing, edit it when its text changed. */

@@ -10,7 +10,7 @@
  */
 import type { ReportedAction } from "../domain/actions.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
-import { emptyRunReport, type ReportResource, type RunReport } from "../engine/report.js";
+import { emptyRunReport, type ReportResource, type RunReport, finishRunReport, sortRunReport } from "../engine/report.js";
 import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
 import { userIdsByUsername } from "../gitlab/users.js";
 import type { Job, JobDeps } from "../jobs/types.js";
@@ -72,10 +72,7 @@ export async function runToolAudits(deps: JobDeps): Promise<RunReport> {
     if (reminder) await remindOne(gitlab, issue, reminder, report);
   }
 
-  report.resources.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
-  report.durationMs = Math.round(performance.now() - startedMs);
-  report.apiRequests = deps.platform.requestStats();
-  return report;
+  return finishRunReport(sortRunReport(report), startedMs, deps.platform);
 }
 
 async function createOne(
