@@ -11,13 +11,10 @@ import type { CompiledPolicy } from "../src/policy/model.js";
 import { openRuntime } from "../src/runtime.js";
 import { startFakeGitlab, type FakeGitlab } from "../test/support/fakeGitlab/index.js";
 import { startPriorityProxy } from "../test/unit/labels/priorityProxy.js";
+import { numberArg, numberListArg } from "./support/args.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
-const LATENCY = Number(arg("latency", "20"));
-const SIZES = arg("sizes", "100,1000").split(",").map(Number);
+const LATENCY = numberArg("latency", 20, 0, 5000);
+const SIZES = numberListArg("sizes", [100, 1000], 100_000);
 const NOW = new Date("2026-11-18T15:00:00Z");
 const TOKEN = "bench-token";
 

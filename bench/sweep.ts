@@ -11,14 +11,11 @@ import type { CompiledPolicy } from "../src/policy/model.js";
 import { openRuntime } from "../src/runtime.js";
 import { seedMilestones } from "../src/demo/seedBoard.js";
 import { startFakeGitlab, type FakeGitlab } from "../test/support/fakeGitlab/index.js";
+import { numberArg, numberListArg } from "./support/args.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
-const LATENCY = Number(arg("latency", "20"));
-const SIZES = arg("sizes", "1000,10000").split(",").map(Number);
-const NOTES_PER_MINUTE = Number(arg("notes-per-minute", "1000000"));
+const LATENCY = numberArg("latency", 20, 0, 5000);
+const SIZES = numberListArg("sizes", [1000, 10000], 100_000);
+const NOTES_PER_MINUTE = numberArg("notes-per-minute", 1_000_000, 1, 1e9);
 const NOW = new Date("2026-11-18T15:00:00Z");
 const TOKEN = "bench-token";
 

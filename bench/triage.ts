@@ -17,13 +17,10 @@ import { loadPolicies } from "../src/policy/load.js";
 import type { CompiledPolicy } from "../src/policy/model.js";
 import { openRuntime } from "../src/runtime.js";
 import { startFakeGitlab, type FakeGitlab } from "../test/support/fakeGitlab/index.js";
+import { numberArg } from "./support/args.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
-const LATENCY = Number(arg("latency", "50"));
-const ISSUES = Number(arg("issues", "10000"));
+const LATENCY = numberArg("latency", 50, 0, 5000);
+const ISSUES = numberArg("issues", 10_000, 10, 100_000);
 const MRS = 40;
 const NOW = new Date("2026-11-18T15:00:00Z");
 const DAY = 86_400_000;
