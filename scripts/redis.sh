@@ -12,6 +12,9 @@
 # acknowledged event survives a Redis crash, and with `noeviction`, which BullMQ requires.
 set -euo pipefail
 
+# shellcheck source=lib/apt-install.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt-install.sh"
+
 die() {
   echo "redis.sh: $*" >&2
   exit 1
@@ -22,32 +25,7 @@ redis_bin() {
 }
 
 install_redis() {
-  [ -n "$(redis_bin)" ] && return 0
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null && sudo -n true 2>/dev/null || die "redis-server is missing and installing it needs root (run: sudo apt-get install redis-server)"
-    sudo="sudo -n"
-  fi
-  command -v apt-get >/dev/null || die "redis-server is missing and this machine has no apt-get to install it with"
-  # Several test files may ask at once: one installs, the others wait and then find it installed.
-  exec 9>"${TMPDIR:-/tmp}/mops-redis-install.lock"
-  flock -w 600 9 || die "timed out waiting for another redis-server installation"
-  if [ -z "$(redis_bin)" ]; then
-    # Keep the package's own service from starting on port 6379 during the installation.
-    local policy=/usr/sbin/policy-rc.d created_policy=""
-    if [ ! -e "$policy" ]; then
-      printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && created_policy=1
-    fi
-    local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=300 --no-install-recommends)
-    echo "redis.sh: installing Debian's redis-server with apt-get" >&2
-    if ! $sudo "${apt[@]}" install redis-server >&2; then
-      $sudo env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update >&2 || true
-      $sudo "${apt[@]}" install redis-server >&2 || { [ -n "$created_policy" ] && $sudo rm -f "$policy"; die "apt-get could not install redis-server"; }
-    fi
-    [ -n "$created_policy" ] && $sudo rm -f "$policy"
-  fi
-  flock -u 9
-  [ -n "$(redis_bin)" ] || die "redis-server is still missing after the installation"
+  apt_install_once redis-server redis_bin --no-service-start
 }
 
 cli() {
