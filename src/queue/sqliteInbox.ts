@@ -1,41 +1,43 @@
 /**
- * The embedded inbox: one SQLite file in WAL mode. Every 202 waits for the commit of its event:
- * events arriving in the same event-loop turn are committed together (group commit).
+ * The embedded inbox: one SQLite file in WAL mode, under `MOPS_DATA_DIR`.
+ *
+ * The SQL runs on a store thread (./sqliteStore.ts behind ./sqliteThread.ts), never on the event
+ * loop that answers webhooks: statements and commits cost more than the HTTP handling of a
+ * delivery itself, and would halve how many deliveries the bot can acknowledge. This class keeps
+ * the worker's state (what runs, what is queued) and sends the thread what to write; the thread
+ * commits whatever arrived together in one transaction.
  *
  * Durability, chosen by `durability`:
- * - `process-crash` (default): `synchronous=NORMAL`. In WAL mode a commit is in the OS page cache
- *   before `run()` returns, so an acknowledged event survives a crash, `kill -9` or restart of
- *   the bot. A power cut or kernel crash can roll back the last commits, and GitLab does not
- *   redeliver an acknowledged event, so those would be lost for good.
- * - `power-loss`: `synchronous=FULL`, an fsync of the WAL per commit, so "acknowledged = stored"
- *   holds for power loss too. The fsync (a few hundred µs, far more on a busy disk) blocks the
- *   event loop once per commit, which bench/webhook.ts shows costs most of the throughput; it is
- *   not the default for that reason.
+ * - `process-crash` (default): a delivery is appended to the journal (./journal.ts, one write to
+ *   the OS page cache) and then acknowledged; the store thread imports the journal into SQLite
+ *   every few milliseconds, many events per commit. What was acknowledged survives a crash,
+ *   `kill -9` or restart of the bot: the journal is imported again at the next start. A power
+ *   cut or kernel crash can lose the last acknowledged events, and GitLab does not redeliver an
+ *   acknowledged event, so those would be lost for good.
+ * - `power-loss`: the 202 waits for the SQLite commit of its event with `synchronous=FULL` (an
+ *   fsync per commit), so "acknowledged = stored" holds for power loss too, at the price of
+ *   waiting for the disk (bench/webhook.ts shows it).
  *
- * The worker's own writes ride in that same commit: reconciles that ended since the last one are
- * marked done, and due resources are claimed, all in one transaction per turn. So under load a
- * turn costs one commit however many events it records, finishes and claims.
+ * A redelivery is answered `duplicate` from the journal's keys not yet imported and a lookup of
+ * the dedupe key in SQLite (a read, on this thread's own connection).
  *
- * Checkpoints (copying the WAL back into the database file, with fsyncs of their own) would
- * otherwise run inside whichever commit crosses the WAL size threshold, stalling the event loop
- * and every acknowledgement waiting on it. While the worker runs, a background thread with its
- * own connection checkpoints instead (PASSIVE: it never blocks a commit), and the event-loop
- * connections never checkpoint. Checkpoints move committed data around; they add nothing to what
- * a commit already guarantees, so acknowledgements still wait only for their own commit.
- *
- * One process owns the worker of a data directory. The `inbox` CLI may open the same file at the
- * same time (WAL allows it); the worker polls, so a CLI retry is picked up within a poll interval.
+ * One process owns the worker of a data directory (and its journal). The `inbox` CLI may open
+ * the same file at the same time (WAL allows it); it never touches the journal. The worker polls,
+ * so a CLI retry is picked up within a poll interval.
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import type pino from "pino";
 import { formatRef, type RefKind, type ResourceRef } from "../domain/snapshot.js";
-import { backoffDelayMs, type BackoffPolicy } from "./backoff.js";
+import type { BackoffPolicy } from "./backoff.js";
 import { checkConcurrency, checkedMaxAttempts, DAY_MS, errorText, PRUNE_EVERY_MS } from "./inboxCommon.js";
+import { eventLine, parseEventLines } from "./eventLines.js";
+import { Journal } from "./journal.js";
+import { KeyFilter } from "./keyFilter.js";
+import { StoreClient } from "./sqliteStoreClient.js";
 import { migrate } from "./sqliteSchema.js";
+import { failureUpdate, type ClaimedRow, type EventRow, type NewEvent, type RecordResult as StoredRecords, type TurnRequest } from "./sqliteStore.js";
 import type {
   Inbox,
   InboxEntry,
@@ -73,66 +75,26 @@ export interface SqliteInboxOptions {
 
 export const INBOX_FILE = "inbox.sqlite";
 
-/** How often the background thread checkpoints the WAL while the worker runs. */
-const CHECKPOINT_EVERY_MS = 250;
-
 /**
- * The checkpoint thread: plain CommonJS, run with `eval` so it needs no loader for TypeScript.
- * It reports failures to the parent, which logs them; a failed checkpoint only lets the WAL grow.
+ * How long journaled events wait before the store thread imports them. Importing many events per
+ * commit costs the store thread (and the CPU it shares with the event loop) a fraction per event
+ * of importing each at once; a reconcile starts that much later, which nobody notices.
  */
-const CHECKPOINTER_SOURCE = `
-const { workerData, parentPort } = require("node:worker_threads");
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma("busy_timeout = 5000");
-setInterval(() => {
-  try {
-    db.pragma("wal_checkpoint(PASSIVE)");
-  } catch (e) {
-    parentPort.postMessage(e instanceof Error ? e.message : String(e));
-  }
-}, workerData.everyMs);
-`;
-const sqliteDriverPath = createRequire(import.meta.url).resolve("better-sqlite3");
+const IMPORT_EVERY_MS = 10;
+/** An import starts at once when this many events wait. */
+const IMPORT_MAX_EVENTS = 1000;
 
-interface Row {
-  id: number;
-  dedupe_key: string;
-  ref_key: string;
-  ref_kind: string;
-  ref_path: string;
-  ref_iid: number;
-  kind: string;
-  event_uuid: string | null;
-  received_at: number;
-  state: InboxState;
-  attempts: number;
-  next_attempt_at: number;
-  finished_at: number | null;
-  last_error: string | null;
+/** The key filter has room for at least this many keys (about 120 KB). */
+const MIN_KEY_FILTER_CAPACITY = 100_000;
+
+/** Journaled events on their way into SQLite. */
+interface Import {
+  seqs: number[];
+  text: string;
+  /** Their dedupe keys, answered `duplicate` until the import is committed. */
+  keys: string[];
+  events: number;
 }
-
-function turnStatements(conn: Database.Database) {
-  return {
-    nextDueRefs: conn.prepare(
-      `SELECT ref_key FROM events
-       WHERE state = 'pending' AND next_attempt_at <= ? AND ref_key NOT IN (SELECT value FROM json_each(?))
-       GROUP BY ref_key ORDER BY MIN(id) LIMIT ?`,
-    ),
-    claimRef: conn.prepare(
-      `UPDATE events SET state = 'in_flight', claimed_at = ? WHERE ref_key = ? AND state = 'pending'
-       RETURNING id, dedupe_key, attempts, ref_kind, ref_path, ref_iid`,
-    ),
-    markDone: conn.prepare(
-      `UPDATE events SET state = 'done', attempts = attempts + 1, finished_at = ?, last_error = NULL
-       WHERE id IN (SELECT value FROM json_each(?)) AND state = 'in_flight'`,
-    ),
-  };
-}
-type TurnStatements = ReturnType<typeof turnStatements>;
-
-/** What a running reconcile needs of each event it covers. */
-type ClaimedRow = Pick<Row, "id" | "dedupe_key" | "attempts" | "ref_kind" | "ref_path" | "ref_iid">;
 
 interface PendingRecord {
   event: InboxEvent;
@@ -140,7 +102,20 @@ interface PendingRecord {
   reject: (e: unknown) => void;
 }
 
-function toEntry(r: Row): InboxEntry {
+function toNewEvent(event: InboxEvent): NewEvent {
+  return {
+    dedupeKey: event.dedupeKey,
+    refKey: formatRef(event.ref),
+    refKind: event.ref.kind,
+    refPath: event.ref.path,
+    refIid: event.ref.iid,
+    kind: event.kind,
+    eventUuid: event.eventUuid ?? null,
+    receivedAt: event.receivedAt.getTime(),
+  };
+}
+
+function toEntry(r: EventRow): InboxEntry {
   return {
     id: r.id,
     dedupeKey: r.dedupe_key,
@@ -157,22 +132,41 @@ function toEntry(r: Row): InboxEntry {
 }
 
 export class SqliteInbox implements Inbox {
-  private readonly db: Database.Database;
-  /** The worker's own connection; see the constructor for why it may skip fsync. */
-  private readonly workDb: Database.Database;
+  private readonly store: StoreClient;
   private readonly log: pino.Logger;
   private readonly maxAttempts: number;
   private readonly backoff: BackoffPolicy;
   private readonly retentionMs: number;
   private readonly pollIntervalMs: number;
   private readonly now: () => number;
-  private readonly stmt;
+  private readonly dataDir: string;
+  /** `process-crash`: acknowledge once journaled; `power-loss`: once committed with an fsync. */
+  private readonly acknowledgeJournaled: boolean;
+  /** This thread's own connection, for reads only: the dedupe lookup before journaling. */
+  private readonly reader: Database.Database;
+  private readonly storedKey: Database.Statement;
+  /** Which dedupe keys SQLite may hold, so that a new key needs no read (process-crash only). */
+  private knownKeys: KeyFilter | undefined;
 
+  /** Opened by the first record() or start(): only the serving process owns the journal. */
+  private journal: Journal | undefined;
   private batch: PendingRecord[] = [];
-  /** Events of reconciles that succeeded, to be marked done in the next turn's commit. */
-  private finished: { ids: string; at: number }[] = [];
-  private flushScheduled = false;
-  /** Resources with events this process queued since it last claimed them. */
+  /** Keys journaled and not yet imported: a redelivery meanwhile is still a duplicate. */
+  private readonly unimported = new Set<string>();
+  private imports: Import[] = [];
+  /** Events in `imports`. */
+  private importWaiting = 0;
+  private importTimer: NodeJS.Timeout | undefined;
+  /** Record batches on their way into SQLite. */
+  private readonly importsInFlight = new Set<Promise<void>>();
+  /** Events of reconciles that succeeded, to be marked done in the next turn. */
+  private finished: { ids: number[]; at: number }[] = [];
+  /** Something waits for the next turn of the worker: done marks, or a look for due work. */
+  private turnWanted = false;
+  private turnScheduled = false;
+  /** The turn on the store thread right now; one at a time, so each sees the last one's claims. */
+  private turnInFlight: Promise<void> | undefined;
+  /** Resources with events this process queued since it last claimed them, oldest first. */
   private readonly queuedRefs = new Set<string>();
   /**
    * Whether the next claim must look through storage for due work (at start, on the wake timer,
@@ -180,6 +174,8 @@ export class SqliteInbox implements Inbox {
    * or put back by the CLI, are not in that set.
    */
   private scanDue = true;
+  /** No new events are accepted (close() has begun). */
+  private closing = false;
   private closed = false;
 
   private reconcile: Reconcile | undefined;
@@ -189,288 +185,282 @@ export class SqliteInbox implements Inbox {
   private readonly running = new Map<string, Promise<void>>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
-  private checkpointer: Worker | undefined;
-  private readonly file: string;
 
   constructor(options: SqliteInboxOptions) {
     mkdirSync(options.dataDir, { recursive: true });
+    this.dataDir = options.dataDir;
     const file = join(options.dataDir, INBOX_FILE);
-    this.file = file;
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma(options.durability === "power-loss" ? "synchronous = FULL" : "synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
-    migrate(this.db);
-    // Claims and done marks ride in the turn's commit on `db`. The rarer bookkeeping (failed
-    // attempts, recovery, pruning) goes through this connection and needs no fsync of its own: if
-    // a power cut loses it, the event is simply reconciled again, which is harmless. The next FULL
-    // commit flushes these WAL frames too.
-    this.workDb = new Database(file);
-    this.workDb.pragma("synchronous = NORMAL");
-    this.workDb.pragma("busy_timeout = 5000");
+    // Opened on the caller's thread first, so that a file that cannot be opened or was written
+    // by a newer mops-bot stops start-up with its own message.
+    this.reader = new Database(file);
+    try {
+      this.reader.pragma("journal_mode = WAL");
+      this.reader.pragma("busy_timeout = 5000");
+      migrate(this.reader);
+    } catch (e) {
+      this.reader.close();
+      throw e;
+    }
+    this.storedKey = this.reader.prepare(`SELECT 1 FROM events WHERE dedupe_key = ?`).pluck();
     this.log = options.logger;
     this.maxAttempts = checkedMaxAttempts(options.maxAttempts);
     this.backoff = options.backoff ?? { baseMs: 5_000, maxMs: 15 * 60_000 };
     this.retentionMs = options.retentionMs ?? 7 * DAY_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.now = options.now ?? Date.now;
-
-    const db = this.db;
-    const work = this.workDb;
-    this.stmt = {
-      // Positional parameters: binding by name costs a property lookup per column per event.
-      insert: db.prepare(
-        `INSERT INTO events (dedupe_key, ref_key, ref_kind, ref_path, ref_iid, kind, event_uuid, received_at, state, attempts, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
-         ON CONFLICT (dedupe_key) DO NOTHING`,
-      ),
-      /** For an event whose resource this very turn claims: stored claimed, saving a rewrite of the row. */
-      insertClaimed: db.prepare(
-        `INSERT INTO events (dedupe_key, ref_key, ref_kind, ref_path, ref_iid, kind, event_uuid, received_at, state, attempts, next_attempt_at, claimed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_flight', 0, ?, ?)
-         ON CONFLICT (dedupe_key) DO NOTHING`,
-      ),
-      /** Claims and done marks, on the connection that runs the turn (see `flush`). */
-      turnOn: new Map([db, work].map((conn) => [conn, turnStatements(conn)])),
-      nextDueTime: work.prepare(
-        `SELECT MIN(next_attempt_at) AS t FROM events
-         WHERE state = 'pending' AND ref_key NOT IN (SELECT value FROM json_each(?))`,
-      ),
-      markFailed: work.prepare(
-        `UPDATE events SET state = @state, attempts = @attempts, next_attempt_at = @nextAttemptAt, finished_at = @finishedAt, last_error = @error
-         WHERE id = @id AND state = 'in_flight'`,
-      ),
-      inFlight: work.prepare(`SELECT * FROM events WHERE state = 'in_flight'`),
-      listAll: db.prepare(`SELECT * FROM events ORDER BY id LIMIT ?`),
-      listState: db.prepare(`SELECT * FROM events WHERE state = ? ORDER BY id LIMIT ?`),
-      retryOne: db.prepare(
-        `UPDATE events SET state = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL, last_error = NULL
-         WHERE id = ? AND state != 'in_flight'`,
-      ),
-      retryDead: db.prepare(
-        `UPDATE events SET state = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL, last_error = NULL WHERE state = 'dead'`,
-      ),
-      drop: db.prepare(`DELETE FROM events WHERE id = ? AND state != 'in_flight'`),
-      counts: db.prepare(`SELECT state, COUNT(*) AS n FROM events WHERE state != 'done' GROUP BY state`),
-      prune: work.prepare(`DELETE FROM events WHERE state = 'done' AND finished_at < ?`),
-      probe: db.prepare(`INSERT INTO meta (key, value) VALUES ('last_health_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
-    };
-  }
-
-  record(event: InboxEvent): Promise<RecordResult> {
-    if (this.closed) return Promise.reject(new Error("the inbox is closed"));
-    return new Promise<RecordResult>((resolve, reject) => {
-      this.batch.push({ event, resolve, reject });
-      this.requestTurn();
+    const durability = options.durability ?? "process-crash";
+    this.acknowledgeJournaled = durability === "process-crash";
+    this.store = new StoreClient(file, durability, (e) => {
+      this.log.error({ err: e }, "the inbox's store thread stopped; deliveries are answered 503 until mops-bot restarts");
     });
   }
 
-  /** Runs `flush` once the current event-loop turn has handed over everything it has. */
-  private requestTurn(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
+  record(event: InboxEvent): Promise<RecordResult> {
+    if (this.closing) return Promise.reject(new Error("the inbox is closed"));
+    const gone = this.store.failure();
+    if (gone) return Promise.reject(gone);
+    try {
+      this.openJournal();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (this.acknowledgeJournaled) {
+      const key = event.dedupeKey;
+      if (this.unimported.has(key) || (this.knownKeys!.mayHave(key) && this.storedKey.get(key) !== undefined)) return Promise.resolve("duplicate");
+      // Taken now, so that a redelivery within this same turn is a duplicate too.
+      this.unimported.add(key);
+      this.knownKeys!.add(key);
+    }
+    return new Promise<RecordResult>((resolve, reject) => {
+      this.batch.push({ event, resolve, reject });
+      if (this.batch.length === 1) setImmediate(() => this.writeBatch());
+    });
   }
 
   /**
-   * Group commit: every event recorded during the last turn, every reconcile that succeeded since
-   * the last commit, and the claims of due resources go into one transaction (one fsync).
+   * The journal of this data directory, opened once by the process that records or works. What a
+   * previous process left in it is imported before anything new.
    */
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.closed) return;
+  private openJournal(): void {
+    if (this.journal) return;
+    const journal = new Journal(this.dataDir);
+    this.journal = journal;
+    if (this.acknowledgeJournaled) this.loadKnownKeys();
+    for (const left of journal.takeLeftovers()) {
+      if (left.tornBytes > 0) this.log.warn({ bytes: left.tornBytes }, "the journal ended in a line cut short by a crash; that delivery had not been acknowledged and is dropped");
+      const lines = parseEventLines(left.text);
+      const events = lines.length;
+      // Already answered once: a redelivery of one of them is a duplicate.
+      for (const line of lines) if (line) this.knownKeys?.add(line.dedupeKey);
+      this.log.info({ events }, "importing deliveries acknowledged before the last stop or crash");
+      this.imports.push({ seqs: [left.seq], text: left.text, keys: [], events });
+      this.importWaiting += events;
+    }
+    if (this.imports.length > 0) this.scheduleImport(0);
+  }
+
+  /**
+   * Fills the key filter from SQLite: at the first record or start, and again after a prune when
+   * more keys went in than it was sized for. Reading the keys takes about a second per million.
+   */
+  private loadKnownKeys(): void {
+    const count = this.reader.prepare(`SELECT COUNT(*) FROM events`).pluck().get() as number;
+    const filter = new KeyFilter(Math.max(MIN_KEY_FILTER_CAPACITY, 2 * count));
+    for (const key of this.reader.prepare(`SELECT dedupe_key FROM events`).pluck().iterate()) filter.add(key as string);
+    for (const key of this.unimported) filter.add(key);
+    this.knownKeys = filter;
+  }
+
+  /** Stores the deliveries of the last event-loop turn: journaled, or committed (power-loss). */
+  private writeBatch(): void {
     const batch = this.batch;
-    const finished = this.finished;
+    if (batch.length === 0) return;
     this.batch = [];
+    const text = batch.map(({ event }) => eventLine(toNewEvent(event))).join("");
+    if (!this.acknowledgeJournaled) {
+      void this.startImport({ seqs: [], text, keys: [], events: batch.length }, batch);
+      return;
+    }
+    const keys = batch.map(({ event }) => event.dedupeKey);
+    let seq: number;
+    try {
+      seq = this.journal!.append(text);
+    } catch (e) {
+      for (const key of keys) this.unimported.delete(key);
+      for (const item of batch) item.reject(e);
+      this.log.error({ err: e }, "the inbox could not write its journal; deliveries of this moment were answered 503");
+      return;
+    }
+    for (const item of batch) item.resolve("queued");
+    this.imports.push({ seqs: [seq], text, keys, events: batch.length });
+    this.importWaiting += batch.length;
+    this.scheduleImport(this.importWaiting >= IMPORT_MAX_EVENTS ? 0 : IMPORT_EVERY_MS);
+  }
+
+  private scheduleImport(delayMs: number): void {
+    if (this.importTimer && delayMs > 0) return;
+    if (this.importTimer) clearTimeout(this.importTimer);
+    this.importTimer = setTimeout(() => {
+      this.importTimer = undefined;
+      void this.importJournaled();
+    }, delayMs);
+  }
+
+  /** Hands everything journaled so far to the store thread as one import. */
+  private importJournaled(): Promise<void> {
+    if (this.importTimer) clearTimeout(this.importTimer);
+    this.importTimer = undefined;
+    const imports = this.imports;
+    if (imports.length === 0) return Promise.resolve();
+    this.imports = [];
+    this.importWaiting = 0;
+    return this.startImport({
+      seqs: imports.flatMap((i) => i.seqs),
+      text: imports.map((i) => i.text).join(""),
+      keys: imports.flatMap((i) => i.keys),
+      events: imports.reduce((n, i) => n + i.events, 0),
+    });
+  }
+
+  /**
+   * Sends event lines to the store thread. `acks` are the deliveries waiting for this commit
+   * (power-loss durability); journaled ones were answered already and stay in the journal until
+   * the import succeeds, so a failed import is tried again and, at worst, at the next start.
+   */
+  private startImport(batch: Import, acks?: PendingRecord[]): Promise<void> {
+    const sent = this.store.call("record", batch.text).then(
+      (result) => this.imported(batch, result, acks),
+      (e: unknown) => {
+        if (acks) {
+          for (const item of acks) item.reject(e);
+          this.log.error({ err: e }, "the inbox could not commit; deliveries of this moment were answered 503");
+          return;
+        }
+        this.log.error({ err: e, events: batch.events }, "could not import journaled deliveries into the inbox; tried again shortly (they are safe in the journal)");
+        this.imports.unshift(batch);
+        this.importWaiting += batch.events;
+        if (!this.closing) this.scheduleImport(this.pollIntervalMs);
+      },
+    );
+    this.importsInFlight.add(sent);
+    void sent.finally(() => this.importsInFlight.delete(sent));
+    return sent;
+  }
+
+  private imported(batch: Import, result: StoredRecords, acks: PendingRecord[] | undefined): void {
+    if (batch.seqs.length > 0) {
+      try {
+        this.journal!.imported(batch.seqs);
+      } catch (e) {
+        this.log.warn({ err: e }, "could not empty the inbox journal; it is imported again (as duplicates) at the next start");
+      }
+    }
+    for (const key of batch.keys) this.unimported.delete(key);
+    const invalid = result.outcomes.filter((o) => o === "invalid").length;
+    if (invalid > 0) this.log.warn({ lines: invalid }, "the journal held lines that are not deliveries; they were skipped");
+    acks?.forEach((item, i) => item.resolve(result.outcomes[i] === "duplicate" ? "duplicate" : "queued"));
+    // Without a running worker, start() looks through storage anyway.
+    if (!this.reconcile || result.queuedRefs.length === 0) return;
+    for (const refKey of result.queuedRefs) this.queuedRefs.add(refKey);
+    this.pump();
+  }
+
+  /**
+   * Asks for a turn of the worker (done marks and claims) once the current event-loop turn has
+   * handed over everything it has; while a turn is on the store thread, the next one starts when
+   * it returns.
+   */
+  private requestTurn(): void {
+    this.turnWanted = true;
+    if (this.turnScheduled || this.turnInFlight) return;
+    this.turnScheduled = true;
+    setImmediate(() => {
+      this.turnScheduled = false;
+      void this.runTurn();
+    });
+  }
+
+  /** Sends one turn to the store thread and applies its answer. */
+  private runTurn(): Promise<void> {
+    if (this.turnInFlight || !this.turnWanted || this.closed) return this.turnInFlight ?? Promise.resolve();
+    this.turnWanted = false;
+    const turn = this.sendTurn().finally(() => {
+      this.turnInFlight = undefined;
+      if (this.turnWanted) this.requestTurn();
+    });
+    this.turnInFlight = turn;
+    return turn;
+  }
+
+  private async sendTurn(): Promise<void> {
+    const finished = this.finished;
     this.finished = [];
     const now = this.now();
-    const mayClaim = this.reconcile !== undefined && !this.stopping && this.running.size < this.concurrency;
+    const working = this.reconcile !== undefined && !this.stopping;
+    const mayClaim = working && this.running.size < this.concurrency;
     const scanned = mayClaim && this.scanDue;
-    // A turn that records events commits on `db` (fsync with power-loss durability) and its
-    // claims and done marks ride along; a turn of worker bookkeeping alone needs no fsync.
-    const conn = batch.length > 0 ? this.db : this.workDb;
-    const turn = this.stmt.turnOn.get(conn)!;
-    let results: RecordResult[];
-    let claimed: Map<string, ClaimedRow[]>;
+    const req: TurnRequest = {
+      now,
+      finished,
+      ...(mayClaim
+        ? {
+            claim: {
+              limit: this.concurrency - this.running.size,
+              busy: [...this.running.keys()],
+              queued: [...this.queuedRefs].filter((r) => !this.running.has(r)),
+              scan: this.scanDue,
+            },
+          }
+        : {}),
+      wantNextDue: working && (scanned || this.wakeTimer === undefined),
+    };
+    if (finished.length === 0 && !req.claim && !req.wantNextDue) return;
+    let result;
     try {
-      [results, claimed] = conn.transaction(() => {
-        for (const done of finished) turn.markDone.run(done.at, done.ids);
-        const limit = this.concurrency - this.running.size;
-        // Resources with events from earlier turns (or found due in storage) are claimed first;
-        // this turn's events then join a claim of their resource, or start one while a slot is
-        // free, by being stored claimed (one write of the row instead of an insert and an update).
-        const claims = mayClaim ? this.claim(turn, limit, now) : new Map<string, ClaimedRow[]>();
-        const recorded = batch.map(({ event }) => {
-          const refKey = formatRef(event.ref);
-          const { kind: refKind, path: refPath, iid: refIid } = event.ref;
-          const receivedAt = event.receivedAt.getTime();
-          const eventUuid = event.eventUuid ?? null;
-          let rows = claims.get(refKey);
-          if (!rows && mayClaim && claims.size < limit && !this.running.has(refKey) && !this.queuedRefs.has(refKey)) {
-            // Older events of the resource (backing off, or put back by the CLI) ride along, as in `claim`.
-            rows = (turn.claimRef.all(now, refKey) as ClaimedRow[]).sort((a, b) => a.id - b.id);
-            claims.set(refKey, rows);
-          }
-          if (rows) {
-            const info = this.stmt.insertClaimed.run(event.dedupeKey, refKey, refKind, refPath, refIid, event.kind, eventUuid, receivedAt, receivedAt, now);
-            if (info.changes === 0) return "duplicate" as const;
-            rows.push({ id: Number(info.lastInsertRowid), dedupe_key: event.dedupeKey, attempts: 0, ref_kind: refKind, ref_path: refPath, ref_iid: refIid });
-            return "queued" as const;
-          }
-          const info = this.stmt.insert.run(event.dedupeKey, refKey, refKind, refPath, refIid, event.kind, eventUuid, receivedAt, receivedAt);
-          if (info.changes === 0) return "duplicate" as const;
-          // Without a running worker, start() looks through storage anyway.
-          if (this.reconcile) this.queuedRefs.add(refKey);
-          return "queued" as const;
-        });
-        for (const [refKey, rows] of claims) if (rows.length === 0) claims.delete(refKey);
-        return [recorded, claims] as const;
-      })();
+      result = await this.store.call("turn", req);
     } catch (e) {
-      for (const item of batch) item.reject(e);
       // The reconciles did succeed; their done marks are tried again with the next commit.
       this.finished = finished.concat(this.finished);
       this.scanDue = true;
-      this.log.error({ err: e }, "the inbox could not commit; deliveries of this moment were answered 503");
-      if (this.reconcile && !this.stopping) this.scheduleWake(now);
+      this.log.error({ err: e }, "the inbox could not commit the worker's bookkeeping; it is tried again");
+      if (working && !this.stopping) this.scheduleWake(this.pollIntervalMs);
       return;
     }
-    batch.forEach((item, i) => item.resolve(results[i]!));
-    for (const [refKey, rows] of claimed) this.running.set(refKey, this.runOne(refKey, rows));
-    if (this.reconcile && !this.stopping && (scanned || this.wakeTimer === undefined)) this.scheduleWake(now);
+    if (scanned) this.scanDue = result.scanFull;
+    for (const refKey of result.looked) this.queuedRefs.delete(refKey);
+    for (const [refKey, rows] of result.claimed) this.running.set(refKey, this.runOne(refKey, rows));
+    if (result.nextDue !== undefined && this.reconcile && !this.stopping) {
+      // With every slot taken, the end of a running reconcile is what looks for work next.
+      if (this.running.size >= this.concurrency) this.clearWake();
+      else this.scheduleWake(result.nextDue === null ? this.pollIntervalMs : Math.min(this.pollIntervalMs, Math.max(0, result.nextDue - now)));
+    }
   }
 
   start(reconcile: Reconcile, options: WorkerOptions): void {
-    if (this.closed) throw new Error("the inbox is closed");
+    if (this.closing) throw new Error("the inbox is closed");
     if (this.reconcile) throw new Error("the inbox worker is already running");
     checkConcurrency(options.concurrency);
+    this.openJournal();
     this.reconcile = reconcile;
     this.concurrency = options.concurrency;
     this.stopping = false;
-    this.recoverInterrupted();
+    // The store thread runs requests in order, so recovery is done before the first claim.
+    this.store
+      .call("recoverInterrupted", { now: this.now(), maxAttempts: this.maxAttempts, error: "interrupted: the process stopped while this event was being reconciled" })
+      .then(
+        (count) => {
+          if (count > 0) this.log.warn({ count }, "re-queued events whose reconcile was interrupted by a stop or crash");
+        },
+        (e: unknown) => this.log.error({ err: e }, "could not re-queue events interrupted by a stop or crash; they run at the next start"),
+      );
     this.scanDue = true;
     this.prune();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
-    this.startCheckpointer();
     this.pump();
   }
 
-  /** Hands WAL checkpoints to a background thread; see the top of this file for why. */
-  private startCheckpointer(): void {
-    const worker = new Worker(CHECKPOINTER_SOURCE, {
-      eval: true,
-      workerData: { driver: sqliteDriverPath, file: this.file, everyMs: CHECKPOINT_EVERY_MS },
-    });
-    worker.unref();
-    worker.on("message", (message: string) => this.log.warn({ reason: message }, "could not checkpoint the inbox's write-ahead log; it grows until a checkpoint succeeds"));
-    worker.on("error", (e) => {
-      this.log.warn({ err: e }, "the inbox's checkpoint thread stopped; commits checkpoint again themselves");
-      this.db.pragma("wal_autocheckpoint = 1000");
-      this.workDb.pragma("wal_autocheckpoint = 1000");
-    });
-    this.checkpointer = worker;
-    this.db.pragma("wal_autocheckpoint = 0");
-    this.workDb.pragma("wal_autocheckpoint = 0");
-  }
-
-  private async stopCheckpointer(): Promise<void> {
-    const worker = this.checkpointer;
-    if (!worker) return;
-    this.checkpointer = undefined;
-    worker.removeAllListeners("error");
-    await worker.terminate();
-    if (this.closed) return;
-    this.db.pragma("wal_autocheckpoint = 1000");
-    this.workDb.pragma("wal_autocheckpoint = 1000");
-  }
-
-  /**
-   * Entries left in_flight were claimed by a process that died (or timed out on shutdown) before
-   * finishing. They run again; the interrupted run counts as an attempt so that an event whose
-   * reconcile crashes the process cannot loop forever.
-   */
-  private recoverInterrupted(): void {
-    const now = this.now();
-    const rows = this.stmt.inFlight.all() as Row[];
-    if (rows.length === 0) return;
-    this.workDb.transaction(() => {
-      for (const row of rows) this.fail(row, "interrupted: the process stopped while this event was being reconciled", now, now);
-    })();
-    this.log.warn({ count: rows.length }, "re-queued events whose reconcile was interrupted by a stop or crash");
-  }
-
-  /** Records a failed attempt; the next one waits for the backoff unless `retryAt` says otherwise. */
-  private fail(row: Pick<Row, "id" | "attempts">, error: string, now: number, retryAt?: number): "dead" | "pending" {
-    const attempts = row.attempts + 1;
-    const dead = attempts >= this.maxAttempts;
-    // markFailed only touches in_flight rows; recovery runs on rows read as in_flight.
-    this.stmt.markFailed.run({
-      id: row.id,
-      state: dead ? "dead" : "pending",
-      attempts,
-      nextAttemptAt: dead ? now : (retryAt ?? now + backoffDelayMs(this.backoff, attempts)),
-      finishedAt: dead ? now : null,
-      error,
-    });
-    return dead ? "dead" : "pending";
-  }
-
-  private prune(): void {
-    if (this.closed) return;
-    const info = this.stmt.prune.run(this.now() - this.retentionMs);
-    if (info.changes > 0) this.log.debug({ pruned: info.changes }, "pruned old dedupe records");
-  }
-
-  /** Looks for due work now: the next turn claims due resources while there is capacity. */
-  private pump(): void {
-    if (!this.reconcile || this.stopping || this.closed) return;
-    this.requestTurn();
-  }
-
-  /** Claims up to `limit` due resources that are not running; runs inside the turn's transaction. */
-  private claim(turn: TurnStatements, limit: number, now: number): Map<string, ClaimedRow[]> {
-    let refs: string[];
-    if (this.scanDue) {
-      const busy = JSON.stringify([...this.running.keys()]);
-      refs = (turn.nextDueRefs.all(now, busy, limit) as { ref_key: string }[]).map((r) => r.ref_key);
-      // A full page of due resources may hide more; look again when a slot frees.
-      this.scanDue = refs.length === limit;
-    } else {
-      // Only events queued since the last claim can have become due; no need to search storage.
-      refs = [];
-      for (const refKey of this.queuedRefs) {
-        if (refs.length === limit) break;
-        if (!this.running.has(refKey)) refs.push(refKey);
-      }
-    }
-    const claimed = new Map<string, ClaimedRow[]>();
-    for (const refKey of refs) {
-      this.queuedRefs.delete(refKey);
-      // Every pending event of the resource is covered by one reconcile, since it reads the
-      // resource as it is now; events still backing off ride along.
-      const rows = (turn.claimRef.all(now, refKey) as ClaimedRow[]).sort((a, b) => a.id - b.id);
-      if (rows.length > 0) claimed.set(refKey, rows);
-    }
-    return claimed;
-  }
-
-  private scheduleWake(now: number): void {
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeTimer = undefined;
-    // With every slot taken, the end of a running reconcile is what looks for work next.
-    if (this.running.size >= this.concurrency) return;
-    const busy = JSON.stringify([...this.running.keys()]);
-    const next = (this.stmt.nextDueTime.get(busy) as { t: number | null }).t;
-    const delay = next === null ? this.pollIntervalMs : Math.min(this.pollIntervalMs, Math.max(0, next - now));
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.scanDue = true;
-      this.pump();
-    }, delay);
-    this.wakeTimer.unref();
-  }
-
+  /** Reconciles the events of one claimed resource; failures wait for their backoff. */
   private async runOne(refKey: string, rows: ClaimedRow[]): Promise<void> {
     const first = rows[0]!;
     const ref: ResourceRef = { kind: first.ref_kind as RefKind, path: first.ref_path, iid: first.ref_iid };
@@ -488,26 +478,71 @@ export class SqliteInbox implements Inbox {
     if (this.closed) return; // stop() timed out and the store is gone: the rows stay in_flight and run again on restart
     const now = this.now();
     if (!failed) {
-      this.finished.push({ at: now, ids: JSON.stringify(rows.map((r) => r.id)) });
+      this.finished.push({ at: now, ids: rows.map((r) => r.id) });
       this.requestTurn();
       logger.debug({ events: rows.length }, "reconciled");
     } else {
       const text = errorText(error);
-      const outcomes = this.workDb.transaction(() => rows.map((row) => this.fail(row, text, now)))();
+      const updates = rows.map((row) => failureUpdate(row, text, now, { maxAttempts: this.maxAttempts, backoff: this.backoff }));
+      // Sent before the next turn, so the thread writes the failure before it claims again.
+      this.store.call("fail", updates).catch((e: unknown) => logger.error({ err: e }, "could not record a failed attempt; the events stay in flight and run again at the next start"));
       // The wake-up is set again for the retry time.
       this.scanDue = true;
-      const dead = outcomes.filter((o) => o === "dead").length;
+      const dead = updates.filter((u) => u.state === "dead").length;
       if (dead > 0) logger.error({ err: error, dead }, "reconcile failed for the last allowed time; the event is now a dead letter (see `mops-bot inbox list --state dead`)");
       else logger.warn({ err: error }, "reconcile failed; it will be retried");
     }
     this.pump();
   }
 
+  private prune(): void {
+    if (this.closing) return;
+    this.store.call("prune", this.now() - this.retentionMs).then(
+      (pruned) => {
+        if (pruned > 0) this.log.debug({ pruned }, "pruned old dedupe records");
+        if (this.knownKeys?.full() && !this.closing) this.loadKnownKeys();
+      },
+      (e: unknown) => this.log.warn({ err: e }, "could not prune old dedupe records; tried again in an hour"),
+    );
+  }
+
+  /** Looks for due work now: the next turn claims due resources while there is capacity. */
+  private pump(): void {
+    if (!this.reconcile || this.stopping || this.closing) return;
+    this.requestTurn();
+  }
+
+  private clearWake(): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+  }
+
+  private scheduleWake(delayMs: number): void {
+    this.clearWake();
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.scanDue = true;
+      this.pump();
+    }, delayMs);
+    this.wakeTimer.unref();
+  }
+
+  /** Waits until every event accepted and every done mark so far has been through a commit. */
+  private async settle(): Promise<void> {
+    this.writeBatch();
+    void this.importJournaled();
+    await Promise.allSettled([...this.importsInFlight]);
+    await this.turnInFlight;
+    if (this.finished.length > 0) {
+      this.turnWanted = true;
+      await this.runTurn();
+    }
+  }
+
   async stop({ timeoutMs }: { timeoutMs: number }): Promise<number> {
     this.stopping = true;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.clearWake();
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    await this.stopCheckpointer();
     const all = Promise.allSettled([...this.running.values()]);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => {
@@ -517,33 +552,44 @@ export class SqliteInbox implements Inbox {
     clearTimeout(timer);
     this.reconcile = undefined;
     // Reconciles that ended while stopping are marked done now, not at the next start.
-    this.flush();
+    await this.settle();
     return this.running.size;
   }
 
+  /**
+   * Imports what is journaled now, so that what this process acknowledged is seen by the
+   * question that follows (`list`, `stats`, `retry`, `drop`).
+   */
+  private async caughtUp(): Promise<void> {
+    if (this.imports.length > 0) void this.importJournaled();
+    await Promise.allSettled([...this.importsInFlight]);
+  }
+
   async list(filter: { state?: InboxState; limit?: number } = {}): Promise<InboxEntry[]> {
-    const limit = filter.limit ?? 1000;
-    const rows = (filter.state ? this.stmt.listState.all(filter.state, limit) : this.stmt.listAll.all(limit)) as Row[];
+    await this.caughtUp();
+    const rows = await this.store.call("list", { state: filter.state, limit: filter.limit ?? 1000 });
     return rows.map(toEntry);
   }
 
   async retry(target: number | "all-dead"): Promise<number> {
-    const now = this.now();
-    const info = target === "all-dead" ? this.stmt.retryDead.run(now) : this.stmt.retryOne.run(now, target);
-    if (info.changes > 0) {
+    await this.caughtUp();
+    const changes = await this.store.call("retry", { target, now: this.now() });
+    if (changes > 0) {
       this.scanDue = true;
       this.pump();
     }
-    return info.changes;
+    return changes;
   }
 
   async drop(id: number): Promise<boolean> {
-    return this.stmt.drop.run(id).changes === 1;
+    await this.caughtUp();
+    return this.store.call("drop", id);
   }
 
   async stats(): Promise<InboxStats> {
+    await this.caughtUp();
     const stats: InboxStats = { pending: 0, inFlight: 0, dead: 0 };
-    for (const { state, n } of this.stmt.counts.all() as { state: InboxState; n: number }[]) {
+    for (const { state, n } of await this.store.call("counts", null)) {
       if (state === "pending") stats.pending = n;
       else if (state === "in_flight") stats.inFlight = n;
       else if (state === "dead") stats.dead = n;
@@ -561,9 +607,9 @@ export class SqliteInbox implements Inbox {
   }
 
   async health(): Promise<string[]> {
-    if (this.closed) return ["the inbox is closed"];
+    if (this.closing) return ["the inbox is closed"];
     try {
-      this.stmt.probe.run(String(this.now()));
+      await this.store.call("probe", this.now());
       return [];
     } catch (e) {
       return [`the inbox cannot store events: ${errorText(e)}`];
@@ -576,16 +622,19 @@ export class SqliteInbox implements Inbox {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.closing) return;
     // Events accepted but not yet committed are committed now, so their callers still get an
     // answer; nothing new is claimed for a worker that is going away.
+    this.closing = true;
     this.stopping = true;
-    this.flush();
-    this.closed = true;
-    await this.stopCheckpointer();
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.clearWake();
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    this.workDb.close();
-    this.db.close();
+    await this.settle();
+    if (this.importTimer) clearTimeout(this.importTimer);
+    this.closed = true;
+    await this.store.close();
+    this.reader.close();
+    // Whatever could not be imported stays in the journal for the next start.
+    this.journal?.close();
   }
 }

@@ -113,6 +113,12 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     }
   };
 
+  // The inbox is ready before the first delivery is taken (the SQLite inbox starts its store
+  // thread, the Redis one connects). Problems are reported here and by /readyz, not fatal: the
+  // deliveries meanwhile are answered 503 and GitLab shows them as failed.
+  const inboxProblems = await inbox.health();
+  if (inboxProblems.length > 0) logger.warn({ problems: inboxProblems }, "the inbox cannot store events yet");
+
   const http = createServer(app);
   // Slow or stalled clients must not hold sockets forever; GitLab itself gives up after 10 s.
   http.requestTimeout = 30_000;
