@@ -37,7 +37,7 @@ import { Journal } from "./journal.js";
 import { KeyFilter } from "./keyFilter.js";
 import { StoreClient } from "./sqliteStoreClient.js";
 import { migrate } from "./sqliteSchema.js";
-import { failureUpdate, type ClaimedRow, type EventRow, type NewEvent, type RecordResult as StoredRecords, type TurnRequest } from "./sqliteStore.js";
+import { failureUpdate, type ClaimedRow, type EventRow, type NewEvent, type RecordOutcome, type TurnRequest } from "./sqliteStore.js";
 import type {
   Inbox,
   InboxEntry,
@@ -80,7 +80,7 @@ export const INBOX_FILE = "inbox.sqlite";
  * commit costs the store thread (and the CPU it shares with the event loop) a fraction per event
  * of importing each at once; a reconcile starts that much later, which nobody notices.
  */
-const IMPORT_EVERY_MS = 10;
+const IMPORT_EVERY_MS = 25;
 /** An import starts at once when this many events wait. */
 const IMPORT_MAX_EVENTS = 1000;
 
@@ -93,7 +93,10 @@ interface Import {
   text: string;
   /** Their dedupe keys, answered `duplicate` until the import is committed. */
   keys: string[];
+  /** Lines in `text`. */
   events: number;
+  /** Power-loss durability: the deliveries waiting for this commit to be answered. */
+  acks?: PendingRecord[];
 }
 
 interface PendingRecord {
@@ -154,11 +157,11 @@ export class SqliteInbox implements Inbox {
   /** Keys journaled and not yet imported: a redelivery meanwhile is still a duplicate. */
   private readonly unimported = new Set<string>();
   private imports: Import[] = [];
+  /** Power-loss durability: deliveries on their way to a commit. */
+  private readonly recordsInFlight = new Set<Promise<void>>();
   /** Events in `imports`. */
   private importWaiting = 0;
   private importTimer: NodeJS.Timeout | undefined;
-  /** Record batches on their way into SQLite. */
-  private readonly importsInFlight = new Set<Promise<void>>();
   /** Events of reconciles that succeeded, to be marked done in the next turn. */
   private finished: { ids: number[]; at: number }[] = [];
   /** Something waits for the next turn of the worker: done marks, or a look for due work. */
@@ -256,7 +259,7 @@ export class SqliteInbox implements Inbox {
       this.imports.push({ seqs: [left.seq], text: left.text, keys: [], events });
       this.importWaiting += events;
     }
-    if (this.imports.length > 0) this.scheduleImport(0);
+    if (this.imports.length > 0) this.requestTurn();
   }
 
   /**
@@ -271,14 +274,20 @@ export class SqliteInbox implements Inbox {
     this.knownKeys = filter;
   }
 
-  /** Stores the deliveries of the last event-loop turn: journaled, or committed (power-loss). */
+  /**
+   * Stores the deliveries of the last event-loop turn: journaled and answered now, and recorded
+   * in SQLite by a turn within IMPORT_EVERY_MS; or (power-loss) recorded by the next turn, which
+   * answers them once committed.
+   */
   private writeBatch(): void {
     const batch = this.batch;
     if (batch.length === 0) return;
     this.batch = [];
     const text = batch.map(({ event }) => eventLine(toNewEvent(event))).join("");
     if (!this.acknowledgeJournaled) {
-      void this.startImport({ seqs: [], text, keys: [], events: batch.length }, batch);
+      const sent = this.recordNow({ seqs: [], text, keys: [], events: batch.length, acks: batch });
+      this.recordsInFlight.add(sent);
+      void sent.finally(() => this.recordsInFlight.delete(sent));
       return;
     }
     const keys = batch.map(({ event }) => event.dedupeKey);
@@ -297,76 +306,69 @@ export class SqliteInbox implements Inbox {
     this.scheduleImport(this.importWaiting >= IMPORT_MAX_EVENTS ? 0 : IMPORT_EVERY_MS);
   }
 
+  /** Makes sure a turn takes the journaled events within `delayMs`. */
   private scheduleImport(delayMs: number): void {
     if (this.importTimer && delayMs > 0) return;
     if (this.importTimer) clearTimeout(this.importTimer);
     this.importTimer = setTimeout(() => {
       this.importTimer = undefined;
-      void this.importJournaled();
+      this.requestTurn();
     }, delayMs);
   }
 
-  /** Hands everything journaled so far to the store thread as one import. */
-  private importJournaled(): Promise<void> {
-    if (this.importTimer) clearTimeout(this.importTimer);
-    this.importTimer = undefined;
-    const imports = this.imports;
-    if (imports.length === 0) return Promise.resolve();
-    this.imports = [];
-    this.importWaiting = 0;
-    return this.startImport({
-      seqs: imports.flatMap((i) => i.seqs),
-      text: imports.map((i) => i.text).join(""),
-      keys: imports.flatMap((i) => i.keys),
-      events: imports.reduce((n, i) => n + i.events, 0),
-    });
-  }
-
   /**
-   * Sends event lines to the store thread. `acks` are the deliveries waiting for this commit
-   * (power-loss durability); journaled ones were answered already and stay in the journal until
-   * the import succeeds, so a failed import is tried again and, at worst, at the next start.
+   * Power-loss durability: the deliveries are sent to the store thread at once, beside the
+   * worker's turns (a turn with records only claims nothing, so it cannot clash with the one in
+   * flight); the store commits whatever arrived together, and each 202 waits for its commit.
    */
-  private startImport(batch: Import, acks?: PendingRecord[]): Promise<void> {
-    const sent = this.store.call("record", batch.text).then(
-      (result) => this.imported(batch, result, acks),
-      (e: unknown) => {
-        if (acks) {
-          for (const item of acks) item.reject(e);
-          this.log.error({ err: e }, "the inbox could not commit; deliveries of this moment were answered 503");
-          return;
-        }
-        this.log.error({ err: e, events: batch.events }, "could not import journaled deliveries into the inbox; tried again shortly (they are safe in the journal)");
-        this.imports.unshift(batch);
-        this.importWaiting += batch.events;
-        if (!this.closing) this.scheduleImport(this.pollIntervalMs);
-      },
-    );
-    this.importsInFlight.add(sent);
-    void sent.finally(() => this.importsInFlight.delete(sent));
-    return sent;
-  }
-
-  private imported(batch: Import, result: StoredRecords, acks: PendingRecord[] | undefined): void {
-    if (batch.seqs.length > 0) {
-      try {
-        this.journal!.imported(batch.seqs);
-      } catch (e) {
-        this.log.warn({ err: e }, "could not empty the inbox journal; it is imported again (as duplicates) at the next start");
-      }
+  private async recordNow(batch: Import): Promise<void> {
+    let result;
+    try {
+      result = await this.store.call("turn", { now: this.now(), records: batch.text, finished: [], wantNextDue: false });
+    } catch (e) {
+      this.notRecorded([batch], e);
+      return;
     }
-    for (const key of batch.keys) this.unimported.delete(key);
-    const invalid = result.outcomes.filter((o) => o === "invalid").length;
-    if (invalid > 0) this.log.warn({ lines: invalid }, "the journal held lines that are not deliveries; they were skipped");
-    acks?.forEach((item, i) => item.resolve(result.outcomes[i] === "duplicate" ? "duplicate" : "queued"));
-    // Without a running worker, start() looks through storage anyway.
+    this.recorded([batch], result.outcomes);
     if (!this.reconcile || result.queuedRefs.length === 0) return;
     for (const refKey of result.queuedRefs) this.queuedRefs.add(refKey);
     this.pump();
   }
 
+  /** The events of `imports` were committed: the journal may let them go, the waiting acks get their answer. */
+  private recorded(imports: Import[], outcomes: RecordOutcome[]): void {
+    const seqs = imports.flatMap((i) => i.seqs);
+    if (seqs.length > 0) {
+      try {
+        this.journal!.imported(seqs);
+      } catch (e) {
+        this.log.warn({ err: e }, "could not empty the inbox journal; it is imported again (as duplicates) at the next start");
+      }
+    }
+    let line = 0;
+    for (const i of imports) {
+      for (const key of i.keys) this.unimported.delete(key);
+      i.acks?.forEach((item, n) => item.resolve(outcomes[line + n] === "duplicate" ? "duplicate" : "queued"));
+      line += i.events;
+    }
+    const invalid = outcomes.filter((o) => o === "invalid").length;
+    if (invalid > 0) this.log.warn({ lines: invalid }, "the journal held lines that are not deliveries; they were skipped");
+  }
+
+  /** A turn carrying `imports` failed: waiting acks get a 503, journaled events are tried again. */
+  private notRecorded(imports: Import[], e: unknown): void {
+    const retry = imports.filter((i) => !i.acks);
+    for (const i of imports) for (const item of i.acks ?? []) item.reject(e);
+    if (imports.some((i) => i.acks)) this.log.error({ err: e }, "the inbox could not commit; deliveries of this moment were answered 503");
+    if (retry.length === 0) return;
+    this.log.error({ err: e, events: retry.reduce((n, i) => n + i.events, 0) }, "could not import journaled deliveries into the inbox; tried again shortly (they are safe in the journal)");
+    this.imports = retry.concat(this.imports);
+    this.importWaiting += retry.reduce((n, i) => n + i.events, 0);
+    if (!this.closing) this.scheduleImport(this.pollIntervalMs);
+  }
+
   /**
-   * Asks for a turn of the worker (done marks and claims) once the current event-loop turn has
+   * Asks for a turn (new events, done marks and claims) once the current event-loop turn has
    * handed over everything it has; while a turn is on the store thread, the next one starts when
    * it returns.
    */
@@ -394,13 +396,19 @@ export class SqliteInbox implements Inbox {
 
   private async sendTurn(): Promise<void> {
     const finished = this.finished;
+    const imports = this.imports;
     this.finished = [];
+    this.imports = [];
+    this.importWaiting = 0;
+    if (this.importTimer) clearTimeout(this.importTimer);
+    this.importTimer = undefined;
     const now = this.now();
     const working = this.reconcile !== undefined && !this.stopping;
     const mayClaim = working && this.running.size < this.concurrency;
     const scanned = mayClaim && this.scanDue;
     const req: TurnRequest = {
       now,
+      records: imports.map((i) => i.text).join(""),
       finished,
       ...(mayClaim
         ? {
@@ -414,20 +422,25 @@ export class SqliteInbox implements Inbox {
         : {}),
       wantNextDue: working && (scanned || this.wakeTimer === undefined),
     };
-    if (finished.length === 0 && !req.claim && !req.wantNextDue) return;
+    if (req.records === "" && finished.length === 0 && !req.claim && !req.wantNextDue) return;
     let result;
     try {
       result = await this.store.call("turn", req);
     } catch (e) {
+      this.notRecorded(imports, e);
       // The reconciles did succeed; their done marks are tried again with the next commit.
       this.finished = finished.concat(this.finished);
       this.scanDue = true;
-      this.log.error({ err: e }, "the inbox could not commit the worker's bookkeeping; it is tried again");
+      this.log.error({ err: e }, "the inbox could not commit a turn of its worker; it is tried again");
       if (working && !this.stopping) this.scheduleWake(this.pollIntervalMs);
       return;
     }
+    this.recorded(imports, result.outcomes);
     if (scanned) this.scanDue = result.scanFull;
     for (const refKey of result.looked) this.queuedRefs.delete(refKey);
+    // Events that could not be claimed now wait for a slot or for their resource's reconcile to
+    // end, which asks for the next turn. Without a running worker, start() looks through storage.
+    if (this.reconcile) for (const refKey of result.queuedRefs) this.queuedRefs.add(refKey);
     for (const [refKey, rows] of result.claimed) this.running.set(refKey, this.runOne(refKey, rows));
     if (result.nextDue !== undefined && this.reconcile && !this.stopping) {
       // With every slot taken, the end of a running reconcile is what looks for work next.
@@ -530,10 +543,9 @@ export class SqliteInbox implements Inbox {
   /** Waits until every event accepted and every done mark so far has been through a commit. */
   private async settle(): Promise<void> {
     this.writeBatch();
-    void this.importJournaled();
-    await Promise.allSettled([...this.importsInFlight]);
+    await Promise.allSettled([...this.recordsInFlight]);
     await this.turnInFlight;
-    if (this.finished.length > 0) {
+    if (this.imports.length > 0 || this.finished.length > 0) {
       this.turnWanted = true;
       await this.runTurn();
     }
@@ -561,8 +573,11 @@ export class SqliteInbox implements Inbox {
    * question that follows (`list`, `stats`, `retry`, `drop`).
    */
   private async caughtUp(): Promise<void> {
-    if (this.imports.length > 0) void this.importJournaled();
-    await Promise.allSettled([...this.importsInFlight]);
+    await this.turnInFlight;
+    if (this.imports.length > 0) {
+      this.turnWanted = true;
+      await this.runTurn();
+    }
   }
 
   async list(filter: { state?: InboxState; limit?: number } = {}): Promise<InboxEntry[]> {

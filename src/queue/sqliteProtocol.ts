@@ -5,7 +5,7 @@
  * with its id.
  */
 import type { InboxState } from "./types.js";
-import type { Durability, EventRow, FailureUpdate, RecordResult, TurnRequest, TurnResult } from "./sqliteStore.js";
+import type { Durability, EventRow, FailureUpdate, TurnRequest, TurnResult } from "./sqliteStore.js";
 
 /** What the store thread is started with (`workerData`). */
 export interface StoreThreadData {
@@ -20,8 +20,6 @@ export interface StoreThreadData {
  * arrived with (see `SqliteStore.run`).
  */
 export interface StoreOperations {
-  /** Event lines (./eventLines.ts), as the journal holds them. */
-  record: [string, RecordResult];
   turn: [TurnRequest, TurnResult];
   fail: [FailureUpdate[], void];
   recoverInterrupted: [{ now: number; maxAttempts: number; error: string }, number];

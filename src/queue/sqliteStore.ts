@@ -50,11 +50,13 @@ export interface NewEvent {
 }
 
 /**
- * The worker's part of a turn: done marks of reconciles that succeeded, and claims of due
+ * One turn of the inbox: new events, done marks of reconciles that succeeded, and claims of due
  * resources. The inbox sends one at a time, so each sees the claims of the one before.
  */
 export interface TurnRequest {
   now: number;
+  /** Event lines (./eventLines.ts) to record, as the journal holds them; "" for none. */
+  records: string;
   /** Reconciles that succeeded: their events become `done`. */
   finished: { at: number; ids: number[] }[];
   /** Absent when nothing may be claimed (no worker, stopping, every slot busy). */
@@ -76,6 +78,10 @@ export interface TurnRequest {
 }
 
 export interface TurnResult {
+  /** One per line of `records`, in order. */
+  outcomes: RecordOutcome[];
+  /** Resources whose new events were stored to wait (their resource was busy, or no slot was free). */
+  queuedRefs: string[];
   /** Claimed resources with the events each reconcile covers, oldest first. */
   claimed: [refKey: string, rows: ClaimedRow[]][];
   /** Resources this turn tried to claim (claimed, or found with nothing pending). */
@@ -86,15 +92,8 @@ export interface TurnResult {
   nextDue?: number | null;
 }
 
-/** Per line of a record batch: stored to wait for the worker, known already, or unreadable. */
+/** Per recorded line: stored (to wait, or already claimed), known already, or unreadable. */
 export type RecordOutcome = "queued" | "duplicate" | "invalid";
-
-export interface RecordResult {
-  /** One per line, in order. */
-  outcomes: RecordOutcome[];
-  /** Resources that got new events. */
-  queuedRefs: string[];
-}
 
 /** How a failed attempt is written. */
 export interface FailureUpdate {
@@ -146,6 +145,12 @@ function statements(conn: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
        ON CONFLICT (dedupe_key) DO NOTHING`,
     ),
+    /** For an event whose resource this very turn claims: stored claimed, saving a rewrite of the row. */
+    insertClaimed: conn.prepare(
+      `INSERT INTO events (dedupe_key, ref_key, ref_kind, ref_path, ref_iid, kind, event_uuid, received_at, state, attempts, next_attempt_at, claimed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_flight', 0, ?, ?)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+    ),
     nextDueRefs: conn.prepare(
       `SELECT ref_key FROM events
        WHERE state = 'pending' AND next_attempt_at <= ? AND ref_key NOT IN (SELECT value FROM json_each(?))
@@ -187,29 +192,19 @@ type Statements = ReturnType<typeof statements>;
 
 /** What each operation does, on the statements of the connection its group runs on. */
 const operations: { [K in StoreOperation]: (s: Statements, arg: StoreOperations[K][0]) => StoreOperations[K][1] } = {
-  record: (s, text) => {
-    const outcomes: RecordOutcome[] = [];
-    const queued = new Set<string>();
-    for (const e of parseEventLines(text)) {
-      if (!e) {
-        outcomes.push("invalid");
-        continue;
-      }
-      const info = s.insert.run(e.dedupeKey, e.refKey, e.refKind, e.refPath, e.refIid, e.kind, e.eventUuid, e.receivedAt, e.receivedAt);
-      if (info.changes === 0) outcomes.push("duplicate");
-      else {
-        outcomes.push("queued");
-        queued.add(e.refKey);
-      }
-    }
-    return { outcomes, queuedRefs: [...queued] };
-  },
   turn: (s, req) => {
     for (const done of req.finished) s.markDone.run(done.at, JSON.stringify(done.ids));
-    const claimed: [string, ClaimedRow[]][] = [];
+    const claims = new Map<string, ClaimedRow[]>();
     const looked: string[] = [];
     let scanFull = false;
     const claim = req.claim;
+    const claimRef = (refKey: string): ClaimedRow[] => {
+      // Every pending event of the resource is covered by one reconcile, since it reads the
+      // resource as it is now; events still backing off ride along.
+      const rows = (s.claimRef.all(req.now, refKey) as ClaimedRow[]).sort((a, b) => a.id - b.id);
+      claims.set(refKey, rows);
+      return rows;
+    };
     if (claim) {
       let refs: string[];
       if (claim.scan) {
@@ -222,15 +217,43 @@ const operations: { [K in StoreOperation]: (s: Statements, arg: StoreOperations[
       }
       for (const refKey of refs) {
         looked.push(refKey);
-        // Every pending event of the resource is covered by one reconcile, since it reads the
-        // resource as it is now; events still backing off ride along.
-        const rows = (s.claimRef.all(req.now, refKey) as ClaimedRow[]).sort((a, b) => a.id - b.id);
-        if (rows.length > 0) claimed.push([refKey, rows]);
+        claimRef(refKey);
       }
     }
-    if (!req.wantNextDue) return { claimed, looked, scanFull };
+    // Resources with events from earlier turns (or found due in storage) were claimed first; a
+    // new event joins a claim of its resource, or starts one while a slot is free, by being
+    // stored claimed: one write of the row instead of an insert now and an update next turn.
+    const waiting = new Set([...(claim?.busy ?? []), ...(claim?.queued ?? [])]);
+    const outcomes: RecordOutcome[] = [];
+    const queuedRefs = new Set<string>();
+    for (const e of parseEventLines(req.records)) {
+      if (!e) {
+        outcomes.push("invalid");
+        continue;
+      }
+      let rows = claims.get(e.refKey);
+      if (!rows && claim && claims.size < claim.limit && !waiting.has(e.refKey)) rows = claimRef(e.refKey);
+      if (rows) {
+        const info = s.insertClaimed.run(e.dedupeKey, e.refKey, e.refKind, e.refPath, e.refIid, e.kind, e.eventUuid, e.receivedAt, e.receivedAt, req.now);
+        if (info.changes === 0) outcomes.push("duplicate");
+        else {
+          outcomes.push("queued");
+          rows.push({ id: Number(info.lastInsertRowid), dedupe_key: e.dedupeKey, attempts: 0, ref_kind: e.refKind, ref_path: e.refPath, ref_iid: e.refIid });
+        }
+        continue;
+      }
+      const info = s.insert.run(e.dedupeKey, e.refKey, e.refKind, e.refPath, e.refIid, e.kind, e.eventUuid, e.receivedAt, e.receivedAt);
+      if (info.changes === 0) outcomes.push("duplicate");
+      else {
+        outcomes.push("queued");
+        queuedRefs.add(e.refKey);
+      }
+    }
+    const claimed = [...claims].filter(([, rows]) => rows.length > 0);
+    const result: TurnResult = { outcomes, queuedRefs: [...queuedRefs], claimed, looked, scanFull };
+    if (!req.wantNextDue) return result;
     const busy = [...(claim?.busy ?? []), ...claimed.map(([refKey]) => refKey)];
-    return { claimed, looked, scanFull, nextDue: (s.nextDueTime.get(JSON.stringify(busy)) as { t: number | null }).t };
+    return { ...result, nextDue: (s.nextDueTime.get(JSON.stringify(busy)) as { t: number | null }).t };
   },
   // markFailed only touches rows still in flight.
   fail: (s, updates) => {
@@ -280,7 +303,7 @@ export class SqliteStore {
   run(requests: StoreRequest[]): StoreResponse[] {
     // Events are recorded on the connection with the configured durability; bookkeeping alone
     // needs no fsync (see the top of this file).
-    const conn = requests.some((r) => r.op === "record") ? this.db : this.work;
+    const conn = requests.some((r) => r.op === "turn" && (r.arg as TurnRequest).records !== "") ? this.db : this.work;
     const s = this.statements.get(conn)!;
     try {
       return conn.transaction(() =>

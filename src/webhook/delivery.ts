@@ -17,7 +17,7 @@ import type { Inbox, RecordResult } from "../queue/types.js";
 import { eventKindInfo } from "./events.js";
 import type { ServeMetrics } from "./metrics.js";
 import { classify } from "./payload.js";
-import { signingKey, tokenMatches, verifySignature } from "./verify.js";
+import { secretMatcher, signingKey, verifySignature } from "./verify.js";
 
 export interface DeliveryOptions {
   /** Accepted `X-Gitlab-Token` values (several during a rotation). */
@@ -107,6 +107,7 @@ export function createDeliveryHandler(options: DeliveryOptions): (req: IncomingM
   if (secrets.length === 0 && !key) {
     throw new Error("the webhook endpoint needs a secret token or a signing token; without one anybody could post events");
   }
+  const tokenMatches = secretMatcher(secrets);
   const { logger, metrics, inbox } = options;
   const now = options.now ?? Date.now;
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
@@ -130,7 +131,7 @@ export function createDeliveryHandler(options: DeliveryOptions): (req: IncomingM
     if (secrets.length > 0) {
       const token = header(req, "x-gitlab-token");
       if (token === undefined) return reject(req, res, 401, "missing X-Gitlab-Token header");
-      if (!tokenMatches(secrets, token)) return reject(req, res, 401, "X-Gitlab-Token does not match the configured webhook secret");
+      if (!tokenMatches(token)) return reject(req, res, 401, "X-Gitlab-Token does not match the configured webhook secret");
     }
     const type = mediaType(header(req, "content-type"));
     if (!isJson(type)) return reject(req, res, 415, `Content-Type must be application/json, got ${type ?? "none"}`);

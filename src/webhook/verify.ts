@@ -10,18 +10,23 @@ function digest(text: string): Buffer {
 }
 
 /**
- * True when `presented` equals one of `secrets`. Both sides are hashed first so the comparison is
- * between equal-length buffers (timingSafeEqual's requirement) and its time says nothing about
- * the secrets' lengths; every secret is compared, so the time does not tell which one matched.
+ * A check of `X-Gitlab-Token` against `secrets`: true when the token equals one of them. Both
+ * sides are hashed first so the comparison is between equal-length buffers (timingSafeEqual's
+ * requirement) and its time says nothing about the secrets' lengths; every secret is compared, so
+ * the time does not tell which one matched. The secrets' hashes are computed once, not per
+ * delivery.
  */
-export function tokenMatches(secrets: readonly string[], presented: string | undefined): boolean {
-  if (presented === undefined) return false;
-  const given = digest(presented);
-  let matched = false;
-  for (const secret of secrets) {
-    if (timingSafeEqual(given, digest(secret))) matched = true;
-  }
-  return matched;
+export function secretMatcher(secrets: readonly string[]): (presented: string | undefined) => boolean {
+  const expected = secrets.map(digest);
+  return (presented) => {
+    if (presented === undefined) return false;
+    const given = digest(presented);
+    let matched = false;
+    for (const secret of expected) {
+      if (timingSafeEqual(given, secret)) matched = true;
+    }
+    return matched;
+  };
 }
 
 const SIGNING_PREFIX = "whsec_";

@@ -1,6 +1,7 @@
 // What only the embedded inbox does: its journal (acknowledged before SQLite has the event, so it
 // must carry events across a crash), its dedupe answers while events wait in the journal, and a
 // write-ahead log that stays bounded under a long stream of deliveries.
+import Database from "better-sqlite3";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -76,6 +77,18 @@ describe("the SQLite inbox's journal", () => {
     await inbox.close();
     const again = open();
     expect((await again.list()).map((e) => e.dedupeKey).sort()).toEqual([...keys].sort());
+  });
+
+  it("with power-loss durability answers only once SQLite holds the event, without the journal", async () => {
+    const inbox = open({ durability: "power-loss" });
+    inbox.start(async () => {}, { concurrency: 1 });
+    expect(await inbox.record(event("idem:p1", 1))).toBe("queued");
+    const other = new Database(join(tmp.dir, INBOX_FILE), { readonly: true });
+    expect(other.prepare(`SELECT dedupe_key FROM events`).pluck().all()).toEqual(["idem:p1"]);
+    other.close();
+    expect(await inbox.record(event("idem:p1", 1))).toBe("duplicate");
+    expect(journalText()).toBe("");
+    await waitFor(async () => (await inbox.list({ state: "done" })).length === 1);
   });
 
   it("keeps the write-ahead log bounded during a long stream of deliveries", async () => {
