@@ -1,6 +1,6 @@
 /**
  * The inbox's journal: deliveries are appended here, on the event loop, before GitLab gets its
- * 202; the store thread imports them into SQLite a few milliseconds later, many at a time. An
+ * 202; the inbox records them in SQLite a few milliseconds later, many at a time. An
  * append is one write to the OS page cache, so it survives a crash, `kill -9` or restart of the
  * bot (the `process-crash` durability), and costs the event loop a few microseconds where a
  * SQLite commit would cost a hundred.

@@ -3,23 +3,21 @@
  *
  * The SQL runs on a store thread (./sqliteStore.ts behind ./sqliteThread.ts), never on the event
  * loop that answers webhooks: statements and commits cost more than the HTTP handling of a
- * delivery itself, and would halve how many deliveries the bot can acknowledge. This class keeps
- * the worker's state (what runs, what is queued) and sends the thread what to write; the thread
- * commits whatever arrived together in one transaction.
+ * delivery itself, and would halve how many deliveries the bot can acknowledge. How deliveries
+ * come in (journal, dedupe answers) is ./sqliteIntake.ts. This class runs the worker: it keeps
+ * what runs and what is queued, and sends the store thread one turn at a time (new events, done
+ * marks of finished reconciles, claims of due resources), each turn one transaction.
  *
  * Durability, chosen by `durability`:
  * - `process-crash` (default): a delivery is appended to the journal (./journal.ts, one write to
- *   the OS page cache) and then acknowledged; the store thread imports the journal into SQLite
- *   every few milliseconds, many events per commit. What was acknowledged survives a crash,
- *   `kill -9` or restart of the bot: the journal is imported again at the next start. A power
- *   cut or kernel crash can lose the last acknowledged events, and GitLab does not redeliver an
- *   acknowledged event, so those would be lost for good.
+ *   the OS page cache) and then acknowledged; the next turn records it in SQLite, within 25 ms
+ *   and many events per commit. What was acknowledged survives a crash, `kill -9` or restart of
+ *   the bot: the journal is recorded again at the next start. A power cut or kernel crash can
+ *   lose the last acknowledged events, and GitLab does not redeliver an acknowledged event, so
+ *   those would be lost for good.
  * - `power-loss`: the 202 waits for the SQLite commit of its event with `synchronous=FULL` (an
  *   fsync per commit), so "acknowledged = stored" holds for power loss too, at the price of
  *   waiting for the disk (bench/webhook.ts shows it).
- *
- * A redelivery is answered `duplicate` from the journal's keys not yet imported and a lookup of
- * the dedupe key in SQLite (a read, on this thread's own connection).
  *
  * One process owns the worker of a data directory (and its journal). The `inbox` CLI may open
  * the same file at the same time (WAL allows it); it never touches the journal. The worker polls,
@@ -29,15 +27,13 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type pino from "pino";
-import { formatRef, type RefKind, type ResourceRef } from "../domain/snapshot.js";
+import type { RefKind, ResourceRef } from "../domain/snapshot.js";
 import type { BackoffPolicy } from "./backoff.js";
 import { checkConcurrency, checkedMaxAttempts, DAY_MS, errorText, PRUNE_EVERY_MS } from "./inboxCommon.js";
-import { eventLine, parseEventLines } from "./eventLines.js";
-import { Journal } from "./journal.js";
-import { KeyFilter } from "./keyFilter.js";
 import { StoreClient } from "./sqliteStoreClient.js";
 import { migrate } from "./sqliteSchema.js";
-import { failureUpdate, type ClaimedRow, type EventRow, type NewEvent, type RecordOutcome, type TurnRequest } from "./sqliteStore.js";
+import { SqliteIntake } from "./sqliteIntake.js";
+import { failureUpdate, type ClaimedRow, type EventRow, type TurnRequest } from "./sqliteStore.js";
 import type {
   Inbox,
   InboxEntry,
@@ -75,49 +71,6 @@ export interface SqliteInboxOptions {
 
 export const INBOX_FILE = "inbox.sqlite";
 
-/**
- * How long journaled events wait before the store thread imports them. Importing many events per
- * commit costs the store thread (and the CPU it shares with the event loop) a fraction per event
- * of importing each at once; a reconcile starts that much later, which nobody notices.
- */
-const IMPORT_EVERY_MS = 25;
-/** An import starts at once when this many events wait. */
-const IMPORT_MAX_EVENTS = 1000;
-
-/** The key filter has room for at least this many keys (about 120 KB). */
-const MIN_KEY_FILTER_CAPACITY = 100_000;
-
-/** Journaled events on their way into SQLite. */
-interface Import {
-  seqs: number[];
-  text: string;
-  /** Their dedupe keys, answered `duplicate` until the import is committed. */
-  keys: string[];
-  /** Lines in `text`. */
-  events: number;
-  /** Power-loss durability: the deliveries waiting for this commit to be answered. */
-  acks?: PendingRecord[];
-}
-
-interface PendingRecord {
-  event: InboxEvent;
-  resolve: (r: RecordResult) => void;
-  reject: (e: unknown) => void;
-}
-
-function toNewEvent(event: InboxEvent): NewEvent {
-  return {
-    dedupeKey: event.dedupeKey,
-    refKey: formatRef(event.ref),
-    refKind: event.ref.kind,
-    refPath: event.ref.path,
-    refIid: event.ref.iid,
-    kind: event.kind,
-    eventUuid: event.eventUuid ?? null,
-    receivedAt: event.receivedAt.getTime(),
-  };
-}
-
 function toEntry(r: EventRow): InboxEntry {
   return {
     id: r.id,
@@ -143,25 +96,9 @@ export class SqliteInbox implements Inbox {
   private readonly pollIntervalMs: number;
   private readonly now: () => number;
   private readonly dataDir: string;
-  /** `process-crash`: acknowledge once journaled; `power-loss`: once committed with an fsync. */
-  private readonly acknowledgeJournaled: boolean;
-  /** This thread's own connection, for reads only: the dedupe lookup before journaling. */
+  /** This thread's own connection, for reads only (the dedupe lookup of the intake). */
   private readonly reader: Database.Database;
-  private readonly storedKey: Database.Statement;
-  /** Which dedupe keys SQLite may hold, so that a new key needs no read (process-crash only). */
-  private knownKeys: KeyFilter | undefined;
-
-  /** Opened by the first record() or start(): only the serving process owns the journal. */
-  private journal: Journal | undefined;
-  private batch: PendingRecord[] = [];
-  /** Keys journaled and not yet imported: a redelivery meanwhile is still a duplicate. */
-  private readonly unimported = new Set<string>();
-  private imports: Import[] = [];
-  /** Power-loss durability: deliveries on their way to a commit. */
-  private readonly recordsInFlight = new Set<Promise<void>>();
-  /** Events in `imports`. */
-  private importWaiting = 0;
-  private importTimer: NodeJS.Timeout | undefined;
+  private readonly intake: SqliteIntake;
   /** Events of reconciles that succeeded, to be marked done in the next turn. */
   private finished: { ids: number[]; at: number }[] = [];
   /** Something waits for the next turn of the worker: done marks, or a look for due work. */
@@ -204,7 +141,6 @@ export class SqliteInbox implements Inbox {
       this.reader.close();
       throw e;
     }
-    this.storedKey = this.reader.prepare(`SELECT 1 FROM events WHERE dedupe_key = ?`).pluck();
     this.log = options.logger;
     this.maxAttempts = checkedMaxAttempts(options.maxAttempts);
     this.backoff = options.backoff ?? { baseMs: 5_000, maxMs: 15 * 60_000 };
@@ -212,159 +148,28 @@ export class SqliteInbox implements Inbox {
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.now = options.now ?? Date.now;
     const durability = options.durability ?? "process-crash";
-    this.acknowledgeJournaled = durability === "process-crash";
     this.store = new StoreClient(file, durability, (e) => {
       this.log.error({ err: e }, "the inbox's store thread stopped; deliveries are answered 503 until mops-bot restarts");
     });
+    this.intake = new SqliteIntake(
+      { dataDir: options.dataDir, reader: this.reader, store: this.store, durability, log: this.log, now: this.now, pollIntervalMs: this.pollIntervalMs },
+      {
+        requestTurn: () => this.requestTurn(),
+        queued: (refKeys) => {
+          // Without a running worker, start() looks through storage anyway.
+          if (!this.reconcile) return;
+          for (const refKey of refKeys) this.queuedRefs.add(refKey);
+          this.pump();
+        },
+      },
+    );
   }
 
   record(event: InboxEvent): Promise<RecordResult> {
     if (this.closing) return Promise.reject(new Error("the inbox is closed"));
     const gone = this.store.failure();
     if (gone) return Promise.reject(gone);
-    try {
-      this.openJournal();
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    if (this.acknowledgeJournaled) {
-      const key = event.dedupeKey;
-      if (this.unimported.has(key) || (this.knownKeys!.mayHave(key) && this.storedKey.get(key) !== undefined)) return Promise.resolve("duplicate");
-      // Taken now, so that a redelivery within this same turn is a duplicate too.
-      this.unimported.add(key);
-      this.knownKeys!.add(key);
-    }
-    return new Promise<RecordResult>((resolve, reject) => {
-      this.batch.push({ event, resolve, reject });
-      if (this.batch.length === 1) setImmediate(() => this.writeBatch());
-    });
-  }
-
-  /**
-   * The journal of this data directory, opened once by the process that records or works. What a
-   * previous process left in it is imported before anything new.
-   */
-  private openJournal(): void {
-    if (this.journal) return;
-    const journal = new Journal(this.dataDir);
-    this.journal = journal;
-    if (this.acknowledgeJournaled) this.loadKnownKeys();
-    for (const left of journal.takeLeftovers()) {
-      if (left.tornBytes > 0) this.log.warn({ bytes: left.tornBytes }, "the journal ended in a line cut short by a crash; that delivery had not been acknowledged and is dropped");
-      const lines = parseEventLines(left.text);
-      const events = lines.length;
-      // Already answered once: a redelivery of one of them is a duplicate.
-      for (const line of lines) if (line) this.knownKeys?.add(line.dedupeKey);
-      this.log.info({ events }, "importing deliveries acknowledged before the last stop or crash");
-      this.imports.push({ seqs: [left.seq], text: left.text, keys: [], events });
-      this.importWaiting += events;
-    }
-    if (this.imports.length > 0) this.requestTurn();
-  }
-
-  /**
-   * Fills the key filter from SQLite: at the first record or start, and again after a prune when
-   * more keys went in than it was sized for. Reading the keys takes about a second per million.
-   */
-  private loadKnownKeys(): void {
-    const count = this.reader.prepare(`SELECT COUNT(*) FROM events`).pluck().get() as number;
-    const filter = new KeyFilter(Math.max(MIN_KEY_FILTER_CAPACITY, 2 * count));
-    for (const key of this.reader.prepare(`SELECT dedupe_key FROM events`).pluck().iterate()) filter.add(key as string);
-    for (const key of this.unimported) filter.add(key);
-    this.knownKeys = filter;
-  }
-
-  /**
-   * Stores the deliveries of the last event-loop turn: journaled and answered now, and recorded
-   * in SQLite by a turn within IMPORT_EVERY_MS; or (power-loss) recorded by the next turn, which
-   * answers them once committed.
-   */
-  private writeBatch(): void {
-    const batch = this.batch;
-    if (batch.length === 0) return;
-    this.batch = [];
-    const text = batch.map(({ event }) => eventLine(toNewEvent(event))).join("");
-    if (!this.acknowledgeJournaled) {
-      const sent = this.recordNow({ seqs: [], text, keys: [], events: batch.length, acks: batch });
-      this.recordsInFlight.add(sent);
-      void sent.finally(() => this.recordsInFlight.delete(sent));
-      return;
-    }
-    const keys = batch.map(({ event }) => event.dedupeKey);
-    let seq: number;
-    try {
-      seq = this.journal!.append(text);
-    } catch (e) {
-      for (const key of keys) this.unimported.delete(key);
-      for (const item of batch) item.reject(e);
-      this.log.error({ err: e }, "the inbox could not write its journal; deliveries of this moment were answered 503");
-      return;
-    }
-    for (const item of batch) item.resolve("queued");
-    this.imports.push({ seqs: [seq], text, keys, events: batch.length });
-    this.importWaiting += batch.length;
-    this.scheduleImport(this.importWaiting >= IMPORT_MAX_EVENTS ? 0 : IMPORT_EVERY_MS);
-  }
-
-  /** Makes sure a turn takes the journaled events within `delayMs`. */
-  private scheduleImport(delayMs: number): void {
-    if (this.importTimer && delayMs > 0) return;
-    if (this.importTimer) clearTimeout(this.importTimer);
-    this.importTimer = setTimeout(() => {
-      this.importTimer = undefined;
-      this.requestTurn();
-    }, delayMs);
-  }
-
-  /**
-   * Power-loss durability: the deliveries are sent to the store thread at once, beside the
-   * worker's turns (a turn with records only claims nothing, so it cannot clash with the one in
-   * flight); the store commits whatever arrived together, and each 202 waits for its commit.
-   */
-  private async recordNow(batch: Import): Promise<void> {
-    let result;
-    try {
-      result = await this.store.call("turn", { now: this.now(), records: batch.text, finished: [], wantNextDue: false });
-    } catch (e) {
-      this.notRecorded([batch], e);
-      return;
-    }
-    this.recorded([batch], result.outcomes);
-    if (!this.reconcile || result.queuedRefs.length === 0) return;
-    for (const refKey of result.queuedRefs) this.queuedRefs.add(refKey);
-    this.pump();
-  }
-
-  /** The events of `imports` were committed: the journal may let them go, the waiting acks get their answer. */
-  private recorded(imports: Import[], outcomes: RecordOutcome[]): void {
-    const seqs = imports.flatMap((i) => i.seqs);
-    if (seqs.length > 0) {
-      try {
-        this.journal!.imported(seqs);
-      } catch (e) {
-        this.log.warn({ err: e }, "could not empty the inbox journal; it is imported again (as duplicates) at the next start");
-      }
-    }
-    let line = 0;
-    for (const i of imports) {
-      for (const key of i.keys) this.unimported.delete(key);
-      i.acks?.forEach((item, n) => item.resolve(outcomes[line + n] === "duplicate" ? "duplicate" : "queued"));
-      line += i.events;
-    }
-    const invalid = outcomes.filter((o) => o === "invalid").length;
-    if (invalid > 0) this.log.warn({ lines: invalid }, "the journal held lines that are not deliveries; they were skipped");
-  }
-
-  /** A turn carrying `imports` failed: waiting acks get a 503, journaled events are tried again. */
-  private notRecorded(imports: Import[], e: unknown): void {
-    const retry = imports.filter((i) => !i.acks);
-    for (const i of imports) for (const item of i.acks ?? []) item.reject(e);
-    if (imports.some((i) => i.acks)) this.log.error({ err: e }, "the inbox could not commit; deliveries of this moment were answered 503");
-    if (retry.length === 0) return;
-    this.log.error({ err: e, events: retry.reduce((n, i) => n + i.events, 0) }, "could not import journaled deliveries into the inbox; tried again shortly (they are safe in the journal)");
-    this.imports = retry.concat(this.imports);
-    this.importWaiting += retry.reduce((n, i) => n + i.events, 0);
-    if (!this.closing) this.scheduleImport(this.pollIntervalMs);
+    return this.intake.record(event);
   }
 
   /**
@@ -396,12 +201,8 @@ export class SqliteInbox implements Inbox {
 
   private async sendTurn(): Promise<void> {
     const finished = this.finished;
-    const imports = this.imports;
+    const imports = this.intake.takeImports();
     this.finished = [];
-    this.imports = [];
-    this.importWaiting = 0;
-    if (this.importTimer) clearTimeout(this.importTimer);
-    this.importTimer = undefined;
     const now = this.now();
     const working = this.reconcile !== undefined && !this.stopping;
     const mayClaim = working && this.running.size < this.concurrency;
@@ -427,7 +228,7 @@ export class SqliteInbox implements Inbox {
     try {
       result = await this.store.call("turn", req);
     } catch (e) {
-      this.notRecorded(imports, e);
+      this.intake.notRecorded(imports, e);
       // The reconciles did succeed; their done marks are tried again with the next commit.
       this.finished = finished.concat(this.finished);
       this.scanDue = true;
@@ -435,7 +236,7 @@ export class SqliteInbox implements Inbox {
       if (working && !this.stopping) this.scheduleWake(this.pollIntervalMs);
       return;
     }
-    this.recorded(imports, result.outcomes);
+    this.intake.recorded(imports, result.outcomes);
     if (scanned) this.scanDue = result.scanFull;
     for (const refKey of result.looked) this.queuedRefs.delete(refKey);
     // Events that could not be claimed now wait for a slot or for their resource's reconcile to
@@ -453,7 +254,7 @@ export class SqliteInbox implements Inbox {
     if (this.closing) throw new Error("the inbox is closed");
     if (this.reconcile) throw new Error("the inbox worker is already running");
     checkConcurrency(options.concurrency);
-    this.openJournal();
+    this.intake.open();
     this.reconcile = reconcile;
     this.concurrency = options.concurrency;
     this.stopping = false;
@@ -513,7 +314,7 @@ export class SqliteInbox implements Inbox {
     this.store.call("prune", this.now() - this.retentionMs).then(
       (pruned) => {
         if (pruned > 0) this.log.debug({ pruned }, "pruned old dedupe records");
-        if (this.knownKeys?.full() && !this.closing) this.loadKnownKeys();
+        if (!this.closing) this.intake.refreshKnownKeys();
       },
       (e: unknown) => this.log.warn({ err: e }, "could not prune old dedupe records; tried again in an hour"),
     );
@@ -542,10 +343,9 @@ export class SqliteInbox implements Inbox {
 
   /** Waits until every event accepted and every done mark so far has been through a commit. */
   private async settle(): Promise<void> {
-    this.writeBatch();
-    await Promise.allSettled([...this.recordsInFlight]);
+    await this.intake.settle();
     await this.turnInFlight;
-    if (this.imports.length > 0 || this.finished.length > 0) {
+    if (this.intake.hasImports() || this.finished.length > 0) {
       this.turnWanted = true;
       await this.runTurn();
     }
@@ -574,7 +374,7 @@ export class SqliteInbox implements Inbox {
    */
   private async caughtUp(): Promise<void> {
     await this.turnInFlight;
-    if (this.imports.length > 0) {
+    if (this.intake.hasImports()) {
       this.turnWanted = true;
       await this.runTurn();
     }
@@ -645,11 +445,9 @@ export class SqliteInbox implements Inbox {
     this.clearWake();
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.settle();
-    if (this.importTimer) clearTimeout(this.importTimer);
     this.closed = true;
+    this.intake.close();
     await this.store.close();
     this.reader.close();
-    // Whatever could not be imported stays in the journal for the next start.
-    this.journal?.close();
   }
 }
