@@ -12,6 +12,7 @@ import type { CliIo, ExitCodeHolder } from "../cli.js";
 import { formatRef } from "../domain/snapshot.js";
 import { openInbox } from "./openInbox.js";
 import { redactRedisUrl, redisUrlProblems } from "./redisConnection.js";
+import { journaledLines } from "./journal.js";
 import { INBOX_FILE } from "./sqliteInbox.js";
 import type { Inbox, InboxEntry, InboxState } from "./types.js";
 
@@ -106,13 +107,18 @@ export function registerInboxCommands(program: Command, io: CliIo, exit: ExitCod
         const state = opts.state as InboxState | undefined;
         const all = await box.list(state ? { state, limit } : { limit: 100_000 });
         const entries = (state ? all : all.filter((e) => e.state !== "done")).slice(0, limit);
+        // Acknowledged deliveries not yet moved from the journal into the inbox are not entries yet.
+        const journaled = process.env.REDIS_URL?.trim() ? 0 : journaledLines(dataDirOf(opts));
+        const journalNote = `${journaled} acknowledged ${journaled === 1 ? "delivery is" : "deliveries are"} still in the journal; mops-bot serve records them in a moment, or at its next start.`;
         if (entries.length === 0) {
-          io.out(state ? `No ${state} entries.` : "The inbox is empty: nothing waiting, running or dead.");
+          io.out(state ? `No ${state} entries.` : journaled > 0 ? "Nothing waiting, running or dead in the inbox yet." : "The inbox is empty: nothing waiting, running or dead.");
+          if (journaled > 0) io.out(journalNote);
           return;
         }
         for (const e of entries) io.out(formatEntry(e));
         const stats = await box.stats();
         io.out(`${stats.pending} pending, ${stats.inFlight} running, ${stats.dead} dead.`);
+        if (journaled > 0) io.out(journalNote);
       });
     });
 

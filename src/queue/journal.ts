@@ -9,7 +9,7 @@
  * been imported. Lines still in the files when mops-bot starts were acknowledged but perhaps not
  * imported; they are imported again (the dedupe key makes a second import a no-op).
  */
-import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 /** A file is handed over to be emptied once it holds this much and the other one is empty. */
@@ -30,6 +30,21 @@ export interface Leftover {
   text: string;
   /** A last line cut short by the crash (not yet acknowledged when it happened); dropped. */
   tornBytes: number;
+}
+
+/**
+ * Whole lines in the journal of `dir` right now, read without opening it for writing (for
+ * `mops-bot inbox list`, which must not take the journal from a running `serve`).
+ */
+export function journaledLines(dir: string): number {
+  let lines = 0;
+  for (const name of JOURNAL_FILES) {
+    const path = join(dir, name);
+    if (!existsSync(path)) continue;
+    const text = readFileSync(path, "utf8");
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines++;
+  }
+  return lines;
 }
 
 export class Journal {

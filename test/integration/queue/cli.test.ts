@@ -1,9 +1,13 @@
 // `mops-bot inbox list|retry|drop` against a real inbox (the SQLite file, or Redis with REDIS_URL),
 // through commander as the CLI runs it.
 import { Command } from "commander";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CliIo, ExitCodeHolder } from "../../../src/cli.js";
 import { registerInboxCommands } from "../../../src/queue/cli.js";
+import { eventLine } from "../../../src/queue/eventLines.js";
+import { JOURNAL_FILES } from "../../../src/queue/journal.js";
 import { type InboxBackend, openInbox } from "../../../src/queue/openInbox.js";
 import type { Inbox } from "../../../src/queue/types.js";
 import { silentLogger, tempDir, waitFor } from "../webhook/helpers.js";
@@ -87,6 +91,18 @@ describe.each<InboxBackend>(["sqlite", "redis"])("mops-bot inbox on the %s inbox
     const dead = await run("inbox", "list", "--state", "dead");
     expect(dead.out).not.toContain("pending  ");
     expect((await run("inbox", "list", "--state", "stuck")).err).toMatch(/--state must be one of pending, in_flight, done, dead/);
+  });
+
+  // The journal belongs to the SQLite inbox; Redis has none.
+  it.runIf(backend === "sqlite")("counts acknowledged deliveries still in the journal, which are not entries yet", async () => {
+    await seed();
+    const line = eventLine({ dedupeKey: "idem:j1", refKey: "mops/requests#3", refKind: "issue", refPath: "mops/requests", refIid: 3, kind: "issue", eventUuid: null, receivedAt: 0 });
+    writeFileSync(join(tmp.dir, JOURNAL_FILES[1]), line + line.replace("idem:j1", "idem:j2"));
+    const r = await run("inbox", "list");
+    expect(r.out).toContain("1 pending, 0 running, 1 dead.");
+    expect(r.out).toContain("2 acknowledged deliveries are still in the journal; mops-bot serve records them in a moment, or at its next start.");
+    // Listing does not take the journal over: the lines are still there for serve.
+    expect(readFileSync(join(tmp.dir, JOURNAL_FILES[1]), "utf8").split("\n").filter(Boolean)).toHaveLength(2);
   });
 
   it("retries one entry or every dead one, and drops an entry", async () => {
