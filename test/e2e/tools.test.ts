@@ -72,6 +72,10 @@ describe("mops-bot run tool-audits against the fake GitLab", () => {
     expect(zoom.author).toBe(sb.policy.scope.botUsername);
     expect(zoom.dueDate).toBe("2026-12-03");
     expect(zoom.description).toMatch(/@mops\.member[23]/);
+    // Assigned to the owner the description names (user ids found by username).
+    expect(zoom.assignees).toHaveLength(1);
+    expect(zoom.description).toContain(`@${zoom.assignees[0]}`);
+    expect(issues.every((i) => i.assignees.length === 1)).toBe(true);
     expect(zoom.description).toContain("**30 days**");
     expect(issues.find((i) => i.title === "Tool user audit: Marketo — 2026-Q4")).toBeDefined();
     expect(issues.find((i) => i.title === "Tool user audit: Typeform — 2026-H2")).toBeDefined();

@@ -73,6 +73,14 @@ describe("authentication and errors", () => {
     expect((await json(await call(fake, "GET", "/user", undefined, "alice-token"))).username).toBe("alice");
   });
 
+  it("finds users by username without regard to case, and answers an empty list for nobody", async () => {
+    const fake = await start();
+    const found = await json<Json[]>(await call(fake, "GET", "/users?username=ALICE"));
+    expect(found.map((u) => u.username)).toEqual(["alice"]);
+    expect(found[0]).toMatchObject({ id: expect.any(Number), state: "active" });
+    expect(await json(await call(fake, "GET", "/users?username=nobody"))).toEqual([]);
+  });
+
   it("answers GitLab's 404 bodies", async () => {
     const fake = await start();
     expect(await json(await call(fake, "GET", "/projects/nope%2Fnope/issues"))).toEqual({ message: "404 Project Not Found" });

@@ -1,7 +1,8 @@
 /**
- * The current user, groups, projects and repository branches.
+ * Users (the current one, and lookup by username), groups, projects and repository branches.
  */
-import { HttpError, required } from "../params.js";
+import { offsetPage } from "../paging.js";
+import { HttpError, required, str } from "../params.js";
 import type { Deps, Router } from "../router.js";
 import { groupOr404, notFound, projectOr404 } from "./lookup.js";
 
@@ -9,6 +10,15 @@ export function registerCore(router: Router, deps: Deps): void {
   const { store, present } = deps;
 
   router.add("GET", "/user", ({ user }) => ({ body: present.currentUser(user) }));
+
+  // GitLab matches `username` exactly but without regard to case, and answers a list (empty when
+  // nobody has that name); without it, every user, a page at a time.
+  router.add("GET", "/users", ({ params, url }) => {
+    const username = str(params, "username")?.toLowerCase();
+    const users = [...store.users.values()].filter((u) => username === undefined || u.username.toLowerCase() === username).sort((a, b) => a.id - b.id);
+    const page = offsetPage(users, params, url, deps.perPageMax);
+    return { body: page.items.map((u) => present.user(u)), headers: page.headers };
+  });
 
   router.add("GET", "/groups/:id", ({ path }) => ({ body: present.group(groupOr404(store, path.id)) }));
 
