@@ -113,11 +113,6 @@ export class Journal {
     }
   }
 
-  /** Batches written and not yet imported. */
-  pending(): number {
-    return this.outstanding.size;
-  }
-
   close(): void {
     for (const file of this.files) closeSync(file.fd);
   }
