@@ -54,6 +54,8 @@ export class Journal {
   /** Batches written and not yet imported, oldest first (a Set keeps insertion order). */
   private readonly outstanding = new Set<number>();
   private readonly leftovers: Leftover[] = [];
+  /** The current file may end in part of a failed batch (see `append`). */
+  private tornTail = false;
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -91,14 +93,31 @@ export class Journal {
       this.current = 1 - this.current;
       file = other;
     }
-    const data = Buffer.from(text, "utf8");
+    // After a write that failed half-way and could not be undone, the next batch starts on a line
+    // of its own, so the torn line is skipped alone and does not take an acknowledged one with it.
+    const data = Buffer.from(this.tornTail ? `\n${text}` : text, "utf8");
     let written = 0;
-    while (written < data.length) written += writeSync(file.fd, data, written);
+    try {
+      while (written < data.length) written += writeSync(file.fd, data, written);
+    } catch (e) {
+      this.undoPartialWrite(file);
+      throw e;
+    }
+    this.tornTail = false;
     file.bytes += data.length;
     const seq = this.nextSeq++;
     file.lastSeq = seq;
     this.outstanding.add(seq);
     return seq;
+  }
+
+  /** Cuts the part of a failed batch that reached the file (a disk that filled up mid-write). */
+  private undoPartialWrite(file: JournalFile): void {
+    try {
+      ftruncateSync(file.fd, file.bytes);
+    } catch {
+      this.tornTail = true;
+    }
   }
 
   /** The batches are in SQLite now: a file holding nothing older that is still needed is emptied. */
