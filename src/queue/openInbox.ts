@@ -25,7 +25,7 @@ export interface InboxConfig {
   /** SQLite: longest wait between looks for due work (default 1 s). Redis: how often to look for stranded events (default 5 s). */
   pollIntervalMs?: number;
   now?: () => number;
-  /** SQLite only: `process-crash` (default: survives kill -9 and restarts) or `power-loss` (fsync per commit); see SqliteInboxOptions. */
+  /** SQLite only: `process-crash` (default: journaled, survives kill -9 and restarts) or `power-loss` (fsync per commit); see SqliteInboxOptions. */
   durability?: "power-loss" | "process-crash";
   /** Redis only: how long a dead replica's claim on a resource holds (default 30 s); see RedisInboxOptions. */
   leaseMs?: number;

@@ -61,10 +61,10 @@ export interface SqliteInboxOptions {
   /** Epoch milliseconds; injected by tests. */
   now?: () => number;
   /**
-   * What an acknowledged event survives. `process-crash` (default): synchronous=NORMAL, no fsync;
-   * survives kill -9 and restarts but a power cut or kernel crash may lose the last acknowledged
-   * events. `power-loss`: synchronous=FULL, an fsync per commit; see bench/webhook.ts for what
-   * each costs.
+   * What an acknowledged event survives. `process-crash` (default): journaled, no fsync; survives
+   * kill -9 and restarts, but a power cut or kernel crash may lose the last acknowledged events.
+   * `power-loss`: the 202 waits for a synchronous=FULL commit (an fsync); see the top of this file
+   * and bench/webhook.ts for what each costs.
    */
   durability?: "power-loss" | "process-crash";
 }

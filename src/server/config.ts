@@ -23,7 +23,7 @@ export interface ServeConfig {
    * SQLite inbox: `process-crash` (the default) keeps every acknowledged delivery through a crash,
    * `kill -9` or restart of the bot, but a power cut or kernel crash may lose the last ones;
    * `power-loss` syncs every acknowledged delivery to disk (survives a power cut too) and answers
-   * GitLab several times slower on a busy instance (see bench/webhook.ts).
+   * GitLab about half as fast on a busy instance (see bench/webhook.ts).
    */
   inboxDurability: "power-loss" | "process-crash";
   policiesDir: string;
@@ -101,7 +101,7 @@ export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConf
 
   const durabilityText = env.MOPS_INBOX_DURABILITY?.trim() || "process-crash";
   if (durabilityText !== "power-loss" && durabilityText !== "process-crash") {
-    problems.push(`MOPS_INBOX_DURABILITY is "${durabilityText}"; it must be "process-crash" (the default: an acknowledged delivery survives a crash, kill -9 or restart of the bot, but a power cut may lose the last few) or "power-loss" (every acknowledged delivery is synced to disk and survives a power cut too; answers GitLab several times slower under load)`);
+    problems.push(`MOPS_INBOX_DURABILITY is "${durabilityText}"; it must be "process-crash" (the default: an acknowledged delivery survives a crash, kill -9 or restart of the bot, but a power cut may lose the last few) or "power-loss" (every acknowledged delivery is synced to disk and survives a power cut too; acknowledges deliveries about half as fast under load)`);
   }
   const inboxDurability = durabilityText === "power-loss" ? "power-loss" : "process-crash";
 
