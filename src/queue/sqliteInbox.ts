@@ -149,7 +149,7 @@ export class SqliteInbox implements Inbox {
     this.now = options.now ?? Date.now;
     const durability = options.durability ?? "process-crash";
     this.store = new StoreClient(file, durability, (e) => {
-      this.log.error({ err: e }, "the inbox's store thread stopped; deliveries are answered 503 until mops-bot restarts");
+      this.log.error({ err: e }, "the inbox's store thread stopped, so deliveries are answered 503; restart mops-bot once the cause in this message is fixed (often a full disk or an unwritable data directory)");
     });
     this.intake = new SqliteIntake(
       { dataDir: options.dataDir, reader: this.reader, store: this.store, durability, log: this.log, now: this.now, pollIntervalMs: this.pollIntervalMs },

@@ -91,7 +91,7 @@ export class SqliteIntake {
   /** Keys journaled and not yet recorded: a redelivery meanwhile is still a duplicate. */
   private readonly unimported = new Set<string>();
   private imports: Import[] = [];
-  /** Events in `imports`. */
+  /** Events in `imports`, counted as they come so a batch need not add up the whole list. */
   private importWaiting = 0;
   private importTimer: NodeJS.Timeout | undefined;
   /** Power-loss durability: deliveries on their way to a commit. */
@@ -184,7 +184,7 @@ export class SqliteIntake {
     } catch (e) {
       for (const key of keys) this.unimported.delete(key);
       for (const item of batch) item.reject(e);
-      this.options.log.error({ err: e }, "the inbox could not write its journal; deliveries of this moment were answered 503");
+      this.options.log.error({ err: e, dataDir: this.options.dataDir }, "the inbox could not write its journal, so deliveries of this moment were answered 503 (GitLab shows them as failed and can resend them); check that the data directory has free space and is writable");
       return;
     }
     for (const item of batch) item.resolve("queued");
@@ -239,7 +239,7 @@ export class SqliteIntake {
       line += i.events;
     }
     const invalid = outcomes.filter((o) => o === "invalid").length;
-    if (invalid > 0) this.options.log.warn({ lines: invalid }, "the journal held lines that are not deliveries; they were skipped");
+    if (invalid > 0) this.options.log.warn({ lines: invalid, dataDir: this.options.dataDir }, "the journal held damaged lines, which were skipped; if deliveries seem missing, resend them from the webhook's Recent events in GitLab");
   }
 
   /** A turn carrying `imports` failed: waiting acks get a 503, journaled events are tried again. */
@@ -248,9 +248,10 @@ export class SqliteIntake {
     for (const i of imports) for (const item of i.acks ?? []) item.reject(e);
     if (imports.some((i) => i.acks)) this.options.log.error({ err: e }, "the inbox could not commit; deliveries of this moment were answered 503");
     if (retry.length === 0) return;
-    this.options.log.error({ err: e, events: retry.reduce((n, i) => n + i.events, 0) }, "could not import journaled deliveries into the inbox; tried again shortly (they are safe in the journal)");
+    const events = retry.reduce((n, i) => n + i.events, 0);
+    this.options.log.error({ err: e, events }, "could not move journaled deliveries into the inbox; tried again shortly (they are safe in the journal)");
     this.imports = retry.concat(this.imports);
-    this.importWaiting += retry.reduce((n, i) => n + i.events, 0);
+    this.importWaiting += events;
     if (!this.closed) this.scheduleImport(this.options.pollIntervalMs);
   }
 
