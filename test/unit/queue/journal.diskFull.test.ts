@@ -9,9 +9,9 @@ import { eventLine, parseEventLines } from "../../../src/queue/eventLines.js";
 import { Journal, JOURNAL_FILES } from "../../../src/queue/journal.js";
 import type { NewEvent } from "../../../src/queue/sqliteStore.js";
 
-const real = vi.hoisted(() => ({ writeSync: undefined as unknown as typeof import("node:fs").writeSync }));
+const real = vi.hoisted(() => ({ writeSync: undefined as unknown as typeof fs.writeSync }));
 vi.mock("node:fs", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("node:fs")>();
+  const actual = await importOriginal<typeof fs>();
   real.writeSync = actual.writeSync;
   return { ...actual, writeSync: vi.fn(actual.writeSync) };
 });
