@@ -46,7 +46,7 @@ const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET = "bench-secret";
-const FIXTURE = join(here, "..", "..", "shared", "gitlab", "fixtures", "webhook-issue-open-with-label-changes.json");
+const FIXTURE = join(here, "..", "test", "fixtures", "gitlab", "fixtures", "webhook-issue-open-with-label-changes.json");
 
 type Target = "bare" | "edge" | "inbox-power-loss" | "inbox-process-crash";
 

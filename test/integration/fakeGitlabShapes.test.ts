@@ -1,17 +1,18 @@
 /**
  * The fake GitLab answers with GitLab's shapes: for each documented REST response and webhook
- * payload in the shared fixtures, the fake's equivalent object has the same keys (top level and
+ * payload in test/fixtures/gitlab (copied from GitLab's docs; SOURCES.md there), the fake's equivalent object has the same keys (top level and
  * nested objects) and the same JSON type per key. Where the fake differs from a fixture on
  * purpose, the difference is listed below with the reason; anything else fails.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitlab, type FakeGitlab } from "../support/fakeGitlab/index.js";
 
 type Json = Record<string, unknown>;
-const FIXTURES = "/work/shared/gitlab/fixtures";
+const FIXTURES = fileURLToPath(new URL("../fixtures/gitlab/fixtures", import.meta.url));
 const TOKEN = "bot-token";
 const PROJECT = "my-group/my-project";
 const P = encodeURIComponent(PROJECT);

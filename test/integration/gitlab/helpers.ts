@@ -13,7 +13,7 @@ import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { createGitLabPlatform, type GitLabPlatformOptions } from "../../../src/gitlab/platform.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-export const FIXTURES_DIR = resolve(repoRoot, "../shared/gitlab/fixtures");
+export const FIXTURES_DIR = resolve(repoRoot, "test/fixtures/gitlab/fixtures");
 
 /**
  * A fresh, mutable copy of a shared fixture (never edit the files themselves). Typed loosely on

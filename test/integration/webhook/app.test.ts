@@ -51,7 +51,7 @@ function post(app: ReturnType<typeof makeApp>["app"], header: string, body: unkn
 }
 
 describe("handled GitLab events", () => {
-  it("covers every webhook fixture shipped in shared/gitlab/fixtures", () => {
+  it("covers every webhook fixture in test/fixtures/gitlab/fixtures", () => {
     const shipped = readdirSync(FIXTURES_DIR).filter((f) => f.startsWith("webhook-")).sort();
     expect(Object.values(WEBHOOK_FIXTURES).map((f) => f.file).sort()).toEqual(shipped);
   });

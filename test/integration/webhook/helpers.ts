@@ -8,7 +8,7 @@ import { Writable } from "node:stream";
 import pino from "pino";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const FIXTURES_DIR = join(here, "..", "..", "..", "..", "shared", "gitlab", "fixtures");
+export const FIXTURES_DIR = join(here, "..", "..", "fixtures", "gitlab", "fixtures");
 
 export function fixtureText(name: string): string {
   return readFileSync(join(FIXTURES_DIR, name), "utf8");

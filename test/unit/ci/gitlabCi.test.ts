@@ -1,5 +1,5 @@
 /**
- * `.gitlab-ci.yml` against GitLab's own JSON Schema (shared/ sits beside the clone, in CI too), plus
+ * `.gitlab-ci.yml` against GitLab's own JSON Schema (a copy in test/fixtures/gitlab), plus
  * the promises the pipeline makes: the plan on policy merge requests, one scheduled job per
  * MOPS_JOB, and templates that exist.
  */
@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { jobNames } from "../../../src/jobs/registry.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const SCHEMA = path.resolve(repoRoot, "..", "shared", "gitlab", "ci.schema.json");
+const SCHEMA = path.resolve(repoRoot, "test", "fixtures", "gitlab", "ci.schema.json");
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
