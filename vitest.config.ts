@@ -7,7 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Tests run in UTC so nothing depends on the machine's zone; rules get their time from an injected clock.
-    env: { TZ: "UTC", LOG_LEVEL: "silent" },
+    // Commands that fall back to MOPS_POLICIES_DIR read the tests' own policy set, never the team's
+    // policies/ (test/support/policies.ts says why).
+    env: { TZ: "UTC", LOG_LEVEL: "silent", MOPS_POLICIES_DIR: "test/fixtures/policies-mops" },
     pool: "forks",
   },
 });

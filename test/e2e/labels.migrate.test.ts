@@ -10,6 +10,7 @@ import type { GitLabPlatform } from "../../src/gitlab/index.js";
 import { renderMigrationReport, runLabelMigration, type MigrateOptions } from "../../src/labels/index.js";
 import { openRuntime } from "../../src/runtime.js";
 import { type Sandbox, SANDBOX_NOW, SANDBOX_TOKEN, startSandbox } from "../support/sandbox.js";
+import { TEST_POLICIES_DIR } from "../support/policies.js";
 
 let sb: Sandbox;
 let aliases: string[];
@@ -46,7 +47,7 @@ afterEach(async () => {
 
 async function migrate(options: Partial<MigrateOptions> = {}, dryRun = false, wrap?: (p: GitLabPlatform) => GitLabPlatform) {
   const runtime = await openRuntime({
-    policiesDir: "policies",
+    policiesDir: TEST_POLICIES_DIR,
     connection: { url: sb.fake.url, token: SANDBOX_TOKEN },
     dryRun,
     clock: () => SANDBOX_NOW,

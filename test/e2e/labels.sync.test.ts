@@ -12,6 +12,7 @@ import { openRuntime } from "../../src/runtime.js";
 import { type FakeGitlab, startFakeGitlab } from "../support/fakeGitlab/index.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, startSandbox } from "../support/sandbox.js";
 import { type PriorityProxy, startPriorityProxy } from "../unit/labels/priorityProxy.js";
+import { TEST_POLICIES_DIR } from "../support/policies.js";
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -19,7 +20,7 @@ afterEach(async () => {
 });
 
 async function emptyGitLab(): Promise<{ fake: FakeGitlab; policy: CompiledPolicy; proxy: PriorityProxy }> {
-  const policy = await loadPolicies("policies");
+  const policy = await loadPolicies(TEST_POLICIES_DIR);
   const fake = await startFakeGitlab({ token: SANDBOX_TOKEN, botUsername: policy.scope.botUsername, now: () => SANDBOX_NOW });
   fake.addGroup(policy.scope.group);
   for (const p of policy.scope.projects) fake.addProject(p.path);
@@ -30,7 +31,7 @@ async function emptyGitLab(): Promise<{ fake: FakeGitlab; policy: CompiledPolicy
 
 async function sync(url: string, dryRun = false) {
   const runtime = await openRuntime({
-    policiesDir: "policies",
+    policiesDir: TEST_POLICIES_DIR,
     connection: { url, token: SANDBOX_TOKEN },
     dryRun,
     clock: () => SANDBOX_NOW,

@@ -12,6 +12,7 @@ import { runServe } from "../../src/server/cli.js";
 import type { RunningServe } from "../../src/server/serve.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
 import { startFakeSlack, type FakeSlack } from "../unit/notify/fakeSlack.js";
+import { TEST_POLICIES_DIR } from "../support/policies.js";
 
 const SECRET = "hook-secret";
 const HANDBOOK = "gitlab-com/content-sites/handbook";
@@ -50,7 +51,7 @@ beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "mops-milestones-"));
   serve = await runServe(
     // The server reads the Slack webhook variables from the environment it is given.
-    { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: "policies", ...slackEnv() },
+    { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR, ...slackEnv() },
     { schedules: false, handleSignals: false, clock: () => SANDBOX_NOW, logger: pino({ level: "silent" }) },
   );
   sb.fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, SECRET);

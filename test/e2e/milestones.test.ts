@@ -10,6 +10,7 @@ import { runMilestones } from "../../src/milestones/job.js";
 import { openRuntime } from "../../src/runtime.js";
 import { SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
 import { startFakeSlack, type FakeSlack } from "../unit/notify/fakeSlack.js";
+import { TEST_POLICIES_DIR } from "../support/policies.js";
 
 const MONDAY = new Date("2026-11-30T11:00:00Z"); // 06:00 in New York, when the schedule runs
 const HANDBOOK = "gitlab-com/content-sites/handbook";
@@ -27,7 +28,7 @@ afterEach(async () => {
 
 async function run(dryRun = false, printed: string[] = []) {
   const runtime = await openRuntime({
-    policiesDir: "policies",
+    policiesDir: TEST_POLICIES_DIR,
     connection: { url: sb.fake.url, token: SANDBOX_TOKEN },
     dryRun,
     clock: () => MONDAY,

@@ -18,6 +18,7 @@ import { runPlanCommand } from "../../src/plan/cli.js";
 import { computePlan, type PlanReport } from "../../src/plan/plan.js";
 import { loadPolicies } from "../../src/policy/load.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
+import { TEST_POLICIES_DIR } from "../support/policies.js";
 
 const silent = pino({ level: "silent" });
 const fastRetries = { retry: { attempts: 3, baseMs: 1, maxMs: 2 }, sleep: async () => {} };
@@ -31,7 +32,7 @@ beforeEach(async () => {
   sb = await startSandbox();
   tmp = await mkdtemp(path.join(tmpdir(), "plan-e2e-"));
   after = path.join(tmp, "after", "policies");
-  await cp("policies", after, { recursive: true });
+  await cp(TEST_POLICIES_DIR, after, { recursive: true });
 });
 afterEach(async () => {
   await sb.close();
@@ -77,7 +78,7 @@ describe("mops-bot plan between two policy folders", () => {
   it("lists exactly the resources whose outcome changed, per rule, and writes nothing", async () => {
     await changePolicies();
     sb.fake.resetCounters();
-    const report = await plan("policies", after);
+    const report = await plan(TEST_POLICIES_DIR, after);
     expect(report.status).toBe("ok");
     expect(report.errors).toEqual([]);
     expect(sb.fake.writes()).toEqual([]);
@@ -100,7 +101,7 @@ describe("mops-bot plan between two policy folders", () => {
     expect(report.filesChanged).toEqual(["hygiene.yml", "workflows/mktgops-stage.yml"]);
 
     // Independent check: two full dry-run sweeps disagree on exactly these resources.
-    const [before, now] = await Promise.all([separateSweeps("policies"), separateSweeps(after)]);
+    const [before, now] = await Promise.all([separateSweeps(TEST_POLICIES_DIR), separateSweeps(after)]);
     const differing = [...new Set([...before.keys(), ...now.keys()])].filter((ref) => JSON.stringify(before.get(ref) ?? []) !== JSON.stringify(now.get(ref) ?? []));
     const listed = [...new Set(report.changed.flatMap((c) => c.resources.map((r) => r.ref)))];
     expect(listed.sort()).toEqual(differing.sort());
@@ -109,7 +110,7 @@ describe("mops-bot plan between two policy folders", () => {
   it("lists the scope once and fetches each resource's history once for both policy sets", async () => {
     await changePolicies();
     sb.fake.resetCounters();
-    await plan("policies", after);
+    await plan(TEST_POLICIES_DIR, after);
     const counts = sb.fake.countsByRoute();
     expect(counts["GET /groups/:id/issues"]).toBe(1);
     const historyPaths = sb.fake.requests.filter((r) => r.route.endsWith("/resource_label_events") || r.route.endsWith("/notes")).map((r) => r.path);
@@ -119,10 +120,10 @@ describe("mops-bot plan between two policy folders", () => {
 
   it("says plainly when a change touches nothing", async () => {
     await edit("hygiene.yml", "# Label housekeeping", "# Label housekeeping (comment only)");
-    const report = await plan("policies", after);
+    const report = await plan(TEST_POLICIES_DIR, after);
     expect(report.changed.filter((c) => c.resources.length > 0)).toEqual([]);
     const out: string[] = [];
-    const code = await runPlanCommand({ base: "policies", dir: after }, { out: (t) => out.push(t), err: () => {} }, {
+    const code = await runPlanCommand({ base: TEST_POLICIES_DIR, dir: after }, { out: (t) => out.push(t), err: () => {} }, {
       env: { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN }, now: SANDBOX_NOW, logger: silent, platform: fastRetries,
     });
     expect(code).toBe(0);
@@ -143,7 +144,7 @@ describe("the plan comment on the merge request", () => {
 
   it("is created once, updated on the next push, and left alone when nothing changed", async () => {
     await edit("hygiene.yml", /conflicts:[\s\S]*$/.exec(await readFile(path.join(after, "hygiene.yml"), "utf8"))![0], "conflicts: []\n");
-    expect(await runPlanCommand({ base: "policies", dir: after, commentOnMr: String(mr) }, quiet, deps())).toBe(0);
+    expect(await runPlanCommand({ base: TEST_POLICIES_DIR, dir: after, commentOnMr: String(mr) }, quiet, deps())).toBe(0);
     expect(botNotes()).toHaveLength(1);
     expect(botNotes()[0]!.body).toContain("label-hygiene");
     expect(botNotes()[0]!.body).toContain("<!-- mops-bot:policy-plan -->");
@@ -152,14 +153,14 @@ describe("the plan comment on the merge request", () => {
     // The next push also changes the workflow: the same comment is edited.
     await edit("workflows/mktgops-stage.yml", "requires: { comment_after_label: true }", "requires: {}");
     sb.fake.resetCounters();
-    expect(await runPlanCommand({ base: "policies", dir: after, commentOnMr: String(mr) }, quiet, deps())).toBe(0);
+    expect(await runPlanCommand({ base: TEST_POLICIES_DIR, dir: after, commentOnMr: String(mr) }, quiet, deps())).toBe(0);
     expect(botNotes()).toHaveLength(1);
     expect(botNotes()[0]!.body).toContain("ZoomInfo enrichment stopped for new leads");
     expect(sb.fake.writes().map((w) => w.route)).toEqual(["PUT /projects/:id/merge_requests/:iid/notes/:note_id"]);
 
     // A rerun of the same pipeline writes nothing.
     sb.fake.resetCounters();
-    expect(await runPlanCommand({ base: "policies", dir: after, commentOnMr: String(mr) }, quiet, deps())).toBe(0);
+    expect(await runPlanCommand({ base: TEST_POLICIES_DIR, dir: after, commentOnMr: String(mr) }, quiet, deps())).toBe(0);
     expect(sb.fake.writes()).toEqual([]);
     expect(botNotes()).toHaveLength(1);
   });
@@ -167,7 +168,7 @@ describe("the plan comment on the merge request", () => {
   it("turns into an error comment listing file:line:col when the policies are broken, and fails", async () => {
     await edit("hygiene.yml", "repair_aliases: true", "repair_aliases: sometimes");
     const err: string[] = [];
-    const code = await runPlanCommand({ base: "policies", dir: after, commentOnMr: String(mr) }, { out: () => {}, err: (t) => err.push(t) }, deps());
+    const code = await runPlanCommand({ base: TEST_POLICIES_DIR, dir: after, commentOnMr: String(mr) }, { out: () => {}, err: (t) => err.push(t) }, deps());
     expect(code).toBe(1);
     expect(botNotes()).toHaveLength(1);
     const body = botNotes()[0]!.body;
@@ -177,13 +178,13 @@ describe("the plan comment on the merge request", () => {
 
     // Fixing the policies turns the same comment back into a plan.
     await edit("hygiene.yml", "repair_aliases: sometimes", "repair_aliases: true");
-    expect(await runPlanCommand({ base: "policies", dir: after, commentOnMr: String(mr) }, quiet, deps())).toBe(0);
+    expect(await runPlanCommand({ base: TEST_POLICIES_DIR, dir: after, commentOnMr: String(mr) }, quiet, deps())).toBe(0);
     expect(botNotes()).toHaveLength(1);
     expect(botNotes()[0]!.body).toContain("does not alter what the bot would do");
   });
 
   it("names the merge request it cannot find instead of failing obscurely", async () => {
-    await expect(runPlanCommand({ base: "policies", dir: after, commentOnMr: "999" }, quiet, deps())).rejects.toThrow(
+    await expect(runPlanCommand({ base: TEST_POLICIES_DIR, dir: after, commentOnMr: "999" }, quiet, deps())).rejects.toThrow(
       /no merge request !999 in "gitlab-com\/marketing\/mops-bot-config"/,
     );
   });

@@ -15,6 +15,7 @@ import { loadPolicies } from "../../src/policy/load.js";
 import { openInbox } from "../../src/queue/openInbox.js";
 import { redisForTests } from "../integration/queue/redisServer.js";
 import { silentLogger, waitFor } from "../integration/webhook/helpers.js";
+import { TEST_POLICIES_DIR } from "../support/policies.js";
 
 const redis = await redisForTests("test/e2e/replicas.test.ts");
 
@@ -30,7 +31,7 @@ describe.skipIf(!redis)("two serve replicas sharing one Redis", () => {
   const botNotes = (iid: number) => board.fake.issue(board.project, iid).notes.filter((n) => n.author === bot).length;
 
   beforeAll(async () => {
-    const policy = await loadPolicies("policies");
+    const policy = await loadPolicies(TEST_POLICIES_DIR);
     bot = policy.scope.botUsername;
     const anchor = clockAnchor(BENCH_NOW);
     board = await startBoard(policy, { size: 12, clock: anchoredClock(anchor) });

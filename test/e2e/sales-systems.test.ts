@@ -19,6 +19,7 @@ import { runServe } from "../../src/server/cli.js";
 import type { RunningServe } from "../../src/server/serve.js";
 import { type FakeGitlab, type IssuableView, startFakeGitlab } from "../support/fakeGitlab/index.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN } from "../support/sandbox.js";
+import { TEST_POLICIES_DIR } from "../support/policies.js";
 
 const SECRET = "hook-secret";
 const MOPS = "entapps-customer::MOPS";
@@ -42,14 +43,14 @@ interface World {
 async function openWorld(path: "webhook" | "sweep"): Promise<World> {
   let now = SANDBOX_NOW.getTime();
   const clock = () => new Date(now);
-  const policy = await loadPolicies("policies");
+  const policy = await loadPolicies(TEST_POLICIES_DIR);
   const fake = await startFakeGitlab({ token: SANDBOX_TOKEN, botUsername: policy.scope.botUsername, now: clock });
   const { projects } = seedBoard(fake, policy, SANDBOX_NOW);
   const sales = projects["sales-systems"];
   const temp = fake.addMilestone({ project: sales, title: "Temp - Sales Systems backlog" }).id;
   const current = fake.addMilestone({ project: sales, title: "Systems 2026-11-16", startDate: "2026-11-16", dueDate: "2026-11-27" }).id;
   const runtime = await openRuntime({
-    policiesDir: "policies",
+    policiesDir: TEST_POLICIES_DIR,
     connection: { url: fake.url, token: SANDBOX_TOKEN },
     dryRun: false,
     clock,
@@ -63,7 +64,7 @@ async function openWorld(path: "webhook" | "sweep"): Promise<World> {
   if (path === "webhook") {
     dataDir = mkdtempSync(join(tmpdir(), "mops-sales-"));
     serve = await runServe(
-      { GITLAB_URL: fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: "policies" },
+      { GITLAB_URL: fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR },
       { schedules: false, handleSignals: false, clock, logger: pino({ level: "silent" }) },
     );
     fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, SECRET);

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServe } from "../../src/server/serve.js";
 import { runServe } from "../../src/server/cli.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
+import { TEST_POLICIES_DIR } from "../support/policies.js";
 
 const SECRET = "hook-secret";
 let sb: Sandbox;
@@ -34,7 +35,7 @@ beforeEach(async () => {
       GITLAB_WEBHOOK_SECRET: SECRET,
       PORT: "0",
       MOPS_DATA_DIR: dataDir,
-      MOPS_POLICIES_DIR: "policies",
+      MOPS_POLICIES_DIR: TEST_POLICIES_DIR,
     },
     { schedules: false, handleSignals: false, clock: () => SANDBOX_NOW, logger: pino({ level: "silent" }) },
   );

@@ -14,6 +14,7 @@ import { createSlackNotifier } from "../../src/notify/slack.js";
 import { summaryMarker } from "../../src/triage/summaries.js";
 import { startFakeSlack, type FakeSlack } from "../unit/notify/fakeSlack.js";
 import { type Sandbox, SANDBOX_NOW, startSandbox } from "../support/sandbox.js";
+import { TEST_POLICIES_DIR } from "../support/policies.js";
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(SANDBOX_NOW.getTime() - days * DAY);
@@ -25,7 +26,7 @@ let slack: FakeSlack;
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "triage-slack-"));
-  await cp(path.resolve("policies"), dir, { recursive: true });
+  await cp(path.resolve(TEST_POLICIES_DIR), dir, { recursive: true });
   const file = path.join(dir, "triage", "untouched-summary.yml");
   const text = await readFile(file, "utf8");
   const withSlack = text.replace(/(\n(\s+)issue: \{ project_role: mops[^\n]*)/, "$1\n$2slack: { channel: mktgops }");

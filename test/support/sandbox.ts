@@ -8,6 +8,7 @@ import type { CompiledPolicy } from "../../src/policy/model.js";
 import { loadPolicies } from "../../src/policy/load.js";
 import { type Runtime, openRuntime } from "../../src/runtime.js";
 import { type FakeGitlab, startFakeGitlab } from "./fakeGitlab/index.js";
+import { TEST_POLICIES_DIR } from "./policies.js";
 
 export const SANDBOX_NOW = new Date("2026-11-18T15:00:00Z");
 export const SANDBOX_TOKEN = "sandbox-token";
@@ -26,7 +27,7 @@ export interface Sandbox {
  * move time forward (SLA clocks); the demo board is still seeded around SANDBOX_NOW.
  */
 export async function startSandbox(options: { latencyMs?: number; policiesDir?: string; clock?: () => Date } = {}): Promise<Sandbox> {
-  const policiesDir = options.policiesDir ?? "policies";
+  const policiesDir = options.policiesDir ?? TEST_POLICIES_DIR;
   const policy = await loadPolicies(policiesDir);
   const clock = options.clock ?? (() => SANDBOX_NOW);
   const fake = await startFakeGitlab({ token: SANDBOX_TOKEN, botUsername: policy.scope.botUsername, now: clock, latencyMs: options.latencyMs ?? 0 });

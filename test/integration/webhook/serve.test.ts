@@ -5,6 +5,7 @@ import type { ResourceRef } from "../../../src/domain/snapshot.js";
 import { ConfigError, loadServeConfig } from "../../../src/server/config.js";
 import { startServe } from "../../../src/server/serve.js";
 import { fixtureText, silentLogger, tempDir, waitFor, WEBHOOK_FIXTURES } from "./helpers.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -55,7 +56,7 @@ describe("loadServeConfig", () => {
       webhookSecrets: ["new-secret", "old-secret"],
       port: 8080,
       dataDir: "./data",
-      policiesDir: "./policies",
+      policiesDir: TEST_POLICIES_DIR,
       maxAttempts: 5,
     });
     expect(config.signingToken).toBeUndefined();

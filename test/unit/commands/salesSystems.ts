@@ -13,6 +13,7 @@ import { loadPolicies } from "../../../src/policy/load.js";
 import { buildRules } from "../../../src/rules/registry.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, NEXT, NOW, PAST, issue, milestone, user } from "../../support/builders.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 export const WF = "workflow:sales-systems-prioritisation";
 export const CMD = "commands:sales-systems-prioritisation";
@@ -39,7 +40,7 @@ export interface SalesSystemsKit {
 }
 
 export async function salesSystemsKit(): Promise<SalesSystemsKit> {
-  const policy = await loadPolicies("policies");
+  const policy = await loadPolicies(TEST_POLICIES_DIR);
   // The workflow and the commands, beside the two label rules that must leave its labels to it.
   const rules = buildRules(policy, [WF, CMD, "label-hygiene", "scoped-exclusivity"]);
   const context: RuleContext = {

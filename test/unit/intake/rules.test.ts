@@ -12,6 +12,7 @@ import { intakeUserStory } from "../../../src/rules/intakeUserStory.js";
 import { buildRules } from "../../../src/rules/registry.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, NEXT, NOW, PAST, SALES_PROJECT, issue, note, user } from "../../support/builders.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let policy: CompiledPolicy;
 let context: RuleContext;
@@ -19,7 +20,7 @@ let userStory: Rule;
 let pii: Rule;
 let evaluation: Rule;
 beforeAll(async () => {
-  policy = await loadPolicies("policies");
+  policy = await loadPolicies(TEST_POLICIES_DIR);
   context = { policy, calendar: createBusinessCalendar(policy.calendar), now: NOW, milestones: [PAST, CURRENT, NEXT] };
   userStory = intakeUserStory.create(policy)[0]!;
   pii = intakePii.create(policy)[0]!;

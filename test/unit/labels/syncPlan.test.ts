@@ -4,6 +4,7 @@ import { loadPolicies } from "../../../src/policy/load.js";
 import type { LabelInventory } from "../../../src/labels/inventory.js";
 import { planLabelSync } from "../../../src/labels/syncPlan.js";
 import { asDefined, gl, smallTaxonomy } from "./taxonomy.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 const t = smallTaxonomy();
 const desired = desiredLabels(t);
@@ -25,7 +26,7 @@ describe("board priorities", () => {
 
 describe("board_priority in the shipped labels.yml", () => {
   it("puts the MktgOps priorities first, then the ABM priorities, in the handbook's order", async () => {
-    const policy = await loadPolicies("policies");
+    const policy = await loadPolicies(TEST_POLICIES_DIR);
     const order = [...boardPriorities(policy.taxonomy)].map(([name]) => name);
     expect(order).toEqual([...policy.taxonomy.set("MktgOpsPriority")!.labels, ...policy.taxonomy.set("ABM-Priority")!.labels]);
     expect(order[0]).toBe("MktgOpsPriority::00-Urgent");

@@ -6,12 +6,13 @@ import { slotAt, slotByIndex } from "../../../src/milestones/cadence.js";
 import { planMilestones } from "../../../src/milestones/plan.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy, MilestonePolicy } from "../../../src/policy/model.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let policy: CompiledPolicy;
 let m: MilestonePolicy;
 let calendar: BusinessCalendar;
 beforeAll(async () => {
-  policy = await loadPolicies("policies");
+  policy = await loadPolicies(TEST_POLICIES_DIR);
   m = policy.milestones!;
   calendar = createBusinessCalendar(policy.calendar);
 });

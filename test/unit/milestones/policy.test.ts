@@ -5,11 +5,12 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { validatePolicies } from "../../../src/policy/load.js";
 import { formatProblem } from "../../../src/policy/problems.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let dir: string;
 beforeEach(() => {
   dir = join(mkdtempSync(join(tmpdir(), "mops-ms-policy-")), "policies");
-  cpSync("policies", dir, { recursive: true });
+  cpSync(TEST_POLICIES_DIR, dir, { recursive: true });
 });
 afterEach(() => rmSync(join(dir, ".."), { recursive: true, force: true }));
 
@@ -26,7 +27,7 @@ async function problems(): Promise<string[]> {
 
 describe("milestones and notifications policies", () => {
   it("the shipped files compile", async () => {
-    const result = await validatePolicies("policies");
+    const result = await validatePolicies(TEST_POLICIES_DIR);
     expect(result.problems).toEqual([]);
     expect(result.policy?.milestones).toMatchObject({ lengthDays: 14, startWeekday: 1, dueOffsetDays: 11, ahead: 1, tempPattern: "^Temp" });
     expect(result.policy?.notifications?.handbookUpdates.map((r) => `${r.label}/${r.when}`)).toContain("FMM-HB Update/merged");

@@ -11,13 +11,14 @@ import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { reopenGuard } from "../../../src/rules/reopenGuard.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, issue, note, PAST, user } from "../../support/builders.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let policy: CompiledPolicy;
 let guard: Rule;
 let ctx: RuleContext;
 const NOW = new Date("2026-11-18T15:00:00Z");
 beforeAll(async () => {
-  policy = await loadPolicies("policies");
+  policy = await loadPolicies(TEST_POLICIES_DIR);
   guard = reopenGuard.create(policy)[0]!;
   ctx = { policy, calendar: createBusinessCalendar(policy.calendar), now: NOW, milestones: [] };
 });

@@ -12,12 +12,13 @@ import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { handbookUpdates } from "../../../src/rules/handbookUpdates.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { issue, user } from "../../support/builders.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let policy: CompiledPolicy;
 let rule: Rule;
 const NOW = new Date("2026-11-18T15:00:00Z");
 beforeAll(async () => {
-  policy = await loadPolicies("policies");
+  policy = await loadPolicies(TEST_POLICIES_DIR);
   rule = handbookUpdates.create(policy)[0]!;
 });
 const ctx = (): RuleContext => ({ policy, calendar: undefined as never, now: NOW, milestones: [] });

@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveBase } from "../../../src/plan/baseSource.js";
 import { changedFiles } from "../../../src/plan/plan.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let repo: string;
 const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" } });
@@ -14,7 +15,7 @@ beforeEach(async () => {
   repo = await mkdtemp(path.join(tmpdir(), "plan-base-"));
   git("init", "-q", "-b", "main");
   await mkdir(path.join(repo, "config"));
-  await cp("policies", path.join(repo, "config", "policies"), { recursive: true });
+  await cp(TEST_POLICIES_DIR, path.join(repo, "config", "policies"), { recursive: true });
   await writeFile(path.join(repo, "README.md"), "outside the policies\n");
   git("add", ".");
   git("commit", "-q", "-m", "Policies as merged");
@@ -25,8 +26,8 @@ afterEach(async () => {
 
 describe("resolveBase", () => {
   it("uses a directory as it is", async () => {
-    const base = await resolveBase("policies", "policies");
-    expect(base).toMatchObject({ dir: "policies", label: "policies" });
+    const base = await resolveBase(TEST_POLICIES_DIR, TEST_POLICIES_DIR);
+    expect(base).toMatchObject({ dir: TEST_POLICIES_DIR, label: TEST_POLICIES_DIR });
   });
 
   it("reads the policies folder at a commit without touching the working tree", async () => {

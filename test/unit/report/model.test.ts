@@ -14,13 +14,14 @@ import { renderReportHtml } from "../../../src/report/html.js";
 import { buildReportModel, DEFAULT_SETTINGS } from "../../../src/report/model.js";
 import type { ReportInput } from "../../../src/report/types.js";
 import { CURRENT, issue, labelEvent, NOW, SALES_PROJECT, user } from "../../support/builders.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 const GL = "https://gitlab.example.com";
 let policy: CompiledPolicy;
 let calendar: BusinessCalendar;
 
 beforeAll(async () => {
-  policy = await loadPolicies("policies");
+  policy = await loadPolicies(TEST_POLICIES_DIR);
   calendar = createBusinessCalendar(policy.calendar);
 });
 

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatProblem } from "../../../src/policy/problems.js";
 import { loadPolicies, validatePolicies } from "../../../src/policy/load.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ afterAll(async () => {
 
 async function problemsWith(slaYaml: string): Promise<string[]> {
   const policies = path.join(dir, `policies-${Math.random().toString(36).slice(2)}`);
-  await cp("policies", policies, { recursive: true });
+  await cp(TEST_POLICIES_DIR, policies, { recursive: true });
   await writeFile(path.join(policies, "sla.yml"), slaYaml);
   return (await validatePolicies(policies)).problems.map(formatProblem).filter((p) => p.includes("sla.yml"));
 }
@@ -28,7 +29,7 @@ const base = (body: string) => `slas:\n  - id: test\n    description: Test SLA\n
 
 describe("sla.yml", () => {
   it("ships the handbook's priorities with the chosen numbers", async () => {
-    const policy = await loadPolicies("policies");
+    const policy = await loadPolicies(TEST_POLICIES_DIR);
     const sla = policy.sla!;
     const mops = sla.definitions.find((d) => d.id === "mops-priority")!;
     expect(mops.goals).toEqual([

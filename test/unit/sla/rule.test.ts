@@ -12,6 +12,7 @@ import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { slas } from "../../../src/rules/sla.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { ctx, issue, labelEvent, user } from "../../support/builders.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 const URGENT = "MktgOpsPriority::00-Urgent";
 const AT_RISK = "mops-bot-sla::at-risk";
@@ -24,7 +25,7 @@ let slaRule: Rule;
 let dueRule: Rule;
 
 beforeAll(async () => {
-  policy = await loadPolicies("policies");
+  policy = await loadPolicies(TEST_POLICIES_DIR);
   calendar = createBusinessCalendar(policy.calendar);
   [slaRule, dueRule] = slas.create(policy) as [Rule, Rule];
 });

@@ -5,11 +5,12 @@ import type { CompiledPolicy, ToolDef } from "../../../src/policy/model.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import { auditReminder, desiredAuditIssues, desiredRenewalIssues, ownersOf, readableDate } from "../../../src/tools/plan.js";
 import { issue, user } from "../../support/builders.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let policy: CompiledPolicy;
 let calendar: BusinessCalendar;
 beforeAll(async () => {
-  policy = await loadPolicies("policies");
+  policy = await loadPolicies(TEST_POLICIES_DIR);
   calendar = createBusinessCalendar(policy.calendar);
 });
 

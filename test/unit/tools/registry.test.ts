@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { validatePolicies } from "../../../src/policy/load.js";
 import { formatProblem } from "../../../src/policy/problems.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let dir: string | undefined;
 afterEach(async () => {
@@ -15,7 +16,7 @@ afterEach(async () => {
 async function problemsWith(edit: (text: string) => string): Promise<string[]> {
   dir = await mkdtemp(path.join(tmpdir(), "mops-tools-"));
   const policies = path.join(dir, "policies");
-  await cp("policies", policies, { recursive: true });
+  await cp(TEST_POLICIES_DIR, policies, { recursive: true });
   const file = path.join(policies, "tools.yml");
   await writeFile(file, edit(await readFile(file, "utf8")));
   return (await validatePolicies(policies)).problems.map(formatProblem).filter((p) => p.includes("tools.yml"));
@@ -23,7 +24,7 @@ async function problemsWith(edit: (text: string) => string): Promise<string[]> {
 
 describe("tools.yml validation", () => {
   it("the shipped registry has every handbook tool, each with a tier and a cadence", async () => {
-    const result = await validatePolicies("policies");
+    const result = await validatePolicies(TEST_POLICIES_DIR);
     const tools = result.policy!.tools!.tools;
     expect(tools).toHaveLength(40);
     expect(tools.filter((t) => t.tier === 1)).toHaveLength(13);

@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { validatePolicies } from "../../../src/policy/load.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "triage-policies-"));
-  await cp(path.resolve("policies"), dir, { recursive: true });
+  await cp(path.resolve(TEST_POLICIES_DIR), dir, { recursive: true });
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -23,7 +24,7 @@ const rule = (body: string) => `rules:\n  - id: team-rule\n    description: A ru
 
 describe("policies validate on triage rules", () => {
   it("the shipped triage rules are valid", async () => {
-    const result = await validatePolicies(path.resolve("policies"));
+    const result = await validatePolicies(path.resolve(TEST_POLICIES_DIR));
     expect(result.problems).toEqual([]);
     expect(result.policy?.triage?.map((r) => r.id).sort()).toEqual(["milestone-mr-expired", "missing-priority", "triage-dri-ping", "unlabelled-triage", "untouched-30-days"]);
   });
