@@ -1,8 +1,7 @@
 /**
  * labels benchmark: GitLab requests and wall time of `labels sync` (from an empty group, then
  * again with nothing to do) and of `labels migrate` on N resources carrying one to three alias
- * labels, against the fake GitLab with simulated latency (behind the priority proxy the tests
- * use). Run: `npx tsx bench/labels.ts [--latency 20] [--sizes 100,1000]`.
+ * labels, against the fake GitLab with simulated latency. Run: `npx tsx bench/labels.ts [--latency 20] [--sizes 100,1000]`.
  */
 import { pino } from "pino";
 import { runLabelMigration, runLabelSync } from "../src/labels/index.js";
@@ -10,7 +9,6 @@ import { loadPolicies } from "../src/policy/load.js";
 import type { CompiledPolicy } from "../src/policy/model.js";
 import { openRuntime } from "../src/runtime.js";
 import { startFakeGitlab, type FakeGitlab } from "../test/support/fakeGitlab/index.js";
-import { startPriorityProxy } from "../test/unit/labels/priorityProxy.js";
 import { numberArg, numberListArg } from "./support/args.js";
 
 const LATENCY = numberArg("latency", 20, 0, 5000);
@@ -35,16 +33,14 @@ function line(what: string, r: { total: number; reads: number; writes: number },
 
 async function benchSync(policy: CompiledPolicy): Promise<void> {
   const fake = await fakeWithScope(policy);
-  const proxy = await startPriorityProxy(fake, TOKEN);
   try {
     for (const what of ["labels sync, empty group", "labels sync, nothing to change"]) {
       const started = performance.now();
-      const report = await runLabelSync({ ...(await runtimeFor(proxy.url)), dryRun: false });
+      const report = await runLabelSync({ ...(await runtimeFor(fake.url)), dryRun: false });
       if (report.errors.length > 0) throw new Error(report.errors.join("\n"));
       line(what, report.requests, performance.now() - started);
     }
   } finally {
-    await proxy.close();
     await fake.close();
   }
 }

@@ -140,9 +140,9 @@ export interface LabelChanges {
 }
 
 /**
- * An update of one label, addressed by id or, when the id is not known yet (a group label created
- * in the same run), by name. Through a project, GitLab also updates the priority of its parent
- * group's labels in that project.
+ * An update of one label of its owner, addressed by id or by name. Through a project, GitLab finds
+ * only the project's own labels (`update_label` in gitlabhq lib/api/helpers/label_helpers.rb uses
+ * `include_ancestor_groups: false`): a group label's priority in a project cannot be set here.
  */
 export function updateLabelRequest(owner: LabelOwner, label: number | string, changes: LabelChanges): LabelRequest {
   const body: Record<string, unknown> = {};

@@ -4,7 +4,7 @@ import type { DriftGroup, DriftLabel } from "./drift.js";
 import type { AliasDeletion, MigrationReport } from "./migrate.js";
 import type { RequestCount } from "./requests.js";
 import type { LabelSyncReport } from "./sync.js";
-import type { FieldChange } from "./syncPlan.js";
+import type { FieldChange, ManualPriority } from "./syncPlan.js";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const quote = (s: string) => `"${s}"`;
@@ -83,6 +83,24 @@ function fixLines(fixes: LabelSyncReport["fixes"], dryRun: boolean): string[] {
   return lines;
 }
 
+/**
+ * Board priorities of group labels: GitLab's API cannot set them in a project, so the report says
+ * once, per project, what to star by hand. Not an error: the run still exits 0.
+ */
+function manualPriorityLines(steps: ManualPriority[]): string[] {
+  if (steps.length === 0) return [];
+  const byProject = new Map<string, ManualPriority[]>();
+  for (const s of steps) byProject.set(s.project, [...(byProject.get(s.project) ?? []), s]);
+  const lines = [
+    `By hand in GitLab: ${plural(steps.length, "group label")} need${steps.length === 1 ? "s" : ""} a board priority that GitLab's API cannot set for a group label. In each project, open Manage > Labels and prioritise them (star, then drag into this order):`,
+  ];
+  for (const [project, list] of byProject) {
+    const ordered = [...list].sort((a, b) => a.to - b.to || a.name.localeCompare(b.name));
+    lines.push(`  ${project}: ${ordered.map((s) => `${s.to} ${quote(s.name)}${s.from === null ? "" : ` (now ${s.from})`}`).join(", ")}`);
+  }
+  return lines;
+}
+
 export function renderSyncReport(r: LabelSyncReport): string {
   const lines: string[] = [];
   lines.push(`labels sync${r.dryRun ? " (dry run: nothing was written)" : ""} — ${plural(r.labelsInTaxonomy, "label")} in labels.yml, group ${r.group}`);
@@ -96,6 +114,7 @@ export function renderSyncReport(r: LabelSyncReport): string {
     lines.push(`Labels: ${plural(r.fixes.length, "change")}${r.dryRun ? " to make" : ""}:`);
     lines.push(...fixLines(r.fixes, r.dryRun));
   }
+  lines.push(...manualPriorityLines(r.manualPriorities));
   lines.push(...renderDrift(r.drift));
   lines.push(requestsLine(r.requests));
   if (r.errors.length > 0) lines.push(`${plural(r.errors.length, "change")} failed (see above); the others were made. Run again once fixed.`);

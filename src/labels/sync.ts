@@ -12,7 +12,7 @@ import { desiredLabels } from "./desired.js";
 import { findDrift, type DriftGroup } from "./drift.js";
 import type { LabelInventory } from "./inventory.js";
 import { requestsBetween, type RequestCount } from "./requests.js";
-import { planLabelSync, type LabelFix } from "./syncPlan.js";
+import { manualPriorities, planLabelSync, type LabelFix, type ManualPriority } from "./syncPlan.js";
 
 export interface LabelSyncDeps {
   policy: CompiledPolicy;
@@ -30,6 +30,8 @@ export interface LabelSyncReport {
   outsideProjects: string[];
   labelsInTaxonomy: number;
   fixes: Array<LabelFix & { outcome: FixOutcome }>;
+  /** Group labels whose board priority a person sets in a project (GitLab's API cannot). */
+  manualPriorities: ManualPriority[];
   drift: DriftGroup[];
   requests: RequestCount;
   errors: string[];
@@ -94,7 +96,7 @@ export async function runLabelSync(deps: LabelSyncDeps): Promise<LabelSyncReport
   const desired = desiredLabels(policy.taxonomy);
   const fixes = planLabelSync(desired, inventory);
   const writer = new LabelWriter(platform.requester.api, deps.dryRun);
-  // Group labels first: a project's priority for a label the group gets in this run names it.
+  // Group labels first, so a project sees a group label this run creates before its own fixes.
   const groupFixes = await carryOut(writer, fixes.filter((f) => f.owner.kind === "group"));
   const projectFixes = await carryOut(writer, fixes.filter((f) => f.owner.kind === "project"));
   const done = [...groupFixes, ...projectFixes];
@@ -106,6 +108,7 @@ export async function runLabelSync(deps: LabelSyncDeps): Promise<LabelSyncReport
     outsideProjects: inventory.projects.filter((p) => !p.insideGroup).map((p) => p.path),
     labelsInTaxonomy: desired.length,
     fixes: done,
+    manualPriorities: manualPriorities(desired, inventory),
     drift: findDrift(policy.taxonomy, inventory),
     requests: requestsBetween(before, platform.requestStats()),
     errors,

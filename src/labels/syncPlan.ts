@@ -6,7 +6,11 @@
  *   the board priority in the same request), or GitLab would create a default-coloured label the
  *   first time the bot adds one there.
  * - A project's own copy of a taxonomy label is kept looking like the taxonomy says.
- * - Labels of sets marked `board_priority` get their priority in every project in scope.
+ * - Labels of sets marked `board_priority` get their priority in every project in scope where
+ *   GitLab's API can set it: on a project's own labels. A group label's priority in a project
+ *   cannot be set through the REST API (lib/api/helpers/label_helpers.rb in gitlabhq: `update_label`
+ *   finds the label with `include_ancestor_groups: false`, so GitLab answers 404 Label Not Found),
+ *   so those are listed as a manual step (`manualPriorities`), not attempted.
  * Nothing is ever deleted here; labels the taxonomy does not know are reported (drift.ts).
  */
 import type { LabelOwner, NewLabel } from "../gitlab/labels.js";
@@ -64,25 +68,41 @@ export function planLabelSync(desired: readonly DesiredLabel[], inventory: Label
         if (changes.length > 0) fixes.push({ type: "update", owner, name: d.name, target: copy.id, changes, reason: "the project's own copy differs from labels.yml" });
         continue;
       }
-      const fromGroup = inherited.get(d.name);
-      if (!project.insideGroup && fromGroup === undefined) {
+      if (!project.insideGroup && !inherited.has(d.name)) {
         fixes.push({ type: "create", owner, name: d.name, label: newLabel(d, true), reason: `the project is outside ${inventory.group}, so the group's label does not reach it` });
-        continue;
       }
-      // The label comes from a group (or is created in the group by this run): only the
-      // priority, which GitLab keeps per project, is set here.
-      const current = fromGroup?.priority ?? null;
-      if (d.priority !== null && current !== d.priority) {
-        fixes.push({
-          type: "update",
-          owner,
-          name: d.name,
-          target: fromGroup?.id ?? d.name,
-          changes: [{ field: "priority", from: current, to: d.priority }],
-          reason: "board priority from labels.yml",
-        });
-      }
+      // Otherwise the label comes from a group (or is created there by this run): its priority in
+      // this project is a manual step, see manualPriorities.
     }
   }
   return fixes;
+}
+
+/** A group label whose board priority in a project differs from labels.yml: set by a person in GitLab. */
+export interface ManualPriority {
+  project: string;
+  name: string;
+  from: number | null;
+  to: number;
+}
+
+/**
+ * Group labels (existing, or created in the group by this run) that a project in scope sees but
+ * ranks differently from labels.yml. Only a person can set these, in the project's
+ * Manage > Labels page (the star beside "Prioritized labels").
+ */
+export function manualPriorities(desired: readonly DesiredLabel[], inventory: LabelInventory): ManualPriority[] {
+  const steps: ManualPriority[] = [];
+  for (const project of inventory.projects) {
+    const own = byName(project.labels.filter((l) => l.isProjectLabel));
+    const inherited = byName(project.labels.filter((l) => !l.isProjectLabel));
+    for (const d of desired) {
+      if (d.priority === null || own.has(d.name)) continue;
+      const fromGroup = inherited.get(d.name);
+      if (fromGroup === undefined && !project.insideGroup) continue; // it gets a project copy with its priority
+      const current = fromGroup?.priority ?? null;
+      if (current !== d.priority) steps.push({ project: project.path, name: d.name, from: current, to: d.priority });
+    }
+  }
+  return steps;
 }

@@ -341,6 +341,37 @@ describe("milestones, labels, branches and merge requests", () => {
     expect(fake.issue(PROJECT, 1).labels).toEqual([]);
   });
 
+  it("keeps label priorities per project, set only on the project's own labels, as GitLab's label API does", async () => {
+    // lib/api/helpers/label_helpers.rb: create_label prioritises a new project label; update_label
+    // finds the label with include_ancestor_groups: false, so a group label is 404 through a project.
+    const fake = await start();
+    const P = encodeURIComponent(PROJECT);
+    const bug = fake.labels().find((l) => l.name === "bug")!;
+    const viaProject = await call(fake, "PUT", `/projects/${P}/labels/${bug.id}`, { priority: 1 });
+    expect(viaProject.status).toBe(404);
+    expect(await json(viaProject)).toEqual({ message: "404 Label Not Found" });
+    expect((await call(fake, "PUT", `/groups/mops/labels/${bug.id}`, { priority: 1 })).status).toBe(400);
+
+    const own = await call(fake, "POST", `/projects/${P}/labels`, { name: "Own", color: "#00FF00", priority: 3 });
+    expect(await json(own)).toMatchObject({ name: "Own", priority: 3, is_project_label: true });
+    const ownId = (await json<Json>(await call(fake, "GET", `/projects/${P}/labels/Own`))).id as number;
+    expect(await json(await call(fake, "PUT", `/projects/${P}/labels/${ownId}`, { priority: 1 }))).toMatchObject({ priority: 1 });
+
+    fake.prioritiseLabel(PROJECT, "bug", 2);
+    const listed = await json<Json[]>(await call(fake, "GET", `/projects/${P}/labels`));
+    expect(listed.map((l) => [l.name, l.priority, l.is_project_label])).toEqual(
+      expect.arrayContaining([
+        ["Own", 1, true],
+        ["bug", 2, false],
+        ["MktgOps::00: Triage", null, false],
+      ]),
+    );
+    // A group's own listing (Entities::GroupLabel) has no per-project priority.
+    const groupListed = await json<Json[]>(await call(fake, "GET", "/groups/mops/labels"));
+    expect(groupListed.every((l) => !("priority" in l))).toBe(true);
+    expect((await json<Json>(await call(fake, "PUT", `/projects/${P}/labels/${ownId}`, { priority: null }))).priority).toBeNull();
+  });
+
   it("creates a branch and a merge request from it, refusing a duplicate or a missing branch", async () => {
     const fake = await start();
     const branch = await call(fake, "POST", `/projects/${P}/repository/branches`, { branch: "audit-2026-q1", ref: "main" });

@@ -14,7 +14,7 @@ export const scopedSetSchema = z
       .boolean()
       .optional()
       .describe(
-        "true: `labels sync` gives the set's values GitLab label priorities in the order listed, in every project in scope, so boards and lists sorted by label priority read like the handbook. Priorities continue across sets in file order.",
+        "true: the set's values get GitLab label priorities in the order listed, so boards and lists sorted by label priority read like the handbook. Priorities continue across sets in file order. `labels sync` sets them on project labels; GitLab's API cannot prioritise a group label in a project, so for those the sync report lists what to prioritise by hand.",
       ),
     color,
     values: z

@@ -148,7 +148,12 @@ export class Presenter {
     };
   }
 
-  label(label: LabelRecord, withCounts = false): Json {
+  /**
+   * A label as listed through a group (`Entities::GroupLabel`) or, with `projectId`, through a
+   * project (`Entities::ProjectLabel`, lib/api/entities/project_label.rb: adds the label's
+   * `priority` in that project and `is_project_label`).
+   */
+  label(label: LabelRecord, withCounts = false, projectId?: number): Json {
     const body: Json = {
       id: label.id,
       name: label.name,
@@ -157,9 +162,8 @@ export class Presenter {
       text_color: textColor(label.color),
       color: label.color,
       subscribed: false,
-      priority: null,
-      is_project_label: label.owner === "project",
     };
+    if (projectId !== undefined) Object.assign(body, { priority: this.store.labelPriority(projectId, label.id), is_project_label: label.owner === "project" });
     if (withCounts) Object.assign(body, this.labelCounts(label));
     return body;
   }

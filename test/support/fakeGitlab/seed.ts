@@ -371,4 +371,23 @@ export class Seeder {
   labels(): LabelView[] {
     return [...this.store.labels.values()].map((l) => labelView(this.store, l));
   }
+
+  /** Label name -> priority in one project (its own labels and its groups' labels), as GitLab ranks them. */
+  labelPriorities(projectPath: string): Map<string, number> {
+    const project = this.projectAt(projectPath);
+    const out = new Map<string, number>();
+    for (const label of this.store.labelsForProject(project)) {
+      const priority = this.store.labelPriority(project.id, label.id);
+      if (priority !== null) out.set(label.name, priority);
+    }
+    return out;
+  }
+
+  /** A person prioritises a label in a project (Manage > Labels), group labels included. */
+  prioritiseLabel(projectPath: string, name: string, priority: number | null): void {
+    const project = this.projectAt(projectPath);
+    const label = this.store.labelsForProject(project).find((l) => l.name === name);
+    if (!label) throw new Error(`Project "${projectPath}" sees no label "${name}".`);
+    this.store.setLabelPriority(project.id, label.id, priority);
+  }
 }

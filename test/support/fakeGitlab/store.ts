@@ -35,6 +35,11 @@ export class Store {
   readonly labels = new Map<number, LabelRecord>();
   /** `owner:id` -> label name -> label. */
   private readonly labelsByOwner = new Map<string, Map<string, LabelRecord>>();
+  /**
+   * `projectId:labelId` -> the label's priority in that project. GitLab keeps priorities per
+   * project (`label_priorities`), for the project's own labels and its groups' labels alike.
+   */
+  private readonly labelPriorities = new Map<string, number>();
   readonly milestones = new Map<number, MilestoneRecord>();
   private readonly milestonesByOwner = new Map<string, MilestoneRecord[]>();
   /** Global id -> record, one map per kind (issue ids and merge request ids overlap in GitLab). */
@@ -133,8 +138,18 @@ export class Store {
     this.putLabel(label);
   }
 
+  labelPriority(projectId: number, labelId: number): number | null {
+    return this.labelPriorities.get(`${projectId}:${labelId}`) ?? null;
+  }
+
+  setLabelPriority(projectId: number, labelId: number, priority: number | null): void {
+    if (priority === null) this.labelPriorities.delete(`${projectId}:${labelId}`);
+    else this.labelPriorities.set(`${projectId}:${labelId}`, priority);
+  }
+
   deleteLabel(label: LabelRecord): void {
     this.labels.delete(label.id);
+    for (const key of [...this.labelPriorities.keys()]) if (key.endsWith(`:${label.id}`)) this.labelPriorities.delete(key);
     this.labelsByOwner.get(ownerKey(label.owner, label.owner_id))?.delete(label.name);
   }
 

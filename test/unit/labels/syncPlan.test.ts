@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { boardPriorities, desiredLabels } from "../../../src/labels/desired.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { LabelInventory } from "../../../src/labels/inventory.js";
-import { planLabelSync } from "../../../src/labels/syncPlan.js";
+import { manualPriorities, planLabelSync } from "../../../src/labels/syncPlan.js";
 import { asDefined, gl, smallTaxonomy } from "./taxonomy.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
@@ -57,13 +57,27 @@ describe("planLabelSync", () => {
     ]);
   });
 
-  it("gives projects inside the group only the board priorities, addressing labels created in this run by name", () => {
-    const fixes = planLabelSync(desired, inventory({ projects: [{ path: "mktg/ops", insideGroup: true, labels: [] }] }));
-    const projectFixes = fixes.filter((f) => f.owner.kind === "project");
-    expect(projectFixes).toEqual([
-      expect.objectContaining({ type: "update", name: "Prio::High", target: "Prio::High", changes: [{ field: "priority", from: null, to: 1 }] }),
-      expect.objectContaining({ type: "update", name: "Prio::Low", target: "Prio::Low", changes: [{ field: "priority", from: null, to: 2 }] }),
+  it("plans no write for group labels in projects inside the group: their board priorities are a manual step", () => {
+    // GitLab's project label API finds only the project's own labels (label_helpers.rb,
+    // update_label with include_ancestor_groups: false): a PUT there would answer 404.
+    const inv = inventory({ projects: [{ path: "mktg/ops", insideGroup: true, labels: [] }] });
+    expect(planLabelSync(desired, inv).filter((f) => f.owner.kind === "project")).toEqual([]);
+    expect(manualPriorities(desired, inv)).toEqual([
+      { project: "mktg/ops", name: "Prio::High", from: null, to: 1 },
+      { project: "mktg/ops", name: "Prio::Low", from: null, to: 2 },
     ]);
+  });
+
+  it("lists no manual step for a group label a person already ranked as labels.yml says, and names the current rank otherwise", () => {
+    const high = asDefined(t, "Prio::High", { priority: 1 });
+    const low = asDefined(t, "Prio::Low", { priority: 5 });
+    const inv = inventory({ groupLabels: names.map((n) => asDefined(t, n)), projects: [{ path: "mktg/ops", insideGroup: true, labels: [high, low] }] });
+    expect(manualPriorities(desired, inv)).toEqual([{ project: "mktg/ops", name: "Prio::Low", from: 5, to: 2 }]);
+  });
+
+  it("lists no manual step where the priority comes with a project copy (outside the group)", () => {
+    const inv = inventory({ groupLabels: names.map((n) => asDefined(t, n)), projects: [{ path: "sales/systems", insideGroup: false, labels: [] }] });
+    expect(manualPriorities(desired, inv)).toEqual([]);
   });
 
   it("creates project labels, priority included, in a project outside the group", () => {

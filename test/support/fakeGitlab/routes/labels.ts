@@ -1,9 +1,14 @@
 /**
  * Group and project labels: list (with ancestors' labels, optional counts), one, create, update
  * and delete, addressed by id or by (URL-encoded) name like GitLab allows.
+ *
+ * As in GitLab's lib/api/helpers/label_helpers.rb: a label's priority is per project and only the
+ * project label API sets it (`create_label` prioritises a new project label; `update_label` finds
+ * the label with `include_ancestor_groups: false`, so a group label addressed through a project is
+ * `404 Label Not Found`, and there is no REST call that prioritises a group label in a project).
  */
 import { offsetPage } from "../paging.js";
-import { badRequest, bool, HttpError, required, str } from "../params.js";
+import { badRequest, bool, HttpError, int, required, str, type Params } from "../params.js";
 import type { Deps, Router } from "../router.js";
 import type { LabelRecord, OwnerKind } from "../types.js";
 import { groupOr404, notFound, projectOr404 } from "./lookup.js";
@@ -46,11 +51,13 @@ export function registerLabels(router: Router, deps: Deps): void {
       labels.sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
       const page = offsetPage(labels, params, url, deps.perPageMax);
       const withCounts = bool(params, "with_counts") ?? false;
-      return { body: page.items.map((l) => present.label(l, withCounts)), headers: page.headers };
+      const listedIn = owner === "project" ? id : undefined;
+      return { body: page.items.map((l) => present.label(l, withCounts, listedIn)), headers: page.headers };
     });
 
     router.add("GET", `/${segment}/:id/labels/:label_id`, ({ path }) => {
-      return { body: present.label(labelOr404(owner, ownerId(owner, path.id), path.label_id)) };
+      const id = ownerId(owner, path.id);
+      return { body: present.label(labelOr404(owner, id, path.label_id), false, owner === "project" ? id : undefined) };
     });
 
     router.add("POST", `/${segment}/:id/labels`, ({ params, path }) => {
@@ -70,7 +77,9 @@ export function registerLabels(router: Router, deps: Deps): void {
         updated_at: now,
       };
       store.putLabel(label);
-      return { status: 201, body: present.label(label) };
+      const priority = owner === "project" ? priorityParam(params) : undefined;
+      if (priority !== undefined) store.setLabelPriority(id, label.id, priority);
+      return { status: 201, body: present.label(label, false, owner === "project" ? id : undefined) };
     });
 
     router.add("PUT", `/${segment}/:id/labels/:label_id`, ({ params, path }) => {
@@ -79,8 +88,14 @@ export function registerLabels(router: Router, deps: Deps): void {
       const newName = str(params, "new_name");
       const newColor = str(params, "color");
       const description = str(params, "description");
-      if (newName === undefined && newColor === undefined && description === undefined) {
-        throw badRequest("new_name, color, description, priority are missing, at least one parameter must be provided");
+      // Only the project route declares `priority` (project_label_update_params).
+      const priority = owner === "project" ? priorityParam(params) : undefined;
+      if (newName === undefined && newColor === undefined && description === undefined && priority === undefined) {
+        throw badRequest(
+          owner === "project"
+            ? "new_name, color, description, priority are missing, at least one parameter must be provided"
+            : "new_name, color, description are missing, at least one parameter must be provided",
+        );
       }
       if (newName !== undefined && newName !== label.name) {
         if (store.ownLabel(owner, id, newName)) throw new HttpError(409, { message: "Label already exists" });
@@ -88,8 +103,9 @@ export function registerLabels(router: Router, deps: Deps): void {
       }
       if (newColor !== undefined) label.color = color(newColor);
       if (description !== undefined) label.description = description;
+      if (priority !== undefined) store.setLabelPriority(id, label.id, priority);
       label.updated_at = store.now();
-      return { body: present.label(label) };
+      return { body: present.label(label, false, owner === "project" ? id : undefined) };
     });
 
     router.add("DELETE", `/${segment}/:id/labels/:label_id`, ({ path }) => {
@@ -103,4 +119,14 @@ export function registerLabels(router: Router, deps: Deps): void {
       return { status: 204, body: undefined };
     });
   }
+}
+
+/** `priority` as GitLab reads it: an integer, or blank/null to remove the priority (`allow_blank: true`). */
+function priorityParam(params: Params): number | null | undefined {
+  if (!("priority" in params)) return undefined;
+  const raw = params.priority;
+  if (raw === null || raw === "") return null;
+  const value = int(params, "priority");
+  if (value === undefined) throw badRequest("priority is invalid");
+  return value;
 }
