@@ -9,7 +9,7 @@ import { neutraliseInline } from "../domain/text.js";
 import type { Notifier } from "../notify/types.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { planIsEmpty } from "../domain/plan.js";
-import type { ResourceRef, ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
+import { formatRef, type ResourceRef, type ResourceSnapshot, type SnapshotNeeds } from "../domain/snapshot.js";
 import { botUsernameOf, type Rule, type RuleContext } from "../rules/types.js";
 import { buildPlan, slackRetryMarker } from "./plan.js";
 import type { Platform } from "./platform.js";
@@ -31,29 +31,59 @@ export interface ReconcileOutcome {
   writes: number;
   /** The snapshot the rules saw, with the history fetched for them (sweep summaries read it). */
   snapshot?: ResourceSnapshot;
+  /** History GitLab would not give for this resource, and the rules that therefore did not decide. */
+  undecided?: UndecidedRules[];
 }
+
+export type HistoryKind = keyof SnapshotNeeds;
+
+/**
+ * One history read that failed for a resource (an older GitLab without the endpoint, a 5xx that
+ * outlasted the retries…). The rules that need it sit this resource out; every other rule runs.
+ */
+export interface UndecidedRules {
+  history: HistoryKind;
+  /** GitLab's answer, naming the endpoint. */
+  reason: string;
+  rules: string[];
+}
+
+const HISTORY_KINDS: HistoryKind[] = ["labelEvents", "notes", "stateEvents"];
+
+/** History reads that failed during one reconcile: not asked again, and reported. */
+type FailedHistory = Map<HistoryKind, string>;
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Rules that apply to this kind of resource. */
 function rulesFor(snapshot: ResourceSnapshot, rules: Rule[]): Rule[] {
   return rules.filter((r) => r.appliesTo.includes(snapshot.kind));
 }
 
-function wanted(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext): Required<SnapshotNeeds> {
+function wanted(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext, failed: FailedHistory): Required<SnapshotNeeds> {
   const want = { labelEvents: false, notes: false, stateEvents: false };
   for (const r of rules) {
     const n = r.needs(snapshot, ctx);
-    want.labelEvents ||= n.labelEvents === true && snapshot.labelEvents === undefined;
-    want.notes ||= n.notes === true && snapshot.notes === undefined;
-    want.stateEvents ||= n.stateEvents === true && snapshot.stateEvents === undefined;
+    for (const kind of HISTORY_KINDS) want[kind] ||= n[kind] === true && snapshot[kind] === undefined && !failed.has(kind);
   }
   return want;
 }
 
-async function fetchWanted(snapshot: ResourceSnapshot, want: Required<SnapshotNeeds>, platform: Platform): Promise<ResourceSnapshot> {
+/** Reads the wanted history; a read that fails is recorded in `failed` instead of failing the resource. */
+async function fetchWanted(snapshot: ResourceSnapshot, want: Required<SnapshotNeeds>, platform: Platform, failed: FailedHistory): Promise<ResourceSnapshot> {
+  const read = async <T>(kind: HistoryKind, fetch: (() => Promise<T>) | undefined): Promise<T | undefined> => {
+    if (!want[kind] || fetch === undefined) return undefined;
+    try {
+      return await fetch();
+    } catch (e) {
+      failed.set(kind, messageOf(e));
+      return undefined;
+    }
+  };
   const [labelEvents, notes, stateEvents] = await Promise.all([
-    want.labelEvents ? platform.labelEvents(snapshot) : undefined,
-    want.notes ? platform.notes(snapshot) : undefined,
-    want.stateEvents && platform.stateEvents ? platform.stateEvents(snapshot) : undefined,
+    read("labelEvents", () => platform.labelEvents(snapshot)),
+    read("notes", () => platform.notes(snapshot)),
+    read("stateEvents", platform.stateEvents ? () => platform.stateEvents!(snapshot) : undefined),
   ]);
   return { ...snapshot, ...(labelEvents ? { labelEvents } : {}), ...(notes ? { notes } : {}), ...(stateEvents ? { stateEvents } : {}) };
 }
@@ -65,14 +95,43 @@ async function fetchWanted(snapshot: ResourceSnapshot, want: Required<SnapshotNe
  * resource; comments are read only when a rule still needs them.
  */
 export async function fetchHistory(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext, platform: Platform): Promise<ResourceSnapshot> {
+  const failed: FailedHistory = new Map();
+  const current = await readHistory(snapshot, rules, ctx, platform, failed);
+  const [kind, reason] = [...failed.entries()][0] ?? [];
+  if (kind !== undefined) throw new Error(`could not read the ${kind} of ${formatRef(snapshot.ref)}: ${reason}`);
+  return current;
+}
+
+async function readHistory(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext, platform: Platform, failed: FailedHistory): Promise<ResourceSnapshot> {
   let current = snapshot;
   for (let round = 0; round < 3; round++) {
-    const want = wanted(current, rules, ctx);
+    const want = wanted(current, rules, ctx, failed);
     if (!want.labelEvents && !want.notes && !want.stateEvents) return current;
     // Comments wait while label events are still to come: they may make the comments unnecessary.
-    current = await fetchWanted(current, { ...want, notes: want.notes && !want.labelEvents }, platform);
+    current = await fetchWanted(current, { ...want, notes: want.notes && !want.labelEvents }, platform, failed);
   }
   return current;
+}
+
+/**
+ * Splits the rules into those that can decide on this snapshot and those that need history that
+ * could not be read; the latter are reported, once per history kind.
+ */
+function decidable(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext, failed: FailedHistory): { rules: Rule[]; undecided: UndecidedRules[] } {
+  if (failed.size === 0) return { rules, undecided: [] };
+  const undecided = new Map<HistoryKind, UndecidedRules>();
+  const ok: Rule[] = [];
+  for (const r of rules) {
+    const n = r.needs(snapshot, ctx);
+    const missing = HISTORY_KINDS.find((kind) => n[kind] === true && snapshot[kind] === undefined && failed.has(kind));
+    if (missing === undefined) ok.push(r);
+    else {
+      const entry = undecided.get(missing) ?? { history: missing, reason: failed.get(missing)!, rules: [] };
+      entry.rules.push(r.id);
+      undecided.set(missing, entry);
+    }
+  }
+  return { rules: ok, undecided: [...undecided.values()] };
 }
 
 export function evaluateRules(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext): Action[] {
@@ -84,23 +143,53 @@ export function evaluateRules(snapshot: ResourceSnapshot, rules: Rule[], ctx: Ru
  * proposed and the resource has comments at all (a listing's `user_notes_count` of 0 proves no
  * marker can exist), which keeps a sweep close to one listing plus the writes it must make.
  */
-async function withNotesForComments(snapshot: ResourceSnapshot, actions: Action[], deps: ReconcileDeps): Promise<ResourceSnapshot> {
-  if (snapshot.notes !== undefined || !actions.some((a) => a.type === "comment" || a.type === "notify_slack")) return snapshot;
+const speaks = (a: Action) => a.type === "comment" || a.type === "notify_slack";
+
+async function withNotesForComments(snapshot: ResourceSnapshot, actions: Action[], deps: ReconcileDeps, failed: FailedHistory): Promise<ResourceSnapshot> {
+  if (snapshot.notes !== undefined || failed.has("notes") || !actions.some(speaks)) return snapshot;
   if (snapshot.userNotesCount === 0) return { ...snapshot, notes: [] };
-  return { ...snapshot, notes: await deps.platform.notes(snapshot) };
+  try {
+    return { ...snapshot, notes: await deps.platform.notes(snapshot) };
+  } catch (e) {
+    failed.set("notes", messageOf(e));
+    return snapshot;
+  }
+}
+
+/**
+ * Without the resource's notes the bot cannot tell whether it already said something, so it says
+ * nothing this time (a repeated note is worse than a late one); label and field changes still go.
+ */
+function withoutUncheckedMessages(snapshot: ResourceSnapshot, actions: Action[], failed: FailedHistory): { actions: Action[]; undecided: UndecidedRules[] } {
+  if (snapshot.notes !== undefined || !failed.has("notes") || !actions.some(speaks)) return { actions, undecided: [] };
+  const rules = [...new Set(actions.filter(speaks).map((a) => a.rule))];
+  return { actions: actions.filter((a) => !speaks(a)), undecided: [{ history: "notes", reason: failed.get("notes")!, rules }] };
 }
 
 export async function reconcileSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps): Promise<ReconcileOutcome> {
   if (isBotReport(listed, botUsernameOf(deps.ctx))) return { plan: buildPlan(listed, [], deps.ctx.policy.taxonomy), writes: 0 };
-  const rules = rulesFor(listed, deps.rules);
-  const snapshot = await fetchHistory(listed, rules, deps.ctx, deps.platform);
-  const actions = postable(evaluateRules(snapshot, rules, deps.ctx), deps.notifier);
-  const withNotes = await withNotesForComments(snapshot, actions, deps);
-  const plan = buildPlan(withNotes, actions, deps.ctx.policy.taxonomy);
-  if (planIsEmpty(plan)) return { plan, writes: 0, snapshot: withNotes };
+  const failed: FailedHistory = new Map();
+  const snapshot = await readHistory(listed, rulesFor(listed, deps.rules), deps.ctx, deps.platform, failed);
+  const { rules, undecided } = decidable(snapshot, rulesFor(listed, deps.rules), deps.ctx, failed);
+  const proposed = postable(evaluateRules(snapshot, rules, deps.ctx), deps.notifier);
+  const withNotes = await withNotesForComments(snapshot, proposed, deps, failed);
+  const checked = withoutUncheckedMessages(withNotes, proposed, failed);
+  const skipped = mergeUndecided(undecided, checked.undecided);
+  const plan = buildPlan(withNotes, checked.actions, deps.ctx.policy.taxonomy);
+  const extra = skipped.length > 0 ? { undecided: skipped } : {};
+  if (planIsEmpty(plan)) return { plan, writes: 0, snapshot: withNotes, ...extra };
   const { writes } = await deps.platform.apply(plan);
   postSlack(plan, deps);
-  return { plan, writes, snapshot: withNotes };
+  return { plan, writes, snapshot: withNotes, ...extra };
+}
+
+function mergeUndecided(a: UndecidedRules[], b: UndecidedRules[]): UndecidedRules[] {
+  const out = new Map<HistoryKind, UndecidedRules>();
+  for (const u of [...a, ...b]) {
+    const seen = out.get(u.history);
+    out.set(u.history, seen ? { ...seen, rules: [...new Set([...seen.rules, ...u.rules])] } : { ...u, rules: [...u.rules] });
+  }
+  return [...out.values()];
 }
 
 /** Slack messages stay in the plan only when they can be posted. */

@@ -22,6 +22,11 @@ export interface RunReport {
   read: { issues: number; mergeRequests: number };
   resources: ReportResource[];
   errors: { ref: string; message: string }[];
+  /**
+   * Resources checked in part: a history read failed, so the rules that need it did not decide
+   * there while the others ran. A warning, not a failure: the run's exit code ignores it.
+   */
+  undecided: { ref: string; history: string; reason: string; rules: string[] }[];
   apiRequests: RequestStats;
 }
 
@@ -35,6 +40,7 @@ export function emptyRunReport(job: string, dryRun: boolean, started: Date): Run
     read: { issues: 0, mergeRequests: 0 },
     resources: [],
     errors: [],
+    undecided: [],
     apiRequests: { total: 0, byRoute: {}, retries: 0 },
   };
 }
@@ -44,6 +50,7 @@ export function sortRunReport(report: RunReport): RunReport {
   const byRef = (a: { ref: string }, b: { ref: string }) => a.ref.localeCompare(b.ref, "en", { numeric: true });
   report.resources.sort(byRef);
   report.errors.sort(byRef);
+  report.undecided.sort(byRef);
   return report;
 }
 
@@ -155,9 +162,39 @@ export function renderReportText(report: RunReport, options: { maxResources?: nu
   const routes = Object.entries(report.apiRequests.byRoute).sort((a, b) => b[1] - a[1]);
   lines.push("", `GitLab API requests: ${report.apiRequests.total}${report.apiRequests.retries ? ` (${report.apiRequests.retries} retried)` : ""}`);
   for (const [route, n] of routes) lines.push(`  ${route}: ${n}`);
+  lines.push(...undecidedLines(report.undecided));
   if (report.errors.length > 0) {
     lines.push("", `${report.errors.length} resource(s) failed and were skipped:`);
     for (const e of report.errors) lines.push(`  ${e.ref}: ${e.message}`);
   }
   return lines.join("\n");
 }
+
+/** Above this many resources under one cause, the rest are counted, not listed. */
+const UNDECIDED_LISTED = 10;
+
+/**
+ * Partly checked resources, one paragraph per cause (the same history, answer and rules), so an
+ * endpoint a GitLab version lacks reads as one line with a count, not hundreds of failures.
+ */
+function undecidedLines(undecided: RunReport["undecided"]): string[] {
+  if (undecided.length === 0) return [];
+  const causes = new Map<string, { history: string; reason: string; rules: string[]; refs: string[] }>();
+  for (const u of undecided) {
+    const key = `${u.history}\u0000${u.reason}\u0000${u.rules.join(",")}`;
+    const cause = causes.get(key) ?? { history: u.history, reason: u.reason, rules: u.rules, refs: [] };
+    cause.refs.push(u.ref);
+    causes.set(key, cause);
+  }
+  const lines = ["", `${new Set(undecided.map((u) => u.ref)).size} resource(s) checked in part: some history could not be read, so the rules that need it did not decide there (all other rules ran):`];
+  for (const c of causes.values()) {
+    const shown = c.refs.slice(0, UNDECIDED_LISTED).join(", ");
+    const more = c.refs.length > UNDECIDED_LISTED ? ` and ${c.refs.length - UNDECIDED_LISTED} more` : "";
+    lines.push(`  ${HISTORY_NAMES[c.history] ?? c.history}, ${c.refs.length} resource(s); rules not decided: ${c.rules.join(", ")}`);
+    lines.push(`    ${c.reason}`);
+    lines.push(`    ${shown}${more}`);
+  }
+  return lines;
+}
+
+const HISTORY_NAMES: Record<string, string> = { labelEvents: "label history", notes: "comments", stateEvents: "close/reopen history" };

@@ -45,14 +45,38 @@ function accessHint(req: RequestDescription): string {
   return `the token's user needs at least Reporter access to ${subject} (Developer for merge requests), and the token needs the api scope.`;
 }
 
+/** The GitLab version that added each history endpoint (doc/api/resource_*_events.md in gitlabhq). */
+const HISTORY_SINCE: Record<string, string> = {
+  resource_label_events: "11.3",
+  resource_milestone_events: "13.1",
+  resource_state_events: "13.2",
+};
+
+const ITEM_NAMES: Record<string, string> = { labels: "label", milestones: "milestone", notes: "note", hooks: "webhook", repository: "branch or file" };
+
+/**
+ * What a 404 means depends on what was asked: a missing project or group is a scope.yml problem,
+ * a missing issue or merge request was deleted or moved, and a missing history endpoint is an
+ * older GitLab. Only the first sends people to scope.yml.
+ */
+function notFoundHint(req: RequestDescription): string {
+  const segments = req.route.split("/").filter((s) => s !== "");
+  const history = segments.find((s) => s in HISTORY_SINCE);
+  const item = segments.includes("merge_requests") ? "merge request" : segments.includes("issues") ? "issue" : (ITEM_NAMES[segments[2] ?? ""] ?? "item");
+  if (history !== undefined) {
+    return `this GitLab does not offer ${history} (GitLab ${HISTORY_SINCE[history]} or newer has it), or the ${item} is gone. Only the rules that need this history are skipped for it.`;
+  }
+  // `/projects/:id/<collection>/<id>…`: an item inside the project or group is missing, not the project.
+  if (segments.length >= 4) return `the ${item} no longer exists (deleted or moved), or the token's user cannot see it.`;
+  return `it does not exist, or the token's user cannot see it. Check the path in policies/scope.yml and the user's membership.`;
+}
+
 function hintFor(status: number, req: RequestDescription, gitlabMessage: string): string {
   if (status === 401) {
     return "the token is missing, expired or revoked. Create a new access token with the api scope and put it in the bot's configuration.";
   }
   if (status === 403) return accessHint(req);
-  if (status === 404) {
-    return `it does not exist, or the token's user cannot see it. Check the path in policies/scope.yml and the user's membership.`;
-  }
+  if (status === 404) return notFoundHint(req);
   if (status === 429) return "GitLab's rate limit was hit and stayed hit. Run again later, or lower the bot's concurrency.";
   if (status >= 500) return "GitLab is failing or overloaded. Nothing more was changed; run again later.";
   return gitlabMessage === "" ? "GitLab did not say why." : `GitLab said: ${gitlabMessage}`;

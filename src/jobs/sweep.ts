@@ -62,6 +62,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
             options.onReconciled?.(outcome.snapshot ?? snapshot, ctx);
             const entry = reportResource(outcome.plan);
             if (entry) report.resources.push(entry);
+            for (const u of outcome.undecided ?? []) report.undecided.push({ ref: formatRef(snapshot.ref), ...u });
           } catch (e) {
             report.errors.push({ ref: formatRef(snapshot.ref), message: e instanceof Error ? e.message : String(e) });
             deps.logger.warn({ ref: formatRef(snapshot.ref), err: e }, "reconcile failed");

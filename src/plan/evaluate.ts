@@ -56,6 +56,7 @@ function failedReport(job: Job, now: Date, error: unknown): RunReport {
     read: { issues: 0, mergeRequests: 0 },
     resources: [],
     errors: [{ ref: `(the whole ${job.name} job)`, message: error instanceof Error ? error.message : String(error) }],
+    undecided: [],
     apiRequests: { total: 0, byRoute: {}, retries: 0 },
   };
 }

@@ -64,6 +64,9 @@ export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: n
       return;
     }
     const { plan, writes } = outcome;
+    for (const u of outcome.undecided ?? []) {
+      trace.logger.warn({ ref: formatRef(ref), history: u.history, rules: u.rules, reason: u.reason }, "history could not be read: these rules did not decide; the others ran");
+    }
     trace.logger.info(
       { ref: formatRef(ref), events: trace.eventIds.length, writes, actions: plan.actions.map((a) => `${a.rule}:${a.type}`), conflicts: plan.conflicts.length },
       writes > 0 ? "reconciled: changes applied" : "reconciled: nothing to change",

@@ -7,6 +7,7 @@ import { DEMO_ISSUES } from "../../src/demo/board.js";
 import type { Platform } from "../../src/engine/platform.js";
 import { GitLabApiError } from "../../src/gitlab/index.js";
 import { runSweep } from "../../src/jobs/sweep.js";
+import { renderReportText } from "../../src/engine/report.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
 let sb: Sandbox;
@@ -40,6 +41,33 @@ describe("mops-bot sweep against the fake GitLab", () => {
     expect(report.resources.length).toBeGreaterThan(10);
     expect(sb.fake.writes()).toEqual([]);
     expect(report.errors).toEqual([]);
+  });
+
+  it("on a GitLab without resource_state_events, runs every other rule and reports which rules could not decide, once per cause", async () => {
+    const full = await sweep(true);
+    sb.fake.resetCounters();
+    sb.fake.absentRoutes.add("/projects/:id/issues/:iid/resource_state_events");
+    const report = await sweep(true);
+
+    expect(report.errors).toEqual([]);
+    expect(report.undecided.length).toBeGreaterThan(0);
+    for (const u of report.undecided) {
+      expect(u.history).toBe("stateEvents");
+      expect(u.reason).toContain("GET /projects/:id/issues/:iid/resource_state_events");
+      expect(u.reason).toContain("does not offer resource_state_events (GitLab 13.2 or newer has it)");
+      expect(u.reason).not.toContain("scope.yml");
+    }
+    const undecidedRules = new Set(report.undecided.flatMap((u) => u.rules));
+    // Every action of a rule that needs no close/reopen history is still planned, resource by resource.
+    const keep = (r: (typeof full.resources)[number]) => ({ ref: r.ref, actions: r.actions.filter((a) => !undecidedRules.has(a.rule)).map((a) => `${a.rule}:${a.type}`) });
+    const nonEmpty = (x: { actions: string[] }) => x.actions.length > 0;
+    expect(report.resources.map(keep).filter(nonEmpty)).toEqual(full.resources.map(keep).filter(nonEmpty));
+    expect(report.resources.length).toBeGreaterThan(10);
+
+    const text = renderReportText(report);
+    expect(text).toMatch(/\d+ resource\(s\) checked in part/);
+    expect(text.match(/close\/reopen history, \d+ resource\(s\)/g)?.length).toBe(new Set(report.undecided.map((u) => `${u.reason}|${u.rules.join()}`)).size);
+    expect(text).not.toContain("failed and were skipped");
   });
 
   it("repairs every planted problem, leaves healthy issues alone, and a second sweep writes nothing", async () => {

@@ -37,6 +37,11 @@ export class FakeGitlab extends Seeder {
   readonly bot: UserRecord;
   /** Runtime-changeable fault injection. */
   faults: Faults = {};
+  /**
+   * Route templates this GitLab does not have, like an older version (`resource_state_events`
+   * came in GitLab 13.2): answered as any unknown API route, `404 {"error":"404 Not Found"}`.
+   */
+  readonly absentRoutes = new Set<string>();
   readonly requests: RequestRecord[] = [];
   /** Unexpected exceptions inside the fake (answered 500); a test should expect none. */
   readonly errors: Error[] = [];
@@ -187,6 +192,7 @@ export class FakeGitlab extends Seeder {
       return send(429, "Retry later\n", { ...limit.headers, "retry-after": String(retryAfter) });
     }
 
+    if (match && this.absentRoutes.has(match.route.template)) return send(404, { error: "404 Not Found" }, limit.headers);
     if (!match) {
       const known = rawPath !== undefined && this.router.hasPath(rawPath);
       return send(known ? 405 : 404, known ? { error: "405 Not Allowed" } : { error: "404 Not Found" }, limit.headers);

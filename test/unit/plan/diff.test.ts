@@ -14,6 +14,7 @@ function report(resources: R[], job = "sweep"): RunReport {
     read: { issues: 5, mergeRequests: 1 },
     resources: resources.map((r) => ({ ref: r.ref, url: `https://gitlab.example/${r.ref}`, title: `Title of ${r.ref}`, actions: r.actions, conflicts: r.conflicts ?? [] })),
     errors: [],
+    undecided: [],
     apiRequests: { total: 0, byRoute: {}, retries: 0 },
   };
 }
