@@ -17,14 +17,14 @@ export const PRIORITY_ALIAS = "MktgOpsPriority:: 02-Medium";
 const PRIORITIES = ["MktgOpsPriority::01-High", "MktgOpsPriority::02-Medium", "MktgOpsPriority::03-Low"];
 const PERSON = "mops.member1";
 
-/** The environment of a `serve` replica against this board's fake GitLab (PORT 0, shipped policies). */
+/** The environment of a `serve` replica against this board's fake GitLab (PORT 0, the policies the board was seeded from). */
 export function serveEnv(board: Board, clockAnchor: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     GITLAB_URL: board.fake.url,
     GITLAB_TOKEN: BENCH_TOKEN,
     GITLAB_WEBHOOK_SECRET: WEBHOOK_SECRET,
     PORT: "0",
-    MOPS_POLICIES_DIR: "policies",
+    MOPS_POLICIES_DIR: board.policiesDir,
     MOPS_CLOCK_ANCHOR: clockAnchor,
     ...extra,
   };
@@ -32,6 +32,8 @@ export function serveEnv(board: Board, clockAnchor: string, extra: Record<string
 
 export interface Board {
   fake: FakeGitlab;
+  /** Where the policies the board was seeded from live; replicas load the same ones. */
+  policiesDir: string;
   project: string;
   /** iids of the pool issues. */
   pool: number[];
@@ -72,7 +74,7 @@ export async function startBoard(policy: CompiledPolicy, options: { size: number
     fake.addNote(project, view.iid, { body: `I replaced the misspelled priority label.\n${marker}`, author: policy.scope.botUsername, createdAt: new Date(created.getTime() + 3_600_000) });
     pool.push(view.iid);
   }
-  return { fake, project, pool };
+  return { fake, policiesDir: policy.dir, project, pool };
 }
 
 /** A small deterministic generator (mulberry32). */

@@ -5,7 +5,6 @@ import type { ResourceRef } from "../../../src/domain/snapshot.js";
 import { ConfigError, loadServeConfig } from "../../../src/server/config.js";
 import { startServe } from "../../../src/server/serve.js";
 import { fixtureText, silentLogger, tempDir, waitFor, WEBHOOK_FIXTURES } from "./helpers.js";
-import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -56,7 +55,7 @@ describe("loadServeConfig", () => {
       webhookSecrets: ["new-secret", "old-secret"],
       port: 8080,
       dataDir: "./data",
-      policiesDir: TEST_POLICIES_DIR,
+      policiesDir: "./policies",
       maxAttempts: 5,
     });
     expect(config.signingToken).toBeUndefined();
