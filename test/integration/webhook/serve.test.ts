@@ -55,9 +55,10 @@ describe("loadServeConfig", () => {
       webhookSecrets: ["new-secret", "old-secret"],
       port: 8080,
       dataDir: "./data",
-      policiesDir: "./policies",
       maxAttempts: 5,
     });
+    // The default is the team's own folder, next to where the bot runs.
+    expect(config.policiesDir).toBe("./policies");
     expect(config.signingToken).toBeUndefined();
   });
 });
