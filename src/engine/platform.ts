@@ -39,6 +39,8 @@ export interface Platform {
   requestStats(): RequestStats;
   /** The user the token belongs to (the bot), when the platform can tell. */
   currentUser?(): Promise<UserRef>;
+  /** Hits and misses of the history cache so far, when the platform keeps one. */
+  historyCacheStats?(): { hits: number; misses: number } | undefined;
 }
 
 export interface RequestStats {

@@ -4,7 +4,7 @@
 import type { ReportedAction } from "../domain/actions.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef } from "../domain/snapshot.js";
-import type { RequestStats } from "./platform.js";
+import type { Platform, RequestStats } from "./platform.js";
 
 export interface ReportResource {
   ref: string;
@@ -28,6 +28,8 @@ export interface RunReport {
    */
   undecided: { ref: string; history: string; reason: string; rules: string[] }[];
   apiRequests: RequestStats;
+  /** History reads answered from the cache (hits) or from GitLab (misses), when a cache was used. */
+  historyCache?: { hits: number; misses: number };
 }
 
 /** A report with nothing in it yet, for a job starting at `started`. */
@@ -55,9 +57,11 @@ export function sortRunReport(report: RunReport): RunReport {
 }
 
 /** Closes a job's report: the run's duration and the API requests it made. */
-export function finishRunReport(report: RunReport, startedMs: number, platform: { requestStats(): RequestStats }): RunReport {
+export function finishRunReport(report: RunReport, startedMs: number, platform: Pick<Platform, "requestStats" | "historyCacheStats">): RunReport {
   report.durationMs = Math.round(performance.now() - startedMs);
   report.apiRequests = platform.requestStats();
+  const cache = platform.historyCacheStats?.();
+  if (cache !== undefined) report.historyCache = cache;
   return report;
 }
 
@@ -162,6 +166,10 @@ export function renderReportText(report: RunReport, options: { maxResources?: nu
   const routes = Object.entries(report.apiRequests.byRoute).sort((a, b) => b[1] - a[1]);
   lines.push("", `GitLab API requests: ${report.apiRequests.total}${report.apiRequests.retries ? ` (${report.apiRequests.retries} retried)` : ""}`);
   for (const [route, n] of routes) lines.push(`  ${route}: ${n}`);
+  if (report.historyCache !== undefined) {
+    const { hits, misses } = report.historyCache;
+    lines.push(`History cache: ${hits} hit(s), ${misses} miss(es)${hits + misses > 0 ? ` (${Math.round((100 * hits) / (hits + misses))}% read from the cache)` : ""}`);
+  }
   lines.push(...undecidedLines(report.undecided));
   if (report.errors.length > 0) {
     lines.push("", `${report.errors.length} resource(s) failed and were skipped:`);

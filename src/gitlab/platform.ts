@@ -12,7 +12,8 @@ import type { CompiledPolicy } from "../policy/model.js";
 import { GitLabApiError, RefusedWriteError } from "./errors.js";
 import { ensureMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
 import { gitlabLogger } from "./logger.js";
-import { fetchStateEvents } from "./stateEvents.js";
+import { fetchStateEventRows, mapStateEvents } from "./stateEvents.js";
+import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCache.js";
 import { mapCurrentUser, mapLabelEvents, mapMilestone, mapNote, mapResource, parseWith, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
 import { allRows, pagesOf } from "./paging.js";
@@ -45,6 +46,8 @@ export interface GitLabPlatformOptions {
   random?: () => number;
   /** Closed milestones updated within this many days are still listed (default 45). */
   recentlyClosedMilestoneDays?: number;
+  /** History read in earlier runs, keyed by `updated_at`; without one every history is read anew. */
+  historyCache?: HistoryCache;
 }
 
 export type { EnsureNoteResult } from "./markedNotes.js";
@@ -92,6 +95,8 @@ class GitLabPlatformImpl implements GitLabPlatform {
   private readonly policy: CompiledPolicy;
   private projectIds: Promise<Map<number, ProjectContext>> | undefined;
   private me: Promise<UserRef> | undefined;
+  /** This platform's own history cache hits and misses (the cache may outlive it). */
+  private readonly cacheCounts = { hits: 0, misses: 0 };
 
   constructor(private readonly options: GitLabPlatformOptions) {
     this.policy = options.policy;
@@ -211,20 +216,39 @@ class GitLabPlatformImpl implements GitLabPlatform {
     }
   }
 
+  /** The bot changed this resource: its cached history is stale (its `updated_at` moved). */
+  private async forgetHistory(resource: ResourceKey): Promise<void> {
+    await this.options.historyCache?.forget(resource);
+  }
+
+  /** One history of a resource: from the cache when its `updated_at` is the one cached, else from GitLab. */
+  private async history(snapshot: ResourceSnapshot, name: HistoryName, fetch: () => Promise<unknown[]>): Promise<unknown[]> {
+    const cache = this.options.historyCache;
+    if (cache === undefined) return fetch();
+    const { rows, hit } = await cache.read(snapshot, name, snapshot.updatedAt, fetch);
+    if (hit) this.cacheCounts.hits++;
+    else this.cacheCounts.misses++;
+    return rows;
+  }
+
   async labelEvents(snapshot: ResourceSnapshot): Promise<LabelEvent[]> {
-    const rows = await allRows(this.api, `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/resource_label_events`, {});
+    const rows = await this.history(snapshot, "label_events", () =>
+      allRows(this.api, `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/resource_label_events`, {}),
+    );
     return mapLabelEvents(rows);
   }
 
-  stateEvents(snapshot: ResourceSnapshot): Promise<StateEvent[]> {
-    return fetchStateEvents(this.api, snapshot);
+  async stateEvents(snapshot: ResourceSnapshot): Promise<StateEvent[]> {
+    return mapStateEvents(await this.history(snapshot, "state_events", () => fetchStateEventRows(this.api, snapshot)));
   }
 
   async notes(snapshot: ResourceSnapshot): Promise<NoteInfo[]> {
-    const rows = await allRows(this.api, `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/notes`, {
-      sort: "asc",
-      order_by: "created_at",
-    });
+    const rows = await this.history(snapshot, "notes", () =>
+      allRows(this.api, `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/notes`, {
+        sort: "asc",
+        order_by: "created_at",
+      }),
+    );
     return rows.map(mapNote);
   }
 
@@ -266,9 +290,13 @@ class GitLabPlatformImpl implements GitLabPlatform {
     const requests = requestsForPlan(plan, this.policy.taxonomy);
     if (this.options.dryRun) return { writes: 0, dryRun: true, requests };
     let writes = 0;
-    for (const request of requests) {
-      await this.send(request);
-      writes += 1;
+    try {
+      for (const request of requests) {
+        await this.send(request);
+        writes += 1;
+      }
+    } finally {
+      if (writes > 0 && plan.ref.kind !== "milestone") await this.forgetHistory({ kind: plan.ref.kind, projectPath: plan.ref.path, iid: plan.ref.iid });
     }
     return { writes, dryRun: false, requests };
   }
@@ -299,17 +327,27 @@ class GitLabPlatformImpl implements GitLabPlatform {
     const request = planned("PUT", resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid), { description });
     if (this.options.dryRun) return { status: "dry-run", request };
     const updated = await this.send(request);
+    await this.forgetHistory(snapshot);
     const project = { path: snapshot.projectPath, roles: snapshot.projectRoles };
     return { status: "written", request, result: mapResource(snapshot.kind, updated, project, this.today()) };
   }
 
-  ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult> {
-    const writer = { api: this.api, me: () => this.currentUser(), dryRun: this.options.dryRun, send: (r: PlannedRequest) => this.send(r) };
+  async ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult> {
+    const send = async (r: PlannedRequest) => {
+      const sent = await this.send(r);
+      if (!this.options.dryRun) await this.forgetHistory(snapshot);
+      return sent;
+    };
+    const writer = { api: this.api, me: () => this.currentUser(), dryRun: this.options.dryRun, send };
     return ensureMarkedNote(writer, snapshot, marker, body);
   }
 
   requestStats(): GitLabRequestStats {
     return this.requester.stats();
+  }
+
+  historyCacheStats(): { hits: number; misses: number } | undefined {
+    return this.options.historyCache === undefined ? undefined : { ...this.cacheCounts };
   }
 }
 

@@ -29,7 +29,15 @@ export function mapStateEvent(input: unknown): StateEvent | null {
 
 /** Every state event of the resource, oldest first. */
 export async function fetchStateEvents(api: RequesterType, snapshot: Pick<ResourceSnapshot, "projectPath" | "kind" | "iid">): Promise<StateEvent[]> {
-  const rows = await allRows(api, `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/resource_state_events`, {});
+  return mapStateEvents(await fetchStateEventRows(api, snapshot));
+}
+
+/** The state events as GitLab sends them (what the history cache keeps). */
+export function fetchStateEventRows(api: RequesterType, snapshot: Pick<ResourceSnapshot, "projectPath" | "kind" | "iid">): Promise<unknown[]> {
+  return allRows(api, `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/resource_state_events`, {});
+}
+
+export function mapStateEvents(rows: unknown[]): StateEvent[] {
   return rows
     .map(mapStateEvent)
     .filter((e): e is StateEvent => e !== null)

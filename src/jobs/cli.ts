@@ -10,6 +10,7 @@ import { createLogger } from "../logging.js";
 import { defaultPoliciesDir } from "../policy/cli.js";
 import { PolicyError, formatProblem } from "../policy/problems.js";
 import { gitlabConnectionFromEnv, openRuntime } from "../runtime.js";
+import { historyCacheSettings, openHistoryCache } from "../cache/open.js";
 import { findJob, jobs } from "./registry.js";
 
 interface RunOptions {
@@ -29,12 +30,17 @@ function progressPrinter(): ((done: number) => void) | undefined {
 export async function runJobCommand(name: string, options: RunOptions, io: CliIo): Promise<number> {
   const job = findJob(name);
   let report: RunReport;
+  const logger = createLogger();
+  const connection = gitlabConnectionFromEnv();
+  // What earlier runs read of each resource's history, still valid while its updated_at is unchanged.
+  const historyCache = openHistoryCache(historyCacheSettings(process.env), { gitlabUrl: connection.url, logger });
   try {
     const runtime = await openRuntime({
       policiesDir: options.dir ?? defaultPoliciesDir(),
-      connection: gitlabConnectionFromEnv(),
+      connection,
       dryRun: options.dryRun === true,
-      logger: createLogger(),
+      logger,
+      platform: historyCache ? { historyCache } : {},
     });
     const onProgress = progressPrinter();
     report = await job.run({ ...runtime, dryRun: options.dryRun === true, only: options.only, onProgress });
@@ -45,6 +51,8 @@ export async function runJobCommand(name: string, options: RunOptions, io: CliIo
       return 1;
     }
     throw e;
+  } finally {
+    await historyCache?.close();
   }
   io.out(renderReportText(report));
   if (options.report) {

@@ -8,6 +8,7 @@ import { createScheduler } from "../jobs/scheduler.js";
 import { findJob } from "../jobs/registry.js";
 import { renderReportText } from "../engine/report.js";
 import { openRuntime } from "../runtime.js";
+import { historyCacheSettings, openHistoryCache } from "../cache/open.js";
 import { ConfigError, loadServeConfig } from "./config.js";
 import { createServeLogger } from "./logger.js";
 import { createReconciler } from "./reconciler.js";
@@ -29,13 +30,19 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
   const logger = options.logger ?? createServeLogger();
   // One registry for /metrics: the webhook edge and inbox count into it, and so does the GitLab client.
   const metrics = createMetrics();
+  // Shared with the replicas through REDIS_URL when set; an SQLite file in the data dir otherwise.
+  const historyCache = openHistoryCache(historyCacheSettings({ MOPS_DATA_DIR: config.dataDir, ...env }), {
+    gitlabUrl: config.gitlabUrl,
+    logger,
+    onLookup: (history, outcome) => metrics.historyCacheLookups.inc({ history, outcome }),
+  });
   const runtime = await openRuntime({
     policiesDir: config.policiesDir,
     connection: { url: config.gitlabUrl, token: config.gitlabToken },
     dryRun: false,
     logger,
     clock: options.clock,
-    platform: { onResponse: (route, status) => metrics.apiRequests.inc({ route, status }) },
+    platform: { onResponse: (route, status) => metrics.apiRequests.inc({ route, status }), ...(historyCache ? { historyCache } : {}) },
   });
   const botUsername = await runtime.platform
     .currentUser()
@@ -68,7 +75,7 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
     gitlabOk = { at: now, problems };
     return problems;
   };
-  return startServe({
+  const running = await startServe({
     config,
     reconcile: createReconciler(runtime, { env }),
     readiness,
@@ -79,6 +86,14 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
     handleSignals: options.handleSignals,
     ...(options.host ? { host: options.host } : {}),
   });
+  if (historyCache === undefined) return running;
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await historyCache.close();
+    },
+  };
 }
 
 export function registerServeCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {

@@ -21,6 +21,8 @@ export interface ServeMetrics {
   reconcileDuration: Histogram<"outcome">;
   /** GitLab API requests, by `METHOD /route/template` and HTTP status (or `error`). */
   apiRequests: Counter<"route" | "status">;
+  /** History cache lookups, by history (`label_events`, `state_events`, `notes`) and outcome (`hit`, `miss`). */
+  historyCacheLookups: Counter<"history" | "outcome">;
   /** Makes the queue gauges read this source on every scrape. */
   observeInbox(source: () => Promise<InboxStats>): void;
 }
@@ -71,6 +73,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     registers: [registry],
   });
 
+  const historyCacheLookups = new Counter({
+    name: "mops_bot_history_cache_lookups_total",
+    help: "History reads answered from the cache (hit) or from GitLab (miss), by history",
+    labelNames: ["history", "outcome"] as const,
+    registers: [registry],
+  });
+
   let source: (() => Promise<InboxStats>) | undefined;
   const read = async (pick: (s: InboxStats) => number): Promise<number | undefined> => (source ? pick(await source()) : undefined);
   new Gauge({
@@ -109,6 +118,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     eventsRejected,
     reconcileDuration,
     apiRequests,
+    historyCacheLookups,
     observeInbox(s) {
       source = s;
     },

@@ -7,6 +7,7 @@ import { seedBoard } from "../../src/demo/seedBoard.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
 import { loadPolicies } from "../../src/policy/load.js";
 import { type Runtime, openRuntime } from "../../src/runtime.js";
+import type { HistoryCache } from "../../src/cache/historyCache.js";
 import { type FakeGitlab, startFakeGitlab } from "./fakeGitlab/index.js";
 import { TEST_POLICIES_DIR } from "./policies.js";
 
@@ -18,7 +19,7 @@ export interface Sandbox {
   policy: CompiledPolicy;
   projects: { mops: string; "sales-systems": string };
   milestones: { past: string; current: string; next: string };
-  runtime(options?: { dryRun?: boolean }): Promise<Runtime>;
+  runtime(options?: { dryRun?: boolean; historyCache?: HistoryCache }): Promise<Runtime>;
   close(): Promise<void>;
 }
 
@@ -37,14 +38,14 @@ export async function startSandbox(options: { latencyMs?: number; policiesDir?: 
     policy,
     projects,
     milestones,
-    runtime: ({ dryRun = false } = {}) =>
+    runtime: ({ dryRun = false, historyCache } = {}) =>
       openRuntime({
         policiesDir,
         connection: { url: fake.url, token: SANDBOX_TOKEN },
         dryRun,
         clock,
         logger: pino({ level: "silent" }),
-        platform: { retry: { attempts: 6, baseMs: 1, maxMs: 5 }, sleep: async () => {} },
+        platform: { retry: { attempts: 6, baseMs: 1, maxMs: 5 }, sleep: async () => {}, ...(historyCache ? { historyCache } : {}) },
       }),
     close: () => fake.close(),
   };

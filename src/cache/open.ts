@@ -1,0 +1,68 @@
+/**
+ * The history cache a command uses, from the environment: Redis when `REDIS_URL` is set (shared by
+ * replicas), otherwise an SQLite file under `MOPS_CACHE_DIR` (default: `cache` in `MOPS_DATA_DIR`),
+ * or none with `MOPS_CACHE=off`. A cache that cannot be opened is logged and left out: the run
+ * goes on cold.
+ */
+import path from "node:path";
+import type { Logger } from "pino";
+import { connectRedis } from "../queue/redisConnection.js";
+import { HistoryCache, type HistoryName } from "./historyCache.js";
+import { RedisHistoryStore } from "./redisHistoryStore.js";
+import { SqliteHistoryStore } from "./sqliteHistoryStore.js";
+
+const DAY_MS = 86_400_000;
+
+export interface HistoryCacheSettings {
+  enabled: boolean;
+  dir: string;
+  redisUrl: string | undefined;
+  maxAgeMs: number;
+  maxBytes: number;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} is "${raw}"; it must be a positive number`);
+  return value;
+}
+
+export function historyCacheSettings(env: NodeJS.ProcessEnv): HistoryCacheSettings {
+  const dataDir = env.MOPS_DATA_DIR?.trim() || "./data";
+  return {
+    enabled: (env.MOPS_CACHE?.trim().toLowerCase() ?? "on") !== "off",
+    dir: env.MOPS_CACHE_DIR?.trim() || path.join(dataDir, "cache"),
+    redisUrl: env.REDIS_URL?.trim() || undefined,
+    maxAgeMs: positive(env, "MOPS_CACHE_MAX_AGE_DAYS", 14) * DAY_MS,
+    maxBytes: positive(env, "MOPS_CACHE_MAX_MB", 256) * 1024 * 1024,
+  };
+}
+
+export function openHistoryCache(
+  settings: HistoryCacheSettings,
+  options: { gitlabUrl: string; logger: Logger; onLookup?: (history: HistoryName, outcome: "hit" | "miss") => void },
+): HistoryCache | undefined {
+  if (!settings.enabled) return undefined;
+  const namespace = hostOf(options.gitlabUrl);
+  try {
+    if (settings.redisUrl !== undefined) {
+      const redis = connectRedis(settings.redisUrl, { retriesPerRequest: 1, logger: options.logger, name: "mops-bot-history-cache" });
+      const store = new RedisHistoryStore(redis, { maxAgeMs: settings.maxAgeMs, maxEntryBytes: Math.max(64 * 1024, settings.maxBytes / 1000) });
+      return new HistoryCache(store, namespace, options.onLookup);
+    }
+    return new HistoryCache(new SqliteHistoryStore({ dir: settings.dir, maxAgeMs: settings.maxAgeMs, maxBytes: settings.maxBytes }), namespace, options.onLookup);
+  } catch (error) {
+    options.logger.warn({ err: error instanceof Error ? error.message : String(error), dir: settings.dir }, "the history cache could not be opened; running without it (every history is read from GitLab)");
+    return undefined;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return url;
+  }
+}
