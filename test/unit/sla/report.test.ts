@@ -14,6 +14,7 @@ const entry = (over: Partial<SlaReportEntry>): SlaReportEntry => ({
   assignees: ["zoe"],
   state: "breached",
   due: new Date("2026-11-18T19:00:00Z"),
+  pause: null,
   ...over,
 });
 
@@ -45,5 +46,16 @@ describe("SLA report", () => {
     expect(a.split("\n").some((l) => /^\s*\//.test(l))).toBe(false);
     expect(a).not.toContain("@zoe");
     expect(renderSlaReport([], testTaxonomy(), "America/New_York")).toMatch(/## Breached \(0\)\n\nNone\.\n\n## At risk \(0\)\n\nNone\./);
+  });
+
+  it("a paused clock is written with when it paused and what is left, not with a due moment that moves on", () => {
+    const paused = entry({ ref: "g/p#10", state: "at-risk", due: new Date("2026-11-18T21:00:00Z"), pause: { since: new Date("2026-11-18T18:30:00Z"), label: "MktgOps::07: Blocked", left: "30 min" } });
+    const running = entry({ ref: "g/p#9", state: "at-risk", due: new Date("2026-11-19T15:00:00Z") });
+    const text = renderSlaReport([paused, running], testTaxonomy(), "America/New_York");
+    expect(text).toContain('`g/p#10` — SLA `mops-priority`, 4 business hours, paused since Wed 18 Nov 2026, 13:30 EST (~"MktgOps::07: Blocked"), 30 min of the goal left');
+    expect(text).not.toContain("16:00 EST");
+    // The moving due moment neither shows nor orders: the running clock comes first.
+    expect(text.indexOf("g/p#9")).toBeLessThan(text.indexOf("g/p#10"));
+    expect(renderSlaReport([{ ...paused, due: new Date("2026-11-19T14:00:00Z") }, running], testTaxonomy(), "America/New_York")).toBe(text);
   });
 });
