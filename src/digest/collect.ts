@@ -9,6 +9,7 @@ import { findIssuesByMarker, type MarkedIssueReader } from "../gitlab/issuesByMa
 import type { ProjectContext } from "../gitlab/index.js";
 import type { Platform } from "../engine/platform.js";
 import type { CompiledPolicy, DigestPolicy } from "../policy/model.js";
+import { shortDate } from "../domain/calendar/dates.js";
 import { addDays } from "../tools/dates.js";
 import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker } from "../tools/plan.js";
 import type { DigestItem, DigestSection } from "./render.js";
@@ -36,21 +37,25 @@ export async function openIssuesOf(platform: Platform, projectPath: string): Pro
   return out;
 }
 
+/** `13 Nov` in the team's zone: the digest is edited during its week, and a date (unlike an age) stays put. */
+const dayOf = (ctx: DigestContext, at: Date) => shortDate(ctx.calendar.today(at), ctx.today);
+const byRef = (a: DigestItem, b: DigestItem) => a.ref.localeCompare(b.ref, "en", { numeric: true });
+
 /** Issues in triage longer than the policy allows, longest first; the wait starts when the triage label was last added. */
 async function triageSection(ctx: DigestContext, open: ResourceSnapshot[]): Promise<DigestSection> {
   const { label, waitBusinessDays } = ctx.digest.triage;
   const inTriage = open.filter((s) => canonicalLabels(ctx.policy, s).includes(label));
-  const waiting: { days: number; item: DigestItem }[] = [];
+  const waiting: { since: Date; item: DigestItem }[] = [];
   for (const s of inTriage) {
     const events = s.labelEvents ?? (await ctx.platform.labelEvents(s));
     const added = events.filter((e) => e.action === "add" && (ctx.policy.taxonomy.canonical(e.label) ?? e.label) === label).at(-1)?.createdAt ?? s.createdAt;
     const days = ctx.calendar.businessDaysBetween(added, ctx.now);
-    if (days > waitBusinessDays) waiting.push({ days, item: item(s, `in triage for ${Math.floor(days)} business days (since ${ctx.calendar.today(added)})`) });
+    if (days > waitBusinessDays) waiting.push({ since: added, item: item(s, `in triage since ${dayOf(ctx, added)}`) });
   }
   const projectUrl = projectUrlOf(open);
   return {
     title: `Waiting in triage longer than ${waitBusinessDays} business days`,
-    items: waiting.sort((a, b) => b.days - a.days).map((w) => w.item),
+    items: waiting.sort((a, b) => a.since.getTime() - b.since.getTime() || byRef(a.item, b.item)).map((w) => w.item),
     none: "Nothing has waited in triage that long.",
     ...(projectUrl ? { moreUrl: `${projectUrl}/-/issues/?label_name%5B%5D=${encodeURIComponent(label)}` } : {}),
   };
@@ -65,7 +70,7 @@ function noPrioritySection(ctx: DigestContext, open: ResourceSnapshot[]): Digest
   const missing = open.filter((s) => s.author.username.toLowerCase() !== bot && !priorityLabel(ctx, s));
   return {
     title: `Open issues without a ${ctx.digest.priorityScope} label`,
-    items: missing.map((s) => item(s, `opened ${ctx.calendar.today(s.createdAt)}${s.assignees.length ? `, assigned to ${s.assignees.map((u) => u.username).join(", ")}` : ", unassigned"}`)),
+    items: missing.map((s) => item(s, `opened ${dayOf(ctx, s.createdAt)}${s.assignees.length ? `, assigned to ${s.assignees.map((u) => u.username).sort().join(", ")}` : ", unassigned"}`)).sort(byRef),
     none: "Every open issue has a priority.",
   };
 }
@@ -103,7 +108,7 @@ async function toolSections(ctx: DigestContext): Promise<DigestSection[]> {
       return issue ? item(issue, detail) : { ref: "", url: "", title: t.name, detail };
     });
   return [
-    { title: "Overdue tool user audits", items: overdue.sort((a, b) => a.due.localeCompare(b.due)).map((o) => o.item), none: "No audit is overdue." },
+    { title: "Overdue tool user audits", items: overdue.sort((a, b) => a.due.localeCompare(b.due) || byRef(a.item, b.item)).map((o) => o.item), none: "No audit is overdue." },
     { title: `Tool renewals in the next ${ctx.digest.renewalsWithinDays} days`, items: upcoming, none: "No renewal is coming up (or no renewal dates are recorded in tools.yml)." },
   ];
 }

@@ -30,8 +30,6 @@ export interface DigestOptions {
   sla?: SlaDigestSource;
 }
 
-const sameText = (a: string, b: string) => a.replace(/\r\n/g, "\n").trim() === b.replace(/\r\n/g, "\n").trim();
-
 function digestPolicyOf(deps: JobDeps): DigestPolicy {
   if (!deps.policy.digest) throw new Error("policies/digest.yml is missing: the digest job needs it.");
   return deps.policy.digest;
@@ -72,8 +70,6 @@ export async function runDigest(deps: JobDeps, options: DigestOptions = {}): Pro
     const outcome = await gitlab.createIssue({ projectPath: project.path, title, description, labels: digest.labels });
     if (outcome.status === "written") issue = outcome.result;
     report.resources.push({ ref: issue ? formatRef(issue.ref) : `${project.path} (new issue)`, url: issue?.webUrl ?? "", title, actions: [action], conflicts: [] });
-  } else if (sameText(issue.description, description)) {
-    // Up to date: GitLab may have normalised line endings or trailing space, which is no change.
   } else {
     const outcome = await gitlab.updateIssueDescription(issue, description);
     if (outcome.status !== "unchanged") {

@@ -1,6 +1,6 @@
 /**
  * The digest's SLA section behind a small interface: which issues are at risk or breached, and
- * when each goal is (or was) due. The default source recomputes the clocks of policies/sla.yml
+ * when each goal is (or was) due (or, while paused, how much of it is left). The default source recomputes the clocks of policies/sla.yml
  * (src/sla) for the issues carrying the SLA labels the `sla` job sets, so the digest and the SLA
  * report always agree; without sla.yml the section says SLAs are not configured.
  */
@@ -10,7 +10,7 @@ import { formatRef } from "../domain/snapshot.js";
 import type { Platform } from "../engine/platform.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { evaluateSlas, slaDefinitions } from "../sla/evaluate.js";
-import { formatMoment } from "../sla/time.js";
+import { describeDue, pauseOf } from "../sla/report.js";
 import type { DigestItem } from "./render.js";
 
 export interface SlaDigestSource {
@@ -33,11 +33,13 @@ export function slaFromClocks(platform: Platform, policy: CompiledPolicy, calend
         for (const { def, clock } of evaluateSlas(withHistory, policy, calendar, now)) {
           const breached = clock.state === "breached" || (clock.remainingMs !== null && clock.remainingMs < 0);
           if (!breached && !clock.atRisk) continue;
-          const due = clock.due ? formatMoment(clock.due, policy.calendar.timeZone) : "no due moment";
-          items.push({ breached, item: { ref: formatRef(s.ref), url: s.webUrl, title: s.title, detail: `${breached ? "breached" : "at risk"} (${def.id}), due ${due}` } });
+          // Written as the SLA report writes it: a paused clock by what is left, not by a due moment that moves on.
+          const due = describeDue({ state: breached ? "breached" : "at-risk", due: clock.due, pause: breached ? null : pauseOf(clock, calendar) }, calendar.timeZone);
+          items.push({ breached, item: { ref: formatRef(s.ref), url: s.webUrl, title: s.title, detail: `${breached ? "breached" : "at risk"} (${def.id}), ${due}` } });
         }
       }
-      return items.sort((a, b) => Number(b.breached) - Number(a.breached)).map((i) => i.item);
+      const byRef = (a: DigestItem, b: DigestItem) => a.ref.localeCompare(b.ref, "en", { numeric: true });
+      return items.sort((a, b) => Number(b.breached) - Number(a.breached) || byRef(a.item, b.item)).map((i) => i.item);
     },
   };
 }

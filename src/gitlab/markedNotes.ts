@@ -8,6 +8,7 @@ import { markerComment, markersIn } from "../domain/markers.js";
 import type { UserRef } from "../domain/snapshot.js";
 import { mapNote } from "./mapping.js";
 import { allRows } from "./paging.js";
+import { sameStoredText } from "./storedText.js";
 import { planned, resourceEndpoint, type PlannedRequest } from "./writes.js";
 
 export interface EnsureNoteResult {
@@ -33,10 +34,6 @@ export interface MarkedNoteWriter {
   send: (request: PlannedRequest) => Promise<unknown>;
 }
 
-function sameText(a: string, b: string): boolean {
-  return a.replace(/\r\n/g, "\n").trim() === b.replace(/\r\n/g, "\n").trim();
-}
-
 export async function ensureMarkedNote(writer: MarkedNoteWriter, target: NoteTarget, marker: string, body: string): Promise<EnsureNoteResult> {
   const text = markersIn(body).includes(marker) ? body : `${body.trimEnd()}\n\n${markerComment(marker)}`;
   const notesEndpoint = `${resourceEndpoint(target.projectPath, target.kind, target.iid)}/notes`;
@@ -48,7 +45,7 @@ export async function ensureMarkedNote(writer: MarkedNoteWriter, target: NoteTar
     const created = mapNote(await writer.send(request));
     return { action: "created", noteId: created.id, dryRun: false, request };
   }
-  if (sameText(existing.body, text)) return { action: "unchanged", noteId: existing.id, dryRun: writer.dryRun };
+  if (sameStoredText(existing.body, text)) return { action: "unchanged", noteId: existing.id, dryRun: writer.dryRun };
   const request = planned("PUT", `${notesEndpoint}/${existing.id}`, { body: text });
   if (!writer.dryRun) await writer.send(request);
   return { action: "updated", noteId: existing.id, dryRun: writer.dryRun, request };

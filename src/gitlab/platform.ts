@@ -19,6 +19,7 @@ import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
 import { allRows, pagesOf } from "./paging.js";
 import { projectSchema } from "./schema.js";
 import { GitLabRequester, type GitLabRequestStats } from "./requester.js";
+import { sameStoredText } from "./storedText.js";
 import { checkLabelsToAdd, planned, projectEndpoint, requestsForPlan, resourceEndpoint, type PlannedRequest } from "./writes.js";
 
 export interface GitLabPlatformOptions {
@@ -323,7 +324,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
   }
 
   async updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>> {
-    if (snapshot.description === description) return { status: "unchanged" };
+    if (sameStoredText(snapshot.description, description)) return { status: "unchanged" };
     const request = planned("PUT", resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid), { description });
     if (this.options.dryRun) return { status: "dry-run", request };
     const updated = await this.send(request);

@@ -15,7 +15,7 @@ import type { RuleContext } from "../rules/types.js";
 import { projectForRole, requireGitLabPlatform } from "../tools/gitlabAccess.js";
 import { evaluateSlas } from "./evaluate.js";
 import { describeGoal } from "./time.js";
-import { renderSlaReport, SLA_REPORT_MARKER, type SlaReportEntry } from "./report.js";
+import { pauseOf, renderSlaReport, SLA_REPORT_MARKER, type SlaReportEntry } from "./report.js";
 
 const JOB = "sla";
 
@@ -33,6 +33,7 @@ export function reportEntries(s: ResourceSnapshot, ctx: RuleContext): SlaReportE
       assignees: s.assignees.map((a) => a.username),
       state: o.clock.state === "breached" ? ("breached" as const) : ("at-risk" as const),
       due: o.clock.due,
+      pause: pauseOf(o.clock, ctx.calendar),
     }));
 }
 

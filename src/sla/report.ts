@@ -1,13 +1,17 @@
 /**
  * The "SLA report" issue: every at-risk and breached SLA, grouped by priority and assignee, with
- * links. Pure: the same clocks give the same text, so an hourly run edits the issue only when
- * something changed. Assignees are written without `@`, so editing the report notifies nobody;
- * the warning and breach notes on the issues themselves do that.
+ * links. Pure, and written only with moments that stay put while nothing changes (when the goal
+ * is or was due; for a paused clock, since when and how much of the goal is left), so an hourly
+ * run edits the issue only when the set of SLAs or one's state changes. Assignees are written
+ * without `@`, so editing the report notifies nobody; the warning and breach notes on the issues
+ * themselves do that.
  */
+import type { BusinessCalendar } from "../domain/calendar.js";
 import type { Taxonomy } from "../domain/labels.js";
 import { markerComment } from "../domain/markers.js";
 import { neutraliseInline, neutraliseQuickActions } from "../domain/text.js";
-import { formatMoment } from "./time.js";
+import type { ClockResult } from "./clock.js";
+import { formatBusinessDuration, formatCalendarDuration, formatMoment } from "./time.js";
 
 export const SLA_REPORT_MARKER = "sla-report";
 
@@ -22,6 +26,36 @@ export interface SlaReportEntry {
   assignees: string[];
   state: "at-risk" | "breached";
   due: Date | null;
+  /** Set while an at-risk clock is paused: its due moment then moves with every hour of the pause. */
+  pause: SlaPause | null;
+}
+
+export interface SlaPause {
+  since: Date;
+  /** The label that paused it. */
+  label: string;
+  /** What is left of the goal, in words (`1 h 30 min`); it does not change while paused. */
+  left: string;
+}
+
+/**
+ * The pause of a clock that is paused before its goal ran out, or null. Such a clock's `due` is
+ * "if it resumed now" and moves on with the time, so the report says what is left instead.
+ * A milestone goal is a fixed date that pauses do not move: it has no pause here.
+ */
+export function pauseOf(clock: ClockResult, calendar: BusinessCalendar): SlaPause | null {
+  const episode = clock.episode;
+  if (clock.state !== "paused" || episode === null || episode.goal.kind === "milestone_due" || clock.remainingMs === null) return null;
+  const open = episode.pauses.at(-1);
+  if (open === undefined || open.end !== null) return null;
+  const left = episode.goal.kind === "calendar_days" ? formatCalendarDuration(clock.remainingMs) : formatBusinessDuration(clock.remainingMs, calendar.businessDayMillis);
+  return { since: open.start, label: open.label, left };
+}
+
+/** When the goal is (or was) due, or how a paused clock stands, in the team's zone. */
+export function describeDue(e: Pick<SlaReportEntry, "state" | "due" | "pause">, timeZone: string): string {
+  if (e.pause) return `paused since ${formatMoment(e.pause.since, timeZone)} (~"${e.pause.label}"), ${e.pause.left} of the goal left`;
+  return e.due ? `${e.state === "breached" ? "was due" : "due"} ${formatMoment(e.due, timeZone)}` : "no due date";
 }
 
 const UNASSIGNED = "Unassigned";
@@ -39,7 +73,7 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
 }
 
 function line(e: SlaReportEntry, timeZone: string): string {
-  const due = e.due ? `${e.state === "breached" ? "was due" : "due"} ${formatMoment(e.due, timeZone)}` : "no due date";
+  const due = describeDue(e, timeZone);
   return `- [${neutraliseInline(e.title).replace(/[[\]]/g, "")}](${e.url}) \`${e.ref}\` — SLA \`${e.sla}\`, ${e.goal}, ${due}`;
 }
 
@@ -54,7 +88,9 @@ function section(title: string, entries: SlaReportEntry[], taxonomy: Taxonomy, t
     const names = [...byAssignee.keys()].sort((a, b) => (a === UNASSIGNED ? 1 : b === UNASSIGNED ? -1 : a.localeCompare(b)));
     for (const name of names) {
       lines.push(`**${name}**`, "");
-      const sorted = byAssignee.get(name)!.sort((a, b) => (a.due?.getTime() ?? Infinity) - (b.due?.getTime() ?? Infinity) || a.ref.localeCompare(b.ref));
+      // Soonest due first; paused clocks (whose due moment moves) after, by reference.
+      const dueKey = (e: SlaReportEntry) => (e.pause || e.due === null ? Infinity : e.due.getTime());
+      const sorted = byAssignee.get(name)!.sort((a, b) => dueKey(a) - dueKey(b) || a.ref.localeCompare(b.ref, "en", { numeric: true }));
       for (const e of sorted) lines.push(line(e, timeZone));
       lines.push("");
     }

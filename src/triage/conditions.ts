@@ -13,6 +13,7 @@ import { labelRef } from "../rules/labelRefs.js";
 import type { ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
 import type { AgeBound, Duration, TextPattern, TriageCondition } from "../policy/compile/triage.js";
 import { botUsernameOf, type RuleContext } from "../rules/types.js";
+import { shortDate } from "../domain/calendar/dates.js";
 
 export type Truth = boolean | "unknown";
 
@@ -26,6 +27,16 @@ export interface ConditionResult {
   needs: SnapshotNeeds;
   /** For `any` / `not` blocks: the conditions inside. */
   children?: ConditionResult[];
+  /** True for a `not` block: what holds inside it is not why the resource was selected. */
+  negated?: boolean;
+  /**
+   * For a time condition that holds: what it found, written so that it does not change while the
+   * resource does not (a date, never an age): `created 13 Nov`, `~"MktgOps::00: Triage" since 9 Nov`.
+   * Summary lists show it; `value` (with ages, for `rules explain`) would change the list every run.
+   */
+  fact?: string;
+  /** History that would give the fact when the condition was decided without it. */
+  factNeeds?: SnapshotNeeds;
 }
 
 const DAY = 86_400_000;
@@ -63,6 +74,8 @@ export function elapsed(from: Date, unit: Duration["unit"], ctx: RuleContext): n
 
 const round = (n: number) => (Math.round(n * 10) / 10).toString();
 const dateOf = (d: Date, ctx: RuleContext) => ctx.calendar.today(d);
+/** `13 Nov` in the team's zone (with the year when it is not this one). */
+const dayOf = (d: Date, ctx: RuleContext) => shortDate(dateOf(d, ctx), dateOf(ctx.now, ctx));
 
 /** Whether an age satisfies the bound: strictly more than older_than, strictly less than newer_than. */
 function withinBound(from: Date, b: AgeBound, ctx: RuleContext): boolean {
@@ -130,12 +143,24 @@ function labelAge(c: Extract<TriageCondition, { kind: "label_age" }>, s: Resourc
   const createdTooRecently = olderThan !== undefined && !(elapsed(s.createdAt, olderThan.unit, ctx) > olderThan.amount);
   if (createdTooRecently) return result(text, `the ${s.kind === "issue" ? "issue" : "merge request"} itself is only ${describeAge(s.createdAt, c.bound, ctx)}`, false);
   const youngResource = olderThan === undefined && newerThan !== undefined && elapsed(s.createdAt, newerThan.unit, ctx) < newerThan.amount;
-  if (youngResource) return result(text, `the resource itself is ${describeAge(s.createdAt, c.bound, ctx)}`, true);
+  if (youngResource) {
+    // Holds, but only the label events say since when; a summary line asks for them.
+    const young = result(text, `the resource itself is ${describeAge(s.createdAt, c.bound, ctx)}`, true);
+    return s.labelEvents === undefined ? { ...young, factNeeds: { labelEvents: true } } : { ...young, fact: `${labelRef(c.label)} since ${dayOf(labelAddedAt(s, c.label, ctx), ctx)}` };
+  }
   if (s.labelEvents === undefined) return { text, value: "needs the label history", result: "unknown", needs: { labelEvents: true } };
   const since = labelAddedAt(s, c.label, ctx);
-  return result(text, `on for ${describeAge(since, c.bound, ctx)}`, withinBound(since, c.bound, ctx));
+  const held = withinBound(since, c.bound, ctx);
+  const found = result(text, `on for ${describeAge(since, c.bound, ctx)}`, held);
+  return held ? { ...found, fact: `${labelRef(c.label)} since ${dayOf(since, ctx)}` } : found;
 }
 
+/**
+ * No `fact`: when a person last touched the resource is known exactly only from its comments and
+ * label events, and an old updated_at decides the condition without them. A date taken from
+ * whichever evidence decided would change when the bot's own write moves updated_at; reading the
+ * history of every listed resource on every sweep only to print the date is not worth it.
+ */
 function updatedAge(c: Extract<TriageCondition, { kind: "age" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
   const text = `last touched by a person ${describeBound(c.bound)} ago`;
   // A person's last touch lies between created_at and updated_at (the bot's writes only move
@@ -171,7 +196,9 @@ function age(c: Extract<TriageCondition, { kind: "age" }>, s: ResourceSnapshot, 
   const at = c.field === "created" ? s.createdAt : c.field === "closed" ? s.closedAt : (s.mergedAt ?? null);
   const text = `${c.field} ${describeBound(c.bound)} ago`;
   if (at === null) return result(text, `not ${c.field}`, false);
-  return result(text, `${c.field} ${describeAge(at, c.bound, ctx)} ago`, withinBound(at, c.bound, ctx));
+  const held = withinBound(at, c.bound, ctx);
+  const found = result(text, `${c.field} ${describeAge(at, c.bound, ctx)} ago`, held);
+  return held ? { ...found, fact: `${c.field} ${dayOf(at, ctx)}` } : found;
 }
 
 function labels(c: Extract<TriageCondition, { kind: "labels" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
@@ -272,9 +299,25 @@ export function evaluateCondition(c: TriageCondition, s: ResourceSnapshot, ctx: 
     }
     case "not": {
       const b = evaluateBlock(c.block, s, ctx);
-      return { text: "not all of these hold", value: "", result: negate(b.result), needs: b.needs, children: b.results };
+      return { text: "not all of these hold", value: "", result: negate(b.result), needs: b.needs, children: b.results, negated: true };
     }
   }
+}
+
+/** The facts of the conditions that hold (inside `any` too; not inside `not`), and the history they still need. */
+export function factsOf(results: ConditionResult[]): { facts: string[]; needs: SnapshotNeeds } {
+  const facts: string[] = [];
+  const needs: SnapshotNeeds[] = [];
+  const walk = (list: ConditionResult[]) => {
+    for (const r of list) {
+      if (r.result !== true || r.negated) continue;
+      if (r.children) walk(r.children);
+      if (r.fact !== undefined) facts.push(r.fact);
+      if (r.factNeeds !== undefined) needs.push(r.factNeeds);
+    }
+  };
+  walk(results);
+  return { facts: [...new Set(facts)], needs: mergeNeeds(needs) };
 }
 
 export interface BlockResult {

@@ -8,14 +8,17 @@ import type { ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
 import type { SummaryDef, TriageRuleDef } from "../policy/compile/triage.js";
 import type { Rule, RuleContext } from "../rules/types.js";
 import { type ActionsOutcome, triageActions } from "./actions.js";
-import { type BlockResult, type ConditionResult, evaluateBlock } from "./conditions.js";
+import { type BlockResult, type ConditionResult, evaluateBlock, factsOf, mergeNeeds } from "./conditions.js";
 
 export interface Finding {
   ref: string;
   title: string;
   url: string;
   snapshot: ResourceSnapshot;
-  /** The values of the time-based conditions, e.g. "on for 6 business days (since 2026-11-09)". */
+  /**
+   * What the time conditions found, as dates that stay put while the resource does not change, e.g.
+   * `~"MktgOps::00: Triage" since 9 Nov`; never an age, so an unchanged selection lists the same text.
+   */
   detail: string;
 }
 
@@ -80,7 +83,9 @@ export function createTriageRule(def: TriageRuleDef): TriageRule {
     check,
     plan,
     needs(s, ctx): SnapshotNeeds {
-      return check(s, ctx).needs;
+      const e = check(s, ctx);
+      // A summarized resource is described by the same facts whichever history decided it.
+      return summary !== null && e.result === true ? mergeNeeds([e.needs, factsOf(e.results).needs]) : e.needs;
     },
     evaluate(s, ctx) {
       return plan(s, ctx).actions;
@@ -94,7 +99,7 @@ export function createTriageRule(def: TriageRuleDef): TriageRule {
         title: s.title,
         url: s.webUrl,
         snapshot: s,
-        detail: findings(e.results).join("; "),
+        detail: factsOf(e.results).facts.join("; "),
       };
     },
   };

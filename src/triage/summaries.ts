@@ -1,7 +1,8 @@
 /**
  * What a triage summary says: every resource one rule selected in a sweep, grouped by a field,
- * each linked. Pure, and stable (sorted groups and items, no timestamps), so an unchanged
- * selection renders the same text and the summary issue is not edited again.
+ * each linked. Pure, and stable (sorted groups and items, no timestamps, dates instead of ages, the
+ * same facts whichever history decided), so an unchanged selection renders the same text hours or
+ * days later and the summary issue is not edited again.
  */
 import { createHash } from "node:crypto";
 import type { SlackMessage } from "../domain/actions.js";

@@ -28,8 +28,6 @@ export interface SummaryWriteDeps {
   today: string;
 }
 
-const sameText = (a: string, b: string) => a.replace(/\r\n/g, "\n").trim() === b.replace(/\r\n/g, "\n").trim();
-
 export interface SummaryIssueOutcome {
   /** What was (or in dry-run would be) done; null when nothing needed doing. */
   entry: ReportResource | null;
@@ -66,7 +64,6 @@ export async function ensureSummary(def: TriageRuleDef, summary: SummaryDef, con
     const entry = { ref: created ? `${created.projectPath}#${created.iid}` : `${project.path} (new issue)`, url: created?.webUrl ?? "", title: content.title, actions: [action], conflicts: [] };
     return { entry, issue: created, changed: true };
   }
-  if (sameText(existing.description, content.body)) return { entry: null, issue: existing, changed: false };
   const outcome = await deps.platform.updateIssueDescription(existing, content.body);
   if (outcome.status === "unchanged") return { entry: null, issue: existing, changed: false };
   const ref = `${existing.projectPath}#${existing.iid}`;

@@ -67,7 +67,7 @@ describe("mops-bot run digest against the fake GitLab", () => {
     expect(markersIn(issue!.description!)).toEqual(["digest:2026-W47"]);
     // Triage: the demo's healthy triage issue was opened 30 days before and is listed, linked.
     expect(issue!.description).toMatch(/### Waiting in triage longer than 5 business days \(\d+\)/);
-    expect(issue!.description).toMatch(/\[Import booth scans from the AWS Summit\]\(http[^)]+\/-\/issues\/\d+\) \([^)]+#\d+\) — in triage for \d+ business days/);
+    expect(issue!.description).toMatch(/\[Import booth scans from the AWS Summit\]\(http[^)]+\/-\/issues\/\d+\) \([^)]+#\d+\) — in triage since 19 Oct$/m);
     expect(issue!.description).toMatch(/### Open issues without a MktgOpsPriority label \((\d+)\)/);
     expect(issue!.description).not.toMatch(/\[Lead scoring model refresh\]/); // it has MktgOpsPriority::01-High
     expect(issue!.description).toContain("### SLAs at risk or breached");
@@ -81,10 +81,20 @@ describe("mops-bot run digest against the fake GitLab", () => {
     expect(sb.fake.writes()).toEqual([]);
     expect(posts).toHaveLength(1);
 
-    // Later in the week the figures move: the same issue is refreshed, nothing is posted again.
-    const third = await digest("2026-11-20T15:00:00Z");
+    // An hour later, after midnight, and two business days later in the same week, with nothing
+    // changed on the board: the lines carry dates, not ages, so the issue is not edited.
+    for (const at of ["2026-11-18T16:00:00Z", "2026-11-19T05:30:00Z", "2026-11-20T21:00:00Z"]) {
+      const rerun = await digest(at);
+      expect(rerun.errors).toEqual([]);
+      expect(sb.fake.writes(), at).toEqual([]);
+    }
+
+    // A new issue without a priority: the same issue is refreshed, nothing is posted again.
+    sb.fake.addIssue(sb.projects.mops, { title: "Gong call import", author: "erin.sdr", labels: ["MktgOps::02: Ready for Assignment"], createdAt: new Date("2026-11-20T14:00:00Z") });
+    const third = await digest("2026-11-20T22:00:00Z");
     expect(third.errors).toEqual([]);
     expect(sb.fake.writes().map((w) => w.route)).toEqual(["PUT /projects/:id/issues/:iid"]);
+    expect(digestIssues()[0]!.description).toMatch(/\[Gong call import\]\([^)]+\) \([^)]+\) — opened 20 Nov, unassigned/);
     expect(posts).toHaveLength(1);
     expect(digestIssues()).toHaveLength(1);
   });

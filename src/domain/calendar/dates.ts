@@ -61,3 +61,17 @@ export function daysInMonth(year: number, month: number): number {
 export function daysInYear(year: number): number {
   return epochDay({ year: year + 1, month: 1, day: 1 }) - epochDay({ year, month: 1, day: 1 });
 }
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * A day as reports write it: `13 Nov`, with the year when it is not `today`'s (`13 Nov 2025`).
+ * Lists the bot keeps current say "since 13 Nov" rather than an age, which would change the text
+ * (and cause an edit) on every run.
+ */
+export function shortDate(date: string, today: string): string {
+  const d = parseIsoDate(date);
+  if (!d) throw new Error(`"${date}" is not a date written YYYY-MM-DD.`);
+  const sameYear = today.slice(0, 4) === date.slice(0, 4);
+  return `${d.day} ${MONTHS[d.month - 1]}${sameYear ? "" : ` ${d.year}`}`;
+}

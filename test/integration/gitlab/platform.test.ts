@@ -350,6 +350,19 @@ describe("writes for scheduled jobs", () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it("does not rewrite a description that differs from GitLab's copy only in what GitLab strips", async () => {
+    // GitLab stores descriptions without carriage returns and trailing whitespace
+    // (lib/gitlab/quick_actions/extractor.rb); nock fails on any PUT, as none is expected.
+    const stored = { ...snapshotA(), description: "List\n\n- one\n- two\n\n<!-- mops-bot:sla-report -->" };
+    const platform = testPlatform(fakeTime());
+    expect(await platform.updateIssueDescription(stored, "List\r\n\r\n- one\r\n- two\r\n\r\n<!-- mops-bot:sla-report -->\n\n")).toEqual({ status: "unchanged" });
+    expect(await platform.updateIssueDescription(stored, `${stored.description}  \n`)).toEqual({ status: "unchanged" });
+    // Leading whitespace is kept by GitLab, so it is a change.
+    const scope = nock(API).put(issueEndpoint, { description: `  ${stored.description}` }).reply(200, issueRow(5012, 12, PROJECT_A_ID));
+    expect((await platform.updateIssueDescription(stored, `  ${stored.description}`)).status).toBe("written");
+    expect(scope.isDone()).toBe(true);
+  });
+
   it("ensureNote creates a missing note, edits a changed one and leaves an identical one alone", async () => {
     const time = fakeTime();
     const me = { id: 9, username: "mops-bot", name: "MOps Bot" };

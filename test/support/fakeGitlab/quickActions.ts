@@ -2,7 +2,8 @@
  * GitLab quick actions in note and description text: which lines GitLab treats as commands and
  * what their arguments mean. A line counts when it starts with `/` followed by a command word
  * GitLab knows; lines inside ``` fences and `>>>` quote blocks are text. Command lines are
- * removed from the stored text, as GitLab does.
+ * removed from the stored text, as GitLab does, and the text is stored without carriage returns or
+ * trailing whitespace.
  */
 
 /** Every quick action GitLab knows for issues and merge requests (executed or not, they are commands). */
@@ -37,7 +38,9 @@ export function extractQuickActions(text: string): ExtractedCommands {
   const kept: string[] = [];
   let inFence = false;
   let inQuote = false;
-  for (const line of text.split(/\r?\n/)) {
+  // GitLab deletes every carriage return first and strips trailing whitespace from what is left
+  // (lib/gitlab/quick_actions/extractor.rb `perform_regex`); leading whitespace is kept.
+  for (const line of text.replace(/\r/g, "").split("\n")) {
     const trimmed = line.trim();
     if (!inQuote && trimmed.startsWith("```")) inFence = !inFence;
     else if (!inFence && trimmed === ">>>") inQuote = !inQuote;
@@ -51,7 +54,7 @@ export function extractQuickActions(text: string): ExtractedCommands {
     }
     kept.push(line);
   }
-  return { commands, remaining: kept.join("\n").trim() };
+  return { commands, remaining: kept.join("\n").replace(/[ \t\n\v\f\0]+$/, "") };
 }
 
 /** `~foo ~"two words" ~scope::value` -> names. */
