@@ -1,0 +1,87 @@
+/**
+ * History cache benchmark: GitLab requests of a dry sweep on a realistic board (bench/support/
+ * realisticBoard.ts) with the shipped policies, without a cache, then with one: cold (empty),
+ * warm (second run, nothing changed), and warm after a day's changes (1% of the open issues
+ * touched: a label or a comment). Prints requests by route, hits and misses, wall time, the lower
+ * bound (listing pages, fixed reads, history of the touched issues) and peak RSS.
+ * Run: `npx tsx bench/history.ts [--size 5000] [--latency 20] [--routes]`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import { HistoryCache } from "../src/cache/historyCache.js";
+import { SqliteHistoryStore } from "../src/cache/sqliteHistoryStore.js";
+import { runSweep } from "../src/jobs/sweep.js";
+import { loadPolicies } from "../src/policy/load.js";
+import { openRuntime } from "../src/runtime.js";
+import { startFakeGitlab } from "../test/support/fakeGitlab/index.js";
+import { numberArg } from "./support/args.js";
+import { seedRealisticBoard } from "./support/realisticBoard.js";
+
+const SIZE = numberArg("size", 5000, 10, 50_000);
+const LATENCY = numberArg("latency", 20, 0, 5000);
+const TOKEN = "bench-token";
+let now = new Date("2026-11-18T15:00:00Z");
+
+const policy = await loadPolicies("policies");
+const fake = await startFakeGitlab({ token: TOKEN, botUsername: policy.scope.botUsername, now: () => now, rateLimit: { perMinute: 1_000_000 } });
+const board = seedRealisticBoard(fake, policy, now, SIZE);
+fake.setLatency(LATENCY);
+const dir = mkdtempSync(path.join(tmpdir(), "mops-bench-history-"));
+const cache = new HistoryCache(new SqliteHistoryStore({ dir, maxAgeMs: 14 * 86_400_000, maxBytes: 256 * 1024 * 1024 }), "bench", undefined, () => now);
+
+async function sweep(label: string, withCache: boolean) {
+  const runtime = await openRuntime({
+    policiesDir: "policies",
+    connection: { url: fake.url, token: TOKEN },
+    dryRun: true,
+    logger: pino({ level: "silent" }),
+    clock: () => now,
+    concurrency: 16,
+    platform: withCache ? { historyCache: cache } : {},
+  });
+  fake.resetCounters();
+  const t0 = performance.now();
+  const report = await runSweep({ ...runtime, dryRun: true }, { concurrency: 32 });
+  const ms = performance.now() - t0;
+  const byRoute = fake.countsByRoute();
+  const history = Object.entries(byRoute)
+    .filter(([route]) => /resource_|\/notes$/.test(route))
+    .reduce((n, [, c]) => n + c, 0);
+  return { label, requests: fake.requests.length, history, ms, byRoute, cache: report.historyCache, errors: report.errors.length };
+}
+
+const rows = [];
+rows.push(await sweep("no cache", false));
+now = new Date(now.getTime() + 3_600_000);
+rows.push(await sweep("cold cache", true));
+now = new Date(now.getTime() + 24 * 3_600_000);
+rows.push(await sweep("warm, no change", true));
+// A day's worth of changes: 1% of the open issues touched by a person.
+const touched = board.open.filter((_, i) => i % 100 === 0);
+for (const [i, iid] of touched.entries()) {
+  now = new Date(now.getTime() + 60_000);
+  if (i % 2 === 0) fake.updateIssue(board.mops, iid, { addLabels: ["Marketo"] }, { as: "mops.member2" });
+  else fake.comment(board.mops, iid, "Any news?", { as: "dan.fieldmktg" });
+}
+now = new Date(now.getTime() + 24 * 3_600_000);
+rows.push(await sweep("warm, 1% touched", true));
+const peakMb = process.resourceUsage().maxRSS / 1024;
+
+const listingPages = Math.ceil(board.open.length / 100);
+console.log(`history cache benchmark: ${SIZE} issues (${board.open.length} open), ${LATENCY} ms latency, shipped policies, dry sweeps\n`);
+console.log("run                 requests  history reads  cache hits/misses  wall time");
+for (const r of rows) {
+  console.log(
+    `${r.label.padEnd(18)}  ${String(r.requests).padStart(8)}  ${String(r.history).padStart(13)}  ${(r.cache ? `${r.cache.hits}/${r.cache.misses}` : "-").padStart(17)}  ${(r.ms / 1000).toFixed(2)} s${r.errors ? `  (${r.errors} errors)` : ""}`,
+  );
+}
+const fixed = rows[2]!.requests - rows[2]!.history;
+console.log(`\nlower bound of a warm run: the reads no sweep avoids (listing pages of ${listingPages}+, milestones, user, scope) = ${fixed} here; after the day's changes add the touched issues' history (${touched.length} issues)`);
+console.log(`warm / no cache: ${(rows[2]!.requests / rows[0]!.requests).toFixed(3)}x requests; warm after 1% touched / no cache: ${(rows[3]!.requests / rows[0]!.requests).toFixed(3)}x`);
+console.log(`peak RSS of the whole benchmark (fake GitLab included): ${peakMb.toFixed(0)} MB`);
+if (process.argv.includes("--routes")) for (const r of rows) console.log(`\n${r.label}:`, r.byRoute);
+await cache.close();
+await fake.close();
+rmSync(dir, { recursive: true, force: true });
