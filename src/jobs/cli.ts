@@ -11,6 +11,7 @@ import { defaultPoliciesDir } from "../policy/cli.js";
 import { PolicyError, formatProblem } from "../policy/problems.js";
 import { gitlabConnectionFromEnv, openRuntime } from "../runtime.js";
 import { historyCacheSettings, openHistoryCache } from "../cache/open.js";
+import { startProgress } from "./progress.js";
 import { findJob, jobs } from "./registry.js";
 
 interface RunOptions {
@@ -18,13 +19,6 @@ interface RunOptions {
   report?: string;
   only?: string[];
   dir?: string;
-}
-
-function progressPrinter(): ((done: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  return (done) => {
-    if (done % 25 === 0) process.stderr.write(`\r  reconciled ${done} resources...`);
-  };
 }
 
 export async function runJobCommand(name: string, options: RunOptions, io: CliIo): Promise<number> {
@@ -42,9 +36,12 @@ export async function runJobCommand(name: string, options: RunOptions, io: CliIo
       logger,
       platform: historyCache ? { historyCache } : {},
     });
-    const onProgress = progressPrinter();
-    report = await job.run({ ...runtime, dryRun: options.dryRun === true, only: options.only, onProgress });
-    if (onProgress) process.stderr.write("\r\x1b[K");
+    const progress = startProgress({ write: (t) => process.stderr.write(t), isTTY: process.stderr.isTTY === true });
+    try {
+      report = await job.run({ ...runtime, dryRun: options.dryRun === true, only: options.only, onProgress: progress.onProgress });
+    } finally {
+      progress.stop();
+    }
   } catch (e) {
     if (e instanceof PolicyError) {
       io.err(`The policies have problems, so nothing was done:\n${e.problems.map(formatProblem).join("\n")}`);
