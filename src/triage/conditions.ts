@@ -193,6 +193,12 @@ function updatedAge(c: Extract<TriageCondition, { kind: "age" }>, s: ResourceSna
 
 function age(c: Extract<TriageCondition, { kind: "age" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
   if (c.field === "updated") return updatedAge(c, s, ctx);
+  if (c.field === "updated_at") {
+    // GitLab's own field: any change, the bot's included. No fact for summaries: the bot's next
+    // write would move it and rewrite the summary line.
+    const text = `updated_at ${describeBound(c.bound)} ago`;
+    return result(text, `updated ${describeAge(s.updatedAt, c.bound, ctx)} ago`, withinBound(s.updatedAt, c.bound, ctx));
+  }
   const at = c.field === "created" ? s.createdAt : c.field === "closed" ? s.closedAt : (s.mergedAt ?? null);
   const text = `${c.field} ${describeBound(c.bound)} ago`;
   if (at === null) return result(text, `not ${c.field}`, false);

@@ -34,7 +34,7 @@ export type TriageCondition =
   | { kind: "milestone"; is: "none" | "any" | "current" | "past" | "future" | { title: TextPattern } }
   | { kind: "assignee"; is: "none" | "any" | { group: string } }
   | { kind: "author"; group: string }
-  | { kind: "age"; field: "created" | "updated" | "closed" | "merged"; bound: AgeBound }
+  | { kind: "age"; field: "created" | "updated" | "updated_at" | "closed" | "merged"; bound: AgeBound }
   | { kind: "label_age"; label: string; bound: AgeBound }
   | { kind: "due_date"; is: "none" | "any" | "overdue" | { within: Duration } }
   | { kind: "confidential"; value: boolean }
@@ -166,6 +166,7 @@ function compileConditions(c: Compiler, w: ConditionsFile, path: DataPath): Tria
         break;
       case "created":
       case "updated":
+      case "updated_at":
       case "closed":
       case "merged":
         ageProblem(c, w[key]!, at);

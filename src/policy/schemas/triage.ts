@@ -41,6 +41,7 @@ export interface ConditionsFile {
   author?: { group: string };
   created?: z.infer<typeof ageSchema>;
   updated?: z.infer<typeof ageSchema>;
+  updated_at?: z.infer<typeof ageSchema>;
   closed?: z.infer<typeof ageSchema>;
   merged?: z.infer<typeof ageSchema>;
   label_age?: { label: string; older_than?: z.infer<typeof durationSchema>; newer_than?: z.infer<typeof durationSchema> };
@@ -88,6 +89,11 @@ export const conditionsSchema: z.ZodType<ConditionsFile> = z
     updated: ageSchema
       .optional()
       .describe("Time since a person last touched the resource (comments, label changes, edits); the bot's own writes do not count."),
+    updated_at: ageSchema
+      .optional()
+      .describe(
+        "Time since GitLab's updated_at: any change at all, the bot's own labels and notes included. Needs no history, so it is the cheapest age condition; use `updated` when the bot's writes must not count.",
+      ),
     closed: ageSchema.optional().describe("Time since it was closed (false while open)."),
     merged: ageSchema.optional().describe("Time since the merge request was merged (false when not merged)."),
     label_age: z

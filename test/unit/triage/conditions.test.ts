@@ -176,3 +176,16 @@ describe("last touched by a person (updated)", () => {
     expect(r.check(s, tctx()).result).toBe(false);
   });
 });
+
+describe("GitLab's updated_at (updated_at)", () => {
+  it("decides from the listing alone, counting any change, the bot's own included", () => {
+    const r = rule("updated_at: { older_than: { days: 30 } }");
+    const old = issue({ createdAt: new Date("2026-09-01T14:00:00Z"), updatedAt: new Date("2026-10-01T00:00:00Z") });
+    const botTouched = { ...old, updatedAt: new Date("2026-11-17T00:00:00Z") };
+    expect(r.needs(old, tctx())).toEqual({});
+    expect(r.check(old, tctx()).result).toBe(true);
+    expect(r.needs(botTouched, tctx())).toEqual({});
+    expect(r.check(botTouched, tctx()).result).toBe(false);
+    expect(rule("updated_at: { newer_than: { days: 7 } }").check(botTouched, tctx()).result).toBe(true);
+  });
+});
