@@ -14,10 +14,9 @@ import { ensureMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
 import { gitlabLogger } from "./logger.js";
 import { fetchStateEventRows, mapStateEvents } from "./stateEvents.js";
 import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCache.js";
-import { mapCurrentUser, mapLabelEvents, mapMilestone, mapNote, mapResource, parseWith, type ProjectContext } from "./mapping.js";
+import { mapCurrentUser, mapLabelEvents, mapMilestone, mapNote, mapResource, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
 import { allRows, pagesOf } from "./paging.js";
-import { projectSchema } from "./schema.js";
 import { GitLabRequester, type GitLabRequestStats } from "./requester.js";
 import { sameStoredText } from "./storedText.js";
 import { checkLabelsToAdd, planned, projectEndpoint, requestsForPlan, resourceEndpoint, type PlannedRequest } from "./writes.js";
@@ -94,7 +93,6 @@ class GitLabPlatformImpl implements GitLabPlatform {
   readonly requester: GitLabRequester;
   private readonly log: Logger;
   private readonly policy: CompiledPolicy;
-  private projectIds: Promise<Map<number, ProjectContext>> | undefined;
   private me: Promise<UserRef> | undefined;
   /** This platform's own history cache hits and misses (the cache may outlive it). */
   private readonly cacheCounts = { hits: 0, misses: 0 };
@@ -134,70 +132,47 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return p === undefined ? undefined : { path: p.path, roles: [...p.roles] };
   }
 
-  /** project_id -> scope entry, one lookup per project in scope.yml, cached for the platform's life. */
-  private scopeProjectsById(): Promise<Map<number, ProjectContext>> {
-    if (this.projectIds === undefined) {
-      const lookup = Promise.all(
-        this.policy.scope.projects.map(async (p) => {
-          try {
-            const response = await this.api.get(projectEndpoint(p.path));
-            const project = parseWith(projectSchema, response.body, `project ${p.path}`);
-            const entry: [number, ProjectContext] = [project.id, { path: p.path, roles: [...p.roles] }];
-            return entry;
-          } catch (error) {
-            if (error instanceof GitLabApiError && error.status === 404) {
-              throw new Error(
-                `policies/scope.yml lists the project "${p.path}", but GitLab has no such project or the bot's user cannot see it. Correct the path or give the user access.`,
-              );
-            }
-            throw error;
-          }
-        }),
-      ).then((entries) => new Map(entries));
-      // A failed lookup is not cached, so the next run (or webhook) tries again.
-      lookup.catch(() => (this.projectIds = undefined));
-      this.projectIds = lookup;
-      return lookup;
-    }
-    return this.projectIds;
-  }
-
+  /**
+   * One listing per project in scope.yml, not the whole group filtered afterwards: a team's group
+   * often holds hundreds of other projects whose issues would be paged through for nothing.
+   */
   async *list(query: ListQuery): AsyncIterable<ResourceSnapshot> {
-    const projects = await this.scopeProjectsById();
     const today = this.today();
     const params: Record<string, unknown> = {
-      scope: "all",
       // Creation order keeps pages stable while the sweep's own writes move updated_at.
       order_by: "created_at",
       sort: "asc",
     };
     if (query.state === "opened") params.state = "opened";
     if (query.labels !== undefined && query.labels.length > 0) params.labels = query.labels.join(",");
-    // One listing of the group covers every scope project inside it; a project elsewhere (Sales
-    // Systems often lives in another group) gets a listing of its own.
-    const group = this.policy.scope.group;
-    const endpoints = [`groups/${encodeURIComponent(group)}/${COLLECTION[query.kind]}`];
-    for (const p of this.policy.scope.projects) {
-      if (!p.path.startsWith(`${group}/`)) endpoints.push(`projects/${encodeURIComponent(p.path)}/${COLLECTION[query.kind]}`);
-    }
     const seen = new Set<number>();
-    for (const endpoint of endpoints) for await (const page of pagesOf(this.api, endpoint, params)) {
-      for (const row of page) {
-        const projectId = (row as { project_id?: unknown }).project_id;
-        const project = typeof projectId === "number" ? projects.get(projectId) : undefined;
-        if (project === undefined) continue;
-        const id = (row as { id?: unknown }).id;
-        if (typeof id === "number") {
-          // Offset pages can overlap when resources are created while the sweep reads.
-          if (seen.has(id)) continue;
-          seen.add(id);
+    for (const p of this.policy.scope.projects) {
+      const project: ProjectContext = { path: p.path, roles: [...p.roles] };
+      const endpoint = `${projectEndpoint(p.path)}/${COLLECTION[query.kind]}`;
+      try {
+        for await (const page of pagesOf(this.api, endpoint, params)) {
+          for (const row of page) {
+            const id = (row as { id?: unknown }).id;
+            if (typeof id === "number") {
+              // Offset pages can overlap when resources are created while the sweep reads.
+              if (seen.has(id)) continue;
+              seen.add(id);
+            }
+            try {
+              yield mapResource(query.kind, row, project, today);
+            } catch (error) {
+              // One unreadable resource must not stop the sweep of the others.
+              this.log.error({ err: error instanceof Error ? error.message : String(error) }, "Skipping a resource GitLab sent in a form the bot cannot read");
+            }
+          }
         }
-        try {
-          yield mapResource(query.kind, row, project, today);
-        } catch (error) {
-          // One unreadable resource must not stop the sweep of the others.
-          this.log.error({ err: error instanceof Error ? error.message : String(error) }, "Skipping a resource GitLab sent in a form the bot cannot read");
+      } catch (error) {
+        if (error instanceof GitLabApiError && error.status === 404) {
+          throw new Error(
+            `policies/scope.yml lists the project "${p.path}", but GitLab has no such project or the bot's user cannot see it. Correct the path or give the user access.`,
+          );
         }
+        throw error;
       }
     }
   }

@@ -88,13 +88,6 @@ export const labelEventSchema = z.looseObject({
 });
 export type GitLabLabelEvent = z.infer<typeof labelEventSchema>;
 
-export const projectSchema = z.looseObject({
-  id,
-  path_with_namespace: text,
-  web_url: z.string().nullish(),
-});
-export type GitLabProject = z.infer<typeof projectSchema>;
-
 export const groupSchema = z.looseObject({
   id,
   full_path: text,

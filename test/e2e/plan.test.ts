@@ -112,7 +112,10 @@ describe("mops-bot plan between two policy folders", () => {
     sb.fake.resetCounters();
     await plan(TEST_POLICIES_DIR, after);
     const counts = sb.fake.countsByRoute();
-    expect(counts["GET /groups/:id/issues"]).toBe(1);
+    // The sweep's listing: one per scope project (each fits on one page), for both policy sets together.
+    const listings = sb.fake.requests.filter((r) => r.route === "GET /projects/:id/issues" && r.path.includes("?order_by=created_at&sort=asc&state=opened&per_page"));
+    expect(listings).toHaveLength(sb.policy.scope.projects.length);
+    expect(counts["GET /groups/:id/issues"]).toBeUndefined();
     const historyPaths = sb.fake.requests.filter((r) => r.route.endsWith("/resource_label_events") || r.route.endsWith("/notes")).map((r) => r.path);
     expect(historyPaths.length).toBeGreaterThan(0);
     expect(new Set(historyPaths).size).toBe(historyPaths.length);

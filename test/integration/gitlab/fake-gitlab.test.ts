@@ -52,7 +52,7 @@ describe("platform against the fake GitLab", () => {
     expect(listed).toHaveLength(expected.length);
     expect(new Set(listed.map((s) => `${s.projectPath}#${s.iid}`))).toEqual(new Set(expected.map((i) => i.ref)));
     expect(platform.requestStats().retries).toBe(2);
-    expect(platform.requestStats().byRoute["GET /groups/:id/issues"]).toBeGreaterThanOrEqual(2);
+    expect(platform.requestStats().byRoute["GET /projects/:id/issues"]).toBeGreaterThanOrEqual(2);
   });
 
   it("applies a plan with add/remove labels and a note, creating no label and recording label events", async () => {

@@ -10,7 +10,6 @@ import {
   fakeTime,
   fixture,
   GROUP,
-  OUTSIDE_PROJECT_ID,
   pageHeaders,
   PROJECT_A,
   PROJECT_A_ID,
@@ -27,14 +26,6 @@ type Json = Record<string, unknown>;
 function issueRow(id: number, iid: number, projectId: number): Json {
   const [row] = fixture("api-project-issues-list.json");
   return { ...row, id, iid, project_id: projectId, state: "opened", closed_at: null, closed_by: null };
-}
-
-function mockScopeProjects(scope: nock.Scope): nock.Scope {
-  return scope
-    .get(`/projects/${enc(PROJECT_A)}`)
-    .reply(200, { id: PROJECT_A_ID, path_with_namespace: PROJECT_A })
-    .get(`/projects/${enc(PROJECT_B)}`)
-    .reply(200, { id: PROJECT_B_ID, path_with_namespace: PROJECT_B });
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -65,47 +56,46 @@ function plan(update: Partial<ResourceUpdate>, note: string | null = null, kind:
 const issueEndpoint = `/projects/${enc(PROJECT_A)}/issues/12`;
 
 describe("list", () => {
-  it("reads the group listing once, fetches known pages together, and keeps only projects in scope", async () => {
+  it("lists each scope project on its own (not the whole group), fetches known pages together, and keeps each project's roles", async () => {
     const time = fakeTime();
-    const endpoint = `/groups/${GROUP}/issues`;
-    const q = (page: number) => ({ scope: "all", order_by: "created_at", sort: "asc", state: "opened", labels: "MktgOps::01: To Do", per_page: "100", page: String(page) });
-    const scope = mockScopeProjects(nock(API))
-      .get(endpoint)
+    const endpointA = `/projects/${enc(PROJECT_A)}/issues`;
+    const endpointB = `/projects/${enc(PROJECT_B)}/issues`;
+    const q = (page: number) => ({ order_by: "created_at", sort: "asc", state: "opened", labels: "MktgOps::01: To Do", per_page: "100", page: String(page) });
+    const scope = nock(API)
+      .get(endpointA)
       .query(q(1))
-      .reply(200, [issueRow(1, 1, PROJECT_A_ID), issueRow(2, 1, OUTSIDE_PROJECT_ID)], pageHeaders(1, 3))
-      .get(endpoint)
+      .reply(200, [issueRow(1, 1, PROJECT_A_ID), issueRow(2, 2, PROJECT_A_ID)], pageHeaders(1, 2))
+      .get(endpointA)
       .query(q(2))
-      .reply(200, [issueRow(3, 2, PROJECT_B_ID)], pageHeaders(2, 3))
-      .get(endpoint)
-      .query(q(3))
       // Offset pages can repeat a row when something is created mid-sweep.
-      .reply(200, [issueRow(3, 2, PROJECT_B_ID), issueRow(4, 3, PROJECT_A_ID)], pageHeaders(3, 3));
+      .reply(200, [issueRow(2, 2, PROJECT_A_ID), issueRow(4, 3, PROJECT_A_ID)], pageHeaders(2, 2))
+      .get(endpointB)
+      .query(q(1))
+      .reply(200, [issueRow(3, 2, PROJECT_B_ID)], pageHeaders(1, 1));
     const platform = testPlatform(time);
     const snapshots = await collect(platform.list({ kind: "issue", state: "opened", labels: ["MktgOps::01: To Do"] }));
     expect(snapshots.map((s) => [s.projectPath, s.iid, s.projectRoles])).toEqual([
       [PROJECT_A, 1, ["mops"]],
-      [PROJECT_B, 2, ["sales-systems"]],
+      [PROJECT_A, 2, ["mops"]],
       [PROJECT_A, 3, ["mops"]],
+      [PROJECT_B, 2, ["sales-systems"]],
     ]);
     expect(snapshots[0]!.labelEvents).toBeUndefined();
-    expect(platform.requestStats().byRoute).toEqual({ "GET /projects/:id": 2, "GET /groups/:id/issues": 3 });
+    expect(platform.requestStats().byRoute).toEqual({ "GET /projects/:id/issues": 3 });
     expect(scope.isDone()).toBe(true);
-
-    // The project lookups are cached: a second listing only reads the listing.
-    const scope2 = nock(API).get(`/groups/${GROUP}/merge_requests`).query(true).reply(200, [], pageHeaders(1, 1));
-    await collect(platform.list({ kind: "merge_request", state: "all" }));
-    expect(platform.requestStats().byRoute["GET /projects/:id"]).toBe(2);
-    expect(scope2.isDone()).toBe(true);
   });
 
   it("follows x-next-page when GitLab omits the total", async () => {
     const time = fakeTime();
     const mr = { ...fixture("api-merge-request-create.json"), project_id: PROJECT_B_ID, state: "opened" };
-    const scope = mockScopeProjects(nock(API))
-      .get(`/groups/${GROUP}/merge_requests`)
+    const scope = nock(API)
+      .get(`/projects/${enc(PROJECT_A)}/merge_requests`)
+      .query(true)
+      .reply(200, [], pageHeaders(1, 1))
+      .get(`/projects/${enc(PROJECT_B)}/merge_requests`)
       .query((q) => q.page === "1" && q.state === undefined)
       .reply(200, [{ ...mr, id: 1, iid: 1 }], pageHeaders(1, undefined, 2))
-      .get(`/groups/${GROUP}/merge_requests`)
+      .get(`/projects/${enc(PROJECT_B)}/merge_requests`)
       .query((q) => q.page === "2")
       .reply(200, [{ ...mr, id: 2, iid: 2 }], pageHeaders(2, undefined));
     const snapshots = await collect(testPlatform(time).list({ kind: "merge_request", state: "all" }));
@@ -119,10 +109,13 @@ describe("list", () => {
   it("skips a resource it cannot read and goes on with the others", async () => {
     const time = fakeTime();
     const broken = { ...issueRow(1, 1, PROJECT_A_ID), title: undefined };
-    const scope = mockScopeProjects(nock(API))
-      .get(`/groups/${GROUP}/issues`)
+    const scope = nock(API)
+      .get(`/projects/${enc(PROJECT_A)}/issues`)
       .query(true)
-      .reply(200, [broken, issueRow(2, 2, PROJECT_A_ID)], pageHeaders(1, 1));
+      .reply(200, [broken, issueRow(2, 2, PROJECT_A_ID)], pageHeaders(1, 1))
+      .get(`/projects/${enc(PROJECT_B)}/issues`)
+      .query(true)
+      .reply(200, [], pageHeaders(1, 1));
     const snapshots = await collect(testPlatform(time).list({ kind: "issue", state: "opened" }));
     expect(snapshots.map((s) => s.iid)).toEqual([2]);
     expect(scope.isDone()).toBe(true);
@@ -131,9 +124,11 @@ describe("list", () => {
   it("says which scope.yml project GitLab does not know", async () => {
     const time = fakeTime();
     const scope = nock(API)
-      .get(`/projects/${enc(PROJECT_A)}`)
-      .reply(200, { id: PROJECT_A_ID, path_with_namespace: PROJECT_A })
-      .get(`/projects/${enc(PROJECT_B)}`)
+      .get(`/projects/${enc(PROJECT_A)}/issues`)
+      .query(true)
+      .reply(200, [], pageHeaders(1, 1))
+      .get(`/projects/${enc(PROJECT_B)}/issues`)
+      .query(true)
       .reply(404, { message: "404 Project Not Found" });
     await expect(collect(testPlatform(time).list({ kind: "issue", state: "opened" }))).rejects.toThrow(
       `policies/scope.yml lists the project "${PROJECT_B}", but GitLab has no such project or the bot's user cannot see it.`,
