@@ -42,6 +42,7 @@ import { decideMilestoneMr, milestoneMrMarker } from "./mergeRequest.js";
 import { planMilestones, type MilestonePlan } from "./plan.js";
 import { milestoneMrProject } from "./project.js";
 import { rolloverActions } from "./rollover.js";
+import { policyRegex } from "../policy/regex.js";
 
 const RULE = "milestones";
 
@@ -203,7 +204,7 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
   const today = deps.calendar.today(started);
   const report: RunReport = emptyRunReport("milestones", deps.dryRun, started);
   const run: Run = { deps, m, gl, writer: { api: gl.requester.api, dryRun: deps.dryRun }, today, report, notifier };
-  const all = await listTeamMilestones(run.writer, deps.policy.scope.group, new RegExp(m.titlePattern), today);
+  const all = await listTeamMilestones(run.writer, deps.policy.scope.group, policyRegex(m.titlePattern), today);
   const plan = planMilestones(m, deps.calendar, today, all);
   const step = async (what: string, fn: () => Promise<void>) => {
     try {

@@ -150,7 +150,7 @@ holidays:
       "policies/workflows/stage.yml:3:8: scope 'MktgOp' is not a scoped set in labels.yml — did you mean 'MktgOps'?",
     ]);
     expect(await problemsOf({ "workflows/stage.yml": STAGE(`  - value: "02: Assigned"\n    requires: { milestone: { title: "/^Temp(/" } }\n`) })).toEqual([
-      "policies/workflows/stage.yml:9:37: invalid regular expression /^Temp(/: Unterminated group",
+      "policies/workflows/stage.yml:9:37: invalid regular expression /^Temp(/: missing closing ): `^Temp(`",
     ]);
   });
 
