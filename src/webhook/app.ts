@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { redactUrlCredentials } from "../redact.js";
 import { createDeliveryHandler, type DeliveryOptions } from "./delivery.js";
 
 export { DEFAULT_BODY_LIMIT_BYTES, dedupeKeyFor } from "./delivery.js";
@@ -35,8 +36,9 @@ export function createWebhookApp(options: WebhookAppOptions): RequestListener {
     } catch (e) {
       problems = [`the readiness check itself failed: ${(e as Error).message}`];
     }
+    // /readyz is unauthenticated: a problem quoting a URL must not carry the credentials in it.
     if (problems.length === 0) res.json({ status: "ready" });
-    else res.status(503).json({ status: "not ready", problems });
+    else res.status(503).json({ status: "not ready", problems: problems.map(redactUrlCredentials) });
   });
 
   app.get("/metrics", async (_req, res) => {
