@@ -1,8 +1,8 @@
 /** Loads policies/templates/*.md and checks that they use only known placeholders. */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { FREE_TEXT_PLACEHOLDERS, PLACEHOLDERS, isPlaceholder, placeholderUses } from "./placeholders.js";
-import type { ProblemSink } from "./source.js";
+import { readPolicyText, type ProblemSink } from "./source.js";
 import { didYouMean } from "./suggest.js";
 
 export async function loadTemplates(dir: string, displayDir: string, sink: ProblemSink): Promise<Record<string, string>> {
@@ -16,7 +16,8 @@ export async function loadTemplates(dir: string, displayDir: string, sink: Probl
   const templates: Record<string, string> = {};
   for (const name of names) {
     const file = path.join(displayDir, "templates", name);
-    const text = await readFile(path.join(templatesDir, name), "utf8");
+    const text = await readPolicyText(path.join(templatesDir, name), file, sink);
+    if (text === undefined) continue;
     if (text.trim() === "") sink.add(file, { line: 1, col: 1 }, "the template is empty: write the note's text");
     for (const use of placeholderUses(text)) {
       if (!use.closed) {
