@@ -13,6 +13,8 @@ export { DEFAULT_BODY_LIMIT_BYTES, dedupeKeyFor } from "./delivery.js";
 export interface WebhookAppOptions extends DeliveryOptions {
   /** Problems that make the bot unable to work (policies, GitLab, inbox); empty when ready. */
   readiness: () => Promise<string[]>;
+  /** Damage a restart will not cure (a corrupt inbox); /healthz fails while there is any. */
+  damage?: () => Promise<string[]>;
 }
 
 export const WEBHOOK_PATH = "/webhooks/gitlab";
@@ -25,8 +27,10 @@ export function createWebhookApp(options: WebhookAppOptions): RequestListener {
   const app = express();
   app.disable("x-powered-by");
 
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
+  app.get("/healthz", async (_req, res) => {
+    const problems = options.damage ? await options.damage().catch((e: unknown) => [`the health check itself failed: ${(e as Error).message}`]) : [];
+    if (problems.length === 0) res.json({ status: "ok" });
+    else res.status(503).json({ status: "failing", problems: problems.map(redactUrlCredentials) });
   });
 
   app.get("/readyz", async (_req, res) => {
