@@ -12,6 +12,7 @@ import type { CompiledPolicy } from "../policy/model.js";
 import { evaluateSlas, slaDefinitions } from "../sla/evaluate.js";
 import { formatMoment } from "../sla/time.js";
 import type { DigestItem } from "./render.js";
+import { disclosedTitle } from "../domain/disclosure.js";
 
 export interface SlaDigestSource {
   /** False when no SLA is configured (the section then says so instead of "none"). */
@@ -34,7 +35,7 @@ export function slaFromClocks(platform: Platform, policy: CompiledPolicy, calend
           const breached = clock.state === "breached" || (clock.remainingMs !== null && clock.remainingMs < 0);
           if (!breached && !clock.atRisk) continue;
           const due = clock.due ? formatMoment(clock.due, policy.calendar.timeZone) : "no due moment";
-          items.push({ breached, item: { ref: formatRef(s.ref), url: s.webUrl, title: s.title, detail: `${breached ? "breached" : "at risk"} (${def.id}), due ${due}` } });
+          items.push({ breached, item: { ref: formatRef(s.ref), url: s.webUrl, title: disclosedTitle(s, null), detail: `${breached ? "breached" : "at risk"} (${def.id}), due ${due}` } });
         }
       }
       return items.sort((a, b) => Number(b.breached) - Number(a.breached)).map((i) => i.item);

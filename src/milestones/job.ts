@@ -43,6 +43,7 @@ import { planMilestones, type MilestonePlan } from "./plan.js";
 import { milestoneMrProject } from "./project.js";
 import { rolloverActions } from "./rollover.js";
 import { policyRegex } from "../policy/regex.js";
+import { disclosedTitle } from "../domain/disclosure.js";
 
 const RULE = "milestones";
 
@@ -119,7 +120,7 @@ async function rollover(run: Run, ended: TeamMilestone, next: TeamMilestone): Pr
       const entry = reportResource(plan);
       if (entry) run.report.resources.push(entry);
       if (plan.actions.some((a) => a.type === "set_milestone")) {
-        moved.push({ ref: formatRef(issue.ref), url: issue.webUrl, title: issue.title, assignees: issue.assignees.map((u) => u.username), movedBefore });
+        moved.push({ ref: formatRef(issue.ref), url: issue.webUrl, title: disclosedTitle(issue, null), assignees: issue.assignees.map((u) => u.username), movedBefore });
       }
     } catch (e) {
       run.report.errors.push({ ref: formatRef(listed.ref), message: e instanceof Error ? e.message : String(e) });

@@ -8,6 +8,7 @@ const entry = (over: Partial<SlaReportEntry>): SlaReportEntry => ({
   ref: "g/p#1",
   url: "https://gitlab.example.com/g/p/-/issues/1",
   title: "An issue",
+  confidential: false,
   sla: "mops-priority",
   priority: "MktgOpsPriority::00-Urgent",
   goal: "4 business hours",
@@ -45,5 +46,16 @@ describe("SLA report", () => {
     expect(a.split("\n").some((l) => /^\s*\//.test(l))).toBe(false);
     expect(a).not.toContain("@zoe");
     expect(renderSlaReport([], testTaxonomy(), "America/New_York")).toMatch(/## Breached \(0\)\n\nNone\.\n\n## At risk \(0\)\n\nNone\./);
+  });
+
+  it("lists a confidential issue by reference only, apart from the priority label and goal it has", () => {
+    const text = renderSlaReport(
+      [entry({ ref: "g/p#1" }), entry({ ref: "g/p#9", title: "a confidential issue", confidential: true, priority: "MktgOpsPriority::02-Medium", goal: "2 business days" })],
+      testTaxonomy(),
+      "America/New_York",
+    );
+    expect(text).not.toContain("MktgOpsPriority::02-Medium");
+    expect(text).not.toContain("2 business days");
+    expect(text).toContain("### Confidential issues\n\n- [a confidential issue](https://gitlab.example.com/g/p/-/issues/1) `g/p#9` — was due Wed 18 Nov 2026, 14:00 EST");
   });
 });
