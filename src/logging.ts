@@ -5,6 +5,7 @@
 import { destination, pino, type Logger } from "pino";
 import { REDACT_PATHS as GITLAB_REDACT } from "./gitlab/logger.js";
 import { REDACT_PATHS as SERVE_REDACT } from "./server/logger.js";
+import { redactingDestination } from "./redact.js";
 
 export function createLogger(options: { level?: string; name?: string } = {}): Logger {
   return pino(
@@ -13,6 +14,6 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
       level: options.level ?? process.env.LOG_LEVEL ?? "info",
       redact: { paths: [...new Set([...GITLAB_REDACT, ...SERVE_REDACT])], censor: "[REDACTED]" },
     },
-    destination(2),
+    redactingDestination(destination(2)),
   );
 }

@@ -9,6 +9,7 @@ import { createGitLabPlatform, type GitLabPlatform, type GitLabPlatformOptions }
 import { jobNames } from "./jobs/registry.js";
 import type { CompiledPolicy } from "./policy/model.js";
 import { loadPolicies } from "./policy/load.js";
+import { gitlabUrlProblem } from "./gitlabUrl.js";
 
 export interface GitLabConnection {
   url: string;
@@ -25,6 +26,8 @@ export function gitlabConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): G
   if (missing.length > 0) {
     throw new Error(`Set these environment variables first (or try \`npm run demo\`, which needs none):\n${missing.map((m) => `  - ${m}`).join("\n")}`);
   }
+  const problem = gitlabUrlProblem(url);
+  if (problem !== undefined) throw new Error(problem);
   return { url, token };
 }
 

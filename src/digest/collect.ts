@@ -14,6 +14,7 @@ import { addDays } from "../tools/dates.js";
 import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker } from "../tools/plan.js";
 import type { DigestItem, DigestSection } from "./render.js";
 import type { SlaDigestSource } from "./sla.js";
+import { disclosedTitle } from "../domain/disclosure.js";
 
 export interface DigestContext {
   policy: CompiledPolicy;
@@ -28,7 +29,8 @@ export interface DigestContext {
 }
 
 const canonicalLabels = (policy: CompiledPolicy, s: ResourceSnapshot) => s.labels.map((l) => policy.taxonomy.canonical(l) ?? l);
-const item = (s: ResourceSnapshot, detail: string): DigestItem => ({ ref: formatRef(s.ref), url: s.webUrl, title: s.title, detail });
+// The digest issue is public and so is its Slack post: a confidential issue is named only by reference.
+const item = (s: ResourceSnapshot, detail: string): DigestItem => ({ ref: formatRef(s.ref), url: s.webUrl, title: disclosedTitle(s, null), detail });
 const projectUrlOf = (issues: ResourceSnapshot[]) => issues[0]?.webUrl.replace(/\/-\/issues\/\d+$/, "");
 
 export async function openIssuesOf(platform: Platform, projectPath: string): Promise<ResourceSnapshot[]> {

@@ -5,7 +5,7 @@
  * descriptions created through the API, and turns `@name` into a notification. The bot posts text
  * that mixes its own words with text people wrote (titles, descriptions, usernames), so:
  * - user text is made inline (no line breaks) and its `@` cannot form a mention;
- * - the final body has no line that starts with `/` outside a fenced code block.
+ * - the final body has no line that starts with `/`, inside code fences or not.
  */
 
 /** Zero-width space: invisible, but GitLab no longer sees a command or a mention behind it. */
@@ -22,24 +22,17 @@ export function neutraliseInline(text: string): string {
 
 /**
  * Break every quick action in a body the bot is about to post: a line whose first non-blank
- * character is `/` gets a zero-width space before the slash. Lines inside ``` or ~~~ fences are
- * left alone (GitLab does not execute them, and code should stay copyable).
+ * character is `/` gets a zero-width space before the slash. This holds inside code fences too:
+ * GitLab's extractor (lib/gitlab/quick_actions/extractor.rb) exempts only what its own regex takes
+ * for code (a ``` block starting in column 0, a `>>>` quote, an HTML block, text between backticks),
+ * not `~~~` fences or indented ``` lines, so any exemption here would be a guess about GitLab that
+ * can be wrong. The zero-width space is invisible, and copying code out of a bot note is rare.
+ * GitLab deletes `\r` before matching, so `\r` counts as blank here.
  */
 export function neutraliseQuickActions(body: string): string {
-  let fence: string | null = null;
   return body
     .split("\n")
-    .map((line) => {
-      const f = /^\s*(```+|~~~+)/.exec(line);
-      if (f) {
-        const mark = f[1]!.slice(0, 3);
-        if (fence === null) fence = mark;
-        else if (fence === mark) fence = null;
-        return line;
-      }
-      if (fence !== null) return line;
-      return line.replace(/^(\s*)\//, `$1${ZWSP}/`);
-    })
+    .map((line) => line.replace(/^(\s*)\//, `$1${ZWSP}/`))
     .join("\n");
 }
 

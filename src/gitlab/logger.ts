@@ -2,7 +2,8 @@
  * Logging for the GitLab adapter. Whatever logger the caller hands in, the adapter's child
  * logger redacts the places a token could sit, and the adapter itself never logs headers.
  */
-import { pino, type Logger, type DestinationStream } from "pino";
+import { destination as pinoDestination, pino, type Logger, type DestinationStream } from "pino";
+import { redactingDestination } from "../redact.js";
 
 export const REDACT_PATHS = [
   "token",
@@ -26,7 +27,7 @@ export function createDefaultLogger(destination?: DestinationStream): Logger {
     level: process.env.LOG_LEVEL ?? "info",
     redact: { paths: REDACT_PATHS, censor: "[REDACTED]" },
   };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  return pino(options, redactingDestination(destination ?? pinoDestination(1)));
 }
 
 /** The adapter's child logger: component binding plus redaction, whatever the parent does. */

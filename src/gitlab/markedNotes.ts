@@ -6,6 +6,7 @@
 import type { RequesterType } from "@gitbeaker/requester-utils";
 import { markerComment, markersIn } from "../domain/markers.js";
 import type { UserRef } from "../domain/snapshot.js";
+import { neutraliseQuickActions } from "../domain/text.js";
 import { mapNote } from "./mapping.js";
 import { allRows } from "./paging.js";
 import { sameStoredText } from "./storedText.js";
@@ -35,7 +36,8 @@ export interface MarkedNoteWriter {
 }
 
 export async function ensureMarkedNote(writer: MarkedNoteWriter, target: NoteTarget, marker: string, body: string): Promise<EnsureNoteResult> {
-  const text = markersIn(body).includes(marker) ? body : `${body.trimEnd()}\n\n${markerComment(marker)}`;
+  // Neutralised here as planned() would, so an unchanged note compares equal to what GitLab stores.
+  const text = neutraliseQuickActions(markersIn(body).includes(marker) ? body : `${body.trimEnd()}\n\n${markerComment(marker)}`);
   const notesEndpoint = `${resourceEndpoint(target.projectPath, target.kind, target.iid)}/notes`;
   const [me, rows] = await Promise.all([writer.me(), allRows(writer.api, notesEndpoint, { sort: "asc", order_by: "created_at" })]);
   const existing = rows.map(mapNote).find((n) => !n.system && n.author.id === me.id && n.markers.includes(marker));

@@ -27,7 +27,7 @@ export function mapTeamMilestone(input: unknown, today: string): TeamMilestone {
 const groupMilestones = (group: string) => `groups/${encodeURIComponent(group)}/milestones`;
 
 /** Every milestone of the group (active and closed) whose title matches `titlePattern`. */
-export async function listTeamMilestones(writer: ScopeWriter, group: string, titlePattern: RegExp, today: string): Promise<TeamMilestone[]> {
+export async function listTeamMilestones(writer: ScopeWriter, group: string, titlePattern: { test(title: string): boolean }, today: string): Promise<TeamMilestone[]> {
   const rows = await allRows(writer.api, groupMilestones(group), {});
   return rows.map((r) => mapTeamMilestone(r, today)).filter((m) => titlePattern.test(m.title));
 }

@@ -9,6 +9,7 @@ import type { ApplyResult, ListQuery, Platform } from "../engine/platform.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
+import { neutraliseQuickActions } from "../domain/text.js";
 import { GitLabApiError, RefusedWriteError } from "./errors.js";
 import { ensureMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
 import { gitlabLogger } from "./logger.js";
@@ -299,7 +300,8 @@ class GitLabPlatformImpl implements GitLabPlatform {
   }
 
   async updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>> {
-    if (sameStoredText(snapshot.description, description)) return { status: "unchanged" };
+    // Compared as GitLab will store it (planned() neutralises quick actions), so reruns stay quiet.
+    if (sameStoredText(snapshot.description, neutraliseQuickActions(description))) return { status: "unchanged" };
     const request = planned("PUT", resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid), { description });
     if (this.options.dryRun) return { status: "dry-run", request };
     const updated = await this.send(request);

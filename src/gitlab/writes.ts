@@ -5,6 +5,7 @@
 import type { Taxonomy } from "../domain/labels.js";
 import type { ResourcePlan, ResourceUpdate } from "../domain/plan.js";
 import { formatRef } from "../domain/snapshot.js";
+import { neutraliseQuickActions } from "../domain/text.js";
 import { RefusedWriteError } from "./errors.js";
 import { routeTemplate } from "./routes.js";
 
@@ -17,8 +18,20 @@ export interface PlannedRequest {
   body: Record<string, unknown>;
 }
 
+/** Request fields GitLab scans for quick actions: note bodies and issue/MR descriptions. */
+const TEXT_FIELDS = ["body", "description"] as const;
+
+/**
+ * Every write the bot makes is built here, so this is where its text is made safe: no line of a
+ * note body or description starts with `/`, whichever rule, job or template produced it.
+ */
 export function planned(method: "POST" | "PUT", endpoint: string, body: Record<string, unknown>): PlannedRequest {
-  return { method, endpoint, route: `${method} ${routeTemplate(endpoint)}`, body };
+  const safe = { ...body };
+  for (const field of TEXT_FIELDS) {
+    const value = safe[field];
+    if (typeof value === "string") safe[field] = neutraliseQuickActions(value);
+  }
+  return { method, endpoint, route: `${method} ${routeTemplate(endpoint)}`, body: safe };
 }
 
 export function projectEndpoint(projectPath: string): string {

@@ -42,6 +42,8 @@ import { decideMilestoneMr, milestoneMrMarker } from "./mergeRequest.js";
 import { planMilestones, type MilestonePlan } from "./plan.js";
 import { milestoneMrProject } from "./project.js";
 import { rolloverActions } from "./rollover.js";
+import { policyRegex } from "../policy/regex.js";
+import { disclosedTitle } from "../domain/disclosure.js";
 
 const RULE = "milestones";
 
@@ -118,7 +120,7 @@ async function rollover(run: Run, ended: TeamMilestone, next: TeamMilestone): Pr
       const entry = reportResource(plan);
       if (entry) run.report.resources.push(entry);
       if (plan.actions.some((a) => a.type === "set_milestone")) {
-        moved.push({ ref: formatRef(issue.ref), url: issue.webUrl, title: issue.title, assignees: issue.assignees.map((u) => u.username), movedBefore });
+        moved.push({ ref: formatRef(issue.ref), url: issue.webUrl, title: disclosedTitle(issue, null), assignees: issue.assignees.map((u) => u.username), movedBefore });
       }
     } catch (e) {
       run.report.errors.push({ ref: formatRef(listed.ref), message: e instanceof Error ? e.message : String(e) });
@@ -203,7 +205,7 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
   const today = deps.calendar.today(started);
   const report: RunReport = emptyRunReport("milestones", deps.dryRun, started);
   const run: Run = { deps, m, gl, writer: { api: gl.requester.api, dryRun: deps.dryRun }, today, report, notifier };
-  const all = await listTeamMilestones(run.writer, deps.policy.scope.group, new RegExp(m.titlePattern), today);
+  const all = await listTeamMilestones(run.writer, deps.policy.scope.group, policyRegex(m.titlePattern), today);
   const plan = planMilestones(m, deps.calendar, today, all);
   const step = async (what: string, fn: () => Promise<void>) => {
     try {

@@ -7,6 +7,7 @@ import type { BusinessCalendar } from "../domain/calendar.js";
 import type { MilestoneInfo } from "../domain/snapshot.js";
 import type { MilestonePolicy } from "../policy/model.js";
 import { inSlot, slotAt, slotByIndex, type CadenceSlot } from "./cadence.js";
+import { policyRegex } from "../policy/regex.js";
 
 export type MilestoneFix =
   | { kind: "create"; slot: CadenceSlot }
@@ -29,8 +30,8 @@ export interface MilestonePlan {
 }
 
 export function teamMilestones(policy: MilestonePolicy, milestones: MilestoneInfo[]): MilestoneInfo[] {
-  const team = new RegExp(policy.titlePattern);
-  const temp = policy.tempPattern === null ? null : new RegExp(policy.tempPattern);
+  const team = policyRegex(policy.titlePattern);
+  const temp = policy.tempPattern === null ? null : policyRegex(policy.tempPattern);
   return milestones.filter((m) => team.test(m.title) && !(temp?.test(m.title) ?? false));
 }
 

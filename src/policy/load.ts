@@ -4,7 +4,7 @@
  * editor sees the whole list at once. `loadPolicies` is what the bot calls before it acts;
  * `validatePolicies` is what `mops-bot policies validate` prints.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { compileCalendar } from "./compile/calendar.js";
 import { compileHygiene } from "./compile/hygiene.js";
@@ -45,7 +45,7 @@ import type { SchedulesFile } from "./schemas/schedules.js";
 import type { ScopeFile } from "./schemas/scope.js";
 import type { TriageFile } from "./schemas/triage.js";
 import type { WorkflowFile } from "./schemas/workflow.js";
-import { ProblemSink, readPolicySource } from "./source.js";
+import { ProblemSink, readPolicySource, readPolicyText } from "./source.js";
 import type { PolicySource } from "./source.js";
 import { didYouMean } from "./suggest.js";
 import { loadTemplates } from "./templates.js";
@@ -97,7 +97,9 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
   const parsed = new Map<PolicyKindName, Parsed<unknown>[]>();
   for (const { rel, kind } of files) {
     const file = path.join(display, rel);
-    const source = readPolicySource(file, await readFile(path.join(root, rel), "utf8"), sink);
+    const text = await readPolicyText(path.join(root, rel), file, sink);
+    if (text === undefined) continue;
+    const source = readPolicySource(file, text, sink);
     if (!source.usable) continue;
     const result = kind.schema.safeParse(source.data);
     if (!result.success) {

@@ -49,6 +49,13 @@ export const PLACEHOLDERS = [
 
 export type PlaceholderName = (typeof PLACEHOLDERS)[number];
 
+/**
+ * Placeholders whose value is text someone wrote (an issue title, a milestone or label name, a note
+ * in tools.yml) and may therefore begin with `/`. At the start of a template line such a value would
+ * be a GitLab quick action; the renderer breaks it, but the template should not invite it.
+ */
+export const FREE_TEXT_PLACEHOLDERS: ReadonlySet<string> = new Set(["title", "milestone", "label", "labels", "tool", "tool.notes"]);
+
 const KNOWN = new Set<string>(PLACEHOLDERS);
 
 export function isPlaceholder(name: string): name is PlaceholderName {

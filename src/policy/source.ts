@@ -4,6 +4,7 @@
  * the parsed data back to the line and column of its YAML node so every later check can report
  * `file:line:col`.
  */
+import { stat, readFile } from "node:fs/promises";
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { Document, Node as YamlNode } from "yaml";
 import type { PolicyProblem } from "./problems.js";
@@ -57,6 +58,25 @@ const YAML_HINTS: Record<string, string> = {
   UNEXPECTED_TOKEN: "check the indentation and quoting of this line",
 };
 
+/**
+ * The largest policy file or template read: the team's largest file is a few KiB, and a 50 MB file
+ * took 13.6 s and 1.8 GB to parse. Larger files are a problem, not read.
+ */
+export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
+
+/** Aliases expanded while turning YAML into data: enough for any real reuse, not for an alias bomb. */
+const MAX_ALIAS_COUNT = 1000;
+
+/** A policy file's text, or undefined (with a problem) when it is too large to be a policy. */
+export async function readPolicyText(absolutePath: string, file: string, sink: ProblemSink): Promise<string | undefined> {
+  const { size } = await stat(absolutePath);
+  if (size > MAX_POLICY_FILE_BYTES) {
+    sink.add(file, { line: 1, col: 1 }, `the file is ${(size / 1024 / 1024).toFixed(1)} MiB; policy files and templates may be at most 1 MiB: split it or remove what does not belong in a policy`);
+    return undefined;
+  }
+  return readFile(absolutePath, "utf8");
+}
+
 /** Parse a policy file; YAML-level problems go to `sink`. */
 export function readPolicySource(file: string, text: string, sink: ProblemSink): PolicySource {
   const lineCounter = new LineCounter();
@@ -92,8 +112,28 @@ export function readPolicySource(file: string, text: string, sink: ProblemSink):
     sink.add(file, { line: 1, col: 1 }, "the file is empty: it must contain the policy mapping (see the schema named on the first line)");
     source.usable = false;
   }
-  if (source.usable) source.data = doc.toJS({ maxAliasCount: 1000 });
+  if (source.usable) {
+    try {
+      source.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      // yaml refuses an "alias bomb" (aliases of aliases expanding exponentially) with a ReferenceError.
+      if (!(e instanceof ReferenceError)) throw e;
+      sink.add(file, pos(firstAliasOffset(doc)), `the aliases (*name) in this file expand to more than ${MAX_ALIAS_COUNT} values: write the values out, or use fewer aliases of aliases`);
+      source.usable = false;
+    }
+  }
   return source;
+}
+
+function firstAliasOffset(doc: Document.Parsed): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function shortTag(tag: string): string {

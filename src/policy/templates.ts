@@ -1,8 +1,8 @@
 /** Loads policies/templates/*.md and checks that they use only known placeholders. */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { PLACEHOLDERS, isPlaceholder, placeholderUses } from "./placeholders.js";
-import type { ProblemSink } from "./source.js";
+import { FREE_TEXT_PLACEHOLDERS, PLACEHOLDERS, isPlaceholder, placeholderUses } from "./placeholders.js";
+import { readPolicyText, type ProblemSink } from "./source.js";
 import { didYouMean } from "./suggest.js";
 
 export async function loadTemplates(dir: string, displayDir: string, sink: ProblemSink): Promise<Record<string, string>> {
@@ -16,7 +16,8 @@ export async function loadTemplates(dir: string, displayDir: string, sink: Probl
   const templates: Record<string, string> = {};
   for (const name of names) {
     const file = path.join(displayDir, "templates", name);
-    const text = await readFile(path.join(templatesDir, name), "utf8");
+    const text = await readPolicyText(path.join(templatesDir, name), file, sink);
+    if (text === undefined) continue;
     if (text.trim() === "") sink.add(file, { line: 1, col: 1 }, "the template is empty: write the note's text");
     for (const use of placeholderUses(text)) {
       if (!use.closed) {
@@ -26,7 +27,28 @@ export async function loadTemplates(dir: string, displayDir: string, sink: Probl
         sink.add(file, use, `unknown placeholder '{{${use.name}}}'${hint}`);
       }
     }
+    checkQuickActionLines(file, text, sink);
     templates[name.slice(0, -3)] = text;
   }
   return templates;
+}
+
+/**
+ * GitLab runs a line that starts with `/` as a quick action (lib/gitlab/quick_actions/extractor.rb),
+ * in a ~~~ fence too. The renderer breaks every such line, so a template line that starts one is a
+ * mistake to fix in the template, not something the bot would ever execute.
+ */
+function checkQuickActionLines(file: string, text: string, sink: ProblemSink): void {
+  text.split("\n").forEach((line, i) => {
+    const lead = /^\s*/.exec(line)![0].length;
+    const rest = line.slice(lead);
+    if (rest.startsWith("/")) {
+      sink.add(file, { line: i + 1, col: lead + 1 }, `this line starts with '${rest.split(/\s/)[0]}', which GitLab would run as a quick action: put it in backticks or reword the line so it does not start with '/'`);
+      return;
+    }
+    const placeholder = /^\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}/.exec(rest)?.[1];
+    if (placeholder !== undefined && FREE_TEXT_PLACEHOLDERS.has(placeholder)) {
+      sink.add(file, { line: i + 1, col: lead + 1 }, `{{${placeholder}}} starts the line, and its value may start with '/', which GitLab would run as a quick action: put words before it on the line`);
+    }
+  });
 }

@@ -29,6 +29,8 @@ export interface InboxConfig {
   durability?: "power-loss" | "process-crash";
   /** Redis only: how long a dead replica's claim on a resource holds (default 30 s); see RedisInboxOptions. */
   leaseMs?: number;
+  /** SQLite only: start with an empty inbox although the directory's inbox file is gone (`serve --new-inbox`). */
+  newInbox?: boolean;
   /** Redis only: key prefix (default `mops`). */
   redisPrefix?: string;
   /** Redis only: attempts per command while Redis is unreachable (default 20). */

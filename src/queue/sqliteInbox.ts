@@ -24,12 +24,13 @@
  * so a CLI retry is picked up within a poll interval.
  */
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type pino from "pino";
 import type { RefKind, ResourceRef } from "../domain/snapshot.js";
 import type { BackoffPolicy } from "./backoff.js";
 import { checkConcurrency, checkedMaxAttempts, DAY_MS, errorText, PRUNE_EVERY_MS } from "./inboxCommon.js";
+import { checkInboxNotLost, markInboxCreated } from "./inboxMarker.js";
 import { StoreClient } from "./sqliteStoreClient.js";
 import { migrate } from "./sqliteSchema.js";
 import { SqliteIntake } from "./sqliteIntake.js";
@@ -67,9 +68,16 @@ export interface SqliteInboxOptions {
    * and bench/webhook.ts for what each costs.
    */
   durability?: "power-loss" | "process-crash";
+  /**
+   * Start with an empty inbox even though this directory had one whose file is gone
+   * (`serve --new-inbox`); without it, that start is refused (see ./inboxMarker.ts).
+   */
+  newInbox?: boolean;
 }
 
 export const INBOX_FILE = "inbox.sqlite";
+
+const CHECK_EVERY_MS = 60_000;
 
 function toEntry(r: EventRow): InboxEntry {
   return {
@@ -124,12 +132,16 @@ export class SqliteInbox implements Inbox {
   /** ref key -> the running reconcile of that resource. */
   private readonly running = new Map<string, Promise<void>>();
   private wakeTimer: NodeJS.Timeout | undefined;
+  /** The last damage check and what it found. */
+  private lastCheck: { at: number; problems: string[] } | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteInboxOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.dataDir = options.dataDir;
     const file = join(options.dataDir, INBOX_FILE);
+    checkInboxNotLost(options.dataDir, file, options.newInbox === true);
+    const replacing = options.newInbox === true && !existsSync(file);
     // Opened on the caller's thread first, so that a file that cannot be opened or was written
     // by a newer mops-bot stops start-up with its own message.
     this.reader = new Database(file);
@@ -141,6 +153,7 @@ export class SqliteInbox implements Inbox {
       this.reader.close();
       throw e;
     }
+    markInboxCreated(options.dataDir, new Date(), replacing);
     this.log = options.logger;
     this.maxAttempts = checkedMaxAttempts(options.maxAttempts);
     this.backoff = options.backoff ?? { baseMs: 5_000, maxMs: 15 * 60_000 };
@@ -429,6 +442,26 @@ export class SqliteInbox implements Inbox {
     } catch (e) {
       return [`the inbox cannot store events: ${errorText(e)}`];
     }
+  }
+
+  /**
+   * PRAGMA quick_check reads the whole file, so it runs at most once a minute (it takes
+   * milliseconds for an inbox of a week's events, on the store thread, not the event loop).
+   */
+  async damage(): Promise<string[]> {
+    const now = this.now();
+    if (this.lastCheck && now - this.lastCheck.at < CHECK_EVERY_MS) return this.lastCheck.problems;
+    let problems: string[];
+    try {
+      const found = await this.store.call("check", null);
+      problems = found.length === 0 ? [] : [`the inbox database ${join(this.dataDir, INBOX_FILE)} is damaged (PRAGMA quick_check: ${found.join("; ")}); stop mops-bot, move the file aside and restore it from a backup, or start with --new-inbox and run a sweep`];
+    } catch (e) {
+      const text = errorText(e);
+      problems = /corrupt|malformed|not a database/i.test(text) ? [`the inbox database ${join(this.dataDir, INBOX_FILE)} is damaged: ${text}`] : [];
+    }
+    this.lastCheck = { at: now, problems };
+    if (problems.length > 0) this.log.error({ problems }, "the inbox database is damaged");
+    return problems;
   }
 
   /** One process owns a SQLite inbox, so there is no other replica to agree with. */

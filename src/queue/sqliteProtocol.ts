@@ -29,6 +29,7 @@ export interface StoreOperations {
   counts: [null, { state: InboxState; n: number }[]];
   prune: [number, number];
   probe: [number, void];
+  check: [null, string[]];
 }
 export type StoreOperation = keyof StoreOperations;
 

@@ -90,6 +90,12 @@ export interface Inbox {
   /** Problems that make the inbox unusable (for /readyz); empty when it can store events. */
   health(): Promise<string[]>;
   /**
+   * Damage that restarting will not cure, such as a corrupt database page (for /healthz, so an
+   * orchestrator replaces or alerts rather than waiting); empty when the storage is sound.
+   * Absent for backends whose storage another service owns (Redis).
+   */
+  damage?(): Promise<string[]>;
+  /**
    * How scheduled jobs run once across replicas sharing this inbox; undefined when the inbox
    * belongs to one process (SQLite), where the scheduler's own no-overlap rule is enough.
    */

@@ -19,6 +19,7 @@ import { addDays } from "../tools/dates.js";
 import { projectForRole } from "../tools/gitlabAccess.js";
 import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker, toolByMarkerKey } from "../tools/plan.js";
 import type { AuditIssue, MilestoneInput, RenewalDue, ReportInput } from "./types.js";
+import { policyRegex } from "../policy/regex.js";
 
 const WEEK_MS = 7 * 86_400_000;
 const ROLLOVER_PREFIX = "milestone-rollover:";
@@ -88,7 +89,7 @@ async function withHistory(o: CollectOptions, issues: ResourceSnapshot[], budget
 }
 
 export function currentTeamMilestone(policy: CompiledPolicy, milestones: MilestoneInfo[]): MilestoneInfo | null {
-  const pattern = policy.milestones ? new RegExp(policy.milestones.titlePattern) : null;
+  const pattern = policy.milestones ? policyRegex(policy.milestones.titlePattern) : null;
   const current = milestones.filter((m) => m.state === "active" && m.timing === "current" && (pattern === null || pattern.test(m.title)));
   return current.sort((a, b) => (b.startDate ?? "").localeCompare(a.startDate ?? ""))[0] ?? null;
 }

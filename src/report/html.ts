@@ -57,7 +57,7 @@ function boardSection(m: ReportModel): string {
       return `<tr><th scope="row">${esc(s.value)}</th><td>${count(s.count, `stage:${s.label}`)}</td>${stuck}<td>${days(s.medianDays)}</td><td>${days(s.oldestDays)}</td>${cells.join("")}</tr>`;
     })
     .join("");
-  const stuck = b.stuck.map((i: AgedIssue) => `${issueLink(i)} — <strong>${i.days} business days</strong> in ${esc(i.label)}; ${people(i.assignees)}`);
+  const stuck = b.stuck.map((i: AgedIssue) => `${issueLink(i)} — <strong>${i.days} business days</strong> in ${i.label ? esc(i.label) : "its stage"}; ${people(i.assignees)}`);
   return section(
     "board",
     "Stage board",
@@ -115,7 +115,7 @@ function slaSection(m: ReportModel): string {
       return `<details id="week-${w.date}"><summary>Week ending ${esc(w.date)}: ${anchorCount(w.breached.length, `trend-breached:${w.date}`, `week-${w.date}`)} breached, ${anchorCount(w.atRisk.length, `trend-at-risk:${w.date}`, `week-${w.date}`)} at risk</summary>${issueList(list, "None.")}</details>`;
     })
     .join("");
-  const breached = s.breached.map((i) => `${issueLink(i)} — SLA ${esc(i.sla)}${i.priority ? `, ${esc(i.priority)}` : ""}, was due ${i.due ? esc(formatMoment(i.due, m.timeZone)) : "—"}; ${people(i.assignees)}`);
+  const breached = s.breached.map((i) => `${issueLink(i)} — ${i.sla ? `SLA ${esc(i.sla)}${i.priority ? `, ${esc(i.priority)}` : ""}, ` : ""}was due ${i.due ? esc(formatMoment(i.due, m.timeZone)) : "—"}; ${people(i.assignees)}`);
   return section(
     "sla",
     "SLAs",

@@ -12,6 +12,7 @@ import { clockHistory, evaluateSlas, slaCovers, slaDefinitions } from "../sla/ev
 import { issueListUrl, scopeFor, type IssueListFilter, type ListScope } from "./links.js";
 import type { Count, IssueLine, SlaIssue, SlaModel, SlaRow, TrendWeek } from "./types.js";
 import { issueLine } from "./workflowView.js";
+import { mayDisclose } from "../domain/disclosure.js";
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -50,7 +51,8 @@ export function buildSla(policy: CompiledPolicy, calendar: BusinessCalendar, ope
       if (standing === null) continue;
       const priority = clock.episode!.priority;
       counts.set(key(def, priority, standing), (counts.get(key(def, priority, standing)) ?? 0) + 1);
-      if (standing === "breached") breached.push({ ...issueLine(s), sla: def.id, priority, due: clock.due });
+      // A confidential issue's row says neither its SLA nor its priority label (see issueLine).
+      if (standing === "breached") breached.push(mayDisclose(s, null) ? { ...issueLine(s), sla: def.id, priority, due: clock.due } : { ...issueLine(s), sla: "", priority: null, due: clock.due });
     }
   }
   const rows: SlaRow[] = defs.flatMap((def) =>

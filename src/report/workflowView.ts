@@ -9,12 +9,11 @@ import { workflowApplies } from "../rules/moves/scope.js";
 import { currentSteps } from "../rules/workflow.js";
 import { businessDaysSince, carriedSince } from "./age.js";
 import type { AgedIssue, IssueLine } from "./types.js";
+import { disclosedTitle, mayDisclose } from "../domain/disclosure.js";
 
-/** The page may be published (GitLab Pages): a confidential issue shows its reference, not its title. */
-export const CONFIDENTIAL_TITLE = "Confidential issue";
-
+/** The page may be published (GitLab Pages): a confidential issue shows its reference, not its title or labels. */
 export function issueLine(s: ResourceSnapshot): IssueLine {
-  return { ref: formatRef(s.ref), url: s.webUrl, title: s.confidential ? CONFIDENTIAL_TITLE : s.title, assignees: s.assignees.map((a) => a.username) };
+  return { ref: formatRef(s.ref), url: s.webUrl, title: disclosedTitle(s, null), assignees: s.assignees.map((a) => a.username) };
 }
 
 /** The workflow whose scoped label key is `scope` (e.g. MktgOps), if the policies have one. */
@@ -59,7 +58,7 @@ export function placeIssues(policy: CompiledPolicy, calendar: BusinessCalendar, 
 }
 
 export function aged(p: Placed): AgedIssue {
-  return { ...issueLine(p.issue), label: p.label, days: p.days };
+  return { ...issueLine(p.issue), label: mayDisclose(p.issue, null) ? p.label : "", days: p.days };
 }
 
 /** `04: In Progress` from `MktgOps::04: In Progress`. */

@@ -14,13 +14,14 @@ import { renderTemplate, templateText } from "../domain/templates.js";
 import { mention } from "../domain/text.js";
 import type { CompiledPolicy, MilestonePolicy } from "../policy/model.js";
 import type { Rule, RuleContext, RuleFactory } from "./types.js";
+import { policyRegex } from "../policy/regex.js";
 
 const RULE_ID = "reopen-guard";
 
 function inPastMilestone(s: ResourceSnapshot, m: MilestonePolicy): boolean {
   const milestone = s.milestone;
   if (s.kind !== "issue" || s.state !== "opened" || milestone === null || milestone.timing !== "past") return false;
-  return m.tempPattern === null || !new RegExp(m.tempPattern).test(milestone.title);
+  return m.tempPattern === null || !policyRegex(m.tempPattern).test(milestone.title);
 }
 
 /** The reopen that put the issue back, when it is the latest change of state and came after the milestone ended. */

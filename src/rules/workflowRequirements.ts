@@ -9,6 +9,7 @@ import { labelRef } from "./labelRefs.js";
 import type { StepHistory } from "./moves/history.js";
 import { checkProof } from "./moves/proof.js";
 import { botUsernameOf, type RuleContext } from "./types.js";
+import { policyRegex } from "../policy/regex.js";
 
 export type RequirementKind = "milestone" | "assignee" | "labels" | "comment" | "closed" | "proof";
 
@@ -53,7 +54,7 @@ function milestoneRequirement(req: MilestoneRequirement, s: ResourceSnapshot, ct
         problem: !m ? "no milestone is set" : m.timing === "current" ? `${inM}, which is the current milestone` : null,
       };
     case "title": {
-      const re = new RegExp(req.pattern, req.flags);
+      const re = policyRegex(req.pattern, req.flags);
       return {
         kind: "milestone",
         text: `a milestone whose title matches /${req.pattern}/`,
@@ -75,7 +76,7 @@ function matchRequirement(req: Extract<MilestoneRequirement, { kind: "match" }>,
   if (req.notTitle) parts.push(`whose title does not match /${req.notTitle.pattern}/ (not a holding milestone)`);
   const text = parts.join(" ");
   if (!m) return { kind: "milestone", text, problem: "no milestone is set" };
-  const test = (p: TextPattern) => new RegExp(p.pattern, p.flags).test(m.title);
+  const test = (p: TextPattern) => policyRegex(p.pattern, p.flags).test(m.title);
   const problems: string[] = [];
   if (req.timing && !req.timing.includes(m.timing)) problems.push(`which is ${m.timing === "undated" ? "undated" : `a ${m.timing} milestone`}`);
   if (req.title && !test(req.title)) problems.push(`whose title does not match /${req.title.pattern}/`);

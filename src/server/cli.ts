@@ -9,6 +9,7 @@ import { findJob } from "../jobs/registry.js";
 import { renderReportText } from "../engine/report.js";
 import { openRuntime } from "../runtime.js";
 import { historyCacheSettings, openHistoryCache } from "../cache/open.js";
+import { InboxMissingError } from "../queue/inboxMarker.js";
 import { ConfigError, loadServeConfig } from "./config.js";
 import { createServeLogger } from "./logger.js";
 import { createReconciler } from "./reconciler.js";
@@ -23,6 +24,8 @@ export interface RunServeOptions {
   logger?: Logger;
   /** Interface to listen on (default: all). */
   host?: string;
+  /** `--new-inbox`: accept starting with an empty inbox where one existed. */
+  newInbox?: boolean;
 }
 
 export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions): Promise<RunningServe> {
@@ -84,6 +87,7 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
     metrics,
     schedules: scheduler,
     handleSignals: options.handleSignals,
+    newInbox: options.newInbox === true,
     ...(options.host ? { host: options.host } : {}),
   });
   if (historyCache === undefined) return running;
@@ -101,14 +105,15 @@ export function registerServeCommands(program: Command, io: CliIo, exit: ExitCod
     .command("serve")
     .description("Receive GitLab webhooks and reconcile what they name; run the scheduled jobs in-process")
     .option("--no-schedules", "do not run policies/schedules.yml in-process (when CI schedules run the jobs)")
-    .action(async (options: { schedules: boolean }) => {
+    .option("--new-inbox", "start with an empty webhook inbox although the data directory had one that is now missing")
+    .action(async (options: { schedules: boolean; newInbox?: boolean }) => {
       try {
-        const running = await runServe(process.env, { schedules: options.schedules, handleSignals: true });
+        const running = await runServe(process.env, { schedules: options.schedules, handleSignals: true, newInbox: options.newInbox === true });
         io.out(`mops-bot is listening on port ${running.port}: POST /webhooks/gitlab, GET /healthz, /readyz, /metrics`);
         // Keep the command alive until a signal stops the server.
         await new Promise<never>(() => {});
       } catch (e) {
-        if (e instanceof ConfigError) {
+        if (e instanceof ConfigError || e instanceof InboxMissingError) {
           io.err(e.message);
           exit.code = 1;
           return;

@@ -5,6 +5,7 @@
 import { redisUrlProblems } from "../queue/redisConnection.js";
 import { DEFAULT_BODY_LIMIT_BYTES } from "../webhook/delivery.js";
 import { signingKey } from "../webhook/verify.js";
+import { gitlabUrlProblem } from "../gitlabUrl.js";
 
 export interface ServeConfig {
   gitlabUrl: string;
@@ -68,15 +69,8 @@ export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConf
   }
 
   const gitlabUrl = env.GITLAB_URL?.trim() ?? "";
-  if (gitlabUrl) {
-    let ok = false;
-    try {
-      ok = ["http:", "https:"].includes(new URL(gitlabUrl).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok) problems.push(`GITLAB_URL is "${gitlabUrl}"; it must be a web address such as https://gitlab.example.com`);
-  }
+  const urlProblem = gitlabUrl ? gitlabUrlProblem(gitlabUrl) : undefined;
+  if (urlProblem !== undefined) problems.push(urlProblem);
 
   const webhookSecrets = (env.GITLAB_WEBHOOK_SECRET ?? "")
     .split(",")

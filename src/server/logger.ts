@@ -3,6 +3,7 @@
  * are redacted wherever they appear, even if a future log call passes a whole request.
  */
 import pino from "pino";
+import { redactingDestination } from "../redact.js";
 
 export const REDACT_PATHS = [
   'req.headers["x-gitlab-token"]',
@@ -26,5 +27,5 @@ export function createServeLogger(options: { level?: string; destination?: pino.
     level: options.level ?? process.env.LOG_LEVEL ?? "info",
     redact: { paths: REDACT_PATHS, censor: "[REDACTED]" },
   };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  return pino(config, redactingDestination(options.destination ?? pino.destination(1)));
 }

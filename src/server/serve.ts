@@ -7,6 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type pino from "pino";
+import { InboxMissingError } from "../queue/inboxMarker.js";
 import { inboxBackend, openInbox } from "../queue/openInbox.js";
 import type { Inbox, Reconcile, ScheduleCoordinator } from "../queue/types.js";
 import { createWebhookApp } from "../webhook/app.js";
@@ -35,6 +36,8 @@ export interface StartServeOptions {
   host?: string;
   /** Metrics to use, e.g. one the GitLab client already counts into; created when absent. */
   metrics?: ServeMetrics;
+  /** Start with an empty inbox although the data directory's inbox file is gone (`--new-inbox`). */
+  newInbox?: boolean;
 }
 
 export interface RunningServe {
@@ -74,21 +77,30 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
 export async function startServe(options: StartServeOptions): Promise<RunningServe> {
   const { config, logger } = options;
   const metrics = options.metrics ?? createMetrics();
-  const inbox = openInbox({
-    dataDir: config.dataDir,
-    redisUrl: config.redisUrl,
-    leaseMs: config.redisLeaseMs,
-    durability: config.inboxDurability,
-    logger: logger.child({ component: "inbox" }),
-    maxAttempts: config.maxAttempts,
-  });
+  let inbox: Inbox;
+  try {
+    inbox = openInbox({
+      dataDir: config.dataDir,
+      redisUrl: config.redisUrl,
+      leaseMs: config.redisLeaseMs,
+      durability: config.inboxDurability,
+      logger: logger.child({ component: "inbox" }),
+      maxAttempts: config.maxAttempts,
+      newInbox: options.newInbox === true,
+    });
+  } catch (e) {
+    if (e instanceof InboxMissingError) logger.error({ dataDir: config.dataDir }, e.message);
+    throw e;
+  }
+  if (options.newInbox) logger.warn({ dataDir: config.dataDir }, "started with --new-inbox: events the previous inbox held, if any, are not in this one; run `mops-bot sweep` to catch up");
   metrics.observeInbox(() => inbox.stats());
 
   let closing = false;
+  const damage = async (): Promise<string[]> => (inbox.damage ? inbox.damage() : []);
   const readiness = async (): Promise<string[]> => {
     if (closing) return ["shutting down"];
-    const [own, given] = await Promise.all([inbox.health(), options.readiness()]);
-    return [...own, ...given];
+    const [own, damaged, given] = await Promise.all([inbox.health(), damage(), options.readiness()]);
+    return [...own, ...damaged, ...given];
   };
 
   const app = createWebhookApp({
@@ -100,6 +112,7 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     logger: logger.child({ component: "webhook" }),
     metrics,
     readiness,
+    damage,
   });
 
   const timedReconcile: Reconcile = async (ref, trace) => {
@@ -118,6 +131,8 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
   // deliveries meanwhile are answered 503 and GitLab shows them as failed.
   const inboxProblems = await inbox.health();
   if (inboxProblems.length > 0) logger.warn({ problems: inboxProblems }, "the inbox cannot store events yet");
+  // A damaged database is logged now (damage() logs it), not first when /healthz is asked.
+  await damage();
 
   const http = createServer(app);
   // Slow or stalled clients must not hold sockets forever; GitLab itself gives up after 10 s.

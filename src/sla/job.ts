@@ -16,6 +16,7 @@ import { projectForRole, requireGitLabPlatform } from "../tools/gitlabAccess.js"
 import { evaluateSlas } from "./evaluate.js";
 import { describeGoal } from "./time.js";
 import { pauseOf, renderSlaReport, SLA_REPORT_MARKER, type SlaReportEntry } from "./report.js";
+import { disclosedTitle, mayDisclose } from "../domain/disclosure.js";
 
 const JOB = "sla";
 
@@ -26,7 +27,9 @@ export function reportEntries(s: ResourceSnapshot, ctx: RuleContext): SlaReportE
     .map((o) => ({
       ref: formatRef(s.ref),
       url: s.webUrl,
-      title: s.title,
+      // The report issue is public: a confidential issue is listed by reference only (see report.ts).
+      title: disclosedTitle(s, null),
+      confidential: !mayDisclose(s, null),
       sla: o.def.id,
       priority: o.clock.episode!.priority,
       goal: describeGoal(o.clock.episode!.goal),

@@ -12,6 +12,7 @@ import { markerComment } from "../domain/markers.js";
 import { neutraliseInline, neutraliseQuickActions } from "../domain/text.js";
 import type { ClockResult } from "./clock.js";
 import { formatBusinessDuration, formatCalendarDuration, formatMoment } from "./time.js";
+import { CONFIDENTIAL_ISSUE } from "../domain/disclosure.js";
 
 export const SLA_REPORT_MARKER = "sla-report";
 
@@ -19,6 +20,11 @@ export interface SlaReportEntry {
   ref: string;
   url: string;
   title: string;
+  /**
+   * A confidential issue the report may not describe: listed apart, by reference, without the
+   * priority label or goal that would tell its labels.
+   */
+  confidential: boolean;
   sla: string;
   /** The priority label, or null for an SLA with one goal. */
   priority: string | null;
@@ -59,6 +65,7 @@ export function describeDue(e: Pick<SlaReportEntry, "state" | "due" | "pause">, 
 }
 
 const UNASSIGNED = "Unassigned";
+const CONFIDENTIAL = "Confidential issues";
 const NO_PRIORITY = "No priority (one goal for every issue)";
 
 function byPriority(taxonomy: Taxonomy) {
@@ -77,13 +84,20 @@ function line(e: SlaReportEntry, timeZone: string): string {
   return `- [${neutraliseInline(e.title).replace(/[[\]]/g, "")}](${e.url}) \`${e.ref}\` — SLA \`${e.sla}\`, ${e.goal}, ${due}`;
 }
 
+function confidentialLine(e: SlaReportEntry, timeZone: string): string {
+  const due = e.due ? `${e.state === "breached" ? "was due" : "due"} ${formatMoment(e.due, timeZone)}` : "no due date";
+  return `- [${CONFIDENTIAL_ISSUE}](${e.url}) \`${e.ref}\` — ${due}`;
+}
+
 function section(title: string, entries: SlaReportEntry[], taxonomy: Taxonomy, timeZone: string): string[] {
   const lines = [`## ${title} (${entries.length})`, ""];
   if (entries.length === 0) return [...lines, "None.", ""];
-  const priorities = [...new Set(entries.map((e) => e.priority))].sort(byPriority(taxonomy));
+  const open = entries.filter((e) => !e.confidential);
+  const hidden = entries.filter((e) => e.confidential).sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
+  const priorities = [...new Set(open.map((e) => e.priority))].sort(byPriority(taxonomy));
   for (const priority of priorities) {
     lines.push(`### ${priority ?? NO_PRIORITY}`, "");
-    const ofPriority = entries.filter((e) => e.priority === priority);
+    const ofPriority = open.filter((e) => e.priority === priority);
     const byAssignee = groupBy(ofPriority, (e) => (e.assignees.length > 0 ? [...e.assignees].sort().join(", ") : UNASSIGNED));
     const names = [...byAssignee.keys()].sort((a, b) => (a === UNASSIGNED ? 1 : b === UNASSIGNED ? -1 : a.localeCompare(b)));
     for (const name of names) {
@@ -95,6 +109,7 @@ function section(title: string, entries: SlaReportEntry[], taxonomy: Taxonomy, t
       lines.push("");
     }
   }
+  if (hidden.length > 0) lines.push(`### ${CONFIDENTIAL}`, "", ...hidden.map((e) => confidentialLine(e, timeZone)), "");
   return lines;
 }
 

@@ -14,6 +14,7 @@ import type { ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
 import type { AgeBound, Duration, TextPattern, TriageCondition } from "../policy/compile/triage.js";
 import { botUsernameOf, type RuleContext } from "../rules/types.js";
 import { shortDate } from "../domain/calendar/dates.js";
+import { policyRegex, type PolicyRegex } from "../policy/regex.js";
 
 export type Truth = boolean | "unknown";
 
@@ -111,8 +112,8 @@ export function labelMatches(pattern: string, label: string): boolean {
   return pattern === label;
 }
 
-function regex(p: TextPattern): RegExp {
-  return new RegExp(p.pattern, p.flags);
+function regex(p: TextPattern): PolicyRegex {
+  return policyRegex(p.pattern, p.flags);
 }
 
 const result = (text: string, value: string, ok: boolean): ConditionResult => ({ text, value, result: ok, needs: NONE });

@@ -12,6 +12,7 @@ import { neutraliseInline } from "../domain/text.js";
 import type { SummaryDef, SummaryGroupBy, TriageRuleDef } from "../policy/compile/triage.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import type { Finding } from "./rule.js";
+import { CONFIDENTIAL_ISSUE, mayDisclose } from "../domain/disclosure.js";
 
 export interface SummaryContent {
   /** The hidden marker the summary issue carries in its description. */
@@ -24,6 +25,18 @@ export interface SummaryContent {
 
 export function summaryMarker(ruleId: string): string {
   return markerKey("triage-summary", ruleId);
+}
+
+/** Group of the confidential issues when grouping by label, whose labels a summary may not show. */
+const CONFIDENTIAL_GROUP = "Confidential issues";
+
+/**
+ * The summary issue is created public, and its list goes to Slack: a confidential issue appears as
+ * "a confidential issue" with its reference, without the condition values (which can quote its
+ * title, description or labels).
+ */
+function shown(f: Finding): { title: string; detail: string } {
+  return mayDisclose(f.snapshot, null) ? { title: f.title, detail: f.detail } : { title: CONFIDENTIAL_ISSUE, detail: "" };
 }
 
 function groupOf(f: Finding, by: SummaryGroupBy, policy: CompiledPolicy): string {
@@ -40,6 +53,7 @@ function groupOf(f: Finding, by: SummaryGroupBy, policy: CompiledPolicy): string
     case "project":
       return s.projectPath;
     default: {
+      if (!mayDisclose(s, null)) return CONFIDENTIAL_GROUP;
       const label = s.labels.map((l) => policy.taxonomy.canonical(l) ?? l).find((l) => l.startsWith(`${by.label}::`));
       return label ?? `No ${by.label} label`;
     }
@@ -48,8 +62,8 @@ function groupOf(f: Finding, by: SummaryGroupBy, policy: CompiledPolicy): string
 
 /** "No ..." and "Unassigned" groups go last; the rest alphabetically. */
 function groupOrder(a: string, b: string): number {
-  const lastA = /^(No |Unassigned$)/.test(a);
-  const lastB = /^(No |Unassigned$)/.test(b);
+  const lastA = /^(No |Unassigned$|Confidential issues$)/.test(a);
+  const lastB = /^(No |Unassigned$|Confidential issues$)/.test(b);
   return lastA !== lastB ? (lastA ? 1 : -1) : a.localeCompare(b, "en", { numeric: true });
 }
 
@@ -57,13 +71,15 @@ const byRef = (a: Finding, b: Finding) => a.ref.localeCompare(b.ref, "en", { num
 
 /** A markdown link whose text is a person's title: inline, no mentions, no brackets to break it. */
 function markdownItem(f: Finding): string {
-  const text = neutraliseInline(f.title).replace(/[[\]]/g, (c) => `\\${c}`);
-  return `- [${text}](${f.url}) ${f.ref}${f.detail ? ` — ${f.detail}` : ""}`;
+  const { title, detail } = shown(f);
+  const text = neutraliseInline(title).replace(/[[\]]/g, (c) => `\\${c}`);
+  return `- [${text}](${f.url}) ${f.ref}${detail ? ` — ${detail}` : ""}`;
 }
 
 function slackItem(f: Finding): string {
-  const text = neutraliseInline(f.title).replace(/[<>|&]/g, " ");
-  return `• <${f.url}|${text}> ${f.ref}${f.detail ? ` — ${f.detail}` : ""}`;
+  const { title, detail } = shown(f);
+  const text = neutraliseInline(title).replace(/[<>|&]/g, " ");
+  return `• <${f.url}|${text}> ${f.ref}${detail ? ` — ${detail}` : ""}`;
 }
 
 function grouped(findings: Finding[], by: SummaryGroupBy, policy: CompiledPolicy, item: (f: Finding) => string, heading: (g: string) => string): string {

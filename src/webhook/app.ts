@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { redactUrlCredentials } from "../redact.js";
 import { createDeliveryHandler, type DeliveryOptions } from "./delivery.js";
 
 export { DEFAULT_BODY_LIMIT_BYTES, dedupeKeyFor } from "./delivery.js";
@@ -12,6 +13,8 @@ export { DEFAULT_BODY_LIMIT_BYTES, dedupeKeyFor } from "./delivery.js";
 export interface WebhookAppOptions extends DeliveryOptions {
   /** Problems that make the bot unable to work (policies, GitLab, inbox); empty when ready. */
   readiness: () => Promise<string[]>;
+  /** Damage a restart will not cure (a corrupt inbox); /healthz fails while there is any. */
+  damage?: () => Promise<string[]>;
 }
 
 export const WEBHOOK_PATH = "/webhooks/gitlab";
@@ -24,8 +27,10 @@ export function createWebhookApp(options: WebhookAppOptions): RequestListener {
   const app = express();
   app.disable("x-powered-by");
 
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
+  app.get("/healthz", async (_req, res) => {
+    const problems = options.damage ? await options.damage().catch((e: unknown) => [`the health check itself failed: ${(e as Error).message}`]) : [];
+    if (problems.length === 0) res.json({ status: "ok" });
+    else res.status(503).json({ status: "failing", problems: problems.map(redactUrlCredentials) });
   });
 
   app.get("/readyz", async (_req, res) => {
@@ -35,8 +40,9 @@ export function createWebhookApp(options: WebhookAppOptions): RequestListener {
     } catch (e) {
       problems = [`the readiness check itself failed: ${(e as Error).message}`];
     }
+    // /readyz is unauthenticated: a problem quoting a URL must not carry the credentials in it.
     if (problems.length === 0) res.json({ status: "ready" });
-    else res.status(503).json({ status: "not ready", problems });
+    else res.status(503).json({ status: "not ready", problems: problems.map(redactUrlCredentials) });
   });
 
   app.get("/metrics", async (_req, res) => {

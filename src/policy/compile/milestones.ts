@@ -2,15 +2,13 @@
 import type { MilestonePolicy } from "../model.js";
 import type { MilestonesFile } from "../schemas/milestones.js";
 import type { PolicySource, ProblemSink } from "../source.js";
+import { tryPolicyRegex } from "../regex.js";
 
 const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
 function checkRegex(source: PolicySource, sink: ProblemSink, path: (string | number)[], pattern: string): void {
-  try {
-    new RegExp(pattern);
-  } catch (e) {
-    sink.at(source, path, `'${pattern}' is not a valid regular expression (${e instanceof Error ? e.message : String(e)}): write it as in a search, e.g. ^MktgOps`);
-  }
+  const compiled = tryPolicyRegex(pattern);
+  if (!compiled.ok) sink.at(source, path, `'${pattern}' is not a valid regular expression (${compiled.why}): write it as in a search, e.g. ^MktgOps`);
 }
 
 /** ISO weekday (1 = Monday) of a `YYYY-MM-DD` date, or undefined when it is not a real date. */

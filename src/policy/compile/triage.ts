@@ -9,6 +9,7 @@ import type { ActionsFile, ConditionsFile, DurationFile, TriageFile, TriageRuleF
 import type { DataPath, PolicySource, ProblemSink } from "../source.js";
 import { didYouMean } from "../suggest.js";
 import { parsePattern } from "./workflow.js";
+import { tryPolicyRegex } from "../regex.js";
 
 export interface Duration {
   amount: number;
@@ -99,14 +100,8 @@ interface Compiler {
 
 function textPattern(c: Compiler, text: string, path: DataPath): TextPattern {
   const { pattern, flags } = parsePattern(text);
-  if (/[^imsu]/.test(flags)) c.sink.at(c.source, path, `unsupported regular expression flags '${flags}': use i, m, s or u`);
-  else {
-    try {
-      new RegExp(pattern, flags);
-    } catch (e) {
-      c.sink.at(c.source, path, `invalid regular expression ${text}: ${(e as Error).message.split(": ").pop()}`);
-    }
-  }
+  const compiled = tryPolicyRegex(pattern, flags);
+  if (!compiled.ok) c.sink.at(c.source, path, compiled.why.startsWith("unsupported regular expression flags") ? compiled.why : `invalid regular expression ${text}: ${compiled.why}`);
   return { source: text, pattern, flags };
 }
 

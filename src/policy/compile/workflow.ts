@@ -8,6 +8,7 @@ import type { AssigneeRequirement, MilestoneRequirement, ProofDef, StepRequireme
 import type { StepFile, WorkflowFile } from "../schemas/workflow.js";
 import type { PolicySource, ProblemSink } from "../source.js";
 import { didYouMean } from "../suggest.js";
+import { tryPolicyRegex } from "../regex.js";
 
 export function compileWorkflow(
   source: PolicySource,
@@ -175,12 +176,6 @@ export function parsePattern(text: string): TextPattern {
 
 function patternProblem(text: string): string | undefined {
   const { pattern, flags } = parsePattern(text);
-  if (/[^imsu]/.test(flags)) return `unsupported regular expression flags '${flags}': use i, m, s or u`;
-  try {
-    new RegExp(pattern, flags);
-    return undefined;
-  } catch (e) {
-    const why = (e as Error).message.split(": ").pop();
-    return `invalid regular expression ${text}: ${why}`;
-  }
+  const compiled = tryPolicyRegex(pattern, flags);
+  return compiled.ok ? undefined : `invalid regular expression ${text}: ${compiled.why}`;
 }

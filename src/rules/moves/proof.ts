@@ -9,12 +9,13 @@ import type { NoteInfo, ResourceSnapshot } from "../../domain/snapshot.js";
 import type { CompiledPolicy, ProofDef, TextPattern } from "../../policy/model.js";
 import { labelRef } from "../labelRefs.js";
 import { type StepHistory, spansIn } from "./history.js";
+import { policyRegex, type PolicyRegex } from "../../policy/regex.js";
 
 /** GitLab writes uploads as `[name](/uploads/<hash>/<file>)` (project-relative) in markdown. */
 const UPLOAD_RE = /\]\((?:[^)\s]*)?\/uploads\/[0-9a-f]{16,}\/[^)\s]+\)/i;
 
-function regex(p: TextPattern): RegExp {
-  return new RegExp(p.pattern, p.flags);
+function regex(p: TextPattern): PolicyRegex {
+  return policyRegex(p.pattern, p.flags);
 }
 
 /** Headings (`## Testing plan`, or a line in bold `**Testing plan**`) followed by some text. */

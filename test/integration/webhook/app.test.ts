@@ -407,6 +407,14 @@ describe("health, readiness and metrics", () => {
     expect(notReady.body.problems).toEqual(["GitLab is not reachable"]);
   });
 
+  it("readyz, which anyone can call, never shows credentials written into a URL", async () => {
+    const { app } = makeApp({ readiness: async () => ["GitLab is not reachable with the configured token: request to https://oauth2:glpat-SeCrEt@gitlab.example.com/api/v4/user failed"] });
+    const notReady = await request(app).get("/readyz");
+    expect(notReady.status).toBe(503);
+    expect(notReady.text).not.toContain("glpat-SeCrEt");
+    expect(notReady.body.problems).toEqual(["GitLab is not reachable with the configured token: request to https://[REDACTED]@gitlab.example.com/api/v4/user failed"]);
+  });
+
   it("metrics count received and ignored events and show the queue", async () => {
     const { app, metrics } = makeApp();
     metrics.observeInbox(() => inbox.stats());

@@ -1,9 +1,12 @@
 /**
  * GitLab quick actions in note and description text: which lines GitLab treats as commands and
- * what their arguments mean. A line counts when it starts with `/` followed by a command word
- * GitLab knows; lines inside ``` fences and `>>>` quote blocks are text. Command lines are
- * removed from the stored text, as GitLab does, and the text is stored without carriage returns or
- * trailing whitespace.
+ * what their arguments mean. Ported from GitLab's extractor (lib/gitlab/quick_actions/extractor.rb,
+ * `commands_regex`): `\r` is deleted first; a command is `/name` in column 0 followed by end of line
+ * or a space and arguments; GitLab skips, as one alternation scanned left to right, a ``` block whose
+ * opening starts in column 0 and whose closing line is exactly ```, text between a line containing a
+ * backtick and a later line ending in one, an HTML block (`<tag>` line ... `</tag>` line) and a `>>>`
+ * quote. Nothing else is exempt: not `~~~` fences, not indented ``` lines. Command lines are removed
+ * from the stored text, as GitLab does, and the text is stored without trailing whitespace.
  */
 
 /** Every quick action GitLab knows for issues and merge requests (executed or not, they are commands). */
@@ -31,30 +34,36 @@ export interface ExtractedCommands {
   remaining: string;
 }
 
-const COMMAND_LINE = /^\/([A-Za-z_]+)(?:[ \t]+(.*))?$/;
+/**
+ * `commands_regex` of extractor.rb in JavaScript. Ruby's `^`/`$` are line anchors on `\n` only and
+ * its `m` flag is JavaScript's `s` (dot matches newline); the lookarounds give Ruby's anchors
+ * without JavaScript's `m`, which would also break lines at U+2028/U+2029.
+ */
+const BOL = "(?<=^|\\n)";
+const EOL = "(?=\\n|$)";
+const COMMANDS = new RegExp(
+  [
+    `(?<code>${BOL}\`\`\`.+?\\n\`\`\`${EOL})`,
+    `(?<inline>${BOL}.*\`\\n*.+?\\n*\`${EOL})`,
+    `(?<html>${BOL}<[^>]+?>\\n.+?\\n<\\/[^>]+?>${EOL})`,
+    `(?<quote>${BOL}>>>.+?\\n>>>${EOL})`,
+    `(?:${BOL}\\/(?<cmd>[A-Za-z_]+)(?:[ ](?<arg>[^\\n]*))?(?:\\s*\\n|$))`,
+  ].join("|"),
+  "gsi",
+);
 
 export function extractQuickActions(text: string): ExtractedCommands {
   const commands: QuickCommand[] = [];
-  const kept: string[] = [];
-  let inFence = false;
-  let inQuote = false;
-  // GitLab deletes every carriage return first and strips trailing whitespace from what is left
-  // (lib/gitlab/quick_actions/extractor.rb `perform_regex`); leading whitespace is kept.
-  for (const line of text.replace(/\r/g, "").split("\n")) {
-    const trimmed = line.trim();
-    if (!inQuote && trimmed.startsWith("```")) inFence = !inFence;
-    else if (!inFence && trimmed === ">>>") inQuote = !inQuote;
-    else if (!inFence && !inQuote) {
-      const match = COMMAND_LINE.exec(line);
-      const name = match?.[1]?.toLowerCase();
-      if (match && name && KNOWN_QUICK_ACTIONS.has(name)) {
-        commands.push({ name, args: (match[2] ?? "").trim() });
-        continue;
-      }
-    }
-    kept.push(line);
-  }
-  return { commands, remaining: kept.join("\n").replace(/[ \t\n\v\f\0]+$/, "") };
+  const remaining = text.replace(/\r/g, "").replace(COMMANDS, (whole, ...rest: unknown[]) => {
+    const groups = rest[rest.length - 1] as { cmd?: string; arg?: string };
+    const name = groups.cmd?.toLowerCase();
+    // GitLab's regex lists only the names it knows, so an unknown `/word` stays text.
+    if (name === undefined || !KNOWN_QUICK_ACTIONS.has(name)) return whole;
+    commands.push({ name, args: (groups.arg ?? "").trim() });
+    return "";
+  });
+  // GitLab strips trailing whitespace from what is left (`perform_regex`); leading whitespace is kept.
+  return { commands, remaining: remaining.replace(/[ \t\n\v\f\0]+$/, "") };
 }
 
 /** `~foo ~"two words" ~scope::value` -> names. */

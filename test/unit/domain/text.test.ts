@@ -12,10 +12,10 @@ describe("text safety", () => {
     expect(t.replace(/\u200B/g, "")).toBe("Please /close this @all and @marketing-group");
   });
 
-  it("breaks quick actions at the start of any line, but not inside code fences", () => {
+  it("breaks quick actions at the start of any line, inside code fences too", () => {
     const body = "Hello\n/close\n  /label ~x\n```\n/not-run\n```\nend";
     const out = neutraliseQuickActions(body);
-    expect(out.split("\n").filter((l) => /^\s*\//.test(l))).toEqual(["/not-run"]);
+    expect(out.split("\n").filter((l) => /^\s*\//.test(l))).toEqual([]);
   });
 
   it("renders templates with trusted values as-is and user values neutralised", () => {

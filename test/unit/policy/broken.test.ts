@@ -29,6 +29,8 @@ const CASES: { name: string; at: string; says: string }[] = [
   { name: "unknown-people-group", at: "workflows/stage.yml:16:14", says: "people group 'business-owners' is not defined in people.yml" },
   { name: "missing-template", at: "workflows/stage.yml:10:21", says: "expected the file templates/workflow-violations.md" },
   { name: "unknown-placeholder", at: "templates/workflow-violation.md:4:3", says: "unknown placeholder '{{requirement}}' — did you mean 'requirements'?" },
+  { name: "quick-action-in-template", at: "templates/workflow-violation.md:7:1", says: "this line starts with '/close', which GitLab would run as a quick action" },
+  { name: "placeholder-starts-quick-action", at: "templates/workflow-violation.md:3:1", says: "{{title}} starts the line, and its value may start with '/'" },
   { name: "bad-time-zone", at: "calendar.yml:2:12", says: "unknown time zone 'America/New_Yrok'" },
   { name: "bad-holiday-country", at: "calendar.yml:6:22", says: "unknown holiday country 'XX'" },
   { name: "bad-cron", at: "schedules.yml:4:11", says: "invalid cron expression '0 26 * * 1-5'" },

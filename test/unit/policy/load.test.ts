@@ -84,6 +84,23 @@ describe("YAML handling", () => {
     expect(problems).toEqual(["policies/hygiene.yml:1:17: YAML tags like '!bool' are not allowed in policies: write the plain value without the tag"]);
   });
 
+  it("refuses an alias bomb with the file and line of its first alias", async () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (const name of ["b", "c", "d", "e", "f"]) levels.push(`${name}: &${name} [${Array(9).fill(`*${levels.length === 0 ? "a" : levels[levels.length - 1]![0]}`).join(", ")}]`);
+    const problems = await problemsOf({ "hygiene.yml": `repair_aliases: true
+${levels.join("\n")}\n` });
+    expect(problems).toEqual(["policies/hygiene.yml:3:8: the aliases (*name) in this file expand to more than 1000 values: write the values out, or use fewer aliases of aliases"]);
+  });
+
+  it("refuses a policy file or template over 1 MiB without parsing it", async () => {
+    const huge = `repair_aliases: true\n${"# padding padding padding padding padding padding padding\n".repeat(40_000)}`;
+    const problems = await problemsOf({ "hygiene.yml": huge, "templates/workflow-violation.md": `Hi\n${"x".repeat(1_200_000)}\n` });
+    expect(problems).toEqual(expect.arrayContaining([
+      "policies/hygiene.yml:1:1: the file is 2.2 MiB; policy files and templates may be at most 1 MiB: split it or remove what does not belong in a policy",
+      "policies/templates/workflow-violation.md:1:1: the file is 1.1 MiB; policy files and templates may be at most 1 MiB: split it or remove what does not belong in a policy",
+    ]));
+  });
+
   it("treats a file with only comments as empty", async () => {
     expect(await problemsOf({ "hygiene.yml": "# nothing yet\n" })).toEqual([expect.stringMatching(/^policies\/hygiene\.yml:1:1: the file is empty/)]);
   });
@@ -150,7 +167,7 @@ holidays:
       "policies/workflows/stage.yml:3:8: scope 'MktgOp' is not a scoped set in labels.yml — did you mean 'MktgOps'?",
     ]);
     expect(await problemsOf({ "workflows/stage.yml": STAGE(`  - value: "02: Assigned"\n    requires: { milestone: { title: "/^Temp(/" } }\n`) })).toEqual([
-      "policies/workflows/stage.yml:9:37: invalid regular expression /^Temp(/: Unterminated group",
+      "policies/workflows/stage.yml:9:37: invalid regular expression /^Temp(/: missing closing ): `^Temp(`",
     ]);
   });
 

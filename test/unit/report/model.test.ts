@@ -220,7 +220,11 @@ describe("tools and the page", () => {
     const secret = labelled([["MktgOps::07: Blocked", "2026-10-01T14:00:00Z"]], { iid: 10, title: "Layoffs: revoke tool seats", confidential: true });
     const published = renderReportHtml(model({ open: [secret] }));
     expect(published).not.toContain("Layoffs");
-    expect(published).toContain("Confidential issue</a>");
+    expect(published).toContain("a confidential issue</a>");
+    // Its row in the stuck list does not say which stage label it carries either.
+    const stuckRow = published.split("\n").find((l) => l.includes("a confidential issue</a>"))!;
+    expect(stuckRow).not.toContain("Blocked");
+    expect(stuckRow).toContain("in its stage");
     // No current milestone: no burn-up, the section says so.
     expect(html.match(/<svg /g)).toHaveLength(4);
     expect(html).toContain("No current milestone");

@@ -10,6 +10,7 @@ const entry = (over: Partial<SlaReportEntry>): SlaReportEntry => ({
   ref: "g/p#1",
   url: "https://gitlab.example.com/g/p/-/issues/1",
   title: "An issue",
+  confidential: false,
   sla: "mops-priority",
   priority: "MktgOpsPriority::00-Urgent",
   goal: "4 business hours",
@@ -71,5 +72,16 @@ describe("SLA report", () => {
     expect(pauseOf(computeClock(slaDef(), resumed, calendar, new Date("2026-11-18T19:40:00Z"), spelling), calendar)).toBeNull();
     const milestone = history("2026-11-18T15:00:00Z", [added(HIGH, "2026-11-18T15:00:00Z"), added(BLOCKED, "2026-11-18T18:30:00Z")], { milestoneDue: "2026-11-27" });
     expect(pauseOf(computeClock(slaDef(), milestone, calendar, new Date("2026-11-18T19:00:00Z"), spelling), calendar)).toBeNull();
+  });
+
+  it("lists a confidential issue by reference only, apart from the priority label and goal it has", () => {
+    const text = renderSlaReport(
+      [entry({ ref: "g/p#1" }), entry({ ref: "g/p#9", title: "a confidential issue", confidential: true, priority: "MktgOpsPriority::02-Medium", goal: "2 business days" })],
+      testTaxonomy(),
+      "America/New_York",
+    );
+    expect(text).not.toContain("MktgOpsPriority::02-Medium");
+    expect(text).not.toContain("2 business days");
+    expect(text).toContain("### Confidential issues\n\n- [a confidential issue](https://gitlab.example.com/g/p/-/issues/1) `g/p#9` — was due Wed 18 Nov 2026, 14:00 EST");
   });
 });

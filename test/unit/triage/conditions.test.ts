@@ -96,6 +96,14 @@ describe("triage conditions", () => {
     expect(holds('title: { matches: "Update the lead scoring model" }')).toBe(true);
   });
 
+  it("patterns that backtrack catastrophically in JavaScript run in linear time on long descriptions", () => {
+    // With JavaScript's RegExp this pattern took 34 s on a 30-character description; RE2 answers at once.
+    const when = "description: { matches: '/^(\\w+\\s?)+$/' }";
+    expect(holds(when, issue({ description: `${"a".repeat(30)}!` }))).toBe(false);
+    expect(holds(when, issue({ description: `${"word ".repeat(10_000)}!` }))).toBe(false);
+    expect(holds(when, issue({ description: "just words here" }))).toBe(true);
+  });
+
   it("any: and not: blocks combine conditions", () => {
     const s = issue({ labels: ["Marketo"] });
     expect(holds("any:\n  - labels: { all: [Bizible] }\n  - labels: { all: [Marketo] }", s)).toBe(true);

@@ -52,6 +52,21 @@ describe("triage summaries", () => {
     expect(message.text).toBe(`${slack.text}\n\nSummary issue: <https://gitlab.example/mktg/mops/-/issues/9|mktg/mops#9>`);
   });
 
+  it("name a confidential issue only by reference, in the issue and on Slack, and not by its labels", () => {
+    const secret = issue({ iid: 40, title: "Reorg: let Dana go", confidential: true, assignees: [user("alice")], labels: ["MktgOps::03: Assigned"] });
+    const byLabel = summarizing("{ label: MktgOps }", "issue: { project_role: mops }, slack: { channel: mktgops }");
+    const findings = [...items, secret].map((s) => byLabel.finding(s, tctx())!);
+    const body = renderSummary(byLabel.def, byLabel.summary!, findings, policyWith()).body;
+    const slack = renderSlackSummary(byLabel.def, byLabel.summary!, findings, policyWith()).text;
+    for (const text of [body, slack]) expect(text).not.toContain("Reorg");
+    expect(body).toContain(`- [a confidential issue](${secret.webUrl}) mktg/marketing-operations#40`);
+    expect(slack).toContain(`• <${secret.webUrl}|a confidential issue> mktg/marketing-operations#40`);
+    // Listed under its own heading, not under the MktgOps::03 label it carries.
+    const assigned = body.slice(body.indexOf("### MktgOps::03: Assigned"), body.indexOf("### ", body.indexOf("### MktgOps::03: Assigned") + 4));
+    expect(assigned).not.toContain("#40");
+    expect(body.indexOf("### Confidential issues")).toBeGreaterThan(body.indexOf("### MktgOps::03: Assigned"));
+  });
+
   it("a summarizing rule proposes no action on the resource itself", () => {
     expect(summarizing("assignee").evaluate(items[0]!, tctx())).toEqual([]);
   });

@@ -103,6 +103,14 @@ describe("policies validate on triage rules", () => {
     expect(problems.join("\n")).toContain("template 'triage-ping' not found: expected the file templates/triage-ping.md");
   });
 
+  it("patterns that need backtracking (lookaround, backreferences) say what to write instead", async () => {
+    const problems = await problemsFor(rule('    when:\n      title: { matches: "/^(?=Temp)/" }\n      description: { matches: "/(a)\\\\1/" }\n    then:\n      close: true\n'));
+    expect(problems).toEqual([
+      expect.stringMatching(/^6:25 invalid regular expression \/\^\(\?=Temp\)\/: .*lookahead, lookbehind and backreferences are not supported .* write \^Temp instead/),
+      expect.stringMatching(/^7:31 invalid regular expression \/\(a\)\\1\/: invalid escape sequence/),
+    ]);
+  });
+
   it("a rule id defined twice, and merge-request-only conditions on issues", async () => {
     const problems = await problemsFor(
       "rules:\n  - id: missing-priority\n    description: Again.\n    applies_to: [issues]\n    when: { draft: true }\n    then: { close: true }\n",
