@@ -201,6 +201,17 @@ describe("the shipped triage sweeps against the fake GitLab", () => {
     expect(s.sb.fake.writes()).toEqual([]);
   });
 
+  it("--only takes a triage rule by its own id, as rules explain does, and runs that rule alone", async () => {
+    const s = await seeded();
+    const expected = expectedSelections(s)["triage:triage-dri-ping"];
+    const runtime = await s.sb.runtime({ dryRun: true });
+    const report = await runSweep({ ...runtime, dryRun: true, only: ["triage-dri-ping"] });
+    expect(new Set(report.resources.flatMap((r) => r.actions.map((a) => a.rule)))).toEqual(new Set(["triage:triage-dri-ping"]));
+    expect(expected!.length).toBeGreaterThan(0);
+    expect(actedOn(report, "triage:triage-dri-ping")).toEqual(expected);
+    expect(s.sb.fake.writes()).toEqual([]);
+  });
+
   it("rules list prints every rule with its triggers", async () => {
     let out = "";
     const code = await main(["node", "mops-bot", "rules", "list"], { out: (t) => (out += `${t}\n`), err: (t) => (out += t) });
