@@ -4,18 +4,24 @@
 #   docker run -p 8080:8080 -v mops-data:/data \
 #     -e GITLAB_URL=https://gitlab.com -e GITLAB_TOKEN=... -e GITLAB_WEBHOOK_SECRET=... mops-bot
 #
-# The TypeScript runs through tsx (a production dependency), so there is no compile step: the
-# build stage only installs production dependencies, compiling better-sqlite3 if no prebuilt
-# binary fits. The final image has no compiler, no dev dependencies and runs as the `node` user.
+# The build stage installs every dependency from the lockfile, compiles src/ to dist/ (npm run
+# build) and then drops the dev dependencies; the runtime stage copies dist/ and the production
+# node_modules. The final image has no compiler, no TypeScript sources, no dev dependencies and
+# runs as the `node` user.
 
 ARG NODE_VERSION=20.20
 
-FROM node:${NODE_VERSION}-bookworm AS deps
+FROM node:${NODE_VERSION}-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The lockfile may lack optional packages of other platforms (a registry without them); npm ci
-# refuses such a lockfile, npm install resolves them.
-RUN (npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-audit --no-fund) && npm cache clean --force
+# Dependencies in a layer of their own, which a change to the sources does not invalidate:
+# --ignore-scripts skips our `prepare` (the sources are not copied yet), and `npm rebuild` then runs
+# the dependencies' own install scripts (better-sqlite3's binary, compiled if no prebuilt one fits).
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.js ./scripts/
+COPY src ./src
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -25,10 +31,10 @@ ENV NODE_ENV=production \
     MOPS_POLICIES_DIR=/app/policies
 WORKDIR /app
 # Code and policies belong to root: the bot's user can read them, not change them.
-COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 COPY package.json package-lock.json ./
 COPY bin ./bin
-COPY src ./src
 COPY policies ./policies
 # The webhook inbox (SQLite) lives in /data: mount a volume so queued events survive a restart.
 RUN mkdir -p /data && chown node:node /data

@@ -1,7 +1,9 @@
 /**
  * The `mops-bot` command line. Each area registers its own sub-commands so this file stays a
  * table of contents; `main` returns the exit code instead of calling process.exit, so tests can
- * run commands in-process.
+ * run commands in-process. Registering loads only commander and each area's cli.ts: a command's
+ * code is imported by its action when it runs, so `--help` starts in a fraction of a second
+ * (test/unit/cli/lazyLoading.test.ts keeps it so).
  */
 import { Command, CommanderError } from "commander";
 import { registerJobCommands } from "./jobs/cli.js";

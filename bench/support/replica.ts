@@ -3,7 +3,7 @@
 // listening on loopback only. MOPS_CLOCK_ANCHOR="<ISO time>@<epoch ms>" makes its clock read
 // <ISO time> at <epoch ms> and run on from there, so every process of a run (the fake GitLab
 // and each replica) agrees on one clock that starts at a fixed date. Prints "LISTENING <port>".
-import { runServe } from "../../src/server/cli.js";
+import { runServe } from "../../src/server/commands.js";
 import { createServeLogger } from "../../src/server/logger.js";
 import { anchoredClock } from "./clock.js";
 

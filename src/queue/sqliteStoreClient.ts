@@ -7,8 +7,14 @@ import { Worker } from "node:worker_threads";
 import type { StoreAnswers, StoreMessage, StoreOperation, StoreOperations, StoreResponse, StoreThreadData } from "./sqliteProtocol.js";
 import type { Durability } from "./sqliteStore.js";
 
-const ENTRY = new URL("./sqliteThreadEntry.mjs", import.meta.url);
-const THREAD_MODULE = new URL("./sqliteThread.ts", import.meta.url).href;
+/**
+ * Compiled (dist/), the thread runs sqliteThread.js directly. From the TypeScript sources (tsx,
+ * vitest) it starts through sqliteThreadEntry.mjs, which registers tsx in the thread first: a
+ * worker does not inherit the main thread's loader, and dist/ has no tsx to register.
+ */
+const COMPILED = import.meta.url.endsWith(".js");
+const THREAD_MODULE = new URL(COMPILED ? "./sqliteThread.js" : "./sqliteThread.ts", import.meta.url).href;
+const ENTRY = COMPILED ? new URL(THREAD_MODULE) : new URL("./sqliteThreadEntry.mjs", import.meta.url);
 
 /** An error the store thread reported, with SQLite's code when it had one. */
 export class StoreThreadError extends Error {

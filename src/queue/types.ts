@@ -33,6 +33,8 @@ export type RecordResult = "queued" | "duplicate";
  */
 export type InboxState = "pending" | "in_flight" | "done" | "dead";
 
+export const INBOX_STATES: readonly InboxState[] = ["pending", "in_flight", "done", "dead"];
+
 export interface InboxEntry {
   id: number;
   dedupeKey: string;

@@ -18,13 +18,38 @@ import { workflows } from "./workflow.js";
 
 export const ruleFactories: readonly RuleFactory[] = [scopedExclusivity, labelHygiene, workflows, commands, triageRules, slas, intakeUserStory, intakePii, intakeToolEvaluation, reopenGuard, handbookUpdates];
 
-/** All rules the policies define, optionally only those whose id is (or starts with) `only`. */
+/**
+ * The rule one id names, as `mops-bot rules explain` and `--only` read it: the id `mops-bot rules
+ * list` prints, or a triage rule's own id from policies/triage (without `triage:`).
+ */
+function ruleNamed(rules: readonly Rule[], id: string): Rule | undefined {
+  return rules.find((r) => r.id === id) ?? rules.find((r) => r.id === `triage:${id}`);
+}
+
+function unknownRules(ids: readonly string[], rules: readonly Rule[]): Error {
+  return new Error(
+    `Unknown rule ${ids.map((u) => `"${u}"`).join(", ")}. Known rules: ${rules.map((r) => r.id).join(", ")} (see \`mops-bot rules list\`; triage rules also by their own id).`,
+  );
+}
+
+/** The one rule `id` names (see ruleNamed), or an error listing the known ids. */
+export function findRule(rules: readonly Rule[], id: string): Rule {
+  const rule = ruleNamed(rules, id);
+  if (rule === undefined) throw unknownRules([id], rules);
+  return rule;
+}
+
+/**
+ * All rules the policies define, optionally only those `only` names: each entry is a rule id as
+ * `findRule` accepts it, or a kind (the part before `:`, e.g. `workflow`), which takes every rule
+ * of that kind.
+ */
 export function buildRules(policy: CompiledPolicy, only?: string[]): Rule[] {
   const rules = ruleFactories.flatMap((f) => f.create(policy));
   if (!only || only.length === 0) return rules;
-  const unknown = only.filter((o) => !rules.some((r) => r.id === o || r.id.startsWith(`${o}:`)));
-  if (unknown.length > 0) {
-    throw new Error(`Unknown rule ${unknown.map((u) => `"${u}"`).join(", ")}. Known rules: ${rules.map((r) => r.id).join(", ")}.`);
-  }
-  return rules.filter((r) => only.some((o) => r.id === o || r.id.startsWith(`${o}:`)));
+  const selected = (o: string): Rule[] => rules.filter((r) => r === ruleNamed(rules, o) || r.id.startsWith(`${o}:`));
+  const unknown = only.filter((o) => selected(o).length === 0);
+  if (unknown.length > 0) throw unknownRules(unknown, rules);
+  const chosen = new Set(only.flatMap(selected));
+  return rules.filter((r) => chosen.has(r));
 }

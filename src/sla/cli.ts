@@ -1,25 +1,6 @@
-/** `mops-bot sla explain <ref>`: print how each SLA clock on one issue ran. */
+/** `mops-bot sla explain <ref>`: print how each SLA clock on one issue ran (the work is in ./commands.ts, imported when it runs). */
 import type { Command } from "commander";
 import type { CliIo, ExitCodeHolder } from "../cli.js";
-import { createLogger } from "../logging.js";
-import { defaultPoliciesDir } from "../policy/cli.js";
-import { PolicyError, formatProblem } from "../policy/problems.js";
-import { parseRef } from "../domain/snapshot.js";
-import { gitlabConnectionFromEnv, openRuntime, type Runtime } from "../runtime.js";
-import { explainSla } from "./explain.js";
-
-/** Reads the issue and its label history, and returns the explanation (or a message saying what is wrong). */
-export async function explainRef(runtime: Pick<Runtime, "policy" | "calendar" | "platform" | "clock">, text: string): Promise<{ ok: boolean; text: string }> {
-  const ref = parseRef(text);
-  if (ref === undefined || ref.kind === "milestone") {
-    return { ok: false, text: `"${text}" is not an issue or merge request reference: write it as group/project#123 (or group/project!45).` };
-  }
-  const snapshot = await runtime.platform.get(ref);
-  if (snapshot === null) return { ok: false, text: `${text} was not found, or its project is not in policies/scope.yml.` };
-  const [labelEvents, stateEvents] = await Promise.all([runtime.platform.labelEvents(snapshot), runtime.platform.stateEvents?.(snapshot)]);
-  const withHistory = { ...snapshot, labelEvents, ...(stateEvents ? { stateEvents } : {}) };
-  return { ok: true, text: explainSla(withHistory, runtime.policy, runtime.calendar, runtime.clock()) };
-}
 
 export function registerSlaCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
   const sla = program.command("sla").description("SLA clocks on the business calendar (policies/sla.yml)");
@@ -29,16 +10,7 @@ export function registerSlaCommands(program: Command, io: CliIo, exit: ExitCodeH
     .option("--dir <dir>", "policies directory (default: $MOPS_POLICIES_DIR or ./policies)")
     .description("Show an issue's SLA clocks: when each started, paused, resumed and is (or was) due, in the team's time zone")
     .action(async (ref: string, opts: { dir?: string }) => {
-      try {
-        const runtime = await openRuntime({ policiesDir: opts.dir ?? defaultPoliciesDir(), connection: gitlabConnectionFromEnv(), dryRun: true, logger: createLogger() });
-        const result = await explainRef(runtime, ref);
-        if (result.ok) io.out(result.text);
-        else io.err(result.text);
-        exit.code = result.ok ? 0 : 1;
-      } catch (e) {
-        if (!(e instanceof PolicyError)) throw e;
-        io.err(`The policies have problems, so nothing was done:\n${e.problems.map(formatProblem).join("\n")}`);
-        exit.code = 1;
-      }
+      const { explainSlaCommand } = await import("./commands.js");
+      exit.code = await explainSlaCommand(ref, opts, io);
     });
 }

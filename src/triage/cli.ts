@@ -1,55 +1,10 @@
 /**
  * `mops-bot rules list` and `mops-bot rules explain <rule> <ref>`: what rules exist and what
- * makes them run, and why one rule does (or does not) act on one issue or merge request.
+ * makes them run, and why one rule does (or does not) act on one issue or merge request. The
+ * work is in ./commands.ts, imported when a command runs.
  */
 import type { Command } from "commander";
 import type { CliIo, ExitCodeHolder } from "../cli.js";
-import { parseRef, type ResourceSnapshot } from "../domain/snapshot.js";
-import { createRuleContext } from "../engine/context.js";
-import type { Platform } from "../engine/platform.js";
-import { fetchHistory } from "../engine/reconcile.js";
-import { jobNames } from "../jobs/registry.js";
-import { createLogger } from "../logging.js";
-import { defaultPoliciesDir } from "../policy/cli.js";
-import { loadPolicies } from "../policy/load.js";
-import { PolicyError, formatProblem } from "../policy/problems.js";
-import { buildRules } from "../rules/registry.js";
-import type { Rule, RuleContext } from "../rules/types.js";
-import { gitlabConnectionFromEnv, openRuntime, type Runtime } from "../runtime.js";
-import { explainRule } from "./explain.js";
-import { listRules, renderRuleList } from "./list.js";
-import { resolveAssignees } from "./sweepSupport.js";
-
-function findRule(rules: Rule[], id: string): Rule {
-  const rule = rules.find((r) => r.id === id) ?? rules.find((r) => r.id === `triage:${id}`);
-  if (rule) return rule;
-  throw new Error(`Unknown rule "${id}". Rules: ${rules.map((r) => r.id).join(", ")} (see \`mops-bot rules list\`).`);
-}
-
-/** The snapshot with the history the rule needs (as the engine reads it), and the bot's earlier notes when it proposes a note. */
-async function snapshotFor(rule: Rule, snapshot: ResourceSnapshot, platform: Platform, ctx: RuleContext): Promise<ResourceSnapshot> {
-  let s = await fetchHistory(snapshot, [rule], ctx, platform);
-  if (s.notes === undefined && rule.evaluate(s, ctx).some((a) => a.type === "comment")) {
-    s = { ...s, notes: (s.userNotesCount ?? 1) === 0 ? [] : await platform.notes(s) };
-  }
-  return s;
-}
-
-export async function explainCommand(ruleId: string, refText: string, runtime: Runtime): Promise<string> {
-  const ref = parseRef(refText);
-  if (ref === undefined || ref.kind === "milestone") {
-    throw new Error(`"${refText}" is not an issue or merge request reference: write it as group/project#12 or group/project!12.`);
-  }
-  const rules = buildRules(runtime.policy);
-  const rule = findRule(rules, ruleId);
-  const listed = await runtime.platform.get(ref);
-  if (listed === null) throw new Error(`${refText} was not found, or its project is not in policies/scope.yml.`);
-  const ctx: RuleContext = {
-    ...createRuleContext(runtime.policy, runtime.calendar, runtime.clock(), await runtime.platform.milestones()),
-    userIds: await resolveAssignees([rule], runtime.policy, runtime.platform, runtime.logger),
-  };
-  return explainRule(rule, await snapshotFor(rule, listed, runtime.platform, ctx), ctx);
-}
 
 export function registerRuleCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
   const rules = program.command("rules").description("List the rules the policies define, and explain one rule on one issue or merge request");
@@ -59,14 +14,8 @@ export function registerRuleCommands(program: Command, io: CliIo, exit: ExitCode
     .description("Every rule of every policy kind, with its id, description and what makes it run")
     .option("--dir <dir>", "policies directory (default: $MOPS_POLICIES_DIR or ./policies)")
     .action(async (opts: { dir?: string }) => {
-      try {
-        const policy = await loadPolicies(opts.dir ?? defaultPoliciesDir(), { knownJobs: jobNames() });
-        io.out(renderRuleList(listRules(policy)));
-      } catch (e) {
-        if (!(e instanceof PolicyError)) throw e;
-        io.err(`The policies have problems:\n${e.problems.map(formatProblem).join("\n")}`);
-        exit.code = 1;
-      }
+      const { listRulesCommand } = await import("./commands.js");
+      exit.code = await listRulesCommand(opts, io);
     });
 
   rules
@@ -76,18 +25,7 @@ export function registerRuleCommands(program: Command, io: CliIo, exit: ExitCode
     .description("Evaluate one rule on one resource and print each condition with its value and result (nothing is written)")
     .option("--dir <dir>", "policies directory (default: $MOPS_POLICIES_DIR or ./policies)")
     .action(async (ruleId: string, ref: string, opts: { dir?: string }) => {
-      try {
-        const runtime = await openRuntime({
-          policiesDir: opts.dir ?? defaultPoliciesDir(),
-          connection: gitlabConnectionFromEnv(),
-          dryRun: true,
-          logger: createLogger(),
-        });
-        io.out(await explainCommand(ruleId, ref, runtime));
-      } catch (e) {
-        if (!(e instanceof PolicyError)) throw e;
-        io.err(`The policies have problems:\n${e.problems.map(formatProblem).join("\n")}`);
-        exit.code = 1;
-      }
+      const { explainRuleCommand } = await import("./commands.js");
+      exit.code = await explainRuleCommand(ruleId, ref, opts, io);
     });
 }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runHandbookUpdates } from "../../src/notify/handbookUpdatesJob.js";
-import { runServe } from "../../src/server/cli.js";
+import { runServe } from "../../src/server/commands.js";
 import type { RunningServe } from "../../src/server/serve.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
 import { startFakeSlack, type FakeSlack } from "../unit/notify/fakeSlack.js";

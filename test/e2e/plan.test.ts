@@ -14,7 +14,7 @@ import { formatRef } from "../../src/domain/snapshot.js";
 import { createBusinessCalendar } from "../../src/domain/calendar.js";
 import { createGitLabPlatform } from "../../src/gitlab/index.js";
 import { runSweep } from "../../src/jobs/sweep.js";
-import { runPlanCommand } from "../../src/plan/cli.js";
+import { runPlanCommand } from "../../src/plan/commands.js";
 import { computePlan, type PlanReport } from "../../src/plan/plan.js";
 import { loadPolicies } from "../../src/policy/load.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";

@@ -15,7 +15,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ISSUES } from "../../src/demo/board.js";
 import { markerComment, markerKey } from "../../src/domain/markers.js";
-import { runReportCommand } from "../../src/report/cli.js";
+import { runReportCommand } from "../../src/report/commands.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
 
 const DAY = 86_400_000;

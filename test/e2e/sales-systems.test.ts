@@ -15,7 +15,7 @@ import { runSweep } from "../../src/jobs/sweep.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
 import { loadPolicies } from "../../src/policy/load.js";
 import { openRuntime } from "../../src/runtime.js";
-import { runServe } from "../../src/server/cli.js";
+import { runServe } from "../../src/server/commands.js";
 import type { RunningServe } from "../../src/server/serve.js";
 import { type FakeGitlab, type IssuableView, startFakeGitlab } from "../support/fakeGitlab/index.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN } from "../support/sandbox.js";

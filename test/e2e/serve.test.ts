@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServe } from "../../src/server/serve.js";
-import { runServe } from "../../src/server/cli.js";
+import { runServe } from "../../src/server/commands.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
 import { TEST_POLICIES_DIR } from "../support/policies.js";
 

@@ -10,7 +10,7 @@ import type { RunReport } from "../../src/engine/report.js";
 import { runSweep } from "../../src/jobs/sweep.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
 import { main } from "../../src/cli.js";
-import { explainCommand } from "../../src/triage/cli.js";
+import { explainCommand } from "../../src/triage/commands.js";
 import { summaryMarker } from "../../src/triage/summaries.js";
 import type { IssuableView } from "../support/fakeGitlab/index.js";
 import { type Sandbox, SANDBOX_NOW, startSandbox } from "../support/sandbox.js";
@@ -198,6 +198,17 @@ describe("the shipped triage sweeps against the fake GitLab", () => {
     const fresh = s.sb.fake.issues(s.sb.projects.mops).find((i) => i.title === "Just entered triage")!;
     expect(await explainCommand("triage:triage-dri-ping", fresh.ref, runtime)).toContain("Result: the rule does not select it.");
     await expect(explainCommand("triage-dri-pong", fresh.ref, runtime)).rejects.toThrow(/Unknown rule "triage-dri-pong"/);
+    expect(s.sb.fake.writes()).toEqual([]);
+  });
+
+  it("--only takes a triage rule by its own id, as rules explain does, and runs that rule alone", async () => {
+    const s = await seeded();
+    const expected = expectedSelections(s)["triage:triage-dri-ping"];
+    const runtime = await s.sb.runtime({ dryRun: true });
+    const report = await runSweep({ ...runtime, dryRun: true, only: ["triage-dri-ping"] });
+    expect(new Set(report.resources.flatMap((r) => r.actions.map((a) => a.rule)))).toEqual(new Set(["triage:triage-dri-ping"]));
+    expect(expected!.length).toBeGreaterThan(0);
+    expect(actedOn(report, "triage:triage-dri-ping")).toEqual(expected);
     expect(s.sb.fake.writes()).toEqual([]);
   });
 

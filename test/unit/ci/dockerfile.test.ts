@@ -1,8 +1,9 @@
 /**
- * The Dockerfile's structure (no Docker engine runs the tests): multi-stage, production
- * dependencies only, a non-root user, a HEALTHCHECK on /healthz, and COPY sources that exist and
- * are not dropped by .dockerignore. Set MOPS_DOCKER_STAGE_TEST=1 to also run the build stage's
- * commands on a clean copy of the repository and start the CLI from the result (slow: an npm ci).
+ * The Dockerfile's structure (no Docker engine runs the tests): multi-stage, compiled JavaScript
+ * and production dependencies only in the final image, a non-root user, a HEALTHCHECK on /healthz,
+ * and COPY sources that exist and are not dropped by .dockerignore. Set MOPS_DOCKER_STAGE_TEST=1 to
+ * also run the build stage's commands on a clean copy of the repository, assemble the runtime
+ * stage's files as its COPY lines say, and start the CLI from the result (slow: an npm ci).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -67,13 +68,26 @@ describe("Dockerfile", () => {
     expect(ops(final, "RUN").some((r) => /npm (ci|install)/.test(r.args))).toBe(false);
   });
 
-  it("installs production dependencies only, from the lockfile", () => {
+  it("installs from the lockfile, compiles, and keeps production dependencies and dist/ only", () => {
+    const build = dockerfile.stages[0]!;
+    const runs = ops(build, "RUN").map((r) => r.args);
     const installs = dockerfile.stages.flatMap((s) => ops(s, "RUN")).filter((r) => /\bnpm (ci|install)\b/.test(r.args));
     expect(installs).not.toEqual([]);
     for (const i of installs) {
+      // npm ci only: the committed lockfile lists every platform's optional packages.
       expect(i.args).toMatch(/\bnpm ci\b/);
-      expect(i.args).toContain("--omit=dev");
+      expect(i.args).not.toMatch(/\bnpm install\b|\|\|/);
     }
+    const step = (re: RegExp) => runs.findIndex((r) => re.test(r));
+    expect(step(/\bnpm run build\b/)).toBeGreaterThanOrEqual(0);
+    // Dev dependencies (TypeScript, tsx, vitest) go once dist/ is built, before the runtime copies node_modules.
+    expect(step(/\bnpm prune --omit=dev\b/)).toBeGreaterThanOrEqual(step(/\bnpm run build\b/));
+    const fromBuild = ops(final, "COPY")
+      .filter((c) => c.args.startsWith(`--from=${build.name} `))
+      .map((c) => c.args.split(/\s+/)[1]);
+    expect(fromBuild).toEqual(expect.arrayContaining(["/app/node_modules", "/app/dist"]));
+    // The image runs dist/: no TypeScript sources in it.
+    expect(ops(final, "COPY").some((c) => /(^|\s)src(\s|$)/.test(c.args))).toBe(false);
   });
 
   it("runs as a non-root user, with a health check on /healthz and serve by default", () => {
@@ -97,7 +111,7 @@ describe("Dockerfile", () => {
       .flatMap((s) => ops(s, "COPY"))
       .filter((c) => !c.args.startsWith("--from="))
       .flatMap((c) => c.args.replace(/--\S+\s+/g, "").split(/\s+/).slice(0, -1));
-    expect(sources).toEqual(expect.arrayContaining(["package.json", "package-lock.json", "bin", "src", "policies"]));
+    expect(sources).toEqual(expect.arrayContaining(["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "scripts/build.js", "bin", "src", "policies"]));
     for (const s of sources) {
       expect(existsSync(path.join(repoRoot, s)), s).toBe(true);
       expect(ignored, s).not.toContain(s);
@@ -110,15 +124,30 @@ describe("Dockerfile", () => {
 });
 
 describe.runIf(process.env.MOPS_DOCKER_STAGE_TEST === "1")("the build stage on a clean checkout", () => {
-  it("installs production dependencies and the CLI validates the policies with them", async () => {
+  it("builds, and the runtime stage's files validate the policies with production dependencies only", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "mops-image-"));
     try {
-      // What the image gets: the Dockerfile's COPY sources, from a clean checkout of HEAD.
       execFileSync("git", ["clone", "--quiet", "--depth", "1", `file://${repoRoot}`, path.join(dir, "checkout")]);
+      const checkout = path.join(dir, "checkout");
+      const copySources = (stage: Stage) =>
+        ops(stage, "COPY")
+          .filter((c) => !c.args.startsWith("--from="))
+          .flatMap((c) => c.args.replace(/--\S+\s+/g, "").split(/\s+/).slice(0, -1));
+      // The build stage: its COPY sources from a clean checkout of HEAD, then its RUN lines in order.
+      const [build] = dockerfile.stages;
+      const buildDir = path.join(dir, "build");
+      for (const s of copySources(build!)) await cp(path.join(checkout, s), path.join(buildDir, s), { recursive: true });
+      for (const run of ops(build!, "RUN")) execFileSync("sh", ["-c", run.args], { cwd: buildDir, stdio: "pipe" });
+      // The runtime stage: what it copies from the build stage and from the checkout, nothing else.
       const app = path.join(dir, "app");
-      for (const s of ["package.json", "package-lock.json", "bin", "src", "policies"]) await cp(path.join(dir, "checkout", s), path.join(app, s), { recursive: true });
-      execFileSync("npm", ["ci", "--omit=dev", "--no-audit", "--no-fund"], { cwd: app, stdio: "pipe" });
+      for (const c of ops(final, "COPY")) {
+        const parts = c.args.split(/\s+/);
+        if (parts[0]!.startsWith("--from=")) await cp(path.join(buildDir, path.relative("/app", parts[1]!)), path.join(app, parts[2]!), { recursive: true });
+        else for (const s of copySources({ ...final, instructions: [c] })) await cp(path.join(checkout, s), path.join(app, s), { recursive: true });
+      }
+      expect(existsSync(path.join(app, "src"))).toBe(false);
       expect(existsSync(path.join(app, "node_modules", "vitest"))).toBe(false);
+      expect(existsSync(path.join(app, "node_modules", "typescript"))).toBe(false);
       const help = execFileSync("node", ["bin/mops-bot.js", "--help"], { cwd: app, encoding: "utf8" });
       expect(help).toContain("serve");
       expect(help).toContain("plan");
@@ -127,5 +156,5 @@ describe.runIf(process.env.MOPS_DOCKER_STAGE_TEST === "1")("the build stage on a
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 600_000);
+  }, 900_000);
 });

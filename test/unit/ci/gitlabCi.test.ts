@@ -47,6 +47,16 @@ describe(".gitlab-ci.yml", () => {
     expect(validate({ ...ci, test: { ...job("test"), when: "sometimes" } })).toBe(false);
   });
 
+  it("installs with npm ci from the lockfile, dev dependencies included, so prepare compiles dist/", () => {
+    const installs = ["test", ".mops-bot"].map((name) => ((ci[name] as { before_script?: string[] }).before_script ?? []).filter((l) => /\bnpm (ci|install)\b/.test(l)));
+    for (const lines of installs) {
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^npm ci\b/);
+      // --omit=dev would leave prepare without TypeScript; a fallback would hide a lockfile that npm ci refuses.
+      expect(lines[0]).not.toMatch(/--omit=dev|\|\||npm install/);
+    }
+  });
+
   it("validates, then plans, on merge requests that touch policies/", () => {
     for (const name of ["policies:validate", "policies:plan"]) {
       const rule = job(name).rules?.[0];

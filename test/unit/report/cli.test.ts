@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { main } from "../../../src/cli.js";
-import { runReportCommand } from "../../../src/report/cli.js";
+import { runReportCommand } from "../../../src/report/commands.js";
 
 const io = () => {
   const lines: string[] = [];

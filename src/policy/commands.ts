@@ -1,0 +1,45 @@
+/** What `mops-bot policies validate|schema` do, loaded only when one of them runs. */
+import path from "node:path";
+import type { CliIo, ExitCodeHolder } from "../cli.js";
+import { jobNames } from "../jobs/registry.js";
+import { slackEnvWarnings } from "../notify/config.js";
+import { buildRules } from "../rules/registry.js";
+import { defaultPoliciesDir } from "./cli.js";
+import { writeJsonSchemas } from "./jsonSchema.js";
+import { validatePolicies, type PolicySummary } from "./load.js";
+import { formatProblem } from "./problems.js";
+
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+export function formatSummary(dir: string, s: PolicySummary, rules?: number): string {
+  const parts = [
+    ...(rules === undefined ? [] : [count(rules, "rule")]),
+    count(s.files, "file"),
+    count(s.labels, "label"),
+    count(s.scopedSets, "scoped set"),
+    count(s.aliases, "alias", "aliases"),
+    count(s.workflows, "workflow"),
+    count(s.peopleGroups, "people group"),
+    count(s.schedules, "schedule"),
+    count(s.templates, "template"),
+  ];
+  return `${dir}: policies OK — ${parts.join(", ")}`;
+}
+
+export async function validateCommand(opts: { dir?: string }, io: CliIo, exit: ExitCodeHolder): Promise<void> {
+  const dir = opts.dir ?? defaultPoliciesDir();
+  const result = await validatePolicies(dir, { knownJobs: jobNames() });
+  if (result.problems.length > 0) {
+    for (const p of result.problems) io.out(formatProblem(p));
+    io.err(`${result.problems.length} problem(s) in ${dir}: fix them and run 'mops-bot policies validate' again.`);
+    exit.code = 1;
+    return;
+  }
+  io.out(formatSummary(dir, result.summary, result.policy ? buildRules(result.policy).length : undefined));
+  for (const warning of slackEnvWarnings(result.policy?.notifications, process.env)) io.err(`warning: ${warning}`);
+}
+
+export async function schemaCommand(opts: { dir?: string }, io: CliIo): Promise<void> {
+  const dir = opts.dir ?? defaultPoliciesDir();
+  for (const file of await writeJsonSchemas(dir)) io.out(`wrote ${path.relative(process.cwd(), file) || file}`);
+}
