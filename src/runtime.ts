@@ -45,7 +45,7 @@ export interface RuntimeOptions {
   /** GitLab requests in flight at once. */
   concurrency?: number;
   /** Adapter settings beyond the defaults (retry timing in tests, rate pacing). */
-  platform?: Partial<Pick<GitLabPlatformOptions, "retry" | "rateLimit" | "notesPerMinute" | "sleep" | "random" | "timeoutMs" | "onResponse">>;
+  platform?: Partial<Pick<GitLabPlatformOptions, "retry" | "rateLimit" | "notesPerMinute" | "sleep" | "pacingClock" | "random" | "timeoutMs" | "onResponse">>;
 }
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {

@@ -55,8 +55,8 @@ export interface RateLimitOptions {
    */
   lowWaterFraction: number;
   /**
-   * The low-water mark never goes below this many requests, so requests already in flight
-   * (which GitLab has not counted yet when it answers) cannot overrun a small limit.
+   * The low-water mark never goes below this many requests (nor below the requests the client
+   * may have in flight, which GitLab has not counted yet when it answers).
    */
   pauseAtRemaining: number;
   /** Never wait longer than this for one pause (guards against a nonsensical reset header). */
@@ -88,9 +88,14 @@ export class RateLimitGate {
   private limit: number | undefined;
   private resetAt: number | undefined;
 
+  /**
+   * `inFlight`: how many requests the client may have in flight at once. After a window resets
+   * they go out before any answer tells the new budget, so the low-water mark is never below it.
+   */
   constructor(
     private readonly options: RateLimitOptions,
     private readonly clock: Clock,
+    private readonly inFlight = 1,
   ) {}
 
   /** Record the budget GitLab reported on a response. */
@@ -144,7 +149,7 @@ export class RateLimitGate {
 
   private lowWater(): number {
     const share = this.limit === undefined ? 0 : Math.ceil(this.limit * this.options.lowWaterFraction);
-    return Math.max(this.options.pauseAtRemaining, share);
+    return Math.max(this.options.pauseAtRemaining, share, this.inFlight);
   }
 }
 

@@ -158,9 +158,10 @@ export class GitLabRequester {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+    const concurrency = options.concurrency ?? 4;
+    this.queue = new PQueue({ concurrency });
     this.rateLimit = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
-    this.gate = new RateLimitGate(this.rateLimit, this.clock);
+    this.gate = new RateLimitGate(this.rateLimit, this.clock, concurrency);
     this.notePacer = new SlidingWindowPacer(options.notesPerMinute ?? DEFAULT_NOTES_PER_MINUTE, this.clock, this.sleep);
     this.secrets = [options.token];
     this.log = gitlabLogger(options.logger);

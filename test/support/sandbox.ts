@@ -6,8 +6,8 @@ import { pino } from "pino";
 import { seedBoard } from "../../src/demo/seedBoard.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
 import { loadPolicies } from "../../src/policy/load.js";
-import { type Runtime, openRuntime } from "../../src/runtime.js";
-import { type FakeGitlab, startFakeGitlab } from "./fakeGitlab/index.js";
+import { type Runtime, type RuntimeOptions, openRuntime } from "../../src/runtime.js";
+import { type FakeGitlab, type RateLimitOptions, startFakeGitlab } from "./fakeGitlab/index.js";
 
 export const SANDBOX_NOW = new Date("2026-11-18T15:00:00Z");
 export const SANDBOX_TOKEN = "sandbox-token";
@@ -17,7 +17,8 @@ export interface Sandbox {
   policy: CompiledPolicy;
   projects: { mops: string; "sales-systems": string };
   milestones: { past: string; current: string; next: string };
-  runtime(options?: { dryRun?: boolean }): Promise<Runtime>;
+  /** `platform` replaces the sandbox's adapter settings (instant retries) key by key. */
+  runtime(options?: { dryRun?: boolean; platform?: RuntimeOptions["platform"] }): Promise<Runtime>;
   close(): Promise<void>;
 }
 
@@ -25,25 +26,33 @@ export interface Sandbox {
  * `clock` replaces the fixed SANDBOX_NOW for both the fake GitLab and the runtime, so a test can
  * move time forward (SLA clocks); the demo board is still seeded around SANDBOX_NOW.
  */
-export async function startSandbox(options: { latencyMs?: number; policiesDir?: string; clock?: () => Date } = {}): Promise<Sandbox> {
+export async function startSandbox(
+  options: { latencyMs?: number; policiesDir?: string; clock?: () => Date; rateLimit?: RateLimitOptions } = {},
+): Promise<Sandbox> {
   const policiesDir = options.policiesDir ?? "policies";
   const policy = await loadPolicies(policiesDir);
   const clock = options.clock ?? (() => SANDBOX_NOW);
-  const fake = await startFakeGitlab({ token: SANDBOX_TOKEN, botUsername: policy.scope.botUsername, now: clock, latencyMs: options.latencyMs ?? 0 });
+  const fake = await startFakeGitlab({
+    token: SANDBOX_TOKEN,
+    botUsername: policy.scope.botUsername,
+    now: clock,
+    latencyMs: options.latencyMs ?? 0,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+  });
   const { milestones, projects } = seedBoard(fake, policy, SANDBOX_NOW);
   return {
     fake,
     policy,
     projects,
     milestones,
-    runtime: ({ dryRun = false } = {}) =>
+    runtime: ({ dryRun = false, platform } = {}) =>
       openRuntime({
         policiesDir,
         connection: { url: fake.url, token: SANDBOX_TOKEN },
         dryRun,
         clock,
         logger: pino({ level: "silent" }),
-        platform: { retry: { attempts: 6, baseMs: 1, maxMs: 5 }, sleep: async () => {} },
+        platform: { retry: { attempts: 6, baseMs: 1, maxMs: 5 }, sleep: async () => {}, ...platform },
       }),
     close: () => fake.close(),
   };
