@@ -8,7 +8,7 @@
  * and the bot's pauses), so 300 requests a minute is the same ratio of budget to work as on
  * GitLab while a run takes minutes, not hours; the simulated duration is printed beside the real one.
  *
- *   npx tsx bench/ratelimit.ts [--issues 5000] [--limit 300] [--scale 20] [--latency 5] [--age-hours 1000]
+ *   npx tsx bench/ratelimit.ts [--issues 5000] [--limit 300] [--scale 20] [--latency 5] [--age-hours 1000] [--concurrency 8]
  */
 import { pino } from "pino";
 import { runSweep } from "../src/jobs/sweep.js";
@@ -22,6 +22,7 @@ const LIMIT = numberArg("limit", 300, 10, 100_000);
 const SCALE = numberArg("scale", 20, 1, 600);
 const LATENCY = numberArg("latency", 5, 0, 1000);
 const AGE_HOURS = numberArg("age-hours", 1000, 1, 24 * 365);
+const CONCURRENCY = numberArg("concurrency", 8, 1, 64);
 
 /** The benchmark's clock: BENCH_NOW at the start, then SCALE simulated ms per real ms. */
 function scaledTime(start: Date, scale: number) {
@@ -47,12 +48,13 @@ const runtime = await openRuntime({
   dryRun: true,
   clock: time.clock,
   logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }),
+  concurrency: CONCURRENCY,
   platform: { sleep: time.sleep, pacingClock: time.clock },
 });
 board.fake.resetCounters();
 
 console.log(
-  `rate-limit benchmark: dry sweep of ${ISSUES} issues (created ${AGE_HOURS} h ago), fake GitLab enforcing ${LIMIT} requests a minute, ${LATENCY} ms latency, time ${SCALE}x faster than real\n`,
+  `rate-limit benchmark: dry sweep of ${ISSUES} issues (created ${AGE_HOURS} h ago), fake GitLab enforcing ${LIMIT} requests a minute, ${LATENCY} ms latency, ${CONCURRENCY} requests in flight, time ${SCALE}x faster than real\n`,
 );
 const simStart = time.clock().getTime();
 const realStart = performance.now();

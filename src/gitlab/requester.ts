@@ -189,6 +189,11 @@ export class GitLabRequester {
     };
   }
 
+  /** Notes this client may create a minute now (lower than configured after a note was refused). */
+  notePace(): number {
+    return this.notePacer.perMinute;
+  }
+
   private redact(text: string): string {
     return redactSecrets(text, this.secrets);
   }
