@@ -14,6 +14,7 @@ import { pino } from "pino";
 import { runSweep } from "../src/jobs/sweep.js";
 import { loadPolicies } from "../src/policy/load.js";
 import { openRuntime } from "../src/runtime.js";
+import { acceleratedTime } from "../test/support/acceleratedTime.js";
 import { BENCH_NOW, BENCH_TOKEN, startBoard } from "./support/board.js";
 import { numberArg } from "./support/args.js";
 
@@ -24,17 +25,8 @@ const LATENCY = numberArg("latency", 5, 0, 1000);
 const AGE_HOURS = numberArg("age-hours", 1000, 1, 24 * 365);
 const CONCURRENCY = numberArg("concurrency", 8, 1, 64);
 
-/** The benchmark's clock: BENCH_NOW at the start, then SCALE simulated ms per real ms. */
-function scaledTime(start: Date, scale: number) {
-  const realStart = Date.now();
-  return {
-    clock: () => new Date(start.getTime() + (Date.now() - realStart) * scale),
-    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms) / scale)),
-  };
-}
-
 const policy = await loadPolicies("policies");
-const time = scaledTime(BENCH_NOW, SCALE);
+const time = acceleratedTime(BENCH_NOW, SCALE);
 const board = await startBoard(policy, {
   size: ISSUES,
   clock: time.clock,

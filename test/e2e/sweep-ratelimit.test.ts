@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { runSweep } from "../../src/jobs/sweep.js";
+import { acceleratedTime } from "../support/acceleratedTime.js";
 import { TEST_POLICIES_DIR } from "../support/policies.js";
 import { SANDBOX_NOW, type Sandbox, startSandbox } from "../support/sandbox.js";
 
@@ -18,22 +19,9 @@ afterEach(async () => {
   sb = undefined;
 });
 
-/**
- * Time running SCALE times faster than the real time, for the fake's windows and the bot's
- * pauses alike: a one-minute window passes in a second, and requests stay in flight (latency)
- * while others are answered, as against GitLab. The test asserts outcomes only, never durations.
- */
-function fastTime(start: Date, scale: number) {
-  const realStart = Date.now();
-  return {
-    clock: () => new Date(start.getTime() + (Date.now() - realStart) * scale),
-    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms) / scale)),
-  };
-}
-
 describe("a sweep under a tight GitLab rate limit", () => {
   it("reconciles every resource (0 dropped, exit 0) by waiting for the windows to reset", async () => {
-    const time = fastTime(SANDBOX_NOW, 60);
+    const time = acceleratedTime(SANDBOX_NOW, 60);
     // A little latency, so answers come back while other requests are in flight, as they do from GitLab.
     sb = await startSandbox({ policiesDir: TEST_POLICIES_DIR, latencyMs: 3, rateLimit: { perMinute: PER_MINUTE, enforce: true, clock: time.clock } });
     const mops = sb.projects.mops;
@@ -58,5 +46,20 @@ describe("a sweep under a tight GitLab rate limit", () => {
     const refused = answers.filter((s) => s === 429).length;
     expect(refused / answers.length).toBeLessThan(0.01);
     expect(sb.fake.writes()).toEqual([]);
+  });
+
+  it("outlasts a storm of 429s with no request giving up, though each may fail only three times", async () => {
+    const time = acceleratedTime(SANDBOX_NOW, 60);
+    sb = await startSandbox({ policiesDir: TEST_POLICIES_DIR, latencyMs: 3, rateLimit: { perMinute: 2000, enforce: true, clock: time.clock } });
+    const runtime = await sb.runtime({ dryRun: true, platform: { sleep: time.sleep, pacingClock: time.clock, retry: { attempts: 3, baseMs: 1, maxMs: 5 } } });
+    sb.fake.resetCounters();
+    // The next 40 answers are 429 (Retry-After 2 s), whoever asks: the sweep's first request alone meets several.
+    sb.fake.faults = { next: Array.from({ length: 40 }, () => 429 as const), retryAfterSeconds: 2 };
+
+    const report = await runSweep({ ...runtime, dryRun: true });
+
+    expect(report.errors).toEqual([]);
+    expect(sb.fake.requests.filter((r) => r.status === 429)).toHaveLength(40);
+    expect(report.read.issues).toBe(sb.fake.issues(sb.projects.mops).length + sb.fake.issues(sb.projects["sales-systems"]).length);
   });
 });
