@@ -171,6 +171,7 @@ export class SlidingWindowPacer {
   private readonly times: number[] = [];
   private chain: Promise<void> = Promise.resolve();
   private pace: number;
+  private slowedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     perMinute: number,
@@ -189,11 +190,15 @@ export class SlidingWindowPacer {
 
   /**
    * GitLab refused an event for going too fast: the instance allows less than we were told, so
-   * halve the pace (never below one a minute) and count the refused event as spent, so the next
-   * ones wait for the window to move on. Returns the new pace.
+   * halve the pace (never below one a minute). The refused event stays counted as spent, so the
+   * next ones wait for the window to move on. `sentAt` (epoch ms): when the refused event was
+   * sent; one sent before the last slow-down was sent at the old pace and does not halve it
+   * again, so notes refused together halve it once. Returns the pace.
    */
-  slowDown(): number {
+  slowDown(sentAt: number): number {
+    if (sentAt <= this.slowedAt) return this.pace;
     this.pace = Math.max(1, Math.floor(this.pace / 2));
+    this.slowedAt = this.clock().getTime();
     return this.pace;
   }
 

@@ -218,10 +218,13 @@ export class GitLabRequester {
     const createsNote = isNoteCreation(request);
     if (createsNote) this.counters.pausedMs += await this.notePacer.acquire();
 
-    // 429s do not use up the retries, which are for failures; they are bounded in time instead.
+    // `attempt` counts the tries that failed (5xx, no answer) plus the current one: 429s do not use
+    // up the retries, they are bounded in time instead.
+    let attempt = 1;
     let firstThrottledAt: number | undefined;
     let throttled = 0;
-    for (let attempt = 1; ; attempt++) {
+    for (;;) {
+      const sentAt = this.clock().getTime();
       const outcome = await this.queue.add(() => this.attempt(url, init, request, callerSignal));
       const last = attempt >= this.retry.attempts;
 
@@ -233,6 +236,7 @@ export class GitLabRequester {
         const delay = backoffDelay(attempt - 1, this.retry, this.random);
         this.noteRetry(request, attempt, `network error: ${this.redact(outcome.reason)}`, delay);
         await this.sleep(delay);
+        attempt += 1;
         continue;
       }
 
@@ -247,9 +251,8 @@ export class GitLabRequester {
         if (now - firstThrottledAt >= this.rateLimit.giveUpAfterMs) {
           throw this.apiError(outcome, request, attempt, { throttledForMs: now - firstThrottledAt });
         }
-        attempt -= 1;
         if (createsNote) {
-          this.counters.pausedMs += await this.afterNoteThrottled(outcome.headers, request);
+          this.counters.pausedMs += await this.afterNoteThrottled(outcome.headers, request, sentAt);
         } else {
           // attempt() has already closed the gate; the retry waits there with every other request.
           this.noteRetry(request, throttled, "429 Too Many Requests", 0);
@@ -262,6 +265,7 @@ export class GitLabRequester {
       const delay = backoffDelay(attempt - 1, this.retry, this.random);
       this.noteRetry(request, attempt, `status ${outcome.status}`, delay);
       await this.sleep(delay);
+      attempt += 1;
     }
   }
 
@@ -286,9 +290,11 @@ export class GitLabRequester {
    * pace, so slow the pace down, then wait for a turn at the new pace. A note 429 from that
    * limiter carries no `Retry-After` (`lib/api/helpers/rate_limiter.rb` in gitlabhq), and it
    * says nothing about other requests; one that does carry it has closed the shared gate too.
+   * `sentAt`: when the refused note went out; notes sent before the last slow-down were sent
+   * at the old pace, so their refusals do not slow it again.
    */
-  private async afterNoteThrottled(headers: Headers, request: RequestDescription): Promise<number> {
-    const pace = this.notePacer.slowDown();
+  private async afterNoteThrottled(headers: Headers, request: RequestDescription, sentAt: number): Promise<number> {
+    const pace = this.notePacer.slowDown(sentAt);
     this.counters.retries += 1;
     this.log.warn(
       { route: `${request.method} ${request.route}`, notesPerMinute: pace, traceId: request.traceId, retryAfter: headers.get("retry-after") ?? undefined },

@@ -316,6 +316,18 @@ describe("GitLabRequester rate limits", () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it("notes refused together halve the pace once, not once each", async () => {
+    const time = fakeTime();
+    const notes = `/projects/${enc(PROJECT_A)}/issues/1/notes`;
+    const note = fixture("api-note-single-issue-note.json");
+    const limited = { error: "This endpoint has been requested too many times. Try again later." };
+    const scope = nock(API).post(notes).times(2).reply(201, note).post(notes).times(2).reply(429, limited).post(notes).times(2).reply(201, note);
+    const r = requester(time, { notesPerMinute: 8 });
+    await Promise.all([0, 1, 2, 3].map((i) => r.api.post(`projects/${enc(PROJECT_A)}/issues/1/notes`, { body: { body: `note ${i}` } })));
+    expect(r.notePace()).toBe(4);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it("keeps no more requests in flight than the concurrency allows", async () => {
     const time = fakeTime();
     let inFlight = 0;
