@@ -40,7 +40,7 @@ export interface Board {
 /**
  * A fake GitLab with the demo board's setup and `size` healthy pool issues. Each pool issue
  * already carries the bot's note for the alias repair (as after an earlier repair), so repairs
- * in the run change labels only and the bot's pace of 50 notes a minute does not set the pace.
+ * in the run change labels only and the bot's pace of 60 notes a minute does not set the pace.
  */
 export async function startBoard(
   policy: CompiledPolicy,
