@@ -85,7 +85,7 @@ export interface GitLabRequesterOptions {
 }
 
 type Outcome =
-  | { kind: "response"; status: number; headers: Headers; body: unknown; ok: boolean }
+  | { kind: "response"; status: number; headers: Headers; body: unknown; ok: boolean; sentAt: number }
   | { kind: "network"; reason: string; aborted: boolean; error: unknown };
 
 const NOTE_CREATE_RE = /\/notes$/;
@@ -224,7 +224,6 @@ export class GitLabRequester {
     let firstThrottledAt: number | undefined;
     let throttled = 0;
     for (;;) {
-      const sentAt = this.clock().getTime();
       const outcome = await this.queue.add(() => this.attempt(url, init, request, callerSignal));
       const last = attempt >= this.retry.attempts;
 
@@ -252,7 +251,7 @@ export class GitLabRequester {
           throw this.apiError(outcome, request, attempt, { throttledForMs: now - firstThrottledAt });
         }
         if (createsNote) {
-          this.counters.pausedMs += await this.afterNoteThrottled(outcome.headers, request, sentAt);
+          this.counters.pausedMs += await this.afterNoteThrottled(outcome.headers, request, outcome.sentAt);
         } else {
           // attempt() has already closed the gate; the retry waits there with every other request.
           this.noteRetry(request, throttled, "429 Too Many Requests", 0);
@@ -364,7 +363,7 @@ export class GitLabRequester {
         },
         "GitLab request",
       );
-      return { kind: "response", status: response.status, headers: response.headers, body, ok: response.ok };
+      return { kind: "response", status: response.status, headers: response.headers, body, ok: response.ok, sentAt: started };
     } catch (error) {
       this.count(this.counters.byStatus, "network-error");
       this.onResponse?.(`${request.method} ${request.route}`, "network-error");
