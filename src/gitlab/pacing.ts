@@ -74,7 +74,8 @@ export const DEFAULT_RATE_LIMIT: RateLimitOptions = { lowWaterFraction: 0.05, pa
  * One gate for every request of a client, following GitLab's throttle headers. GitLab sends
  * `RateLimit-Limit`, `-Observed`, `-Remaining` and `-Reset` (Unix seconds) on responses of a
  * throttled route, and `Retry-After` (seconds) and `RateLimit-ResetTime` (HTTP date) with a 429
- * (`lib/gitlab/rack_attack/request_throttle_data.rb` in gitlabhq; `doc/user/gitlab_com/index.md`).
+ * (`lib/gitlab/rack_attack/request_throttle_data.rb` and `lib/gitlab/middleware/rack_attack_headers.rb`
+ * in gitlabhq; `doc/user/gitlab_com/index.md`).
  *
  * The gate keeps its own count of the window's budget: it takes one for every request it lets
  * through, and a response can only lower the count (responses arrive out of order, and one sent
