@@ -5,8 +5,8 @@
  * writes the selected resources need, and the summary issue.
  * Run: `npx tsx bench/triage.ts [--latency 50] [--issues 10000]`.
  *
- * Note pacing is lifted here (the adapter paces notes at 50 a minute by default, GitLab's own
- * limit): pacing is waiting, not requests, and would make the wall time the note count / 50
+ * Note pacing is lifted here (the adapter paces notes at 60 a minute by default, GitLab.com's
+ * limit): pacing is waiting, not requests, and would make the wall time the note count / 60
  * minutes whatever the code does.
  */
 import { pino } from "pino";

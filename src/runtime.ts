@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import type { BusinessCalendar } from "./domain/calendar.js";
 import { createBusinessCalendar } from "./domain/calendar.js";
-import { createGitLabPlatform, type GitLabPlatform, type GitLabPlatformOptions } from "./gitlab/index.js";
+import { createGitLabPlatform, DEFAULT_NOTES_PER_MINUTE, type GitLabPlatform, type GitLabPlatformOptions } from "./gitlab/index.js";
 import { jobNames } from "./jobs/registry.js";
 import type { CompiledPolicy } from "./policy/model.js";
 import { loadPolicies } from "./policy/load.js";
@@ -31,6 +31,24 @@ export function gitlabConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): G
   return { url, token };
 }
 
+/**
+ * How many notes a minute the bot may create: MOPS_NOTES_PER_MINUTE, else scope.yml's
+ * `notes_per_minute`, else GitLab.com's limit of 60. A 429 on a note slows it further at run time.
+ */
+export function notesPerMinuteFrom(env: NodeJS.ProcessEnv, policy: CompiledPolicy): number {
+  const text = env.MOPS_NOTES_PER_MINUTE?.trim();
+  if (text) {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) {
+      throw new Error(
+        `MOPS_NOTES_PER_MINUTE must be a whole number of notes a minute, at least 1 (got "${text}"): use your GitLab's note creation limit, 60 on GitLab.com.`,
+      );
+    }
+    return value;
+  }
+  return policy.scope.notesPerMinute ?? DEFAULT_NOTES_PER_MINUTE;
+}
+
 export interface Runtime {
   policy: CompiledPolicy;
   calendar: BusinessCalendar;
@@ -47,8 +65,10 @@ export interface RuntimeOptions {
   clock?: () => Date;
   /** GitLab requests in flight at once. */
   concurrency?: number;
+  /** Where MOPS_NOTES_PER_MINUTE is read; default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Adapter settings beyond the defaults (retry timing in tests, rate pacing). */
-  platform?: Partial<Pick<GitLabPlatformOptions, "retry" | "rateLimit" | "notesPerMinute" | "sleep" | "random" | "timeoutMs" | "onResponse" | "historyCache">>;
+  platform?: Partial<Pick<GitLabPlatformOptions, "retry" | "rateLimit" | "notesPerMinute" | "sleep" | "pacingClock" | "random" | "timeoutMs" | "onResponse" | "historyCache">>;
 }
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -64,6 +84,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     today: (now) => calendar.today(now),
     concurrency: options.concurrency ?? 8,
     logger: options.logger,
+    notesPerMinute: notesPerMinuteFrom(options.env ?? process.env, policy),
     ...options.platform,
   });
   return { policy, calendar, platform, clock, logger: options.logger };

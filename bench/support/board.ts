@@ -42,9 +42,12 @@ export interface Board {
 /**
  * A fake GitLab with the demo board's setup and `size` healthy pool issues. Each pool issue
  * already carries the bot's note for the alias repair (as after an earlier repair), so repairs
- * in the run change labels only and the bot's pace of 50 notes a minute does not set the pace.
+ * in the run change labels only and the bot's pace of 60 notes a minute does not set the pace.
  */
-export async function startBoard(policy: CompiledPolicy, options: { size: number; clock: () => Date; rateLimit?: RateLimitOptions }): Promise<Board> {
+export async function startBoard(
+  policy: CompiledPolicy,
+  options: { size: number; clock: () => Date; rateLimit?: RateLimitOptions; createdHoursAgo?: number },
+): Promise<Board> {
   const fake = await startFakeGitlab({
     token: BENCH_TOKEN,
     botUsername: policy.scope.botUsername,
@@ -56,8 +59,9 @@ export async function startBoard(policy: CompiledPolicy, options: { size: number
   const { projects, milestones } = seedBoard(fake, policy, options.clock());
   const project = projects.mops;
   const pool: number[] = [];
-  // Fresh issues: well inside every SLA, so no rule but the label repair has anything to say.
-  const created = new Date(options.clock().getTime() - 3 * 3_600_000);
+  // Fresh issues by default: well inside every SLA, so no rule but the label repair has anything
+  // to say. Older ones make the SLA rules read each issue's history.
+  const created = new Date(options.clock().getTime() - (options.createdHoursAgo ?? 3) * 3_600_000);
   const marker = markerComment(markerKey("label-hygiene", "alias", PRIORITY_ALIAS));
   for (let i = 0; i < options.size; i++) {
     const view = fake.addIssue(project, {

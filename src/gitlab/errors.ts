@@ -77,9 +77,16 @@ function hintFor(status: number, req: RequestDescription, gitlabMessage: string)
   }
   if (status === 403) return accessHint(req);
   if (status === 404) return notFoundHint(req);
-  if (status === 429) return "GitLab's rate limit was hit and stayed hit. Run again later, or lower the bot's concurrency.";
+  if (status === 429) {
+    return "GitLab's rate limit stayed hit for as long as the bot waits. Something else using the same GitLab user (another bot replica, a script) may be spending its budget; stop that or run again later.";
+  }
   if (status >= 500) return "GitLab is failing or overloaded. Nothing more was changed; run again later.";
   return gitlabMessage === "" ? "GitLab did not say why." : `GitLab said: ${gitlabMessage}`;
+}
+
+function describeDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} minutes`;
 }
 
 /** GitLab answered with an HTTP error (after any retries). */
@@ -101,9 +108,16 @@ export class GitLabApiError extends Error {
     gitlabMessage: string;
     gitlabRequestId?: string | undefined;
     attempts: number;
+    /** For a 429: how long GitLab kept answering 429 before the bot gave up, in ms. */
+    throttledForMs?: number;
   }) {
     const { status, request, gitlabMessage, attempts } = args;
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+    const tries =
+      args.throttledForMs !== undefined
+        ? ` for ${describeDuration(args.throttledForMs)}`
+        : attempts > 1
+          ? ` after ${attempts} attempts`
+          : "";
     const said = gitlabMessage !== "" && status < 500 && status !== 400 && status !== 409 && status !== 422 ? ` (GitLab said: ${gitlabMessage})` : "";
     super(
       `GitLab answered ${statusText(status)} for ${request.method} ${request.route}${about(request)}${tries}: ${hintFor(status, request, gitlabMessage)}${said}`,

@@ -12,6 +12,7 @@
 export { createGitLabPlatform } from "./platform.js";
 export type { EnsureNoteResult, GitLabApplyResult, GitLabPlatform, GitLabPlatformOptions, NewIssue, WriteOutcome } from "./platform.js";
 export { createGitLabRequester, currentTraceId, GitLabRequester, TRACE_HEADER, withTrace } from "./requester.js";
+export { DEFAULT_NOTES_PER_MINUTE } from "./pacing.js";
 export type { GitLabRequesterOptions, GitLabRequestStats } from "./requester.js";
 export { GitLabApiError, GitLabDataError, GitLabNetworkError, RefusedWriteError, redactSecrets } from "./errors.js";
 export { mapCurrentUser, mapIssue, mapLabelEvent, mapLabelEvents, mapMergeRequest, mapMilestone, mapNote, mapResource } from "./mapping.js";

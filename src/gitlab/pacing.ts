@@ -49,20 +49,39 @@ export function parseRateLimitReset(value: string | null | undefined, now: Date)
 }
 
 export interface RateLimitOptions {
-  /** At or below this many remaining requests, wait for the window to reset. */
+  /**
+   * The low-water mark as a share of `RateLimit-Limit`: once no more than this share of the
+   * window's budget is left, every request waits for the window to reset.
+   */
+  lowWaterFraction: number;
+  /**
+   * The low-water mark never goes below this many requests (nor below the requests the client
+   * may have in flight, which GitLab has not counted yet when it answers).
+   */
   pauseAtRemaining: number;
-  /** Below this fraction of the limit, spread the remaining requests over the rest of the window. */
-  slowBelowFraction: number;
   /** Never wait longer than this for one pause (guards against a nonsensical reset header). */
   maxPauseMs: number;
+  /**
+   * How long one request may keep being answered 429 before the bot gives up on it. 429s do
+   * not use up the request's retries (those are for failures); this bounds them in time instead.
+   */
+  giveUpAfterMs: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitOptions = { pauseAtRemaining: 5, slowBelowFraction: 0.1, maxPauseMs: 65_000 };
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { lowWaterFraction: 0.05, pauseAtRemaining: 5, maxPauseMs: 65_000, giveUpAfterMs: 15 * 60_000 };
 
 /**
- * Follows GitLab's `RateLimit-Remaining/-Limit/-Reset` headers and `Retry-After` answers, and
- * tells each request how long to wait before it goes out. One gate is shared by all requests
- * of a client, so a 429 on one request pauses the others too.
+ * One gate for every request of a client, following GitLab's throttle headers. GitLab sends
+ * `RateLimit-Limit`, `-Observed`, `-Remaining` and `-Reset` (Unix seconds) on responses of a
+ * throttled route, and `Retry-After` (seconds) and `RateLimit-ResetTime` (HTTP date) with a 429
+ * (`lib/gitlab/rack_attack/request_throttle_data.rb` and `lib/gitlab/middleware/rack_attack_headers.rb`
+ * in gitlabhq; `doc/user/gitlab_com/index.md`).
+ *
+ * The gate keeps its own count of the window's budget: it takes one for every request it lets
+ * through, and a response can only lower the count (responses arrive out of order, and one sent
+ * before others were counted reports more than is left). When the budget falls to the low-water
+ * mark, or a 429 arrives, the gate closes until the window resets, and every request, not only
+ * the one that noticed, waits there.
  */
 export class RateLimitGate {
   private blockedUntil = 0;
@@ -70,19 +89,32 @@ export class RateLimitGate {
   private limit: number | undefined;
   private resetAt: number | undefined;
 
+  /**
+   * `inFlight`: how many requests the client may have in flight at once. After a window resets
+   * they go out before any answer tells the new budget, so the low-water mark is never below it.
+   */
   constructor(
     private readonly options: RateLimitOptions,
     private readonly clock: Clock,
+    private readonly inFlight = 1,
   ) {}
 
   /** Record the budget GitLab reported on a response. */
   observe(headers: Headers): void {
-    const remaining = headers.get("ratelimit-remaining");
-    if (remaining === null || !/^\d+$/.test(remaining.trim())) return;
-    this.remaining = Number(remaining.trim());
-    const limit = headers.get("ratelimit-limit");
-    this.limit = limit !== null && /^\d+$/.test(limit.trim()) ? Number(limit.trim()) : this.limit;
-    this.resetAt = parseRateLimitReset(headers.get("ratelimit-reset"), this.clock()) ?? this.resetAt;
+    const remaining = wholeNumber(headers.get("ratelimit-remaining"));
+    if (remaining === undefined) return;
+    const now = this.clock();
+    const resetAt = parseRateLimitReset(headers.get("ratelimit-reset"), now);
+    this.limit = wholeNumber(headers.get("ratelimit-limit")) ?? this.limit;
+    const sameWindow = resetAt !== undefined && this.resetAt !== undefined && Math.abs(resetAt - this.resetAt) < 1000;
+    if (sameWindow && this.remaining !== undefined) {
+      this.remaining = Math.min(this.remaining, remaining);
+    } else if (resetAt === undefined || this.resetAt === undefined || resetAt > this.resetAt || this.remaining === undefined) {
+      // A new window (or the first we hear of): its count starts from what GitLab says.
+      this.remaining = remaining;
+      this.resetAt = resetAt ?? this.resetAt;
+    }
+    // An older window's late answer says nothing about the current one.
   }
 
   /** Stop every request until `untilMs` (epoch ms), e.g. after a 429 with `Retry-After`. */
@@ -90,42 +122,85 @@ export class RateLimitGate {
     this.blockedUntil = Math.max(this.blockedUntil, untilMs);
   }
 
-  /** How long the next request must wait, in ms; counts the request against the known budget. */
-  delayForNext(): number {
+  /** When the current window resets (epoch ms), if GitLab has said. */
+  windowResetAt(): number | undefined {
+    return this.resetAt;
+  }
+
+  /**
+   * 0 when a request may go now (and it is counted against the budget), else how long to wait
+   * before asking again, in ms.
+   */
+  reserve(): number {
     const now = this.clock().getTime();
     if (now < this.blockedUntil) return this.blockedUntil - now;
-    if (this.remaining === undefined || this.resetAt === undefined || this.resetAt <= now) return 0;
-    const untilReset = Math.min(this.resetAt - now, this.options.maxPauseMs);
-    const remaining = this.remaining;
-    this.remaining = Math.max(0, remaining - 1);
-    if (remaining <= this.options.pauseAtRemaining) {
-      // The window is nearly spent: wait for it to reset, and let the next response re-arm us.
+    if (this.remaining === undefined || this.resetAt === undefined) return 0;
+    if (this.resetAt <= now) {
+      // The window has reset; the next answer tells the new budget.
       this.remaining = undefined;
-      return untilReset;
+      return 0;
     }
-    if (this.limit !== undefined && remaining < this.limit * this.options.slowBelowFraction) {
-      return Math.round(untilReset / remaining);
+    if (this.remaining <= this.lowWater()) {
+      this.blockUntil(now + Math.min(this.resetAt - now, this.options.maxPauseMs));
+      return this.blockedUntil - now;
     }
+    this.remaining -= 1;
     return 0;
+  }
+
+  private lowWater(): number {
+    const share = this.limit === undefined ? 0 : Math.ceil(this.limit * this.options.lowWaterFraction);
+    return Math.max(this.options.pauseAtRemaining, share, this.inFlight);
   }
 }
 
+function wholeNumber(value: string | null): number | undefined {
+  return value !== null && /^\d+$/.test(value.trim()) ? Number(value.trim()) : undefined;
+}
+
+/** GitLab.com's note limit (`notes_create`): 60 a minute per user. Self-managed admins set their own. */
+export const DEFAULT_NOTES_PER_MINUTE = 60;
+
 /**
- * At most `perMinute` events in any sliding 60-second window (GitLab.com allows 60 note
- * creations a minute per user, and that limit does not show in the RateLimit headers).
+ * At most `perMinute` events in any sliding 60-second window. GitLab limits note creation per
+ * user with its application rate limiter (`notes_create`, 60 a minute on GitLab.com, set by the
+ * admin on self-managed instances: `lib/gitlab/application_rate_limiter.rb` in gitlabhq), and that
+ * limit does not show in the RateLimit headers, so the bot keeps to a pace it is told.
  * Callers are served in order.
  */
 export class SlidingWindowPacer {
   private readonly times: number[] = [];
   private chain: Promise<void> = Promise.resolve();
+  private pace: number;
+  private slowedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly perMinute: number,
+    perMinute: number,
     private readonly clock: Clock,
     private readonly sleep: Sleep,
     private readonly windowMs = 60_000,
   ) {
     if (!(perMinute >= 1)) throw new Error(`The note pace must allow at least 1 note a minute (got ${perMinute}).`);
+    this.pace = Math.floor(perMinute);
+  }
+
+  /** Events allowed per window now. */
+  get perMinute(): number {
+    return this.pace;
+  }
+
+  /**
+   * GitLab refused an event for going too fast: the instance allows less than we were told, so
+   * halve the pace (never below one a minute). The refused event stays counted as spent, so the
+   * next ones wait for the window to move on. `sentAt` (epoch ms): when the refused event was
+   * sent; one sent before the last slow-down was sent at the old pace and does not halve it
+   * again, so notes refused together halve it once. Returns the pace.
+   */
+  slowDown(sentAt: number): number {
+    if (sentAt <= this.slowedAt) return this.pace;
+    this.pace = Math.max(1, Math.floor(this.pace / 2));
+    this.slowedAt = this.clock().getTime();
+    return this.pace;
   }
 
   /** Resolves when one more event may happen now; returns the ms waited. */
@@ -135,11 +210,11 @@ export class SlidingWindowPacer {
       for (;;) {
         const now = this.clock().getTime();
         while (this.times.length > 0 && this.times[0]! <= now - this.windowMs) this.times.shift();
-        if (this.times.length < this.perMinute) {
+        if (this.times.length < this.pace) {
           this.times.push(now);
           return waited;
         }
-        const wait = this.times[0]! + this.windowMs - now;
+        const wait = this.times[this.times.length - this.pace]! + this.windowMs - now;
         waited += wait;
         await this.sleep(wait);
       }

@@ -2,9 +2,10 @@
  * The one place HTTP requests to GitLab are made. It is a gitbeaker requester (built with
  * `createRequesterFn`), so it also serves gitbeaker's resource classes
  * (`new Gitlab({ host, token, requesterFn: requester.requesterFn })`), and adds what the bot
- * relies on: `Retry-After` on 429, jittered backoff on 5xx and network errors, slowing down as
- * `RateLimit-Remaining` drops, pacing of note creation, bounded concurrency, per-route request
- * counts, a trace id on every request, and errors a MOps reader can act on with no token in them.
+ * relies on: one rate-limit gate shared by all its requests (`RateLimit-*` headers and 429s, see
+ * pacing.ts), jittered backoff on 5xx and network errors, pacing of note creation, bounded
+ * concurrency, per-route request counts, a trace id on every request, and errors a MOps reader
+ * can act on with no token in them.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import {
@@ -23,6 +24,7 @@ import {
   backoffDelay,
   DEFAULT_RATE_LIMIT,
   DEFAULT_RETRY,
+  DEFAULT_NOTES_PER_MINUTE,
   parseRateLimitReset,
   parseRetryAfter,
   RateLimitGate,
@@ -69,7 +71,7 @@ export interface GitLabRequesterOptions {
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
   rateLimit?: Partial<RateLimitOptions>;
-  /** Note creations allowed per minute (default 50, under GitLab.com's 60). */
+  /** Note creations allowed per minute (default GitLab.com's 60); a 429 on one halves it. */
   notesPerMinute?: number;
   /** Time allowed for one attempt, in ms (default 30 s). */
   timeoutMs?: number;
@@ -83,10 +85,14 @@ export interface GitLabRequesterOptions {
 }
 
 type Outcome =
-  | { kind: "response"; status: number; headers: Headers; body: unknown; ok: boolean; blockedMs?: number }
+  | { kind: "response"; status: number; headers: Headers; body: unknown; ok: boolean; sentAt: number }
   | { kind: "network"; reason: string; aborted: boolean; error: unknown };
 
 const NOTE_CREATE_RE = /\/notes$/;
+
+function isNoteCreation(request: RequestDescription): boolean {
+  return request.method === "POST" && NOTE_CREATE_RE.test(request.route);
+}
 
 function describeNetworkError(error: unknown): string {
   if (error instanceof Error) {
@@ -126,6 +132,7 @@ export class GitLabRequester {
   readonly host: string;
 
   private readonly retry: RetryPolicy;
+  private readonly rateLimit: RateLimitOptions;
   private readonly queue: PQueue;
   private readonly gate: RateLimitGate;
   private readonly notePacer: SlidingWindowPacer;
@@ -151,9 +158,11 @@ export class GitLabRequester {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.queue = new PQueue({ concurrency: options.concurrency ?? 4 });
-    this.gate = new RateLimitGate({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, this.clock);
-    this.notePacer = new SlidingWindowPacer(options.notesPerMinute ?? 50, this.clock, this.sleep);
+    const concurrency = options.concurrency ?? 4;
+    this.queue = new PQueue({ concurrency });
+    this.rateLimit = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
+    this.gate = new RateLimitGate(this.rateLimit, this.clock, concurrency);
+    this.notePacer = new SlidingWindowPacer(options.notesPerMinute ?? DEFAULT_NOTES_PER_MINUTE, this.clock, this.sleep);
     this.secrets = [options.token];
     this.log = gitlabLogger(options.logger);
 
@@ -180,6 +189,11 @@ export class GitLabRequester {
     };
   }
 
+  /** Notes this client may create a minute now (lower than configured after a note was refused). */
+  notePace(): number {
+    return this.notePacer.perMinute;
+  }
+
   private redact(text: string): string {
     return redactSecrets(text, this.secrets);
   }
@@ -201,12 +215,16 @@ export class GitLabRequester {
     if (options.body !== undefined) init.body = options.body as string | FormData;
     const callerSignal = options.signal instanceof AbortSignal ? options.signal : undefined;
 
-    if (method === "POST" && NOTE_CREATE_RE.test(request.route)) {
-      this.counters.pausedMs += await this.notePacer.acquire();
-    }
+    const createsNote = isNoteCreation(request);
+    if (createsNote) this.counters.pausedMs += await this.notePacer.acquire();
 
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.queue.add(() => this.attempt(url, init, request, callerSignal, attempt));
+    // `attempt` counts the tries that failed (5xx, no answer) plus the current one: 429s do not use
+    // up the retries, they are bounded in time instead.
+    let attempt = 1;
+    let firstThrottledAt: number | undefined;
+    let throttled = 0;
+    for (;;) {
+      const outcome = await this.queue.add(() => this.attempt(url, init, request, callerSignal));
       const last = attempt >= this.retry.attempts;
 
       if (outcome.kind === "network") {
@@ -217,6 +235,7 @@ export class GitLabRequester {
         const delay = backoffDelay(attempt - 1, this.retry, this.random);
         this.noteRetry(request, attempt, `network error: ${this.redact(outcome.reason)}`, delay);
         await this.sleep(delay);
+        attempt += 1;
         continue;
       }
 
@@ -224,27 +243,63 @@ export class GitLabRequester {
         return { body: outcome.body as ResponseBodyTypes, headers: Object.fromEntries(outcome.headers.entries()), status: outcome.status };
       }
 
-      const retryable = outcome.status === 429 || outcome.status >= 500;
-      if (!retryable || last) {
-        throw new GitLabApiError({
-          status: outcome.status,
-          request,
-          gitlabMessage: this.redact(gitlabMessageOf(outcome.body)),
-          gitlabRequestId: outcome.headers.get("x-request-id") ?? undefined,
-          attempts: attempt,
-        });
-      }
-
       if (outcome.status === 429) {
-        // attempt() has already blocked the gate; the next attempt waits there with every other request.
-        this.noteRetry(request, attempt, "429 Too Many Requests", outcome.blockedMs ?? 0);
+        const now = this.clock().getTime();
+        firstThrottledAt ??= now;
+        throttled += 1;
+        if (now - firstThrottledAt >= this.rateLimit.giveUpAfterMs) {
+          throw this.apiError(outcome, request, attempt, { throttledForMs: now - firstThrottledAt });
+        }
+        if (createsNote) {
+          this.counters.pausedMs += await this.afterNoteThrottled(outcome.headers, request, outcome.sentAt);
+        } else {
+          // attempt() has already closed the gate; the retry waits there with every other request.
+          this.noteRetry(request, throttled, "429 Too Many Requests", 0);
+        }
         continue;
       }
+
+      if (outcome.status < 500 || last) throw this.apiError(outcome, request, attempt);
 
       const delay = backoffDelay(attempt - 1, this.retry, this.random);
       this.noteRetry(request, attempt, `status ${outcome.status}`, delay);
       await this.sleep(delay);
+      attempt += 1;
     }
+  }
+
+  private apiError(
+    outcome: Extract<Outcome, { kind: "response" }>,
+    request: RequestDescription,
+    attempts: number,
+    extra: { throttledForMs?: number } = {},
+  ): GitLabApiError {
+    return new GitLabApiError({
+      status: outcome.status,
+      request,
+      gitlabMessage: this.redact(gitlabMessageOf(outcome.body)),
+      gitlabRequestId: outcome.headers.get("x-request-id") ?? undefined,
+      attempts,
+      ...extra,
+    });
+  }
+
+  /**
+   * A 429 on note creation: GitLab's note limit (application rate limiter) is lower than our
+   * pace, so slow the pace down, then wait for a turn at the new pace. A note 429 from that
+   * limiter carries no `Retry-After` (`lib/api/helpers/rate_limiter.rb` in gitlabhq), and it
+   * says nothing about other requests; one that does carry it has closed the shared gate too.
+   * `sentAt`: when the refused note went out; notes sent before the last slow-down were sent
+   * at the old pace, so their refusals do not slow it again.
+   */
+  private async afterNoteThrottled(headers: Headers, request: RequestDescription, sentAt: number): Promise<number> {
+    const pace = this.notePacer.slowDown(sentAt);
+    this.counters.retries += 1;
+    this.log.warn(
+      { route: `${request.method} ${request.route}`, notesPerMinute: pace, traceId: request.traceId, retryAfter: headers.get("retry-after") ?? undefined },
+      `GitLab refused a note for going too fast; notes are now paced at ${pace} a minute`,
+    );
+    return this.notePacer.acquire();
   }
 
   private noteRetry(request: RequestDescription, attempt: number, why: string, delayMs: number): void {
@@ -256,18 +311,21 @@ export class GitLabRequester {
   }
 
   /**
-   * After a 429, stop every request of this client for as long as GitLab asks: `Retry-After`
-   * first, else until `RateLimit-Reset`, else ordinary backoff. Done before the queue slot is
-   * released, so no request queued behind this one slips out before the pause is known.
+   * After a 429, close the shared gate for as long as GitLab asks: `Retry-After` first, else
+   * until `RateLimit-Reset`. Done before the queue slot is released, so no request queued behind
+   * this one slips out before the pause is known. A 429 with neither (GitLab's application rate
+   * limiter for one endpoint) closes the gate for a backoff only; the retry is not counted.
    */
-  private blockAfter429(headers: Headers, attemptNumber: number): number {
+  private closeGateAfter429(headers: Headers, request: RequestDescription): void {
     const now = this.clock();
     const wait =
       parseRetryAfter(headers.get("retry-after"), now) ??
       (parseRateLimitReset(headers.get("ratelimit-reset"), now) ?? now.getTime()) - now.getTime();
-    const delay = wait > 0 ? wait : backoffDelay(attemptNumber - 1, this.retry, this.random);
-    this.gate.blockUntil(now.getTime() + delay);
-    return delay;
+    if (wait > 0) {
+      this.gate.blockUntil(now.getTime() + Math.min(wait, this.rateLimit.maxPauseMs));
+    } else if (headers.get("retry-after") === null && !isNoteCreation(request)) {
+      this.gate.blockUntil(now.getTime() + backoffDelay(0, this.retry, this.random));
+    }
   }
 
   /** One HTTP exchange, run inside the concurrency queue after any rate-limit pause. */
@@ -276,10 +334,9 @@ export class GitLabRequester {
     init: RequestInit,
     request: RequestDescription,
     callerSignal: AbortSignal | undefined,
-    attemptNumber: number,
   ): Promise<Outcome> {
-    const pause = this.gate.delayForNext();
-    if (pause > 0) {
+    // Ask again after every pause: another request's 429 may have closed the gate meanwhile.
+    for (let pause = this.gate.reserve(); pause > 0; pause = this.gate.reserve()) {
       this.counters.pausedMs += pause;
       this.log.info({ route: `${request.method} ${request.route}`, pauseMs: pause, traceId: request.traceId }, "Pausing for GitLab's rate limit");
       await this.sleep(pause);
@@ -295,7 +352,7 @@ export class GitLabRequester {
       this.gate.observe(response.headers);
       this.count(this.counters.byStatus, String(response.status));
       this.onResponse?.(`${request.method} ${request.route}`, String(response.status));
-      const blockedMs = response.status === 429 ? this.blockAfter429(response.headers, attemptNumber) : undefined;
+      if (response.status === 429) this.closeGateAfter429(response.headers, request);
       this.log.debug(
         {
           route: `${request.method} ${request.route}`,
@@ -306,7 +363,7 @@ export class GitLabRequester {
         },
         "GitLab request",
       );
-      return { kind: "response", status: response.status, headers: response.headers, body, ok: response.ok, blockedMs };
+      return { kind: "response", status: response.status, headers: response.headers, body, ok: response.ok, sentAt: started };
     } catch (error) {
       this.count(this.counters.byStatus, "network-error");
       this.onResponse?.(`${request.method} ${request.route}`, "network-error");

@@ -20,6 +20,8 @@ export interface ScopeDef {
   projects: ProjectScope[];
   /** The bot's own GitLab username (its events are not reconciled again; commands address it). */
   botUsername: string;
+  /** Notes the bot may create per minute (the instance's note limit), when scope.yml sets it. */
+  notesPerMinute?: number;
 }
 
 export interface CalendarConfig {

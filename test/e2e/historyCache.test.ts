@@ -29,7 +29,7 @@ afterEach(async () => {
 async function sweep(options: { cache?: HistoryCache; dryRun?: boolean } = {}): Promise<{ report: RunReport; historyReads: number; readPaths: string[] }> {
   const dryRun = options.dryRun ?? true;
   sb.fake.resetCounters();
-  const runtime = await sb.runtime({ dryRun, ...(options.cache ? { historyCache: options.cache } : {}) });
+  const runtime = await sb.runtime({ dryRun, ...(options.cache ? { platform: { historyCache: options.cache } } : {}) });
   const report = await runSweep({ ...runtime, dryRun });
   const readPaths = sb.fake.requests.filter((r) => r.method === "GET" && HISTORY.test(r.route)).map((r) => r.path);
   return { report, historyReads: readPaths.length, readPaths };

@@ -417,7 +417,20 @@ describe("faults, rate limits and latency", () => {
     expect(over.status).toBe(429);
     expect(over.headers.get("retry-after")).toBe("30");
     expect(over.headers.get("ratelimit-reset")).toBe(String(Date.parse("2026-05-01T12:01:00Z") / 1000));
+    expect(over.headers.get("ratelimit-resettime")).toBe("Fri, 01 May 2026 12:01:00 GMT");
     now = new Date("2026-05-01T12:01:00Z");
+    const next = await call(fake, "GET", "/user");
+    expect(next.status).toBe(200);
+    // Unthrottled answers carry the common headers only (lib/gitlab/middleware/rack_attack_headers.rb).
+    expect([next.headers.get("ratelimit-remaining"), next.headers.get("ratelimit-resettime"), next.headers.get("retry-after")]).toEqual(["2", null, null]);
+  });
+
+  it("counts the limit's windows on their own clock when given one", async () => {
+    let windowNow = new Date("2026-05-01T12:00:59Z");
+    const fake = await start({ rateLimit: { perMinute: 1, enforce: true, clock: () => windowNow }, now: () => new Date("2026-05-01T09:00:00Z") });
+    expect((await call(fake, "GET", "/user")).status).toBe(200);
+    expect((await call(fake, "GET", "/user")).headers.get("retry-after")).toBe("1");
+    windowNow = new Date("2026-05-01T12:01:00Z");
     expect((await call(fake, "GET", "/user")).status).toBe(200);
   });
 

@@ -6,9 +6,8 @@ import { pino } from "pino";
 import { seedBoard } from "../../src/demo/seedBoard.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
 import { loadPolicies } from "../../src/policy/load.js";
-import { type Runtime, openRuntime } from "../../src/runtime.js";
-import type { HistoryCache } from "../../src/cache/historyCache.js";
-import { type FakeGitlab, startFakeGitlab } from "./fakeGitlab/index.js";
+import { type Runtime, type RuntimeOptions, openRuntime } from "../../src/runtime.js";
+import { type FakeGitlab, type RateLimitOptions, startFakeGitlab } from "./fakeGitlab/index.js";
 import { TEST_POLICIES_DIR } from "./policies.js";
 
 export const SANDBOX_NOW = new Date("2026-11-18T15:00:00Z");
@@ -19,7 +18,8 @@ export interface Sandbox {
   policy: CompiledPolicy;
   projects: { mops: string; "sales-systems": string };
   milestones: { past: string; current: string; next: string };
-  runtime(options?: { dryRun?: boolean; historyCache?: HistoryCache }): Promise<Runtime>;
+  /** `platform` replaces the sandbox's adapter settings (instant retries) key by key (a history cache, a rate limit's clock). */
+  runtime(options?: { dryRun?: boolean; platform?: RuntimeOptions["platform"] }): Promise<Runtime>;
   close(): Promise<void>;
 }
 
@@ -27,25 +27,33 @@ export interface Sandbox {
  * `clock` replaces the fixed SANDBOX_NOW for both the fake GitLab and the runtime, so a test can
  * move time forward (SLA clocks); the demo board is still seeded around SANDBOX_NOW.
  */
-export async function startSandbox(options: { latencyMs?: number; policiesDir?: string; clock?: () => Date } = {}): Promise<Sandbox> {
+export async function startSandbox(
+  options: { latencyMs?: number; policiesDir?: string; clock?: () => Date; rateLimit?: RateLimitOptions } = {},
+): Promise<Sandbox> {
   const policiesDir = options.policiesDir ?? TEST_POLICIES_DIR;
   const policy = await loadPolicies(policiesDir);
   const clock = options.clock ?? (() => SANDBOX_NOW);
-  const fake = await startFakeGitlab({ token: SANDBOX_TOKEN, botUsername: policy.scope.botUsername, now: clock, latencyMs: options.latencyMs ?? 0 });
+  const fake = await startFakeGitlab({
+    token: SANDBOX_TOKEN,
+    botUsername: policy.scope.botUsername,
+    now: clock,
+    latencyMs: options.latencyMs ?? 0,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+  });
   const { milestones, projects } = seedBoard(fake, policy, SANDBOX_NOW);
   return {
     fake,
     policy,
     projects,
     milestones,
-    runtime: ({ dryRun = false, historyCache } = {}) =>
+    runtime: ({ dryRun = false, platform } = {}) =>
       openRuntime({
         policiesDir,
         connection: { url: fake.url, token: SANDBOX_TOKEN },
         dryRun,
         clock,
         logger: pino({ level: "silent" }),
-        platform: { retry: { attempts: 6, baseMs: 1, maxMs: 5 }, sleep: async () => {}, ...(historyCache ? { historyCache } : {}) },
+        platform: { retry: { attempts: 6, baseMs: 1, maxMs: 5 }, sleep: async () => {}, ...platform },
       }),
     close: () => fake.close(),
   };

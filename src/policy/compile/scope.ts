@@ -18,5 +18,6 @@ export function compileScope(source: PolicySource, data: ScopeFile, sink: Proble
     group: data.group,
     botUsername: data.bot_username,
     projects: data.projects.map((p) => ({ path: p.path, roles: [...new Set(p.roles)] })),
+    ...(data.notes_per_minute !== undefined ? { notesPerMinute: data.notes_per_minute } : {}),
   };
 }

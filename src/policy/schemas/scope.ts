@@ -21,6 +21,15 @@ export const scopeSchema = z
           .strict(),
       )
       .min(1),
+    notes_per_minute: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe(
+        "Comments the bot may post per minute: your GitLab's note creation limit. GitLab.com allows 60 (the default); on a self-managed instance the admin sets it under Admin > Settings > Network > Notes rate limit (300 unless changed). MOPS_NOTES_PER_MINUTE overrides it.",
+      ),
   })
   .strict()
   .describe("Where mops-bot works: the group, the projects by role, and the bot's username.");

@@ -82,6 +82,67 @@ describe("GitLabRequester retries", () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it("429s do not use up the retries: six in a row, then the answer, with three attempts allowed", async () => {
+    const time = fakeTime();
+    const scope = nock(API)
+      .get("/user")
+      .times(6)
+      .reply(429, { message: "429 Too Many Requests" }, { "Retry-After": "2" })
+      .get("/user")
+      .reply(502, "Bad Gateway")
+      .get("/user")
+      .reply(200, { id: 5, username: "mops-bot" });
+    const r = requester(time);
+    const response = await r.api.get("user");
+    expect(response.status).toBe(200);
+    // Six Retry-After waits, and one backoff for the 502, which did count as a retry.
+    expect(time.sleeps).toEqual([2000, 2000, 2000, 2000, 2000, 2000, 5]);
+    expect(r.stats()).toMatchObject({ total: 8, retries: 7, byStatus: { "429": 6, "502": 1, "200": 1 } });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("a 429 closes the gate for requests that start while it is closed, too", async () => {
+    const time = fakeTime();
+    const sentAt: Record<string, number[]> = {};
+    const sent = (path: string) => (sentAt[path] ??= []).push(time.nowMs());
+    const scope = nock(API)
+      .get("/user")
+      .reply(() => {
+        sent("user");
+        return [429, {}, { "Retry-After": "30", "RateLimit-Limit": "300", "RateLimit-Remaining": "0" }];
+      })
+      .get("/user")
+      .reply(() => {
+        sent("user");
+        return [200, { id: 1 }];
+      })
+      .get("/version")
+      .reply(() => {
+        sent("version");
+        return [200, {}];
+      });
+    const r = requester(time, { concurrency: 4 });
+    const start = time.nowMs();
+    await r.api.get("user");
+    // Asked after the retry has gone out, but GitLab said nothing new: the gate is open again.
+    await r.api.get("version");
+    expect(sentAt).toEqual({ user: [start, start + 30_000], version: [start + 30_000] });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("gives up on a request GitLab keeps answering 429 for longer than the give-up time, saying so", async () => {
+    const time = fakeTime();
+    const scope = nock(API).get(`/projects/${enc(PROJECT_A)}/issues/1`).times(4).reply(429, "Retry later\n", { "Retry-After": "60" });
+    const r = requester(time, { rateLimit: { giveUpAfterMs: 180_000 } });
+    const error = await r.api.get(`projects/${enc(PROJECT_A)}/issues/1`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitLabApiError);
+    expect((error as Error).message).toBe(
+      `GitLab answered 429 Too Many Requests for GET /projects/:id/issues/:iid (project ${PROJECT_A}) for 3 minutes: GitLab's rate limit stayed hit for as long as the bot waits. Something else using the same GitLab user (another bot replica, a script) may be spending its budget; stop that or run again later. (GitLab said: Retry later)`,
+    );
+    expect(time.sleeps).toEqual([60_000, 60_000, 60_000]);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it("retries a 502 twice with growing jittered backoff, then succeeds", async () => {
     const time = fakeTime();
     const scope = nock(API).get("/user").times(2).reply(502, "Bad Gateway").get("/user").reply(200, { id: 1, username: "root" });
@@ -159,19 +220,65 @@ describe("GitLabRequester rate limits", () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it("spreads the remaining budget over the window once it drops below a tenth", async () => {
+  it("waits for the reset once the budget falls to a twentieth of RateLimit-Limit", async () => {
     const time = fakeTime("2026-03-02T12:00:00.000Z");
     const resetEpoch = Math.floor(new Date("2026-03-02T12:00:30.000Z").getTime() / 1000);
+    const headers = (remaining: number) => ({ "RateLimit-Limit": "300", "RateLimit-Remaining": String(remaining), "RateLimit-Reset": String(resetEpoch) });
     const scope = nock(API)
       .get("/user")
-      .reply(200, { id: 1, username: "root" }, { "RateLimit-Limit": "2000", "RateLimit-Remaining": "100", "RateLimit-Reset": String(resetEpoch) })
+      .reply(200, { id: 1, username: "root" }, headers(17))
       .get("/version")
-      .reply(200, {});
+      .reply(200, {}, headers(16))
+      .get("/version")
+      .reply(200, {}, headers(15))
+      .get("/version")
+      .reply(200, {}, { "RateLimit-Limit": "300", "RateLimit-Remaining": "299", "RateLimit-Reset": String(resetEpoch + 60) });
+    const r = requester(time);
+    await r.api.get("user");
+    // 17 left of 300: above the low-water mark of 15, so two more go out at once.
+    await r.api.get("version");
+    await r.api.get("version");
+    expect(time.sleeps).toEqual([]);
+    // 15 left: the third waits for the window to reset.
+    await r.api.get("version");
+    expect(time.sleeps).toEqual([30_000]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("every request waits for the reset when the budget runs low, not only the one that noticed", async () => {
+    const time = fakeTime("2026-03-02T12:00:00.000Z");
+    const resetEpoch = Math.floor(new Date("2026-03-02T12:00:20.000Z").getTime() / 1000);
+    const sentAt: number[] = [];
+    const scope = nock(API)
+      .get("/user")
+      .reply(200, { id: 1 }, { "RateLimit-Limit": "300", "RateLimit-Remaining": "12", "RateLimit-Reset": String(resetEpoch) })
+      .get(/\/projects\/\d+$/)
+      .times(5)
+      .reply(() => {
+        sentAt.push(time.nowMs());
+        return [200, { id: 1 }];
+      });
+    const r = requester(time, { concurrency: 5 });
+    await r.api.get("user");
+    const start = time.nowMs();
+    await Promise.all([1, 2, 3, 4, 5].map((id) => r.api.get(`projects/${id}`)));
+    // All five were held until the reset; none went out in the spent window.
+    expect(sentAt).toEqual([1, 2, 3, 4, 5].map(() => start + 20_000));
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("a late answer from before other requests were counted does not raise the budget", async () => {
+    const time = fakeTime("2026-03-02T12:00:00.000Z");
+    const resetEpoch = Math.floor(new Date("2026-03-02T12:00:10.000Z").getTime() / 1000);
+    const headers = (remaining: number) => ({ "RateLimit-Limit": "300", "RateLimit-Remaining": String(remaining), "RateLimit-Reset": String(resetEpoch) });
+    const scope = nock(API).get("/user").reply(200, {}, headers(16)).get("/version").reply(200, {}, headers(40)).get("/metadata").reply(200, {}, headers(40));
     const r = requester(time);
     await r.api.get("user");
     await r.api.get("version");
-    // 30 s left in the window, 100 requests left: one every 300 ms.
-    expect(time.sleeps).toEqual([300]);
+    expect(time.sleeps).toEqual([]);
+    // 16 - 1 = 15 left by the gate's own count, whatever the late answers say.
+    await r.api.get("metadata");
+    expect(time.sleeps).toEqual([10_000]);
     expect(scope.isDone()).toBe(true);
   });
 
@@ -185,6 +292,39 @@ describe("GitLabRequester rate limits", () => {
     // Reading notes is not paced.
     await r.api.get(`projects/${enc(PROJECT_A)}/issues/1/notes`);
     expect(time.sleeps).toEqual([60_000]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("a 429 on note creation halves the note pace and retries the note at the new pace", async () => {
+    const time = fakeTime();
+    const notes = `/projects/${enc(PROJECT_A)}/issues/1/notes`;
+    const note = fixture("api-note-single-issue-note.json");
+    // GitLab's notes_create limiter answers 429 with no Retry-After (lib/api/helpers/rate_limiter.rb).
+    const limited = { error: "This endpoint has been requested too many times. Try again later." };
+    const scope = nock(API).post(notes).times(2).reply(201, note).post(notes).reply(429, limited).post(notes).times(2).reply(201, note).get("/user").reply(200, { id: 1 });
+    const r = requester(time, { notesPerMinute: 4 });
+    const start = time.nowMs();
+    for (let i = 0; i < 4; i++) await r.api.post(`projects/${enc(PROJECT_A)}/issues/1/notes`, { body: { body: `note ${i}` } });
+    // Three notes went out at once and the third was refused: the pace falls to 2 a minute, so
+    // its retry waits until the three are a minute old; the fourth then fits in the same minute.
+    expect(time.sleeps).toEqual([60_000]);
+    expect(time.nowMs() - start).toBe(60_000);
+    // Other requests are not held up by the note limit.
+    await r.api.get("user");
+    expect(time.sleeps).toEqual([60_000]);
+    expect(r.stats().retries).toBe(1);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("notes refused together halve the pace once, not once each", async () => {
+    const time = fakeTime();
+    const notes = `/projects/${enc(PROJECT_A)}/issues/1/notes`;
+    const note = fixture("api-note-single-issue-note.json");
+    const limited = { error: "This endpoint has been requested too many times. Try again later." };
+    const scope = nock(API).post(notes).times(2).reply(201, note).post(notes).times(2).reply(429, limited).post(notes).times(2).reply(201, note);
+    const r = requester(time, { notesPerMinute: 8 });
+    await Promise.all([0, 1, 2, 3].map((i) => r.api.post(`projects/${enc(PROJECT_A)}/issues/1/notes`, { body: { body: `note ${i}` } })));
+    expect(r.notePace()).toBe(4);
     expect(scope.isDone()).toBe(true);
   });
 

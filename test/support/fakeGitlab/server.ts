@@ -189,7 +189,7 @@ export class FakeGitlab extends Seeder {
     const limit = this.rateLimit(user);
     if (fault === 429 || limit.exceeded) {
       const retryAfter = fault === 429 ? (this.faults.retryAfterSeconds ?? 1) : limit.retryAfter;
-      return send(429, "Retry later\n", { ...limit.headers, "retry-after": String(retryAfter) });
+      return send(429, "Retry later\n", { ...limit.throttled, "retry-after": String(retryAfter) });
     }
 
     if (match && this.absentRoutes.has(match.route.template)) return send(404, { error: "404 Not Found" }, limit.headers);
@@ -224,26 +224,35 @@ export class FakeGitlab extends Seeder {
     return undefined;
   }
 
-  /** A fixed one-minute window per user on the fake's clock, as GitLab's throttle reports it. */
-  private rateLimit(user: UserRecord): { headers: Record<string, string>; exceeded: boolean; retryAfter: number } {
+  /**
+   * A fixed one-minute window per user, as GitLab's authenticated API throttle counts. Every
+   * answer carries RateLimit-Name/-Limit/-Observed/-Remaining/-Reset (Reset in Unix seconds), and
+   * a 429 adds Retry-After (seconds to the window's end) and RateLimit-ResetTime (HTTP date):
+   * `lib/gitlab/rack_attack/request_throttle_data.rb` (common_response_headers,
+   * throttled_response_headers) and `lib/gitlab/middleware/rack_attack_headers.rb` (headers on
+   * unthrottled answers) in gitlabhq.
+   */
+  private rateLimit(user: UserRecord): { headers: Record<string, string>; throttled: Record<string, string>; exceeded: boolean; retryAfter: number } {
     const setting = this.options.rateLimit;
     const perMinute = typeof setting === "number" ? setting : (setting?.perMinute ?? 2000);
     const enforce = typeof setting === "object" && setting.enforce === true;
-    const now = this.clock().getTime();
+    const clock = (typeof setting === "object" ? setting.clock : undefined) ?? this.clock;
+    const now = clock().getTime();
     const start = Math.floor(now / 60_000) * 60_000;
     let window = this.rateWindows.get(user.id);
     if (!window || window.start !== start) this.rateWindows.set(user.id, (window = { start, count: 0 }));
     window.count++;
     const reset = start + 60_000;
+    const retryAfter = Math.max(Math.ceil((reset - now) / 1000), 1);
     const headers = {
       "ratelimit-name": "throttle_authenticated_api",
       "ratelimit-limit": String(perMinute),
       "ratelimit-observed": String(window.count),
       "ratelimit-remaining": String(Math.max(perMinute - window.count, 0)),
       "ratelimit-reset": String(Math.floor(reset / 1000)),
-      "ratelimit-resettime": new Date(reset).toUTCString(),
     };
-    return { headers, exceeded: enforce && window.count > perMinute, retryAfter: Math.max(Math.ceil((reset - now) / 1000), 1) };
+    const throttled = { ...headers, "retry-after": String(retryAfter), "ratelimit-resettime": new Date(reset).toUTCString() };
+    return { headers, throttled, exceeded: enforce && window.count > perMinute, retryAfter };
   }
 }
 

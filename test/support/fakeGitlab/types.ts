@@ -187,6 +187,11 @@ export interface RateLimitOptions {
   perMinute: number;
   /** When true, requests past the limit are answered 429 with Retry-After (GitLab.com behaviour). */
   enforce?: boolean;
+  /**
+   * The clock the one-minute windows are counted on; default the fake's `now`. Lets a test keep
+   * the data's timestamps fixed while the limit's windows pass, or run them faster than real time.
+   */
+  clock?: () => Date;
 }
 
 export interface FakeGitlabOptions {
