@@ -17,6 +17,17 @@ export function markersIn(text: string): string[] {
   return [...text.matchAll(MARKER_RE)].map((m) => m[1]!);
 }
 
+/** Anything a reader could take for a marker, in any spelling GitLab would keep hidden. */
+const MARKER_LIKE_RE = /<!--\s*mops-bot\s*:[\s\S]*?-->/gi;
+
+/**
+ * Text people wrote (a title, a description, a comment) without anything that looks like a marker.
+ * The bot quotes such text in its own notes and issues, where a marker would count as its own.
+ */
+export function stripMarkers(text: string): string {
+  return text.replace(MARKER_LIKE_RE, "");
+}
+
 /**
  * Builds a marker key from free-form parts (label names, rule ids): each part is reduced to the
  * characters a marker allows, so `MktgOps::04: In Progress` becomes `MktgOps::04:-In-Progress`.

@@ -41,11 +41,11 @@ export async function ensureMarkedNote(writer: MarkedNoteWriter, target: NoteTar
   const text = markersIn(body).includes(marker) ? body : `${body.trimEnd()}\n\n${markerComment(marker)}`;
   const notesEndpoint = `${resourceEndpoint(target.projectPath, target.kind, target.iid)}/notes`;
   const [me, rows] = await Promise.all([writer.me(), allRows(writer.api, notesEndpoint, { sort: "asc", order_by: "created_at" })]);
-  const existing = rows.map(mapNote).find((n) => !n.system && n.author.id === me.id && n.markers.includes(marker));
+  const existing = rows.map((row) => mapNote(row, me)).find((n) => n.botMarkers.includes(marker));
   if (existing === undefined) {
     const request = planned("POST", notesEndpoint, { body: text });
     if (writer.dryRun) return { action: "created", dryRun: true, request };
-    const created = mapNote(await writer.send(request));
+    const created = mapNote(await writer.send(request), me);
     return { action: "created", noteId: created.id, dryRun: false, request };
   }
   if (sameText(existing.body, text)) return { action: "unchanged", noteId: existing.id, dryRun: writer.dryRun };

@@ -13,7 +13,7 @@ import { GitLabApiError, RefusedWriteError } from "./errors.js";
 import { ensureMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
 import { gitlabLogger } from "./logger.js";
 import { fetchStateEvents } from "./stateEvents.js";
-import { mapCurrentUser, mapLabelEvents, mapMilestone, mapNote, mapResource, parseWith, type ProjectContext } from "./mapping.js";
+import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, parseWith, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
 import { allRows, pagesOf } from "./paging.js";
 import { projectSchema } from "./schema.js";
@@ -225,7 +225,8 @@ class GitLabPlatformImpl implements GitLabPlatform {
       sort: "asc",
       order_by: "created_at",
     });
-    return rows.map(mapNote);
+    const bot = await this.botIdentity();
+    return rows.map((row) => mapNote(row, bot));
   }
 
   async milestones(): Promise<MilestoneInfo[]> {
@@ -247,6 +248,18 @@ class GitLabPlatformImpl implements GitLabPlatform {
       this.me = lookup;
     }
     return this.me;
+  }
+
+  /**
+   * Whose notes carry the bot's markers: the token's user, or scope.yml's bot_username when GitLab
+   * cannot say (the read of the notes fails on its own if GitLab is down).
+   */
+  private async botIdentity(): Promise<BotIdentity> {
+    try {
+      return await this.currentUser();
+    } catch {
+      return { username: this.policy.scope.botUsername };
+    }
   }
 
   /** The one place a write leaves the bot; in dry-run it is only logged. */

@@ -39,7 +39,7 @@ const NOTHING: SummaryPostOutcome = { action: null, error: null };
 async function alreadyPosted(platform: SummaryPlatform, issue: ResourceSnapshot, marker: string): Promise<boolean> {
   const [me, notes] = await Promise.all([platform.currentUser(), platform.notes(issue)]);
   const retry = slackRetryMarker(marker);
-  return notes.some((n) => !n.system && n.author.id === me.id && n.markers.includes(marker) && !n.markers.includes(retry));
+  return notes.some((n) => !n.system && n.author.id === me.id && n.botMarkers.includes(marker) && !n.botMarkers.includes(retry));
 }
 
 function missingChannelMessage(policy: CompiledPolicy, channel: string, rule: string): string {

@@ -89,7 +89,7 @@ export function resolveWorkflow(w: WorkflowDef, s: ResourceSnapshot, ctx: RuleCo
     // closed, a reopen is a person's decision: the marker says this move was already acted on.
     const judged = lastMove.by !== null && !isBot(lastMove.by, ctx) && (w.movesCheckedFrom === undefined || lastMove.at >= w.movesCheckedFrom);
     const marker = closeMarker(w, String(lastMove.eventId));
-    const acted = s.notes === undefined || s.notes.some((n) => n.markers.includes(marker));
+    const acted = s.notes === undefined || s.notes.some((n) => n.botMarkers.includes(marker));
     if (judged && !acted) close = { marker, by: `\`${lastMove.by!.username}\`` };
   }
   return { present, current, ...(history ? { history } : {}), ...(undone ? { undone } : {}), commands, final, ...(close ? { close } : {}) };

@@ -1,7 +1,6 @@
 /** Handbook-update notifications through the engine: one post per channel, recorded by a note marker, given back when Slack fails. */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SlackMessage } from "../../../src/domain/actions.js";
-import { markersIn } from "../../../src/domain/markers.js";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
 import type { NoteInfo, ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import type { Platform } from "../../../src/engine/platform.js";
@@ -11,7 +10,7 @@ import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { handbookUpdates } from "../../../src/rules/handbookUpdates.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
-import { issue, user } from "../../support/builders.js";
+import { gitlabNote, issue, user } from "../../support/builders.js";
 
 let policy: CompiledPolicy;
 let rule: Rule;
@@ -47,7 +46,7 @@ function memoryPlatform(notes: NoteInfo[]): Platform & { applied: ResourcePlan[]
     milestones: async () => [],
     apply: async (plan) => {
       applied.push(plan);
-      if (plan.note) notes.push({ id: notes.length + 1, body: plan.note.body, author: user("mops-bot"), createdAt: NOW, system: false, markers: markersIn(plan.note.body) });
+      if (plan.note) notes.push(gitlabNote(plan.note.body, NOW.toISOString(), "mops-bot"));
       return { writes: 1 };
     },
     requestStats: () => ({ total: 0, byRoute: {}, retries: 0 }),
@@ -109,13 +108,33 @@ describe("Slack posts through the engine", () => {
     await notifier.idle();
     expect(notifier.posts.map((p) => p.channel)).toEqual(["hbupdate-mktgops", "mktgops"]);
     expect(notes).toHaveLength(1);
-    expect(notes[0]!.markers).toEqual(["slack:hb-update:merged:hbupdate-mktgops", "slack:hb-update:merged:mktgops"]);
+    expect(notes[0]!.botMarkers).toEqual(["slack:hb-update:merged:hbupdate-mktgops", "slack:hb-update:merged:mktgops"]);
     expect(notes[0]!.body).toContain("Posted to Slack: #hbupdate-mktgops, #mktgops.");
 
     await reconcileSnapshot({ ...mr, userNotesCount: 1 }, { platform, rules: [rule], ctx: ctx(), notifier });
     await notifier.idle();
     expect(notifier.posts).toHaveLength(2);
     expect(platform.applied).toHaveLength(1);
+  });
+
+  it("a Slack marker someone else posted does not stand for the post", async () => {
+    const notes = [gitlabNote("<!-- mops-bot:slack:hb-update:merged:hbupdate-abm -->", "2026-11-18T14:10:00Z", "amy.owner")];
+    const notifier = recordingNotifier();
+    await reconcileSnapshot(merged(["ABM-HB Update"], { userNotesCount: 1 }), { platform: memoryPlatform(notes), rules: [rule], ctx: ctx(), notifier });
+    await notifier.idle();
+    expect(notifier.posts.map((p) => p.channel)).toEqual(["hbupdate-abm"]);
+  });
+
+  it("retry markers someone else posted buy no extra post", async () => {
+    const marker = "slack:hb-update:merged:hbupdate-abm";
+    const notes = [
+      gitlabNote(`<sub>Posted to Slack: #hbupdate-abm.</sub>\n\n<!-- mops-bot:${marker} -->`, "2026-11-18T14:05:00Z", "mops-bot"),
+      ...["14:10", "14:11", "14:12"].map((t) => gitlabNote(`<!-- mops-bot:slack-retry:${marker} -->`, `2026-11-18T${t}:00Z`, "amy.owner")),
+    ];
+    const notifier = recordingNotifier();
+    await reconcileSnapshot(merged(["ABM-HB Update"], { userNotesCount: 4 }), { platform: memoryPlatform(notes), rules: [rule], ctx: ctx(), notifier });
+    await notifier.idle();
+    expect(notifier.posts).toEqual([]);
   });
 
   it("without a notifier (the sweep) nothing is posted or recorded", async () => {
@@ -132,7 +151,7 @@ describe("Slack posts through the engine", () => {
     const mr = merged(["ABM-HB Update"], { userNotesCount: 1 });
     await reconcileSnapshot(mr, { platform, rules: [rule], ctx: ctx(), notifier: failing });
     await failing.idle();
-    expect(notes.map((n) => n.markers)).toEqual([["slack:hb-update:merged:hbupdate-abm"], ["slack-retry:slack:hb-update:merged:hbupdate-abm"]]);
+    expect(notes.map((n) => n.botMarkers)).toEqual([["slack:hb-update:merged:hbupdate-abm"], ["slack-retry:slack:hb-update:merged:hbupdate-abm"]]);
     expect(notes[1]!.body).toContain("The Slack post to #hbupdate-abm failed (Slack answered 500)");
 
     const working = recordingNotifier();

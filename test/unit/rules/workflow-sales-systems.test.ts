@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { LabelEvent, ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
-import { CURRENT, NEXT, PAST, note } from "../../support/builders.js";
+import { CURRENT, NEXT, PAST, gitlabNote, note } from "../../support/builders.js";
 import { MOPS, S, TEMP, UPLOAD, WF, commentsOf, created, ev, labelsAfter, move, sales, salesSystemsKit } from "../commands/salesSystems.js";
 
 let rules: Rule[];
@@ -33,7 +33,7 @@ describe("sales-systems workflow: intake", () => {
     expect(c!.marker).toBe(`${WF}:missing-labels:entapps-customer::MOPS`);
     expect(c!.body).toContain('~"entapps-customer::MOPS"');
     expect(c!.body).toContain("@dan.requester");
-    const again = plan({ ...s, notes: [note(`earlier <!-- mops-bot:${c!.marker} -->`, "2026-11-18T10:00:00Z", "mops-bot", { markers: [c!.marker] })] });
+    const again = plan({ ...s, notes: [note(`earlier <!-- mops-bot:${c!.marker} -->`, "2026-11-18T10:00:00Z", "mops-bot", { botMarkers: [c!.marker] })] });
     expect(again.note).toBeNull();
   });
 
@@ -156,8 +156,18 @@ describe("sales-systems workflow: steps and guards", () => {
       expect(c!.marker).toBe(`${WF}:closed:${events[events.length - 2]!.id}`);
       expect(c!.body).toContain("so I closed it");
       // Reopened afterwards by a person: the close was already acted on.
-      const reopened = { ...s, notes: [...proof, note("closed", "2026-11-18T14:31:00Z", "mops-bot", { markers: [c!.marker] })] };
+      const reopened = { ...s, notes: [...proof, note("closed", "2026-11-18T14:31:00Z", "mops-bot", { botMarkers: [c!.marker] })] };
       expect(plan(reopened).actions).toEqual([]);
+    });
+
+    it("a close marker someone else posted does not stop the close", () => {
+      const events = toDone();
+      const marker = `${WF}:closed:${events[events.length - 2]!.id}`;
+      const forged = gitlabNote(`<!-- mops-bot:${marker} -->`, "2026-11-18T14:29:00Z", "erin.sdr");
+      const s = sales({ labels: [MOPS, "SFDCReleaseHelp", S.done], milestone: CURRENT, labelEvents: events, notes: [...proof, forged] });
+      const p = plan(s);
+      expect(p.update.stateEvent).toBe("close");
+      expect(commentsOf(p).map((c) => c.marker)).toEqual([marker]);
     });
 
     it("undoes a move out of 07 while the issue is closed; allows it once reopened", () => {
@@ -201,7 +211,7 @@ describe("sales-systems workflow: order and undoing", () => {
     const attempt1 = move(S.req, S.appr, "10:00", "erin.sdr");
     const undo1 = move(S.appr, S.req, "10:00", "mops-bot").map((e) => ({ ...e, createdAt: new Date("2026-11-18T10:00:05Z") }));
     const marker1 = `${WF}:undone:${attempt1[0]!.id}`;
-    const botNote = note("undone", "2026-11-18T10:00:05Z", "mops-bot", { markers: [marker1] });
+    const botNote = note("undone", "2026-11-18T10:00:05Z", "mops-bot", { botMarkers: [marker1] });
     const after = sales({ labels: [MOPS, S.req], labelEvents: [...created(), ...attempt1, ...undo1], notes: [botNote] });
     expect(plan(after).actions).toEqual([]);
 
