@@ -116,6 +116,22 @@ export class GitLabNetworkError extends Error {
   }
 }
 
+/**
+ * A POST that creates something got no clear answer: a 5xx (a proxy may say 504 after GitLab made
+ * the write) or no answer at all. It was not sent again, since GitLab may have carried it out; the
+ * writer looks for what it created before sending it again (see gitlab/checkedPost.ts).
+ */
+export class UncertainWriteError extends Error {
+  /** What the request ended with: the HTTP error, or the network failure. */
+  readonly failure: GitLabApiError | GitLabNetworkError;
+
+  constructor(failure: GitLabApiError | GitLabNetworkError) {
+    super(`${failure.message} GitLab may have carried the write out anyway.`);
+    this.name = "UncertainWriteError";
+    this.failure = failure;
+  }
+}
+
 /** A write was refused before anything was sent, because it would damage GitLab data. */
 export class RefusedWriteError extends Error {
   constructor(message: string) {

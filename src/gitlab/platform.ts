@@ -10,7 +10,10 @@ import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { GitLabApiError, RefusedWriteError } from "./errors.js";
-import { ensureMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
+import { markersIn } from "../domain/markers.js";
+import { postChecked } from "./checkedPost.js";
+import { findIssuesByMarker } from "./issuesByMarker.js";
+import { ensureMarkedNote, findMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
 import { gitlabLogger } from "./logger.js";
 import { fetchStateEvents } from "./stateEvents.js";
 import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, parseWith, type ProjectContext } from "./mapping.js";
@@ -280,7 +283,14 @@ class GitLabPlatformImpl implements GitLabPlatform {
     if (this.options.dryRun) return { writes: 0, dryRun: true, requests };
     let writes = 0;
     for (const request of requests) {
-      await this.send(request);
+      if (request.method === "POST" && plan.note !== null) {
+        // The plan's one POST is its note: found by its markers when GitLab's answer was lost.
+        const markers = plan.note.markers;
+        const target = { projectPath: plan.ref.path, kind: plan.kind, iid: plan.iid };
+        await postChecked(() => this.send(request), async () => findMarkedNote(this.api, target, await this.botIdentity(), markers));
+      } else {
+        await this.send(request);
+      }
       writes += 1;
     }
     return { writes, dryRun: false, requests };
@@ -303,8 +313,24 @@ class GitLabPlatformImpl implements GitLabPlatform {
     if (input.dueDate !== undefined) body.due_date = input.dueDate;
     const request = planned("POST", `${projectEndpoint(project.path)}/issues`, body);
     if (this.options.dryRun) return { status: "dry-run", request };
-    const created = await this.send(request);
-    return { status: "written", request, result: mapResource("issue", created, project, this.today()) };
+    const created = await postChecked(
+      async () => mapResource("issue", await this.send(request), project, this.today()),
+      () => this.findCreatedIssue(project, input.description, labels),
+    );
+    return { status: "written", request, result: created };
+  }
+
+  /**
+   * The issue a lost POST may have created: the bot's issue with the same marker in its
+   * description. Without a marker nothing can tell it apart, so nothing is found (and nothing sent
+   * again: the error stands).
+   */
+  private async findCreatedIssue(project: ProjectContext, description: string, labels: string[]): Promise<ResourceSnapshot | undefined> {
+    const marker = markersIn(description)[0];
+    if (marker === undefined) return undefined;
+    const reader = { api: this.api, me: () => this.currentUser(), today: this.today() };
+    const found = await findIssuesByMarker(reader, { project, labels, search: marker }, (m) => m === marker);
+    return found.get(marker)?.[0];
   }
 
   async updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>> {

@@ -17,7 +17,7 @@ import {
 import PQueue from "p-queue";
 import type { Logger } from "pino";
 import type { RequestStats } from "../engine/platform.js";
-import { GitLabApiError, GitLabNetworkError, gitlabMessageOf, redactSecrets, type RequestDescription } from "./errors.js";
+import { GitLabApiError, GitLabNetworkError, UncertainWriteError, gitlabMessageOf, redactSecrets, type RequestDescription } from "./errors.js";
 import { gitlabLogger } from "./logger.js";
 import {
   backoffDelay,
@@ -87,6 +87,11 @@ type Outcome =
   | { kind: "network"; reason: string; aborted: boolean; error: unknown };
 
 const NOTE_CREATE_RE = /\/notes$/;
+/**
+ * POSTs that create a note, an issue, a branch or a merge request. Sent twice they make two, so a
+ * 5xx or a lost answer is not retried here: the caller looks for what it wrote first.
+ */
+const CREATE_RE = /\/(notes|issues|repository\/branches|merge_requests)$/;
 
 function describeNetworkError(error: unknown): string {
   if (error instanceof Error) {
@@ -205,12 +210,16 @@ export class GitLabRequester {
       this.counters.pausedMs += await this.notePacer.acquire();
     }
 
+    const creates = method === "POST" && CREATE_RE.test(request.route);
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.queue.add(() => this.attempt(url, init, request, callerSignal, attempt));
       const last = attempt >= this.retry.attempts;
 
       if (outcome.kind === "network") {
         if (outcome.aborted) throw outcome.error;
+        if (creates) {
+          throw new UncertainWriteError(new GitLabNetworkError({ request, host: this.host, reason: this.redact(outcome.reason), attempts: attempt }));
+        }
         if (last) {
           throw new GitLabNetworkError({ request, host: this.host, reason: this.redact(outcome.reason), attempts: attempt });
         }
@@ -225,14 +234,15 @@ export class GitLabRequester {
       }
 
       const retryable = outcome.status === 429 || outcome.status >= 500;
-      if (!retryable || last) {
-        throw new GitLabApiError({
+      if (!retryable || last || (creates && outcome.status >= 500)) {
+        const error = new GitLabApiError({
           status: outcome.status,
           request,
           gitlabMessage: this.redact(gitlabMessageOf(outcome.body)),
           gitlabRequestId: outcome.headers.get("x-request-id") ?? undefined,
           attempts: attempt,
         });
+        throw creates && outcome.status >= 500 ? new UncertainWriteError(error) : error;
       }
 
       if (outcome.status === 429) {
