@@ -16,6 +16,7 @@ import { slackRetryMarker } from "../engine/plan.js";
 import type { SummaryDef, TriageRuleDef } from "../policy/compile/triage.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import type { Notifier } from "../notify/types.js";
+import { publicSlackReason } from "../notify/publicReason.js";
 import { type SlackSummary, slackSummaryMessage } from "./summaries.js";
 import type { SummaryPlatform } from "./summaryWrites.js";
 
@@ -72,6 +73,7 @@ export async function ensureSummaryPost(def: TriageRuleDef, summary: SummaryDef,
   const outcome = await notifier.post(channel, message);
   if (outcome.ok) return { action, error: null };
   const reason = neutraliseInline(outcome.error ?? "unknown error");
-  await deps.platform.ensureNote(issue!, slack.marker, `The Slack post of this list to #${channel} failed (${reason}); it will be tried again on the next sweep.\n\n${markerComment(slackRetryMarker(slack.marker))}`);
+  const publicReason = publicSlackReason(outcome.error ?? "");
+  await deps.platform.ensureNote(issue!, slack.marker, `The Slack post of this list to #${channel} failed (${publicReason}); it will be tried again on the next sweep.\n\n${markerComment(slackRetryMarker(slack.marker))}`);
   return { action: null, error: `Posting the summary of ${rule} to Slack #${channel} failed: ${reason}. It will be tried again on the next sweep.` };
 }

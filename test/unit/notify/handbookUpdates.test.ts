@@ -53,7 +53,7 @@ function memoryPlatform(notes: NoteInfo[]): Platform & { applied: ResourcePlan[]
   };
 }
 
-function recordingNotifier(fail = false): Notifier & { posts: { channel: string; message: SlackMessage }[] } {
+function recordingNotifier(fail = false, failure = "Slack answered 500"): Notifier & { posts: { channel: string; message: SlackMessage }[] } {
   const posts: { channel: string; message: SlackMessage }[] = [];
   const pending: Promise<unknown>[] = [];
   return {
@@ -63,7 +63,7 @@ function recordingNotifier(fail = false): Notifier & { posts: { channel: string;
     post(channel: string, message: SlackMessage, options: PostOptions = {}): Promise<SlackPostOutcome> {
       posts.push({ channel, message });
       const p = (async () => {
-        if (fail) await options.onFailure?.(new Error("Slack answered 500"));
+        if (fail) await options.onFailure?.(new Error(failure));
         return { channel, ok: !fail, dryRun: false, attempts: 1 };
       })();
       pending.push(p);
@@ -161,5 +161,22 @@ describe("Slack posts through the engine", () => {
     await reconcileSnapshot(mr, { platform, rules: [rule], ctx: ctx(), notifier: working });
     await working.idle();
     expect(working.posts).toHaveLength(1);
+  });
+
+  it("while Slack is unreachable, ten reconciles leave one failure note per post, naming no host, port or URL", async () => {
+    const notes: NoteInfo[] = [];
+    const platform = memoryPlatform(notes);
+    const down = recordingNotifier(true, "Slack could not be reached (connect ECONNREFUSED 10.20.30.40:8443 https://hooks.slack.example/services/T0/B0/secret)");
+    for (let i = 0; i < 10; i++) {
+      await reconcileSnapshot(merged(["ABM-HB Update"], { userNotesCount: notes.length }), { platform, rules: [rule], ctx: ctx(), notifier: down });
+      await down.idle();
+    }
+    const failures = notes.filter((n) => n.botMarkers.some((m) => m.startsWith("slack-retry:")));
+    expect(failures).toHaveLength(1);
+    // The first post and the one retry it gave back; then the post stands as given up.
+    expect(down.posts).toHaveLength(2);
+    expect(notes).toHaveLength(3);
+    expect(failures[0]!.body).toContain("failed (Slack could not be reached)");
+    for (const n of notes) expect(n.body).not.toMatch(/10\.20\.30\.40|8443|hooks\.slack|secret/);
   });
 });
