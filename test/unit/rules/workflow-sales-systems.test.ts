@@ -4,7 +4,8 @@
  * alias repair, and the history each resource needs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { LabelEvent, ResourceSnapshot } from "../../../src/domain/snapshot.js";
+import { markerKey } from "../../../src/domain/markers.js";
+import type { LabelEvent, NoteInfo, ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, NEXT, PAST, gitlabNote, note } from "../../support/builders.js";
@@ -42,6 +43,9 @@ describe("sales-systems workflow: intake", () => {
   });
 });
 
+/** The marker of the note explaining an undone move: per step moved to, person and day. */
+const undone = (to: string, by: string, day = "2026-11-18") => markerKey(WF, "undone", to, by, day);
+
 describe("sales-systems workflow: steps and guards", () => {
   it("01: a business process owner may approve; anyone else's move is undone with one note", () => {
     const ok = sales({ labels: [MOPS, S.appr], labelEvents: [...created(), ...move(S.req, S.appr, "10:00", "amy.owner")] });
@@ -52,7 +56,7 @@ describe("sales-systems workflow: steps and guards", () => {
     const p = plan(bad);
     expect(p.update).toEqual({ addLabels: [S.req], removeLabels: [S.appr] });
     const [c] = commentsOf(p);
-    expect(c!.marker).toBe(`${WF}:undone:${events[1]!.id}`);
+    expect(c!.marker).toBe(undone(S.appr, "erin.sdr"));
     expect(c!.body).toContain("@erin.sdr");
     expect(c!.body).toContain('only members of "business-process-owners" (`amy.owner`, `christine.owner`)');
     expect(c!.body).toContain(`back to **~"${S.req}"**`);
@@ -207,11 +211,10 @@ describe("sales-systems workflow: order and undoing", () => {
     expect(plan(sales({ labels: [MOPS, S.qMops], labelEvents: byBot })).actions).toEqual([]);
   });
 
-  it("is idempotent after the undo and explains each new attempt once", () => {
-    const attempt1 = move(S.req, S.appr, "10:00", "erin.sdr");
-    const undo1 = move(S.appr, S.req, "10:00", "mops-bot").map((e) => ({ ...e, createdAt: new Date("2026-11-18T10:00:05Z") }));
-    const marker1 = `${WF}:undone:${attempt1[0]!.id}`;
-    const botNote = note("undone", "2026-11-18T10:00:05Z", "mops-bot", { botMarkers: [marker1] });
+  it("is idempotent after the undo, and explains a person's repeated move again only the next day", () => {
+    const attempt1 = move(S.req, S.appr, "10:00", "erin.sdr", "2026-11-17");
+    const undo1 = move(S.appr, S.req, "10:00", "mops-bot", "2026-11-17").map((e) => ({ ...e, createdAt: new Date("2026-11-17T10:00:05Z") }));
+    const botNote = note("undone", "2026-11-17T10:00:05Z", "mops-bot", { botMarkers: [undone(S.appr, "erin.sdr", "2026-11-17")] });
     const after = sales({ labels: [MOPS, S.req], labelEvents: [...created(), ...attempt1, ...undo1], notes: [botNote] });
     expect(plan(after).actions).toEqual([]);
 
@@ -219,7 +222,27 @@ describe("sales-systems workflow: order and undoing", () => {
     const again = sales({ labels: [MOPS, S.appr], labelEvents: [...created(), ...attempt1, ...undo1, ...attempt2], notes: [botNote] });
     const p = plan(again);
     expect(p.update).toEqual({ addLabels: [S.req], removeLabels: [S.appr] });
-    expect(p.note?.markers).toEqual([`${WF}:undone:${attempt2[0]!.id}`]);
+    expect(p.note?.markers).toEqual([undone(S.appr, "erin.sdr")]);
+  });
+
+  it("a non-owner who moves the label ten times in a day sees it undone ten times and gets one note", () => {
+    const events: LabelEvent[] = [...created()];
+    const notes: NoteInfo[] = [];
+    let reverts = 0;
+    for (let i = 0; i < 10; i++) {
+      const at = `10:${String(i * 5).padStart(2, "0")}`;
+      events.push(...move(S.req, S.appr, at, "erin.sdr"));
+      const p = plan(sales({ labels: [MOPS, S.appr], labelEvents: events, notes: [...notes], userNotesCount: notes.length }));
+      if (p.update.addLabels.includes(S.req) && p.update.removeLabels.includes(S.appr)) reverts++;
+      events.push(...move(S.appr, S.req, at, "mops-bot").map((e) => ({ ...e, createdAt: new Date(e.createdAt.getTime() + 5000) })));
+      if (p.note) notes.push(note(p.note.body, `2026-11-18T${at}:05Z`, "mops-bot"));
+    }
+    expect(reverts).toBe(10);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.body).toContain("@erin.sdr");
+    // Someone else doing the same that day gets their own note.
+    events.push(...move(S.req, S.appr, "12:00", "mops.member1"));
+    expect(plan(sales({ labels: [MOPS, S.appr], labelEvents: events, notes, userNotesCount: 1 })).note?.markers).toEqual([undone(S.appr, "mops.member1")]);
   });
 
   function toActioned(): LabelEvent[] {
@@ -251,7 +274,7 @@ describe("sales-systems workflow: misspelled and duplicate step labels", () => {
     expect(p.conflicts).toEqual([]);
     expect(labelsAfter(s, p)).toEqual([MOPS, S.appr].sort());
     expect(commentsOf(p)).toHaveLength(1);
-    expect(commentsOf(p)[0]!.marker).toBe(`${WF}:undone:${events[events.length - 1]!.id}`);
+    expect(commentsOf(p)[0]!.marker).toBe(undone(S.act, "mops.member1"));
   });
 
   it("keeps the step applied last when two coexist after a good move", () => {
