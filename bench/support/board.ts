@@ -42,14 +42,14 @@ export interface Board {
  * already carries the bot's note for the alias repair (as after an earlier repair), so repairs
  * in the run change labels only and the bot's pace of 50 notes a minute does not set the pace.
  */
-export async function startBoard(policy: CompiledPolicy, options: { size: number; clock: () => Date; rateLimit?: RateLimitOptions }): Promise<Board> {
+export async function startBoard(policy: CompiledPolicy, options: { size: number; clock: () => Date; rateLimit?: RateLimitOptions; seed?: number }): Promise<Board> {
   const fake = await startFakeGitlab({
     token: BENCH_TOKEN,
     botUsername: policy.scope.botUsername,
     now: options.clock,
     rateLimit: options.rateLimit ?? { perMinute: 1_000_000 },
     // Fault rates draw from a seeded generator, so two runs see the same sequence of draws.
-    random: seededRandom(42),
+    random: seededRandom(options.seed ?? 42),
   });
   const { projects, milestones } = seedBoard(fake, policy, options.clock());
   const project = projects.mops;
