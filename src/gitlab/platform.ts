@@ -10,7 +10,7 @@ import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { GitLabApiError, RefusedWriteError } from "./errors.js";
-import { markersIn } from "../domain/markers.js";
+import { descriptionMarkersIn } from "../domain/markers.js";
 import { postChecked } from "./checkedPost.js";
 import { findIssuesByMarker } from "./issuesByMarker.js";
 import { ensureMarkedNote, findMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
@@ -326,7 +326,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
    * again: the error stands).
    */
   private async findCreatedIssue(project: ProjectContext, description: string, labels: string[]): Promise<ResourceSnapshot | undefined> {
-    const marker = markersIn(description)[0];
+    const marker = descriptionMarkersIn(description)[0];
     if (marker === undefined) return undefined;
     const reader = { api: this.api, me: () => this.currentUser(), today: this.today() };
     const found = await findIssuesByMarker(reader, { project, labels, search: marker }, (m) => m === marker);
