@@ -88,10 +88,11 @@ type Outcome =
 
 const NOTE_CREATE_RE = /\/notes$/;
 /**
- * POSTs that create a note, an issue, a branch or a merge request. Sent twice they make two, so a
- * 5xx or a lost answer is not retried here: the caller looks for what it wrote first.
+ * POSTs that create a note, an issue, a branch, a merge request or a milestone. Sent twice they make
+ * two (or fail on the first), so a 5xx or a lost answer is not retried here: the caller looks for
+ * what it wrote first (gitlab/checkedPost.ts).
  */
-const CREATE_RE = /\/(notes|issues|repository\/branches|merge_requests)$/;
+const CREATE_RE = /\/(notes|issues|repository\/branches|merge_requests|milestones)$/;
 
 function describeNetworkError(error: unknown): string {
   if (error instanceof Error) {

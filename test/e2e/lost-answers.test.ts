@@ -1,12 +1,13 @@
 /**
  * Creating writes whose answer is lost (a proxy answers 504 after GitLab made the write) against
  * the fake GitLab: the bot looks for what it created before sending the POST again, so a note, a
- * branch or a merge request is made once. (Tool-audit issues: test/e2e/tools.test.ts.)
+ * branch, a merge request or a milestone is made once. (Tool-audit issues: test/e2e/tools.test.ts.)
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { markerComment } from "../../src/domain/markers.js";
 import type { ResourcePlan } from "../../src/domain/plan.js";
 import { createBranch, createMergeRequest } from "../../src/gitlab/mergeRequests.js";
+import { createGroupMilestone } from "../../src/gitlab/milestones.js";
 import type { GitLabPlatform } from "../../src/gitlab/index.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
@@ -74,5 +75,15 @@ describe("a POST whose answer is lost is not made twice", () => {
     });
     expect(lost504s()).toBe(2);
     expect(sb.fake.mergeRequests(sb.projects.mops).filter((m) => m.title === "Milestone MR")).toHaveLength(1);
+  });
+
+  it("a group milestone", async () => {
+    const writer = { api: gitlab.requester.api, dryRun: false };
+    sb.fake.faults.nextLostPosts = 1;
+    const outcome = await createGroupMilestone(writer, sb.policy.scope.group, { title: "MktgOps 2027-01-04", startDate: "2027-01-04", dueDate: "2027-01-15" });
+    expect(lost504s()).toBe(1);
+    expect(outcome.status === "written" && (outcome.body as { title: string }).title).toBe("MktgOps 2027-01-04");
+    const rows = (await gitlab.requester.api.get(`groups/${encodeURIComponent(sb.policy.scope.group)}/milestones`, { searchParams: { title: "MktgOps 2027-01-04" } })).body as unknown[];
+    expect(rows).toHaveLength(1);
   });
 });
