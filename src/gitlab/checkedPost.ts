@@ -12,7 +12,8 @@ export const CHECKED_POST_ATTEMPTS = 3;
 
 /**
  * `post()` until it answers; after an uncertain failure, `find()` first: what it finds is returned
- * as if the POST had answered with it. Other errors are thrown as they are.
+ * as if the POST had answered with it; when nothing is found, the requester's backoff is waited out
+ * before the POST goes again. Other errors are thrown as they are.
  */
 export async function postChecked<T>(post: () => Promise<T>, find: () => Promise<T | undefined>, attempts = CHECKED_POST_ATTEMPTS): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -23,6 +24,7 @@ export async function postChecked<T>(post: () => Promise<T>, find: () => Promise
       const found = await find();
       if (found !== undefined) return found;
       if (attempt >= attempts) throw error.failure;
+      await error.pause(attempt);
     }
   }
 }

@@ -124,11 +124,14 @@ export class GitLabNetworkError extends Error {
 export class UncertainWriteError extends Error {
   /** What the request ended with: the HTTP error, or the network failure. */
   readonly failure: GitLabApiError | GitLabNetworkError;
+  /** Waits as the requester would before its `attempt`-th retry (backoff), before a write is sent again. */
+  readonly pause: (attempt: number) => Promise<void>;
 
-  constructor(failure: GitLabApiError | GitLabNetworkError) {
+  constructor(failure: GitLabApiError | GitLabNetworkError, pause: (attempt: number) => Promise<void> = () => Promise.resolve()) {
     super(`${failure.message} GitLab may have carried the write out anyway.`);
     this.name = "UncertainWriteError";
     this.failure = failure;
+    this.pause = pause;
   }
 }
 

@@ -219,7 +219,7 @@ export class GitLabRequester {
       if (outcome.kind === "network") {
         if (outcome.aborted) throw outcome.error;
         if (creates) {
-          throw new UncertainWriteError(new GitLabNetworkError({ request, host: this.host, reason: this.redact(outcome.reason), attempts: attempt }));
+          throw new UncertainWriteError(new GitLabNetworkError({ request, host: this.host, reason: this.redact(outcome.reason), attempts: attempt }), this.pauseBeforeResend);
         }
         if (last) {
           throw new GitLabNetworkError({ request, host: this.host, reason: this.redact(outcome.reason), attempts: attempt });
@@ -243,7 +243,7 @@ export class GitLabRequester {
           gitlabRequestId: outcome.headers.get("x-request-id") ?? undefined,
           attempts: attempt,
         });
-        throw creates && outcome.status >= 500 ? new UncertainWriteError(error) : error;
+        throw creates && outcome.status >= 500 ? new UncertainWriteError(error, this.pauseBeforeResend) : error;
       }
 
       if (outcome.status === 429) {
@@ -257,6 +257,12 @@ export class GitLabRequester {
       await this.sleep(delay);
     }
   }
+
+  /** The backoff a caller waits before sending again a write whose outcome was unknown. */
+  private readonly pauseBeforeResend = (attempt: number): Promise<void> => {
+    this.counters.retries += 1;
+    return this.sleep(backoffDelay(attempt - 1, this.retry, this.random));
+  };
 
   private noteRetry(request: RequestDescription, attempt: number, why: string, delayMs: number): void {
     this.counters.retries += 1;

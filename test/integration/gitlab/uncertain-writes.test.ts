@@ -48,6 +48,17 @@ describe("creating POSTs after an unclear answer", () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it("when the lookup finds nothing, the POST goes again after the requester's backoff", async () => {
+    const time = fakeTime();
+    const r = new GitLabRequester({ url: GITLAB, token: TOKEN, clock: time.clock, sleep: time.sleep, random: () => 0, retry: { attempts: 3, baseMs: 10, maxMs: 40 } });
+    const scope = nock(API).post(notes).reply(502, "bad gateway").post(notes).reply(201, { id: 9 });
+    const body = await postChecked(async () => (await r.api.post(`projects/${enc(PROJECT_A)}/issues/1/notes`, { body: { body: "hi" } })).body, async () => undefined);
+    expect(body).toEqual({ id: 9 });
+    expect(time.sleeps).toEqual([5]);
+    expect(r.stats().retries).toBe(1);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it("postChecked: what the lookup finds is the answer; nothing found means send again, up to three times", async () => {
     const lost = () => new UncertainWriteError(new GitLabApiError({ status: 504, request: { method: "POST", route: "/projects/:id/issues", endpoint: "/projects/1/issues" }, gitlabMessage: "", attempts: 1 }));
     let posts = 0;
