@@ -46,7 +46,7 @@ export interface Board {
  */
 export async function startBoard(
   policy: CompiledPolicy,
-  options: { size: number; clock: () => Date; rateLimit?: RateLimitOptions; createdHoursAgo?: number },
+  options: { size: number; clock: () => Date; rateLimit?: RateLimitOptions; createdHoursAgo?: number; seed?: number },
 ): Promise<Board> {
   const fake = await startFakeGitlab({
     token: BENCH_TOKEN,
@@ -54,7 +54,7 @@ export async function startBoard(
     now: options.clock,
     rateLimit: options.rateLimit ?? { perMinute: 1_000_000 },
     // Fault rates draw from a seeded generator, so two runs see the same sequence of draws.
-    random: seededRandom(42),
+    random: seededRandom(options.seed ?? 42),
   });
   const { projects, milestones } = seedBoard(fake, policy, options.clock());
   const project = projects.mops;

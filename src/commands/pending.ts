@@ -18,7 +18,7 @@ export function replyMarker(noteId: number): string {
 
 export function pendingCommands(notes: NoteInfo[], botUsername: string): CommandNote[] {
   const bot = botUsername.toLowerCase();
-  const answered = new Set(notes.filter((n) => n.author.username.toLowerCase() === bot).flatMap((n) => n.markers));
+  const answered = new Set(notes.flatMap((n) => n.botMarkers));
   const out: CommandNote[] = [];
   for (const note of [...notes].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id)) {
     if (note.system || note.author.username.toLowerCase() === bot || answered.has(replyMarker(note.id))) continue;

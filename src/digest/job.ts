@@ -108,7 +108,7 @@ async function postToSlack(
   if (issue !== null && issue.userNotesCount !== 0) {
     const me = await gitlab.currentUser();
     const notes = await deps.platform.notes(issue);
-    if (notes.some((n) => n.author.id === me.id && n.markers.includes(postedMarker))) return;
+    if (notes.some((n) => n.author.id === me.id && n.botMarkers.includes(postedMarker))) return;
   }
   const message = digestSlackMessage(week, sections, issue?.webUrl ?? null);
   const outcome = await notifier.post(channel, message);

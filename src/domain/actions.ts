@@ -17,9 +17,11 @@ export type Action = ActionOrigin &
     | { type: "remove_labels"; labels: string[] }
     /**
      * A message for the resource's note. `marker` is the stable key of what is being said: when a
-     * note carrying this marker already exists, the comment is not posted again.
+     * note carrying this marker already exists, the comment is not posted again. `records` are
+     * further markers the note keeps as the bot's memory (a command reply records an approval).
+     * The body is text, never a marker: anything in it that looks like one is removed.
      */
-    | { type: "comment"; body: string; marker: string }
+    | { type: "comment"; body: string; marker: string; records?: string[] }
     | { type: "close" }
     | { type: "reopen" }
     | { type: "set_milestone"; milestoneId: number | null; milestoneTitle: string | null }

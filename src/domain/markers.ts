@@ -18,6 +18,29 @@ export function markersIn(text: string): string[] {
 }
 
 /**
+ * Markers in the description of an issue or merge request the bot wrote: only those on a line of
+ * their own, which is where the bot puts them. The bot's reports list issue titles inline, so a
+ * person's title carrying a marker never stands for the report's own.
+ */
+export function descriptionMarkersIn(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => /^\s*<!--\s*mops-bot:[A-Za-z0-9_.:/@#%!=+-]+\s*-->\s*$/.test(line))
+    .flatMap(markersIn);
+}
+
+/** Anything a reader could take for a marker, in any spelling GitLab would keep hidden. */
+const MARKER_LIKE_RE = /<!--\s*mops-bot\s*:[\s\S]*?-->/gi;
+
+/**
+ * Text people wrote (a title, a description, a comment) without anything that looks like a marker.
+ * The bot quotes such text in its own notes and issues, where a marker would count as its own.
+ */
+export function stripMarkers(text: string): string {
+  return text.replace(MARKER_LIKE_RE, "");
+}
+
+/**
  * Builds a marker key from free-form parts (label names, rule ids): each part is reduced to the
  * characters a marker allows, so `MktgOps::04: In Progress` becomes `MktgOps::04:-In-Progress`.
  */
@@ -34,5 +57,5 @@ export const REPORT_MARKER_PREFIXES = ["triage-summary", "sla-report", "digest"]
 
 export function isBotReport(resource: { description: string; author: { username: string } }, botUsername: string): boolean {
   if (resource.author.username !== botUsername) return false;
-  return markersIn(resource.description).some((m) => REPORT_MARKER_PREFIXES.some((p) => m === p || m.startsWith(`${p}:`)));
+  return descriptionMarkersIn(resource.description).some((m) => REPORT_MARKER_PREFIXES.some((p) => m === p || m.startsWith(`${p}:`)));
 }

@@ -77,8 +77,12 @@ export interface NoteInfo {
   createdAt: Date;
   /** GitLab system notes ("added ~foo label") are not comments people wrote. */
   system: boolean;
-  /** Markers (`<!-- mops-bot:KEY -->`) found in the body. */
-  markers: string[];
+  /**
+   * Markers (`<!-- mops-bot:KEY -->`) the bot wrote: those in the body of a comment by the bot's own
+   * user, and none for anyone else's comment or a system note. Anyone can paste a marker, so these
+   * are the only markers that count as the bot's memory.
+   */
+  botMarkers: string[];
 }
 
 export interface ResourceSnapshot {

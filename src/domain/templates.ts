@@ -4,6 +4,7 @@
  * bot: mentions of known users, lists it built) or user text, which is neutralised. The whole body
  * is finally stripped of quick actions.
  */
+import { stripMarkers } from "./markers.js";
 import { neutraliseInline, neutraliseQuickActions } from "./text.js";
 
 export type TemplateValue = string | { trusted: string };
@@ -12,7 +13,8 @@ export function renderTemplate(template: string, values: Record<string, Template
   const rendered = template.replace(/\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}/g, (whole, name: string) => {
     const v = values[name];
     if (v === undefined) return whole;
-    return typeof v === "string" ? neutraliseInline(v) : v.trusted;
+    // People's text never brings a marker into what the bot writes (it would count as the bot's).
+    return typeof v === "string" ? neutraliseInline(stripMarkers(v)) : v.trusted;
   });
   return neutraliseQuickActions(rendered.trim());
 }

@@ -5,7 +5,7 @@
  */
 import type { Action, ActionOf } from "../domain/actions.js";
 import type { Taxonomy } from "../domain/labels.js";
-import { markerComment } from "../domain/markers.js";
+import { markerComment, stripMarkers } from "../domain/markers.js";
 import type { PlanConflict, PlannedNote, ResourcePlan, ResourceUpdate } from "../domain/plan.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 
@@ -146,7 +146,7 @@ function mergeSingleValued<T extends "set_milestone" | "set_assignees" | "set_du
 }
 
 function mergeComments(snapshot: ResourceSnapshot, actions: Action[], kept: Action[]) {
-  const existing = new Set((snapshot.notes ?? []).flatMap((n) => n.markers));
+  const existing = new Set((snapshot.notes ?? []).flatMap((n) => n.botMarkers));
   const seen = new Set<string>();
   const comments: ActionOf<"comment">[] = [];
   for (const a of actions) {
@@ -157,7 +157,10 @@ function mergeComments(snapshot: ResourceSnapshot, actions: Action[], kept: Acti
   }
   if (comments.length === 0) return null;
   kept.push(...comments);
-  const body = comments.map((c) => `${c.body.trim()}\n\n${markerComment(c.marker)}`).join("\n\n---\n\n");
+  // A body may quote people's text: only the marker the rule asked for may be in the note.
+  const body = comments
+    .map((c) => `${stripMarkers(c.body).trim()}\n\n${[c.marker, ...(c.records ?? [])].map(markerComment).join("\n")}`)
+    .join("\n\n---\n\n");
   return { body, markers: comments.map((c) => c.marker) };
 }
 
@@ -175,8 +178,8 @@ export function slackPosted(notes: ResourceSnapshot["notes"], marker: string): b
   let failures = 0;
   const retry = slackRetryMarker(marker);
   for (const n of notes ?? []) {
-    if (n.markers.includes(marker)) posts++;
-    if (n.markers.includes(retry)) failures++;
+    if (n.botMarkers.includes(marker)) posts++;
+    if (n.botMarkers.includes(retry)) failures++;
   }
   return posts > failures;
 }

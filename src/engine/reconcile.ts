@@ -5,11 +5,11 @@
  */
 import type { Action, ActionOf } from "../domain/actions.js";
 import { isBotReport, markerComment } from "../domain/markers.js";
-import { neutraliseInline } from "../domain/text.js";
+import { publicSlackReason } from "../notify/publicReason.js";
 import type { Notifier } from "../notify/types.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { planIsEmpty } from "../domain/plan.js";
-import { formatRef, type ResourceRef, type ResourceSnapshot, type SnapshotNeeds } from "../domain/snapshot.js";
+import { formatRef, type NoteInfo, type ResourceRef, type ResourceSnapshot, type SnapshotNeeds } from "../domain/snapshot.js";
 import { botUsernameOf, type Rule, type RuleContext } from "../rules/types.js";
 import { buildPlan, slackRetryMarker } from "./plan.js";
 import type { Platform } from "./platform.js";
@@ -179,7 +179,7 @@ export async function reconcileSnapshot(listed: ResourceSnapshot, deps: Reconcil
   const extra = skipped.length > 0 ? { undecided: skipped } : {};
   if (planIsEmpty(plan)) return { plan, writes: 0, snapshot: withNotes, ...extra };
   const { writes } = await deps.platform.apply(plan);
-  postSlack(plan, deps);
+  postSlack(plan, withNotes.notes, deps);
   return { plan, writes, snapshot: withNotes, ...extra };
 }
 
@@ -199,20 +199,24 @@ function postable(actions: Action[], notifier: Notifier | undefined): Action[] {
 
 /**
  * The plan's note has recorded the posts; the messages go out in the background. A post that fails
- * for good is given back by a note carrying its retry marker, so the next run posts it again.
+ * for good is given back by a note carrying its retry marker, so the next run posts it again, once:
+ * when the retry fails too, no second note is written and the post stands as given up (the notifier
+ * has logged why). While Slack is down, a resource gets at most one failure note per post, however
+ * often it is reconciled.
  */
-function postSlack(plan: ResourcePlan, deps: ReconcileDeps): void {
+function postSlack(plan: ResourcePlan, notes: NoteInfo[] | undefined, deps: ReconcileDeps): void {
   const notifier = deps.notifier;
   if (notifier === undefined) return;
   for (const a of plan.actions) {
     if (a.type !== "notify_slack") continue;
-    void notifier.post(a.channel, a.message, { onFailure: (error) => giveBack(plan, a, error, deps.platform) });
+    const givenBackBefore = (notes ?? []).some((n) => n.botMarkers.includes(slackRetryMarker(a.marker)));
+    void notifier.post(a.channel, a.message, { onFailure: (error) => (givenBackBefore ? undefined : giveBack(plan, a, error, deps.platform)) });
   }
 }
 
 async function giveBack(plan: ResourcePlan, post: ActionOf<"notify_slack">, error: Error, platform: Platform): Promise<void> {
   const marker = slackRetryMarker(post.marker);
-  const body = `<sub>The Slack post to #${post.channel} failed (${neutraliseInline(error.message)}); it will be tried again on the next run.</sub>\n\n${markerComment(marker)}`;
+  const body = `<sub>The Slack post to #${post.channel} failed (${publicSlackReason(error.message)}); it will be tried again on the next run.</sub>\n\n${markerComment(marker)}`;
   await platform.apply({ ...plan, actions: [], update: { addLabels: [], removeLabels: [] }, note: { body, markers: [marker] }, conflicts: [] });
 }
 

@@ -154,6 +154,25 @@ export class GitLabNetworkError extends Error {
   }
 }
 
+/**
+ * A POST that creates something got no clear answer: a 5xx (a proxy may say 504 after GitLab made
+ * the write) or no answer at all. It was not sent again, since GitLab may have carried it out; the
+ * writer looks for what it created before sending it again (see gitlab/checkedPost.ts).
+ */
+export class UncertainWriteError extends Error {
+  /** What the request ended with: the HTTP error, or the network failure. */
+  readonly failure: GitLabApiError | GitLabNetworkError;
+  /** Waits as the requester would before its `attempt`-th retry (backoff), before a write is sent again. */
+  readonly pause: (attempt: number) => Promise<void>;
+
+  constructor(failure: GitLabApiError | GitLabNetworkError, pause: (attempt: number) => Promise<void> = () => Promise.resolve()) {
+    super(`${failure.message} GitLab may have carried the write out anyway.`);
+    this.name = "UncertainWriteError";
+    this.failure = failure;
+    this.pause = pause;
+  }
+}
+
 /** A write was refused before anything was sent, because it would damage GitLab data. */
 export class RefusedWriteError extends Error {
   constructor(message: string) {

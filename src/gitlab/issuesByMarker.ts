@@ -10,7 +10,7 @@
  * own does not stop the bot.
  */
 import type { RequesterType } from "@gitbeaker/requester-utils";
-import { markersIn } from "../domain/markers.js";
+import { descriptionMarkersIn } from "../domain/markers.js";
 import type { ResourceSnapshot, UserRef } from "../domain/snapshot.js";
 import { mapResource, type ProjectContext } from "./mapping.js";
 import { pagesOf } from "./paging.js";
@@ -60,7 +60,7 @@ export async function findIssuesByMarker(
       const description = (row as { description?: unknown }).description;
       const authorId = (row as { author?: { id?: unknown } }).author?.id;
       if (typeof description !== "string" || authorId !== me.id) continue;
-      const markers = markersIn(description).filter(accept);
+      const markers = descriptionMarkersIn(description).filter(accept);
       if (markers.length === 0) continue;
       const snapshot = mapResource("issue", row, query.project, reader.today);
       for (const marker of new Set(markers)) {

@@ -157,16 +157,37 @@ export function mapResource(kind: ResourceKind, input: unknown, project: Project
   return mapIssuable(kind, input, project, today);
 }
 
-export function mapNote(input: unknown): NoteInfo {
+/**
+ * Who the bot is, to tell its notes from people's: the token's user as `GET /user` answers, or
+ * only the username (scope.yml's bot_username) when GitLab could not say.
+ */
+export interface BotIdentity {
+  id?: number;
+  username: string;
+}
+
+export function isBotUser(user: UserRef, bot: BotIdentity): boolean {
+  if (bot.id !== undefined) return user.id === bot.id;
+  return user.username.toLowerCase() === bot.username.toLowerCase();
+}
+
+/**
+ * The one place markers are read from notes: only a comment the bot's user wrote carries them.
+ * Anyone who can comment can paste `<!-- mops-bot:... -->`; GitLab's notes API gives the author of
+ * every note (lib/api/entities/note.rb exposes `author` and `system`), so a pasted one never counts.
+ */
+export function mapNote(input: unknown, bot: BotIdentity): NoteInfo {
   const n = parseWith(noteSchema, input, "a note");
   const body = n.body ?? "";
+  const author = mapUser(n.author);
+  const system = n.system === true;
   return {
     id: n.id,
     body,
-    author: mapUser(n.author),
+    author,
     createdAt: requiredTime(`note ${n.id}`, "created_at", n.created_at, n.updated_at),
-    system: n.system === true,
-    markers: markersIn(body),
+    system,
+    botMarkers: !system && isBotUser(author, bot) ? markersIn(body) : [],
   };
 }
 

@@ -7,7 +7,8 @@ import type { RequesterType } from "@gitbeaker/requester-utils";
 import { markerComment, markersIn } from "../domain/markers.js";
 import type { UserRef } from "../domain/snapshot.js";
 import { neutraliseQuickActions } from "../domain/text.js";
-import { mapNote } from "./mapping.js";
+import { postChecked } from "./checkedPost.js";
+import { mapNote, type BotIdentity } from "./mapping.js";
 import { allRows } from "./paging.js";
 import { sameStoredText } from "./storedText.js";
 import { planned, resourceEndpoint, type PlannedRequest } from "./writes.js";
@@ -35,16 +36,33 @@ export interface MarkedNoteWriter {
   send: (request: PlannedRequest) => Promise<unknown>;
 }
 
+function notesEndpointOf(target: NoteTarget): string {
+  return `${resourceEndpoint(target.projectPath, target.kind, target.iid)}/notes`;
+}
+
+/**
+ * The bot's note on `target` carrying every one of `markers`, as GitLab sent it; undefined when
+ * there is none. How a note whose creation got no answer is found before it is posted again.
+ */
+export async function findMarkedNote(api: RequesterType, target: NoteTarget, bot: BotIdentity, markers: readonly string[]): Promise<unknown> {
+  if (markers.length === 0) return undefined;
+  const rows = await allRows(api, notesEndpointOf(target), { sort: "asc", order_by: "created_at" });
+  return rows.find((row) => {
+    const note = mapNote(row, bot);
+    return markers.every((m) => note.botMarkers.includes(m));
+  });
+}
+
 export async function ensureMarkedNote(writer: MarkedNoteWriter, target: NoteTarget, marker: string, body: string): Promise<EnsureNoteResult> {
   // Neutralised here as planned() would, so an unchanged note compares equal to what GitLab stores.
   const text = neutraliseQuickActions(markersIn(body).includes(marker) ? body : `${body.trimEnd()}\n\n${markerComment(marker)}`);
-  const notesEndpoint = `${resourceEndpoint(target.projectPath, target.kind, target.iid)}/notes`;
+  const notesEndpoint = notesEndpointOf(target);
   const [me, rows] = await Promise.all([writer.me(), allRows(writer.api, notesEndpoint, { sort: "asc", order_by: "created_at" })]);
-  const existing = rows.map(mapNote).find((n) => !n.system && n.author.id === me.id && n.markers.includes(marker));
+  const existing = rows.map((row) => mapNote(row, me)).find((n) => n.botMarkers.includes(marker));
   if (existing === undefined) {
     const request = planned("POST", notesEndpoint, { body: text });
     if (writer.dryRun) return { action: "created", dryRun: true, request };
-    const created = mapNote(await writer.send(request));
+    const created = mapNote(await postChecked(() => writer.send(request), () => findMarkedNote(writer.api, target, me, [marker])), me);
     return { action: "created", noteId: created.id, dryRun: false, request };
   }
   if (sameStoredText(existing.body, text)) return { action: "unchanged", noteId: existing.id, dryRun: writer.dryRun };

@@ -70,19 +70,24 @@ export async function* labelledMergeRequests(
   }
 }
 
-/** Whether the branch exists in the project. */
-export async function branchExists(writer: ScopeWriter, projectPath: string, branch: string): Promise<boolean> {
+/** The branch as GitLab describes it (`GET /projects/:id/repository/branches/:branch`), or undefined. */
+async function findBranch(writer: ScopeWriter, projectPath: string, branch: string): Promise<unknown> {
   try {
-    await writer.api.get(`${projectEndpoint(projectPath)}/repository/branches/${encodeURIComponent(branch)}`);
-    return true;
+    return (await writer.api.get(`${projectEndpoint(projectPath)}/repository/branches/${encodeURIComponent(branch)}`)).body;
   } catch (error) {
-    if (error instanceof GitLabApiError && error.status === 404) return false;
+    if (error instanceof GitLabApiError && error.status === 404) return undefined;
     throw error;
   }
 }
 
+/** Whether the branch exists in the project. */
+export async function branchExists(writer: ScopeWriter, projectPath: string, branch: string): Promise<boolean> {
+  return (await findBranch(writer, projectPath, branch)) !== undefined;
+}
+
 export function createBranch(writer: ScopeWriter, projectPath: string, branch: string, ref: string): Promise<ScopeWriteOutcome> {
-  return sendWrite(writer, planned("POST", `${projectEndpoint(projectPath)}/repository/branches`, { branch, ref }));
+  const request = planned("POST", `${projectEndpoint(projectPath)}/repository/branches`, { branch, ref });
+  return sendWrite(writer, request, () => findBranch(writer, projectPath, branch));
 }
 
 /** The project's default branch (where milestone MRs merge into). */
@@ -114,7 +119,22 @@ export function createMergeRequest(writer: ScopeWriter, mr: NewMergeRequest): Pr
       milestone_id: mr.milestoneId,
       remove_source_branch: true,
     }),
+    () => findOpenMergeRequest(writer, mr),
   );
+}
+
+/**
+ * The open merge request from the source branch into the target, if any. GitLab keeps at most one
+ * (app/models/merge_request.rb refuses another: "Another open merge request already exists for this
+ * source branch"); lib/api/merge_requests.rb filters the listing by `source_branch`/`target_branch`.
+ */
+async function findOpenMergeRequest(writer: ScopeWriter, mr: NewMergeRequest): Promise<unknown> {
+  const rows = await allRows(writer.api, `${projectEndpoint(mr.projectPath)}/merge_requests`, {
+    state: "opened",
+    source_branch: mr.sourceBranch,
+    target_branch: mr.targetBranch,
+  });
+  return rows[0];
 }
 
 export function addMergeRequestLabels(writer: ScopeWriter, projectPath: string, iid: number, labels: string[]): Promise<ScopeWriteOutcome> {

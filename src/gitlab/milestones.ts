@@ -51,7 +51,17 @@ export interface NewMilestone {
 }
 
 export function createGroupMilestone(writer: ScopeWriter, group: string, m: NewMilestone): Promise<ScopeWriteOutcome> {
-  return sendWrite(writer, planned("POST", groupMilestones(group), { title: m.title, start_date: m.startDate, due_date: m.dueDate, description: m.description ?? "" }));
+  const request = planned("POST", groupMilestones(group), { title: m.title, start_date: m.startDate, due_date: m.dueDate, description: m.description ?? "" });
+  return sendWrite(writer, request, () => findGroupMilestone(writer, group, m.title));
+}
+
+/**
+ * The group's milestone with exactly this title, as GitLab sent it; titles are unique in a group
+ * (doc/api/group_milestones.md lists milestones filtered by `title`).
+ */
+async function findGroupMilestone(writer: ScopeWriter, group: string, title: string): Promise<unknown> {
+  const rows = await allRows(writer.api, groupMilestones(group), { title });
+  return rows.find((r) => (r as { title?: unknown }).title === title);
 }
 
 export interface MilestoneEdit {

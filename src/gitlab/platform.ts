@@ -11,11 +11,14 @@ import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type Res
 import type { CompiledPolicy } from "../policy/model.js";
 import { neutraliseQuickActions } from "../domain/text.js";
 import { GitLabApiError, RefusedWriteError } from "./errors.js";
-import { ensureMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
+import { descriptionMarkersIn } from "../domain/markers.js";
+import { postChecked } from "./checkedPost.js";
+import { findIssuesByMarker } from "./issuesByMarker.js";
+import { ensureMarkedNote, findMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
 import { gitlabLogger } from "./logger.js";
 import { fetchStateEventRows, mapStateEvents } from "./stateEvents.js";
 import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCache.js";
-import { mapCurrentUser, mapLabelEvents, mapMilestone, mapNote, mapResource, type ProjectContext } from "./mapping.js";
+import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
 import { allRows, pagesOf } from "./paging.js";
 import { GitLabRequester, type GitLabRequestStats } from "./requester.js";
@@ -226,7 +229,8 @@ class GitLabPlatformImpl implements GitLabPlatform {
         order_by: "created_at",
       }),
     );
-    return rows.map(mapNote);
+    const bot = await this.botIdentity();
+    return rows.map((row) => mapNote(row, bot));
   }
 
   async milestones(): Promise<MilestoneInfo[]> {
@@ -250,6 +254,18 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return this.me;
   }
 
+  /**
+   * Whose notes carry the bot's markers: the token's user, or scope.yml's bot_username when GitLab
+   * cannot say (the read of the notes fails on its own if GitLab is down).
+   */
+  private async botIdentity(): Promise<BotIdentity> {
+    try {
+      return await this.currentUser();
+    } catch {
+      return { username: this.policy.scope.botUsername };
+    }
+  }
+
   /** The one place a write leaves the bot; in dry-run it is only logged. */
   private async send(request: PlannedRequest): Promise<unknown> {
     if (this.options.dryRun) {
@@ -269,7 +285,14 @@ class GitLabPlatformImpl implements GitLabPlatform {
     let writes = 0;
     try {
       for (const request of requests) {
-        await this.send(request);
+        if (request.method === "POST" && plan.note !== null) {
+          // The plan's one POST is its note: found by its markers when GitLab's answer was lost.
+          const markers = plan.note.markers;
+          const target = { projectPath: plan.ref.path, kind: plan.kind, iid: plan.iid };
+          await postChecked(() => this.send(request), async () => findMarkedNote(this.api, target, await this.botIdentity(), markers));
+        } else {
+          await this.send(request);
+        }
         writes += 1;
       }
     } finally {
@@ -295,8 +318,24 @@ class GitLabPlatformImpl implements GitLabPlatform {
     if (input.dueDate !== undefined) body.due_date = input.dueDate;
     const request = planned("POST", `${projectEndpoint(project.path)}/issues`, body);
     if (this.options.dryRun) return { status: "dry-run", request };
-    const created = await this.send(request);
-    return { status: "written", request, result: mapResource("issue", created, project, this.today()) };
+    const created = await postChecked(
+      async () => mapResource("issue", await this.send(request), project, this.today()),
+      () => this.findCreatedIssue(project, input.description, labels),
+    );
+    return { status: "written", request, result: created };
+  }
+
+  /**
+   * The issue a lost POST may have created: the bot's issue with the same marker in its
+   * description. Without a marker nothing can tell it apart, so nothing is found (and nothing sent
+   * again: the error stands).
+   */
+  private async findCreatedIssue(project: ProjectContext, description: string, labels: string[]): Promise<ResourceSnapshot | undefined> {
+    const marker = descriptionMarkersIn(description)[0];
+    if (marker === undefined) return undefined;
+    const reader = { api: this.api, me: () => this.currentUser(), today: this.today() };
+    const found = await findIssuesByMarker(reader, { project, labels, search: marker }, (m) => m === marker);
+    return found.get(marker)?.[0];
   }
 
   async updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>> {

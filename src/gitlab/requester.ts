@@ -18,7 +18,7 @@ import {
 import PQueue from "p-queue";
 import type { Logger } from "pino";
 import type { RequestStats } from "../engine/platform.js";
-import { GitLabApiError, GitLabNetworkError, gitlabMessageOf, redactSecrets, type RequestDescription } from "./errors.js";
+import { GitLabApiError, GitLabNetworkError, UncertainWriteError, gitlabMessageOf, redactSecrets, type RequestDescription } from "./errors.js";
 import { gitlabLogger } from "./logger.js";
 import {
   backoffDelay,
@@ -89,6 +89,12 @@ type Outcome =
   | { kind: "network"; reason: string; aborted: boolean; error: unknown };
 
 const NOTE_CREATE_RE = /\/notes$/;
+/**
+ * POSTs that create a note, an issue, a branch, a merge request or a milestone. Sent twice they make
+ * two (or fail on the first), so a 5xx or a lost answer is not retried here: the caller looks for
+ * what it wrote first (gitlab/checkedPost.ts).
+ */
+const CREATE_RE = /\/(notes|issues|repository\/branches|merge_requests|milestones)$/;
 
 function isNoteCreation(request: RequestDescription): boolean {
   return request.method === "POST" && NOTE_CREATE_RE.test(request.route);
@@ -218,6 +224,9 @@ export class GitLabRequester {
     const createsNote = isNoteCreation(request);
     if (createsNote) this.counters.pausedMs += await this.notePacer.acquire();
 
+    // POSTs that create something are not resent blindly after a 5xx or a lost answer: GitLab may
+    // have made it; the caller looks for it first (gitlab/checkedPost.ts).
+    const creates = method === "POST" && CREATE_RE.test(request.route);
     // `attempt` counts the tries that failed (5xx, no answer) plus the current one: 429s do not use
     // up the retries, they are bounded in time instead.
     let attempt = 1;
@@ -229,6 +238,9 @@ export class GitLabRequester {
 
       if (outcome.kind === "network") {
         if (outcome.aborted) throw outcome.error;
+        if (creates) {
+          throw new UncertainWriteError(new GitLabNetworkError({ request, host: this.host, reason: this.redact(outcome.reason), attempts: attempt }), this.pauseBeforeResend);
+        }
         if (last) {
           throw new GitLabNetworkError({ request, host: this.host, reason: this.redact(outcome.reason), attempts: attempt });
         }
@@ -260,6 +272,7 @@ export class GitLabRequester {
       }
 
       if (outcome.status < 500 || last) throw this.apiError(outcome, request, attempt);
+      if (creates) throw new UncertainWriteError(this.apiError(outcome, request, attempt), this.pauseBeforeResend);
 
       const delay = backoffDelay(attempt - 1, this.retry, this.random);
       this.noteRetry(request, attempt, `status ${outcome.status}`, delay);
@@ -301,6 +314,12 @@ export class GitLabRequester {
     );
     return this.notePacer.acquire();
   }
+
+  /** The backoff a caller waits before sending again a write whose outcome was unknown. */
+  private readonly pauseBeforeResend = (attempt: number): Promise<void> => {
+    this.counters.retries += 1;
+    return this.sleep(backoffDelay(attempt - 1, this.retry, this.random));
+  };
 
   private noteRetry(request: RequestDescription, attempt: number, why: string, delayMs: number): void {
     this.counters.retries += 1;

@@ -3,6 +3,7 @@
  * requester and honouring dry-run: in a dry run the request is returned, never sent.
  */
 import type { RequesterType } from "@gitbeaker/requester-utils";
+import { postChecked } from "./checkedPost.js";
 import type { PlannedRequest } from "./writes.js";
 
 export interface ScopeWriter {
@@ -12,11 +13,14 @@ export interface ScopeWriter {
 
 export type ScopeWriteOutcome = { status: "written"; request: PlannedRequest; body: unknown } | { status: "dry-run"; request: PlannedRequest };
 
-export async function sendWrite(writer: ScopeWriter, request: PlannedRequest): Promise<ScopeWriteOutcome> {
+/**
+ * Sends a write. `find` looks for what a POST creates (by its name), so that a POST whose answer
+ * was lost is not sent again when GitLab made it (see checkedPost.ts).
+ */
+export async function sendWrite(writer: ScopeWriter, request: PlannedRequest, find?: () => Promise<unknown>): Promise<ScopeWriteOutcome> {
   if (writer.dryRun) return { status: "dry-run", request };
-  const response =
-    request.method === "PUT"
-      ? await writer.api.put(request.endpoint, { body: request.body })
-      : await writer.api.post(request.endpoint, { body: request.body });
-  return { status: "written", request, body: response.body };
+  if (request.method === "PUT") return { status: "written", request, body: (await writer.api.put(request.endpoint, { body: request.body })).body };
+  const post = async () => (await writer.api.post(request.endpoint, { body: request.body })).body;
+  const body = find === undefined ? await post() : await postChecked(post, find);
+  return { status: "written", request, body };
 }

@@ -10,7 +10,7 @@
  *    milestone): created with its branch when missing; duplicates are reported.
  */
 import type { ReportedAction } from "../domain/actions.js";
-import { markerComment, markerKey, markersIn } from "../domain/markers.js";
+import { descriptionMarkersIn, markerComment, markerKey } from "../domain/markers.js";
 import { planIsEmpty } from "../domain/plan.js";
 import { formatRef } from "../domain/snapshot.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
@@ -127,7 +127,7 @@ async function rollover(run: Run, ended: TeamMilestone, next: TeamMilestone): Pr
     }
   }
   const marker = markerKey("slack", "rollover", ended.title);
-  if (moved.length === 0 || markersIn(ended.description).includes(marker)) return;
+  if (moved.length === 0 || descriptionMarkersIn(ended.description).includes(marker)) return;
   const channel = run.m.rollover.slackChannel;
   const message = rolloverMessage(ended.title, next.title, moved);
   run.report.resources.push(

@@ -3,7 +3,7 @@
  * milestone MR (the bot's marker in the description, or the policy's title), whether one must be
  * created, which are duplicates, and whether an open one blocks closing the milestone.
  */
-import { markerKey, markersIn } from "../domain/markers.js";
+import { descriptionMarkersIn, markerKey } from "../domain/markers.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { MilestonePolicy } from "../policy/model.js";
 
@@ -24,7 +24,7 @@ export function milestoneMrBranch(policy: MilestonePolicy, milestoneTitle: strin
 }
 
 export function isMilestoneMr(policy: MilestonePolicy, mr: ResourceSnapshot, milestoneTitle: string): boolean {
-  if (markersIn(mr.description).includes(milestoneMrMarker(milestoneTitle))) return true;
+  if (descriptionMarkersIn(mr.description).includes(milestoneMrMarker(milestoneTitle))) return true;
   return mr.title.replace(DRAFT, "").trim() === milestoneMrTitle(policy, milestoneTitle);
 }
 

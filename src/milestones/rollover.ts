@@ -20,7 +20,7 @@ export function rolloverMarker(endedTitle: string): string {
 /** Whether the notes show a rollover from another milestone than `endedTitle`. Needs the notes. */
 export function movedBefore(issue: ResourceSnapshot, endedTitle: string): boolean {
   const mine = rolloverMarker(endedTitle);
-  return (issue.notes ?? []).some((n) => n.markers.some((m) => m.startsWith(MARKER_PREFIX) && m !== mine));
+  return (issue.notes ?? []).some((n) => n.botMarkers.some((m) => m.startsWith(MARKER_PREFIX) && m !== mine));
 }
 
 /** Who is asked: the assignees, or the author when nobody is assigned. */

@@ -110,7 +110,7 @@ async function milestoneInput(o: CollectOptions, milestones: MilestoneInfo[], op
         const notes = await o.platform.notes(s);
         const from = notes
           .filter((n) => n.author.username === bot)
-          .flatMap((n) => n.markers.filter((m) => m.startsWith(ROLLOVER_PREFIX)).map((m) => m.slice(ROLLOVER_PREFIX.length)))
+          .flatMap((n) => n.botMarkers.filter((m) => m.startsWith(ROLLOVER_PREFIX)).map((m) => m.slice(ROLLOVER_PREFIX.length)))
           .map((key) => titles.get(key) ?? key);
         if (from.length > 0) rolledOver.set(formatRef(s.ref), [...new Set(from)]);
       }),

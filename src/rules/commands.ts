@@ -12,7 +12,7 @@ import { renderTemplate, templateText } from "../domain/templates.js";
 import { mention } from "../domain/text.js";
 import type { CompiledPolicy, WorkflowDef } from "../policy/model.js";
 import { guardedNeeds, resolveWorkflow } from "./moves/resolve.js";
-import { approvalTrailer } from "./moves/runCommands.js";
+import { recordedByReply } from "./moves/runCommands.js";
 import { botUsernameOf, type Rule, type RuleFactory } from "./types.js";
 
 function createCommandsRule(w: WorkflowDef & { commands: NonNullable<WorkflowDef["commands"]> }, policy: CompiledPolicy): Rule {
@@ -30,13 +30,13 @@ function createCommandsRule(w: WorkflowDef & { commands: NonNullable<WorkflowDef
         rule: id,
         reason: `\`${c.note.author.username}\` wrote \`@${botUsernameOf(ctx)} ${c.name}\`${c.moved ? `: moved to ${c.moved.to.label}` : ""}.`,
         marker: replyMarker(c.note.id),
-        body:
-          renderTemplate(templateText(policy.templates, w.commands.replyTemplate), {
-            recipient: { trusted: mention(c.note.author.username) },
-            reason: { trusted: c.answer },
-            workflow: w.id,
-            bot: { trusted: botUsernameOf(ctx) },
-          }) + approvalTrailer(c),
+        records: recordedByReply(c),
+        body: renderTemplate(templateText(policy.templates, w.commands.replyTemplate), {
+          recipient: { trusted: mention(c.note.author.username) },
+          reason: { trusted: c.answer },
+          workflow: w.id,
+          bot: { trusted: botUsernameOf(ctx) },
+        }),
       }));
     },
   };

@@ -37,7 +37,7 @@ export const intakePii: RuleFactory = {
         if (findings.length === 0) return [];
         const marker = markerKey(RULE_ID, piiFingerprint(findings));
         // A person made the issue public after the bot's note about this same data: their call.
-        if ((s.notes ?? []).some((n) => n.markers.includes(marker))) return [];
+        if ((s.notes ?? []).some((n) => n.botMarkers.includes(marker))) return [];
         if (s.notes === undefined && s.userNotesCount !== 0) return [];
         const fields = [...new Set(findings.map((f) => f.field))].join(" and ");
         const reason = `The ${fields} holds what looks like personal data (${describeFindings(findings).join(", ")}); the handbook asks for confidential issues when PII is present.`;

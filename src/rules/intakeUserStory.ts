@@ -35,7 +35,7 @@ export function userStoryCheckApplies(policy: CompiledPolicy, s: ResourceSnapsho
   return !hasUserStory(s.description);
 }
 
-const alreadyAsked = (s: ResourceSnapshot) => (s.notes ?? []).some((n) => n.markers.includes(USER_STORY_MARKER));
+const alreadyAsked = (s: ResourceSnapshot) => (s.notes ?? []).some((n) => n.botMarkers.includes(USER_STORY_MARKER));
 
 /**
  * Whether this reconcile moves the issue to the "needs information" stage. The stage workflow asks

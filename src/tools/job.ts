@@ -8,9 +8,11 @@
  * creates only what is missing. Descriptions are never rewritten once created: people tick the
  * checklists in them.
  */
-import type { ReportedAction } from "../domain/actions.js";
+import type { Action, ReportedAction } from "../domain/actions.js";
+import { markerKey } from "../domain/markers.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
-import { emptyRunReport, type ReportResource, type RunReport, finishRunReport, sortRunReport } from "../engine/report.js";
+import { buildPlan } from "../engine/plan.js";
+import { emptyRunReport, type ReportResource, type RunReport, finishRunReport, reportResource, sortRunReport } from "../engine/report.js";
 import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
 import { userIdsByUsername } from "../gitlab/users.js";
 import type { Job, JobDeps } from "../jobs/types.js";
@@ -54,15 +56,13 @@ export async function runToolAudits(deps: JobDeps): Promise<RunReport> {
   const userIds = missing.length > 0 ? await userIdsByUsername(gitlab.requester.api, missing.flatMap((d) => d.assignees)) : new Map<string, number>();
   for (const d of missing) await createOne(deps, gitlab, project.path, d, userIds, report);
 
-  // 2. More than one issue for a period (made by hand, or by an older version) is reported, not closed.
+  // 2. More than one of the bot's issues for a period (a creation whose answer was lost, sent again):
+  //    the first is the issue, the open ones after it are closed with a note linking it.
   for (const [marker, issues] of [...audits, ...renewals]) {
-    if (issues.length < 2) continue;
-    const first = issues[0]!;
-    report.resources.push(
-      entry(formatRef(first.ref), first.webUrl, first.title, [], [
-        { subject: "duplicate issues", message: `${issues.length} issues carry the marker ${marker}: ${issues.map((i) => formatRef(i.ref)).join(", ")}. Close the extra ones; the bot keeps to the first.`, rules: [RULE] },
-      ]),
-    );
+    const [original, ...duplicates] = issues;
+    for (const duplicate of duplicates) {
+      if (duplicate.state === "opened") await closeDuplicate(deps, gitlab, original!, duplicate, marker, report);
+    }
   }
 
   // 3. A weekly reminder on each audit still open past its due date.
@@ -97,6 +97,36 @@ async function createOne(
   } catch (error) {
     deps.logger.warn({ marker: d.marker, err: error }, "creating a tool issue failed");
     report.errors.push({ ref: `${projectPath} "${d.title}"`, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Closes the bot's own second issue for a marker, with a note linking the first; reported as any change. */
+async function closeDuplicate(
+  deps: JobDeps,
+  gitlab: ReturnType<typeof requireGitLabPlatform>,
+  original: ResourceSnapshot,
+  duplicate: ResourceSnapshot,
+  marker: string,
+  report: RunReport,
+): Promise<void> {
+  const reason = `${formatRef(duplicate.ref)} carries the marker ${marker}, like ${formatRef(original.ref)} created before it: the bot made the same issue twice.`;
+  const actions: Action[] = [
+    { type: "close", rule: RULE, reason },
+    {
+      type: "comment",
+      rule: RULE,
+      reason,
+      marker: markerKey("duplicate-of", marker),
+      body: `This issue duplicates ${original.webUrl}, which the bot created first for the same period; closing this one. Please follow up there.`,
+    },
+  ];
+  const plan = buildPlan(duplicate, actions, deps.policy.taxonomy);
+  try {
+    await gitlab.apply(plan);
+    const reported = reportResource(plan);
+    if (reported) report.resources.push(reported);
+  } catch (error) {
+    report.errors.push({ ref: formatRef(duplicate.ref), message: error instanceof Error ? error.message : String(error) });
   }
 }
 

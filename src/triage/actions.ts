@@ -73,7 +73,7 @@ export function triageActions(def: TriageRuleDef, s: ResourceSnapshot, ctx: Rule
       }
       case "note": {
         const marker = noteMarker(def.id);
-        if ((s.notes ?? []).some((n) => n.markers.includes(marker))) {
+        if ((s.notes ?? []).some((n) => n.botMarkers.includes(marker))) {
           notes.push("note: already posted");
           break;
         }

@@ -16,6 +16,7 @@ import { slackRetryMarker } from "../engine/plan.js";
 import type { SummaryDef, TriageRuleDef } from "../policy/compile/triage.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import type { Notifier } from "../notify/types.js";
+import { publicSlackReason } from "../notify/publicReason.js";
 import { type SlackSummary, slackSummaryMessage } from "./summaries.js";
 import type { SummaryPlatform } from "./summaryWrites.js";
 
@@ -39,7 +40,7 @@ const NOTHING: SummaryPostOutcome = { action: null, error: null };
 async function alreadyPosted(platform: SummaryPlatform, issue: ResourceSnapshot, marker: string): Promise<boolean> {
   const [me, notes] = await Promise.all([platform.currentUser(), platform.notes(issue)]);
   const retry = slackRetryMarker(marker);
-  return notes.some((n) => !n.system && n.author.id === me.id && n.markers.includes(marker) && !n.markers.includes(retry));
+  return notes.some((n) => !n.system && n.author.id === me.id && n.botMarkers.includes(marker) && !n.botMarkers.includes(retry));
 }
 
 function missingChannelMessage(policy: CompiledPolicy, channel: string, rule: string): string {
@@ -72,6 +73,7 @@ export async function ensureSummaryPost(def: TriageRuleDef, summary: SummaryDef,
   const outcome = await notifier.post(channel, message);
   if (outcome.ok) return { action, error: null };
   const reason = neutraliseInline(outcome.error ?? "unknown error");
-  await deps.platform.ensureNote(issue!, slack.marker, `The Slack post of this list to #${channel} failed (${reason}); it will be tried again on the next sweep.\n\n${markerComment(slackRetryMarker(slack.marker))}`);
+  const publicReason = publicSlackReason(outcome.error ?? "");
+  await deps.platform.ensureNote(issue!, slack.marker, `The Slack post of this list to #${channel} failed (${publicReason}); it will be tried again on the next sweep.\n\n${markerComment(slackRetryMarker(slack.marker))}`);
   return { action: null, error: `Posting the summary of ${rule} to Slack #${channel} failed: ${reason}. It will be tried again on the next sweep.` };
 }

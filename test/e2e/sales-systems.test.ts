@@ -234,3 +234,37 @@ describe("Sales Systems steps end to end", () => {
     expect(byWebhook.fake.createdLabels.filter((l) => l.by === byWebhook.policy.scope.botUsername)).toEqual([]);
   }, 60_000);
 });
+
+describe("markers someone else pasted", () => {
+  it("a member pre-posts the reply marker of the next comment: the owner's approve is still answered, once", async () => {
+    const w = await openWorld("webhook");
+    worlds = [w];
+    await w.settle();
+    const botNotes = () => w.fake.issue(w.sales, w.iid).notes.filter((n) => n.author === w.policy.scope.botUsername);
+    const before = botNotes().length;
+
+    // Note ids are sequential: the member learns the last one and marks the next few as answered.
+    await act(w, say("Looking forward to this.", "mops.member1"));
+    const last = w.fake.issue(w.sales, w.iid).notes.at(-1)!.id;
+    const guesses = [last + 2, last + 3, last + 4];
+    await act(w, say(`Noted. ${guesses.map((id) => `<!-- mops-bot:cmd:${id} -->`).join(" ")}`, "mops.member1"));
+    const approveId = await (async () => {
+      w.tick();
+      const id = w.fake.comment(w.sales, w.iid, "@mops-bot approve", { as: "amy.owner", at: w.clock() })!;
+      await w.settle();
+      return id;
+    })();
+    expect(guesses).toContain(approveId);
+    expect(stepOf(w)).toEqual([P("01: In Approved")]);
+    const replies = botNotes().filter((n) => n.body.includes(`<!-- mops-bot:cmd:${approveId} -->`));
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.body).toContain("Approved by `amy.owner`");
+
+    // The owner withdraws the approval; an unrelated comment does not run the approve again.
+    await act(w, setStep(P("00: Requested"), "amy.owner"));
+    await act(w, say("Any news?", "dan.fieldmktg"));
+    expect(stepOf(w)).toEqual([P("00: Requested")]);
+    expect(botNotes().filter((n) => n.body.includes(`<!-- mops-bot:cmd:${approveId} -->`))).toHaveLength(1);
+    expect(botNotes().length).toBe(before + 1);
+  }, 30_000);
+});

@@ -109,6 +109,41 @@ describe("mops-bot run tool-audits against the fake GitLab", () => {
     expect(creations(await run())).toEqual([]);
   });
 
+  it("with half the POSTs' answers lost after GitLab made the issue, every tool still gets exactly one issue", async () => {
+    sb.fake.faults.rateLostPost = 0.5;
+    const report = await run();
+    sb.fake.faults.rateLostPost = 0;
+    expect(report.errors).toEqual([]);
+    expect(sb.fake.requests.filter((r) => r.method === "POST" && r.status === 504).length).toBeGreaterThan(0);
+    const markers = markersOf(auditIssues());
+    expect(markers).toHaveLength(TOOLS);
+    expect(new Set(markers).size).toBe(TOOLS);
+    expect(creations(report)).toHaveLength(TOOLS);
+  });
+
+  it("closes a second issue the bot made for the same period, with a note linking the first, and reports it", async () => {
+    await run();
+    const zoom = auditIssues().find((i) => i.title === "Tool user audit: ZoomInfo — 2026-11")!;
+    const twin = sb.fake.addIssue(sb.projects.mops, { title: zoom.title, description: zoom.description ?? "", labels: zoom.labels, author: sb.policy.scope.botUsername });
+    // A person's copy of the marker is not the bot's issue: left alone.
+    const copy = sb.fake.addIssue(sb.projects.mops, { title: "my notes", description: zoom.description ?? "", labels: zoom.labels, author: "mops.member2" });
+    const report = await run();
+    expect(report.errors).toEqual([]);
+    expect(creations(report)).toEqual([]);
+    const closed = sb.fake.issue(sb.projects.mops, twin.iid);
+    expect(closed.state).toBe("closed");
+    expect(botNotes(twin.iid)).toHaveLength(1);
+    expect(botNotes(twin.iid)[0]!.body).toContain(`/-/issues/${zoom.iid}`);
+    expect(sb.fake.issue(sb.projects.mops, zoom.iid).state).toBe("opened");
+    expect(sb.fake.issue(sb.projects.mops, copy.iid).state).toBe("opened");
+    const entry = report.resources.find((r) => r.ref.endsWith(`#${twin.iid}`))!;
+    expect(entry.actions.map((a) => a.type)).toEqual(["close", "comment"]);
+    // Done once: the next run leaves it be.
+    sb.fake.resetCounters();
+    await run();
+    expect(sb.fake.writes()).toEqual([]);
+  });
+
   it("a new month opens only the monthly audits; a new year opens every tool's", async () => {
     await run({ at: "2026-11-30T15:00:00Z" });
     expect(auditIssues()).toHaveLength(TOOLS);

@@ -4,6 +4,8 @@
 import type { BusinessCalendar } from "../../src/domain/calendar.js";
 import { type LabelDefinition, type ScopedSet, Taxonomy } from "../../src/domain/labels.js";
 import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceSnapshot, UserRef } from "../../src/domain/snapshot.js";
+import { markersIn } from "../../src/domain/markers.js";
+import { mapNote } from "../../src/gitlab/mapping.js";
 import type { CompiledPolicy, WorkflowDef, WorkflowStep } from "../../src/policy/model.js";
 import type { RuleContext } from "../../src/rules/types.js";
 
@@ -85,8 +87,22 @@ export function labelEvent(label: string, at: string, action: "add" | "remove" =
   return { id: nextId++, action, label, user: user(by), createdAt: new Date(at) };
 }
 
+/** A comment; the bot's (`mops-bot`) carries the markers in its body, as the mapping reads them. */
 export function note(body: string, at: string, by = "someone", over: Partial<NoteInfo> = {}): NoteInfo {
-  return { id: nextId++, body, author: user(by), createdAt: new Date(at), system: false, markers: [], ...over };
+  const botMarkers = by === BOT.username && over.system !== true ? markersIn(body) : [];
+  return { id: nextId++, body, author: user(by), createdAt: new Date(at), system: false, botMarkers, ...over };
+}
+
+/** The bot user of the test policies (`bot_username` in scope.yml), as GitLab's `/user` answers. */
+export const BOT = user("mops-bot");
+
+/**
+ * A note as the GitLab mapping reads it from GitLab's JSON (`GET .../notes`): the way to model a
+ * person's comment that carries text looking like a bot marker.
+ */
+export function gitlabNote(body: string, at: string, by: string, system = false): NoteInfo {
+  const author = user(by);
+  return mapNote({ id: nextId++, body, author: { ...author, state: "active" }, created_at: at, updated_at: at, system, noteable_type: "Issue" }, BOT);
 }
 
 function step(label: string, over: Partial<WorkflowStep> = {}): WorkflowStep {

@@ -20,7 +20,18 @@ export interface UndoneMove {
   back: WorkflowStep;
   problems: string[];
   whoMay: string;
+  /** The marker of the note explaining it: one per person, step and day (see undoneNoteMarker). */
   marker: string;
+}
+
+/**
+ * Every move that breaks the workflow is undone, but its note is written once per person and day
+ * for the same step: someone who moves a label back ten times gets the explanation once, not ten
+ * notes, while a different wrong move is still explained. The marker carries the step moved to, who
+ * moved and the day of the move in the team's calendar.
+ */
+export function undoneNoteMarker(w: WorkflowDef, to: string, by: string | undefined, day: string): string {
+  return markerKey(`workflow:${w.id}`, "undone", to, by ?? "someone", day);
 }
 
 export interface Closing {
@@ -68,7 +79,7 @@ export function resolveWorkflow(w: WorkflowDef, s: ResourceSnapshot, ctx: RuleCo
     const verdict = judgeMove(w, s, ctx, lastMove, history);
     const back = lastMove.from ?? initial;
     if (verdict.problems.length > 0 && back && back.label !== current.label) {
-      undone = { move: lastMove, back, problems: verdict.problems, whoMay: verdict.whoMay, marker: markerKey(`workflow:${w.id}`, "undone", String(lastMove.eventId)) };
+      undone = { move: lastMove, back, problems: verdict.problems, whoMay: verdict.whoMay, marker: undoneNoteMarker(w, current.label, lastMove.by?.username, ctx.calendar.today(lastMove.at)) };
       start = back;
     }
   }
@@ -89,7 +100,7 @@ export function resolveWorkflow(w: WorkflowDef, s: ResourceSnapshot, ctx: RuleCo
     // closed, a reopen is a person's decision: the marker says this move was already acted on.
     const judged = lastMove.by !== null && !isBot(lastMove.by, ctx) && (w.movesCheckedFrom === undefined || lastMove.at >= w.movesCheckedFrom);
     const marker = closeMarker(w, String(lastMove.eventId));
-    const acted = s.notes === undefined || s.notes.some((n) => n.markers.includes(marker));
+    const acted = s.notes === undefined || s.notes.some((n) => n.botMarkers.includes(marker));
     if (judged && !acted) close = { marker, by: `\`${lastMove.by!.username}\`` };
   }
   return { present, current, ...(history ? { history } : {}), ...(undone ? { undone } : {}), commands, final, ...(close ? { close } : {}) };

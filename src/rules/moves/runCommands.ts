@@ -5,7 +5,6 @@
  * previous one left, so `approve` then `next` in two comments ends two steps on.
  */
 import type { CommandNote } from "../../commands/pending.js";
-import { markerComment } from "../../domain/markers.js";
 import type { NoteInfo, ResourceSnapshot } from "../../domain/snapshot.js";
 import { neutraliseInline } from "../../domain/text.js";
 import type { WorkflowDef, WorkflowStep } from "../../policy/model.js";
@@ -39,11 +38,8 @@ export function approvalMarker(username: string): string {
 }
 
 /** Approvals recorded by earlier replies: username and when. */
-export function recordedApprovals(notes: NoteInfo[] | undefined, botUsername: string): { username: string; at: Date }[] {
-  const bot = botUsername.toLowerCase();
-  return (notes ?? [])
-    .filter((n) => n.author.username.toLowerCase() === bot)
-    .flatMap((n) => n.markers.filter((m) => m.startsWith("approval:")).map((m) => ({ username: m.slice("approval:".length), at: n.createdAt })));
+export function recordedApprovals(notes: NoteInfo[] | undefined): { username: string; at: Date }[] {
+  return (notes ?? []).flatMap((n) => n.botMarkers.filter((m) => m.startsWith("approval:")).map((m) => ({ username: m.slice("approval:".length), at: n.createdAt })));
 }
 
 function helpText(w: WorkflowDef, bot: string): string {
@@ -74,7 +70,7 @@ export function runCommands(input: CommandInput): CommandRun {
   let step = input.start;
   const outcomes: CommandOutcome[] = [];
   const closed = s.state !== "opened";
-  const approvals = recordedApprovals(s.notes, bot);
+  const approvals = recordedApprovals(s.notes);
 
   const missingFor = (to: WorkflowStep): string[] =>
     unmetGuards(w, to, s, ctx, history, ctx.now)
@@ -156,7 +152,7 @@ function statusText(input: CommandInput, step: WorkflowStep | null, next: Workfl
   return lines.join("\n");
 }
 
-/** The reply's body ends with the approval marker when the command recorded an approval. */
-export function approvalTrailer(outcome: CommandOutcome): string {
-  return outcome.approvedBy ? `\n\n${markerComment(approvalMarker(outcome.approvedBy))}` : "";
+/** The markers a reply records beside its own: the approval, when the command gave one. */
+export function recordedByReply(outcome: CommandOutcome): string[] {
+  return outcome.approvedBy ? [approvalMarker(outcome.approvedBy)] : [];
 }

@@ -85,7 +85,7 @@ describe("platform against the fake GitLab", () => {
       ]),
     );
     const notes = await platform.notes(snapshot!);
-    expect(notes.some((n) => n.markers.includes("triage"))).toBe(true);
+    expect(notes.some((n) => n.botMarkers.includes("triage"))).toBe(true);
 
     // ensureNote finds that note by its marker and leaves it alone when the text is the same.
     await expect(platform.ensureNote(snapshot!, "triage", "Triaged.")).resolves.toMatchObject({ action: "unchanged" });

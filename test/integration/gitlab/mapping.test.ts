@@ -113,26 +113,32 @@ describe("mapping GitLab's API fixtures", () => {
   });
 
   it("maps notes, keeping system notes apart and finding the bot's markers", () => {
-    const notes = fixture("api-issue-notes-list.json").map(mapNote);
+    const bot = { id: 1, username: "pipin" };
+    const notes = fixture("api-issue-notes-list.json").map((n: unknown) => mapNote(n, bot));
     expect(notes.map((n: { id: number; system: boolean }) => [n.id, n.system])).toEqual([
       [302, true],
       [305, true],
     ]);
     expect(notes[1].body).toBe("Text of the comment\r\n");
-    const mrNote = mapNote(fixture("api-note-single-merge-request-note.json"));
+    const mrNote = mapNote(fixture("api-note-single-merge-request-note.json"), bot);
     expect(mrNote).toEqual({
       id: 301,
       body: "Comment for MR",
       author: { id: 1, username: "pipin", name: "Pip" },
       createdAt: new Date("2013-10-02T08:57:14Z"),
       system: false,
-      markers: [],
+      botMarkers: [],
     });
-    expect(mapNote(fixture("api-note-single-issue-note.json")).id).toBe(302);
-    expect(mapNote(fixture("api-issue-note-create-with-quick-action-commands-changes.json")).author.username).toBe("eileen.lowe");
-    const marked = fixture("api-note-single-issue-note.json");
+    expect(mapNote(fixture("api-note-single-issue-note.json"), bot).id).toBe(302);
+    expect(mapNote(fixture("api-issue-note-create-with-quick-action-commands-changes.json"), bot).author.username).toBe("eileen.lowe");
+    const marked = fixture("api-note-single-merge-request-note.json");
     marked.body = "Please add a milestone.\n\n<!-- mops-bot:workflow/sales:missing-milestone -->";
-    expect(mapNote(marked).markers).toEqual(["workflow/sales:missing-milestone"]);
+    expect(mapNote(marked, bot).botMarkers).toEqual(["workflow/sales:missing-milestone"]);
+    // The same text in a note of another user, or in a system note, is not the bot's.
+    expect(mapNote(marked, { id: 2, username: "mops-bot" }).botMarkers).toEqual([]);
+    expect(mapNote({ ...marked, system: true }, bot).botMarkers).toEqual([]);
+    // Known only by username (GitLab could not say who the token's user is): compared by name.
+    expect(mapNote(marked, { username: "PIPIN" }).botMarkers).toEqual(["workflow/sales:missing-milestone"]);
   });
 
   it("maps label events for issues and merge requests", () => {

@@ -168,7 +168,10 @@ describe("reading one resource and its history", () => {
       .reply(200, [e2], pageHeaders(2, undefined))
       .get(`${issueEndpoint}/notes`)
       .query({ sort: "asc", order_by: "created_at", per_page: "100", page: "1" })
-      .reply(200, notes, pageHeaders(1, 1));
+      .reply(200, notes, pageHeaders(1, 1))
+      // Whose notes carry the bot's markers: the token's user.
+      .get("/user")
+      .reply(200, { id: 99, username: "mops-bot", name: "MOps bot", state: "active" });
     const platform = testPlatform(time);
     const snapshot = snapshotA();
     expect((await platform.labelEvents(snapshot)).map((e) => [e.action, e.label])).toEqual([

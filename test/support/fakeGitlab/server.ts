@@ -1,7 +1,8 @@
 /**
  * The fake GitLab's HTTP side on node:http: authentication (PRIVATE-TOKEN or Bearer), simulated
- * latency, injected faults (429 with Retry-After, 502, 500), RateLimit-* headers with optional
- * enforcement, routing, and a log of every request for tests to count and inspect.
+ * latency, injected faults (429 with Retry-After, 502, 500, a POST carried out but answered 504),
+ * RateLimit-* headers with optional enforcement, routing, and a log of every request for tests to
+ * count and inspect.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -206,7 +207,21 @@ export class FakeGitlab extends Seeder {
       if (error instanceof HttpError) return send(error.status, error.body, limit.headers);
       throw error;
     }
-    send(reply.status ?? 200, reply.body, { ...limit.headers, ...(reply.headers ?? {}) });
+    const status = reply.status ?? 200;
+    if (method === "POST" && status < 300 && this.loseAnswer()) {
+      // The write stands; only its answer is lost, as behind a proxy that timed out.
+      return send(504, "<html><body><h1>504 Gateway Time-out</h1></body></html>", { "content-type": "text/html" });
+    }
+    send(status, reply.body, { ...limit.headers, ...(reply.headers ?? {}) });
+  }
+
+  /** Whether the answer to a POST that was just carried out is lost (faults.nextLostPosts, rateLostPost). */
+  private loseAnswer(): boolean {
+    if ((this.faults.nextLostPosts ?? 0) > 0) {
+      this.faults.nextLostPosts! -= 1;
+      return true;
+    }
+    return this.faults.rateLostPost !== undefined && this.random() < this.faults.rateLostPost;
   }
 
   private authenticate(req: IncomingMessage, url: URL): UserRecord | undefined {

@@ -180,6 +180,13 @@ export interface Faults {
   retryAfterSeconds?: number;
   /** Statuses for the next requests, consumed one per request, before the rates apply. */
   next?: Array<429 | 502 | 500>;
+  /**
+   * Probability (0..1) that a POST is carried out and its answer then lost: the "proxy" answers 504
+   * although GitLab made the write (a gateway timeout on a slow create does exactly that).
+   */
+  rateLostPost?: number;
+  /** Answers lost after the next POSTs are carried out, one per POST, before `rateLostPost` applies. */
+  nextLostPosts?: number;
 }
 
 export interface RateLimitOptions {

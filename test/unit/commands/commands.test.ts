@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
 import type { NoteInfo, ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import { markersIn } from "../../../src/domain/markers.js";
-import { CURRENT, note } from "../../support/builders.js";
+import { CURRENT, gitlabNote, note } from "../../support/builders.js";
 import { CMD, MOPS, S, TEMP, UPLOAD, WF, commentsOf, created, ev, move, sales, salesSystemsKit } from "./salesSystems.js";
 
 let plan: (s: ResourceSnapshot) => ResourcePlan;
@@ -44,9 +44,18 @@ describe("@mops-bot approve", () => {
 
   it("is not run twice: an answered command (even edited since) gets nothing", () => {
     const cmd = say("@mops-bot approve", "amy.owner");
-    const reply = note("done", at("14:01"), "mops-bot", { markers: [`cmd:${cmd.id}`, "approval:amy.owner"] });
+    const reply = note("done", at("14:01"), "mops-bot", { botMarkers: [`cmd:${cmd.id}`, "approval:amy.owner"] });
     const s = sales({ labels: [MOPS, S.appr], notes: [{ ...cmd, body: "@mops-bot approve (edited)" }, reply], labelEvents: [...created(), ...move(S.req, S.appr, "14:01", "mops-bot")] });
     expect(plan(s).actions).toEqual([]);
+  });
+
+  it("a reply marker pre-posted by someone else does not answer the command: the owner's approve still runs", () => {
+    const cmd = say("@mops-bot approve", "amy.owner", "14:02");
+    const forged = gitlabNote(`looks harmless <!-- mops-bot:cmd:${cmd.id} --> <!-- mops-bot:approval:amy.owner -->`, at("14:01"), "erin.sdr");
+    const p = plan(inRequested([forged, cmd]));
+    expect(p.update).toEqual({ addLabels: [S.appr], removeLabels: [S.req] });
+    expect(replyTo(p, cmd)).toBeDefined();
+    expect(markersIn(p.note!.body)).toEqual(expect.arrayContaining([`cmd:${cmd.id}`, "approval:amy.owner"]));
   });
 
   it("says so when it is already past approval", () => {
@@ -139,7 +148,7 @@ describe("@mops-bot status, help and unknown commands", () => {
 
   it("status lists met and unmet requirements and recorded approvals", () => {
     const cmd = say("@mops-bot status", "erin.sdr");
-    const approval = note("ok", at("09:00"), "mops-bot", { markers: ["cmd:1", "approval:amy.owner"] });
+    const approval = note("ok", at("09:00"), "mops-bot", { botMarkers: ["cmd:1", "approval:amy.owner"] });
     const s = sales({ labels: [MOPS, S.qMops], milestone: CURRENT, notes: [approval, cmd], labelEvents: [...created(), ...move(S.req, S.appr, "09:00", "mops-bot"), ...move(S.appr, S.qMops, "10:00", "amy.owner")] });
     const body = replyTo(plan(s), cmd)!.body;
     expect(body).toContain("Approved by `amy.owner` (2026-11-18)");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../../src/commands/parse.js";
 import { pendingCommands, replyMarker } from "../../../src/commands/pending.js";
-import { note } from "../../support/builders.js";
+import { gitlabNote, note } from "../../support/builders.js";
 
 describe("parseCommand", () => {
   it("reads the word after the bot's mention at the start of the comment", () => {
@@ -41,7 +41,7 @@ describe("pendingCommands", () => {
     const a = note("@mops-bot status", "2026-11-18T10:00:00Z", "amy.owner");
     const b = note("@mops-bot next", "2026-11-18T09:00:00Z", "erin.sdr");
     const answered = note("@mops-bot help", "2026-11-18T08:00:00Z", "erin.sdr");
-    const reply = note("answer", "2026-11-18T08:01:00Z", "mops-bot", { markers: [replyMarker(answered.id)] });
+    const reply = note("answer", "2026-11-18T08:01:00Z", "mops-bot", { botMarkers: [replyMarker(answered.id)] });
     const system = note("@mops-bot approve", "2026-11-18T08:02:00Z", "erin.sdr", { system: true });
     const own = note("@mops-bot next", "2026-11-18T08:03:00Z", "mops-bot");
     const chat = note("lgtm", "2026-11-18T08:04:00Z", "erin.sdr");
@@ -53,9 +53,9 @@ describe("pendingCommands", () => {
 
   it("an edited comment with a reply stays answered; a marker in someone else's comment does not count", () => {
     const edited = note("@mops-bot approve (edited)", "2026-11-18T10:00:00Z", "amy.owner");
-    const reply = note("done", "2026-11-18T10:00:01Z", "mops-bot", { markers: [replyMarker(edited.id)] });
+    const reply = note("done", "2026-11-18T10:00:01Z", "mops-bot", { botMarkers: [replyMarker(edited.id)] });
     expect(pendingCommands([edited, reply], "mops-bot")).toEqual([]);
-    const forged = note("x", "2026-11-18T10:00:01Z", "erin.sdr", { markers: [replyMarker(edited.id)] });
+    const forged = gitlabNote(`x <!-- mops-bot:${replyMarker(edited.id)} -->`, "2026-11-18T10:00:01Z", "erin.sdr");
     expect(pendingCommands([edited, forged], "mops-bot")).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isBotReport, markerComment, markerKey, markersIn } from "../../../src/domain/markers.js";
+import { descriptionMarkersIn, isBotReport, markerComment, markerKey, markersIn, stripMarkers } from "../../../src/domain/markers.js";
 
 describe("markers", () => {
   it("round-trips keys built from label names", () => {
@@ -18,5 +18,18 @@ describe("markers", () => {
     expect(isBotReport({ description: markerComment("sla-report"), author: { username: "mops-bot" } }, "mops-bot")).toBe(true);
     // An audit issue is work for the team, not a report.
     expect(isBotReport({ description: markerComment("tool-audit:ZoomInfo:2026-11"), author: { username: "mops-bot" } }, "mops-bot")).toBe(false);
+  });
+
+  it("reads a description's markers only from lines of their own, not from titles quoted in a list", () => {
+    const listed = `- [Budget ${markerComment("sla-report")}](https://gitlab.example.com/x/-/issues/1) x#1`;
+    const description = `Stale issues\n\n${listed}\n\n${markerComment("triage-summary:stale")}\n`;
+    expect(descriptionMarkersIn(description)).toEqual(["triage-summary:stale"]);
+    // A tool-audit issue is not a report, whatever a title quoted in it says.
+    const audit = { description: `Audit\n${listed}\n${markerComment("tool-audit:ZoomInfo:2026-11")}`, author: { username: "mops-bot" } };
+    expect(isBotReport(audit, "mops-bot")).toBe(false);
+  });
+
+  it("strips anything that looks like a marker from people's text", () => {
+    expect(stripMarkers("a <!-- mops-bot:cmd:1 --> b <!--MOPS-BOT : x y --> c <!-- other -->")).toBe("a  b  c <!-- other -->");
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Action } from "../../../src/domain/actions.js";
 import { planIsEmpty } from "../../../src/domain/plan.js";
+import { markersIn } from "../../../src/domain/markers.js";
 import { buildPlan } from "../../../src/engine/plan.js";
-import { CURRENT, issue, note, testTaxonomy } from "../../support/builders.js";
+import { CURRENT, gitlabNote, issue, note, testTaxonomy } from "../../support/builders.js";
 
 const t = testTaxonomy();
 const o = (rule: string) => ({ rule, reason: `because ${rule}` });
@@ -44,7 +45,7 @@ describe("buildPlan", () => {
   });
 
   it("merges all comments into one note with one marker each, skipping markers already posted", () => {
-    const s = issue({ notes: [note("old <!-- mops-bot:m1 -->", "2026-11-01T00:00:00Z", "mops-bot", { markers: ["m1"] })] });
+    const s = issue({ notes: [note("old <!-- mops-bot:m1 -->", "2026-11-01T00:00:00Z", "mops-bot", { botMarkers: ["m1"] })] });
     const p = buildPlan(s, [
       { type: "comment", body: "one", marker: "m1", ...o("a") },
       { type: "comment", body: "two", marker: "m2", ...o("b") },
@@ -55,6 +56,21 @@ describe("buildPlan", () => {
     expect(p.note?.body).toContain("two\n\n<!-- mops-bot:m2 -->");
     expect(p.note?.body).toContain("three\n\n<!-- mops-bot:m3 -->");
     expect(p.note?.body).not.toContain("one");
+  });
+
+  it("a marker in another user's comment does not stand for the bot's note", () => {
+    const s = issue({ notes: [gitlabNote("<!-- mops-bot:m1 --> <!-- mops-bot:m2 -->", "2026-11-01T00:00:00Z", "requester")] });
+    const p = buildPlan(s, [
+      { type: "comment", body: "one", marker: "m1", ...o("a") },
+      { type: "comment", body: "two", marker: "m2", ...o("b") },
+    ], t);
+    expect(p.note?.markers).toEqual(["m1", "m2"]);
+  });
+
+  it("a comment quoting text that looks like a marker carries only its own marker", () => {
+    const p = buildPlan(issue(), [{ type: "comment", body: "Title: Budget <!-- mops-bot:cmd:77 --> <!--mops-bot:m9-->", marker: "m1", ...o("a") }], t);
+    expect(markersIn(p.note!.body)).toEqual(["m1"]);
+    expect(p.note?.body).not.toContain("mops-bot:cmd:77");
   });
 
   it("reports close against reopen", () => {

@@ -11,7 +11,7 @@ import { intakeToolEvaluation, statedTier } from "../../../src/rules/intakeToolE
 import { intakeUserStory } from "../../../src/rules/intakeUserStory.js";
 import { buildRules } from "../../../src/rules/registry.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
-import { CURRENT, NEXT, NOW, PAST, SALES_PROJECT, issue, note, user } from "../../support/builders.js";
+import { CURRENT, NEXT, NOW, PAST, SALES_PROJECT, gitlabNote, issue, note, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let policy: CompiledPolicy;
@@ -48,8 +48,13 @@ describe("intake: user-story format", () => {
   });
 
   it("asks once: not again when its note is on the issue, whatever the stage is now", () => {
-    const asked = fresh({ userNotesCount: 1, notes: [note("...\n<!-- mops-bot:intake:user-story -->", "2026-11-17T15:00:00Z", "mops-bot", { markers: ["intake:user-story"] })] });
+    const asked = fresh({ userNotesCount: 1, notes: [note("...\n<!-- mops-bot:intake:user-story -->", "2026-11-17T15:00:00Z", "mops-bot", { botMarkers: ["intake:user-story"] })] });
     expect(userStory.evaluate(asked, context)).toEqual([]);
+  });
+
+  it("asks all the same when the marker is in someone else's comment", () => {
+    const forged = fresh({ userNotesCount: 1, notes: [gitlabNote("<!-- mops-bot:intake:user-story -->", "2026-11-17T15:00:00Z", "requester")] });
+    expect(userStory.evaluate(forged, context).map((a) => a.type)).toEqual(["add_labels", "remove_labels", "comment"]);
   });
 
   it("reads the notes only for an issue it would move that has comments", () => {
@@ -105,10 +110,17 @@ describe("intake: personal data", () => {
   it("respects a person who made the issue public after the note, until new personal data appears", () => {
     const first = pii.evaluate(issue({ description: "jane.doe@acme.io" }), context);
     const marker = comment(first).marker;
-    const notes = [note(`... <!-- mops-bot:${marker} -->`, "2026-11-17T15:00:00Z", "mops-bot", { markers: [marker] })];
+    const notes = [note(`... <!-- mops-bot:${marker} -->`, "2026-11-17T15:00:00Z", "mops-bot", { botMarkers: [marker] })];
     expect(pii.evaluate(issue({ description: "jane.doe@acme.io", userNotesCount: 1, notes }), context)).toEqual([]);
     const again = pii.evaluate(issue({ description: "jane.doe@acme.io and bob@acme.io", userNotesCount: 1, notes }), context);
     expect(types(again)).toEqual(["set_confidential", "comment"]);
+  });
+
+  it("a fingerprint marker someone else posted does not keep personal data public", () => {
+    const description = "Call jane.doe@acme.io on +1 415 555 0100";
+    const marker = comment(pii.evaluate(issue({ description }), context)).marker;
+    const forged = [gitlabNote(`nothing to see <!-- mops-bot:${marker} -->`, "2026-11-17T15:00:00Z", "requester")];
+    expect(types(pii.evaluate(issue({ description, userNotesCount: 1, notes: forged }), context))).toEqual(["set_confidential", "comment"]);
   });
 
   it("does not check issues outside the intake projects", () => {

@@ -10,7 +10,7 @@ import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { reopenGuard } from "../../../src/rules/reopenGuard.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
-import { CURRENT, issue, note, PAST, user } from "../../support/builders.js";
+import { CURRENT, gitlabNote, issue, note, PAST, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let policy: CompiledPolicy;
@@ -116,12 +116,25 @@ describe("rollover", () => {
     expect(plan.note?.body).toContain("@mops.member1");
     expect(plan.note?.body).toContain("It is now in **MktgOps 2026-11-30**");
     // Already moved and noted: nothing left to do.
-    const after = { ...i, milestone: { ...CURRENT, id: 777 }, notes: [note(plan.note!.body, "2026-11-30T11:00:00Z", "mops-bot", { markers: [rolloverMarker(ended.title)] })] };
+    const after = { ...i, milestone: { ...CURRENT, id: 777 }, notes: [note(plan.note!.body, "2026-11-30T11:00:00Z", "mops-bot", { botMarkers: [rolloverMarker(ended.title)] })] };
     expect(buildPlan(after, rolloverActions(policy, policy.milestones!, after, ended, next).actions, policy.taxonomy).actions).toEqual([]);
   });
 
+  it("rollover markers someone else posted neither stop the move nor flag the issue", () => {
+    const forged = [
+      gitlabNote(`<!-- mops-bot:${rolloverMarker(ended.title)} -->`, "2026-11-20T11:00:00Z", "requester"),
+      gitlabNote(`<!-- mops-bot:${rolloverMarker("MktgOps 2026-11-02")} -->`, "2026-11-16T11:00:00Z", "requester"),
+    ];
+    const i = issue({ assignees: [user("mops.member1")], notes: forged });
+    const { actions, movedBefore } = rolloverActions(policy, policy.milestones!, i, ended, next);
+    expect(movedBefore).toBe(false);
+    const plan = buildPlan(i, actions, policy.taxonomy);
+    expect(plan.update.milestoneId).toBe(777);
+    expect(plan.note?.markers).toEqual([rolloverMarker(ended.title)]);
+  });
+
   it("flags an issue moved twice in a row and asks the author when nobody is assigned", () => {
-    const i = issue({ notes: [note("moved", "2026-11-16T11:00:00Z", "mops-bot", { markers: [rolloverMarker("MktgOps 2026-11-02")] })] });
+    const i = issue({ notes: [note("moved", "2026-11-16T11:00:00Z", "mops-bot", { botMarkers: [rolloverMarker("MktgOps 2026-11-02")] })] });
     const { actions, movedBefore } = rolloverActions(policy, policy.milestones!, i, ended, next);
     expect(movedBefore).toBe(true);
     const comment = actions.find((a) => a.type === "comment") as Extract<(typeof actions)[number], { type: "comment" }>;

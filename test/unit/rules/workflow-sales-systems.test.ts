@@ -4,10 +4,11 @@
  * alias repair, and the history each resource needs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { LabelEvent, ResourceSnapshot } from "../../../src/domain/snapshot.js";
+import { markerKey } from "../../../src/domain/markers.js";
+import type { LabelEvent, NoteInfo, ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
-import { CURRENT, NEXT, PAST, note } from "../../support/builders.js";
+import { CURRENT, NEXT, PAST, gitlabNote, note } from "../../support/builders.js";
 import { MOPS, S, TEMP, UPLOAD, WF, commentsOf, created, ev, labelsAfter, move, sales, salesSystemsKit } from "../commands/salesSystems.js";
 
 let rules: Rule[];
@@ -33,7 +34,7 @@ describe("sales-systems workflow: intake", () => {
     expect(c!.marker).toBe(`${WF}:missing-labels:entapps-customer::MOPS`);
     expect(c!.body).toContain('~"entapps-customer::MOPS"');
     expect(c!.body).toContain("@dan.requester");
-    const again = plan({ ...s, notes: [note(`earlier <!-- mops-bot:${c!.marker} -->`, "2026-11-18T10:00:00Z", "mops-bot", { markers: [c!.marker] })] });
+    const again = plan({ ...s, notes: [note(`earlier <!-- mops-bot:${c!.marker} -->`, "2026-11-18T10:00:00Z", "mops-bot", { botMarkers: [c!.marker] })] });
     expect(again.note).toBeNull();
   });
 
@@ -41,6 +42,9 @@ describe("sales-systems workflow: intake", () => {
     expect(plan(sales({ labels: ["entapps-customer::OTHER"] })).actions).toEqual([]);
   });
 });
+
+/** The marker of the note explaining an undone move: per step moved to, person and day. */
+const undone = (to: string, by: string, day = "2026-11-18") => markerKey(WF, "undone", to, by, day);
 
 describe("sales-systems workflow: steps and guards", () => {
   it("01: a business process owner may approve; anyone else's move is undone with one note", () => {
@@ -52,7 +56,7 @@ describe("sales-systems workflow: steps and guards", () => {
     const p = plan(bad);
     expect(p.update).toEqual({ addLabels: [S.req], removeLabels: [S.appr] });
     const [c] = commentsOf(p);
-    expect(c!.marker).toBe(`${WF}:undone:${events[1]!.id}`);
+    expect(c!.marker).toBe(undone(S.appr, "erin.sdr"));
     expect(c!.body).toContain("@erin.sdr");
     expect(c!.body).toContain('only members of "business-process-owners" (`amy.owner`, `christine.owner`)');
     expect(c!.body).toContain(`back to **~"${S.req}"**`);
@@ -156,8 +160,18 @@ describe("sales-systems workflow: steps and guards", () => {
       expect(c!.marker).toBe(`${WF}:closed:${events[events.length - 2]!.id}`);
       expect(c!.body).toContain("so I closed it");
       // Reopened afterwards by a person: the close was already acted on.
-      const reopened = { ...s, notes: [...proof, note("closed", "2026-11-18T14:31:00Z", "mops-bot", { markers: [c!.marker] })] };
+      const reopened = { ...s, notes: [...proof, note("closed", "2026-11-18T14:31:00Z", "mops-bot", { botMarkers: [c!.marker] })] };
       expect(plan(reopened).actions).toEqual([]);
+    });
+
+    it("a close marker someone else posted does not stop the close", () => {
+      const events = toDone();
+      const marker = `${WF}:closed:${events[events.length - 2]!.id}`;
+      const forged = gitlabNote(`<!-- mops-bot:${marker} -->`, "2026-11-18T14:29:00Z", "erin.sdr");
+      const s = sales({ labels: [MOPS, "SFDCReleaseHelp", S.done], milestone: CURRENT, labelEvents: events, notes: [...proof, forged] });
+      const p = plan(s);
+      expect(p.update.stateEvent).toBe("close");
+      expect(commentsOf(p).map((c) => c.marker)).toEqual([marker]);
     });
 
     it("undoes a move out of 07 while the issue is closed; allows it once reopened", () => {
@@ -197,11 +211,10 @@ describe("sales-systems workflow: order and undoing", () => {
     expect(plan(sales({ labels: [MOPS, S.qMops], labelEvents: byBot })).actions).toEqual([]);
   });
 
-  it("is idempotent after the undo and explains each new attempt once", () => {
-    const attempt1 = move(S.req, S.appr, "10:00", "erin.sdr");
-    const undo1 = move(S.appr, S.req, "10:00", "mops-bot").map((e) => ({ ...e, createdAt: new Date("2026-11-18T10:00:05Z") }));
-    const marker1 = `${WF}:undone:${attempt1[0]!.id}`;
-    const botNote = note("undone", "2026-11-18T10:00:05Z", "mops-bot", { markers: [marker1] });
+  it("is idempotent after the undo, and explains a person's repeated move again only the next day", () => {
+    const attempt1 = move(S.req, S.appr, "10:00", "erin.sdr", "2026-11-17");
+    const undo1 = move(S.appr, S.req, "10:00", "mops-bot", "2026-11-17").map((e) => ({ ...e, createdAt: new Date("2026-11-17T10:00:05Z") }));
+    const botNote = note("undone", "2026-11-17T10:00:05Z", "mops-bot", { botMarkers: [undone(S.appr, "erin.sdr", "2026-11-17")] });
     const after = sales({ labels: [MOPS, S.req], labelEvents: [...created(), ...attempt1, ...undo1], notes: [botNote] });
     expect(plan(after).actions).toEqual([]);
 
@@ -209,7 +222,27 @@ describe("sales-systems workflow: order and undoing", () => {
     const again = sales({ labels: [MOPS, S.appr], labelEvents: [...created(), ...attempt1, ...undo1, ...attempt2], notes: [botNote] });
     const p = plan(again);
     expect(p.update).toEqual({ addLabels: [S.req], removeLabels: [S.appr] });
-    expect(p.note?.markers).toEqual([`${WF}:undone:${attempt2[0]!.id}`]);
+    expect(p.note?.markers).toEqual([undone(S.appr, "erin.sdr")]);
+  });
+
+  it("a non-owner who moves the label ten times in a day sees it undone ten times and gets one note", () => {
+    const events: LabelEvent[] = [...created()];
+    const notes: NoteInfo[] = [];
+    let reverts = 0;
+    for (let i = 0; i < 10; i++) {
+      const at = `10:${String(i * 5).padStart(2, "0")}`;
+      events.push(...move(S.req, S.appr, at, "erin.sdr"));
+      const p = plan(sales({ labels: [MOPS, S.appr], labelEvents: events, notes: [...notes], userNotesCount: notes.length }));
+      if (p.update.addLabels.includes(S.req) && p.update.removeLabels.includes(S.appr)) reverts++;
+      events.push(...move(S.appr, S.req, at, "mops-bot").map((e) => ({ ...e, createdAt: new Date(e.createdAt.getTime() + 5000) })));
+      if (p.note) notes.push(note(p.note.body, `2026-11-18T${at}:05Z`, "mops-bot"));
+    }
+    expect(reverts).toBe(10);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.body).toContain("@erin.sdr");
+    // Someone else doing the same that day gets their own note.
+    events.push(...move(S.req, S.appr, "12:00", "mops.member1"));
+    expect(plan(sales({ labels: [MOPS, S.appr], labelEvents: events, notes, userNotesCount: 1 })).note?.markers).toEqual([undone(S.appr, "mops.member1")]);
   });
 
   function toActioned(): LabelEvent[] {
@@ -241,7 +274,7 @@ describe("sales-systems workflow: misspelled and duplicate step labels", () => {
     expect(p.conflicts).toEqual([]);
     expect(labelsAfter(s, p)).toEqual([MOPS, S.appr].sort());
     expect(commentsOf(p)).toHaveLength(1);
-    expect(commentsOf(p)[0]!.marker).toBe(`${WF}:undone:${events[events.length - 1]!.id}`);
+    expect(commentsOf(p)[0]!.marker).toBe(undone(S.act, "mops.member1"));
   });
 
   it("keeps the step applied last when two coexist after a good move", () => {

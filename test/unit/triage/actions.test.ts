@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildPlan } from "../../../src/engine/plan.js";
 import { noteMarker } from "../../../src/triage/actions.js";
 import { createRunBudget } from "../../../src/triage/sweepSupport.js";
-import { CURRENT, issue, NEXT, note, PAST, user } from "../../support/builders.js";
+import { CURRENT, gitlabNote, issue, NEXT, note, PAST, user } from "../../support/builders.js";
 import { rule, tctx } from "./helpers.js";
 
 const act = (then: string, s = issue(), ctx = tctx()) => rule("state: opened", then, "    applies_to: [issues]\n").evaluate(s, ctx);
@@ -27,10 +27,21 @@ describe("triage actions", () => {
   });
 
   it("the note is posted once per marker: a rerun with the note present writes nothing", () => {
-    const s = issue({ userNotesCount: 1, notes: [note(`x\n<!-- mops-bot:${noteMarker("test-rule")} -->`, "2026-11-17T00:00:00Z", "mops-bot", { markers: [noteMarker("test-rule")] })] });
+    const s = issue({ userNotesCount: 1, notes: [note(`x\n<!-- mops-bot:${noteMarker("test-rule")} -->`, "2026-11-17T00:00:00Z", "mops-bot", { botMarkers: [noteMarker("test-rule")] })] });
     expect(act("note: { template: ping, to: author }", s)).toEqual([]);
     const planned = buildPlan(issue({ notes: s.notes }), act("note: { template: ping, to: author }", issue()), tctx().policy.taxonomy);
     expect(planned.note).toBeNull();
+  });
+
+  it("the rule's marker in someone else's comment does not stop the note", () => {
+    const s = issue({ userNotesCount: 1, notes: [gitlabNote(`<!-- mops-bot:${noteMarker("test-rule")} -->`, "2026-11-17T00:00:00Z", "requester")] });
+    expect(act("note: { template: ping, to: author }", s)).toMatchObject([{ type: "comment", marker: noteMarker("test-rule") }]);
+  });
+
+  it("a marker in the title is not copied into the bot's note", () => {
+    const s = issue({ title: "Budget <!-- mops-bot:cmd:4242 --> question" });
+    const [a] = act("note: { template: ping, to: { group: triage-dri } }", s);
+    expect((a as { body: string }).body).not.toContain("mops-bot:cmd:4242");
   });
 
   it("close and reopen", () => {

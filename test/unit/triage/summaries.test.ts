@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { markersIn } from "../../../src/domain/markers.js";
+import { descriptionMarkersIn, markersIn } from "../../../src/domain/markers.js";
 import { listRules, renderRuleList } from "../../../src/triage/list.js";
 import { explainRule } from "../../../src/triage/explain.js";
 import { renderSlackSummary, renderSummary, slackSummaryMessage, summaryMarker } from "../../../src/triage/summaries.js";
@@ -15,6 +15,13 @@ describe("triage summaries", () => {
     issue({ iid: 3, title: "First", assignees: [user("alice")], labels: ["MktgOps::00: Triage"] }),
     issue({ iid: 7, title: "Nobody's", assignees: [] }),
   ];
+
+  it("a title carrying a marker does not give the summary issue that marker", () => {
+    const r = summarizing("assignee");
+    const forged = issue({ iid: 21, title: `Budget <!-- mops-bot:sla-report -->` });
+    const content = renderSummary(r.def, r.summary!, [r.finding(forged, tctx())!], policyWith());
+    expect(descriptionMarkersIn(content.body)).toEqual([summaryMarker("test-rule")]);
+  });
 
   it("lists every selected resource, linked, grouped by a field, in a stable order with the marker", () => {
     const r = summarizing("assignee");
