@@ -1,6 +1,19 @@
+import { readdir } from "node:fs/promises";
+import path from "node:path";
 /**
  * The policy set the tests run against: a copy of the MOps policies kept under test/fixtures, so
  * that a team editing `policies/` (scope, people, labels…) never turns the suite red. The shipped
  * `policies/` are checked by `policies validate`, `plan`, and test/unit/policy/shipped.test.ts.
  */
 export const TEST_POLICIES_DIR = "test/fixtures/policies-mops";
+
+/** The policy YAML files below `dir` (folders whose path names a policy set), for checks that read them as text. */
+export async function policyYamlFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await policyYamlFiles(full)));
+    else if (/\.ya?ml$/.test(entry.name) && /polic/.test(full)) out.push(full);
+  }
+  return out;
+}

@@ -12,8 +12,11 @@ import { API, enc, fakeTime, GITLAB, PROJECT_A, TOKEN, useStrictNock } from "./h
 
 useStrictNock();
 
-const requester = () =>
-  new GitLabRequester({ url: GITLAB, token: TOKEN, clock: fakeTime().clock, sleep: async () => {}, random: () => 0, retry: { attempts: 3, baseMs: 10, maxMs: 40 } });
+// The fake time's sleep moves its clock, so a wait for GitLab's rate-limit window ends.
+const requester = () => {
+  const time = fakeTime();
+  return new GitLabRequester({ url: GITLAB, token: TOKEN, clock: time.clock, sleep: time.sleep, random: () => 0, retry: { attempts: 3, baseMs: 10, maxMs: 40 } });
+};
 const notes = `/projects/${enc(PROJECT_A)}/issues/1/notes`;
 
 describe("creating POSTs after an unclear answer", () => {

@@ -1,10 +1,10 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadPolicies, validatePolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { projectsWithRole } from "../../../src/policy/model.js";
-import { TEST_POLICIES_DIR } from "../../support/policies.js";
+import { policyYamlFiles, TEST_POLICIES_DIR } from "../../support/policies.js";
 
 // What the MOps policy set compiles to, checked on the tests' copy of it (the team's own
 // policies/ are checked by shipped.test.ts, which only loads them).
@@ -31,7 +31,7 @@ describe("the MOps policy set", () => {
 
   it("no other policy file hard-codes a project path", async () => {
     const paths = policy.scope.projects.map((p) => p.path);
-    for (const file of await yamlFiles(MOPS)) {
+    for (const file of await policyYamlFiles(MOPS)) {
       if (path.basename(file) === "scope.yml") continue;
       const text = await readFile(file, "utf8");
       for (const p of paths) expect(text, `${file} mentions ${p}`).not.toContain(p);
@@ -144,13 +144,3 @@ describe("the MOps policy set", () => {
     expect(policy.schedules).toContainEqual(expect.objectContaining({ job: "sweep", cron: "0 2 * * 1-5", timeZone: "America/New_York" }));
   });
 });
-
-async function yamlFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await yamlFiles(full)));
-    else if (/\.ya?ml$/.test(entry.name) && /polic/.test(full)) out.push(full);
-  }
-  return out;
-}

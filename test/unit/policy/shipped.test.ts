@@ -4,10 +4,11 @@
  * turns the suite red; what the rules do is tested on test/fixtures/policies-mops.
  */
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPolicies, validatePolicies } from "../../../src/policy/load.js";
+import { policyYamlFiles } from "../../support/policies.js";
 
 const SHIPPED = path.resolve("policies");
 
@@ -20,7 +21,7 @@ describe("the shipped policies", () => {
   });
 
   it("every policy YAML file (shipped and test fixtures) starts with a $schema comment that points to an existing schema file", async () => {
-    for (const file of [...(await yamlFiles(SHIPPED)), ...(await yamlFiles(path.resolve("test/fixtures")))]) {
+    for (const file of [...(await policyYamlFiles(SHIPPED)), ...(await policyYamlFiles(path.resolve("test/fixtures")))]) {
       const first = (await readFile(file, "utf8")).split("\n")[0]!;
       const m = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
       if (file.includes("policies-broken") && !m) continue; // broken cases may break the first line on purpose
@@ -29,13 +30,3 @@ describe("the shipped policies", () => {
     }
   });
 });
-
-async function yamlFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await yamlFiles(full)));
-    else if (/\.ya?ml$/.test(entry.name) && /polic/.test(full)) out.push(full);
-  }
-  return out;
-}
