@@ -49,7 +49,10 @@ function violation(w: WorkflowDef, s: ResourceSnapshot, ctx: RuleContext): Viola
   const steps = currentSteps(w, s, ctx.policy);
   if (steps.length !== 1) return null;
   const current = steps[0]!;
-  const requirements = requirementsOf(w, current.step, current.spelledAs, s, ctx);
+  const all = requirementsOf(w, current.step, current.spelledAs, s, ctx);
+  // A closed resource is judged only on having been closed in this step: what the step asks of
+  // open work (a milestone, an assignee) no longer matters.
+  const requirements = s.state === "opened" ? all : all.filter((r) => r.kind === "closed");
   const unmet = requirements.filter((r) => r.problem !== null);
   return unmet.length > 0 ? { current, requirements, unmet } : null;
 }
