@@ -163,11 +163,16 @@ function settleOscillation(base: ResourceSnapshot, cycle: ResourceSnapshot[], ro
     labels: [...last.labels.filter((l) => !contestedLabels.has(l)), ...base.labels.filter((l) => contestedLabels.has(l))],
   };
   const subjects: string[] = [...contestedLabels].map((l) => `label ${l}`);
-  if (differs((f) => f.state)) Object.assign(final, { state: base.state, closedAt: base.closedAt, closedBy: base.closedBy }), subjects.push("state");
-  if (differs((f) => f.milestoneId)) (final.milestone = base.milestone), subjects.push("milestone");
-  if (differs((f) => f.assigneeIds)) (final.assignees = base.assignees), subjects.push("assignees");
-  if (differs((f) => f.dueDate)) (final.dueDate = base.dueDate), subjects.push("due date");
-  if (differs((f) => f.confidential)) (final.confidential = base.confidential), subjects.push("confidentiality");
+  const restore = (subject: string, contested: boolean, put: () => void) => {
+    if (!contested) return;
+    put();
+    subjects.push(subject);
+  };
+  restore("state", differs((f) => f.state), () => Object.assign(final, { state: base.state, closedAt: base.closedAt, closedBy: base.closedBy }));
+  restore("milestone", differs((f) => f.milestoneId), () => (final.milestone = base.milestone));
+  restore("assignees", differs((f) => f.assigneeIds), () => (final.assignees = base.assignees));
+  restore("due date", differs((f) => f.dueDate), () => (final.dueDate = base.dueDate));
+  restore("confidentiality", differs((f) => f.confidential), () => (final.confidential = base.confidential));
   const involved = rounds.flatMap((r) => r.changes).filter((a) => touches(a, contestedLabels, subjects));
   const rules = [...new Set(involved.map((a) => `"${a.rule}"`))].join(", ");
   conflicts.push({
