@@ -169,7 +169,21 @@ function withoutUncheckedMessages(snapshot: ResourceSnapshot, actions: Action[],
   return { actions: actions.filter((a) => !speaks(a)), undecided: [{ history: "notes", reason: failed.get("notes")!, rules }] };
 }
 
-export async function reconcileSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps, options: { external?: Action[] } = {}): Promise<ReconcileOutcome> {
+export interface ReconcileOptions {
+  /** Changes a job makes beside the rules (e.g. the milestone rollover), judged with them. */
+  external?: Action[];
+}
+
+export async function reconcileSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileOutcome> {
+  const outcome = await planSnapshot(listed, deps, options);
+  if (planIsEmpty(outcome.plan)) return outcome;
+  const { writes } = await deps.platform.apply(outcome.plan);
+  postSlack(outcome.plan, deps);
+  return { ...outcome, writes };
+}
+
+/** The converged plan for one resource, read but not applied. */
+export async function planSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileOutcome> {
   if (isBotReport(listed, botUsernameOf(deps.ctx))) return { plan: buildPlan(listed, [], deps.ctx.policy.taxonomy), writes: 0 };
   const failed: FailedHistory = new Map();
   const snapshot = await readHistory(listed, rulesFor(listed, deps.rules), deps.ctx, deps.platform, failed);
@@ -194,10 +208,7 @@ export async function reconcileSnapshot(listed: ResourceSnapshot, deps: Reconcil
     ...(skipped.length > 0 ? { undecided: skipped } : {}),
     convergence: { rounds: converged.rounds, dropped: converged.dropped },
   };
-  if (planIsEmpty(plan)) return { plan, writes: 0, snapshot: converged.base, ...extra };
-  const { writes } = await deps.platform.apply(plan);
-  postSlack(plan, deps);
-  return { plan, writes, snapshot: converged.base, ...extra };
+  return { plan, writes: 0, snapshot: converged.base, ...extra };
 }
 
 /** History a rule asks for on a projected state that the fetched snapshot lacks (one read per round). */
