@@ -176,6 +176,7 @@ function settleOscillation(base: ResourceSnapshot, cycle: ResourceSnapshot[], ro
   const involved = rounds.flatMap((r) => r.changes).filter((a) => touches(a, contestedLabels, subjects));
   const rules = [...new Set(involved.map((a) => `"${a.rule}"`))].join(", ");
   conflicts.push({
+    kind: "oscillation",
     subject: subjects.join(", "),
     actions: involved,
     message: `The rules ${rules} undo each other's changes (the plan ${how}): ${subjects.join(", ")} ${subjects.length === 1 ? "was" : "were"} left as ${subjects.length === 1 ? "it is" : "they are"}. Adjust the policies so they agree.`,
@@ -321,6 +322,7 @@ async function objectedTo(
       found.push({
         rule: candidate,
         conflict: {
+          kind: "objection",
           subject: `rules ${candidate} and ${objector}`,
           actions: [...made, proposal.message],
           message: `"${candidate}" would ${made.map(describeChange).join(" and ")}, and "${objector}" then objects: ${proposal.message.reason} Neither the change nor the note was made; adjust the policies so they agree.`,

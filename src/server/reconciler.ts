@@ -3,6 +3,7 @@
  * reconcile it with every rule, exactly as the sweep does. The team's milestones are cached
  * briefly, since every reconcile needs them and they rarely change.
  */
+import type { PlanConflict } from "../domain/plan.js";
 import type { MilestoneInfo } from "../domain/snapshot.js";
 import { formatRef } from "../domain/snapshot.js";
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
@@ -14,7 +15,15 @@ import { buildRules } from "../rules/registry.js";
 import { resolveAssignees } from "../triage/sweepSupport.js";
 import type { Runtime } from "../runtime.js";
 
-export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: number; notifier?: Notifier | null; env?: NodeJS.ProcessEnv } = {}): Reconcile {
+export interface ReconcilerOptions {
+  milestoneTtlMs?: number;
+  notifier?: Notifier | null;
+  env?: NodeJS.ProcessEnv;
+  /** Told of every conflict in a plan (counted on /metrics). */
+  onConflict?: (conflict: PlanConflict) => void;
+}
+
+export function createReconciler(runtime: Runtime, options: ReconcilerOptions = {}): Reconcile {
   const rules = buildRules(runtime.policy);
   // Slack posts of rules (handbook updates) go out in the background; channels without a webhook URL are skipped with a warning.
   const notifier =
@@ -66,6 +75,11 @@ export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: n
     const { plan, writes } = outcome;
     for (const u of outcome.undecided ?? []) {
       trace.logger.warn({ ref: formatRef(ref), history: u.history, rules: u.rules, reason: u.reason }, "history could not be read: these rules did not decide; the others ran");
+    }
+    // Rules that disagree are the policy owners' to settle: logged and counted, never told to a requester.
+    for (const c of plan.conflicts) {
+      options.onConflict?.(c);
+      trace.logger.warn({ ref: formatRef(ref), kind: c.kind ?? "rules", subject: c.subject, rules: [...new Set(c.actions.map((a) => a.rule))] }, c.message);
     }
     trace.logger.info(
       { ref: formatRef(ref), events: trace.eventIds.length, writes, actions: plan.actions.map((a) => `${a.rule}:${a.type}`), conflicts: plan.conflicts.length },

@@ -21,6 +21,8 @@ export interface ServeMetrics {
   reconcileDuration: Histogram<"outcome">;
   /** GitLab API requests, by `METHOD /route/template` and HTTP status (or `error`). */
   apiRequests: Counter<"route" | "status">;
+  /** Plans whose rules disagree (nothing written for what they contest), by kind of conflict. */
+  planConflicts: Counter<"kind">;
   /** Makes the queue gauges read this source on every scrape. */
   observeInbox(source: () => Promise<InboxStats>): void;
 }
@@ -71,6 +73,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     registers: [registry],
   });
 
+  const planConflicts = new Counter({
+    name: "mops_bot_plan_conflicts_total",
+    help: "Conflicts between rules in the plans of reconciled resources (nothing is written for what they contest), by kind",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+  });
+  for (const kind of ["rules", "oscillation", "objection"]) planConflicts.inc({ kind }, 0);
+
   let source: (() => Promise<InboxStats>) | undefined;
   const read = async (pick: (s: InboxStats) => number): Promise<number | undefined> => (source ? pick(await source()) : undefined);
   new Gauge({
@@ -109,6 +119,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     eventsRejected,
     reconcileDuration,
     apiRequests,
+    planConflicts,
     observeInbox(s) {
       source = s;
     },

@@ -165,4 +165,23 @@ describe("a converged webhook reconcile", () => {
     expect(notes[0]!.body).not.toContain("Still missing");
     expect(now.labels).not.toContain("mops-bot::needs-attention");
   });
+
+  it("C3: a new assigned issue without a user story is not moved to a stage that forbids assignees; the objection is logged and counted, not told", async () => {
+    const running = await serving();
+    const opened = sb.fake.addIssue(sb.projects.mops, {
+      title: "Email request: customer day invitation",
+      description: "Send on Monday.",
+      labels: ["MktgOps::00: Triage", "MktgOpsPriority::03-Low"],
+      assignees: ["mops.member2"],
+      author: "dan.fieldmktg",
+      createdAt: SANDBOX_NOW,
+      notify: true,
+    });
+    await quiescent(running);
+    const now = sb.fake.issue(sb.projects.mops, opened.iid);
+    expect(stages(now.labels)).toEqual(["MktgOps::00: Triage"]);
+    expect(now.notes.filter((n) => n.author === "mops-bot")).toEqual([]);
+    const metrics = await (await fetch(`http://127.0.0.1:${running.port}/metrics`)).text();
+    expect(metrics).toMatch(/mops_bot_plan_conflicts_total\{kind="objection"\} 1\b/);
+  });
 });
