@@ -4,7 +4,7 @@
  * path, and running it twice in a row writes nothing the second time.
  */
 import type { Action, ActionOf } from "../domain/actions.js";
-import { isBotReport, markerComment } from "../domain/markers.js";
+import { isBotMade, isBotReport, markerComment } from "../domain/markers.js";
 import { neutraliseInline } from "../domain/text.js";
 import type { Notifier } from "../notify/types.js";
 import type { ResourcePlan } from "../domain/plan.js";
@@ -58,9 +58,10 @@ type FailedHistory = Map<HistoryKind, string>;
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Rules that apply to this kind of resource. */
-function rulesFor(snapshot: ResourceSnapshot, rules: Rule[]): Rule[] {
-  return rules.filter((r) => r.appliesTo.includes(snapshot.kind));
+/** Rules that apply to this kind of resource; on a resource the bot made, only those meant for its documents. */
+function rulesFor(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext): Rule[] {
+  const botMade = isBotMade(snapshot, botUsernameOf(ctx));
+  return rules.filter((r) => r.appliesTo.includes(snapshot.kind) && (!botMade || r.onBotDocuments === true));
 }
 
 function wanted(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext, failed: FailedHistory): Required<SnapshotNeeds> {
@@ -138,7 +139,7 @@ function decidable(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext, 
 }
 
 export function evaluateRules(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext): Action[] {
-  return rulesFor(snapshot, rules).flatMap((r) => r.evaluate(snapshot, ctx));
+  return rulesFor(snapshot, rules, ctx).flatMap((r) => r.evaluate(snapshot, ctx));
 }
 
 /**
@@ -186,8 +187,8 @@ export async function reconcileSnapshot(listed: ResourceSnapshot, deps: Reconcil
 export async function planSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileOutcome> {
   if (isBotReport(listed, botUsernameOf(deps.ctx))) return { plan: buildPlan(listed, [], deps.ctx.policy.taxonomy), writes: 0 };
   const failed: FailedHistory = new Map();
-  const snapshot = await readHistory(listed, rulesFor(listed, deps.rules), deps.ctx, deps.platform, failed);
-  const { rules, undecided } = decidable(snapshot, rulesFor(listed, deps.rules), deps.ctx, failed);
+  const snapshot = await readHistory(listed, rulesFor(listed, deps.rules, deps.ctx), deps.ctx, deps.platform, failed);
+  const { rules, undecided } = decidable(snapshot, rulesFor(listed, deps.rules, deps.ctx), deps.ctx, failed);
   const input = {
     rules,
     ctx: deps.ctx,

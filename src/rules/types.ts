@@ -41,6 +41,12 @@ export interface Rule {
   description: string;
   appliesTo: ResourceKind[];
   /**
+   * Whether the rule also acts on issues and merge requests the bot created itself (audits,
+   * milestone merge requests; see isBotMade): true for housekeeping that keeps labels tidy or
+   * announces a merge. Absent (the default) means they are documents, not work, for this rule.
+   */
+  onBotDocuments?: boolean;
+  /**
    * History this rule needs for this snapshot. Called before evaluate() with the listed snapshot,
    * so history is fetched only for resources whose outcome depends on it.
    */

@@ -10,6 +10,7 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { runSweep } from "../../src/jobs/sweep.js";
 import { runMilestones } from "../../src/milestones/job.js";
+import { runToolAudits } from "../../src/tools/job.js";
 import { runServe } from "../../src/server/cli.js";
 import type { RunningServe } from "../../src/server/serve.js";
 import { TEST_POLICIES_DIR } from "../support/policies.js";
@@ -69,6 +70,22 @@ describe("a converged sweep", () => {
     const again = await sweep();
     expect(again.resources.filter((r) => r.title === title)).toEqual([]);
     expect(botNotes(title)).toHaveLength(1);
+  });
+
+  it("C9: the tool audits the bot opens are documents: the sweep gives them no stage, priority or note", async () => {
+    sb = await startSandbox();
+    const audits = await runToolAudits({ ...(await sb.runtime()), dryRun: false });
+    expect(audits.errors).toEqual([]);
+    const mine = () => sb.fake.issues(sb.projects.mops).filter((i) => i.labels.includes("Mktg Tool Audit"));
+    expect(mine().length).toBeGreaterThan(10);
+    const report = await sweep();
+    expect(report.errors).toEqual([]);
+    for (const i of mine()) {
+      const now = sb.fake.issue(sb.projects.mops, i.iid);
+      expect(stages(now.labels), i.title).toEqual([]);
+      expect(now.labels.filter((l) => l.startsWith("MktgOpsPriority")), i.title).toEqual([]);
+      expect(now.notes.filter((n) => n.author === "mops-bot"), i.title).toEqual([]);
+    }
   });
 
   it("C7: the rollover leaves a 03 issue in its ended milestone as a conflict, so the next sweep has nothing to complain about", async () => {

@@ -132,6 +132,30 @@ describe("converge, then speak", () => {
   });
 });
 
+describe("documents the bot made", () => {
+  it("C9: a tool audit the bot opened gets no stage, priority, ping or SLA note; the same issue by a person does", async () => {
+    const audit = (author: string) =>
+      issue({
+        author: user(author),
+        title: "Tool user audit: ZoomInfo — 2026-10",
+        labels: ["Mktg Tool Audit", "ZoomInfo"],
+        assignees: [user("mops.member2")],
+        description: "Please review the seats.\n\n<!-- mops-bot:tool-audit:ZoomInfo:2026-10 -->",
+        createdAt: new Date("2026-10-01T14:00:00Z"),
+      });
+    const bots = await run(gitlab(audit("mops-bot")));
+    expect(bots.plan.update).toEqual({ addLabels: [], removeLabels: [] });
+    expect(bots.plan.note).toBeNull();
+    const persons = await run(gitlab(audit("dan.fieldmktg")));
+    expect(persons.plan.update.addLabels).toContain(TRIAGE);
+  });
+
+  it("C9: housekeeping still applies to them: a misspelled label on the bot's own issue is repaired", async () => {
+    const outcome = await run(gitlab(issue({ author: BOT, labels: ["Mktg Tool Audit", "MktgOpsPriority:: 02-Medium"], description: "<!-- mops-bot:tool-audit:ZoomInfo:2026-10 -->" })));
+    expect(outcome.plan.update).toEqual({ addLabels: [MEDIUM], removeLabels: ["MktgOpsPriority:: 02-Medium"] });
+  });
+});
+
 describe("rules that undo each other", () => {
   const rule = (id: string, act: (s: ResourceSnapshot) => ReturnType<Rule["evaluate"]>): Rule => ({ id, description: id, appliesTo: ["issue"], needs: () => ({}), evaluate: act });
   const add = (id: string, label: string) => ({ type: "add_labels" as const, labels: [label], rule: id, reason: `${id} adds ${label}` });
