@@ -48,7 +48,7 @@ export interface ConvergeInput {
 interface Proposal {
   round: number;
   message: Action;
-  /** The same rule's changes in that round for the same reason. */
+  /** The same rule's changes in that round (what a note beside them explains). */
   explains: Action[];
 }
 
@@ -130,7 +130,7 @@ async function fixpoint(input: ConvergeInput, start: ResourceSnapshot, suppresse
     const proposals = proposed.filter(speaks).map((message) => ({
       round: i,
       message,
-      explains: plan.actions.filter((c) => c.rule === message.rule && c.reason === message.reason),
+      explains: plan.actions.filter((c) => c.rule === message.rule),
     }));
     rounds.push({ changes: plan.actions, messages: proposals.map((x) => markerOf(x.message)), proposals });
     addConflicts(conflicts, plan.conflicts);
@@ -216,10 +216,11 @@ function selectMessages(fp: Fixpoint, input: ConvergeInput, suppressed: Set<stri
   for (const proposal of fp.rounds.flatMap((r) => r.proposals)) {
     const key = `${proposal.message.rule}\u0000${markerOf(proposal.message)}`;
     if (seen.has(key)) continue;
-    const final = onFinal.get(key);
-    if (final !== undefined) {
+    // The marker is what is being said; it is said as first worded. A reply to a command is
+    // worded for the state the command found ("approved: moved to 01"), not the state it left.
+    if (onFinal.has(key)) {
       seen.add(key);
-      kept.push({ proposal: { ...proposal, message: final }, onFinal: true });
+      kept.push({ proposal, onFinal: true });
       continue;
     }
     if (explainsChangeInPlan(proposal, fp, update, input, p)) {

@@ -132,6 +132,37 @@ describe("converge, then speak", () => {
   });
 });
 
+describe("the right recipient", () => {
+  it("a person who moves an issue to 04 without a milestone is told, not the requester; adding the assignee a minute later brings no second note", async () => {
+    const p = gitlab(
+      issue({
+        labels: [IN_PROGRESS, MEDIUM],
+        author: user("requester"),
+        createdAt: new Date("2026-11-16T14:00:00Z"),
+        labelEvents: [labelEvent(MEDIUM, "2026-11-16T14:00:00Z", "add", "requester"), labelEvent(IN_PROGRESS, "2026-11-18T14:55:00Z", "add", "mops.member2")],
+      }),
+    );
+    const first = await run(p);
+    const body = noteOf(first.plan);
+    expect(body).toContain("@mops.member2");
+    expect(body).not.toContain("@requester");
+    expect(first.plan.update.addLabels).toEqual(["mops-bot::needs-attention"]);
+
+    // A minute later the mover assigns themself: the milestone is still missing, which the note said.
+    p.resource.listed.assignees = [user("mops.member2")];
+    const second = await run(p);
+    expect(second.plan.note).toBeNull();
+    expect(second.plan.update).toEqual({ addLabels: [], removeLabels: [] });
+  });
+
+  it("never addresses the bot, and each person once", async () => {
+    const p = gitlab(issue({ labels: [IN_PROGRESS, MEDIUM], assignees: [BOT, user("mops.member1")], author: user("mops.member1"), labelEvents: [labelEvent(IN_PROGRESS, "2026-11-10T14:00:00Z", "add", "mops-bot")] }));
+    const body = noteOf((await run(p)).plan);
+    expect(body).not.toContain("@mops-bot");
+    expect(body.match(/@mops\.member1/g)).toHaveLength(1);
+  });
+});
+
 describe("documents the bot made", () => {
   it("C9: a tool audit the bot opened gets no stage, priority, ping or SLA note; the same issue by a person does", async () => {
     const audit = (author: string) =>

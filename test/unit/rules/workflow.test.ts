@@ -78,7 +78,9 @@ describe("workflow: mktgops-stage", () => {
 
     it("asks for label events and notes", () => {
       expect(rule!.needs(issue({ labels: ["MktgOps::07: Blocked"] }), ctx())).toEqual({ labelEvents: true, notes: true });
-      expect(rule!.needs(issue({ labels: ["MktgOps::04: In Progress"] }), ctx())).toEqual({});
+      expect(rule!.needs(issue({ labels: ["MktgOps::04: In Progress"], assignees: [user("alice")], milestone: CURRENT }), ctx())).toEqual({});
+      // A missing requirement: who moved it there (the note is for them), and the earlier notes when there are any.
+      expect(rule!.needs(issue({ labels: ["MktgOps::04: In Progress"] }), ctx())).toEqual({ labelEvents: true, notes: false });
     });
 
     it("flags a blocked issue whose only comments are older than the label, or the bot's own", () => {
