@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runSweep } from "../../src/jobs/sweep.js";
 import { runMilestones } from "../../src/milestones/job.js";
 import { runToolAudits } from "../../src/tools/job.js";
+import { explainCommand } from "../../src/triage/cli.js";
 import { runServe } from "../../src/server/cli.js";
 import type { RunningServe } from "../../src/server/serve.js";
 import { TEST_POLICIES_DIR } from "../support/policies.js";
@@ -56,6 +57,22 @@ describe("a converged sweep", () => {
     expect(notes[0]!.body).toContain("List imports skip triage");
     expect(notes[0]!.body).not.toContain("waiting in triage");
     expect((await sweep()).resources.filter((r) => r.title === title)).toEqual([]);
+  });
+
+  it("the run report and `rules explain` show the rounds and the notes dropped as no longer true", async () => {
+    sb = await startSandbox();
+    const title = "Import booth scans from the AWS Summit";
+    const ref = `${sb.projects.mops}#${issueTitled(title).iid}`;
+    const explained = await explainCommand("triage-dri-ping", ref, await sb.runtime({ dryRun: true }));
+    expect(explained).toContain("Result: the rule selects it.");
+    expect(explained).toContain("With every rule (the plan a run would make, converged):");
+    expect(explained).toMatch(/Round 1 \(the state as fetched\):\n {4}label-hygiene: - "MktgOps::00: Triage"/);
+    expect(explained).toContain("dropped the note of triage:triage-dri-ping (triage:triage-dri-ping): it is no longer true of the state the plan leaves");
+    expect(explained).toContain("Nothing from triage:triage-dri-ping is in the plan.");
+
+    const report = await sweep();
+    const entry = report.resources.find((r) => r.title === title)!;
+    expect(entry.convergence?.dropped).toEqual([{ rule: "triage:triage-dri-ping", marker: "triage:triage-dri-ping", why: "it is no longer true of the state the plan leaves" }]);
   });
 
   it("C2: gives a new unlabelled issue without a user story one stage in one write, and the next sweep changes nothing", async () => {
