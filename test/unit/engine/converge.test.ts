@@ -90,6 +90,13 @@ describe("converge, then speak", () => {
     expect(second.plan.conflicts).toHaveLength(1);
   });
 
+  it("C5: an FYI issue (no action items) is not given a priority whose note says it has a specific action item", async () => {
+    const p = gitlab(issue({ labels: ["MktgOps - FYI", TRIAGE], createdAt: new Date("2026-11-16T14:00:00Z"), labelEvents: [labelEvent(TRIAGE, "2026-11-16T14:00:00Z")] }));
+    const { first } = await twice(p);
+    expect(first.plan.update.addLabels).not.toContain(MEDIUM);
+    expect(noteOf(first.plan)).not.toContain("specific action item");
+  });
+
   it("C6: an old priority label is replaced, and no breach note names the label the same note replaces", async () => {
     const legacy = "MktgOps-Priority::2 - Action Needed";
     const created = "2026-06-01T14:00:00Z";
