@@ -108,8 +108,12 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
       const steps = currentSteps(w, s, policy);
       if (steps.length !== 1) return {};
       if (steps[0]!.step.requires.commentAfterLabel) return { labelEvents: true, notes: true };
-      // A note about a missing requirement goes to whoever moved it there, and not twice.
-      return violation(w, s, ctx) ? { labelEvents: true, notes: s.userNotesCount !== 0 } : {};
+      // A note about a missing requirement goes to whoever moved it there (label events), and not
+      // twice (notes): the notes first, since a note already given needs no recipient.
+      const v = violation(w, s, ctx);
+      if (!v) return {};
+      if (s.notes === undefined && s.userNotesCount !== 0) return { notes: true };
+      return alreadyToldAbout(s, `workflow:${w.id}`, v.current.step, v.unmet.map((r) => r.kind)) ? {} : { labelEvents: true };
     },
     evaluate(s, ctx) {
       if (!workflowApplies(w, s, policy)) return [];
