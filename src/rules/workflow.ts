@@ -6,6 +6,7 @@
  * same requirements stay unmet (its marker names them); the label goes when they are met.
  */
 import type { Action } from "../domain/actions.js";
+import { scopeKeyOf } from "../domain/labels.js";
 import { markerKey } from "../domain/markers.js";
 import type { LabelEvent, ResourceSnapshot, UserRef } from "../domain/snapshot.js";
 import { mention } from "../domain/text.js";
@@ -79,6 +80,21 @@ function movedInBy(s: ResourceSnapshot, current: CurrentStep, ctx: RuleContext):
   return by && by.username.toLowerCase() !== botUsernameOf(ctx).toLowerCase() ? by : undefined;
 }
 
+/**
+ * Whether a label of the workflow's scope that is not a step holds the scope's one place: a value
+ * of the set that is no step (`MktgOps::Events/FM Copy Review`), or a scoped label the taxonomy
+ * does not know (an older generation nobody mapped, `MktgOps::1 - Planning`). Adding the initial
+ * step would make GitLab drop it (scoped labels are exclusive), replacing a person's label with
+ * one the bot chose; a person picks the stage instead.
+ */
+function scopeHeldBy(w: WorkflowDef, s: ResourceSnapshot, policy: CompiledPolicy): boolean {
+  return s.labels.some((l) => {
+    const canonical = policy.taxonomy.canonical(l);
+    if (canonical !== undefined) return w.nonStepLabels?.includes(canonical) ?? false;
+    return !policy.taxonomy.isDefined(l) && scopeKeyOf(l) === w.scope;
+  });
+}
+
 const REQUIREMENT_KINDS = new Set<string>(["milestone", "assignee", "labels", "comment", "closed", "proof"]);
 
 /**
@@ -122,7 +138,7 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
       if (steps.length === 0) {
         // A value of the scope that is not a step (e.g. `MktgOps::Events/FM Copy Review`) holds the
         // scope's one place: adding the initial step would displace it.
-        const holdsScope = s.labels.some((l) => w.nonStepLabels?.includes(policy.taxonomy.canonical(l) ?? l));
+        const holdsScope = scopeHeldBy(w, s, policy);
         // A new issue without a user story starts in "needs more information" instead (intake check).
         const intakeMoves = userStoryMoveDue(policy, s, ctx.now);
         if (w.initial !== null && s.state === "opened" && !holdsScope && !intakeMoves && !labelsForbiddenBy(policy, s.labels).has(w.initial)) {
@@ -214,7 +230,7 @@ function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule
     if (r.present.length === 0) {
       // A value of the scope that is not a step holds the scope's one place; a declared conflict
       // would remove the step again at once.
-      const holdsScope = s.labels.some((l) => w.nonStepLabels?.includes(policy.taxonomy.canonical(l) ?? l));
+      const holdsScope = scopeHeldBy(w, s, policy);
       if (holdsScope || labelsForbiddenBy(policy, s.labels).has(final.label)) return [];
     }
     const remove = r.present.flatMap((p) => p.spelled).filter((l) => l !== final.label);

@@ -97,6 +97,13 @@ describe("converge, then speak", () => {
     expect(noteOf(first.plan)).not.toContain("specific action item");
   });
 
+  it("C10: an old stage label nobody mapped is not replaced by triage through GitLab's scoped-label rule", async () => {
+    const p = gitlab(issue({ labels: ["MktgOps::1 - Planning", MEDIUM], createdAt: new Date("2026-10-01T14:00:00Z") }));
+    const { first } = await twice(p);
+    expect(first.plan.update.addLabels).not.toContain(TRIAGE);
+    expect(p.current().labels).toContain("MktgOps::1 - Planning");
+  });
+
   it("C6: an old priority label is replaced, and no breach note names the label the same note replaces", async () => {
     const legacy = "MktgOps-Priority::2 - Action Needed";
     const created = "2026-06-01T14:00:00Z";
