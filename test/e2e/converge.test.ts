@@ -218,4 +218,20 @@ describe("a converged webhook reconcile", () => {
     const metrics = await (await fetch(`http://127.0.0.1:${running.port}/metrics`)).text();
     expect(metrics).toMatch(/mops_bot_plan_conflicts_total\{kind="objection"\} 1\b/);
   });
+
+  it("C9: a person working on an audit issue the bot opened brings no stage, priority or note from the webhook path", async () => {
+    const running = await serving();
+    const audits = await runToolAudits({ ...(await sb.runtime()), dryRun: false });
+    expect(audits.errors).toEqual([]);
+    await quiescent(running);
+    const audit = sb.fake.issues(sb.projects.mops).find((i) => i.title === "Tool user audit: ZoomInfo — 2026-11")!;
+    sb.fake.resetCounters();
+    sb.fake.comment(sb.projects.mops, audit.iid, "Seats reviewed: two removed.", { as: "mops.member2" });
+    await quiescent(running);
+    expect(sb.fake.webhookDeliveries.length).toBeGreaterThan(0);
+    const now = sb.fake.issue(sb.projects.mops, audit.iid);
+    expect(stages(now.labels)).toEqual([]);
+    expect(now.labels.filter((l) => l.startsWith("MktgOpsPriority"))).toEqual([]);
+    expect(now.notes.filter((n) => n.author === "mops-bot")).toEqual([]);
+  });
 });
