@@ -42,6 +42,8 @@ export interface ConvergeInput {
   readMore?: (base: ResourceSnapshot, projected: ResourceSnapshot) => Promise<ResourceSnapshot>;
   /** Whether a rule can decide on this state (its history could be read); default: every rule. */
   decides?: (rule: Rule, projected: ResourceSnapshot) => boolean;
+  /** Rules held back this time (their changes and notes wait for a later run). */
+  hold?: string[];
 }
 
 /** A message proposed in a round, with the changes of its rule it explains. */
@@ -264,7 +266,7 @@ function planChanges(fp: Fixpoint, update: ResourceUpdate): Action[] {
 const MAX_SETTLES = 4;
 
 export async function converge(input: ConvergeInput): Promise<Convergence> {
-  const suppressed = new Set<string>();
+  const suppressed = new Set<string>(input.hold ?? []);
   const conflicts: PlanConflict[] = [];
   let base = input.snapshot;
   for (let attempt = 0; ; attempt++) {

@@ -173,6 +173,8 @@ function withoutUncheckedMessages(snapshot: ResourceSnapshot, actions: Action[],
 export interface ReconcileOptions {
   /** Changes a job makes beside the rules (e.g. the milestone rollover), judged with them. */
   external?: Action[];
+  /** Rules held back this time: their changes and notes wait for a later run (the settle time). */
+  hold?: string[];
 }
 
 export async function reconcileSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileOutcome> {
@@ -193,6 +195,7 @@ export async function planSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps
     rules,
     ctx: deps.ctx,
     ...(options.external ? { external: options.external } : {}),
+    ...(options.hold ? { hold: options.hold } : {}),
     readMore: (base: ResourceSnapshot, projected: ResourceSnapshot) => readMoreHistory(base, projected, rules, deps, failed),
     decides: (rule: Rule, projected: ResourceSnapshot) => !lacksFailedHistory(rule, projected, deps.ctx, failed),
   };

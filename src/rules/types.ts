@@ -47,6 +47,12 @@ export interface Rule {
    */
   onBotDocuments?: boolean;
   /**
+   * Whether the rule's notes judge a person's edits of the resource (a stage's requirements): on
+   * the webhook path they wait a short settle time, so a person filling in the fields one by one
+   * gets one note at most, or none. Repairs never wait.
+   */
+  settles?: boolean;
+  /**
    * History this rule needs for this snapshot. Called before evaluate() with the listed snapshot,
    * so history is fetched only for resources whose outcome depends on it.
    */

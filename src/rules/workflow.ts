@@ -119,6 +119,7 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
     id,
     description: w.description,
     appliesTo: w.appliesTo,
+    settles: true,
     needs(s, ctx) {
       if (!workflowApplies(w, s, policy) || s.state !== "opened") return {};
       const steps = currentSteps(w, s, policy);

@@ -70,7 +70,7 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
   };
   return startServe({
     config,
-    reconcile: createReconciler(runtime, { env, onConflict: (c) => metrics.planConflicts.inc({ kind: c.kind ?? "rules" }) }),
+    reconcile: createReconciler(runtime, { env, settleMs: config.settleMs, onConflict: (c) => metrics.planConflicts.inc({ kind: c.kind ?? "rules" }) }),
     readiness,
     logger,
     botUsername,

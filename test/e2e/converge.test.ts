@@ -121,11 +121,11 @@ describe("a converged sweep", () => {
   });
 });
 
-async function serving(): Promise<RunningServe> {
+async function serving(env: Record<string, string> = {}): Promise<RunningServe> {
   sb = await startSandbox();
   dataDir = mkdtempSync(join(tmpdir(), "mops-converge-"));
   serve = await runServe(
-    { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: "hook-secret", PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR },
+    { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: "hook-secret", PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR, ...env },
     { schedules: false, handleSignals: false, clock: () => SANDBOX_NOW, logger: pino({ level: "silent" }) },
   );
   sb.fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, "hook-secret");
@@ -150,6 +150,14 @@ async function quiescent(running: RunningServe, timeoutMs = 10_000): Promise<voi
     const delivered = sb.fake.webhookDeliveries.length;
     if (delivered === seen) return;
     seen = delivered;
+  }
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -233,5 +241,47 @@ describe("a converged webhook reconcile", () => {
     expect(stages(now.labels)).toEqual([]);
     expect(now.labels.filter((l) => l.startsWith("MktgOpsPriority"))).toEqual([]);
     expect(now.notes.filter((n) => n.author === "mops-bot")).toEqual([]);
+  });
+});
+
+describe("a person gets a moment", () => {
+  async function movedToInProgress(running: RunningServe, thenAssign: boolean) {
+    const nina = sb.fake.addUser({ username: "nina.mops" });
+    const opened = sb.fake.addIssue(sb.projects.mops, {
+      title: "Lead routing for the partner portal",
+      description: "As an SDR, I would like partner leads routed, so that they are called back.",
+      labels: ["MktgOpsPriority::03-Low", "MktgOps::02: Ready for Assignment"],
+      milestone: sb.milestones.current,
+      author: "dan.fieldmktg",
+      createdAt: new Date(SANDBOX_NOW.getTime() - 86_400_000),
+    });
+    // Field by field in the sidebar: the stage first, the assignee a moment later.
+    sb.fake.setIssueLabels(sb.projects.mops, opened.iid, ["MktgOpsPriority::03-Low", "MktgOps::04: In Progress"], { as: "nina.mops" });
+    if (thenAssign) {
+      // The bot has seen the stage without an assignee and holds its note back…
+      await until(async () => (await running.inbox.list({ state: "pending" })).some((e) => /settle time/.test(e.lastError ?? "")), "the note to wait for the settle time");
+      expect(sb.fake.issue(sb.projects.mops, opened.iid).notes).toEqual([]);
+      // …while the person fills in the next field.
+      sb.fake.updateIssue(sb.projects.mops, opened.iid, { assigneeIds: [nina.id] }, { as: "nina.mops" });
+    }
+    await quiescent(running);
+    return sb.fake.issue(sb.projects.mops, opened.iid);
+  }
+
+  it("filling in the sidebar field by field within the settle time brings no note about the stage", async () => {
+    const running = await serving({ MOPS_SETTLE_SECONDS: "2" });
+    const now = await movedToInProgress(running, true);
+    expect(now.notes.filter((n) => n.author === "mops-bot")).toEqual([]);
+    expect(now.labels).not.toContain("mops-bot::needs-attention");
+  });
+
+  it("a requirement still missing when the settle time is over gets one note, to the person who moved it", async () => {
+    const running = await serving({ MOPS_SETTLE_SECONDS: "1" });
+    const now = await movedToInProgress(running, false);
+    const notes = now.notes.filter((n) => n.author === "mops-bot");
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.body).toContain("@nina.mops");
+    expect(notes[0]!.body).not.toContain("@dan.fieldmktg");
+    expect(now.labels).toContain("mops-bot::needs-attention");
   });
 });
