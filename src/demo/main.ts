@@ -15,7 +15,10 @@ import { loadPolicies } from "../policy/load.js";
 import { PolicyError, formatProblem } from "../policy/problems.js";
 import { writeReport } from "../report/run.js";
 import { openRuntime } from "../runtime.js";
+import { createRuleContext } from "../engine/context.js";
+import { buildRules } from "../rules/registry.js";
 import { DEMO_ISSUES } from "./board.js";
+import { findContradictions } from "./contradictions.js";
 import { seedBoard } from "./seedBoard.js";
 
 const TOKEN = "demo-token";
@@ -40,12 +43,18 @@ export async function runDemo(out: (line: string) => void = console.log): Promis
       const report = await runSweep({ ...runtime, dryRun });
       out(rule(title));
       out(renderReportText(report, { maxResources: 100 }));
-      return report;
+      return { report, runtime };
     };
 
     await sweep(true, "1. Dry run: what the bot would do");
-    const applied = await sweep(false, "2. The same sweep, applied");
-    const again = await sweep(false, "3. A second sweep right after: nothing left to do");
+    const { report: applied, runtime } = await sweep(false, "2. The same sweep, applied");
+    // Every note the applied sweep left, held against the state it left.
+    const contradictions = await findContradictions(applied, {
+      platform: runtime.platform,
+      rules: buildRules(policy),
+      ctx: { ...createRuleContext(policy, runtime.calendar, runtime.clock(), await runtime.platform.milestones()), botUsername: policy.scope.botUsername },
+    });
+    const { report: again } = await sweep(false, "3. A second sweep right after: nothing left to do");
 
     out(rule("4. Notes the bot left (as people see them in GitLab)"));
     for (const r of applied.resources.filter((x) => x.actions.some((a) => a.type === "comment")).slice(0, 4)) {
@@ -66,8 +75,10 @@ export async function runDemo(out: (line: string) => void = console.log): Promis
     const botLabels = fake.createdLabels.filter((l) => l.by === policy.scope.botUsername).length;
     const botCommands = fake.quickActionsExecuted.filter((q) => q.by === policy.scope.botUsername).length;
     out(`Labels the bot created by accident: ${botLabels}; quick actions its notes triggered: ${botCommands}.`);
+    out(`Contradictions: ${contradictions.length} (notes whose reason the state left by the same sweep makes false).`);
+    for (const c of contradictions) out(`  ${c.ref}: the note of "${c.rule}" (${c.marker}) is no longer true`);
     out("Point the bot at your GitLab: see README.md, \"Use it on your GitLab\".");
-    return applied.errors.length + again.errors.length > 0 || writesSecond > 0 ? 1 : 0;
+    return applied.errors.length + again.errors.length > 0 || writesSecond > 0 || contradictions.length > 0 ? 1 : 0;
   } finally {
     await fake.close();
   }

@@ -59,3 +59,15 @@ export function isBotReport(resource: { description: string; author: { username:
   if (resource.author.username !== botUsername) return false;
   return descriptionMarkersIn(resource.description).some((m) => REPORT_MARKER_PREFIXES.some((p) => m === p || m.startsWith(`${p}:`)));
 }
+
+/**
+ * Whether the bot created this issue or merge request itself (a tool audit, a report, a digest, a
+ * milestone merge request): the bot is its author and its description carries one of the bot's
+ * markers. Such resources are documents, not work: workflow, triage, SLA and intake rules leave
+ * them alone (see Rule.onBotDocuments), or the bot would triage, prioritise and chase itself.
+ * A person's issue that merely quotes a marker is not one: the author must be the bot.
+ */
+export function isBotMade(resource: { description: string; author: { username: string } }, botUsername: string): boolean {
+  if (resource.author.username.toLowerCase() !== botUsername.toLowerCase()) return false;
+  return descriptionMarkersIn(resource.description).length > 0;
+}

@@ -25,6 +25,12 @@ export interface PlannedNote {
 export interface PlanConflict {
   /** What is contested, e.g. `label MktgOps::04: In Progress` or `state`. */
   subject: string;
+  /**
+   * How the rules disagree: in one round (`rules`), by undoing each other's changes across rounds
+   * (`oscillation`), or by one objecting to a change another makes in the same plan (`objection`).
+   * Absent means `rules`.
+   */
+  kind?: "rules" | "oscillation" | "objection";
   /** The actions that disagree; none of them is applied. */
   actions: Action[];
   message: string;

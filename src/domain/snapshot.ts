@@ -105,6 +105,8 @@ export interface ResourceSnapshot {
   createdAt: Date;
   updatedAt: Date;
   closedAt: Date | null;
+  /** Who closed it, when known (GitLab's `closed_by`; the bot in a plan's projected state). */
+  closedBy?: UserRef | null;
   /** `YYYY-MM-DD` or null. */
   dueDate: string | null;
   confidential: boolean;

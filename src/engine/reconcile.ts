@@ -4,13 +4,14 @@
  * path, and running it twice in a row writes nothing the second time.
  */
 import type { Action, ActionOf } from "../domain/actions.js";
-import { isBotReport, markerComment } from "../domain/markers.js";
+import { isBotMade, isBotReport, markerComment } from "../domain/markers.js";
 import { publicSlackReason } from "../notify/publicReason.js";
 import type { Notifier } from "../notify/types.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { planIsEmpty } from "../domain/plan.js";
 import { formatRef, type NoteInfo, type ResourceRef, type ResourceSnapshot, type SnapshotNeeds } from "../domain/snapshot.js";
 import { botUsernameOf, type Rule, type RuleContext } from "../rules/types.js";
+import { converge, type DroppedMessage, type Round } from "./converge.js";
 import { buildPlan, slackRetryMarker } from "./plan.js";
 import type { Platform } from "./platform.js";
 
@@ -33,6 +34,8 @@ export interface ReconcileOutcome {
   snapshot?: ResourceSnapshot;
   /** History GitLab would not give for this resource, and the rules that therefore did not decide. */
   undecided?: UndecidedRules[];
+  /** How the plan was reached: what each round changed, and the messages dropped as no longer true. */
+  convergence?: { rounds: Round[]; dropped: DroppedMessage[] };
 }
 
 export type HistoryKind = keyof SnapshotNeeds;
@@ -55,9 +58,10 @@ type FailedHistory = Map<HistoryKind, string>;
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Rules that apply to this kind of resource. */
-function rulesFor(snapshot: ResourceSnapshot, rules: Rule[]): Rule[] {
-  return rules.filter((r) => r.appliesTo.includes(snapshot.kind));
+/** Rules that apply to this kind of resource; on a resource the bot made, only those meant for its documents. */
+function rulesFor(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext): Rule[] {
+  const botMade = isBotMade(snapshot, botUsernameOf(ctx));
+  return rules.filter((r) => r.appliesTo.includes(snapshot.kind) && (!botMade || r.onBotDocuments === true));
 }
 
 function wanted(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext, failed: FailedHistory): Required<SnapshotNeeds> {
@@ -135,7 +139,7 @@ function decidable(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext, 
 }
 
 export function evaluateRules(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext): Action[] {
-  return rulesFor(snapshot, rules).flatMap((r) => r.evaluate(snapshot, ctx));
+  return rulesFor(snapshot, rules, ctx).flatMap((r) => r.evaluate(snapshot, ctx));
 }
 
 /**
@@ -166,21 +170,62 @@ function withoutUncheckedMessages(snapshot: ResourceSnapshot, actions: Action[],
   return { actions: actions.filter((a) => !speaks(a)), undecided: [{ history: "notes", reason: failed.get("notes")!, rules }] };
 }
 
-export async function reconcileSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps): Promise<ReconcileOutcome> {
+export interface ReconcileOptions {
+  /** Changes a job makes beside the rules (e.g. the milestone rollover), judged with them. */
+  external?: Action[];
+  /** Rules held back this time: their changes and notes wait for a later run (the settle time). */
+  hold?: string[];
+}
+
+export async function reconcileSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileOutcome> {
+  const outcome = await planSnapshot(listed, deps, options);
+  if (planIsEmpty(outcome.plan)) return outcome;
+  const { writes } = await deps.platform.apply(outcome.plan);
+  postSlack(outcome.plan, outcome.snapshot?.notes, deps);
+  return { ...outcome, writes };
+}
+
+/** The converged plan for one resource, read but not applied. */
+export async function planSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileOutcome> {
   if (isBotReport(listed, botUsernameOf(deps.ctx))) return { plan: buildPlan(listed, [], deps.ctx.policy.taxonomy), writes: 0 };
   const failed: FailedHistory = new Map();
-  const snapshot = await readHistory(listed, rulesFor(listed, deps.rules), deps.ctx, deps.platform, failed);
-  const { rules, undecided } = decidable(snapshot, rulesFor(listed, deps.rules), deps.ctx, failed);
-  const proposed = postable(evaluateRules(snapshot, rules, deps.ctx), deps.notifier);
-  const withNotes = await withNotesForComments(snapshot, proposed, deps, failed);
-  const checked = withoutUncheckedMessages(withNotes, proposed, failed);
+  const snapshot = await readHistory(listed, rulesFor(listed, deps.rules, deps.ctx), deps.ctx, deps.platform, failed);
+  const { rules, undecided } = decidable(snapshot, rulesFor(listed, deps.rules, deps.ctx), deps.ctx, failed);
+  const input = {
+    rules,
+    ctx: deps.ctx,
+    ...(options.external ? { external: options.external } : {}),
+    ...(options.hold ? { hold: options.hold } : {}),
+    readMore: (base: ResourceSnapshot, projected: ResourceSnapshot) => readMoreHistory(base, projected, rules, deps, failed),
+    decides: (rule: Rule, projected: ResourceSnapshot) => !lacksFailedHistory(rule, projected, deps.ctx, failed),
+  };
+  let converged = await converge({ ...input, snapshot });
+  const withNotes = await withNotesForComments(converged.base, postable(converged.actions, deps.notifier), deps, failed);
+  // The bot's earlier notes decide which messages were said already: converge again knowing them.
+  if (withNotes !== converged.base) converged = await converge({ ...input, snapshot: withNotes });
+  const proposed = postable(converged.actions, deps.notifier);
+  const checked = withoutUncheckedMessages(converged.base, proposed, failed);
   const skipped = mergeUndecided(undecided, checked.undecided);
-  const plan = buildPlan(withNotes, checked.actions, deps.ctx.policy.taxonomy);
-  const extra = skipped.length > 0 ? { undecided: skipped } : {};
-  if (planIsEmpty(plan)) return { plan, writes: 0, snapshot: withNotes, ...extra };
-  const { writes } = await deps.platform.apply(plan);
-  postSlack(plan, withNotes.notes, deps);
-  return { plan, writes, snapshot: withNotes, ...extra };
+  const plan = buildPlan(converged.base, checked.actions, deps.ctx.policy.taxonomy);
+  plan.conflicts.push(...converged.conflicts);
+  const extra = {
+    ...(skipped.length > 0 ? { undecided: skipped } : {}),
+    convergence: { rounds: converged.rounds, dropped: converged.dropped },
+  };
+  return { plan, writes: 0, snapshot: converged.base, ...extra };
+}
+
+/** History a rule asks for on a projected state that the fetched snapshot lacks (one read per round). */
+async function readMoreHistory(base: ResourceSnapshot, projected: ResourceSnapshot, rules: Rule[], deps: ReconcileDeps, failed: FailedHistory): Promise<ResourceSnapshot> {
+  const want = wanted(projected, rules, deps.ctx, failed);
+  if (!want.labelEvents && !want.notes && !want.stateEvents) return base;
+  return fetchWanted(base, { ...want, notes: want.notes && !want.labelEvents }, deps.platform, failed);
+}
+
+function lacksFailedHistory(rule: Rule, s: ResourceSnapshot, ctx: RuleContext, failed: FailedHistory): boolean {
+  if (failed.size === 0) return false;
+  const n = rule.needs(s, ctx);
+  return HISTORY_KINDS.some((kind) => n[kind] === true && s[kind] === undefined && failed.has(kind));
 }
 
 function mergeUndecided(a: UndecidedRules[], b: UndecidedRules[]): UndecidedRules[] {

@@ -5,6 +5,7 @@ import type { ReportedAction } from "../domain/actions.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef } from "../domain/snapshot.js";
 import type { Platform, RequestStats } from "./platform.js";
+import { type ConvergenceSummary, convergenceIsNotable } from "./rounds.js";
 
 export interface ReportResource {
   ref: string;
@@ -12,6 +13,8 @@ export interface ReportResource {
   title: string;
   actions: ReportedAction[];
   conflicts: { subject: string; message: string; rules: string[] }[];
+  /** How the plan converged, when it took more than one round or dropped a message. */
+  convergence?: ConvergenceSummary;
 }
 
 export interface RunReport {
@@ -65,7 +68,7 @@ export function finishRunReport(report: RunReport, startedMs: number, platform: 
   return report;
 }
 
-export function reportResource(plan: ResourcePlan): ReportResource | null {
+export function reportResource(plan: ResourcePlan, convergence?: ConvergenceSummary): ReportResource | null {
   if (plan.actions.length === 0 && plan.conflicts.length === 0) return null;
   return {
     ref: formatRef(plan.ref),
@@ -73,6 +76,7 @@ export function reportResource(plan: ResourcePlan): ReportResource | null {
     title: plan.title,
     actions: plan.actions,
     conflicts: plan.conflicts.map((c) => ({ subject: c.subject, message: c.message, rules: [...new Set(c.actions.map((a) => a.rule))] })),
+    ...(convergence && convergenceIsNotable(convergence) ? { convergence } : {}),
   };
 }
 

@@ -133,6 +133,7 @@ function mapIssuable(kind: ResourceKind, input: unknown, project: ProjectContext
     webUrl: raw.web_url,
   };
   if (typeof raw.user_notes_count === "number") snapshot.userNotesCount = raw.user_notes_count;
+  if (raw.closed_by !== undefined) snapshot.closedBy = raw.closed_by === null ? null : mapUser(raw.closed_by);
   if (kind === "issue") {
     const issue = raw as z.infer<typeof issueSchema>;
     snapshot.dueDate = parseCalendarDate(issue.due_date);

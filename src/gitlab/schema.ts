@@ -47,6 +47,8 @@ const issuableFields = {
   created_at: timestamp,
   updated_at: timestamp,
   closed_at: timestamp,
+  /** Who closed it (doc/api/issues.md, `closed_by`): the bot's own close is not a person's. */
+  closed_by: userSchema.nullish(),
   web_url: text,
   references: z.looseObject({ full: z.string().optional() }).nullish(),
   /** Comments on the resource; 0 lets the engine skip reading notes to look for its markers. */

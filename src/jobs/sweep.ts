@@ -8,6 +8,7 @@ import { formatRef, type ResourceKind, type ResourceSnapshot } from "../domain/s
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
 import { reconcileSnapshot } from "../engine/reconcile.js";
 import { type RunReport, reportResource, emptyRunReport, finishRunReport, sortRunReport } from "../engine/report.js";
+import { summariseConvergence } from "../engine/rounds.js";
 import { openNotifier } from "../notify/open.js";
 import type { Notifier } from "../notify/types.js";
 import { buildRules } from "../rules/registry.js";
@@ -60,7 +61,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
             const outcome = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx });
             if (summaries.active) summaries.collect(outcome.snapshot ?? snapshot, ctx);
             options.onReconciled?.(outcome.snapshot ?? snapshot, ctx);
-            const entry = reportResource(outcome.plan);
+            const entry = reportResource(outcome.plan, outcome.convergence && summariseConvergence(outcome.convergence));
             if (entry) report.resources.push(entry);
             for (const u of outcome.undecided ?? []) report.undecided.push({ ref: formatRef(snapshot.ref), ...u });
           } catch (e) {

@@ -14,7 +14,9 @@ import { descriptionMarkersIn, markerComment, markerKey } from "../domain/marker
 import { planIsEmpty } from "../domain/plan.js";
 import { formatRef } from "../domain/snapshot.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
+import { botUsernameFrom, createRuleContext } from "../engine/context.js";
 import { buildPlan } from "../engine/plan.js";
+import { planSnapshot } from "../engine/reconcile.js";
 import type { Platform } from "../engine/platform.js";
 import { reportResource, type ReportResource, type RunReport, emptyRunReport, finishRunReport } from "../engine/report.js";
 import {
@@ -37,11 +39,12 @@ import { checkLabelsToAdd } from "../gitlab/writes.js";
 import type { JobDeps, Job } from "../jobs/types.js";
 import { openNotifier, rolloverMessage, type MovedIssue, type Notifier } from "../notify/index.js";
 import type { MilestonePolicy } from "../policy/model.js";
+import { buildRules } from "../rules/registry.js";
 import { guardClosedMilestone } from "./closeGuard.js";
 import { decideMilestoneMr, milestoneMrMarker } from "./mergeRequest.js";
 import { planMilestones, type MilestonePlan } from "./plan.js";
 import { milestoneMrProject } from "./project.js";
-import { rolloverActions } from "./rollover.js";
+import { ROLLOVER_RULE, rolloverActions } from "./rollover.js";
 import { policyRegex } from "../policy/regex.js";
 import { disclosedTitle } from "../domain/disclosure.js";
 
@@ -111,11 +114,22 @@ async function rollover(run: Run, ended: TeamMilestone, next: TeamMilestone): Pr
   const { policy } = run.deps;
   const issues = await openIssuesInMilestone(run.writer, policy.scope, ended.id, run.today);
   const moved: MovedIssue[] = [];
+  // The move is judged with every rule, on the state it leaves: a stage that forbids the current
+  // milestone objects to the move itself, which is then a conflict for the policy owners, not a
+  // move followed by a complaint to the assignee on the next sweep.
+  const rules = buildRules(policy);
+  const ctx = {
+    ...createRuleContext(policy, run.deps.calendar, run.deps.clock(), await run.gl.milestones()),
+    botUsername: await botUsernameFrom(run.gl, policy),
+  };
   for (const listed of issues) {
     try {
       const issue = listed.userNotesCount === 0 ? { ...listed, notes: [] } : { ...listed, notes: await run.gl.notes(listed) };
       const { actions, movedBefore } = rolloverActions(policy, run.m, issue, ended, next);
-      const plan = buildPlan(issue, actions, policy.taxonomy);
+      // Only the rollover is written here (the sweep does the rest), unless a rule objects to it.
+      const judged = await planSnapshot(issue, { platform: run.gl, rules, ctx }, { external: actions });
+      const objected = judged.plan.conflicts.filter((c) => c.actions.some((a) => a.rule === ROLLOVER_RULE));
+      const plan = objected.length > 0 ? { ...buildPlan(issue, [], policy.taxonomy), conflicts: objected } : buildPlan(issue, actions, policy.taxonomy);
       if (!planIsEmpty(plan)) await run.gl.apply(plan);
       const entry = reportResource(plan);
       if (entry) run.report.resources.push(entry);

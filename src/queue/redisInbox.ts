@@ -36,6 +36,7 @@ import type {
   InboxStats,
   Reconcile,
   RecordResult,
+  RunAgain,
   ScheduleCoordinator,
   WorkerOptions,
 } from "./types.js";
@@ -291,8 +292,9 @@ export class RedisInbox implements Inbox {
     this.renewals.add(renewal);
     let failed = false;
     let error: unknown;
+    let again: RunAgain | void = undefined;
     try {
-      await this.reconcile!(ref, { eventIds, logger });
+      again = await this.reconcile!(ref, { eventIds, logger });
     } catch (e) {
       failed = true;
       error = e;
@@ -303,7 +305,14 @@ export class RedisInbox implements Inbox {
     if (this.closed) return; // stop() timed out and the inbox is closed: the claim lapses and the events run again
     const now = this.now();
     let tail: [string, string];
-    if (!failed) {
+    if (!failed && again) {
+      // Pending again from that moment, attempts unchanged: waiting is not failing.
+      const args: (string | number)[] = [this.keys, refKey, runToken, now, again.why];
+      for (const e of events) args.push(e.id, e.attempts, now + Math.max(0, again.inMs));
+      const [gen, next] = (await SCRIPTS.fail.run(this.redis, args)) as [string, string, number];
+      tail = [gen, next];
+      logger.info({ inMs: again.inMs }, again.why);
+    } else if (!failed) {
       tail = (await SCRIPTS.finish.run(this.redis, [this.keys, refKey, runToken, now, ...events.map((e) => e.id)])) as [string, string];
       logger.debug({ events: events.length }, "reconciled");
     } else {

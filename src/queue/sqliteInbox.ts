@@ -44,6 +44,7 @@ import type {
   InboxStats,
   Reconcile,
   RecordResult,
+  RunAgain,
   ScheduleCoordinator,
   WorkerOptions,
 } from "./types.js";
@@ -295,8 +296,9 @@ export class SqliteInbox implements Inbox {
     const logger = this.log.child({ ref: refKey, eventIds });
     let error: unknown;
     let failed = false;
+    let again: RunAgain | void = undefined;
     try {
-      await this.reconcile!(ref, { eventIds, logger });
+      again = await this.reconcile!(ref, { eventIds, logger });
     } catch (e) {
       failed = true;
       error = e;
@@ -304,7 +306,14 @@ export class SqliteInbox implements Inbox {
     this.running.delete(refKey);
     if (this.closed) return; // stop() timed out and the store is gone: the rows stay in_flight and run again on restart
     const now = this.now();
-    if (!failed) {
+    if (!failed && again) {
+      // Pending again from that moment, attempts unchanged: waiting is not failing.
+      const at = now + Math.max(0, again.inMs);
+      const updates = rows.map((row) => ({ id: row.id, state: "pending" as const, attempts: row.attempts, nextAttemptAt: at, finishedAt: null, error: again.why }));
+      this.store.call("fail", updates).catch((e: unknown) => logger.error({ err: e }, "could not record the later run; the events stay in flight and run again at the next start"));
+      this.scanDue = true;
+      logger.info({ inMs: again.inMs }, again.why);
+    } else if (!failed) {
       this.finished.push({ at: now, ids: rows.map((r) => r.id) });
       this.requestTurn();
       logger.debug({ events: rows.length }, "reconciled");

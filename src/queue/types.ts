@@ -7,8 +7,19 @@
 import type pino from "pino";
 import type { ResourceRef } from "../domain/snapshot.js";
 
-/** What the engine does for one resource. `eventIds` are the dedupe keys of every event it covers. */
-export type Reconcile = (ref: ResourceRef, trace: { eventIds: string[]; logger: pino.Logger }) => Promise<void>;
+/**
+ * What the engine does for one resource. `eventIds` are the dedupe keys of every event it covers.
+ * It may ask to run again later (a person is still editing: the bot waits before it complains);
+ * the events then stay pending until that moment, without counting as a failed attempt.
+ */
+export type Reconcile = (ref: ResourceRef, trace: { eventIds: string[]; logger: pino.Logger }) => Promise<void | RunAgain>;
+
+export interface RunAgain {
+  /** How long from now, by the inbox's clock. */
+  inMs: number;
+  /** Why, for `mops-bot inbox list` and the log. */
+  why: string;
+}
 
 /** The webhook event kinds that lead to a reconcile (the `X-Gitlab-Event` family). */
 export type InboxEventKind = "issue" | "merge_request" | "note" | "milestone";

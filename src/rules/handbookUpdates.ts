@@ -31,6 +31,7 @@ function createRule(policy: CompiledPolicy, routes: HandbookUpdateRoute[]): Rule
     id: RULE_ID,
     description: "Posts merged handbook-update merge requests to the Slack channels of their labels (once per channel).",
     appliesTo: ["merge_request"],
+    onBotDocuments: true,
     needs: () => ({}),
     evaluate(s, ctx): Action[] {
       const actions: Action[] = [];

@@ -71,6 +71,7 @@ export const labelHygiene: RuleFactory = {
       id: RULE_ID,
       description: "Replaces misspelled and old labels with the handbook's labels and repairs label combinations the handbook forbids.",
       appliesTo: ["issue", "merge_request"],
+      onBotDocuments: true,
       needs: () => ({}),
       evaluate: (s) => [...aliasRepairs(s, policy), ...conflictRepairs(s, policy)],
     };

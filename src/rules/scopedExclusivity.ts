@@ -59,6 +59,7 @@ export const scopedExclusivity: RuleFactory = {
       id: RULE_ID,
       description: "A resource carries one value of each scoped label set; the value applied last is kept.",
       appliesTo: ["issue", "merge_request"],
+      onBotDocuments: true,
       needs: (s) => (clashes(s, policy).length > 0 ? { labelEvents: true } : {}),
       evaluate(s) {
         const found = clashes(s, policy);

@@ -41,6 +41,18 @@ export interface Rule {
   description: string;
   appliesTo: ResourceKind[];
   /**
+   * Whether the rule also acts on issues and merge requests the bot created itself (audits,
+   * milestone merge requests; see isBotMade): true for housekeeping that keeps labels tidy or
+   * announces a merge. Absent (the default) means they are documents, not work, for this rule.
+   */
+  onBotDocuments?: boolean;
+  /**
+   * Whether the rule's notes judge a person's edits of the resource (a stage's requirements): on
+   * the webhook path they wait a short settle time, so a person filling in the fields one by one
+   * gets one note at most, or none. Repairs never wait.
+   */
+  settles?: boolean;
+  /**
    * History this rule needs for this snapshot. Called before evaluate() with the listed snapshot,
    * so history is fetched only for resources whose outcome depends on it.
    */

@@ -6,8 +6,9 @@
  * same requirements stay unmet (its marker names them); the label goes when they are met.
  */
 import type { Action } from "../domain/actions.js";
+import { scopeKeyOf } from "../domain/labels.js";
 import { markerKey } from "../domain/markers.js";
-import type { ResourceSnapshot } from "../domain/snapshot.js";
+import type { LabelEvent, ResourceSnapshot, UserRef } from "../domain/snapshot.js";
 import { mention } from "../domain/text.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
 import type { CompiledPolicy, WorkflowDef, WorkflowStep } from "../policy/model.js";
@@ -49,14 +50,66 @@ function violation(w: WorkflowDef, s: ResourceSnapshot, ctx: RuleContext): Viola
   const steps = currentSteps(w, s, ctx.policy);
   if (steps.length !== 1) return null;
   const current = steps[0]!;
-  const requirements = requirementsOf(w, current.step, current.spelledAs, s, ctx);
+  const all = requirementsOf(w, current.step, current.spelledAs, s, ctx);
+  // A closed resource is judged only on having been closed in this step: what the step asks of
+  // open work (a milestone, an assignee) no longer matters.
+  const requirements = s.state === "opened" ? all : all.filter((r) => r.kind === "closed");
   const unmet = requirements.filter((r) => r.problem !== null);
   return unmet.length > 0 ? { current, requirements, unmet } : null;
 }
 
-function recipient(s: ResourceSnapshot): string {
-  const people = s.assignees.length > 0 ? s.assignees : [s.author];
-  return people.map((p) => mention(p.username)).join(" ");
+/**
+ * Who a note about the resource is for: `mover` (the person whose action the note is about) when
+ * known, otherwise the assignees, otherwise the author; never the bot, and each person once.
+ */
+function recipient(s: ResourceSnapshot, ctx: RuleContext, mover?: UserRef): string {
+  const bot = botUsernameOf(ctx).toLowerCase();
+  const candidates = mover ? [mover] : s.assignees.length > 0 ? s.assignees : [s.author];
+  const people = [...new Set(candidates.map((p) => p.username).filter((u) => u.toLowerCase() !== bot))];
+  return (people.length > 0 ? people : [s.author.username]).map(mention).join(" ");
+}
+
+/** The person who last put the resource in its step (from the label events), unless it was the bot. */
+function movedInBy(s: ResourceSnapshot, current: CurrentStep, ctx: RuleContext): UserRef | undefined {
+  let last: LabelEvent | undefined;
+  for (const e of s.labelEvents ?? []) {
+    if (e.action !== "add" || (e.label !== current.step.label && e.label !== current.spelledAs)) continue;
+    if (!last || e.createdAt > last.createdAt || (+e.createdAt === +last.createdAt && e.id > last.id)) last = e;
+  }
+  const by = last?.user ?? undefined;
+  return by && by.username.toLowerCase() !== botUsernameOf(ctx).toLowerCase() ? by : undefined;
+}
+
+/**
+ * Whether a label of the workflow's scope that is not a step holds the scope's one place: a value
+ * of the set that is no step (`MktgOps::Events/FM Copy Review`), or a scoped label the taxonomy
+ * does not know (an older generation nobody mapped, `MktgOps::1 - Planning`). Adding the initial
+ * step would make GitLab drop it (scoped labels are exclusive), replacing a person's label with
+ * one the bot chose; a person picks the stage instead.
+ */
+function scopeHeldBy(w: WorkflowDef, s: ResourceSnapshot, policy: CompiledPolicy): boolean {
+  return s.labels.some((l) => {
+    const canonical = policy.taxonomy.canonical(l);
+    if (canonical !== undefined) return w.nonStepLabels?.includes(canonical) ?? false;
+    return !policy.taxonomy.isDefined(l) && scopeKeyOf(l) === w.scope;
+  });
+}
+
+const REQUIREMENT_KINDS = new Set<string>(["milestone", "assignee", "labels", "comment", "closed", "proof"]);
+
+/**
+ * Whether an earlier note about this step already named every requirement missing now: filling
+ * the fields in one by one (an assignee a minute after the move) brings no second note.
+ */
+function alreadyToldAbout(s: ResourceSnapshot, ruleId: string, step: WorkflowStep, missing: string[]): boolean {
+  const prefix = `${markerKey(ruleId, step.value)}:`;
+  return (s.notes ?? []).some((n) =>
+    n.botMarkers.some((m) => {
+      if (!m.startsWith(prefix)) return false;
+      const told = m.slice(prefix.length).split(":").filter((k) => REQUIREMENT_KINDS.has(k));
+      return missing.every((k) => told.includes(k));
+    }),
+  );
 }
 
 function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
@@ -66,10 +119,18 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
     id,
     description: w.description,
     appliesTo: w.appliesTo,
-    needs(s) {
+    settles: true,
+    needs(s, ctx) {
       if (!workflowApplies(w, s, policy) || s.state !== "opened") return {};
       const steps = currentSteps(w, s, policy);
-      return steps.length === 1 && steps[0]!.step.requires.commentAfterLabel ? { labelEvents: true, notes: true } : {};
+      if (steps.length !== 1) return {};
+      if (steps[0]!.step.requires.commentAfterLabel) return { labelEvents: true, notes: true };
+      // A note about a missing requirement goes to whoever moved it there (label events), and not
+      // twice (notes): the notes first, since a note already given needs no recipient.
+      const v = violation(w, s, ctx);
+      if (!v) return {};
+      if (s.notes === undefined && s.userNotesCount !== 0) return { notes: true };
+      return alreadyToldAbout(s, `workflow:${w.id}`, v.current.step, v.unmet.map((r) => r.kind)) ? {} : { labelEvents: true };
     },
     evaluate(s, ctx) {
       if (!workflowApplies(w, s, policy)) return [];
@@ -78,7 +139,7 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
       if (steps.length === 0) {
         // A value of the scope that is not a step (e.g. `MktgOps::Events/FM Copy Review`) holds the
         // scope's one place: adding the initial step would displace it.
-        const holdsScope = s.labels.some((l) => w.nonStepLabels?.includes(policy.taxonomy.canonical(l) ?? l));
+        const holdsScope = scopeHeldBy(w, s, policy);
         // A new issue without a user story starts in "needs more information" instead (intake check).
         const intakeMoves = userStoryMoveDue(policy, s, ctx.now);
         if (w.initial !== null && s.state === "opened" && !holdsScope && !intakeMoves && !labelsForbiddenBy(policy, s.labels).has(w.initial)) {
@@ -96,13 +157,14 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
         const missingKinds = v.unmet.map((r) => r.kind).sort();
         const reason = `${v.current.step.label} requires ${v.requirements.map((r) => r.text).join(", ")}; ${v.unmet.map((r) => r.problem).join("; ")}.`;
         if (w.attentionLabel !== null) actions.push({ type: "add_labels", labels: [w.attentionLabel], rule: id, reason });
+        if (alreadyToldAbout(s, id, v.current.step, missingKinds)) return actions;
         actions.push({
           type: "comment",
           rule: id,
           reason,
           marker: markerKey(id, v.current.step.value, ...missingKinds),
           body: renderTemplate(templateText(policy.templates, w.violationTemplate), {
-            recipient: { trusted: recipient(s) },
+            recipient: { trusted: recipient(s, ctx, movedInBy(s, v.current, ctx)) },
             stage: { trusted: labelRef(v.current.step.label) },
             step: { trusted: labelRef(v.current.step.label) },
             workflow: w.id,
@@ -169,7 +231,7 @@ function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule
     if (r.present.length === 0) {
       // A value of the scope that is not a step holds the scope's one place; a declared conflict
       // would remove the step again at once.
-      const holdsScope = s.labels.some((l) => w.nonStepLabels?.includes(policy.taxonomy.canonical(l) ?? l));
+      const holdsScope = scopeHeldBy(w, s, policy);
       if (holdsScope || labelsForbiddenBy(policy, s.labels).has(final.label)) return [];
     }
     const remove = r.present.flatMap((p) => p.spelled).filter((l) => l !== final.label);
@@ -209,7 +271,6 @@ function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule
   function undoneNote(w: WorkflowDef, s: ResourceSnapshot, r: Resolution, ctx: RuleContext): Action[] {
     const u = r.undone;
     if (!u) return [];
-    const mover = u.move.by?.username;
     return [
       {
         type: "comment",
@@ -218,7 +279,7 @@ function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule
         marker: u.marker,
         // Without a revert_template the violation template says it (what was needed, what is missing).
         body: renderTemplate(templateText(policy.templates, w.revertTemplate ?? w.violationTemplate), {
-          recipient: { trusted: mover ? mention(mover) : recipient(s) },
+          recipient: { trusted: recipient(s, ctx, u.move.by ?? undefined) },
           stage: { trusted: labelRef(u.move.to!.label) },
           step: { trusted: labelRef(u.move.to!.label) },
           label: { trusted: labelRef(u.back.label) },
@@ -246,7 +307,7 @@ function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule
         reason,
         marker: r.close.marker,
         body: renderTemplate(templateText(policy.templates, w.closeTemplate), {
-          recipient: { trusted: recipient(s) },
+          recipient: { trusted: recipient(s, ctx) },
           stage: { trusted: labelRef(r.final.label) },
           step: { trusted: labelRef(r.final.label) },
           reason: { trusted: `It was moved there by ${r.close.by}.` },
@@ -287,7 +348,7 @@ function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule
         reason,
         marker: markerKey(id, "missing-labels", ...missing),
         body: renderTemplate(templateText(policy.templates, w.intake.missingLabelsTemplate), {
-          recipient: { trusted: recipient(s) },
+          recipient: { trusted: recipient(s, ctx) },
           stage: { trusted: labelRef(step) },
           step: { trusted: labelRef(step) },
           labels: { trusted: labelList(missing) },

@@ -145,7 +145,9 @@ export function requirementsOf(
     const check = checkProof(proof, s, ctx.policy, options.history, botUsernameOf(ctx), options.until ?? ctx.now);
     out.push({ kind: "proof", text: `${proof.description} (posted while in ${labelRef(proof.whileIn)})`, problem: check.problem });
   }
-  if (!step.mayClose && s.state === "closed") {
+  // The bot's own close (a reopen guard, a closing step) is policy, not a person closing too early.
+  const closedByBot = s.closedBy != null && s.closedBy.username.toLowerCase() === botUsernameOf(ctx).toLowerCase();
+  if (!step.mayClose && s.state === "closed" && !closedByBot) {
     const closable = workflow.steps.filter((x) => x.mayClose).map((x) => labelRef(x.label));
     out.push({
       kind: "closed",

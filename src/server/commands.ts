@@ -77,7 +77,7 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
   };
   const running = await startServe({
     config,
-    reconcile: createReconciler(runtime, { env }),
+    reconcile: createReconciler(runtime, { env, settleMs: config.settleMs, onConflict: (c) => metrics.planConflicts.inc({ kind: c.kind ?? "rules" }) }),
     readiness,
     logger,
     botUsername,

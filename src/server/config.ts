@@ -35,6 +35,11 @@ export interface ServeConfig {
   /** How long a stop waits for running reconciles. */
   shutdownTimeoutMs: number;
   bodyLimitBytes: number;
+  /**
+   * `MOPS_SETTLE_SECONDS`: on the webhook path, how long a note about a stage's missing
+   * requirements waits after a person's change (repairs never wait); 0 does not wait.
+   */
+  settleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +108,7 @@ export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConf
   const workerConcurrency = wholeNumber(env, "MOPS_WORKER_CONCURRENCY", 4, 1, 64, problems);
   const maxAttempts = wholeNumber(env, "MOPS_MAX_ATTEMPTS", 5, 1, 100, problems);
   const shutdownSeconds = wholeNumber(env, "MOPS_SHUTDOWN_TIMEOUT_SECONDS", 20, 0, 3600, problems);
+  const settleSeconds = wholeNumber(env, "MOPS_SETTLE_SECONDS", 120, 0, 3600, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -120,5 +126,6 @@ export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConf
     maxAttempts,
     shutdownTimeoutMs: shutdownSeconds * 1000,
     bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+    settleMs: settleSeconds * 1000,
   };
 }

@@ -3,10 +3,11 @@
  * reconcile it with every rule, exactly as the sweep does. The team's milestones are cached
  * briefly, since every reconcile needs them and they rarely change.
  */
-import type { MilestoneInfo } from "../domain/snapshot.js";
+import type { PlanConflict } from "../domain/plan.js";
+import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
 import { formatRef } from "../domain/snapshot.js";
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
-import { reconcileRef } from "../engine/reconcile.js";
+import { planSnapshot, type ReconcileDeps, reconcileSnapshot } from "../engine/reconcile.js";
 import type { Reconcile } from "../queue/types.js";
 import { guardMilestoneRef } from "../milestones/closeGuard.js";
 import { openNotifier, type Notifier } from "../notify/index.js";
@@ -14,8 +15,25 @@ import { buildRules } from "../rules/registry.js";
 import { resolveAssignees } from "../triage/sweepSupport.js";
 import type { Runtime } from "../runtime.js";
 
-export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: number; notifier?: Notifier | null; env?: NodeJS.ProcessEnv } = {}): Reconcile {
+export interface ReconcilerOptions {
+  milestoneTtlMs?: number;
+  notifier?: Notifier | null;
+  env?: NodeJS.ProcessEnv;
+  /** Told of every conflict in a plan (counted on /metrics). */
+  onConflict?: (conflict: PlanConflict) => void;
+  /** How long notes of rules that judge a person's edits wait after the first change that would bring one (0: no wait). */
+  settleMs?: number;
+  /** The wall clock the settle time is measured on (the inbox's time, not the policies' clock). */
+  wallClock?: () => number;
+}
+
+export function createReconciler(runtime: Runtime, options: ReconcilerOptions = {}): Reconcile {
   const rules = buildRules(runtime.policy);
+  const settling = rules.filter((r) => r.settles === true).map((r) => r.id);
+  const settleMs = options.settleMs ?? 0;
+  const wallClock = options.wallClock ?? Date.now;
+  /** Resources whose notes wait, until when (wall clock). */
+  const waiting = new Map<string, number>();
   // Slack posts of rules (handbook updates) go out in the background; channels without a webhook URL are skipped with a warning.
   const notifier =
     options.notifier !== undefined ? (options.notifier ?? undefined) : (openNotifier(runtime.policy, { env: options.env ?? process.env, dryRun: false, logger: runtime.logger }) ?? undefined);
@@ -58,18 +76,49 @@ export function createReconciler(runtime: Runtime, options: { milestoneTtlMs?: n
       botUsername: await botUsernameFrom(runtime.platform, runtime.policy),
       userIds: await assignable(),
     };
-    const outcome = await reconcileRef(ref, { platform: runtime.platform, rules, ctx, ...(notifier ? { notifier } : {}) });
-    if (outcome === null) {
+    const listed = await runtime.platform.get(ref);
+    if (listed === null) {
       trace.logger.info({ ref: formatRef(ref) }, "resource is gone or out of scope; nothing to do");
       return;
     }
+    const deps = { platform: runtime.platform, rules, ctx, ...(notifier ? { notifier } : {}) };
+    const wait = await settleTime(listed, deps);
+    const outcome = await reconcileSnapshot(listed, deps, wait ? { hold: settling } : {});
+    if (wait) trace.logger.info({ ref: formatRef(ref), rules: settling, inMs: wait }, "a note about a person's edit waits while they may still be editing (settle time)");
     const { plan, writes } = outcome;
     for (const u of outcome.undecided ?? []) {
       trace.logger.warn({ ref: formatRef(ref), history: u.history, rules: u.rules, reason: u.reason }, "history could not be read: these rules did not decide; the others ran");
+    }
+    // Rules that disagree are the policy owners' to settle: logged and counted, never told to a requester.
+    for (const c of plan.conflicts) {
+      options.onConflict?.(c);
+      trace.logger.warn({ ref: formatRef(ref), kind: c.kind ?? "rules", subject: c.subject, rules: [...new Set(c.actions.map((a) => a.rule))] }, c.message);
     }
     trace.logger.info(
       { ref: formatRef(ref), events: trace.eventIds.length, writes, actions: plan.actions.map((a) => `${a.rule}:${a.type}`), conflicts: plan.conflicts.length },
       writes > 0 ? "reconciled: changes applied" : "reconciled: nothing to change",
     );
+    if (wait) return { inMs: wait, why: `settle time: the note about a person's edit waits ${Math.round(wait / 1000)}s in case they are still editing` };
   };
+
+  /**
+   * How long the notes of rules that judge a person's edits still wait on this resource, or 0. The
+   * wait starts with the first run that would post such a note and lasts `settleMs`, whatever the
+   * person changes meanwhile; then the resource is reconciled with every rule, on what it is then.
+   */
+  async function settleTime(listed: ResourceSnapshot, deps: ReconcileDeps): Promise<number> {
+    const key = formatRef(listed.ref);
+    const now = wallClock();
+    const until = waiting.get(key);
+    if (until !== undefined) {
+      if (now < until) return until - now;
+      waiting.delete(key);
+      return 0;
+    }
+    if (settleMs <= 0 || settling.length === 0) return 0;
+    const { plan } = await planSnapshot(listed, deps);
+    if (!plan.actions.some((a) => a.type === "comment" && settling.includes(a.rule))) return 0;
+    waiting.set(key, now + settleMs);
+    return settleMs;
+  }
 }

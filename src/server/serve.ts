@@ -118,8 +118,9 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
   const timedReconcile: Reconcile = async (ref, trace) => {
     const end = metrics.reconcileDuration.startTimer();
     try {
-      await options.reconcile(ref, trace);
+      const again = await options.reconcile(ref, trace);
       end({ outcome: "ok" });
+      return again;
     } catch (e) {
       end({ outcome: "error" });
       throw e;

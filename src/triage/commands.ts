@@ -3,7 +3,9 @@ import type { CliIo } from "../cli.js";
 import { parseRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { createRuleContext } from "../engine/context.js";
 import type { Platform } from "../engine/platform.js";
-import { fetchHistory } from "../engine/reconcile.js";
+import { fetchHistory, planSnapshot } from "../engine/reconcile.js";
+import { describeAction } from "../engine/report.js";
+import { renderConvergence, summariseConvergence } from "../engine/rounds.js";
 import { jobNames } from "../jobs/registry.js";
 import { createLogger } from "../logging.js";
 import { defaultPoliciesDir } from "../policy/cli.js";
@@ -38,7 +40,14 @@ export async function explainCommand(ruleId: string, refText: string, runtime: R
     ...createRuleContext(runtime.policy, runtime.calendar, runtime.clock(), await runtime.platform.milestones()),
     userIds: await resolveAssignees([rule], runtime.policy, runtime.platform, runtime.logger),
   };
-  return explainRule(rule, await snapshotFor(rule, listed, runtime.platform, ctx), ctx);
+  const explained = explainRule(rule, await snapshotFor(rule, listed, runtime.platform, ctx), ctx);
+  // With every rule: how the plan converges, and whether this rule's notes survive it.
+  const { plan, convergence } = await planSnapshot(listed, { platform: runtime.platform, rules, ctx });
+  const mine = plan.actions.filter((a) => a.rule === rule.id);
+  const lines = ["", "With every rule (the plan a run would make, converged):", ...(convergence ? renderConvergence(summariseConvergence(convergence)) : [])];
+  lines.push(mine.length > 0 ? `  In the plan from ${rule.id}: ${mine.map(describeAction).join("; ")}` : `  Nothing from ${rule.id} is in the plan.`);
+  for (const c of plan.conflicts) lines.push(`  ! conflict on ${c.subject}: ${c.message}`);
+  return `${explained}\n${lines.join("\n")}`;
 }
 
 export async function listRulesCommand(opts: { dir?: string }, io: CliIo): Promise<number> {

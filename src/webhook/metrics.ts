@@ -23,6 +23,8 @@ export interface ServeMetrics {
   apiRequests: Counter<"route" | "status">;
   /** History cache lookups, by history (`label_events`, `state_events`, `notes`) and outcome (`hit`, `miss`). */
   historyCacheLookups: Counter<"history" | "outcome">;
+  /** Plans whose rules disagree (nothing written for what they contest), by kind of conflict. */
+  planConflicts: Counter<"kind">;
   /** Makes the queue gauges read this source on every scrape. */
   observeInbox(source: () => Promise<InboxStats>): void;
 }
@@ -79,6 +81,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     labelNames: ["history", "outcome"] as const,
     registers: [registry],
   });
+  const planConflicts = new Counter({
+    name: "mops_bot_plan_conflicts_total",
+    help: "Conflicts between rules in the plans of reconciled resources (nothing is written for what they contest), by kind",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+  });
+  for (const kind of ["rules", "oscillation", "objection"]) planConflicts.inc({ kind }, 0);
 
   let source: (() => Promise<InboxStats>) | undefined;
   const read = async (pick: (s: InboxStats) => number): Promise<number | undefined> => (source ? pick(await source()) : undefined);
@@ -119,6 +128,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     reconcileDuration,
     apiRequests,
     historyCacheLookups,
+    planConflicts,
     observeInbox(s) {
       source = s;
     },

@@ -51,11 +51,18 @@ describe("milestones job against the fake GitLab", () => {
     const done = sb.fake.addIssue(mops, { title: "Finished last milestone", milestone: ENDED, state: "closed", author: "amy.owner" });
     const again = sb.fake.addIssue(mops, { title: "Moved once already", milestone: ENDED, assignees: ["mops.member2"], author: "amy.owner" });
     sb.fake.addNote(mops, again.iid, { body: "moved <!-- mops-bot:milestone-rollover:MktgOps-2026-11-02 -->", author: "mops-bot" });
-    const open = sb.fake.issues(mops).filter((i) => i.milestone === ENDED && i.state === "opened");
+    // An issue in 03: Assigned may not be in the current milestone: moving it there is a conflict.
+    const assigned = sb.fake.issues(mops).filter((i) => i.milestone === ENDED && i.state === "opened" && i.labels.join() === "MktgOps::03: Assigned");
+    const open = sb.fake.issues(mops).filter((i) => i.milestone === ENDED && i.state === "opened" && !assigned.some((a) => a.iid === i.iid));
     expect(open.length).toBeGreaterThan(3);
+    expect(assigned.map((i) => i.title)).toEqual(["Contact Us form: route to the right queue"]);
 
     const report = await run();
     expect(report.errors).toEqual([]);
+    const held = report.resources.find((r) => r.title === assigned[0]!.title)!;
+    expect(held.actions).toEqual([]);
+    expect(held.conflicts).toEqual([expect.objectContaining({ rules: ["milestone-rollover", "workflow:mktgops-stage"] })]);
+    expect(sb.fake.issue(mops, assigned[0]!.iid)).toMatchObject({ milestone: ENDED, notes: [] });
 
     // The next milestone, one ahead; Christmas moves its due date to the day before.
     const created = sb.fake.milestones().find((m) => m.title === "MktgOps 2026-12-14");
@@ -72,7 +79,7 @@ describe("milestones job against the fake GitLab", () => {
     // Rollover: every open issue moved, each asked why; the closed one stays.
     for (const i of open) {
       const now = sb.fake.issue(mops, i.iid);
-      expect(now.milestone).toBe(CURRENT);
+      expect(now.milestone, i.title).toBe(CURRENT);
       const notes = now.notes.filter((n) => n.author === "mops-bot" && n.body.includes("It is now in **MktgOps 2026-11-30**"));
       expect(notes, i.title).toHaveLength(1);
     }
@@ -91,7 +98,8 @@ describe("milestones job against the fake GitLab", () => {
     sb.fake.resetCounters();
     const second = await run();
     expect(second.errors).toEqual([]);
-    expect(second.resources).toEqual([]);
+    expect(second.resources.filter((r) => r.actions.length > 0)).toEqual([]);
+    expect(second.resources.map((r) => r.title)).toEqual([assigned[0]!.title]);
     expect(sb.fake.writes()).toEqual([]);
     expect(slack.deliveries).toHaveLength(1);
   });

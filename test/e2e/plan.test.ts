@@ -84,7 +84,11 @@ describe("mops-bot plan between two policy folders", () => {
     expect(sb.fake.writes()).toEqual([]);
 
     const byRule = Object.fromEntries(report.changed.map((c) => [c.rule, c]));
-    expect(Object.keys(byRule).sort()).toEqual(["label-hygiene", "workflow:mktgops-stage"]);
+    expect(Object.keys(byRule).sort()).toEqual(["label-hygiene", "triage:triage-dri-ping", "workflow:mktgops-stage"]);
+    // With the list import kept in triage, the ping about its wait in triage is true again.
+    expect(byRule["triage:triage-dri-ping"]!.resources.map((r) => [r.ref, r.added])).toEqual([
+      [refOf("Import booth scans from the AWS Summit"), [expect.stringMatching(/^note: ".*waiting in triage/)]],
+    ]);
     const hygiene = byRule["label-hygiene"]!.resources;
     expect(hygiene.map((r) => r.ref)).toEqual([refOf("Import booth scans from the AWS Summit")]);
     expect(hygiene[0]!.added).toEqual([]);

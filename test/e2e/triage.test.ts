@@ -83,7 +83,7 @@ function expectedSelections({ sb, handbook }: Seeded): Record<string, string[]> 
 
   return {
     "triage:triage-dri-ping": refs(issues.filter((i) => !summary(i) && labels(i).includes("MktgOps::00: Triage") && calendar.businessDaysBetween(triageSince(i), SANDBOX_NOW) > 5)),
-    "triage:missing-priority": refs(issues.filter((i) => !summary(i) && !labels(i).includes("MktgOps - List Import") && !labels(i).some((l) => l.startsWith("MktgOpsPriority::")))),
+    "triage:missing-priority": refs(issues.filter((i) => !summary(i) && !labels(i).includes("MktgOps - List Import") && !labels(i).includes("MktgOps - FYI") && !labels(i).some((l) => l.startsWith("MktgOpsPriority::")))),
     "triage:unlabelled-triage": refs(issues.filter((i) => i.labels.length === 0)),
     "triage:untouched-30-days": refs(issues.filter((i) => !summary(i) && SANDBOX_NOW.getTime() - lastPersonTouch(i).getTime() > 30 * DAY)),
     "triage:milestone-mr-expired": refs(sb.fake.mergeRequests(handbook).filter((m) => open(m) && m.draft && m.milestone !== null && pastMilestones.has(m.milestone))),

@@ -60,6 +60,8 @@ describe("mapping GitLab's API fixtures", () => {
       createdAt: new Date("2016-01-04T15:31:46.176Z"),
       updatedAt: new Date("2016-01-04T15:31:46.176Z"),
       closedAt: new Date("2016-01-05T15:31:46.176Z"),
+      // GitLab's closed_by (doc/api/issues.md): the stage workflow does not blame the bot's own close on a person.
+      closedBy: { id: 1, username: "root", name: "Administrator" },
       dueDate: "2016-07-22",
       confidential: false,
       userNotesCount: 1,
@@ -69,7 +71,7 @@ describe("mapping GitLab's API fixtures", () => {
 
   it("maps a created issue (no milestone, no description, no assignees)", () => {
     const s = mapIssue(fixture("api-project-issue-create.json"), project, "2016-02-01");
-    expect(s).toMatchObject({ iid: 14, state: "opened", description: "", milestone: null, assignees: [], dueDate: null, closedAt: null, labels: ["bug"] });
+    expect(s).toMatchObject({ iid: 14, state: "opened", description: "", milestone: null, assignees: [], dueDate: null, closedAt: null, closedBy: null, labels: ["bug"] });
   });
 
   it("maps a closed issue", () => {

@@ -183,6 +183,28 @@ describe.each<InboxBackend>(["sqlite", "redis"])("the %s inbox", (backend) => {
       expect((await inbox.stats()).dead).toBe(0);
     });
 
+    it("runs a resource again when the reconcile asks to wait, without counting a failed attempt or making a dead letter", async () => {
+      let now = Date.parse("2026-03-01T00:00:00Z");
+      const inbox = open({ maxAttempts: 2, now: () => now });
+      await inbox.record(event("sidebar", issue(4), new Date(now)));
+      const runs: number[] = [];
+      inbox.start(async () => {
+        runs.push(now);
+        // A person may still be editing: the first three runs ask for a minute more.
+        return runs.length <= 3 ? { inMs: 60_000, why: "settle time: waiting for the person" } : undefined;
+      }, { concurrency: 1 });
+      for (let wait = 1; wait <= 3; wait++) {
+        await waitFor(async () => (await inbox.list({ state: "pending" })).some((e) => e.lastError === "settle time: waiting for the person") && runs.length === wait, 5000, `wait ${wait}`);
+        const [pending] = await inbox.list({ state: "pending" });
+        expect(pending!.nextAttemptAt.getTime()).toBe(now + 60_000);
+        expect(runs).toHaveLength(wait);
+        now += 60_000;
+      }
+      await waitFor(async () => (await inbox.list({ state: "done" })).length === 1, 5000, "the event to be done");
+      expect(runs).toHaveLength(4);
+      expect(await inbox.deadLetters()).toEqual([]);
+    });
+
     it("succeeds on a later attempt after a failure", async () => {
       const inbox = open();
       await inbox.record(event("flaky", issue(3)));

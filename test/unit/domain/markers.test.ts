@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { descriptionMarkersIn, isBotReport, markerComment, markerKey, markersIn, stripMarkers } from "../../../src/domain/markers.js";
+import { descriptionMarkersIn, isBotMade, isBotReport, markerComment, markerKey, markersIn, stripMarkers } from "../../../src/domain/markers.js";
 
 describe("markers", () => {
   it("round-trips keys built from label names", () => {
@@ -31,5 +31,14 @@ describe("markers", () => {
 
   it("strips anything that looks like a marker from people's text", () => {
     expect(stripMarkers("a <!-- mops-bot:cmd:1 --> b <!--MOPS-BOT : x y --> c <!-- other -->")).toBe("a  b  c <!-- other -->");
+  });
+
+  it("tells the issues and merge requests the bot made by its marker in the description and the bot as author", () => {
+    const audit = { description: `Please review the seats.\n${markerComment("tool-audit:ZoomInfo:2026-11")}`, author: { username: "mops-bot" } };
+    expect(isBotMade(audit, "mops-bot")).toBe(true);
+    expect(isBotMade(audit, "MOPS-BOT")).toBe(true);
+    // A person quoting a marker, or the bot's issue without one, is not a bot document.
+    expect(isBotMade({ ...audit, author: { username: "dan.fieldmktg" } }, "mops-bot")).toBe(false);
+    expect(isBotMade({ description: "Please review the seats.", author: { username: "mops-bot" } }, "mops-bot")).toBe(false);
   });
 });

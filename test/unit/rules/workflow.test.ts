@@ -78,7 +78,13 @@ describe("workflow: mktgops-stage", () => {
 
     it("asks for label events and notes", () => {
       expect(rule!.needs(issue({ labels: ["MktgOps::07: Blocked"] }), ctx())).toEqual({ labelEvents: true, notes: true });
-      expect(rule!.needs(issue({ labels: ["MktgOps::04: In Progress"] }), ctx())).toEqual({});
+      expect(rule!.needs(issue({ labels: ["MktgOps::04: In Progress"], assignees: [user("alice")], milestone: CURRENT }), ctx())).toEqual({});
+      // A missing requirement: who moved it there (the note is for them), and the earlier notes when there are any.
+      expect(rule!.needs(issue({ labels: ["MktgOps::04: In Progress"] }), ctx())).toEqual({ labelEvents: true });
+      // With comments, the notes first: a note already given needs no recipient.
+      expect(rule!.needs(issue({ labels: ["MktgOps::04: In Progress"], userNotesCount: 2 }), ctx())).toEqual({ notes: true });
+      const told = note("…", "2026-11-12T12:00:00Z", "mops-bot", { botMarkers: ["workflow:mktgops-stage:04:-In-Progress:assignee:milestone"] });
+      expect(rule!.needs(issue({ labels: ["MktgOps::04: In Progress"], userNotesCount: 2, notes: [told] }), ctx())).toEqual({});
     });
 
     it("flags a blocked issue whose only comments are older than the label, or the bot's own", () => {
