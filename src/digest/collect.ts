@@ -69,7 +69,8 @@ function priorityLabel(ctx: DigestContext, s: ResourceSnapshot): boolean {
 
 function noPrioritySection(ctx: DigestContext, open: ResourceSnapshot[]): DigestSection {
   const bot = ctx.policy.scope.botUsername.toLowerCase();
-  const missing = open.filter((s) => s.author.username.toLowerCase() !== bot && !priorityLabel(ctx, s));
+  const exempt = new Set(ctx.digest.priorityNotNeeded);
+  const missing = open.filter((s) => s.author.username.toLowerCase() !== bot && !priorityLabel(ctx, s) && !canonicalLabels(ctx.policy, s).some((l) => exempt.has(l)));
   return {
     title: `Open issues without a ${ctx.digest.priorityScope} label`,
     items: missing.map((s) => item(s, `opened ${dayOf(ctx, s.createdAt)}${s.assignees.length ? `, assigned to ${s.assignees.map((u) => u.username).sort().join(", ")}` : ", unassigned"}`)).sort(byRef),

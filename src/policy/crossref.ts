@@ -194,6 +194,7 @@ export function checkDigestReferences(ctx: CrossrefContext, source: PolicySource
   checkTemplate(ctx, source, ["template"], d.template);
   checkLabel(ctx, source, ["triage", "label"], d.triage.label);
   checkLabelPattern(ctx, source, ["priority_scope"], `${d.priority_scope}::*`);
+  (d.priority_not_needed ?? []).forEach((l, i) => checkLabel(ctx, source, ["priority_not_needed", i], l));
   if (d.slack_channel !== undefined) checkChannel(ctx, source, ["slack_channel"], d.slack_channel, channels, "the digest", "add it, or remove slack_channel");
 }
 

@@ -64,6 +64,8 @@ export interface DigestPolicy {
   slackChannel: string | null;
   triage: { label: string; waitBusinessDays: number };
   priorityScope: string;
+  /** Labels whose issues need no priority: never listed as "without priority". */
+  priorityNotNeeded: string[];
   renewalsWithinDays: number;
   maxItemsPerSection: number;
 }

@@ -99,6 +99,19 @@ describe("mops-bot run digest against the fake GitLab", () => {
     expect(digestIssues()).toHaveLength(1);
   });
 
+  it("does not list List Import and FYI issues as without priority: they need none (C13)", async () => {
+    sb.fake.addIssue(sb.projects.mops, { title: "Import the summit leads", author: "erin.sdr", labels: ["MktgOps - List Import"], createdAt: new Date("2026-11-16T14:00:00Z") });
+    sb.fake.addIssue(sb.projects.mops, { title: "Heads-up: new webinar platform", author: "erin.sdr", labels: ["MktgOps - FYI"], createdAt: new Date("2026-11-16T14:00:00Z") });
+    sb.fake.addIssue(sb.projects.mops, { title: "Set up the partner nurture", author: "erin.sdr", labels: ["MktgOps::02: Ready for Assignment"], createdAt: new Date("2026-11-16T14:00:00Z") });
+    await digest("2026-11-18T15:00:00Z");
+    const text = digestIssues()[0]!.description!;
+    const section = text.slice(text.indexOf("without a MktgOpsPriority label"));
+    const noPriority = section.slice(0, section.indexOf("\n###") < 0 ? undefined : section.indexOf("\n###"));
+    expect(noPriority).toContain("Set up the partner nurture");
+    expect(noPriority).not.toContain("Import the summit leads");
+    expect(noPriority).not.toContain("Heads-up: new webinar platform");
+  });
+
   it("a new week gets a new issue and a new message", async () => {
     await digest("2026-11-18T15:00:00Z");
     await digest("2026-11-23T14:00:00Z");

@@ -10,6 +10,7 @@ export function compileDigest(data: DigestFile): DigestPolicy {
     slackChannel: data.slack_channel ?? null,
     triage: { label: data.triage.label, waitBusinessDays: data.triage.wait_business_days },
     priorityScope: data.priority_scope,
+    priorityNotNeeded: [...(data.priority_not_needed ?? [])],
     renewalsWithinDays: data.renewals_within_days,
     maxItemsPerSection: data.max_items_per_section,
   };

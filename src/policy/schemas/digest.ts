@@ -19,6 +19,10 @@ export const digestSchema = z
       })
       .strict(),
     priority_scope: z.string().min(1).describe("The scoped set whose labels count as a priority, e.g. MktgOpsPriority."),
+    priority_not_needed: z
+      .array(labelName)
+      .optional()
+      .describe("Issues carrying one of these labels need no priority and are not listed without one (e.g. MktgOps - FYI: no action items)."),
     renewals_within_days: z.number().int().positive().describe("Renewals due within this many days are listed."),
     max_items_per_section: z.number().int().positive().describe("Longer sections end with a link to the full list."),
   })
