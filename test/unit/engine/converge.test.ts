@@ -5,17 +5,13 @@
  * to do, and no note may state a reason the same plan makes false.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { createBusinessCalendar } from "../../../src/domain/calendar.js";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
 import type { ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import { reconcileSnapshot } from "../../../src/engine/reconcile.js";
-import type { CompiledPolicy } from "../../../src/policy/model.js";
-import { loadPolicies } from "../../../src/policy/load.js";
-import { buildRules } from "../../../src/rules/registry.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, NEXT, NOW, PAST, issue, labelEvent, user } from "../../support/builders.js";
 import { type MemoryPlatform, memoryPlatform } from "../../support/memoryPlatform.js";
-import { TEST_POLICIES_DIR } from "../../support/policies.js";
+import { mopsRuleSet } from "../../support/policies.js";
 
 const BOT = user("mops-bot", 1);
 const TRIAGE = "MktgOps::00: Triage";
@@ -24,13 +20,10 @@ const ASSIGNED = "MktgOps::03: Assigned";
 const IN_PROGRESS = "MktgOps::04: In Progress";
 const MEDIUM = "MktgOpsPriority::02-Medium";
 
-let policy: CompiledPolicy;
 let rules: Rule[];
 let context: RuleContext;
 beforeAll(async () => {
-  policy = await loadPolicies(TEST_POLICIES_DIR);
-  rules = buildRules(policy);
-  context = { policy, calendar: createBusinessCalendar(policy.calendar), now: NOW, milestones: [PAST, CURRENT, NEXT], botUsername: "mops-bot" };
+  ({ rules, context } = await mopsRuleSet({ now: NOW, milestones: [PAST, CURRENT, NEXT], botUsername: "mops-bot" }));
 });
 
 function gitlab(s: ResourceSnapshot): MemoryPlatform {

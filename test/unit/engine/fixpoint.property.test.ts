@@ -4,16 +4,12 @@
  * would apply it and the issue is reconciled again: the second run proposes no change and no note.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { createBusinessCalendar } from "../../../src/domain/calendar.js";
 import type { LabelEvent, MilestoneInfo, ResourceSnapshot, StateEvent, UserRef } from "../../../src/domain/snapshot.js";
 import { reconcileSnapshot } from "../../../src/engine/reconcile.js";
-import type { CompiledPolicy } from "../../../src/policy/model.js";
-import { loadPolicies } from "../../../src/policy/load.js";
-import { buildRules } from "../../../src/rules/registry.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, MOPS_PROJECT, NEXT, NOW, PAST, SALES_PROJECT, issue, user } from "../../support/builders.js";
 import { memoryPlatform } from "../../support/memoryPlatform.js";
-import { TEST_POLICIES_DIR } from "../../support/policies.js";
+import { mopsRuleSet } from "../../support/policies.js";
 
 const CASES = 300;
 const BOT = user("mops-bot", 1);
@@ -96,13 +92,10 @@ function randomIssue(seed: number): ResourceSnapshot {
   });
 }
 
-let policy: CompiledPolicy;
 let rules: Rule[];
 let context: RuleContext;
 beforeAll(async () => {
-  policy = await loadPolicies(TEST_POLICIES_DIR);
-  rules = buildRules(policy);
-  context = { policy, calendar: createBusinessCalendar(policy.calendar), now: NOW, milestones: MILESTONES, botUsername: BOT.username };
+  ({ rules, context } = await mopsRuleSet({ now: NOW, milestones: MILESTONES, botUsername: BOT.username }));
 });
 
 describe("the converged plan is a fixpoint", () => {
