@@ -18,7 +18,7 @@ export class InboxMissingError extends Error {
 }
 
 /** A database file that is absent or empty holds no inbox (SQLite would start a new one in it). */
-function hasDatabase(file: string): boolean {
+export function hasDatabase(file: string): boolean {
   return existsSync(file) && statSync(file).size > 0;
 }
 

@@ -30,7 +30,7 @@ import type pino from "pino";
 import type { RefKind, ResourceRef } from "../domain/snapshot.js";
 import type { BackoffPolicy } from "./backoff.js";
 import { checkConcurrency, checkedMaxAttempts, DAY_MS, errorText, PRUNE_EVERY_MS } from "./inboxCommon.js";
-import { checkInboxNotLost, markInboxCreated } from "./inboxMarker.js";
+import { checkInboxNotLost, hasDatabase, INBOX_MARKER_FILE, markInboxCreated } from "./inboxMarker.js";
 import { StoreClient } from "./sqliteStoreClient.js";
 import { migrate } from "./sqliteSchema.js";
 import { SqliteIntake } from "./sqliteIntake.js";
@@ -142,7 +142,8 @@ export class SqliteInbox implements Inbox {
     this.dataDir = options.dataDir;
     const file = join(options.dataDir, INBOX_FILE);
     checkInboxNotLost(options.dataDir, file, options.newInbox === true);
-    const replacing = options.newInbox === true && !existsSync(file);
+    // Replacing: --new-inbox where this directory had an inbox whose database is gone or empty.
+    const replacing = options.newInbox === true && !hasDatabase(file) && existsSync(join(options.dataDir, INBOX_MARKER_FILE));
     // Opened on the caller's thread first, so that a file that cannot be opened or was written
     // by a newer mops-bot stops start-up with its own message.
     this.reader = new Database(file);
@@ -154,8 +155,11 @@ export class SqliteInbox implements Inbox {
       this.reader.close();
       throw e;
     }
-    markInboxCreated(options.dataDir, new Date(), replacing);
+    markInboxCreated(options.dataDir, new Date((options.now ?? Date.now)()), replacing);
     this.log = options.logger;
+    if (replacing) {
+      this.log.warn({ dataDir: options.dataDir }, "started with --new-inbox: events the previous inbox held, if any, are not in this one; run `mops-bot sweep` to catch up");
+    }
     this.maxAttempts = checkedMaxAttempts(options.maxAttempts);
     this.backoff = options.backoff ?? { baseMs: 5_000, maxMs: 15 * 60_000 };
     this.retentionMs = options.retentionMs ?? 7 * DAY_MS;

@@ -92,7 +92,6 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     if (e instanceof InboxMissingError) logger.error({ dataDir: config.dataDir }, e.message);
     throw e;
   }
-  if (options.newInbox) logger.warn({ dataDir: config.dataDir }, "started with --new-inbox: events the previous inbox held, if any, are not in this one; run `mops-bot sweep` to catch up");
   metrics.observeInbox(() => inbox.stats());
 
   let closing = false;

@@ -70,6 +70,18 @@ describe("an inbox deleted while the server was stopped", () => {
     await again.close();
   });
 
+  it("with --new-inbox left on, says nothing of lost events while the inbox is still there", async () => {
+    await inboxWithPendingEvents(2);
+    const { logger, lines } = capturingLogger();
+    const running = await startServe({ config: serveConfig(), botUsername: "mops-bot", logger, readiness: async () => [], host: "127.0.0.1", reconcile: async () => {}, newInbox: true });
+    try {
+      expect((await running.inbox.stats()).pending).toBe(2);
+      expect(lines()).not.toContain("started with --new-inbox");
+    } finally {
+      await running.close();
+    }
+  });
+
   it("is no obstacle in a new data directory", async () => {
     const inbox = new SqliteInbox({ dataDir: join(tmp.dir, "fresh"), logger: silentLogger() });
     expect(await inbox.health()).toEqual([]);
