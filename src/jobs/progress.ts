@@ -16,15 +16,16 @@ export interface Progress {
   stop(): void;
 }
 
-export function startProgress(out: ProgressOutput, options: { what?: string; intervalMs?: number; now?: () => number } = {}): Progress {
+export function startProgress(out: ProgressOutput, options: { intervalMs?: number; now?: () => number } = {}): Progress {
   const now = options.now ?? Date.now;
-  const what = options.what ?? "resources";
   const started = now();
   let done = 0;
   let shownAt = 0;
   const rate = () => {
     const seconds = (now() - started) / 1000;
-    return `${done} ${what} reconciled in ${Math.round(seconds)} s${seconds >= 1 && done > 0 ? ` (${(done / seconds).toFixed(1)}/s)` : ""}`;
+    // Jobs that reconcile no resource one by one (sla, digest…) report only that they still run.
+    if (done === 0) return `still running after ${Math.round(seconds)} s`;
+    return `${done} resources reconciled in ${Math.round(seconds)} s${seconds >= 1 && done > 0 ? ` (${(done / seconds).toFixed(1)}/s)` : ""}`;
   };
   if (out.isTTY) {
     return {

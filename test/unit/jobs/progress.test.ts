@@ -19,6 +19,15 @@ describe("progress of a long run", () => {
     expect(lines).toHaveLength(2);
   });
 
+  it("for a job that reports no resources, says it still runs rather than counting zero", () => {
+    vi.useFakeTimers();
+    const lines: string[] = [];
+    const p = startProgress({ write: (t) => lines.push(t), isTTY: false }, { now: () => Date.now() });
+    vi.advanceTimersByTime(30_000);
+    p.stop();
+    expect(lines).toEqual(["progress: still running after 30 s\n"]);
+  });
+
   it("on a terminal rewrites one line, at most ten times a second, and clears it at the end", () => {
     let t = 0;
     const out: string[] = [];
