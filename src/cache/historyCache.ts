@@ -9,7 +9,9 @@
  * throttled to once a minute (`ThrottledTouch::TOUCH_INTERVAL` in
  * app/models/concerns/throttled_touch.rb), so a comment made within a minute of the last change
  * leaves `updated_at` where it was. History read that soon after `updated_at` is therefore not
- * kept: only history read at least `SETTLE_MS` after the resource's last change is. The cache can only be cold, never wrong:
+ * kept: only history read at least `SETTLE_MS` after the resource's last change is. And deleting a
+ * note does not touch its issue at all (app/services/notes/destroy_service.rb), so notes are also
+ * keyed by the listing's `user_notes_count`, which a deletion lowers. The cache can only be cold, never wrong:
  * a missing, expired or unreadable entry costs a request, and the bot's decisions still live in
  * GitLab. The bot's own writes make the entry stale at once (`forget`), because the `updated_at`
  * they leave behind is not known without another read.
@@ -70,10 +72,13 @@ export class HistoryCache {
     return `${this.namespace}|${resource.kind}|${resource.projectPath.toLowerCase()}|${resource.iid}|${history}`;
   }
 
-  /** The history as cached for this `updatedAt` (`hit`), or read with `fetch` and remembered. */
-  async read(resource: ResourceKey, history: HistoryName, updatedAt: Date, fetch: () => Promise<unknown[]>): Promise<{ rows: unknown[]; hit: boolean }> {
+  /**
+   * The history as cached for this `updatedAt` (`hit`), or read with `fetch` and remembered.
+   * `version`: anything else the listing shows that must match too (a note count).
+   */
+  async read(resource: ResourceKey, history: HistoryName, updatedAt: Date, fetch: () => Promise<unknown[]>, version = ""): Promise<{ rows: unknown[]; hit: boolean }> {
     const key = this.key(resource, history);
-    const stamp = updatedAt.toISOString();
+    const stamp = version === "" ? updatedAt.toISOString() : `${updatedAt.toISOString()}|${version}`;
     const cached = await this.store.get(key).catch(() => undefined);
     if (cached !== undefined && cached.updatedAt === stamp) {
       this.count(history, "hit");

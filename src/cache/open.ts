@@ -29,10 +29,16 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   return value;
 }
 
+function cacheSwitch(raw: string | undefined): boolean {
+  const mode = raw?.trim().toLowerCase() || "on";
+  if (mode !== "on" && mode !== "off") throw new Error(`MOPS_CACHE is "${raw}"; it must be on or off`);
+  return mode === "on";
+}
+
 export function historyCacheSettings(env: NodeJS.ProcessEnv): HistoryCacheSettings {
   const dataDir = env.MOPS_DATA_DIR?.trim() || "./data";
   return {
-    enabled: (env.MOPS_CACHE?.trim().toLowerCase() ?? "on") !== "off",
+    enabled: cacheSwitch(env.MOPS_CACHE),
     dir: env.MOPS_CACHE_DIR?.trim() || path.join(dataDir, "cache"),
     redisUrl: env.REDIS_URL?.trim() || undefined,
     maxAgeMs: positive(env, "MOPS_CACHE_MAX_AGE_DAYS", 14) * DAY_MS,
@@ -42,7 +48,13 @@ export function historyCacheSettings(env: NodeJS.ProcessEnv): HistoryCacheSettin
 
 export function openHistoryCache(
   settings: HistoryCacheSettings,
-  options: { gitlabUrl: string; logger: Logger; onLookup?: (history: HistoryName, outcome: "hit" | "miss") => void },
+  options: {
+    gitlabUrl: string;
+    logger: Logger;
+    onLookup?: (history: HistoryName, outcome: "hit" | "miss") => void;
+    /** The clock a resource's settling and an entry's age are measured on; the wall clock by default. */
+    now?: () => Date;
+  },
 ): HistoryCache | undefined {
   if (!settings.enabled) return undefined;
   const namespace = hostOf(options.gitlabUrl);
@@ -50,9 +62,11 @@ export function openHistoryCache(
     if (settings.redisUrl !== undefined) {
       const redis = connectRedis(settings.redisUrl, { retriesPerRequest: 1, logger: options.logger, name: "mops-bot-history-cache" });
       const store = new RedisHistoryStore(redis, { maxAgeMs: settings.maxAgeMs, maxEntryBytes: Math.max(64 * 1024, settings.maxBytes / 1000) });
-      return new HistoryCache(store, namespace, options.onLookup);
+      return new HistoryCache(store, namespace, options.onLookup, options.now);
     }
-    return new HistoryCache(new SqliteHistoryStore({ dir: settings.dir, maxAgeMs: settings.maxAgeMs, maxBytes: settings.maxBytes }), namespace, options.onLookup);
+    const now = options.now;
+    const sqlite = new SqliteHistoryStore({ dir: settings.dir, maxAgeMs: settings.maxAgeMs, maxBytes: settings.maxBytes, ...(now ? { now: () => now().getTime() } : {}) });
+    return new HistoryCache(sqlite, namespace, options.onLookup, now);
   } catch (error) {
     options.logger.warn({ err: error instanceof Error ? error.message : String(error), dir: settings.dir }, "the history cache could not be opened; running without it (every history is read from GitLab)");
     return undefined;

@@ -205,7 +205,9 @@ class GitLabPlatformImpl implements GitLabPlatform {
   private async history(snapshot: ResourceSnapshot, name: HistoryName, fetch: () => Promise<unknown[]>): Promise<unknown[]> {
     const cache = this.options.historyCache;
     if (cache === undefined) return fetch();
-    const { rows, hit } = await cache.read(snapshot, name, snapshot.updatedAt, fetch);
+    // A deleted note lowers user_notes_count without moving updated_at (see cache/historyCache.ts).
+    const version = name === "notes" ? String(snapshot.userNotesCount ?? "?") : "";
+    const { rows, hit } = await cache.read(snapshot, name, snapshot.updatedAt, fetch, version);
     if (hit) this.cacheCounts.hits++;
     else this.cacheCounts.misses++;
     return rows;

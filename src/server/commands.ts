@@ -5,7 +5,7 @@ import { createScheduler } from "../jobs/scheduler.js";
 import { findJob } from "../jobs/registry.js";
 import { renderReportText } from "../engine/report.js";
 import { openRuntime } from "../runtime.js";
-import { historyCacheSettings, openHistoryCache } from "../cache/open.js";
+import { openHistoryCache } from "../cache/open.js";
 import { InboxMissingError } from "../queue/inboxMarker.js";
 import { ConfigError, loadServeConfig } from "./config.js";
 import { createServeLogger } from "./logger.js";
@@ -31,10 +31,11 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
   // One registry for /metrics: the webhook edge and inbox count into it, and so does the GitLab client.
   const metrics = createMetrics();
   // Shared with the replicas through REDIS_URL when set; an SQLite file in the data dir otherwise.
-  const historyCache = openHistoryCache(historyCacheSettings({ MOPS_DATA_DIR: config.dataDir, ...env }), {
+  const historyCache = openHistoryCache(config.historyCache, {
     gitlabUrl: config.gitlabUrl,
     logger,
     onLookup: (history, outcome) => metrics.historyCacheLookups.inc({ history, outcome }),
+    ...(options.clock ? { now: options.clock } : {}),
   });
   const runtime = await openRuntime({
     policiesDir: config.policiesDir,

@@ -2,6 +2,7 @@
  * `serve` configuration from the environment. Every missing or invalid setting is reported in
  * one message, with what it is for, so whoever deploys the bot fixes everything in one go.
  */
+import { historyCacheSettings, type HistoryCacheSettings } from "../cache/open.js";
 import { redisUrlProblems } from "../queue/redisConnection.js";
 import { DEFAULT_BODY_LIMIT_BYTES } from "../webhook/delivery.js";
 import { signingKey } from "../webhook/verify.js";
@@ -40,6 +41,8 @@ export interface ServeConfig {
    * requirements waits after a person's change (repairs never wait); 0 does not wait.
    */
   settleMs: number;
+  /** MOPS_CACHE, MOPS_CACHE_DIR, MOPS_CACHE_MAX_AGE_DAYS, MOPS_CACHE_MAX_MB (and REDIS_URL): the history cache. */
+  historyCache: HistoryCacheSettings;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +112,12 @@ export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConf
   const maxAttempts = wholeNumber(env, "MOPS_MAX_ATTEMPTS", 5, 1, 100, problems);
   const shutdownSeconds = wholeNumber(env, "MOPS_SHUTDOWN_TIMEOUT_SECONDS", 20, 0, 3600, problems);
   const settleSeconds = wholeNumber(env, "MOPS_SETTLE_SECONDS", 120, 0, 3600, problems);
+  let historyCache: HistoryCacheSettings | undefined;
+  try {
+    historyCache = historyCacheSettings(env);
+  } catch (e) {
+    problems.push(e instanceof Error ? e.message : String(e));
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -127,5 +136,6 @@ export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConf
     shutdownTimeoutMs: shutdownSeconds * 1000,
     bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
     settleMs: settleSeconds * 1000,
+    historyCache: historyCache!,
   };
 }

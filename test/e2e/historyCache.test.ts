@@ -86,6 +86,26 @@ describe("the history cache", () => {
     expect(warm.historyReads).toBeLessThan(fresh.historyReads);
   });
 
+  it("reads the comments again when one was deleted, although GitLab leaves updated_at as it was", async () => {
+    const mops = sb.projects.mops;
+    const noteIds = new Map<number, number>();
+    for (const i of sb.fake.issues(mops).filter((x) => x.state === "opened")) {
+      noteIds.set(i.iid, sb.fake.addNote(mops, i.iid, { body: "Please hold this until the budget is approved.", author: "dan.fieldmktg", createdAt: new Date(SANDBOX_NOW.getTime() - 3 * 86_400_000) }));
+    }
+    const cache = new HistoryCache(new MemoryHistoryStore(), "fake", undefined, () => now);
+    const first = await sweep({ cache });
+    // An issue whose comments a rule read: its cached comments now include the note.
+    const iid = [...noteIds.keys()].find((n) => first.readPaths.some((p) => p.includes(`/issues/${n}/notes`)))!;
+    expect(iid).toBeDefined();
+    later(60);
+    const before = sb.fake.issue(mops, iid).updatedAt;
+    sb.fake.deleteNote(mops, iid, noteIds.get(iid)!);
+    expect(sb.fake.issue(mops, iid).updatedAt).toBe(before);
+    const warm = await sweep({ cache });
+    expect(warm.readPaths.some((p) => p.includes(`/issues/${iid}/notes`))).toBe(true);
+    expect(decisions(warm.report)).toEqual(decisions((await sweep()).report));
+  });
+
   it("after the bot's own writes, the next run sees the bot's notes (their updated_at moved) and repeats nothing", async () => {
     const cache = new HistoryCache(new MemoryHistoryStore(), "fake", undefined, () => now);
     await sweep({ cache }); // fills the cache

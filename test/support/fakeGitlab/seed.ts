@@ -302,6 +302,11 @@ export class Seeder {
     return outcome.note!.id;
   }
 
+  /** A person deletes a note; like GitLab, the issue's updated_at does not move. */
+  deleteNote(projectPath: string, iid: number, noteId: number, kind: IssuableKind = "issue"): void {
+    this.store.deleteNote(this.recordOf(kind, projectPath, iid), noteId);
+  }
+
   addBranch(projectPath: string, name: string, from?: string): void {
     const project = this.projectAt(projectPath);
     const base = this.store.branch(project.id, from ?? project.default_branch);

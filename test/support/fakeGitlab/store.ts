@@ -240,6 +240,16 @@ export class Store {
     this.notesByResource.set(key, list);
   }
 
+  /**
+   * Deletes a note the way GitLab's Notes::DestroyService does (app/services/notes/destroy_service.rb):
+   * the note goes, and its issue or merge request is not touched (updated_at stays).
+   */
+  deleteNote(record: IssuableRecord, noteId: number): void {
+    this.notes.delete(noteId);
+    const key = `${record.kind}:${record.id}`;
+    this.notesByResource.set(key, (this.notesByResource.get(key) ?? []).filter((n) => n.id !== noteId));
+  }
+
   notesOf(record: IssuableRecord): NoteRecord[] {
     return this.notesByResource.get(`${record.kind}:${record.id}`) ?? [];
   }

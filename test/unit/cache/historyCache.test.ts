@@ -125,5 +125,6 @@ describe("historyCacheSettings", () => {
 
   it("says what to fix in a bad number", () => {
     expect(() => historyCacheSettings({ MOPS_CACHE_MAX_MB: "lots" })).toThrow('MOPS_CACHE_MAX_MB is "lots"; it must be a positive number');
+    expect(() => historyCacheSettings({ MOPS_CACHE: "false" })).toThrow('MOPS_CACHE is "false"; it must be on or off');
   });
 });
