@@ -158,20 +158,25 @@ function wholeNumber(value: string | null): number | undefined {
   return value !== null && /^\d+$/.test(value.trim()) ? Number(value.trim()) : undefined;
 }
 
-/** GitLab.com's note limit (`notes_create`): 60 a minute per user. Self-managed admins set their own. */
+/**
+ * The note pace the bot keeps unless told otherwise: 60 a minute, well under GitLab's default note
+ * limit of 300 a minute per user (doc/administration/settings/rate_limit_on_notes_creation.md in
+ * gitlabhq), which admins may lower; MOPS_NOTES_PER_MINUTE or scope.yml set another.
+ */
 export const DEFAULT_NOTES_PER_MINUTE = 60;
 
 /**
  * At most `perMinute` events in any sliding 60-second window. GitLab limits note creation per
- * user with its application rate limiter (`notes_create`, 60 a minute on GitLab.com, set by the
- * admin on self-managed instances: `lib/gitlab/application_rate_limiter.rb` in gitlabhq), and that
- * limit does not show in the RateLimit headers, so the bot keeps to a pace it is told.
+ * user with its application rate limiter (`notes_create` in `lib/gitlab/application_rate_limiter.rb`,
+ * set by the instance's admin), and that limit does not show in the RateLimit headers, so the bot
+ * keeps to a pace it is told, halves it on a refusal, and goes back to it after a quiet spell.
  * Callers are served in order.
  */
 export class SlidingWindowPacer {
   private readonly times: number[] = [];
   private chain: Promise<void> = Promise.resolve();
   private pace: number;
+  private readonly configured: number;
   private slowedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -182,6 +187,7 @@ export class SlidingWindowPacer {
   ) {
     if (!(perMinute >= 1)) throw new Error(`The note pace must allow at least 1 note a minute (got ${perMinute}).`);
     this.pace = Math.floor(perMinute);
+    this.configured = this.pace;
   }
 
   /** Events allowed per window now. */
@@ -209,6 +215,9 @@ export class SlidingWindowPacer {
       let waited = 0;
       for (;;) {
         const now = this.clock().getTime();
+        // Ten windows without a refusal: the slow-down has done its job (a long-running serve
+        // would otherwise stay at the lowest pace a burst ever forced).
+        if (this.pace < this.configured && now - this.slowedAt >= 10 * this.windowMs) this.pace = this.configured;
         while (this.times.length > 0 && this.times[0]! <= now - this.windowMs) this.times.shift();
         if (this.times.length < this.pace) {
           this.times.push(now);
