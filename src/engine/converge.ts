@@ -262,6 +262,21 @@ function planChanges(fp: Fixpoint, update: ResourceUpdate): Action[] {
   return out;
 }
 
+/**
+ * Whether a note was already said, in substance, on the state as fetched: the same marker, or a
+ * narrower one of the same rule (its parts a subset of an earlier marker's, e.g. a stage note that
+ * names one missing requirement where the first named two). A change that only shortens a
+ * complaint is no objection to that change.
+ */
+function saidBefore(marker: string, firstSaid: readonly string[]): boolean {
+  const parts = marker.split(":");
+  return firstSaid.some((m) => {
+    if (m === marker) return true;
+    const earlier = m.split(":");
+    return earlier[0] === parts[0] && earlier[1] === parts[1] && parts.every((p) => earlier.includes(p));
+  });
+}
+
 /** Attempts at taking out rules that object to the bot's own changes, before giving up. */
 const MAX_SETTLES = 4;
 
@@ -273,9 +288,9 @@ export async function converge(input: ConvergeInput): Promise<Convergence> {
     const fp = await fixpoint(input, base, suppressed);
     base = fp.base;
     const selection = selectMessages(fp, input, suppressed);
-    const firstSaid = new Set(fp.rounds[0]?.messages ?? []);
+    const firstSaid = fp.rounds[0]?.messages ?? [];
     // A rule that objects only once the bot's own changes are made objects to the bot, not to a person.
-    const objections = selection.kept.filter((k) => k.onFinal && !firstSaid.has(markerOf(k.proposal.message)));
+    const objections = selection.kept.filter((k) => k.onFinal && !saidBefore(markerOf(k.proposal.message), firstSaid));
     const culprits = attempt < MAX_SETTLES ? await objectedTo(objections, fp, selection.update, input, suppressed) : [];
     if (culprits.length === 0) {
       const planMade = new Set(objections.map((k) => k.proposal));

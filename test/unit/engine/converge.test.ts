@@ -124,6 +124,16 @@ describe("converge, then speak", () => {
     expect(sweep.plan.note).toBeNull();
   });
 
+  it("a rollover that leaves a stage complaint shorter (one requirement fixed, one still missing) is made, not taken for an objection", async () => {
+    const p = gitlab(issue({ labels: [IN_PROGRESS, MEDIUM], assignees: [], milestone: PAST, createdAt: new Date("2026-11-02T14:00:00Z"), labelEvents: [labelEvent(IN_PROGRESS, "2026-11-05T10:00:00Z")] }));
+    const rollover = [{ type: "set_milestone" as const, milestoneId: CURRENT.id, milestoneTitle: CURRENT.title, rule: "milestones", reason: "Its milestone ended." }];
+    const first = await reconcileSnapshot(p.current(), { platform: p, rules, ctx: context }, { external: rollover });
+    expect(first.plan.update.milestoneId).toBe(CURRENT.id);
+    expect(first.plan.conflicts).toEqual([]);
+    expect(noteOf(first.plan)).toContain("nobody is assigned");
+    expect(noteOf(first.plan)).not.toContain("no milestone");
+  });
+
   it("C8: the reopen guard closes again without asking for a milestone, and its own close is not blamed on anyone", async () => {
     const reopened = { id: 77, state: "reopened" as const, user: user("requester"), createdAt: new Date("2026-11-17T10:00:00Z") };
     const closed = { id: 76, state: "closed" as const, user: user("mops.member1"), createdAt: new Date("2026-11-12T10:00:00Z") };
