@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
 import type { ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import { reconcileSnapshot } from "../../../src/engine/reconcile.js";
+import { renderConvergence, summariseConvergence } from "../../../src/engine/rounds.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, NEXT, NOW, PAST, issue, labelEvent, user } from "../../support/builders.js";
 import { type MemoryPlatform, memoryPlatform } from "../../support/memoryPlatform.js";
@@ -225,6 +226,10 @@ describe("rules that undo each other", () => {
     expect(outcome.plan.conflicts[0]!.message).toMatch(/"starter", "swapper", "cleaner" undo each other's changes/);
     expect(outcome.plan.conflicts[0]!.subject).toBe(`label ${X}, label ${Y}`);
     expect(p.applied).toEqual([]);
+    // `rules explain` does not claim the rules came to rest.
+    const rounds = renderConvergence(summariseConvergence(outcome.convergence!)).join("\n");
+    expect(rounds).toContain("The rules keep undoing each other's changes");
+    expect(rounds).not.toContain("no rule proposes a further change");
   });
 
   it("a plan still changing after the round limit is a conflict on what the last round changed", async () => {
