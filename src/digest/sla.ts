@@ -12,7 +12,7 @@ import type { CompiledPolicy } from "../policy/model.js";
 import { evaluateSlas, slaDefinitions } from "../sla/evaluate.js";
 import { describeDue, pauseOf } from "../sla/report.js";
 import type { DigestItem } from "./render.js";
-import { disclosedTitle } from "../domain/disclosure.js";
+import { disclosedTitle, mayDisclose } from "../domain/disclosure.js";
 
 export interface SlaDigestSource {
   /** False when no SLA is configured (the section then says so instead of "none"). */
@@ -35,8 +35,11 @@ export function slaFromClocks(platform: Platform, policy: CompiledPolicy, calend
           const breached = clock.state === "breached" || (clock.remainingMs !== null && clock.remainingMs < 0);
           if (!breached && !clock.atRisk) continue;
           // Written as the SLA report writes it: a paused clock by what is left, not by a due moment that moves on.
-          const due = describeDue({ state: breached ? "breached" : "at-risk", due: clock.due, pause: breached ? null : pauseOf(clock, calendar) }, calendar.timeZone);
-          items.push({ breached, item: { ref: formatRef(s.ref), url: s.webUrl, title: disclosedTitle(s, null), detail: `${breached ? "breached" : "at risk"} (${def.id}), ${due}` } });
+          // A confidential issue in the (public) digest: neither its SLA nor its labels are named.
+          const open = mayDisclose(s, null);
+          const due = describeDue({ state: breached ? "breached" : "at-risk", due: clock.due, pause: breached ? null : pauseOf(clock, calendar) }, calendar.timeZone, { labels: open });
+          const detail = `${breached ? "breached" : "at risk"}${open ? ` (${def.id})` : ""}, ${due}`;
+          items.push({ breached, item: { ref: formatRef(s.ref), url: s.webUrl, title: disclosedTitle(s, null), detail } });
         }
       }
       const byRef = (a: DigestItem, b: DigestItem) => a.ref.localeCompare(b.ref, "en", { numeric: true });

@@ -59,8 +59,12 @@ export function pauseOf(clock: ClockResult, calendar: BusinessCalendar): SlaPaus
 }
 
 /** When the goal is (or was) due, or how a paused clock stands, in the team's zone. */
-export function describeDue(e: Pick<SlaReportEntry, "state" | "due" | "pause">, timeZone: string): string {
-  if (e.pause) return `paused since ${formatMoment(e.pause.since, timeZone)} (~"${e.pause.label}"), ${e.pause.left} of the goal left`;
+/** `labels: false` for a confidential issue in a public place: the pausing label is not named. */
+export function describeDue(e: Pick<SlaReportEntry, "state" | "due" | "pause">, timeZone: string, options: { labels?: boolean } = {}): string {
+  if (e.pause) {
+    const label = options.labels === false ? "" : ` (~"${e.pause.label}")`;
+    return `paused since ${formatMoment(e.pause.since, timeZone)}${label}, ${e.pause.left} of the goal left`;
+  }
   return e.due ? `${e.state === "breached" ? "was due" : "due"} ${formatMoment(e.due, timeZone)}` : "no due date";
 }
 
@@ -85,7 +89,8 @@ function line(e: SlaReportEntry, timeZone: string): string {
 }
 
 function confidentialLine(e: SlaReportEntry, timeZone: string): string {
-  const due = e.due ? `${e.state === "breached" ? "was due" : "due"} ${formatMoment(e.due, timeZone)}` : "no due date";
+  // A paused clock by what is left (its due moment moves on every run), without the label.
+  const due = describeDue(e, timeZone, { labels: false });
   return `- [${CONFIDENTIAL_ISSUE}](${e.url}) \`${e.ref}\` — ${due}`;
 }
 

@@ -84,4 +84,13 @@ describe("SLA report", () => {
     expect(text).not.toContain("2 business days");
     expect(text).toContain("### Confidential issues\n\n- [a confidential issue](https://gitlab.example.com/g/p/-/issues/1) `g/p#9` — was due Wed 18 Nov 2026, 14:00 EST");
   });
+
+  it("writes a paused confidential clock by what is left, not by a due moment that moves on, and without its label", () => {
+    const pause = { since: new Date("2026-11-18T18:30:00Z"), label: "MktgOps::07: Blocked", left: "30 min" };
+    const hidden = entry({ ref: "g/p#9", state: "at-risk", title: "a confidential issue", confidential: true, due: new Date("2026-11-18T21:00:00Z"), pause });
+    const text = renderSlaReport([hidden], testTaxonomy(), "America/New_York");
+    expect(text).toContain("`g/p#9` — paused since Wed 18 Nov 2026, 13:30 EST, 30 min of the goal left");
+    expect(text).not.toContain("MktgOps::07: Blocked");
+    expect(renderSlaReport([{ ...hidden, due: new Date("2026-11-19T14:00:00Z") }], testTaxonomy(), "America/New_York")).toBe(text);
+  });
 });
