@@ -50,11 +50,12 @@ export const PLACEHOLDERS = [
 export type PlaceholderName = (typeof PLACEHOLDERS)[number];
 
 /**
- * Placeholders whose value is text someone wrote (an issue title, a milestone or label name, a note
- * in tools.yml) and may therefore begin with `/`. At the start of a template line such a value would
- * be a GitLab quick action; the renderer breaks it, but the template should not invite it.
+ * Placeholders whose value is text anyone in GitLab can write (an issue title, a milestone or label
+ * name) and may therefore begin with `/`. At the start of a template line such a value would be a
+ * GitLab quick action; the renderer breaks it, but the template should not invite it. Values from
+ * the policies themselves (a tool's notes in tools.yml) are the team's merged text, not listed.
  */
-export const FREE_TEXT_PLACEHOLDERS: ReadonlySet<string> = new Set(["title", "milestone", "label", "labels", "tool", "tool.notes"]);
+export const FREE_TEXT_PLACEHOLDERS: ReadonlySet<string> = new Set(["title", "milestone", "label", "labels", "tool"]);
 
 const KNOWN = new Set<string>(PLACEHOLDERS);
 

@@ -34,15 +34,16 @@ export async function loadTemplates(dir: string, displayDir: string, sink: Probl
 }
 
 /**
- * GitLab runs a line that starts with `/` as a quick action (lib/gitlab/quick_actions/extractor.rb),
- * in a ~~~ fence too. The renderer breaks every such line, so a template line that starts one is a
- * mistake to fix in the template, not something the bot would ever execute.
+ * GitLab runs a line that starts with `/` and a command word as a quick action, at the start of the
+ * line, in a ~~~ fence too (`commands_regex` in lib/gitlab/quick_actions/extractor.rb). The renderer
+ * breaks every such line anyway, so a template line that starts one is a mistake to fix in the
+ * template; an indented line or a path such as `/handbook/…` GitLab would not run is left alone.
  */
 function checkQuickActionLines(file: string, text: string, sink: ProblemSink): void {
   text.split("\n").forEach((line, i) => {
     const lead = /^\s*/.exec(line)![0].length;
     const rest = line.slice(lead);
-    if (rest.startsWith("/")) {
+    if (lead === 0 && /^\/[A-Za-z]+(\s|$)/.test(line)) {
       sink.add(file, { line: i + 1, col: lead + 1 }, `this line starts with '${rest.split(/\s/)[0]}', which GitLab would run as a quick action: put it in backticks or reword the line so it does not start with '/'`);
       return;
     }
