@@ -46,8 +46,9 @@ export function isTriageRule(rule: Rule): rule is TriageRule {
 
 const TIMED = /^(on for|a person last touched|nothing changed|created|closed|merged)/;
 
+/** The time conditions that hold, for a note's reason; what holds inside a `not` is not why the rule fired. */
 function findings(results: ConditionResult[]): string[] {
-  return results.flatMap((r) => (r.children ? findings(r.children) : r.result === true && TIMED.test(r.value) ? [r.value] : []));
+  return results.flatMap((r) => (r.negated ? [] : r.children ? findings(r.children) : r.result === true && TIMED.test(r.value) ? [r.value] : []));
 }
 
 export function createTriageRule(def: TriageRuleDef): TriageRule {

@@ -63,5 +63,10 @@ describe("a summary line's facts", () => {
   it("what holds inside a `not` is not a reason to list the resource", () => {
     const r = rule("not: { created: { older_than: { days: 100 } } }\ncreated: { older_than: { days: 7 } }", summarize);
     expect(r.finding(issue({ createdAt: new Date("2026-11-02T14:00:00Z") }), tctx())!.detail).toBe("created 2 Nov");
+    // Inside the `not`, the age holds and the label does not: the block as a whole does not hold.
+    const inside = rule('not: { created: { older_than: { days: 7 } }, labels: { all: ["Marketo"] } }', summarize);
+    const s = issue({ createdAt: new Date("2026-11-02T14:00:00Z"), labels: [] });
+    expect(inside.finding(s, tctx())!.detail).toBe("");
+    expect(inside.check(s, tctx()).reason).not.toContain("created");
   });
 });
