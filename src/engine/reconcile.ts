@@ -9,7 +9,7 @@ import { publicSlackReason } from "../notify/publicReason.js";
 import type { Notifier } from "../notify/types.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { planIsEmpty } from "../domain/plan.js";
-import { formatRef, type NoteInfo, type ResourceRef, type ResourceSnapshot, type SnapshotNeeds } from "../domain/snapshot.js";
+import { formatRef, type NoteInfo, type ResourceSnapshot, type SnapshotNeeds } from "../domain/snapshot.js";
 import { botUsernameOf, type Rule, type RuleContext } from "../rules/types.js";
 import { converge, type DroppedMessage, type Round } from "./converge.js";
 import { buildPlan, slackRetryMarker } from "./plan.js";
@@ -265,9 +265,3 @@ async function giveBack(plan: ResourcePlan, post: ActionOf<"notify_slack">, erro
   await platform.apply({ ...plan, actions: [], update: { addLabels: [], removeLabels: [] }, note: { body, markers: [marker] }, conflicts: [] });
 }
 
-/** Reconcile a resource named by a webhook: the payload is only a hint, the state is read anew. */
-export async function reconcileRef(ref: ResourceRef, deps: ReconcileDeps): Promise<ReconcileOutcome | null> {
-  const snapshot = await deps.platform.get(ref);
-  if (snapshot === null) return null;
-  return reconcileSnapshot(snapshot, deps);
-}

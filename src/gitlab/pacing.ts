@@ -122,11 +122,6 @@ export class RateLimitGate {
     this.blockedUntil = Math.max(this.blockedUntil, untilMs);
   }
 
-  /** When the current window resets (epoch ms), if GitLab has said. */
-  windowResetAt(): number | undefined {
-    return this.resetAt;
-  }
-
   /**
    * 0 when a request may go now (and it is counted against the budget), else how long to wait
    * before asking again, in ms.

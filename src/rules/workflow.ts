@@ -18,7 +18,7 @@ import { userStoryMoveDue } from "./intakeUserStory.js";
 import { guardedNeeds, type Resolution, resolveWorkflow } from "./moves/resolve.js";
 import { inWorkflowProjects, isGuarded, workflowApplies } from "./moves/scope.js";
 import { botUsernameOf, type Rule, type RuleContext, type RuleFactory } from "./types.js";
-import { type Requirement, requirementsOf } from "./workflowRequirements.js";
+import { REQUIREMENT_KINDS, type Requirement, requirementsOf } from "./workflowRequirements.js";
 
 export { workflowApplies } from "./moves/scope.js";
 
@@ -95,7 +95,7 @@ function scopeHeldBy(w: WorkflowDef, s: ResourceSnapshot, policy: CompiledPolicy
   });
 }
 
-const REQUIREMENT_KINDS = new Set<string>(["milestone", "assignee", "labels", "comment", "closed", "proof"]);
+const KNOWN_KINDS = new Set<string>(REQUIREMENT_KINDS);
 
 /**
  * Whether an earlier note about this step already named every requirement missing now: filling
@@ -106,7 +106,7 @@ function alreadyToldAbout(s: ResourceSnapshot, ruleId: string, step: WorkflowSte
   return (s.notes ?? []).some((n) =>
     n.botMarkers.some((m) => {
       if (!m.startsWith(prefix)) return false;
-      const told = m.slice(prefix.length).split(":").filter((k) => REQUIREMENT_KINDS.has(k));
+      const told = m.slice(prefix.length).split(":").filter((k) => KNOWN_KINDS.has(k));
       return missing.every((k) => told.includes(k));
     }),
   );

@@ -11,7 +11,8 @@ import { checkProof } from "./moves/proof.js";
 import { botUsernameOf, type RuleContext } from "./types.js";
 import { policyRegex } from "../policy/regex.js";
 
-export type RequirementKind = "milestone" | "assignee" | "labels" | "comment" | "closed" | "proof";
+export const REQUIREMENT_KINDS = ["milestone", "assignee", "labels", "comment", "closed", "proof"] as const;
+export type RequirementKind = (typeof REQUIREMENT_KINDS)[number];
 
 export interface Requirement {
   kind: RequirementKind;
