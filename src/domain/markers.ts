@@ -56,7 +56,8 @@ export function markerKey(...parts: string[]): string {
 export const REPORT_MARKER_PREFIXES = ["triage-summary", "sla-report", "digest"] as const;
 
 export function isBotReport(resource: { description: string; author: { username: string } }, botUsername: string): boolean {
-  if (resource.author.username !== botUsername) return false;
+  // GitLab usernames are case-insensitive: the same test as isBotMade, then a report's marker.
+  if (!isBotMade(resource, botUsername)) return false;
   return descriptionMarkersIn(resource.description).some((m) => REPORT_MARKER_PREFIXES.some((p) => m === p || m.startsWith(`${p}:`)));
 }
 

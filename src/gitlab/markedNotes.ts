@@ -57,8 +57,9 @@ export async function ensureMarkedNote(writer: MarkedNoteWriter, target: NoteTar
   // Neutralised here as planned() would, so an unchanged note compares equal to what GitLab stores.
   const text = neutraliseQuickActions(markersIn(body).includes(marker) ? body : `${body.trimEnd()}\n\n${markerComment(marker)}`);
   const notesEndpoint = notesEndpointOf(target);
-  const [me, rows] = await Promise.all([writer.me(), allRows(writer.api, notesEndpoint, { sort: "asc", order_by: "created_at" })]);
-  const existing = rows.map((row) => mapNote(row, me)).find((n) => n.botMarkers.includes(marker));
+  const me = await writer.me();
+  const found = await findMarkedNote(writer.api, target, me, [marker]);
+  const existing = found === undefined ? undefined : mapNote(found, me);
   if (existing === undefined) {
     const request = planned("POST", notesEndpoint, { body: text });
     if (writer.dryRun) return { action: "created", dryRun: true, request };

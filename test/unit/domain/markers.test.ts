@@ -16,6 +16,8 @@ describe("markers", () => {
     expect(isBotReport(report, "mops-bot")).toBe(true);
     expect(isBotReport({ ...report, author: { username: "someone" } }, "mops-bot")).toBe(false);
     expect(isBotReport({ description: markerComment("sla-report"), author: { username: "mops-bot" } }, "mops-bot")).toBe(true);
+    // GitLab usernames are case-insensitive, as isBotMade reads them.
+    expect(isBotReport(report, "MOPS-BOT")).toBe(true);
     // An audit issue is work for the team, not a report.
     expect(isBotReport({ description: markerComment("tool-audit:ZoomInfo:2026-11"), author: { username: "mops-bot" } }, "mops-bot")).toBe(false);
   });
