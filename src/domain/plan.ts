@@ -22,6 +22,9 @@ export interface PlannedNote {
   markers: string[];
 }
 
+/** The kinds of conflict a plan reports (/metrics counts each, from zero). */
+export const CONFLICT_KINDS = ["rules", "oscillation", "objection"] as const;
+
 export interface PlanConflict {
   /** What is contested, e.g. `label MktgOps::04: In Progress` or `state`. */
   subject: string;
@@ -30,7 +33,7 @@ export interface PlanConflict {
    * (`oscillation`), or by one objecting to a change another makes in the same plan (`objection`).
    * Absent means `rules`.
    */
-  kind?: "rules" | "oscillation" | "objection";
+  kind?: (typeof CONFLICT_KINDS)[number];
   /** The actions that disagree; none of them is applied. */
   actions: Action[];
   message: string;

@@ -4,6 +4,7 @@
  * inbox at scrape time; `apiRequests` is for the GitLab client to count its calls by route.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { CONFLICT_KINDS } from "../domain/plan.js";
 import type { InboxStats } from "../queue/types.js";
 import { allEventSlugs } from "./events.js";
 
@@ -87,7 +88,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     labelNames: ["kind"] as const,
     registers: [registry],
   });
-  for (const kind of ["rules", "oscillation", "objection"]) planConflicts.inc({ kind }, 0);
+  for (const kind of CONFLICT_KINDS) planConflicts.inc({ kind }, 0);
 
   let source: (() => Promise<InboxStats>) | undefined;
   const read = async (pick: (s: InboxStats) => number): Promise<number | undefined> => (source ? pick(await source()) : undefined);
