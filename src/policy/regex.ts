@@ -55,5 +55,7 @@ function explain(e: unknown): string {
   if (/\(\?[=!<]|\\[1-9]|Perl syntax/.test(message)) {
     return `${message}; lookahead, lookbehind and backreferences are not supported (policy patterns run in linear time): match the text itself, e.g. write ^Temp instead of ^(?=Temp)`;
   }
+  // JavaScript's \u2014 is written \x{2014} in RE2.
+  if (message.includes("`\\u`")) return `${message}; write a character by its code as \\x{2014}, not \\u2014`;
   return message;
 }

@@ -25,6 +25,14 @@ describe("policy regular expressions", () => {
     expect(!lookahead.ok && lookahead.why).toMatch(/lookahead, lookbehind and backreferences are not supported/);
   });
 
+  it("say how to write a character by its code when the JavaScript form \\u is used", () => {
+    const result = tryPolicyRegex("Q4\\u2014review");
+    expect(result.ok).toBe(false);
+    expect(result.ok === false && result.why).toContain("write a character by its code as \\x{2014}, not \\u2014");
+    const written = tryPolicyRegex("Q4\\x{2014}review");
+    expect(written.ok && written.regex.test("Q4\u2014review")).toBe(true);
+  });
+
   it("match only the first 64 KiB of a text", () => {
     const re = policyRegex("needle");
     expect(re.test(`${"x".repeat(MAX_MATCHED_CHARS - 6)}needle`)).toBe(true);
