@@ -23,6 +23,15 @@ const SOURCE_FILE = /\.(ts|js|mjs|cjs)$/;
 /** Where commands are run from, besides package.json's scripts. */
 const COMMAND_FILES = [".gitlab-ci.yml", ".ci/run", "Dockerfile"];
 
+/**
+ * What ships in the Docker image, whose install leaves out devDependencies: dist/ is built from
+ * src/ without src/demo (tsconfig.build.json), and sqliteThreadEntry.mjs is the development entry
+ * that runs the store thread's TypeScript through tsx. Packages this code imports must be
+ * dependencies, not devDependencies.
+ */
+const SHIPPED_DIR = "src";
+const NOT_SHIPPED = [/^src\/demo\//, /^src\/queue\/sqliteThreadEntry\.mjs$/];
+
 /** Packages that no file imports because another tool loads them when asked to. */
 const LOADED_BY: Record<string, { tool: string; pattern: RegExp }> = {
   "@vitest/coverage-v8": { tool: "vitest --coverage", pattern: /\bvitest\b[^\n"]*--coverage\b/ },
@@ -57,6 +66,16 @@ function sourceFiles(dir: string): string[] {
 /** Every package imported anywhere in the project, with one file that imports it. */
 function importedPackages(root: string): Map<string, string> {
   const files = [...SOURCE_DIRS.flatMap((d) => sourceFiles(path.join(root, d))), ...ROOT_FILES.map((f) => path.join(root, f)).filter((f) => existsSync(f))];
+  return packagesIn(root, files);
+}
+
+/** Every package the shipped code imports, with one file that imports it. */
+function shippedPackages(root: string): Map<string, string> {
+  const files = sourceFiles(path.join(root, SHIPPED_DIR)).filter((f) => !NOT_SHIPPED.some((re) => re.test(path.relative(root, f).split(path.sep).join("/"))));
+  return packagesIn(root, files);
+}
+
+function packagesIn(root: string, files: string[]): Map<string, string> {
   const found = new Map<string, string>();
   for (const file of files) {
     for (const specifier of specifiersIn(readFileSync(file, "utf8"))) {
@@ -114,6 +133,12 @@ export function checkDependencies(root: string): string[] {
   }
   for (const [name, file] of imported) {
     if (!declared.includes(name)) problems.push(`${file} imports ${name}, which package.json does not list: add it (npm install ${name}, or --save-dev for tests and tools).`);
+  }
+  const production = Object.keys(manifest.dependencies ?? {});
+  for (const [name, file] of shippedPackages(root)) {
+    if (declared.includes(name) && !production.includes(name)) {
+      problems.push(`${file} imports ${name}, which is only a devDependency, so the Docker image (production dependencies only) would fail to load it: move it to dependencies (npm install ${name}).`);
+    }
   }
   return problems;
 }

@@ -47,6 +47,20 @@ describe("check-dependencies", () => {
     ]);
   });
 
+  it("reports shipped code that imports a devDependency (the image has none), but not the demo or tests", () => {
+    const root = project(
+      { dependencies: { commander: "^14" }, devDependencies: { nock: "^14", vitest: "^4" } },
+      {
+        "src/cli.ts": 'import { Command } from "commander";\nimport nock from "nock";\n',
+        "src/demo/main.ts": 'import nock from "nock";\n',
+        "test/cli.test.ts": 'import { it } from "vitest";\nimport nock from "nock";\n',
+      },
+    );
+    expect(checkDependencies(root)).toEqual([
+      "src/cli.ts imports nock, which is only a devDependency, so the Docker image (production dependencies only) would fail to load it: move it to dependencies (npm install nock).",
+    ]);
+  });
+
   it("counts dynamic imports, subpaths, createRequire and commands that scripts run", () => {
     const root = project(
       { scripts: { build: "tsc -p ." }, dependencies: { "@scope/lib": "1", tsx: "4", autocannon: "8" }, devDependencies: { typescript: "5" } },
