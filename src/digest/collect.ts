@@ -4,7 +4,7 @@
  * an SLA label, and the audit and renewal issues found by their markers.
  */
 import type { BusinessCalendar } from "../domain/calendar.js";
-import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
+import { byRef, formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { findIssuesByMarker, type MarkedIssueReader } from "../gitlab/issuesByMarker.js";
 import type { ProjectContext } from "../gitlab/index.js";
 import type { Platform } from "../engine/platform.js";
@@ -41,7 +41,6 @@ export async function openIssuesOf(platform: Platform, projectPath: string): Pro
 
 /** `13 Nov` in the team's zone: the digest is edited during its week, and a date (unlike an age) stays put. */
 const dayOf = (ctx: DigestContext, at: Date) => shortDate(ctx.calendar.today(at), ctx.today);
-const byRef = (a: DigestItem, b: DigestItem) => a.ref.localeCompare(b.ref, "en", { numeric: true });
 
 /** Issues in triage longer than the policy allows, longest first; the wait starts when the triage label was last added. */
 async function triageSection(ctx: DigestContext, open: ResourceSnapshot[]): Promise<DigestSection> {

@@ -5,7 +5,7 @@
  * report always agree; without sla.yml the section says SLAs are not configured.
  */
 import type { BusinessCalendar } from "../domain/calendar.js";
-import type { ResourceSnapshot } from "../domain/snapshot.js";
+import { byRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { formatRef } from "../domain/snapshot.js";
 import type { Platform } from "../engine/platform.js";
 import type { CompiledPolicy } from "../policy/model.js";
@@ -42,7 +42,6 @@ export function slaFromClocks(platform: Platform, policy: CompiledPolicy, calend
           items.push({ breached, item: { ref: formatRef(s.ref), url: s.webUrl, title: disclosedTitle(s, null), detail } });
         }
       }
-      const byRef = (a: DigestItem, b: DigestItem) => a.ref.localeCompare(b.ref, "en", { numeric: true });
       return items.sort((a, b) => Number(b.breached) - Number(a.breached) || byRef(a.item, b.item)).map((i) => i.item);
     },
   };

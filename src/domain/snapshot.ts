@@ -148,3 +148,6 @@ export function milestoneTiming(
   if (m.startDate === null && m.dueDate === null) return "undated";
   return "current";
 }
+
+/** Orders resources by reference, numbers as numbers (`g/p#9` before `g/p#10`), so lists and reports compare run to run. */
+export const byRef = (a: { ref: string }, b: { ref: string }): number => a.ref.localeCompare(b.ref, "en", { numeric: true });

@@ -22,7 +22,7 @@ import { updateIsEmpty } from "../domain/plan.js";
 import type { ResourceSnapshot, UserRef } from "../domain/snapshot.js";
 import { botUsernameOf, type Rule, type RuleContext } from "../rules/types.js";
 import { buildPlan } from "./plan.js";
-import { changeIsIn, changesState, diffUpdate, fieldsOf, type Projector, project, stateKey, trimToUpdate, withoutChanges } from "./projection.js";
+import { changeIsIn, changesState, diffUpdate, fieldsOf, type Projector, project, speaks, stateKey, trimToUpdate, withoutChanges } from "./projection.js";
 
 /** Rounds after which a plan that still changes is treated as an oscillation. */
 export const MAX_ROUNDS = 5;
@@ -87,7 +87,6 @@ interface Fixpoint {
   conflicts: PlanConflict[];
 }
 
-const speaks = (a: Action) => a.type === "comment" || a.type === "notify_slack";
 const markerOf = (a: Action) => (a.type === "comment" || a.type === "notify_slack" ? a.marker : "");
 
 function botUser(ctx: RuleContext): UserRef {

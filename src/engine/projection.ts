@@ -163,3 +163,6 @@ export function trimToUpdate(action: Action, update: ResourceUpdate): Action | n
 export const STATE_ACTIONS = new Set<Action["type"]>(["add_labels", "remove_labels", "close", "reopen", "set_milestone", "set_assignees", "set_due_date", "set_confidential"]);
 
 export const changesState = (a: Action): boolean => STATE_ACTIONS.has(a.type);
+
+/** A message to people: a note, or a Slack post. */
+export const speaks = (a: Action): boolean => a.type === "comment" || a.type === "notify_slack";

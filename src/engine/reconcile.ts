@@ -14,6 +14,7 @@ import { botUsernameOf, type Rule, type RuleContext } from "../rules/types.js";
 import { converge, type DroppedMessage, type Round } from "./converge.js";
 import { buildPlan, slackRetryMarker } from "./plan.js";
 import type { Platform } from "./platform.js";
+import { speaks } from "./projection.js";
 
 export interface ReconcileDeps {
   platform: Platform;
@@ -147,7 +148,6 @@ export function evaluateRules(snapshot: ResourceSnapshot, rules: Rule[], ctx: Ru
  * proposed and the resource has comments at all (a listing's `user_notes_count` of 0 proves no
  * marker can exist), which keeps a sweep close to one listing plus the writes it must make.
  */
-const speaks = (a: Action) => a.type === "comment" || a.type === "notify_slack";
 
 async function withNotesForComments(snapshot: ResourceSnapshot, actions: Action[], deps: ReconcileDeps, failed: FailedHistory): Promise<ResourceSnapshot> {
   if (snapshot.notes !== undefined || failed.has("notes") || !actions.some(speaks)) return snapshot;

@@ -3,7 +3,7 @@
  */
 import type { ReportedAction } from "../domain/actions.js";
 import type { ResourcePlan } from "../domain/plan.js";
-import { formatRef } from "../domain/snapshot.js";
+import { byRef, formatRef } from "../domain/snapshot.js";
 import type { Platform, RequestStats } from "./platform.js";
 import { type ConvergenceSummary, convergenceIsNotable } from "./rounds.js";
 
@@ -52,7 +52,6 @@ export function emptyRunReport(job: string, dryRun: boolean, started: Date): Run
 
 /** Resources and errors in reference order (numeric), so reports of two runs compare line by line. */
 export function sortRunReport(report: RunReport): RunReport {
-  const byRef = (a: { ref: string }, b: { ref: string }) => a.ref.localeCompare(b.ref, "en", { numeric: true });
   report.resources.sort(byRef);
   report.errors.sort(byRef);
   report.undecided.sort(byRef);

@@ -13,6 +13,7 @@ import { neutraliseInline, neutraliseQuickActions } from "../domain/text.js";
 import type { ClockResult } from "./clock.js";
 import { formatBusinessDuration, formatCalendarDuration, formatMoment } from "./time.js";
 import { CONFIDENTIAL_ISSUE } from "../domain/disclosure.js";
+import { byRef } from "../domain/snapshot.js";
 
 export const SLA_REPORT_MARKER = "sla-report";
 
@@ -98,7 +99,7 @@ function section(title: string, entries: SlaReportEntry[], taxonomy: Taxonomy, t
   const lines = [`## ${title} (${entries.length})`, ""];
   if (entries.length === 0) return [...lines, "None.", ""];
   const open = entries.filter((e) => !e.confidential);
-  const hidden = entries.filter((e) => e.confidential).sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
+  const hidden = entries.filter((e) => e.confidential).sort(byRef);
   const priorities = [...new Set(open.map((e) => e.priority))].sort(byPriority(taxonomy));
   for (const priority of priorities) {
     lines.push(`### ${priority ?? NO_PRIORITY}`, "");
@@ -109,7 +110,7 @@ function section(title: string, entries: SlaReportEntry[], taxonomy: Taxonomy, t
       lines.push(`**${name}**`, "");
       // Soonest due first; paused clocks (whose due moment moves) after, by reference.
       const dueKey = (e: SlaReportEntry) => (e.pause || e.due === null ? Infinity : e.due.getTime());
-      const sorted = byAssignee.get(name)!.sort((a, b) => dueKey(a) - dueKey(b) || a.ref.localeCompare(b.ref, "en", { numeric: true }));
+      const sorted = byAssignee.get(name)!.sort((a, b) => dueKey(a) - dueKey(b) || byRef(a, b));
       for (const e of sorted) lines.push(line(e, timeZone));
       lines.push("");
     }

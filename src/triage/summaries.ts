@@ -4,6 +4,7 @@
  * same facts whichever history decided), so an unchanged selection renders the same text hours or
  * days later and the summary issue is not edited again.
  */
+import { byRef } from "../domain/snapshot.js";
 import { createHash } from "node:crypto";
 import type { SlackMessage } from "../domain/actions.js";
 import { markerComment, markerKey } from "../domain/markers.js";
@@ -67,7 +68,6 @@ function groupOrder(a: string, b: string): number {
   return lastA !== lastB ? (lastA ? 1 : -1) : a.localeCompare(b, "en", { numeric: true });
 }
 
-const byRef = (a: Finding, b: Finding) => a.ref.localeCompare(b.ref, "en", { numeric: true });
 
 /** A markdown link whose text is a person's title: inline, no mentions, no brackets to break it. */
 function markdownItem(f: Finding): string {
