@@ -350,6 +350,8 @@ describe("milestones, labels, branches and merge requests", () => {
     const viaProject = await call(fake, "PUT", `/projects/${P}/labels/${bug.id}`, { priority: 1 });
     expect(viaProject.status).toBe(404);
     expect(await json(viaProject)).toEqual({ message: "404 Label Not Found" });
+    // Reading it through the project works: get_label includes the ancestors' labels.
+    expect(await json(await call(fake, "GET", `/projects/${P}/labels/${bug.id}`))).toMatchObject({ name: "bug", is_project_label: false });
     expect((await call(fake, "PUT", `/groups/mops/labels/${bug.id}`, { priority: 1 })).status).toBe(400);
 
     const own = await call(fake, "POST", `/projects/${P}/labels`, { name: "Own", color: "#00FF00", priority: 3 });

@@ -55,9 +55,13 @@ export function registerLabels(router: Router, deps: Deps): void {
       return { body: page.items.map((l) => present.label(l, withCounts, listedIn)), headers: page.headers };
     });
 
+    // get_label uses find_label with its default include_ancestor_groups: true: a project reads its
+    // groups' labels too (only update and delete are limited to its own).
     router.add("GET", `/${segment}/:id/labels/:label_id`, ({ path }) => {
       const id = ownerId(owner, path.id);
-      return { body: present.label(labelOr404(owner, id, path.label_id), false, owner === "project" ? id : undefined) };
+      const ref = path.label_id ?? "";
+      const visible = owner === "project" ? store.labelsForProject(store.projects.get(id)!).find((l) => String(l.id) === ref || l.name === ref) : undefined;
+      return { body: present.label(visible ?? labelOr404(owner, id, ref), false, owner === "project" ? id : undefined) };
     });
 
     router.add("POST", `/${segment}/:id/labels`, ({ params, path }) => {
