@@ -130,9 +130,12 @@ async function toolIssues(o: CollectOptions): Promise<{ audits: AuditIssue[]; re
     findIssuesByMarker(reader, { project, labels: tools.renewals.labels }, (m) => m.startsWith(`${RENEWAL_MARKER_PREFIX}:`)),
   ]);
   const audits: AuditIssue[] = [];
+  // The issue listing the audits of tools without an owner carries one marker per audit: shown once.
+  const seen = new Set<number>();
   for (const [marker, [issue]] of auditIssues) {
     const parsed = parseAuditMarker(marker);
-    if (!issue || !parsed) continue;
+    if (!issue || !parsed || seen.has(issue.id)) continue;
+    seen.add(issue.id);
     const tool = toolByMarkerKey(tools, parsed.toolKey);
     audits.push({ issue, tool: tool?.name ?? parsed.toolKey, period: parsed.period, dueDate: auditIssueDueDate(o.calendar, tools, issue, parsed.period) });
   }

@@ -1,8 +1,10 @@
 /**
  * What the tool registry asks for today, as pure functions of the policy, the calendar and the
- * date: the audit issue of each tool's current period, the renewal issues whose lead time has
- * begun, and the weekly reminder on an overdue audit. The job (job.ts) compares this with what
- * exists in GitLab and creates only what is missing.
+ * date: the audit issue of each tool's current period (assigned to the technical owner tools.yml
+ * names; the tools without one are listed together in one issue for the MOps tools DRI), the
+ * renewal issues whose lead time has begun, and at most one reminder on an overdue audit when
+ * tools.yml asks for it. The job (job.ts) compares this with what exists in GitLab and creates
+ * only what is missing.
  */
 import type { BusinessCalendar } from "../domain/calendar.js";
 import { markerComment, markerKey } from "../domain/markers.js";
@@ -17,19 +19,27 @@ export const AUDIT_MARKER_PREFIX = "tool-audit";
 export const RENEWAL_MARKER_PREFIX = "tool-renewal";
 export const REMINDER_MARKER_PREFIX = "tool-audit-reminder";
 
-export interface DesiredToolIssue {
-  kind: "audit" | "renewal";
-  tool: ToolDef;
+/** An issue the tool-audits job creates: what GitLab gets, and the markers that find it again. */
+export interface PlannedToolIssue {
+  kind: "audit" | "renewal" | "unowned-audits";
+  /** The marker the run report names the issue by. */
   marker: string;
+  /** Every marker the description carries: an issue listing several audits carries one per audit. */
+  markers: string[];
   title: string;
-  /** The body, ending with the marker comment. */
+  /** The body, ending with the marker comments. */
   description: string;
   labels: string[];
-  /** Usernames to assign (the technical owner, or one member of the default owner group). */
+  /** Usernames to assign (the technical owner, or the MOps tools DRI). */
   assignees: string[];
   dueDate: string;
   /** Why the issue is due now, for the run report. */
   reason: string;
+}
+
+export interface DesiredToolIssue extends PlannedToolIssue {
+  kind: "audit" | "renewal";
+  tool: ToolDef;
   /** Audits only. */
   period?: AuditPeriod;
 }
@@ -39,14 +49,18 @@ export function toolsPolicyOf(policy: CompiledPolicy): ToolsPolicy {
   return policy.tools;
 }
 
-/** Who owns a tool's audits: its technical owner, else one member of the default group (in turn by tool). */
+/** The MOps tools DRI (people.yml group named by `tools_dri_group`). */
+export function toolsDri(policy: CompiledPolicy): string[] {
+  return [...(policy.people[toolsPolicyOf(policy).toolsDriGroup] ?? [])];
+}
+
+/**
+ * Who a tool's issues go to: the technical owner tools.yml names (for a tier 4 tool, someone in the
+ * department that uses it), else the MOps tools DRI, never someone picked in turn: the handbook
+ * gives the audit to the tool's technical owner (000_3a3b18768e4599ed.txt:442).
+ */
 export function ownersOf(policy: CompiledPolicy, tool: ToolDef): string[] {
-  if (tool.owner) return [tool.owner];
-  const tools = toolsPolicyOf(policy);
-  const members = policy.people[tools.defaultOwnerGroup] ?? [];
-  if (members.length === 0) return [];
-  const index = tools.tools.findIndex((t) => t.name === tool.name);
-  return [members[Math.max(index, 0) % members.length]!];
+  return tool.owner ? [tool.owner] : toolsDri(policy);
 }
 
 export function auditMarker(tool: ToolDef, period: AuditPeriod): string {
@@ -94,8 +108,8 @@ function toolValues(policy: CompiledPolicy, tool: ToolDef): Record<string, Templ
   };
 }
 
-function withMarker(body: string, marker: string): string {
-  return `${body.trimEnd()}\n\n${markerComment(marker)}\n`;
+function withMarkers(body: string, markers: string[]): string {
+  return `${body.trimEnd()}\n\n${markers.map(markerComment).join("\n")}\n`;
 }
 
 /** Each tool's audit issue for the period that contains `today`. */
@@ -115,8 +129,9 @@ export function desiredAuditIssues(policy: CompiledPolicy, calendar: BusinessCal
       kind: "audit",
       tool,
       marker,
+      markers: [marker],
       title: `Tool user audit: ${tool.name} — ${period.key}`,
-      description: withMarker(body, marker),
+      description: withMarkers(body, [marker]),
       labels: [...tools.audits.labels, ...(tool.label ? [tool.label] : [])],
       assignees: ownersOf(policy, tool),
       dueDate,
@@ -124,6 +139,55 @@ export function desiredAuditIssues(policy: CompiledPolicy, calendar: BusinessCal
       period,
     };
   });
+}
+
+/**
+ * The audit issues to create today, given which audits already have an issue (`exists`): one per
+ * tool with a technical owner, and one issue listing every tool without one for the MOps tools
+ * DRI. Tier 4 tools belong to other departments (000_3a3b18768e4599ed.txt:416): the DRI gets one
+ * list to hand on, not an issue (and a notification) per tool.
+ */
+export function auditIssuesToCreate(policy: CompiledPolicy, calendar: BusinessCalendar, today: string, exists: (marker: string) => boolean): PlannedToolIssue[] {
+  const missing = desiredAuditIssues(policy, calendar, today).filter((d) => !exists(d.marker));
+  const owned = missing.filter((d) => d.tool.owner !== null);
+  const unowned = missing.filter((d) => d.tool.owner === null);
+  return unowned.length === 0 ? owned : [...owned, unownedAuditsIssue(policy, unowned)];
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
+/** The one issue listing the audits of tools without a technical owner, for the MOps tools DRI. */
+export function unownedAuditsIssue(policy: CompiledPolicy, audits: DesiredToolIssue[]): PlannedToolIssue {
+  const tools = toolsPolicyOf(policy);
+  // Shortest period first: the month, then the quarter, then the half-year.
+  const byLength = [...audits.map((a) => a.period!)].sort((a, b) => a.end.localeCompare(b.end) || b.start.localeCompare(a.start));
+  const periods = [...new Set(byLength.map((p) => p.key))];
+  const dueDate = audits.map((a) => a.dueDate).sort()[0]!;
+  const lines = audits.map((a) => {
+    const t = a.tool;
+    const notice = `${plural(t.inactivityDays, "day")} inactive, ${plural(t.noticeBusinessDays, "business day")} of notice by ${t.notifyBy === "slack" ? "Slack" : "email"}`;
+    return `- [ ] **${t.name}** — tier ${t.tier}, ${a.period!.key} (${t.audit}; ${notice})${t.notes ? `. ${t.notes}` : ""}`;
+  });
+  const body = renderTemplate(templateText(policy.templates, tools.audits.unownedTemplate), {
+    period: { trusted: periods.join(", ") },
+    count: { trusted: String(audits.length) },
+    items: { trusted: lines.join("\n") },
+    group: { trusted: tools.toolsDriGroup },
+    due: { trusted: readableDate(dueDate) },
+    bot: { trusted: policy.scope.botUsername },
+  });
+  const markers = audits.map((a) => a.marker);
+  return {
+    kind: "unowned-audits",
+    marker: markerKey(AUDIT_MARKER_PREFIX, "without-owner", ...periods),
+    markers,
+    title: `Tool user audits without a technical owner — ${periods.join(", ")}`,
+    description: withMarkers(body, markers),
+    labels: [...tools.audits.labels],
+    assignees: toolsDri(policy),
+    dueDate,
+    reason: `${plural(audits.length, "tool")} with no owner in tools.yml (${audits.map((a) => a.tool.name).join(", ")}) have no audit issue for ${periods.join(", ")}: one list for the tools DRI.`,
+  };
 }
 
 /** The first day a tool's renewal issue is due to exist, or null when it has no renewal date. */
@@ -161,8 +225,9 @@ export function desiredRenewalIssues(policy: CompiledPolicy, today: string): Des
       kind: "renewal",
       tool,
       marker,
+      markers: [marker],
       title: `Tool renewal: ${tool.name} — renews ${tool.renewalDate}`,
-      description: withMarker(body, marker),
+      description: withMarkers(body, [marker]),
       labels: [...tools.renewals.labels, ...(tool.label ? [tool.label] : [])],
       assignees: ownersOf(policy, tool),
       dueDate: tool.renewalDate,
@@ -176,8 +241,6 @@ export interface AuditReminder {
   marker: string;
   body: string;
   dueDate: string;
-  /** Weeks overdue, 1 for the first seven days after the due date. */
-  week: number;
 }
 
 /** The due date an audit issue is held to: its own (people may move it), else its period's. */
@@ -187,16 +250,19 @@ export function auditIssueDueDate(calendar: BusinessCalendar, tools: ToolsPolicy
   return period === null ? null : auditDueDate(calendar, tools, period);
 }
 
-/** The reminder an open audit issue past its due date gets this week, or null. */
+/**
+ * The one reminder an open audit issue past its due date gets, or null: none at all unless
+ * tools.yml names a reminder template (the handbook asks for no reminder), and never a second
+ * one, however long the issue stays open (the marker has no week or date in it).
+ */
 export function auditReminder(policy: CompiledPolicy, calendar: BusinessCalendar, issue: ResourceSnapshot, marker: string, today: string): AuditReminder | null {
-  if (issue.state !== "opened") return null;
+  const tools = toolsPolicyOf(policy);
+  if (tools.audits.reminderTemplate === null || issue.state !== "opened") return null;
   const parsed = parseAuditMarker(marker);
   if (!parsed) return null;
-  const tools = toolsPolicyOf(policy);
   const tool = toolByMarkerKey(tools, parsed.toolKey);
   const dueDate = auditIssueDueDate(calendar, tools, issue, parsed.period);
   if (dueDate === null || today <= dueDate) return null;
-  const week = Math.floor((daysBetween(dueDate, today) - 1) / 7) + 1;
   const recipients = issue.assignees.length > 0 ? issue.assignees.map((u) => u.username) : tool ? ownersOf(policy, tool) : [];
   const body = renderTemplate(templateText(policy.templates, tools.audits.reminderTemplate), {
     ...(tool ? toolValues(policy, tool) : { tool: parsed.toolKey }),
@@ -204,5 +270,5 @@ export function auditReminder(policy: CompiledPolicy, calendar: BusinessCalendar
     period: { trusted: parsed.period },
     due: { trusted: readableDate(dueDate) },
   });
-  return { marker: markerKey(REMINDER_MARKER_PREFIX, parsed.toolKey, parsed.period, `week-${week}`), body, dueDate, week };
+  return { marker: REMINDER_MARKER_PREFIX, body, dueDate };
 }

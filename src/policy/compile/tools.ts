@@ -14,12 +14,13 @@ export function compileTools(source: PolicySource, data: ToolsFile, sink: Proble
   const a = data.audits;
   const lead = data.renewals.lead_days_by_tier;
   return {
-    defaultOwnerGroup: data.default_owner_group,
+    toolsDriGroup: data.tools_dri_group,
     audits: {
       projectRole: a.project_role,
       labels: [...a.labels],
       template: a.template,
-      reminderTemplate: a.reminder_template,
+      unownedTemplate: a.unowned_template,
+      reminderTemplate: a.reminder_template ?? null,
       workingWindowBusinessDays: a.working_window_business_days,
     },
     renewals: {

@@ -3,7 +3,7 @@ import { createBusinessCalendar, type BusinessCalendar } from "../../../src/doma
 import { markersIn } from "../../../src/domain/markers.js";
 import type { CompiledPolicy, ToolDef } from "../../../src/policy/model.js";
 import { loadPolicies } from "../../../src/policy/load.js";
-import { auditReminder, desiredAuditIssues, desiredRenewalIssues, ownersOf, readableDate } from "../../../src/tools/plan.js";
+import { auditIssuesToCreate, auditReminder, desiredAuditIssues, desiredRenewalIssues, ownersOf, readableDate } from "../../../src/tools/plan.js";
 import { issue, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
@@ -72,12 +72,56 @@ describe("audit issues from the registry", () => {
     expect(audit("2026-07-01", "Litmus").period!.key).toBe("2026-H2");
   });
 
-  it("assigns tools without an owner to the default owner group in turn, and a named owner to itself", () => {
-    const group = policy.people[policy.tools!.defaultOwnerGroup]!;
-    const owners = policy.tools!.tools.map((t) => ownersOf(policy, t)[0]);
-    expect(new Set(owners)).toEqual(new Set(group));
+  it("gives a tool's issues to the owner tools.yml names, else to the tools DRI: never to someone picked in turn", () => {
+    const dri = policy.people[policy.tools!.toolsDriGroup]!;
+    expect(dri).toEqual(["mops.member2"]);
+    expect(policy.tools!.tools.every((t) => JSON.stringify(ownersOf(policy, t)) === JSON.stringify(dri))).toBe(true);
     const named = { ...policy.tools!.tools[0]!, owner: "jane.owner" };
     expect(ownersOf(policy, named)).toEqual(["jane.owner"]);
+  });
+});
+
+describe("who gets the audit issues", () => {
+  // A tier 4 tool of the Brand department and a tier 1 tool with their owners named in tools.yml.
+  const owned = () => withRenewals({ Canva: { owner: "brand.designer" }, ZoomInfo: { owner: "mops.member3" } });
+  const none = () => false;
+
+  it("a tool with an owner in tools.yml gets its own audit issue, assigned to that owner (tier 4 too)", () => {
+    const planned = auditIssuesToCreate(owned(), calendar, "2026-11-18", none);
+    const canva = planned.find((p) => p.title === "Tool user audit: Canva — 2026-H2")!;
+    expect(canva.assignees).toEqual(["brand.designer"]);
+    expect(canva.description).toContain("Owner: @brand.designer");
+    expect(planned.find((p) => p.title === "Tool user audit: ZoomInfo — 2026-11")!.assignees).toEqual(["mops.member3"]);
+  });
+
+  it("the tools without an owner are one issue for the tools DRI, listing each with its period, not an issue per tool", () => {
+    const planned = auditIssuesToCreate(owned(), calendar, "2026-11-18", none);
+    expect(planned).toHaveLength(3);
+    const list = planned.find((p) => p.kind === "unowned-audits")!;
+    expect(list.title).toBe("Tool user audits without a technical owner — 2026-Q4, 2026-H2");
+    expect(list.assignees).toEqual(["mops.member2"]);
+    expect(list.labels).toEqual(["Mktg Tool Audit"]);
+    const unowned = policy.tools!.tools.filter((t) => t.name !== "Canva" && t.name !== "ZoomInfo");
+    expect(list.markers).toHaveLength(unowned.length);
+    expect(markersIn(list.description)).toEqual(list.markers);
+    expect(list.markers).toContain("tool-audit:Marketo:2026-Q4");
+    expect(list.markers).toContain("tool-audit:Figma:2026-H2");
+    for (const t of unowned) expect(list.description).toContain(`**${t.name}**`);
+    // Tier 4 tools say whose department they belong to; nobody is mentioned (the DRI is assigned).
+    expect(list.description).toContain("- [ ] **Figma** — tier 4, 2026-H2 (semi-annual; 45 days inactive, 5 business days of notice by email). UX.");
+    expect(list.description).not.toMatch(/@/);
+  });
+
+  it("an audit already listed (or given its own issue) is not planned again, also after its tool gets an owner", () => {
+    const first = auditIssuesToCreate(policy, calendar, "2026-11-18", none);
+    expect(first).toHaveLength(1);
+    const made = new Set(first.flatMap((p) => p.markers));
+    expect(made.size).toBe(policy.tools!.tools.length);
+    expect(auditIssuesToCreate(policy, calendar, "2026-11-25", (m) => made.has(m))).toEqual([]);
+    expect(auditIssuesToCreate(owned(), calendar, "2026-11-25", (m) => made.has(m))).toEqual([]);
+    // December: only the monthly audit is new, in a list of one.
+    const december = auditIssuesToCreate(policy, calendar, "2026-12-01", (m) => made.has(m));
+    expect(december.map((p) => [p.title, p.markers])).toEqual([["Tool user audits without a technical owner — 2026-12", ["tool-audit:ZoomInfo:2026-12"]]]);
   });
 });
 
@@ -111,21 +155,26 @@ describe("renewal issues", () => {
 
 describe("reminders on overdue audits", () => {
   const auditIssue = (over = {}) => issue({ title: "Tool user audit: ZoomInfo — 2026-11", dueDate: "2026-11-16", assignees: [user("mops.member2")], ...over });
-  const remind = (today: string, over = {}) => auditReminder(policy, calendar, auditIssue(over), "tool-audit:ZoomInfo:2026-11", today);
+  const withReminders = (): CompiledPolicy => ({ ...policy, tools: { ...policy.tools!, audits: { ...policy.tools!.audits, reminderTemplate: "tool-audit-reminder" } } });
+  const remind = (today: string, over = {}, p = withReminders()) => auditReminder(p, calendar, auditIssue(over), "tool-audit:ZoomInfo:2026-11", today);
 
-  it("none on or before the due date, nor on a closed audit", () => {
+  it("none with the shipped tools.yml, however long an audit stays open: the handbook asks for no reminder", () => {
+    expect(policy.tools!.audits.reminderTemplate).toBeNull();
+    for (const today of ["2026-11-17", "2026-11-24", "2027-02-01"]) expect(remind(today, {}, policy)).toBeNull();
+  });
+
+  it("with a reminder template: none on or before the due date, nor on a closed audit", () => {
     expect(remind("2026-11-16")).toBeNull();
     expect(remind("2026-11-20", { state: "closed" })).toBeNull();
   });
 
-  it("one per week after the due date, addressed to the assignee", () => {
+  it("with a reminder template: one reminder after the due date, addressed to the assignee, the same one every week after", () => {
     const first = remind("2026-11-17")!;
-    expect(first.week).toBe(1);
-    expect(first.marker).toBe("tool-audit-reminder:ZoomInfo:2026-11:week-1");
+    expect(first.marker).toBe("tool-audit-reminder");
     expect(first.body).toContain("@mops.member2");
     expect(first.body).toContain("2026-11-16 (Monday)");
-    expect(remind("2026-11-23")!.marker).toBe(first.marker);
-    expect(remind("2026-11-24")!.marker).toBe("tool-audit-reminder:ZoomInfo:2026-11:week-2");
+    expect(remind("2026-11-24")!.marker).toBe(first.marker);
+    expect(remind("2027-01-12")!.marker).toBe(first.marker);
   });
 
   it("falls back to the period's due date when the issue has none", () => {

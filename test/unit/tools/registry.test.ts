@@ -64,8 +64,8 @@ describe("tools.yml validation", () => {
   });
 
   it("an unknown owner group or template is an error", async () => {
-    const problems = await problemsWith((t) => t.replace("default_owner_group: tool-owners", "default_owner_group: tool-owner").replace("template: tool-audit\n", "template: tool-audits\n"));
-    expect(problems.join("\n")).toMatch(/people group 'tool-owner' is not defined/);
+    const problems = await problemsWith((t) => t.replace("tools_dri_group: tools-dri", "tools_dri_group: tool-dri").replace("template: tool-audit ", "template: tool-audits "));
+    expect(problems.join("\n")).toMatch(/people group 'tool-dri' is not defined/);
     expect(problems.join("\n")).toMatch(/template 'tool-audits' not found/);
   });
 });
