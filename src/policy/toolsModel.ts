@@ -34,7 +34,6 @@ export interface ToolsPolicy {
     unownedTemplate: string;
     /** One reminder after the due date, or null for none. */
     reminderTemplate: string | null;
-    workingWindowBusinessDays: number;
   };
   renewals: {
     template: string;

@@ -137,7 +137,7 @@ async function toolIssues(o: CollectOptions): Promise<{ audits: AuditIssue[]; re
     if (!issue || !parsed || seen.has(issue.id)) continue;
     seen.add(issue.id);
     const tool = toolByMarkerKey(tools, parsed.toolKey);
-    audits.push({ issue, tool: tool?.name ?? parsed.toolKey, period: parsed.period, dueDate: auditIssueDueDate(o.calendar, tools, issue, parsed.period) });
+    audits.push({ issue, tool: tool?.name ?? parsed.toolKey, period: parsed.period, dueDate: auditIssueDueDate(issue, parsed.period) });
   }
   const horizon = addDays(today, o.renewalsWithinDays);
   const renewals = tools.tools

@@ -52,7 +52,7 @@ export async function runToolAudits(deps: JobDeps): Promise<RunReport> {
 
   // 1. Issues that should exist and do not.
   const missing = [
-    ...auditIssuesToCreate(deps.policy, deps.calendar, today, (marker) => audits.has(marker)),
+    ...auditIssuesToCreate(deps.policy, today, (marker) => audits.has(marker)),
     ...desiredRenewalIssues(deps.policy, today).filter((d) => !renewals.has(d.marker)),
   ];
   const userIds = missing.length > 0 ? await userIdsByUsername(gitlab.requester.api, missing.flatMap((d) => d.assignees)) : new Map<string, number>();
@@ -76,7 +76,7 @@ export async function runToolAudits(deps: JobDeps): Promise<RunReport> {
   for (const [marker, issues] of audits) {
     const issue = issues[0]!;
     if (reminded.has(issue.id) || closed.has(issue.id)) continue;
-    const reminder = auditReminder(deps.policy, deps.calendar, issue, marker, today);
+    const reminder = auditReminder(deps.policy, issue, marker, today);
     if (!reminder) continue;
     reminded.add(issue.id);
     await remindOne(gitlab, issue, reminder, report);

@@ -6,13 +6,12 @@
  * tools.yml asks for it. The job (job.ts) compares this with what exists in GitLab and creates
  * only what is missing.
  */
-import type { BusinessCalendar } from "../domain/calendar.js";
 import { markerComment, markerKey } from "../domain/markers.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { renderTemplate, templateText, type TemplateValue } from "../domain/templates.js";
 import { mention } from "../domain/text.js";
 import type { CompiledPolicy, ToolDef, ToolsPolicy } from "../policy/model.js";
-import { addDays, daysBetween, nthWorkingDay } from "./dates.js";
+import { addDays, daysBetween } from "./dates.js";
 import { auditPeriodFromKey, auditPeriodOf, type AuditPeriod } from "./periods.js";
 
 export const AUDIT_MARKER_PREFIX = "tool-audit";
@@ -81,9 +80,13 @@ export function toolByMarkerKey(tools: ToolsPolicy, toolKey: string): ToolDef | 
   return tools.tools.find((t) => markerKey(t.name) === toolKey);
 }
 
-/** The last day of an audit's working window: due date of the audit issue. */
-export function auditDueDate(calendar: BusinessCalendar, tools: ToolsPolicy, period: AuditPeriod): string {
-  return nthWorkingDay(calendar, period.start, tools.audits.workingWindowBusinessDays);
+/**
+ * An audit is due by the last day of its period: a quarterly audit within its quarter. The handbook
+ * gives no other deadline (000_3a3b18768e4599ed.txt:442 "quarterly, bi-quaterly and, for some tools,
+ * monthly user audits").
+ */
+export function auditDueDate(period: AuditPeriod): string {
+  return period.end;
 }
 
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -113,12 +116,11 @@ function withMarkers(body: string, markers: string[]): string {
 }
 
 /** Each tool's audit issue for the period that contains `today`. */
-export function desiredAuditIssues(policy: CompiledPolicy, calendar: BusinessCalendar, today: string): DesiredToolIssue[] {
+export function desiredAuditIssues(policy: CompiledPolicy, today: string): DesiredToolIssue[] {
   const tools = toolsPolicyOf(policy);
   return tools.tools.map((tool) => {
     const period = auditPeriodOf(tool.audit, today);
-    // Opened late (the bot was switched on mid-period, or runs were missed): the owner still gets the full window.
-    const dueDate = nthWorkingDay(calendar, today > period.start ? today : period.start, tools.audits.workingWindowBusinessDays);
+    const dueDate = auditDueDate(period);
     const marker = auditMarker(tool, period);
     const body = renderTemplate(templateText(policy.templates, tools.audits.template), {
       ...toolValues(policy, tool),
@@ -147,8 +149,8 @@ export function desiredAuditIssues(policy: CompiledPolicy, calendar: BusinessCal
  * DRI. Tier 4 tools belong to other departments (000_3a3b18768e4599ed.txt:416): the DRI gets one
  * list to hand on, not an issue (and a notification) per tool.
  */
-export function auditIssuesToCreate(policy: CompiledPolicy, calendar: BusinessCalendar, today: string, exists: (marker: string) => boolean): PlannedToolIssue[] {
-  const missing = desiredAuditIssues(policy, calendar, today).filter((d) => !exists(d.marker));
+export function auditIssuesToCreate(policy: CompiledPolicy, today: string, exists: (marker: string) => boolean): PlannedToolIssue[] {
+  const missing = desiredAuditIssues(policy, today).filter((d) => !exists(d.marker));
   const owned = missing.filter((d) => d.tool.owner !== null);
   const unowned = missing.filter((d) => d.tool.owner === null);
   return unowned.length === 0 ? owned : [...owned, unownedAuditsIssue(policy, unowned)];
@@ -244,10 +246,10 @@ export interface AuditReminder {
 }
 
 /** The due date an audit issue is held to: its own (people may move it), else its period's. */
-export function auditIssueDueDate(calendar: BusinessCalendar, tools: ToolsPolicy, issue: ResourceSnapshot, periodKey: string): string | null {
+export function auditIssueDueDate(issue: ResourceSnapshot, periodKey: string): string | null {
   if (issue.dueDate) return issue.dueDate;
   const period = auditPeriodFromKey(periodKey);
-  return period === null ? null : auditDueDate(calendar, tools, period);
+  return period === null ? null : auditDueDate(period);
 }
 
 /**
@@ -255,13 +257,13 @@ export function auditIssueDueDate(calendar: BusinessCalendar, tools: ToolsPolicy
  * tools.yml names a reminder template (the handbook asks for no reminder), and never a second
  * one, however long the issue stays open (the marker has no week or date in it).
  */
-export function auditReminder(policy: CompiledPolicy, calendar: BusinessCalendar, issue: ResourceSnapshot, marker: string, today: string): AuditReminder | null {
+export function auditReminder(policy: CompiledPolicy, issue: ResourceSnapshot, marker: string, today: string): AuditReminder | null {
   const tools = toolsPolicyOf(policy);
   if (tools.audits.reminderTemplate === null || issue.state !== "opened") return null;
   const parsed = parseAuditMarker(marker);
   if (!parsed) return null;
   const tool = toolByMarkerKey(tools, parsed.toolKey);
-  const dueDate = auditIssueDueDate(calendar, tools, issue, parsed.period);
+  const dueDate = auditIssueDueDate(issue, parsed.period);
   if (dueDate === null || today <= dueDate) return null;
   const recipients = issue.assignees.length > 0 ? issue.assignees.map((u) => u.username) : tool ? ownersOf(policy, tool) : [];
   const body = renderTemplate(templateText(policy.templates, tools.audits.reminderTemplate), {

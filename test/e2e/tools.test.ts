@@ -102,7 +102,7 @@ describe("mops-bot run tool-audits against the fake GitLab", () => {
     const zoom = issues.find((i) => i.title === "Tool user audit: ZoomInfo — 2026-11")!;
     expect(zoom.assignees).toEqual(["mops.member3"]);
     expect(zoom.labels.sort()).toEqual(["Mktg Tool Audit", "ZoomInfo"]);
-    expect(zoom.dueDate).toBe("2026-12-03");
+    expect(zoom.dueDate).toBe("2026-11-30"); // the last day of its period
     expect(zoom.description).toContain("**30 days**");
     const list = issues.find((i) => i.title.startsWith(LIST_TITLE))!;
     expect(list.assignees).toEqual(["mops.member2"]);
@@ -193,10 +193,10 @@ describe("mops-bot run tool-audits against the fake GitLab", () => {
   });
 
   it("with the shipped tools.yml, an overdue audit gets no reminder, week after week", async () => {
-    await run({ at: "2026-11-02T15:00:00Z", policy: allOwned() }); // due 2026-11-16 for every tool
+    await run({ at: "2026-11-02T15:00:00Z", policy: allOwned() });
     const zoom = auditIssues().find((i) => i.title === "Tool user audit: ZoomInfo — 2026-11")!;
-    expect(zoom.dueDate).toBe("2026-11-16");
-    for (const at of ["2026-11-17T15:00:00Z", "2026-11-24T15:00:00Z", "2026-12-15T15:00:00Z"]) {
+    expect(zoom.dueDate).toBe("2026-11-30");
+    for (const at of ["2026-12-01T15:00:00Z", "2026-12-08T15:00:00Z", "2026-12-29T15:00:00Z"]) {
       const report = await run({ at, policy: allOwned() });
       expect(report.resources.filter((r) => r.actions.some((a) => a.type === "comment"))).toEqual([]);
     }
@@ -206,19 +206,23 @@ describe("mops-bot run tool-audits against the fake GitLab", () => {
   it("with a reminder template in tools.yml, an overdue audit gets one reminder, not one a week; none once it is closed", async () => {
     const policy = { ...withReminders(), tools: { ...withReminders().tools!, tools: allOwned().tools!.tools } };
     await run({ at: "2026-11-02T15:00:00Z", policy });
-    const zoom = auditIssues().find((i) => i.title === "Tool user audit: ZoomInfo — 2026-11")!;
-    const other = auditIssues().find((i) => i.title === "Tool user audit: Marketo — 2026-Q4")!;
-    await run({ at: "2026-11-16T20:00:00Z", policy });
+    const find = (title: string) => auditIssues().find((i) => i.title === title)!;
+    const zoom = find("Tool user audit: ZoomInfo — 2026-11");
+    const marketo = find("Tool user audit: Marketo — 2026-Q4");
+    const litmus = find("Tool user audit: Litmus — 2026-H2");
+    await run({ at: "2026-11-30T20:00:00Z", policy });
     expect(botNotes(zoom.iid)).toEqual([]);
-    const week1 = await run({ at: "2026-11-17T15:00:00Z", policy });
-    expect(week1.resources.filter((r) => r.actions.some((a) => a.type === "comment"))).toHaveLength(TOOLS);
+    const overdue = await run({ at: "2026-12-01T15:00:00Z", policy });
+    expect(overdue.resources.filter((r) => r.actions.some((a) => a.type === "comment")).map((r) => r.title)).toEqual([zoom.title]);
     expect(botNotes(zoom.iid)).toHaveLength(1);
-    expect(botNotes(zoom.iid)[0]!.body).toContain("was due on **2026-11-16 (Monday)**");
-    await run({ at: "2026-11-24T15:00:00Z", policy });
+    expect(botNotes(zoom.iid)[0]!.body).toContain("was due on **2026-11-30 (Monday)**");
     await run({ at: "2026-12-08T15:00:00Z", policy });
+    await run({ at: "2026-12-22T15:00:00Z", policy });
     expect(botNotes(zoom.iid)).toHaveLength(1);
-    sb.fake.updateIssue(sb.projects.mops, other.iid, { stateEvent: "close" }, { as: "mops.member3" });
-    await run({ at: "2026-12-15T15:00:00Z", policy });
-    expect(botNotes(other.iid)).toHaveLength(1);
+    sb.fake.updateIssue(sb.projects.mops, marketo.iid, { stateEvent: "close" }, { as: "mops.member3" });
+    await run({ at: "2027-01-05T15:00:00Z", policy });
+    expect(botNotes(marketo.iid)).toEqual([]);
+    expect(botNotes(litmus.iid)).toHaveLength(1);
+    expect(botNotes(zoom.iid)).toHaveLength(1);
   });
 });

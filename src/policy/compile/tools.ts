@@ -24,7 +24,6 @@ export function compileTools(source: PolicySource, data: ToolsFile, sink: Proble
       template: a.template,
       unownedTemplate: a.unowned_template,
       reminderTemplate: a.reminder_template ?? null,
-      workingWindowBusinessDays: a.working_window_business_days,
     },
     renewals: {
       template: data.renewals.template,

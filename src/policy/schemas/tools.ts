@@ -44,7 +44,6 @@ export const toolsSchema = z
         reminder_template: kebabName
           .optional()
           .describe("Template in templates/ for one reminder on an audit still open after its due date; leave it out for no reminder (the handbook asks for none)."),
-        working_window_business_days: positiveDays.describe("The audit is due this many business days after its period starts."),
         inactivity_days: positiveDays.describe("Default inactivity threshold in days."),
         notice_business_days: positiveDays.describe("Default notice period in business days."),
         notify_by: z.enum(NOTIFY_CHANNELS).describe("Default way inactive users are told."),

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createBusinessCalendar, type BusinessCalendar } from "../../../src/domain/calendar.js";
 import { markersIn } from "../../../src/domain/markers.js";
 import type { CompiledPolicy, ToolDef } from "../../../src/policy/model.js";
 import { loadPolicies } from "../../../src/policy/load.js";
@@ -8,13 +7,11 @@ import { issue, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 let policy: CompiledPolicy;
-let calendar: BusinessCalendar;
 beforeAll(async () => {
   policy = await loadPolicies(TEST_POLICIES_DIR);
-  calendar = createBusinessCalendar(policy.calendar);
 });
 
-const audit = (today: string, tool: string) => desiredAuditIssues(policy, calendar, today).find((d) => d.tool.name === tool)!;
+const audit = (today: string, tool: string) => desiredAuditIssues(policy, today).find((d) => d.tool.name === tool)!;
 
 /** The shipped policy with renewal dates and contract values set on a few tools. */
 function withRenewals(entries: Record<string, Partial<ToolDef>>): CompiledPolicy {
@@ -24,7 +21,7 @@ function withRenewals(entries: Record<string, Partial<ToolDef>>): CompiledPolicy
 
 describe("audit issues from the registry", () => {
   it("gives every tool in the registry one audit issue for its current period", () => {
-    const all = desiredAuditIssues(policy, calendar, "2026-11-18");
+    const all = desiredAuditIssues(policy, "2026-11-18");
     expect(all).toHaveLength(policy.tools!.tools.length);
     expect(new Set(all.map((d) => d.marker)).size).toBe(all.length);
     expect(all.every((d) => d.labels[0] === "Mktg Tool Audit")).toBe(true);
@@ -49,18 +46,15 @@ describe("audit issues from the registry", () => {
     expect(audit("2026-11-18", "Cognism").labels).toEqual(["Mktg Tool Audit"]);
   });
 
-  it("is due on the last day of the working window: 10 working days from the period's first working day", () => {
-    // November 2026: the 1st is a Sunday, the 11th (Veterans Day) is a US public holiday.
+  it("is due on the last day of its period, also when opened late in it: the handbook gives no other deadline", () => {
+    expect(audit("2026-11-02", "ZoomInfo").dueDate).toBe("2026-11-30");
+    expect(audit("2026-11-18", "ZoomInfo").dueDate).toBe("2026-11-30");
+    expect(audit("2026-11-18", "Marketo").dueDate).toBe("2026-12-31");
+    expect(audit("2026-11-18", "Litmus").dueDate).toBe("2026-12-31");
+    expect(audit("2027-01-04", "Litmus").dueDate).toBe("2027-06-30");
     const z = audit("2026-11-02", "ZoomInfo");
-    expect(z.dueDate).toBe("2026-11-16");
-    expect(z.description).toContain(readableDate("2026-11-16"));
-    expect(readableDate("2026-11-16")).toBe("2026-11-16 (Monday)");
-  });
-
-  it("opened late in its period, an audit still gets the whole working window from the day it is opened", () => {
-    // From Wednesday 2026-11-18: Thanksgiving (26th) and the example company day (27th) are off.
-    expect(audit("2026-11-18", "ZoomInfo").dueDate).toBe("2026-12-03");
-    expect(audit("2026-11-18", "Marketo").dueDate).toBe("2026-12-03");
+    expect(z.description).toContain(readableDate("2026-11-30"));
+    expect(readableDate("2026-11-30")).toBe("2026-11-30 (Monday)");
   });
 
   it("moves to the next period exactly at the boundary (fixed dates on both sides)", () => {
@@ -87,7 +81,7 @@ describe("who gets the audit issues", () => {
   const none = () => false;
 
   it("a tool with an owner in tools.yml gets its own audit issue, assigned to that owner (tier 4 too)", () => {
-    const planned = auditIssuesToCreate(owned(), calendar, "2026-11-18", none);
+    const planned = auditIssuesToCreate(owned(), "2026-11-18", none);
     const canva = planned.find((p) => p.title === "Tool user audit: Canva — 2026-H2")!;
     expect(canva.assignees).toEqual(["brand.designer"]);
     expect(canva.description).toContain("Owner: @brand.designer");
@@ -95,7 +89,7 @@ describe("who gets the audit issues", () => {
   });
 
   it("the tools without an owner are one issue for the tools DRI, listing each with its period, not an issue per tool", () => {
-    const planned = auditIssuesToCreate(owned(), calendar, "2026-11-18", none);
+    const planned = auditIssuesToCreate(owned(), "2026-11-18", none);
     expect(planned).toHaveLength(3);
     const list = planned.find((p) => p.kind === "unowned-audits")!;
     expect(list.title).toBe("Tool user audits without a technical owner — 2026-Q4, 2026-H2");
@@ -113,14 +107,14 @@ describe("who gets the audit issues", () => {
   });
 
   it("an audit already listed (or given its own issue) is not planned again, also after its tool gets an owner", () => {
-    const first = auditIssuesToCreate(policy, calendar, "2026-11-18", none);
+    const first = auditIssuesToCreate(policy, "2026-11-18", none);
     expect(first).toHaveLength(1);
     const made = new Set(first.flatMap((p) => p.markers));
     expect(made.size).toBe(policy.tools!.tools.length);
-    expect(auditIssuesToCreate(policy, calendar, "2026-11-25", (m) => made.has(m))).toEqual([]);
-    expect(auditIssuesToCreate(owned(), calendar, "2026-11-25", (m) => made.has(m))).toEqual([]);
+    expect(auditIssuesToCreate(policy, "2026-11-25", (m) => made.has(m))).toEqual([]);
+    expect(auditIssuesToCreate(owned(), "2026-11-25", (m) => made.has(m))).toEqual([]);
     // December: only the monthly audit is new, in a list of one.
-    const december = auditIssuesToCreate(policy, calendar, "2026-12-01", (m) => made.has(m));
+    const december = auditIssuesToCreate(policy, "2026-12-01", (m) => made.has(m));
     expect(december.map((p) => [p.title, p.markers])).toEqual([["Tool user audits without a technical owner — 2026-12", ["tool-audit:ZoomInfo:2026-12"]]]);
   });
 });
@@ -156,7 +150,7 @@ describe("renewal issues", () => {
 describe("reminders on overdue audits", () => {
   const auditIssue = (over = {}) => issue({ title: "Tool user audit: ZoomInfo — 2026-11", dueDate: "2026-11-16", assignees: [user("mops.member2")], ...over });
   const withReminders = (): CompiledPolicy => ({ ...policy, tools: { ...policy.tools!, audits: { ...policy.tools!.audits, reminderTemplate: "tool-audit-reminder" } } });
-  const remind = (today: string, over = {}, p = withReminders()) => auditReminder(p, calendar, auditIssue(over), "tool-audit:ZoomInfo:2026-11", today);
+  const remind = (today: string, over = {}, p = withReminders()) => auditReminder(p, auditIssue(over), "tool-audit:ZoomInfo:2026-11", today);
 
   it("none with the shipped tools.yml, however long an audit stays open: the handbook asks for no reminder", () => {
     expect(policy.tools!.audits.reminderTemplate).toBeNull();
@@ -177,8 +171,8 @@ describe("reminders on overdue audits", () => {
     expect(remind("2027-01-12")!.marker).toBe(first.marker);
   });
 
-  it("falls back to the period's due date when the issue has none", () => {
-    expect(remind("2026-11-16", { dueDate: null })).toBeNull();
-    expect(remind("2026-11-17", { dueDate: null })!.dueDate).toBe("2026-11-16");
+  it("falls back to the period's due date, its last day, when the issue has none", () => {
+    expect(remind("2026-11-30", { dueDate: null })).toBeNull();
+    expect(remind("2026-12-01", { dueDate: null })!.dueDate).toBe("2026-11-30");
   });
 });
