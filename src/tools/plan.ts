@@ -201,11 +201,12 @@ function rfpLine(tools: ToolsPolicy, tool: ToolDef): string {
   const limit = `$${tools.renewals.rfpOverUsd.toLocaleString("en-US")}`;
   const every = `every ${tools.renewals.rfpEveryYears} years`;
   if (tool.contractValueUsd === null) {
-    return `**RFP**: the contract value is not recorded in tools.yml. With Procurement, submit an RFP if it is over ${limit}, and in any case ${every}.`;
+    return `**RFP**: the contract value is not recorded in tools.yml. With Procurement, submit an RFP if it is ${limit} or more, and in any case ${every}.`;
   }
   const value = `$${tool.contractValueUsd.toLocaleString("en-US")}`;
-  return tool.contractValueUsd > tools.renewals.rfpOverUsd
-    ? `**RFP required**: the contract (${value} a year) is over ${limit}; submit an RFP with Procurement.`
+  // "for tools over $50K+" (000_3a3b18768e4599ed.txt:475): $50K itself needs an RFP.
+  return tool.contractValueUsd >= tools.renewals.rfpOverUsd
+    ? `**RFP required**: the contract (${value} a year) is ${limit} or more; submit an RFP with Procurement.`
     : `**RFP**: the contract (${value} a year) is under ${limit}, but an RFP with Procurement is still due ${every}; check when the last one was made.`;
 }
 

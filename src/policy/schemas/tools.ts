@@ -57,7 +57,7 @@ export const toolsSchema = z
           .object({ "1": positiveDays, "2": positiveDays, "3": positiveDays, "4": positiveDays })
           .strict()
           .describe("How many days before the renewal date its issue is created, per tier."),
-        rfp_over_usd: z.number().positive().describe("Contracts above this value need an RFP with Procurement."),
+        rfp_over_usd: z.number().positive().describe("Contracts of this value or more need an RFP with Procurement (\"over $50K+\")."),
         rfp_every_years: positiveDays.describe("An RFP at least this often."),
       })
       .strict(),

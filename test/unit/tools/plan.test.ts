@@ -140,10 +140,16 @@ describe("renewal issues", () => {
     expect(zoom!.description).toContain("No auto-renewals");
     expect(zoom!.description).toContain("POC before new features");
     expect(zoom!.description).toContain("Procurement and Finance");
-    expect(zoom!.description).toContain("**RFP required**: the contract ($80,000 a year) is over $50,000");
+    expect(zoom!.description).toContain("**RFP required**: the contract ($80,000 a year) is $50,000 or more");
     expect(marketo!.description).toContain("the contract value is not recorded");
     expect(qualified!.description).toContain("still due every 2 years");
     expect(markersIn(zoom!.description)).toEqual(["tool-renewal:ZoomInfo:2027-03-01"]);
+  });
+
+  it("a contract of exactly $50K needs an RFP: the handbook says \"over $50K+\"", () => {
+    const p = withRenewals({ Marketo: { renewalDate: "2027-03-01", contractValueUsd: 50000 } });
+    const marketo = desiredRenewalIssues(p, "2027-01-15").find((d) => d.tool.name === "Marketo")!;
+    expect(marketo.description).toContain("**RFP required**: the contract ($50,000 a year) is $50,000 or more");
   });
 });
 
