@@ -164,7 +164,8 @@ export function unownedAuditsIssue(policy: CompiledPolicy, audits: DesiredToolIs
   // Shortest period first: the month, then the quarter, then the half-year.
   const byLength = [...audits.map((a) => a.period!)].sort((a, b) => a.end.localeCompare(b.end) || b.start.localeCompare(a.start));
   const periods = [...new Set(byLength.map((p) => p.key))];
-  const dueDate = audits.map((a) => a.dueDate).sort()[0]!;
+  // Due when its last audit is: the list is one issue, closed once every tool in it is done.
+  const dueDate = audits.map((a) => a.dueDate).sort().at(-1)!;
   const lines = audits.map((a) => {
     const t = a.tool;
     const notice = `${plural(t.inactivityDays, "day")} inactive, ${plural(t.noticeBusinessDays, "business day")} of notice by ${t.notifyBy === "slack" ? "Slack" : "email"}`;

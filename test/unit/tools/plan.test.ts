@@ -95,6 +95,7 @@ describe("who gets the audit issues", () => {
     expect(list.title).toBe("Tool user audits without a technical owner — 2026-Q4, 2026-H2");
     expect(list.assignees).toEqual(["mops.member2"]);
     expect(list.labels).toEqual(["Mktg Tool Audit"]);
+    expect(list.dueDate).toBe("2026-12-31"); // with its last audit: the quarter's and the half-year's
     const unowned = policy.tools!.tools.filter((t) => t.name !== "Canva" && t.name !== "ZoomInfo");
     expect(list.markers).toHaveLength(unowned.length);
     expect(markersIn(list.description)).toEqual(list.markers);
