@@ -48,9 +48,14 @@ export function toolsPolicyOf(policy: CompiledPolicy): ToolsPolicy {
   return policy.tools;
 }
 
-/** The MOps tools DRI (people.yml group named by `tools_dri_group`). */
+/**
+ * The MOps tools DRI: the first member of the people.yml group `tools_dri_group` (one person, as a
+ * DRI is). Only one is assigned: more than one assignee per issue is a GitLab Premium feature
+ * (gitlabhq/gitlabhq doc/user/project/issues/multiple_assignees_for_issues.md, "Tier: Premium,
+ * Ultimate"), so a second would be dropped on Free.
+ */
 export function toolsDri(policy: CompiledPolicy): string[] {
-  return [...(policy.people[toolsPolicyOf(policy).toolsDriGroup] ?? [])];
+  return (policy.people[toolsPolicyOf(policy).toolsDriGroup] ?? []).slice(0, 1);
 }
 
 /**

@@ -33,7 +33,7 @@ const toolSchema = z
 export const toolsSchema = z
   .object({
     tools_dri_group: kebabName.describe(
-      "People group (people.yml) of the MOps tools DRI: the audits of tools with no technical owner are listed for them in one issue per run, not one issue per tool.",
+      "People group (people.yml) of the MOps tools DRI (its first member is assigned): the audits of tools with no technical owner are listed for them in one issue per run, not one issue per tool.",
     ),
     audits: z
       .object({

@@ -72,6 +72,9 @@ describe("audit issues from the registry", () => {
     expect(policy.tools!.tools.every((t) => JSON.stringify(ownersOf(policy, t)) === JSON.stringify(dri))).toBe(true);
     const named = { ...policy.tools!.tools[0]!, owner: "jane.owner" };
     expect(ownersOf(policy, named)).toEqual(["jane.owner"]);
+    // A DRI is one person: a group of two still gives one assignee, the first.
+    const two = { ...policy, people: { ...policy.people, [policy.tools!.toolsDriGroup]: ["mops.member2", "mops.member3"] } };
+    expect(ownersOf(two, policy.tools!.tools[1]!)).toEqual(["mops.member2"]);
   });
 });
 
