@@ -9,7 +9,7 @@
 import { markerComment, markerKey } from "../domain/markers.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { renderTemplate, templateText, type TemplateValue } from "../domain/templates.js";
-import { mention } from "../domain/text.js";
+import { mention, neutraliseInline } from "../domain/text.js";
 import type { CompiledPolicy, ToolDef, ToolsPolicy } from "../policy/model.js";
 import { addDays, daysBetween } from "./dates.js";
 import { auditPeriodFromKey, auditPeriodOf, type AuditPeriod } from "./periods.js";
@@ -174,7 +174,8 @@ export function unownedAuditsIssue(policy: CompiledPolicy, audits: DesiredToolIs
   const lines = audits.map((a) => {
     const t = a.tool;
     const notice = `${plural(t.inactivityDays, "day")} inactive, ${plural(t.noticeBusinessDays, "business day")} of notice by ${t.notifyBy === "slack" ? "Slack" : "email"}`;
-    return `- [ ] **${t.name}** — tier ${t.tier}, ${a.period!.key} (${t.audit}; ${notice})${t.notes ? `. ${t.notes}` : ""}`;
+    // Names and notes made inline and mention-free: the list notifies nobody per tool.
+    return `- [ ] **${neutraliseInline(t.name)}** — tier ${t.tier}, ${a.period!.key} (${t.audit}; ${notice})${t.notes ? `. ${neutraliseInline(t.notes)}` : ""}`;
   });
   const body = renderTemplate(templateText(policy.templates, tools.audits.unownedTemplate), {
     period: { trusted: periods.join(", ") },

@@ -108,6 +108,10 @@ describe("who gets the audit issues", () => {
     // Tier 4 tools say whose department they belong to; nobody is mentioned (the DRI is assigned).
     expect(list.description).toContain("- [ ] **Figma** — tier 4, 2026-H2 (semi-annual; 45 days inactive, 5 business days of notice by email). UX.");
     expect(list.description).not.toMatch(/@/);
+    // Not even when a note in tools.yml names someone.
+    const noted = withRenewals({ Figma: { notes: "UX, ask @jane.ux" } });
+    const listed = auditIssuesToCreate(noted, "2026-11-18", none)[0]!;
+    expect(listed.description).toContain("ask @\u200Bjane.ux");
   });
 
   it("an audit already listed (or given its own issue) is not planned again, also after its tool gets an owner", () => {
