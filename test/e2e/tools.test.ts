@@ -10,6 +10,7 @@ import { markersIn } from "../../src/domain/markers.js";
 import type { GitLabPlatform } from "../../src/gitlab/index.js";
 import type { RunReport } from "../../src/engine/report.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
+import { collectReportInput } from "../../src/report/collect.js";
 import { runToolAudits } from "../../src/tools/job.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
@@ -88,6 +89,13 @@ describe("mops-bot run tool-audits against the fake GitLab", () => {
     expect(list.description).toContain("**Canva** — tier 4, 2026-H2");
     expect(list.description).not.toMatch(/@/);
     expect(new Set(sb.fake.writes().map((w) => w.route))).toEqual(new Set(["POST /projects/:id/issues"]));
+  });
+
+  it("the report page shows the list once, as the audits of the tools without an owner", async () => {
+    await run();
+    const runtime = await sb.runtime({ dryRun: true });
+    const input = await collectReportInput({ policy: runtime.policy, calendar: runtime.calendar, platform: runtime.platform, now: runtime.clock(), gitlabUrl: sb.fake.url, trendWeeks: 1, renewalsWithinDays: 120, historyLimit: 5 });
+    expect(input.audits.map((a) => [a.issue.title, a.tool, a.dueDate])).toEqual([[`${LIST_TITLE} — 2026-11, 2026-Q4, 2026-H2`, `${TOOLS} tools without an owner`, "2026-12-31"]]);
   });
 
   it("a tool with an owner in tools.yml gets its own audit issue assigned to that owner; the rest stay one list", async () => {
