@@ -93,9 +93,13 @@ async function toolSections(ctx: DigestContext): Promise<DigestSection[]> {
     findIssuesByMarker(ctx.reader, { project: ctx.project, labels: tools.renewals.labels }, (m) => m.startsWith(`${RENEWAL_MARKER_PREFIX}:`)),
   ]);
   const overdue: { due: string; item: DigestItem }[] = [];
+  // The issue listing the audits of tools without an owner carries one marker per audit: listed once.
+  const seen = new Set<number>();
   for (const [marker, [issue]] of audits) {
+    if (!issue || seen.has(issue.id)) continue;
+    seen.add(issue.id);
     const parsed = parseAuditMarker(marker);
-    const due = parsed && issue ? auditIssueDueDate(ctx.calendar, tools, issue, parsed.period) : null;
+    const due = parsed && issue ? auditIssueDueDate(issue, parsed.period) : null;
     if (issue && due !== null && due < ctx.today) {
       overdue.push({ due, item: item(issue, `due ${due}${issue.assignees.length ? `, assigned to ${issue.assignees.map((u) => u.username).join(", ")}` : ""}`) });
     }

@@ -7,7 +7,7 @@ import { buildRules } from "../rules/registry.js";
 import { defaultPoliciesDir } from "./cli.js";
 import { writeJsonSchemas } from "./jsonSchema.js";
 import { validatePolicies, type PolicySummary } from "./load.js";
-import { formatProblem } from "./problems.js";
+import { formatProblem, formatWarning } from "./problems.js";
 
 const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -29,6 +29,7 @@ export function formatSummary(dir: string, s: PolicySummary, rules?: number): st
 export async function validateCommand(opts: { dir?: string }, io: CliIo, exit: ExitCodeHolder): Promise<void> {
   const dir = opts.dir ?? defaultPoliciesDir();
   const result = await validatePolicies(dir, { knownJobs: jobNames() });
+  for (const warning of result.warnings) io.err(formatWarning(warning));
   if (result.problems.length > 0) {
     for (const p of result.problems) io.out(formatProblem(p));
     io.err(`${result.problems.length} problem(s) in ${dir}: fix them and run 'mops-bot policies validate' again.`);

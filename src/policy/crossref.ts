@@ -162,13 +162,14 @@ export function checkNotificationsReferences(ctx: CrossrefContext, source: Polic
 
 /** tools.yml: tool labels (unknown ones are errors), the owner group, templates and the audit project. */
 export function checkToolsReferences(ctx: CrossrefContext, source: PolicySource, t: ToolsFile): void {
-  checkGroup(ctx, source, ["default_owner_group"], t.default_owner_group);
+  checkGroup(ctx, source, ["tools_dri_group"], t.tools_dri_group);
   checkRole(ctx, source, ["audits", "project_role"], t.audits.project_role);
   t.audits.labels.forEach((l, i) => checkLabel(ctx, source, ["audits", "labels", i], l));
   t.renewals.labels.forEach((l, i) => checkLabel(ctx, source, ["renewals", "labels", i], l));
   checkLabel(ctx, source, ["evaluations", "label"], t.evaluations.label);
   checkTemplate(ctx, source, ["audits", "template"], t.audits.template);
-  checkTemplate(ctx, source, ["audits", "reminder_template"], t.audits.reminder_template);
+  checkTemplate(ctx, source, ["audits", "unowned_template"], t.audits.unowned_template);
+  if (t.audits.reminder_template !== undefined) checkTemplate(ctx, source, ["audits", "reminder_template"], t.audits.reminder_template);
   checkTemplate(ctx, source, ["renewals", "template"], t.renewals.template);
   checkTemplate(ctx, source, ["evaluations", "template"], t.evaluations.template);
   checkTemplate(ctx, source, ["evaluations", "manager_checklist_template"], t.evaluations.manager_checklist_template);

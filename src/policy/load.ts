@@ -19,7 +19,7 @@ import { compileSchedules } from "./compile/schedules.js";
 import { compileSla } from "./compile/sla.js";
 import type { SlaFile } from "./schemas/sla.js";
 import { compileScope } from "./compile/scope.js";
-import { compileTools } from "./compile/tools.js";
+import { compileTools, toolsWarnings } from "./compile/tools.js";
 import { compileTriage, type TriageRuleDef } from "./compile/triage.js";
 import { compileWorkflow } from "./compile/workflow.js";
 import { checkSlaReferences } from "./crossref.js";
@@ -29,7 +29,7 @@ import { checkDigestReferences, checkIntakeReferences, checkToolsReferences } fr
 import { reportIssues } from "./issues.js";
 import type { CalendarConfig, CompiledPolicy, HygieneDef, ScheduleDef, ScopeDef, WorkflowDef } from "./model.js";
 import { PolicyError } from "./problems.js";
-import type { PolicyProblem } from "./problems.js";
+import type { PolicyProblem, PolicyWarning } from "./problems.js";
 import type { CalendarFile } from "./schemas/calendar.js";
 import type { HygieneFile } from "./schemas/hygiene.js";
 import { POLICY_KINDS } from "./schemas/index.js";
@@ -70,6 +70,8 @@ export interface ValidationResult {
   /** Present only when there are no problems. */
   policy?: CompiledPolicy;
   problems: PolicyProblem[];
+  /** Valid settings that will not do what a reader may expect; the policies still load. */
+  warnings: PolicyWarning[];
   summary: PolicySummary;
 }
 
@@ -174,6 +176,9 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
   const toolsFile = one<ToolsFile>("tools");
   if (toolsFile) checkToolsReferences(ctx, toolsFile.source, toolsFile.data);
   const tools = toolsFile && compileTools(toolsFile.source, toolsFile.data, sink);
+  const warningSink = new ProblemSink();
+  if (toolsFile) toolsWarnings(toolsFile.source, toolsFile.data, warningSink);
+  const warnings = [...warningSink.problems].sort(byPosition);
   const intakeFile = one<IntakeFile>("intake");
   if (intakeFile) checkIntakeReferences(ctx, intakeFile.source, intakeFile.data);
   const intake = intakeFile && compileIntake(intakeFile.data);
@@ -197,7 +202,7 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
     templates: Object.keys(templates).length,
   };
   if (problems.length > 0 || !scope || !people || !labels || !hygiene || !calendar || !schedules) {
-    return { problems, summary };
+    return { problems, warnings, summary };
   }
   const policy: CompiledPolicy = { dir: root, scope, people, taxonomy: labels.taxonomy, hygiene, calendar, schedules, workflows, templates, triage };
   if (milestones) policy.milestones = milestones;
@@ -206,7 +211,7 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
   if (intake) policy.intake = intake;
   if (digest) policy.digest = digest;
   if (sla) policy.sla = sla;
-  return { policy, problems, summary };
+  return { policy, problems, warnings, summary };
 }
 
 function byPosition(a: PolicyProblem, b: PolicyProblem): number {

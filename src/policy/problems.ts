@@ -13,6 +13,16 @@ export function formatProblem(p: PolicyProblem): string {
   return `${p.file}:${p.line}:${p.col}: ${p.message}`;
 }
 
+/**
+ * Something valid that will not do what a reader may expect (e.g. renewals that never fire):
+ * located like a problem, printed as `warning: file:line:col: message`, and the policies still load.
+ */
+export type PolicyWarning = PolicyProblem;
+
+export function formatWarning(w: PolicyWarning): string {
+  return `warning: ${formatProblem(w)}`;
+}
+
 /** Thrown by loadPolicies when the policies cannot be used; carries every problem found. */
 export class PolicyError extends Error {
   constructor(readonly problems: PolicyProblem[]) {

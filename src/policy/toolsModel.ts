@@ -11,7 +11,7 @@ export interface ToolDef {
   tier: ToolTier;
   /** The tool's label in the taxonomy, or null when it has none. */
   label: string | null;
-  /** Technical owner's GitLab username, or null: then the default owner group owns the audit. */
+  /** Technical owner's GitLab username, or null: then the audit is listed for the tools DRI. */
   owner: string | null;
   audit: AuditCadence;
   inactivityDays: number;
@@ -25,13 +25,15 @@ export interface ToolDef {
 }
 
 export interface ToolsPolicy {
-  defaultOwnerGroup: string;
+  /** People group of the MOps tools DRI, for whom the audits of owner-less tools are listed. */
+  toolsDriGroup: string;
   audits: {
     projectRole: string;
     labels: string[];
     template: string;
-    reminderTemplate: string;
-    workingWindowBusinessDays: number;
+    unownedTemplate: string;
+    /** One reminder after the due date, or null for none. */
+    reminderTemplate: string | null;
   };
   renewals: {
     template: string;

@@ -130,11 +130,17 @@ async function toolIssues(o: CollectOptions): Promise<{ audits: AuditIssue[]; re
     findIssuesByMarker(reader, { project, labels: tools.renewals.labels }, (m) => m.startsWith(`${RENEWAL_MARKER_PREFIX}:`)),
   ]);
   const audits: AuditIssue[] = [];
+  // The issue listing the audits of tools without an owner carries one marker per audit: shown once.
+  const markersOf = new Map<number, number>();
+  for (const [, [issue]] of auditIssues) if (issue) markersOf.set(issue.id, (markersOf.get(issue.id) ?? 0) + 1);
+  const seen = new Set<number>();
   for (const [marker, [issue]] of auditIssues) {
     const parsed = parseAuditMarker(marker);
-    if (!issue || !parsed) continue;
-    const tool = toolByMarkerKey(tools, parsed.toolKey);
-    audits.push({ issue, tool: tool?.name ?? parsed.toolKey, period: parsed.period, dueDate: auditIssueDueDate(o.calendar, tools, issue, parsed.period) });
+    if (!issue || !parsed || seen.has(issue.id)) continue;
+    seen.add(issue.id);
+    const listed = markersOf.get(issue.id) ?? 1;
+    const tool = listed > 1 ? `${listed} tools without an owner` : (toolByMarkerKey(tools, parsed.toolKey)?.name ?? parsed.toolKey);
+    audits.push({ issue, tool, period: parsed.period, dueDate: auditIssueDueDate(issue, parsed.period) });
   }
   const horizon = addDays(today, o.renewalsWithinDays);
   const renewals = tools.tools

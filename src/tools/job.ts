@@ -1,7 +1,8 @@
 /**
- * The `tool-audits` job: at the start of each tool's audit period, one audit issue per tool in the
- * MOps project; renewal issues once a tool's renewal lead time begins; and a weekly reminder on
- * audit issues still open past their due date.
+ * The `tool-audits` job: at the start of each tool's audit period, one audit issue per tool with a
+ * technical owner in the MOps project, and one issue listing the tools without one for the MOps
+ * tools DRI; renewal issues once a tool's renewal lead time begins; and, when tools.yml asks for
+ * it, one reminder on an audit issue still open past its due date.
  *
  * Idempotent by construction: the issues the bot created are found again by the marker in their
  * description (one listing per label), so a second run, or a run after one that stopped half-way,
@@ -20,11 +21,11 @@ import { projectForRole, requireGitLabPlatform } from "./gitlabAccess.js";
 import {
   AUDIT_MARKER_PREFIX,
   RENEWAL_MARKER_PREFIX,
+  auditIssuesToCreate,
   auditReminder,
-  desiredAuditIssues,
   desiredRenewalIssues,
   toolsPolicyOf,
-  type DesiredToolIssue,
+  type PlannedToolIssue,
 } from "./plan.js";
 
 const RULE = "tool-audits";
@@ -50,26 +51,35 @@ export async function runToolAudits(deps: JobDeps): Promise<RunReport> {
   report.read.issues = new Set([...audits.values(), ...renewals.values()].flat().map((i) => i.id)).size;
 
   // 1. Issues that should exist and do not.
-  const desired = [...desiredAuditIssues(deps.policy, deps.calendar, today), ...desiredRenewalIssues(deps.policy, today)];
-  const existing = (d: DesiredToolIssue) => (d.kind === "audit" ? audits : renewals).get(d.marker);
-  const missing = desired.filter((d) => existing(d) === undefined);
+  const missing = [
+    ...auditIssuesToCreate(deps.policy, today, (marker) => audits.has(marker)),
+    ...desiredRenewalIssues(deps.policy, today).filter((d) => !renewals.has(d.marker)),
+  ];
   const userIds = missing.length > 0 ? await userIdsByUsername(gitlab.requester.api, missing.flatMap((d) => d.assignees)) : new Map<string, number>();
   for (const d of missing) await createOne(deps, gitlab, project.path, d, userIds, report);
 
   // 2. More than one of the bot's issues for a period (a creation whose answer was lost, sent again):
-  //    the first is the issue, the open ones after it are closed with a note linking it.
+  //    the first is the issue, the open ones after it are closed with a note linking it. An issue
+  //    listing several audits is found under each of its markers: it is closed once.
+  const closed = new Set<number>();
   for (const [marker, issues] of [...audits, ...renewals]) {
     const [original, ...duplicates] = issues;
     for (const duplicate of duplicates) {
-      if (duplicate.state === "opened") await closeDuplicate(deps, gitlab, original!, duplicate, marker, report);
+      if (duplicate.state !== "opened" || closed.has(duplicate.id)) continue;
+      closed.add(duplicate.id);
+      await closeDuplicate(deps, gitlab, original!, duplicate, marker, report);
     }
   }
 
-  // 3. A weekly reminder on each audit still open past its due date.
+  // 3. One reminder on each audit issue still open past its due date, when tools.yml asks for it.
+  const reminded = new Set<number>();
   for (const [marker, issues] of audits) {
     const issue = issues[0]!;
-    const reminder = auditReminder(deps.policy, deps.calendar, issue, marker, today);
-    if (reminder) await remindOne(gitlab, issue, reminder, report);
+    if (reminded.has(issue.id) || closed.has(issue.id)) continue;
+    const reminder = auditReminder(deps.policy, issue, marker, today);
+    if (!reminder) continue;
+    reminded.add(issue.id);
+    await remindOne(gitlab, issue, reminder, report);
   }
 
   return finishRunReport(sortRunReport(report), startedMs, deps.platform);
@@ -79,7 +89,7 @@ async function createOne(
   deps: JobDeps,
   gitlab: ReturnType<typeof requireGitLabPlatform>,
   projectPath: string,
-  d: DesiredToolIssue,
+  d: PlannedToolIssue,
   userIds: Map<string, number>,
   report: RunReport,
 ): Promise<void> {
@@ -140,7 +150,7 @@ async function remindOne(
   try {
     const result = await gitlab.ensureNote(issue, reminder.marker, reminder.body);
     if (result.action === "unchanged") return;
-    const reason = `The audit was due on ${reminder.dueDate} and is still open (week ${reminder.week} overdue).`;
+    const reason = `The audit was due on ${reminder.dueDate} and is still open; it gets this one reminder.`;
     report.resources.push(entry(ref, issue.webUrl, issue.title, [{ type: "comment", body: reminder.body, marker: reminder.marker, rule: RULE, reason }]));
   } catch (error) {
     report.errors.push({ ref, message: error instanceof Error ? error.message : String(error) });
@@ -149,6 +159,7 @@ async function remindOne(
 
 export const toolAuditsJob: Job = {
   name: RULE,
-  description: "Create each tool's user audit issue at the start of its period, renewal issues ahead of renewal dates, and weekly reminders on overdue audits.",
+  description:
+    "Create each owned tool's user audit issue at the start of its period (tools without an owner: one list for the tools DRI), renewal issues ahead of renewal dates, and at most one reminder on an overdue audit.",
   run: (deps) => runToolAudits(deps),
 };

@@ -94,7 +94,7 @@ describe("a converged sweep", () => {
     const audits = await runToolAudits({ ...(await sb.runtime()), dryRun: false });
     expect(audits.errors).toEqual([]);
     const mine = () => sb.fake.issues(sb.projects.mops).filter((i) => i.labels.includes("Mktg Tool Audit"));
-    expect(mine().length).toBeGreaterThan(10);
+    expect(mine().length).toBeGreaterThan(0);
     const report = await sweep();
     expect(report.errors).toEqual([]);
     for (const i of mine()) {
@@ -232,7 +232,7 @@ describe("a converged webhook reconcile", () => {
     const audits = await runToolAudits({ ...(await sb.runtime()), dryRun: false });
     expect(audits.errors).toEqual([]);
     await quiescent(running);
-    const audit = sb.fake.issues(sb.projects.mops).find((i) => i.title === "Tool user audit: ZoomInfo — 2026-11")!;
+    const audit = sb.fake.issues(sb.projects.mops).find((i) => i.labels.includes("Mktg Tool Audit"))!;
     sb.fake.resetCounters();
     sb.fake.comment(sb.projects.mops, audit.iid, "Seats reviewed: two removed.", { as: "mops.member2" });
     await quiescent(running);

@@ -1,12 +1,16 @@
 /**
  * The tool-audits job end to end: the shipped tools.yml, the GitLab adapter over HTTP and the fake
- * GitLab. One issue per tool and period whatever the number of runs, also after a run that died
- * half-way; weekly reminders on overdue audits; nothing written in a dry run.
+ * GitLab. A tool with a technical owner gets its own audit issue, assigned to that owner; the tools
+ * without one are listed in one issue for the MOps tools DRI. One issue per audit whatever the
+ * number of runs, also after a run that died half-way; no reminders unless tools.yml asks for one,
+ * and then one; nothing written in a dry run.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { markersIn } from "../../src/domain/markers.js";
 import type { GitLabPlatform } from "../../src/gitlab/index.js";
 import type { RunReport } from "../../src/engine/report.js";
+import type { CompiledPolicy } from "../../src/policy/model.js";
+import { collectReportInput } from "../../src/report/collect.js";
 import { runToolAudits } from "../../src/tools/job.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
@@ -19,12 +23,22 @@ afterEach(async () => {
 });
 
 const TOOLS = 40;
+const LIST_TITLE = "Tool user audits without a technical owner";
 
-async function run(options: { at?: string; dryRun?: boolean; wrap?: (p: GitLabPlatform) => GitLabPlatform } = {}): Promise<RunReport> {
+/** The shipped tools.yml with owners named: `owners` by tool name, or one owner for every tool. */
+function withOwners(owners: Record<string, string> | string): CompiledPolicy {
+  const tools = sb.policy.tools!;
+  const ownerOf = (name: string) => (typeof owners === "string" ? owners : (owners[name] ?? null));
+  return { ...sb.policy, tools: { ...tools, tools: tools.tools.map((t) => ({ ...t, owner: ownerOf(t.name) })) } };
+}
+const allOwned = () => withOwners("mops.member3");
+const withReminders = (): CompiledPolicy => ({ ...sb.policy, tools: { ...sb.policy.tools!, audits: { ...sb.policy.tools!.audits, reminderTemplate: "tool-audit-reminder" } } });
+
+async function run(options: { at?: string; dryRun?: boolean; wrap?: (p: GitLabPlatform) => GitLabPlatform; policy?: CompiledPolicy } = {}): Promise<RunReport> {
   const runtime = await sb.runtime({ dryRun: options.dryRun ?? false });
   const platform = options.wrap ? options.wrap(runtime.platform) : runtime.platform;
   const clock = options.at ? () => new Date(options.at!) : runtime.clock;
-  return runToolAudits({ ...runtime, platform, clock, dryRun: options.dryRun ?? false });
+  return runToolAudits({ ...runtime, policy: options.policy ?? runtime.policy, platform, clock, dryRun: options.dryRun ?? false });
 }
 
 const auditIssues = () => sb.fake.issues(sb.projects.mops).filter((i) => i.labels.includes("Mktg Tool Audit")).map((i) => sb.fake.issue(sb.projects.mops, i.iid));
@@ -55,33 +69,53 @@ function dyingAt(n: number) {
 }
 
 describe("mops-bot run tool-audits against the fake GitLab", () => {
-  it("a dry run lists one audit issue per tool and writes nothing", async () => {
+  it("a dry run lists the one issue for the tools without an owner and writes nothing", async () => {
     const report = await run({ dryRun: true });
-    expect(creations(report)).toHaveLength(TOOLS);
+    expect(creations(report).map((a) => (a as { title: string }).title)).toEqual([`${LIST_TITLE} — 2026-11, 2026-Q4, 2026-H2`]);
     expect(sb.fake.writes()).toEqual([]);
   });
 
-  it("creates one audit issue per tool for its current period, labelled, dated and mentioning the owner", async () => {
+  it("with no owner in tools.yml: one issue lists every tool's audit, assigned to the tools DRI, mentioning nobody", async () => {
     const report = await run();
     expect(report.errors).toEqual([]);
-    expect(creations(report)).toHaveLength(TOOLS);
     const issues = auditIssues();
-    expect(issues).toHaveLength(TOOLS);
-    const zoom = issues.find((i) => i.title === "Tool user audit: ZoomInfo — 2026-11")!;
-    expect(zoom.labels.sort()).toEqual(["Mktg Tool Audit", "ZoomInfo"]);
-    expect(zoom.author).toBe(sb.policy.scope.botUsername);
-    expect(zoom.dueDate).toBe("2026-12-03");
-    expect(zoom.description).toMatch(/@mops\.member[23]/);
-    // Assigned to the owner the description names (user ids found by username).
-    expect(zoom.assignees).toHaveLength(1);
-    expect(zoom.description).toContain(`@${zoom.assignees[0]}`);
-    expect(issues.every((i) => i.assignees.length === 1)).toBe(true);
-    expect(zoom.description).toContain("**30 days**");
-    expect(issues.find((i) => i.title === "Tool user audit: Marketo — 2026-Q4")).toBeDefined();
-    expect(issues.find((i) => i.title === "Tool user audit: Typeform — 2026-H2")).toBeDefined();
-    // Only issue creations: no labels created, no notes.
+    expect(issues).toHaveLength(1);
+    const list = issues[0]!;
+    expect(list.title).toBe(`${LIST_TITLE} — 2026-11, 2026-Q4, 2026-H2`);
+    expect(list.author).toBe(sb.policy.scope.botUsername);
+    expect(list.assignees).toEqual(["mops.member2"]);
+    expect(list.labels).toEqual(["Mktg Tool Audit"]);
+    expect(markersOf(issues)).toHaveLength(TOOLS);
+    expect(list.description).toContain("**Canva** — tier 4, 2026-H2");
+    expect(list.description).not.toMatch(/@/);
     expect(new Set(sb.fake.writes().map((w) => w.route))).toEqual(new Set(["POST /projects/:id/issues"]));
-    expect(sb.fake.createdLabels).toEqual([]);
+  });
+
+  it("the report page shows the list once, as the audits of the tools without an owner", async () => {
+    await run();
+    const runtime = await sb.runtime({ dryRun: true });
+    const input = await collectReportInput({ policy: runtime.policy, calendar: runtime.calendar, platform: runtime.platform, now: runtime.clock(), gitlabUrl: sb.fake.url, trendWeeks: 1, renewalsWithinDays: 120, historyLimit: 5 });
+    expect(input.audits.map((a) => [a.issue.title, a.tool, a.dueDate])).toEqual([[`${LIST_TITLE} — 2026-11, 2026-Q4, 2026-H2`, `${TOOLS} tools without an owner`, "2026-12-31"]]);
+  });
+
+  it("a tool with an owner in tools.yml gets its own audit issue assigned to that owner; the rest stay one list", async () => {
+    sb.fake.addUser({ username: "brand.designer" });
+    const report = await run({ policy: withOwners({ Canva: "brand.designer", ZoomInfo: "mops.member3" }) });
+    expect(report.errors).toEqual([]);
+    const issues = auditIssues();
+    expect(issues).toHaveLength(3);
+    const canva = issues.find((i) => i.title === "Tool user audit: Canva — 2026-H2")!;
+    expect(canva.assignees).toEqual(["brand.designer"]);
+    expect(canva.description).toContain("@brand.designer");
+    const zoom = issues.find((i) => i.title === "Tool user audit: ZoomInfo — 2026-11")!;
+    expect(zoom.assignees).toEqual(["mops.member3"]);
+    expect(zoom.labels.sort()).toEqual(["Mktg Tool Audit", "ZoomInfo"]);
+    expect(zoom.dueDate).toBe("2026-11-30"); // the last day of its period
+    expect(zoom.description).toContain("**30 days**");
+    const list = issues.find((i) => i.title.startsWith(LIST_TITLE))!;
+    expect(list.assignees).toEqual(["mops.member2"]);
+    expect(markersOf([list])).toHaveLength(TOOLS - 2);
+    expect(list.description).not.toContain("**Canva**");
   });
 
   it("a second run creates nothing and writes nothing", async () => {
@@ -91,27 +125,28 @@ describe("mops-bot run tool-audits against the fake GitLab", () => {
     expect(creations(second)).toEqual([]);
     expect(second.errors).toEqual([]);
     expect(sb.fake.writes()).toEqual([]);
-    expect(auditIssues()).toHaveLength(TOOLS);
+    expect(auditIssues()).toHaveLength(1);
     // One listing per label (audits, renewals) and the bot's own user: nothing per tool.
     expect(second.apiRequests.total).toBeLessThanOrEqual(4);
   });
 
   it("after a run killed half-way, the next run completes the set: exactly one issue per tool and period", async () => {
-    const killed = await run({ wrap: dyingAt(7) });
+    const killed = await run({ wrap: dyingAt(7), policy: allOwned() });
     expect(killed.errors.length).toBe(TOOLS - 6);
     expect(auditIssues()).toHaveLength(7); // the 7th POST reached GitLab before the process died
-    const rerun = await run();
+    const rerun = await run({ policy: allOwned() });
     expect(rerun.errors).toEqual([]);
     expect(creations(rerun)).toHaveLength(TOOLS - 7);
     const markers = markersOf(auditIssues());
     expect(markers).toHaveLength(TOOLS);
     expect(new Set(markers).size).toBe(TOOLS);
+    expect(creations(await run({ policy: allOwned() }))).toEqual([]);
     expect(creations(await run())).toEqual([]);
   });
 
   it("with half the POSTs' answers lost after GitLab made the issue, every tool still gets exactly one issue", async () => {
     sb.fake.faults.rateLostPost = 0.5;
-    const report = await run();
+    const report = await run({ policy: allOwned() });
     sb.fake.faults.rateLostPost = 0;
     expect(report.errors).toEqual([]);
     expect(sb.fake.requests.filter((r) => r.method === "POST" && r.status === 504).length).toBeGreaterThan(0);
@@ -122,12 +157,12 @@ describe("mops-bot run tool-audits against the fake GitLab", () => {
   });
 
   it("closes a second issue the bot made for the same period, with a note linking the first, and reports it", async () => {
-    await run();
+    await run({ policy: allOwned() });
     const zoom = auditIssues().find((i) => i.title === "Tool user audit: ZoomInfo — 2026-11")!;
     const twin = sb.fake.addIssue(sb.projects.mops, { title: zoom.title, description: zoom.description ?? "", labels: zoom.labels, author: sb.policy.scope.botUsername });
     // A person's copy of the marker is not the bot's issue: left alone.
     const copy = sb.fake.addIssue(sb.projects.mops, { title: "my notes", description: zoom.description ?? "", labels: zoom.labels, author: "mops.member2" });
-    const report = await run();
+    const report = await run({ policy: allOwned() });
     expect(report.errors).toEqual([]);
     expect(creations(report)).toEqual([]);
     const closed = sb.fake.issue(sb.projects.mops, twin.iid);
@@ -140,36 +175,62 @@ describe("mops-bot run tool-audits against the fake GitLab", () => {
     expect(entry.actions.map((a) => a.type)).toEqual(["close", "comment"]);
     // Done once: the next run leaves it be.
     sb.fake.resetCounters();
-    await run();
+    await run({ policy: allOwned() });
     expect(sb.fake.writes()).toEqual([]);
   });
 
-  it("a new month opens only the monthly audits; a new year opens every tool's", async () => {
+  it("a second list the bot made for the same audits is closed once, with one note", async () => {
+    await run();
+    const list = auditIssues()[0]!;
+    const twin = sb.fake.addIssue(sb.projects.mops, { title: list.title, description: list.description ?? "", labels: list.labels, author: sb.policy.scope.botUsername });
+    const report = await run();
+    expect(report.errors).toEqual([]);
+    expect(sb.fake.issue(sb.projects.mops, twin.iid).state).toBe("closed");
+    expect(botNotes(twin.iid)).toHaveLength(1);
+    expect(report.resources.filter((r) => r.ref.endsWith(`#${twin.iid}`))).toHaveLength(1);
+  });
+
+  it("a new month lists only the monthly audit; a new year lists every tool's, each time in one issue", async () => {
     await run({ at: "2026-11-30T15:00:00Z" });
-    expect(auditIssues()).toHaveLength(TOOLS);
+    expect(auditIssues()).toHaveLength(1);
     const december = await run({ at: "2026-12-01T15:00:00Z" });
-    expect(creations(december).map((a) => (a as { title: string }).title)).toEqual(["Tool user audit: ZoomInfo — 2026-12"]);
+    expect(creations(december).map((a) => (a as { title: string }).title)).toEqual([`${LIST_TITLE} — 2026-12`]);
     const january = await run({ at: "2027-01-04T15:00:00Z" });
-    expect(creations(january)).toHaveLength(TOOLS);
+    expect(creations(january).map((a) => (a as { title: string }).title)).toEqual([`${LIST_TITLE} — 2027-01, 2027-Q1, 2027-H1`]);
     expect(new Set(markersOf(auditIssues())).size).toBe(2 * TOOLS + 1);
   });
 
-  it("reminds the owner of an overdue audit once a week, and not once it is closed", async () => {
-    await run({ at: "2026-11-02T15:00:00Z" }); // due 2026-11-16 for every tool
+  it("with the shipped tools.yml, an overdue audit gets no reminder, week after week", async () => {
+    await run({ at: "2026-11-02T15:00:00Z", policy: allOwned() });
     const zoom = auditIssues().find((i) => i.title === "Tool user audit: ZoomInfo — 2026-11")!;
-    expect(zoom.dueDate).toBe("2026-11-16");
-    await run({ at: "2026-11-16T20:00:00Z" });
+    expect(zoom.dueDate).toBe("2026-11-30");
+    for (const at of ["2026-12-01T15:00:00Z", "2026-12-08T15:00:00Z", "2026-12-29T15:00:00Z"]) {
+      const report = await run({ at, policy: allOwned() });
+      expect(report.resources.filter((r) => r.actions.some((a) => a.type === "comment"))).toEqual([]);
+    }
     expect(botNotes(zoom.iid)).toEqual([]);
-    const week1 = await run({ at: "2026-11-17T15:00:00Z" });
-    expect(week1.resources.filter((r) => r.actions.some((a) => a.type === "comment"))).toHaveLength(TOOLS);
+  });
+
+  it("with a reminder template in tools.yml, an overdue audit gets one reminder, not one a week; none once it is closed", async () => {
+    const policy = { ...withReminders(), tools: { ...withReminders().tools!, tools: allOwned().tools!.tools } };
+    await run({ at: "2026-11-02T15:00:00Z", policy });
+    const find = (title: string) => auditIssues().find((i) => i.title === title)!;
+    const zoom = find("Tool user audit: ZoomInfo — 2026-11");
+    const marketo = find("Tool user audit: Marketo — 2026-Q4");
+    const litmus = find("Tool user audit: Litmus — 2026-H2");
+    await run({ at: "2026-11-30T20:00:00Z", policy });
+    expect(botNotes(zoom.iid)).toEqual([]);
+    const overdue = await run({ at: "2026-12-01T15:00:00Z", policy });
+    expect(overdue.resources.filter((r) => r.actions.some((a) => a.type === "comment")).map((r) => r.title)).toEqual([zoom.title]);
     expect(botNotes(zoom.iid)).toHaveLength(1);
-    expect(botNotes(zoom.iid)[0]!.body).toContain("was due on **2026-11-16 (Monday)**");
-    await run({ at: "2026-11-20T15:00:00Z" });
+    expect(botNotes(zoom.iid)[0]!.body).toContain("was due on **2026-11-30 (Monday)**");
+    await run({ at: "2026-12-08T15:00:00Z", policy });
+    await run({ at: "2026-12-22T15:00:00Z", policy });
     expect(botNotes(zoom.iid)).toHaveLength(1);
-    await run({ at: "2026-11-24T15:00:00Z" });
-    expect(botNotes(zoom.iid)).toHaveLength(2);
-    sb.fake.updateIssue(sb.projects.mops, zoom.iid, { stateEvent: "close" }, { as: "mops.member2" });
-    await run({ at: "2026-12-02T15:00:00Z" });
-    expect(botNotes(zoom.iid)).toHaveLength(2);
+    sb.fake.updateIssue(sb.projects.mops, marketo.iid, { stateEvent: "close" }, { as: "mops.member3" });
+    await run({ at: "2027-01-05T15:00:00Z", policy });
+    expect(botNotes(marketo.iid)).toEqual([]);
+    expect(botNotes(litmus.iid)).toHaveLength(1);
+    expect(botNotes(zoom.iid)).toHaveLength(1);
   });
 });

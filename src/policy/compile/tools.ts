@@ -1,4 +1,7 @@
-/** tools.yml -> ToolsPolicy, with each tool's defaults filled in; duplicate tools are problems. */
+/**
+ * tools.yml -> ToolsPolicy, with each tool's defaults filled in; duplicate tools are problems.
+ * Renewals that can never fire (no tool has a renewal date) are a warning: the file is valid.
+ */
 import type { ToolsFile } from "../schemas/tools.js";
 import type { PolicySource, ProblemSink } from "../source.js";
 import type { ToolsPolicy, ToolTier } from "../toolsModel.js";
@@ -14,13 +17,13 @@ export function compileTools(source: PolicySource, data: ToolsFile, sink: Proble
   const a = data.audits;
   const lead = data.renewals.lead_days_by_tier;
   return {
-    defaultOwnerGroup: data.default_owner_group,
+    toolsDriGroup: data.tools_dri_group,
     audits: {
       projectRole: a.project_role,
       labels: [...a.labels],
       template: a.template,
-      reminderTemplate: a.reminder_template,
-      workingWindowBusinessDays: a.working_window_business_days,
+      unownedTemplate: a.unowned_template,
+      reminderTemplate: a.reminder_template ?? null,
     },
     renewals: {
       template: data.renewals.template,
@@ -44,4 +47,26 @@ export function compileTools(source: PolicySource, data: ToolsFile, sink: Proble
       notes: t.notes ?? null,
     })),
   };
+}
+
+/** An example tools.yml line with a renewal date, for the warning (the first tool, as written). */
+function renewalExample(data: ToolsFile): string {
+  const t = data.tools[0]!;
+  const label = t.label === undefined ? "" : `, label: ${t.label}`;
+  return `- { name: ${t.name}, tier: ${t.tier}${label}, audit: ${t.audit}, renewal_date: 2027-03-01, contract_value: 60000 }`;
+}
+
+/**
+ * Warnings about a valid tools.yml: with no renewal date on any tool, the tool-audits job never
+ * opens a renewal issue, however the renewals section is set (000_3a3b18768e4599ed.txt:471-477).
+ */
+export function toolsWarnings(source: PolicySource, data: ToolsFile, warnings: ProblemSink): void {
+  if (data.tools.some((t) => t.renewal_date !== undefined)) return;
+  warnings.at(
+    source,
+    ["tools"],
+    `no tool has a renewal_date, so no renewal issue is ever opened ("No auto-renewals", RFP every 2 years or over $50K). ` +
+      `Add the date (and yearly value in US dollars) to a tool when its contract is known, e.g. ${renewalExample(data)}`,
+    "key",
+  );
 }

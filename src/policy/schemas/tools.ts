@@ -16,7 +16,10 @@ const toolSchema = z
     name: text.describe("The tool's name as the handbook writes it, e.g. ZoomInfo."),
     tier: tier.describe("Tier from the handbook: 1 business critical, 2 operational, 3 management, 4 functional."),
     label: labelName.optional().describe("The tool's label in labels.yml (tools group), when it has one."),
-    owner: z.union([username, z.literal("")]).optional().describe("Technical owner's GitLab username; empty = the default owner group."),
+    owner: z
+      .union([username, z.literal("")])
+      .optional()
+      .describe("Technical owner's GitLab username: the tool's audit issue is assigned to them. Empty = listed with the other owner-less tools for the tools DRI."),
     audit: z.enum(AUDIT_CADENCES).describe("How often the user audit runs: monthly, quarterly or semi-annual."),
     inactivity_days: positiveDays.optional().describe("Users inactive this many days or more lose access (default: audits.inactivity_days)."),
     notice_business_days: positiveDays.optional().describe("Business days of notice before access is revoked (default: audits.notice_business_days)."),
@@ -29,14 +32,18 @@ const toolSchema = z
 
 export const toolsSchema = z
   .object({
-    default_owner_group: kebabName.describe("People group (people.yml) that owns the audits of tools with no technical owner."),
+    tools_dri_group: kebabName.describe(
+      "People group (people.yml) of the MOps tools DRI (its first member is assigned): the audits of tools with no technical owner are listed for them in one issue per run, not one issue per tool.",
+    ),
     audits: z
       .object({
         project_role: kebabName.describe("The project (by role in scope.yml) where audit issues are created."),
         labels: z.array(labelName).min(1).describe("Labels every audit issue gets (the tool's own label is added)."),
         template: kebabName.describe("Template in templates/ for the audit issue's description."),
-        reminder_template: kebabName.describe("Template in templates/ for the weekly reminder on an overdue audit."),
-        working_window_business_days: positiveDays.describe("The audit is due this many business days after its period starts."),
+        unowned_template: kebabName.describe("Template in templates/ for the one issue listing the audits of tools with no technical owner."),
+        reminder_template: kebabName
+          .optional()
+          .describe("Template in templates/ for one reminder on an audit still open after its due date; leave it out for no reminder (the handbook asks for none)."),
         inactivity_days: positiveDays.describe("Default inactivity threshold in days."),
         notice_business_days: positiveDays.describe("Default notice period in business days."),
         notify_by: z.enum(NOTIFY_CHANNELS).describe("Default way inactive users are told."),
@@ -50,7 +57,7 @@ export const toolsSchema = z
           .object({ "1": positiveDays, "2": positiveDays, "3": positiveDays, "4": positiveDays })
           .strict()
           .describe("How many days before the renewal date its issue is created, per tier."),
-        rfp_over_usd: z.number().positive().describe("Contracts above this value need an RFP with Procurement."),
+        rfp_over_usd: z.number().positive().describe("Contracts of this value or more need an RFP with Procurement (\"over $50K+\")."),
         rfp_every_years: positiveDays.describe("An RFP at least this often."),
       })
       .strict(),

@@ -2,6 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../../src/cli.js";
 import { validatePolicies } from "../../../src/policy/load.js";
 import { formatProblem } from "../../../src/policy/problems.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
@@ -64,8 +65,35 @@ describe("tools.yml validation", () => {
   });
 
   it("an unknown owner group or template is an error", async () => {
-    const problems = await problemsWith((t) => t.replace("default_owner_group: tool-owners", "default_owner_group: tool-owner").replace("template: tool-audit\n", "template: tool-audits\n"));
-    expect(problems.join("\n")).toMatch(/people group 'tool-owner' is not defined/);
+    const problems = await problemsWith((t) => t.replace("tools_dri_group: tools-dri", "tools_dri_group: tool-dri").replace("template: tool-audit ", "template: tool-audits "));
+    expect(problems.join("\n")).toMatch(/people group 'tool-dri' is not defined/);
     expect(problems.join("\n")).toMatch(/template 'tool-audits' not found/);
   });
 });
+
+describe("tools.yml without renewal dates", () => {
+  /** `mops-bot policies validate --dir <dir>`: exit code and what it printed on stderr. */
+  async function validate(policiesDir: string): Promise<{ code: number; err: string }> {
+    let err = "";
+    const code = await main(["node", "mops-bot", "policies", "validate", "--dir", policiesDir], { out: () => undefined, err: (t) => (err += `${t}\n`) });
+    return { code, err };
+  }
+
+  it("`policies validate` warns that no renewal issue will ever open, with an example line, and still passes", async () => {
+    const { code, err } = await validate(TEST_POLICIES_DIR);
+    expect(code).toBe(0);
+    const warnings = err.split("\n").filter((l) => l.includes("renewal_date"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^warning: policies-mops\/tools\.yml:\d+:1: no tool has a renewal_date, so no renewal issue is ever opened/);
+    expect(warnings[0]).toContain("e.g. - { name: 6sense, tier: 1, label: 6sensee, audit: quarterly, renewal_date: 2027-03-01, contract_value: 60000 }");
+    expect((await validatePolicies(TEST_POLICIES_DIR)).problems).toEqual([]);
+  });
+
+  it("no warning once one tool has a renewal date", async () => {
+    await problemsWith((t) => t.replace("{ name: Cognism, tier: 1, audit: quarterly }", "{ name: Cognism, tier: 1, audit: quarterly, renewal_date: 2027-03-01 }"));
+    const result = await validatePolicies(path.join(dir!, "policies"));
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toEqual([]);
+  });
+});
+
