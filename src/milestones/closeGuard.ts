@@ -12,7 +12,7 @@ import { getGroupMilestone, mergeRequestsInMilestone, updateGroupMilestone, type
 import type { BusinessCalendar } from "../domain/calendar.js";
 import type { CompiledPolicy, MilestonePolicy } from "../policy/model.js";
 import { teamMilestones } from "./plan.js";
-import { mrBlockingClose } from "./mergeRequest.js";
+import { milestoneMrBranch, mrBlockingClose } from "./mergeRequest.js";
 import { milestoneMrProject } from "./project.js";
 
 export const CLOSE_GUARD_RULE = "milestone-close-guard";
@@ -31,9 +31,9 @@ export async function guardClosedMilestone(deps: CloseGuardDeps, m: MilestonePol
   const writer = { api: deps.platform.requester.api, dryRun: deps.dryRun };
   const today = deps.calendar.today(deps.clock());
   const project = milestoneMrProject(deps.policy, m);
-  const blocking = mrBlockingClose(m, milestone.title, await mergeRequestsInMilestone(writer, project, milestone.title, today));
+  const blocking = mrBlockingClose(m, milestone.title, await mergeRequestsInMilestone(writer, project, milestone.title, today, milestoneMrBranch(m, milestone.title)));
   if (blocking === undefined) return null;
-  await updateGroupMilestone(writer, deps.policy.scope.group, milestone.id, { stateEvent: "activate" });
+  await updateGroupMilestone(writer, milestone.group, milestone.id, { stateEvent: "activate" });
   const mrRef = `${blocking.ref.path}!${blocking.iid}`;
   const body = renderTemplate(templateText(deps.policy.templates, m.mr.closeBlockedTemplate), {
     milestone: milestone.title,
@@ -45,7 +45,7 @@ export async function guardClosedMilestone(deps: CloseGuardDeps, m: MilestonePol
   await deps.platform.ensureNote(blocking, markerKey("milestone-close-blocked", milestone.title), body);
   const reason = `The milestone was closed while its milestone merge request ${mrRef} is still open; it may be closed once that is merged.`;
   return {
-    ref: `${deps.policy.scope.group}%${milestone.iid ?? milestone.id}`,
+    ref: `${milestone.group}%${milestone.iid ?? milestone.id}`,
     url: milestone.webUrl ?? "",
     title: milestone.title,
     actions: [{ type: "reactivate_milestone", title: milestone.title, mergeRequest: mrRef, rule: CLOSE_GUARD_RULE, reason }],
