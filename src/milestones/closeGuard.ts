@@ -11,7 +11,7 @@ import type { ReportResource } from "../engine/report.js";
 import { getGroupMilestone, mergeRequestsInMilestone, updateGroupMilestone, type GitLabPlatform, type TeamMilestone } from "../gitlab/index.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
 import type { CompiledPolicy, MilestonePolicy } from "../policy/model.js";
-import { teamMilestones } from "./plan.js";
+import { mayBeTeamIteration } from "./plan.js";
 import { milestoneMrBranch, mrBlockingClose } from "./mergeRequest.js";
 import { milestoneMrProject } from "./project.js";
 
@@ -59,6 +59,6 @@ export async function guardMilestoneRef(deps: CloseGuardDeps, ref: ResourceRef):
   if (m === undefined || ref.kind !== "milestone") return null;
   const writer = { api: deps.platform.requester.api, dryRun: deps.dryRun };
   const milestone = await getGroupMilestone(writer, ref.path, ref.iid, deps.calendar.today(deps.clock()));
-  if (milestone === null || teamMilestones(m, [milestone]).length === 0) return null;
+  if (milestone === null || !mayBeTeamIteration(m, milestone)) return null;
   return guardClosedMilestone(deps, m, milestone);
 }

@@ -64,6 +64,14 @@ export function teamMilestones<M extends MilestoneInfo>(policy: MilestonePolicy,
   );
 }
 
+/**
+ * Whether a milestone someone just closed may be one of the team's iterations: titled like the
+ * team's, or dated like one (closed, so its state no longer says). Not a Temp holding milestone.
+ */
+export function mayBeTeamIteration(policy: MilestonePolicy, m: MilestoneInfo): boolean {
+  return teamMilestones(policy, [{ ...m, state: "active" }]).length > 0;
+}
+
 /** Whether the milestone's days [start, due] meet the fortnight's. */
 function overlaps(slot: CadenceSlot, m: MilestoneInfo): boolean {
   if (m.startDate === null) return false;
@@ -81,8 +89,8 @@ export function milestoneForSlot<M extends MilestoneInfo>(policy: MilestonePolic
   return (
     milestones.find((m) => m.title === slot.title) ??
     milestones.find((m) => titledLikeTheTeam(policy, m) && m.startDate !== null && inSlot(slot, m.startDate)) ??
-    milestones.find((m) => m.state === "active" && running(m)) ??
-    milestones.find((m) => m.state === "active" && overlaps(slot, m))
+    milestones.find((m) => running(m)) ??
+    milestones.find((m) => overlaps(slot, m))
   );
 }
 
@@ -126,7 +134,7 @@ export function planMilestones<M extends MilestoneInfo>(policy: MilestonePolicy,
     .filter((m) => m.state === "active" && !used.has(m.id) && m.dueDate !== null && m.dueDate < today)
     .sort((a, b) => (a.dueDate! < b.dueDate! ? -1 : a.dueDate! > b.dueDate! ? 1 : a.id - b.id));
   const previousSlot = slotByIndex(policy, calendar, current.index - 1);
-  return { today, current, fixes, flags, ended, previous: { slot: previousSlot, milestone: milestoneForSlot(policy, previousSlot, team) } };
+  return { today, current, fixes, flags, ended, previous: { slot: previousSlot, milestone: milestoneForSlot(policy, previousSlot, all.filter((m) => mayBeTeamIteration(policy, m))) } };
 }
 
 /** The milestone a fix stands for, when it exists in GitLab. */

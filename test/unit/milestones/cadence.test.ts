@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createBusinessCalendar, type BusinessCalendar } from "../../../src/domain/calendar.js";
 import type { MilestoneInfo } from "../../../src/domain/snapshot.js";
 import { slotAt, slotByIndex } from "../../../src/milestones/cadence.js";
-import { planMilestones } from "../../../src/milestones/plan.js";
+import { mayBeTeamIteration, planMilestones } from "../../../src/milestones/plan.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy, MilestonePolicy } from "../../../src/policy/model.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
@@ -121,6 +121,16 @@ describe("milestone plan", () => {
     expect(plan.previous.milestone?.title).toBe("MktgOps 2026-11-16");
     expect(plan.current.title).toBe("MktgOps 2026-11-30");
     expect(plan.fixes.map((f) => f.kind)).toEqual(["ok", "create"]);
+    expect(plan.ended).toEqual([]);
+  });
+
+  it("a closed milestone dated like an iteration may still be the team's (the close guard checks it), a closed quarter or Temp one is not", () => {
+    const closed = { state: "closed" as const, timing: "past" as const };
+    expect(mayBeTeamIteration(m, ms("Sprint 48", "2026-11-30", "2026-12-11", closed))).toBe(true);
+    expect(mayBeTeamIteration(m, ms("FY27-Q4", "2026-11-01", "2027-01-31", closed))).toBe(false);
+    expect(mayBeTeamIteration(m, ms("Temp - Systems", "2026-11-30", "2026-12-11", closed))).toBe(false);
+    const plan = planMilestones(m, calendar, "2026-12-14", [ms("Sprint 48", "2026-11-30", "2026-12-11", closed)]);
+    expect(plan.previous.milestone?.title).toBe("Sprint 48");
     expect(plan.ended).toEqual([]);
   });
 
