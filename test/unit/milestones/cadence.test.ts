@@ -4,6 +4,7 @@ import { createBusinessCalendar, type BusinessCalendar } from "../../../src/doma
 import type { MilestoneInfo } from "../../../src/domain/snapshot.js";
 import { slotAt, slotByIndex } from "../../../src/milestones/cadence.js";
 import { mayBeTeamIteration, planMilestones } from "../../../src/milestones/plan.js";
+import { currentTeamMilestone } from "../../../src/report/collect.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy, MilestonePolicy } from "../../../src/policy/model.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
@@ -132,6 +133,11 @@ describe("milestone plan", () => {
     const plan = planMilestones(m, calendar, "2026-12-14", [ms("Sprint 48", "2026-11-30", "2026-12-11", closed)]);
     expect(plan.previous.milestone?.title).toBe("Sprint 48");
     expect(plan.ended).toEqual([]);
+  });
+
+  it("the report's current milestone is the team's iteration whatever its title, not another team's quarter", () => {
+    const sprint = ms("Sprint 49", "2026-12-14", "2026-12-24");
+    expect(currentTeamMilestone(policy, [ms("FY27-Q4", "2026-11-01", "2027-01-31"), sprint])?.title).toBe("Sprint 49");
   });
 
   it("rolls over every ended iteration still active, oldest first, after two missed weeks", () => {
