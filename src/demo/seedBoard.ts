@@ -6,6 +6,7 @@
 import type { FakeGitlab } from "../../test/support/fakeGitlab/index.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { projectsWithRole } from "../policy/model.js";
+import { milestoneGroup } from "../milestones/project.js";
 import { DEMO_ISSUES, DEMO_PEOPLE, type DemoIssue } from "./board.js";
 
 const DAY = 86_400_000;
@@ -49,7 +50,9 @@ export function seedBoard(fake: FakeGitlab, policy: CompiledPolicy, now: Date): 
     for (const alias of policy.taxonomy.aliases.keys()) fake.addLabel({ ...owner, name: alias, color: "#cccccc" });
   }
 
-  const milestones = seedMilestones(fake, group, now);
+  // The team's iterations are "tracked as milestones at the GitLab.com level": in the top group,
+  // where the handbook project's milestone merge request can carry them too.
+  const milestones = seedMilestones(fake, milestoneGroup(policy), now);
   const projectFor = (role: string) => {
     const p = projectsWithRole(policy.scope, role)[0];
     if (!p) throw new Error(`policies/scope.yml has no project with the role "${role}"; the demo needs one.`);

@@ -62,6 +62,7 @@ export type ScopeAction = ActionOrigin &
     | { type: "flag_milestone"; title: string; problem: string }
     | { type: "create_merge_request"; project: string; title: string; branch: string; milestone: string }
     | { type: "flag_merge_requests"; milestone: string; refs: string[]; problem: string }
+    | { type: "flag_issues"; milestone: string; refs: string[]; problem: string }
   );
 
 export type ReportedAction = Action | ScopeAction;

@@ -114,6 +114,8 @@ export interface ResourceSnapshot {
   /** Merge requests only. */
   draft?: boolean;
   mergedAt?: Date | null;
+  /** Merge requests only: the branch it merges from, when GitLab sent it. */
+  sourceBranch?: string;
   /**
    * Comments people (and the bot) wrote, as GitLab counts them in listings (`user_notes_count`).
    * Zero means no bot note can exist, so notes need not be fetched to check a marker.

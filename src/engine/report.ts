@@ -125,6 +125,8 @@ export function describeAction(a: ReportedAction): string {
       return `create draft merge request "${a.title}" in ${a.project} (branch ${a.branch}, milestone "${a.milestone}")`;
     case "flag_merge_requests":
       return `flag ${a.refs.join(", ")} in milestone "${a.milestone}": ${a.problem}`;
+    case "flag_issues":
+      return `list ${a.refs.join(", ")} in milestone "${a.milestone}": ${a.problem}`;
   }
 }
 

@@ -142,6 +142,7 @@ function mapIssuable(kind: ResourceKind, input: unknown, project: ProjectContext
     const mr = raw as z.infer<typeof mergeRequestSchema>;
     snapshot.draft = mr.draft === true || mr.work_in_progress === true;
     snapshot.mergedAt = parseGitLabTime(mr.merged_at);
+    if (typeof mr.source_branch === "string" && mr.source_branch !== "") snapshot.sourceBranch = mr.source_branch;
   }
   return snapshot;
 }

@@ -26,20 +26,22 @@ export function projectOfRow(scope: ScopeDef, row: unknown): ProjectContext | un
 }
 
 /**
- * Merge requests of one project that belong to a milestone (all states): those assigned to it and
- * those naming it in their title or description. GitLab only lets a project use the milestones of
- * its own groups, so a handbook project outside the team's group cannot be assigned the milestone;
- * its milestone merge request is then found by name.
+ * Merge requests of one project that belong to a milestone (all states): those assigned to it,
+ * those naming it in their title or description, and those from `sourceBranch` (the milestone MR's
+ * branch; `source_branch` filters the list, gitlabhq doc/api/merge_requests.md "List project merge
+ * requests"). A handbook project outside the milestone's group cannot be assigned the milestone;
+ * its milestone merge request is then found by name or branch.
  */
-export async function mergeRequestsInMilestone(writer: ScopeWriter, project: ProjectContext, milestoneTitle: string, today: string): Promise<ResourceSnapshot[]> {
+export async function mergeRequestsInMilestone(writer: ScopeWriter, project: ProjectContext, milestoneTitle: string, today: string, sourceBranch?: string): Promise<ResourceSnapshot[]> {
   const endpoint = `${projectEndpoint(project.path)}/merge_requests`;
-  const [assigned, named] = await Promise.all([
+  const [assigned, named, branched] = await Promise.all([
     allRows(writer.api, endpoint, { milestone: milestoneTitle, state: "all" }),
     allRows(writer.api, endpoint, { search: milestoneTitle, in: "title,description", state: "all" }),
+    sourceBranch === undefined ? Promise.resolve([]) : allRows(writer.api, endpoint, { source_branch: sourceBranch, state: "all" }),
   ]);
   const seen = new Set<number>();
   const out: ResourceSnapshot[] = [];
-  for (const row of [...assigned, ...named]) {
+  for (const row of [...assigned, ...named, ...branched]) {
     const snapshot = mapResource("merge_request", row, project, today);
     if (seen.has(snapshot.id)) continue;
     seen.add(snapshot.id);

@@ -12,31 +12,45 @@ import { projectOfRow } from "./mergeRequests.js";
 import { sendWrite, type ScopeWriteOutcome, type ScopeWriter } from "./scopeWrites.js";
 import { planned } from "./writes.js";
 
-/** A milestone with the description the bot keeps its markers in. */
+/** A milestone with the description the bot keeps its markers in, and the group that owns it. */
 export interface TeamMilestone extends MilestoneInfo {
   description: string;
+  /** Full path of the group the milestone belongs to (its edits and issues are read there). */
+  group: string;
 }
 
 const descriptionSchema = z.looseObject({ description: z.string().nullish() });
 
-export function mapTeamMilestone(input: unknown, today: string): TeamMilestone {
+/** `https://host/groups/a/b/-/milestones/3` -> `a/b`: GitLab's milestone JSON names its group only by id. */
+function groupOfWebUrl(webUrl: string | undefined): string | undefined {
+  const m = webUrl === undefined ? null : /\/groups\/(.+?)\/-\/milestones\//.exec(webUrl);
+  return m?.[1] === undefined ? undefined : decodeURIComponent(m[1]);
+}
+
+/** `group`: the group the milestone was read from, when its web_url does not say a better one. */
+export function mapTeamMilestone(input: unknown, today: string, group: string): TeamMilestone {
   const info = mapMilestone(input, today);
-  return { ...info, description: parseWith(descriptionSchema, input, "a milestone").description ?? "" };
+  return { ...info, description: parseWith(descriptionSchema, input, "a milestone").description ?? "", group: groupOfWebUrl(info.webUrl) ?? group };
 }
 
 const groupMilestones = (group: string) => `groups/${encodeURIComponent(group)}/milestones`;
 
-/** Every milestone of the group (active and closed) whose title matches `titlePattern`. */
-export async function listTeamMilestones(writer: ScopeWriter, group: string, titlePattern: { test(title: string): boolean }, today: string): Promise<TeamMilestone[]> {
-  const rows = await allRows(writer.api, groupMilestones(group), {});
-  return rows.map((r) => mapTeamMilestone(r, today)).filter((m) => titlePattern.test(m.title));
+/**
+ * Every milestone (active and closed) of the group and of the groups above it: the team's
+ * iterations are tracked "at the GitLab.com level", in the top group, and a project can use the
+ * milestones of all its ancestor groups. `include_ancestors` lists those with the group's own
+ * (gitlabhq doc/api/group_milestones.md, "List group milestones").
+ */
+export async function listMilestonesFrom(writer: ScopeWriter, group: string, today: string): Promise<TeamMilestone[]> {
+  const rows = await allRows(writer.api, groupMilestones(group), { include_ancestors: true });
+  return rows.map((r) => mapTeamMilestone(r, today, group));
 }
 
 /** One group milestone, or null when it does not exist (or is not the group's). */
 export async function getGroupMilestone(writer: ScopeWriter, group: string, id: number, today: string): Promise<TeamMilestone | null> {
   try {
     const response = await writer.api.get(`${groupMilestones(group)}/${id}`);
-    return mapTeamMilestone(response.body, today);
+    return mapTeamMilestone(response.body, today, group);
   } catch (error) {
     if (error instanceof GitLabApiError && error.status === 404) return null;
     throw error;
@@ -82,9 +96,9 @@ export function updateGroupMilestone(writer: ScopeWriter, group: string, id: num
   return sendWrite(writer, planned("PUT", `${groupMilestones(group)}/${id}`, body));
 }
 
-/** Open issues of a group milestone that belong to projects in scope, as snapshots without history. */
-export async function openIssuesInMilestone(writer: ScopeWriter, scope: ScopeDef, milestoneId: number, today: string): Promise<ResourceSnapshot[]> {
-  const rows = await allRows(writer.api, `${groupMilestones(scope.group)}/${milestoneId}/issues`, { state: "opened" });
+/** Open issues of a milestone of `group` that belong to projects in scope, as snapshots without history. */
+export async function openIssuesInMilestone(writer: ScopeWriter, scope: ScopeDef, group: string, milestoneId: number, today: string): Promise<ResourceSnapshot[]> {
+  const rows = await allRows(writer.api, `${groupMilestones(group)}/${milestoneId}/issues`, { state: "opened" });
   const out: ResourceSnapshot[] = [];
   for (const row of rows) {
     if ((row as { state?: unknown }).state !== "opened") continue;

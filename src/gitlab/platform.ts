@@ -240,9 +240,11 @@ class GitLabPlatformImpl implements GitLabPlatform {
     const today = this.options.today(now);
     const days = this.options.recentlyClosedMilestoneDays ?? 45;
     const endpoint = `groups/${encodeURIComponent(this.policy.scope.group)}/milestones`;
+    // The team's iterations live in the top group ("tracked as milestones at the GitLab.com level"):
+    // include_ancestors lists them with the group's own (gitlabhq doc/api/group_milestones.md).
     const [active, closed] = await Promise.all([
-      allRows(this.api, endpoint, { state: "active" }),
-      allRows(this.api, endpoint, { state: "closed", updated_after: new Date(now.getTime() - days * 86_400_000).toISOString() }),
+      allRows(this.api, endpoint, { state: "active", include_ancestors: true }),
+      allRows(this.api, endpoint, { state: "closed", updated_after: new Date(now.getTime() - days * 86_400_000).toISOString(), include_ancestors: true }),
     ]);
     return [...active, ...closed].map((m) => mapMilestone(m, today));
   }

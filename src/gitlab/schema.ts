@@ -67,6 +67,7 @@ export const mergeRequestSchema = z.looseObject({
   draft: z.boolean().nullish(),
   work_in_progress: z.boolean().nullish(),
   merged_at: timestamp,
+  source_branch: z.string().nullish(),
 });
 export type GitLabMergeRequest = z.infer<typeof mergeRequestSchema>;
 

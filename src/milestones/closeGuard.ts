@@ -11,8 +11,8 @@ import type { ReportResource } from "../engine/report.js";
 import { getGroupMilestone, mergeRequestsInMilestone, updateGroupMilestone, type GitLabPlatform, type TeamMilestone } from "../gitlab/index.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
 import type { CompiledPolicy, MilestonePolicy } from "../policy/model.js";
-import { teamMilestones } from "./plan.js";
-import { mrBlockingClose } from "./mergeRequest.js";
+import { mayBeTeamIteration } from "./plan.js";
+import { milestoneMrBranch, mrBlockingClose } from "./mergeRequest.js";
 import { milestoneMrProject } from "./project.js";
 
 export const CLOSE_GUARD_RULE = "milestone-close-guard";
@@ -31,9 +31,9 @@ export async function guardClosedMilestone(deps: CloseGuardDeps, m: MilestonePol
   const writer = { api: deps.platform.requester.api, dryRun: deps.dryRun };
   const today = deps.calendar.today(deps.clock());
   const project = milestoneMrProject(deps.policy, m);
-  const blocking = mrBlockingClose(m, milestone.title, await mergeRequestsInMilestone(writer, project, milestone.title, today));
+  const blocking = mrBlockingClose(m, milestone.title, await mergeRequestsInMilestone(writer, project, milestone.title, today, milestoneMrBranch(m, milestone.title)));
   if (blocking === undefined) return null;
-  await updateGroupMilestone(writer, deps.policy.scope.group, milestone.id, { stateEvent: "activate" });
+  await updateGroupMilestone(writer, milestone.group, milestone.id, { stateEvent: "activate" });
   const mrRef = `${blocking.ref.path}!${blocking.iid}`;
   const body = renderTemplate(templateText(deps.policy.templates, m.mr.closeBlockedTemplate), {
     milestone: milestone.title,
@@ -45,7 +45,7 @@ export async function guardClosedMilestone(deps: CloseGuardDeps, m: MilestonePol
   await deps.platform.ensureNote(blocking, markerKey("milestone-close-blocked", milestone.title), body);
   const reason = `The milestone was closed while its milestone merge request ${mrRef} is still open; it may be closed once that is merged.`;
   return {
-    ref: `${deps.policy.scope.group}%${milestone.iid ?? milestone.id}`,
+    ref: `${milestone.group}%${milestone.iid ?? milestone.id}`,
     url: milestone.webUrl ?? "",
     title: milestone.title,
     actions: [{ type: "reactivate_milestone", title: milestone.title, mergeRequest: mrRef, rule: CLOSE_GUARD_RULE, reason }],
@@ -59,6 +59,6 @@ export async function guardMilestoneRef(deps: CloseGuardDeps, ref: ResourceRef):
   if (m === undefined || ref.kind !== "milestone") return null;
   const writer = { api: deps.platform.requester.api, dryRun: deps.dryRun };
   const milestone = await getGroupMilestone(writer, ref.path, ref.iid, deps.calendar.today(deps.clock()));
-  if (milestone === null || teamMilestones(m, [milestone]).length === 0) return null;
+  if (milestone === null || !mayBeTeamIteration(m, milestone)) return null;
   return guardClosedMilestone(deps, m, milestone);
 }

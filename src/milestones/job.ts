@@ -1,11 +1,13 @@
 /**
  * The `milestones` job: keeps the team's milestones in the shape the handbook describes.
- * 1. The current milestone and the ones allowed ahead exist with the cadence's title and dates
- *    (created when missing); milestones created further ahead are flagged.
+ * 1. The current milestone and the ones allowed ahead exist (created in the top group when no
+ *    iteration of the team, whatever its title, covers the fortnight); milestones created further
+ *    ahead are listed in the report.
  * 2. A team milestone closed while its milestone merge request is open is reactivated.
- * 3. Rollover: open issues of the milestone that just ended move to the current one, each with a
- *    note asking why; one Slack message lists them (recorded by a marker in the ended milestone's
- *    description, so it is posted once).
+ * 3. Rollover: open issues of every iteration that ended and is still active move to the current
+ *    one, each with at most one note asking for the context; finished issues are listed for
+ *    closing and future work stays. One Slack message lists the moves (recorded by a marker in
+ *    each ended milestone's description, so it is posted once).
  * 4. The current milestone has exactly one milestone merge request (draft, labelled, in the
  *    milestone): created with its branch when missing; duplicates are reported.
  */
@@ -26,7 +28,7 @@ import {
   createGroupMilestone,
   createMergeRequest,
   defaultBranch,
-  listTeamMilestones,
+  listMilestonesFrom,
   mapTeamMilestone,
   mergeRequestsInMilestone,
   openIssuesInMilestone,
@@ -41,11 +43,10 @@ import { openNotifier, rolloverMessage, type MovedIssue, type Notifier } from ".
 import type { MilestonePolicy } from "../policy/model.js";
 import { buildRules } from "../rules/registry.js";
 import { guardClosedMilestone } from "./closeGuard.js";
-import { decideMilestoneMr, milestoneMrMarker } from "./mergeRequest.js";
-import { planMilestones, type MilestonePlan } from "./plan.js";
-import { milestoneMrProject } from "./project.js";
-import { ROLLOVER_RULE, rolloverActions } from "./rollover.js";
-import { policyRegex } from "../policy/regex.js";
+import { decideMilestoneMr, milestoneMrBranch, milestoneMrMarker } from "./mergeRequest.js";
+import { fixMilestone, planMilestones, type MilestonePlan } from "./plan.js";
+import { milestoneGroup, milestoneMrProject } from "./project.js";
+import { ROLLOVER_RULE, rolloverDecision } from "./rollover.js";
 import { disclosedTitle } from "../domain/disclosure.js";
 
 const RULE = "milestones";
@@ -67,27 +68,29 @@ interface Run {
   m: MilestonePolicy;
   gl: GitLabPlatform;
   writer: ScopeWriter;
+  /** The top group, where new milestones are created. */
+  group: string;
   today: string;
   report: RunReport;
   notifier: Notifier;
 }
 
-function scopeEntry(run: Run, milestone: { title: string; id?: number; iid?: number; webUrl?: string }, actions: ReportedAction[]): ReportResource {
+function scopeEntry(run: Run, milestone: { title: string; id?: number; iid?: number; webUrl?: string; group?: string }, actions: ReportedAction[]): ReportResource {
   const key = milestone.iid ?? milestone.id;
-  return { ref: key === undefined ? `${run.deps.policy.scope.group}%"${milestone.title}"` : `${run.deps.policy.scope.group}%${key}`, url: milestone.webUrl ?? "", title: milestone.title, actions, conflicts: [] };
+  const group = milestone.group ?? run.group;
+  return { ref: key === undefined ? `${group}%"${milestone.title}"` : `${group}%${key}`, url: milestone.webUrl ?? "", title: milestone.title, actions, conflicts: [] };
 }
 
 /** Step 1: the current milestone and those ahead; returns the milestone of each planned fortnight (undefined when only planned in a dry run). */
-async function ensureMilestones(run: Run, plan: MilestonePlan): Promise<(TeamMilestone | undefined)[]> {
-  const group = run.deps.policy.scope.group;
+async function ensureMilestones(run: Run, plan: MilestonePlan<TeamMilestone>): Promise<(TeamMilestone | undefined)[]> {
   const result: (TeamMilestone | undefined)[] = [];
   for (const [i, fix] of plan.fixes.entries()) {
     const which = i === 0 ? "the current milestone" : "the next milestone";
-    if (fix.kind === "ok") {
-      result.push(fix.milestone as TeamMilestone);
+    if (fix.kind === "ok" || fix.kind === "covered") {
+      result.push(fixMilestone(fix));
     } else if (fix.kind === "create") {
-      const outcome = await createGroupMilestone(run.writer, group, { title: fix.slot.title, startDate: fix.slot.startDate, dueDate: fix.slot.dueDate });
-      const created = outcome.status === "written" ? mapTeamMilestone(outcome.body, run.today) : undefined;
+      const outcome = await createGroupMilestone(run.writer, run.group, { title: fix.slot.title, startDate: fix.slot.startDate, dueDate: fix.slot.dueDate });
+      const created = outcome.status === "written" ? mapTeamMilestone(outcome.body, run.today, run.group) : undefined;
       result.push(created);
       run.report.resources.push(
         scopeEntry(run, created ?? { title: fix.slot.title }, [
@@ -96,24 +99,30 @@ async function ensureMilestones(run: Run, plan: MilestonePlan): Promise<(TeamMil
       );
     } else {
       const what = Object.entries(fix.changes).map(([k, v]) => `${k === "startDate" ? "start date" : k === "dueDate" ? "due date" : "title"} ${v}`).join(", ");
-      const outcome = await updateGroupMilestone(run.writer, group, fix.milestone.id, fix.changes);
-      result.push(outcome.status === "written" ? mapTeamMilestone(outcome.body, run.today) : (fix.milestone as TeamMilestone));
+      const outcome = await updateGroupMilestone(run.writer, fix.milestone.group, fix.milestone.id, fix.changes);
+      result.push(outcome.status === "written" ? mapTeamMilestone(outcome.body, run.today, fix.milestone.group) : fix.milestone);
       run.report.resources.push(
         scopeEntry(run, fix.milestone, [{ type: "update_milestone", title: fix.milestone.title, what, rule: RULE, reason: `${which} did not have the cadence's title and dates.` }]),
       );
     }
   }
   for (const flag of plan.flags) {
-    run.report.resources.push(scopeEntry(run, flag.milestone, [{ type: "flag_milestone", title: flag.milestone.title, problem: flag.problem, rule: RULE, reason: "Created further ahead than the handbook allows." }]));
+    run.report.resources.push(scopeEntry(run, flag.milestone, [{ type: "flag_milestone", title: flag.milestone.title, problem: flag.problem, rule: RULE, reason: "Created further ahead than the older handbook page plans (listed here only)." }]));
   }
   return result;
 }
 
-/** Step 3: move the ended milestone's open issues to `next`, then one Slack message. */
-async function rollover(run: Run, ended: TeamMilestone, next: TeamMilestone): Promise<void> {
+interface EndedRollover {
+  ended: TeamMilestone;
+  moved: MovedIssue[];
+}
+
+/** Step 3, one ended iteration: move its open issues to `current`; finished ones are listed in the report. */
+async function rollOne(run: Run, ended: TeamMilestone, current: TeamMilestone): Promise<EndedRollover> {
   const { policy } = run.deps;
-  const issues = await openIssuesInMilestone(run.writer, policy.scope, ended.id, run.today);
+  const issues = await openIssuesInMilestone(run.writer, policy.scope, ended.group, ended.id, run.today);
   const moved: MovedIssue[] = [];
+  const completed: string[] = [];
   // The move is judged with every rule, on the state it leaves: a stage that forbids the current
   // milestone objects to the move itself, which is then a conflict for the policy owners, not a
   // move followed by a complaint to the assignee on the next sweep.
@@ -124,8 +133,16 @@ async function rollover(run: Run, ended: TeamMilestone, next: TeamMilestone): Pr
   };
   for (const listed of issues) {
     try {
+      const first = rolloverDecision(policy, run.m, listed, ended, current);
+      if (first.kind === "leave") continue;
+      if (first.kind === "completed") {
+        completed.push(formatRef(listed.ref));
+        continue;
+      }
       const issue = listed.userNotesCount === 0 ? { ...listed, notes: [] } : { ...listed, notes: await run.gl.notes(listed) };
-      const { actions, movedBefore } = rolloverActions(policy, run.m, issue, ended, next);
+      const decision = rolloverDecision(policy, run.m, issue, ended, current);
+      if (decision.kind !== "move") continue;
+      const { actions, movedBefore } = decision;
       // Only the rollover is written here (the sweep does the rest), unless a rule objects to it.
       const judged = await planSnapshot(issue, { platform: run.gl, rules, ctx }, { external: actions });
       const objected = judged.plan.conflicts.filter((c) => c.actions.some((a) => a.rule === ROLLOVER_RULE));
@@ -140,26 +157,63 @@ async function rollover(run: Run, ended: TeamMilestone, next: TeamMilestone): Pr
       run.report.errors.push({ ref: formatRef(listed.ref), message: e instanceof Error ? e.message : String(e) });
     }
   }
-  const marker = markerKey("slack", "rollover", ended.title);
-  if (moved.length === 0 || descriptionMarkersIn(ended.description).includes(marker)) return;
+  if (completed.length > 0) {
+    const labels = run.m.rollover.completedLabels.join(", ");
+    run.report.resources.push(
+      scopeEntry(run, ended, [
+        {
+          type: "flag_issues",
+          milestone: ended.title,
+          refs: completed,
+          problem: `finished (${labels}) but still open: they stay in the ended milestone, ready to be closed`,
+          rule: ROLLOVER_RULE,
+          reason: `${ended.title} ended; completed issues are not moved.`,
+        },
+      ]),
+    );
+  }
+  return { ended, moved };
+}
+
+/** Step 3: every ended iteration still active rolls over to `current`, then one Slack message lists the moves. */
+async function rollover(run: Run, endedIterations: TeamMilestone[], current: TeamMilestone): Promise<void> {
+  const rolled: EndedRollover[] = [];
+  for (const ended of endedIterations) {
+    try {
+      rolled.push(await rollOne(run, ended, current));
+    } catch (e) {
+      run.report.errors.push({ ref: ended.title, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  const pending = rolled.filter((r) => r.moved.length > 0 && !descriptionMarkersIn(r.ended.description).includes(slackMarker(r.ended)));
+  if (pending.length === 0) return;
   const channel = run.m.rollover.slackChannel;
-  const message = rolloverMessage(ended.title, next.title, moved);
+  const endedTitles = pending.map((r) => r.ended.title).join(" and ");
+  const moved = pending.flatMap((r) => r.moved);
+  const message = rolloverMessage(pending.map((r) => r.ended.title), current.title, moved);
+  const last = pending.at(-1)!.ended;
   run.report.resources.push(
-    scopeEntry(run, ended, [{ type: "post_slack", channel: `#${channel}`, marker, text: message.text, rule: RULE, reason: `${moved.length} issue(s) moved to ${next.title}.` }]),
+    scopeEntry(run, last, [
+      { type: "post_slack", channel: `#${channel}`, marker: slackMarker(last), text: message.text, rule: RULE, reason: `${moved.length} issue(s) moved to ${current.title}.` },
+    ]),
   );
   const outcome = await run.notifier.post(channel, message);
   if (!outcome.ok) {
-    run.report.errors.push({ ref: ended.title, message: `The Slack message to #${channel} listing the moved issues failed: ${outcome.error ?? "unknown error"}.` });
+    run.report.errors.push({ ref: endedTitles, message: `The Slack message to #${channel} listing the moved issues failed: ${outcome.error ?? "unknown error"}.` });
     return;
   }
-  await updateGroupMilestone(run.writer, policy.scope.group, ended.id, { description: `${ended.description.trimEnd()}\n\n${markerComment(marker)}`.trimStart() });
+  for (const { ended } of pending) {
+    await updateGroupMilestone(run.writer, ended.group, ended.id, { description: `${ended.description.trimEnd()}\n\n${markerComment(slackMarker(ended))}`.trimStart() });
+  }
 }
+
+const slackMarker = (ended: TeamMilestone) => markerKey("slack", "rollover", ended.title);
 
 /** Step 4: exactly one milestone merge request in the current milestone. */
 async function ensureMilestoneMr(run: Run, current: TeamMilestone): Promise<void> {
   const { policy } = run.deps;
   const project = milestoneMrProject(policy, run.m);
-  const decision = decideMilestoneMr(run.m, current.title, await mergeRequestsInMilestone(run.writer, project, current.title, run.today));
+  const decision = decideMilestoneMr(run.m, current.title, await mergeRequestsInMilestone(run.writer, project, current.title, run.today, milestoneMrBranch(run.m, current.title)));
   if (decision.kind === "create") {
     checkLabelsToAdd(run.m.mr.labels, policy.taxonomy, `the milestone merge request of ${current.title}`);
     const target = await defaultBranch(run.writer, project.path);
@@ -218,8 +272,9 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
   const startedMs = performance.now();
   const today = deps.calendar.today(started);
   const report: RunReport = emptyRunReport("milestones", deps.dryRun, started);
-  const run: Run = { deps, m, gl, writer: { api: gl.requester.api, dryRun: deps.dryRun }, today, report, notifier };
-  const all = await listTeamMilestones(run.writer, deps.policy.scope.group, policyRegex(m.titlePattern), today);
+  const run: Run = { deps, m, gl, writer: { api: gl.requester.api, dryRun: deps.dryRun }, group: milestoneGroup(deps.policy), today, report, notifier };
+  // The scope's group and the groups above it: the top group's iterations and any kept lower down.
+  const all = await listMilestonesFrom(run.writer, deps.policy.scope.group, today);
   const plan = planMilestones(m, deps.calendar, today, all);
   const step = async (what: string, fn: () => Promise<void>) => {
     try {
@@ -234,16 +289,18 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
   await step("milestones", async () => {
     planned = await ensureMilestones(run, plan);
   });
-  const previous = plan.previous.milestone as TeamMilestone | undefined;
+  const previous = plan.previous.milestone;
   await step("close guard", async () => {
+    const guarded = new Set<number>();
     for (const milestone of [previous, ...planned]) {
-      if (milestone === undefined) continue;
+      if (milestone === undefined || guarded.has(milestone.id)) continue;
+      guarded.add(milestone.id);
       const entry = await guardClosedMilestone({ ...deps, platform: gl }, m, milestone);
       if (entry) report.resources.push(entry);
     }
   });
   const current = planned[0];
-  if (previous !== undefined && current !== undefined) await step("rollover", () => rollover(run, previous, current));
+  if (current !== undefined && plan.ended.length > 0) await step("rollover", () => rollover(run, plan.ended, current));
   if (current !== undefined) await step("milestone merge request", () => ensureMilestoneMr(run, current));
   await notifier.idle();
   return finishRunReport(report, startedMs, deps.platform);

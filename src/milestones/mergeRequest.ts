@@ -1,6 +1,7 @@
 /**
  * The milestone merge request rule, decided purely: which merge requests in a milestone are its
- * milestone MR (the bot's marker in the description, or the policy's title), whether one must be
+ * milestone MR (the bot's marker, the policy's title or branch, or a labelled draft in the
+ * milestone), whether one must be
  * created, which are duplicates, and whether an open one blocks closing the milestone.
  */
 import { descriptionMarkersIn, markerKey } from "../domain/markers.js";
@@ -23,9 +24,16 @@ export function milestoneMrBranch(policy: MilestonePolicy, milestoneTitle: strin
   return policy.mr.branchFormat.replaceAll("{milestone}", slug);
 }
 
+/**
+ * Whether `mr` is the milestone's milestone MR: the bot's marker, the policy's title, the policy's
+ * branch, or, whatever its title and branch, a draft carrying the team's labels and the milestone
+ * ("a `WIP` merge request ... tagged with marketing operations labels and the current milestone").
+ */
 export function isMilestoneMr(policy: MilestonePolicy, mr: ResourceSnapshot, milestoneTitle: string): boolean {
   if (descriptionMarkersIn(mr.description).includes(milestoneMrMarker(milestoneTitle))) return true;
-  return mr.title.replace(DRAFT, "").trim() === milestoneMrTitle(policy, milestoneTitle);
+  if (mr.title.replace(DRAFT, "").trim() === milestoneMrTitle(policy, milestoneTitle)) return true;
+  if (mr.sourceBranch !== undefined && mr.sourceBranch === milestoneMrBranch(policy, milestoneTitle)) return true;
+  return mr.draft === true && mr.milestone?.title === milestoneTitle && policy.mr.labels.every((l) => mr.labels.includes(l));
 }
 
 export type MilestoneMrDecision =

@@ -1,50 +1,103 @@
 /**
  * What the team's milestones should look like today, decided purely from the cadence and the
  * milestones GitLab has: which to create or correct (the current one and at most `ahead` beyond
- * it), which were created too far ahead, and which milestone just ended (its open issues roll over).
+ * it), which were created too far ahead, and which iterations ended while still active (their
+ * open issues roll over to the current one).
+ *
+ * The team's iterations are the milestones titled like the team's (title_pattern) and, whatever
+ * their titles, the active ones whose dates span one iteration ("two week iterations which are
+ * tracked as milestones"): a fortnight that already has an iteration never gets a second one, and
+ * an iteration a person named differently is left as they keep it.
  */
 import type { BusinessCalendar } from "../domain/calendar.js";
+import { epochDay, parseIsoDate } from "../domain/calendar/dates.js";
 import type { MilestoneInfo } from "../domain/snapshot.js";
 import type { MilestonePolicy } from "../policy/model.js";
 import { inSlot, slotAt, slotByIndex, type CadenceSlot } from "./cadence.js";
 import { policyRegex } from "../policy/regex.js";
 
-export type MilestoneFix =
+export type MilestoneFix<M extends MilestoneInfo = MilestoneInfo> =
   | { kind: "create"; slot: CadenceSlot }
-  | { kind: "update"; slot: CadenceSlot; milestone: MilestoneInfo; changes: { title?: string; startDate?: string; dueDate?: string } }
-  | { kind: "ok"; slot: CadenceSlot; milestone: MilestoneInfo };
+  | { kind: "update"; slot: CadenceSlot; milestone: M; changes: { title?: string; startDate?: string; dueDate?: string } }
+  | { kind: "ok"; slot: CadenceSlot; milestone: M }
+  /** An iteration counted for an earlier fortnight reaches into this one: nothing to create. */
+  | { kind: "covered"; slot: CadenceSlot; milestone: M };
 
-export interface MilestoneFlag {
-  milestone: MilestoneInfo;
+export interface MilestoneFlag<M extends MilestoneInfo = MilestoneInfo> {
+  milestone: M;
   problem: string;
 }
 
-export interface MilestonePlan {
+export interface MilestonePlan<M extends MilestoneInfo = MilestoneInfo> {
   today: string;
   current: CadenceSlot;
   /** The current milestone first, then the ones ahead. */
-  fixes: MilestoneFix[];
-  flags: MilestoneFlag[];
-  /** The fortnight before the current one, with its milestone when it exists. */
-  previous: { slot: CadenceSlot; milestone: MilestoneInfo | undefined };
+  fixes: MilestoneFix<M>[];
+  flags: MilestoneFlag<M>[];
+  /** Iterations that ended and are still active, oldest first: their open issues roll over. */
+  ended: M[];
+  /** The fortnight before the current one, with its iteration when there is one (closed or not). */
+  previous: { slot: CadenceSlot; milestone: M | undefined };
 }
 
-export function teamMilestones(policy: MilestonePolicy, milestones: MilestoneInfo[]): MilestoneInfo[] {
-  const team = policyRegex(policy.titlePattern);
-  const temp = policy.tempPattern === null ? null : policyRegex(policy.tempPattern);
-  return milestones.filter((m) => team.test(m.title) && !(temp?.test(m.title) ?? false));
+const dayOf = (date: string): number => epochDay(parseIsoDate(date)!);
+
+/** Whether the milestone's dates span one iteration: at least half of one, never more than one. */
+function spansOneIteration(policy: MilestonePolicy, m: MilestoneInfo): boolean {
+  if (m.startDate === null || m.dueDate === null) return false;
+  const span = dayOf(m.dueDate) - dayOf(m.startDate);
+  return span >= Math.floor(policy.lengthDays / 2) && span < policy.lengthDays;
+}
+
+function titledLikeTheTeam(policy: MilestonePolicy, m: MilestoneInfo): boolean {
+  return policyRegex(policy.titlePattern).test(m.title);
 }
 
 /**
- * The team milestone that stands for a fortnight: the one with the planned title, else the one
- * whose start date falls in the fortnight (a person created it under another title).
+ * The team's iterations among `milestones`: titled like the team's, or active with dates spanning
+ * one iteration, whatever the title. Temp holding milestones never are.
  */
-export function milestoneForSlot(slot: CadenceSlot, milestones: MilestoneInfo[]): MilestoneInfo | undefined {
-  return milestones.find((m) => m.title === slot.title) ?? milestones.find((m) => m.startDate !== null && inSlot(slot, m.startDate));
+export function teamMilestones<M extends MilestoneInfo>(policy: MilestonePolicy, milestones: M[]): M[] {
+  const temp = policy.tempPattern === null ? null : policyRegex(policy.tempPattern);
+  return milestones.filter(
+    (m) => !(temp?.test(m.title) ?? false) && (titledLikeTheTeam(policy, m) || (m.state === "active" && spansOneIteration(policy, m))),
+  );
 }
 
-function fixFor(slot: CadenceSlot, milestone: MilestoneInfo | undefined): MilestoneFix {
+/**
+ * Whether a milestone someone just closed may be one of the team's iterations: titled like the
+ * team's, or dated like one (closed, so its state no longer says). Not a Temp holding milestone.
+ */
+export function mayBeTeamIteration(policy: MilestonePolicy, m: MilestoneInfo): boolean {
+  return teamMilestones(policy, [{ ...m, state: "active" }]).length > 0;
+}
+
+/** Whether the milestone's days [start, due] meet the fortnight's. */
+function overlaps(slot: CadenceSlot, m: MilestoneInfo): boolean {
+  if (m.startDate === null) return false;
+  const due = m.dueDate ?? m.startDate;
+  return m.startDate < slot.cadenceEnd && due >= slot.cadenceStart;
+}
+
+/**
+ * The iteration that stands for a fortnight: the one with the planned title, else one titled like
+ * the team's that starts in it (a person created it under another date), else, for the current
+ * fortnight, the one running today, else any whose days meet the fortnight's.
+ */
+export function milestoneForSlot<M extends MilestoneInfo>(policy: MilestonePolicy, slot: CadenceSlot, milestones: M[], today?: string): M | undefined {
+  const running = (m: M) => today !== undefined && m.startDate !== null && m.startDate <= today && (m.dueDate === null || today <= m.dueDate);
+  return (
+    milestones.find((m) => m.title === slot.title) ??
+    milestones.find((m) => titledLikeTheTeam(policy, m) && m.startDate !== null && inSlot(slot, m.startDate)) ??
+    milestones.find((m) => running(m)) ??
+    milestones.find((m) => overlaps(slot, m))
+  );
+}
+
+function fixFor<M extends MilestoneInfo>(policy: MilestonePolicy, slot: CadenceSlot, milestone: M | undefined): MilestoneFix<M> {
   if (milestone === undefined) return { kind: "create", slot };
+  // An iteration the team titled its own way is theirs to keep: its title and dates stay.
+  if (!titledLikeTheTeam(policy, milestone)) return { kind: "ok", slot, milestone };
   const changes: { title?: string; startDate?: string; dueDate?: string } = {};
   if (milestone.title !== slot.title) changes.title = slot.title;
   if (milestone.startDate !== slot.startDate) changes.startDate = slot.startDate;
@@ -52,24 +105,39 @@ function fixFor(slot: CadenceSlot, milestone: MilestoneInfo | undefined): Milest
   return Object.keys(changes).length > 0 ? { kind: "update", slot, milestone, changes } : { kind: "ok", slot, milestone };
 }
 
-export function planMilestones(policy: MilestonePolicy, calendar: BusinessCalendar, today: string, all: MilestoneInfo[]): MilestonePlan {
+export function planMilestones<M extends MilestoneInfo>(policy: MilestonePolicy, calendar: BusinessCalendar, today: string, all: M[]): MilestonePlan<M> {
   const team = teamMilestones(policy, all);
   const current = slotAt(policy, calendar, today);
-  const fixes: MilestoneFix[] = [];
+  const fixes: MilestoneFix<M>[] = [];
   const used = new Set<number>();
   for (let i = 0; i <= policy.ahead; i++) {
     const slot = slotByIndex(policy, calendar, current.index + i);
-    const milestone = milestoneForSlot(slot, team.filter((m) => !used.has(m.id)));
-    if (milestone !== undefined) used.add(milestone.id);
-    fixes.push(fixFor(slot, milestone));
+    const milestone = milestoneForSlot(policy, slot, team.filter((m) => !used.has(m.id)), i === 0 ? today : undefined);
+    if (milestone !== undefined) {
+      used.add(milestone.id);
+      fixes.push(fixFor(policy, slot, milestone));
+      continue;
+    }
+    const reaching = team.find((m) => used.has(m.id) && m.state === "active" && overlaps(slot, m));
+    fixes.push(reaching === undefined ? { kind: "create", slot } : { kind: "covered", slot, milestone: reaching });
   }
   const limit = slotByIndex(policy, calendar, current.index + policy.ahead).cadenceEnd;
-  const flags: MilestoneFlag[] = team
+  // "The MktgOps team will only create a milestone one beyond the current iteration" (older page):
+  // a milestone further ahead is listed in the report; the team decides what to do with it.
+  const flags: MilestoneFlag<M>[] = team
     .filter((m) => m.state === "active" && !used.has(m.id) && m.startDate !== null && m.startDate >= limit)
     .map((m) => ({
       milestone: m,
-      problem: `it starts on ${m.startDate}, more than ${policy.ahead === 1 ? "one milestone" : `${policy.ahead} milestones`} beyond the current one; the handbook plans only ${policy.ahead === 1 ? "one milestone" : `${policy.ahead} milestones`} ahead, so move its issues to an upcoming milestone and delete it`,
+      problem: `it starts on ${m.startDate}, more than ${policy.ahead === 1 ? "one milestone" : `${policy.ahead} milestones`} beyond the current one; the handbook plans only ${policy.ahead === 1 ? "one milestone" : `${policy.ahead} milestones`} ahead`,
     }));
+  const ended = team
+    .filter((m) => m.state === "active" && !used.has(m.id) && m.dueDate !== null && m.dueDate < today)
+    .sort((a, b) => (a.dueDate! < b.dueDate! ? -1 : a.dueDate! > b.dueDate! ? 1 : a.id - b.id));
   const previousSlot = slotByIndex(policy, calendar, current.index - 1);
-  return { today, current, fixes, flags, previous: { slot: previousSlot, milestone: milestoneForSlot(previousSlot, team) } };
+  return { today, current, fixes, flags, ended, previous: { slot: previousSlot, milestone: milestoneForSlot(policy, previousSlot, all.filter((m) => mayBeTeamIteration(policy, m))) } };
+}
+
+/** The milestone a fix stands for, when it exists in GitLab. */
+export function fixMilestone<M extends MilestoneInfo>(fix: MilestoneFix<M>): M | undefined {
+  return fix.kind === "create" ? undefined : fix.milestone;
 }

@@ -1,4 +1,4 @@
-/** The project that holds the milestone merge requests, from its role in scope.yml. */
+/** The project that holds the milestone merge requests, and the group that holds the iterations, from scope.yml. */
 import type { ProjectContext } from "../gitlab/index.js";
 import { projectsWithRole, type CompiledPolicy, type MilestonePolicy } from "../policy/model.js";
 
@@ -8,4 +8,27 @@ export function milestoneMrProject(policy: CompiledPolicy, m: MilestonePolicy): 
     throw new Error(`policies/milestones.yml puts the milestone merge request in the project with the role "${m.mr.projectRole}", but no project in scope.yml has that role.`);
   }
   return { path: project.path, roles: [...project.roles] };
+}
+
+/**
+ * The group where the team's iterations live: "two week iterations which are tracked as milestones
+ * at the `GitLab.com` level" (000 page, "Milestones"), i.e. in the top group that holds the scope's
+ * group and every project in scope. A project can only use its ancestor groups' milestones, so only
+ * there can the milestone merge request (in the handbook project) carry the current milestone.
+ */
+export function milestoneGroup(policy: CompiledPolicy): string {
+  const namespaces = [policy.scope.group, ...policy.scope.projects.map((p) => p.path.split("/").slice(0, -1).join("/"))];
+  let common = policy.scope.group.split("/");
+  for (const ns of namespaces) {
+    const parts = ns.split("/");
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i]!.toLowerCase() === parts[i]!.toLowerCase()) i++;
+    common = common.slice(0, i);
+  }
+  if (common.length === 0) {
+    throw new Error(
+      `policies/scope.yml: the group ${policy.scope.group} and the projects in scope share no group, so no milestone can serve them all: put them under one top group.`,
+    );
+  }
+  return common.join("/");
 }

@@ -49,8 +49,10 @@ export interface MovedIssue {
 }
 
 /** The end-of-milestone thread: which issues moved to the next milestone (the why is in each issue). */
-export function rolloverMessage(ended: string, next: string, moved: MovedIssue[]): SlackMessage {
-  const head = `${escapeSlack(ended)} has ended: ${moved.length} open ${moved.length === 1 ? "issue moves" : "issues move"} to ${escapeSlack(next)}. The reason for each move is in the issue.`;
+/** `ended`: the milestone that ended, or several when runs were missed (oldest first). */
+export function rolloverMessage(ended: string | string[], next: string, moved: MovedIssue[]): SlackMessage {
+  const titles = typeof ended === "string" ? [ended] : ended;
+  const head = `${titles.map(escapeSlack).join(" and ")} ${titles.length === 1 ? "has" : "have"} ended: ${moved.length} open ${moved.length === 1 ? "issue moves" : "issues move"} to ${escapeSlack(next)}. The reason for each move is in the issue.`;
   const lines = moved.map(
     (m) =>
       `• ${slackLink(m.url, m.title)} (${escapeSlack(m.ref)})${m.assignees.length ? ` · ${m.assignees.map(escapeSlack).join(", ")}` : " · unassigned"}${m.movedBefore ? " · :warning: moved twice in a row" : ""}`,

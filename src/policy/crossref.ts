@@ -141,6 +141,8 @@ export function checkMilestonesReferences(ctx: CrossrefContext, source: PolicySo
   checkTemplate(ctx, source, ["rollover", "note_template"], m.rollover.note_template);
   checkTemplate(ctx, source, ["reopen_guard", "template"], m.reopen_guard.template);
   if (m.rollover.flag_label) checkLabel(ctx, source, ["rollover", "flag_label"], m.rollover.flag_label);
+  (m.rollover.leave_labels ?? []).forEach((l, i) => checkLabel(ctx, source, ["rollover", "leave_labels", i], l));
+  (m.rollover.completed_labels ?? []).forEach((l, i) => checkLabel(ctx, source, ["rollover", "completed_labels", i], l));
   if (m.reopen_guard.override_label) checkLabel(ctx, source, ["reopen_guard", "override_label"], m.reopen_guard.override_label);
   checkGroup(ctx, source, ["reopen_guard", "override_group"], m.reopen_guard.override_group);
   if (channels !== null) checkChannel(ctx, source, ["rollover", "slack_channel"], m.rollover.slack_channel, channels, "the rollover", "add it");

@@ -198,7 +198,15 @@ export interface MilestonePolicy {
     descriptionTemplate: string;
     closeBlockedTemplate: string;
   };
-  rollover: { noteTemplate: string; slackChannel: string; flagLabel: string | null };
+  rollover: {
+    noteTemplate: string;
+    slackChannel: string;
+    flagLabel: string | null;
+    /** Issues with one of these labels stay in their ended milestone, untouched. */
+    leaveLabels: string[];
+    /** Issues with one of these labels are listed for closing in the report, not moved. */
+    completedLabels: string[];
+  };
   reopenGuard: { template: string; overrideGroup: string; overrideLabel: string | null; overrideCommand: string | null };
 }
 

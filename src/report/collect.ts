@@ -19,7 +19,7 @@ import { addDays } from "../tools/dates.js";
 import { projectForRole } from "../tools/gitlabAccess.js";
 import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker, toolByMarkerKey } from "../tools/plan.js";
 import type { AuditIssue, MilestoneInput, RenewalDue, ReportInput } from "./types.js";
-import { policyRegex } from "../policy/regex.js";
+import { teamMilestones } from "../milestones/plan.js";
 
 const WEEK_MS = 7 * 86_400_000;
 const ROLLOVER_PREFIX = "milestone-rollover:";
@@ -88,9 +88,10 @@ async function withHistory(o: CollectOptions, issues: ResourceSnapshot[], budget
   );
 }
 
+/** The team's current iteration, recognised as the milestones job does (its title, or its dates whatever the title). */
 export function currentTeamMilestone(policy: CompiledPolicy, milestones: MilestoneInfo[]): MilestoneInfo | null {
-  const pattern = policy.milestones ? policyRegex(policy.milestones.titlePattern) : null;
-  const current = milestones.filter((m) => m.state === "active" && m.timing === "current" && (pattern === null || pattern.test(m.title)));
+  const team = policy.milestones ? teamMilestones(policy.milestones, milestones) : milestones;
+  const current = team.filter((m) => m.state === "active" && m.timing === "current");
   return current.sort((a, b) => (b.startDate ?? "").localeCompare(a.startDate ?? ""))[0] ?? null;
 }
 

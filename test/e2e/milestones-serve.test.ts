@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { milestoneGroup } from "../../src/milestones/project.js";
 import { runHandbookUpdates } from "../../src/notify/handbookUpdatesJob.js";
 import { runServe } from "../../src/server/commands.js";
 import type { RunningServe } from "../../src/server/serve.js";
@@ -66,10 +67,10 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A person closes a group milestone through the API (the fake sends the Milestone Hook). */
+/** A person closes a group milestone (in the top group, where the iterations live) through the API (the fake sends the Milestone Hook). */
 async function closeMilestone(title: string): Promise<void> {
   const m = sb.fake.milestones().find((x) => x.title === title)!;
-  const response = await fetch(`${sb.fake.apiUrl}/groups/${encodeURIComponent(sb.policy.scope.group)}/milestones/${m.id}`, {
+  const response = await fetch(`${sb.fake.apiUrl}/groups/${encodeURIComponent(milestoneGroup(sb.policy))}/milestones/${m.id}`, {
     method: "PUT",
     headers: { "PRIVATE-TOKEN": "dana-token", "content-type": "application/json" },
     body: JSON.stringify({ state_event: "close" }),

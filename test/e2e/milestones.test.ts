@@ -1,7 +1,8 @@
 /**
  * The milestones job end to end: the shipped policies, the GitLab adapter over HTTP, the fake
  * GitLab seeded with the demo board (milestones MktgOps 2026-11-02 closed, 2026-11-16 and
- * 2026-11-30), and Slack faked on loopback. The job runs on the first morning of 2026-11-30.
+ * 2026-11-30, in the top group gitlab-com), and Slack faked on loopback. The job runs on the first
+ * morning of 2026-11-30, or two weeks later after two missed runs.
  */
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -26,12 +27,12 @@ afterEach(async () => {
   await slack.close();
 });
 
-async function run(dryRun = false, printed: string[] = []) {
+async function run(dryRun = false, printed: string[] = [], now = MONDAY) {
   const runtime = await openRuntime({
     policiesDir: TEST_POLICIES_DIR,
     connection: { url: sb.fake.url, token: SANDBOX_TOKEN },
     dryRun,
-    clock: () => MONDAY,
+    clock: () => now,
     logger: pino({ level: "silent" }),
     platform: { retry: { attempts: 3, baseMs: 1, maxMs: 5 }, sleep: async () => {} },
   });
@@ -51,28 +52,36 @@ describe("milestones job against the fake GitLab", () => {
     const done = sb.fake.addIssue(mops, { title: "Finished last milestone", milestone: ENDED, state: "closed", author: "amy.owner" });
     const again = sb.fake.addIssue(mops, { title: "Moved once already", milestone: ENDED, assignees: ["mops.member2"], author: "amy.owner" });
     sb.fake.addNote(mops, again.iid, { body: "moved <!-- mops-bot:milestone-rollover:MktgOps-2026-11-02 -->", author: "mops-bot" });
-    // An issue in 03: Assigned may not be in the current milestone: moving it there is a conflict.
-    const assigned = sb.fake.issues(mops).filter((i) => i.milestone === ENDED && i.state === "opened" && i.labels.join() === "MktgOps::03: Assigned");
-    const open = sb.fake.issues(mops).filter((i) => i.milestone === ENDED && i.state === "opened" && !assigned.some((a) => a.iid === i.iid));
+    // An issue in 03: Assigned is future work, "slotted to a milestone (not current)": it stays.
+    const assigned = sb.fake.issues(mops).filter((i) => i.milestone === ENDED && i.state === "opened" && i.labels.includes("MktgOps::03: Assigned"));
+    // An issue in 08: Completed is finished: listed for closing, not moved.
+    const completed = sb.fake.issues(mops).filter((i) => i.milestone === ENDED && i.state === "opened" && i.labels.includes("MktgOps::08: Completed"));
+    const open = sb.fake.issues(mops).filter((i) => i.milestone === ENDED && i.state === "opened" && ![...assigned, ...completed].some((a) => a.iid === i.iid));
     expect(open.length).toBeGreaterThan(3);
-    expect(assigned.map((i) => i.title)).toEqual(["Contact Us form: route to the right queue"]);
+    expect(assigned.map((i) => i.title).sort()).toEqual(["Campaign member status clean-up", "Contact Us form: route to the right queue"]);
+    expect(completed.map((i) => i.title)).toEqual(["Groove sequence clean-up"]);
 
     const report = await run();
     expect(report.errors).toEqual([]);
-    const held = report.resources.find((r) => r.title === assigned[0]!.title)!;
-    expect(held.actions).toEqual([]);
-    expect(held.conflicts).toEqual([expect.objectContaining({ rules: ["milestone-rollover", "workflow:mktgops-stage"] })]);
-    expect(sb.fake.issue(mops, assigned[0]!.iid)).toMatchObject({ milestone: ENDED, notes: [] });
+    for (const i of assigned) {
+      expect(report.resources.find((r) => r.title === i.title)).toBeUndefined();
+      expect(sb.fake.issue(mops, i.iid)).toMatchObject({ milestone: ENDED });
+    }
+    expect(sb.fake.issue(mops, completed[0]!.iid)).toMatchObject({ milestone: ENDED, notes: [] });
+    expect(report.resources.flatMap((r) => r.actions).filter((a) => a.type === "flag_issues")).toEqual([
+      expect.objectContaining({ milestone: ENDED, refs: [`${mops}#${completed[0]!.iid}`] }),
+    ]);
 
     // The next milestone, one ahead; Christmas moves its due date to the day before.
     const created = sb.fake.milestones().find((m) => m.title === "MktgOps 2026-12-14");
-    expect(created).toMatchObject({ startDate: "2026-12-14", dueDate: "2026-12-24", state: "active" });
+    expect(created).toMatchObject({ startDate: "2026-12-14", dueDate: "2026-12-24", state: "active", owner: "gitlab-com" });
     expect(sb.fake.milestones().filter((m) => m.title.startsWith("MktgOps 2027"))).toEqual([]);
 
-    // The milestone MR: a draft on its own branch, labelled, naming the milestone.
+    // The milestone MR: a draft on its own branch, labelled, in the current milestone (the top
+    // group's milestones reach the handbook project).
     const mrs = sb.fake.mergeRequests(HANDBOOK);
     expect(mrs).toHaveLength(1);
-    expect(mrs[0]).toMatchObject({ title: `Draft: MktgOps milestone ${CURRENT}: handbook updates`, labels: ["MktgOps - HB Update"], draft: true, author: "mops-bot" });
+    expect(mrs[0]).toMatchObject({ title: `Draft: MktgOps milestone ${CURRENT}: handbook updates`, labels: ["MktgOps - HB Update"], draft: true, author: "mops-bot", milestone: CURRENT });
     expect(sb.fake.writes().filter((w) => w.route === "POST /projects/:id/repository/branches")).toHaveLength(1);
     expect(mrs[0]!.description).toContain(`<!-- mops-bot:milestone-mr:${CURRENT.replace(/ /g, "-")} -->`);
 
@@ -84,7 +93,7 @@ describe("milestones job against the fake GitLab", () => {
       expect(notes, i.title).toHaveLength(1);
     }
     expect(sb.fake.issue(mops, done.iid).milestone).toBe(ENDED);
-    expect(sb.fake.issue(mops, again.iid).notes.at(-1)!.body).toContain("already moved at the end of the milestone before");
+    expect(sb.fake.issue(mops, again.iid).notes.at(-1)!.body).toContain("It had also moved at the end of the milestone before.");
 
     // One Slack message to #mktgops with a link to every moved issue.
     expect(slack.deliveries.map((d) => d.channel)).toEqual(["mktgops"]);
@@ -98,8 +107,75 @@ describe("milestones job against the fake GitLab", () => {
     sb.fake.resetCounters();
     const second = await run();
     expect(second.errors).toEqual([]);
-    expect(second.resources.filter((r) => r.actions.length > 0)).toEqual([]);
-    expect(second.resources.map((r) => r.title)).toEqual([assigned[0]!.title]);
+    // Only the report's list of finished issues to close comes again.
+    expect(second.resources.flatMap((r) => r.actions.map((a) => a.type))).toEqual(["flag_issues"]);
+    expect(sb.fake.writes()).toEqual([]);
+    expect(slack.deliveries).toHaveLength(1);
+  });
+
+  it("after two missed runs: keeps the team's iterations as they named them, rolls every ended one over, and finds their Draft milestone MR", async () => {
+    const mops = sb.projects.mops;
+    // The team renamed the fortnight of 2026-11-30 and planned the next two in their own words.
+    const store = (sb.fake as unknown as { store: { milestones: Map<number, { title: string }> } }).store;
+    store.milestones.get(sb.fake.milestones().find((m) => m.title === "MktgOps 2026-11-30")!.id)!.title = "Sprint 48";
+    sb.fake.addMilestone({ group: "gitlab-com", title: "Sprint 49", startDate: "2026-12-14", dueDate: "2026-12-24" });
+    sb.fake.addMilestone({ group: "gitlab-com", title: "Sprint 50", startDate: "2026-12-28", dueDate: "2027-01-08" });
+    const working = sb.fake.addIssue(mops, { title: "Nurture program build", milestone: "Sprint 48", labels: ["MktgOps::04: In Progress"], assignees: ["mops.member1"], author: "amy.owner" });
+    const finished = sb.fake.addIssue(mops, { title: "Webinar tracking fix", milestone: "Sprint 48", labels: ["MktgOps::08: Completed"], assignees: ["mops.member1"], author: "amy.owner" });
+    const askedBefore = sb.fake.addIssue(mops, { title: "Lead scoring review", milestone: "Sprint 48", labels: ["MktgOps::04: In Progress"], assignees: ["mops.member2"], author: "amy.owner" });
+    sb.fake.addNote(mops, askedBefore.iid, { body: "Hi @mops.member2 :wave: moved <!-- mops-bot:milestone-rollover:MktgOps-2026-11-02 -->", author: "mops-bot" });
+    const future = sb.fake.issues(mops).find((i) => i.milestone === ENDED && i.state === "opened" && i.labels.join() === "MktgOps::03: Assigned")!;
+    const endedOpen = sb.fake.issues(mops).filter(
+      (i) =>
+        (i.milestone === ENDED || i.milestone === "Sprint 48") &&
+        i.state === "opened" &&
+        ![working.iid, askedBefore.iid].includes(i.iid) &&
+        !i.labels.includes("MktgOps::03: Assigned") &&
+        !i.labels.includes("MktgOps::08: Completed"),
+    );
+    // Their milestone MR: a draft in Sprint 49, labelled, with a title of their own.
+    const draft = sb.fake.addMergeRequest(HANDBOOK, { title: "Draft: Handbook changes, Sprint 49", milestone: "Sprint 49", labels: ["MktgOps - HB Update"], author: "mops.member1", sourceBranch: "hb-sprint-49" });
+    const milestonesBefore = sb.fake.milestones().length;
+
+    const report = await run(false, [], new Date("2026-12-14T11:00:00Z"));
+    expect(report.errors).toEqual([]);
+
+    // No second milestone for a fortnight that has one, and no renaming.
+    expect(sb.fake.milestones()).toHaveLength(milestonesBefore);
+    expect(sb.fake.milestones().map((m) => m.title)).toEqual(expect.arrayContaining(["Sprint 48", "Sprint 49", "Sprint 50"]));
+    expect(sb.fake.writes().filter((w) => w.route.includes("milestones") && w.method === "POST")).toEqual([]);
+    // Their Draft is the milestone MR: none created, no duplicates, no branch.
+    expect(sb.fake.mergeRequests(HANDBOOK).map((m) => m.iid)).toEqual([draft.iid]);
+    expect(report.resources.flatMap((r) => r.actions.map((a) => a.type))).not.toEqual(expect.arrayContaining(["create_merge_request"]));
+    expect(report.resources.flatMap((r) => r.actions.map((a) => a.type))).not.toContain("flag_merge_requests");
+
+    // Both ended iterations rolled over into Sprint 49.
+    for (const i of [...endedOpen, working, askedBefore]) expect(sb.fake.issue(mops, i.iid).milestone, i.title).toBe("Sprint 49");
+    // Future work and finished work stay; the finished issue is listed for closing, quietly.
+    expect(sb.fake.issue(mops, future.iid)).toMatchObject({ milestone: ENDED, notes: [] });
+    expect(sb.fake.issue(mops, finished.iid)).toMatchObject({ milestone: "Sprint 48", notes: [] });
+    const listed = report.resources.flatMap((r) => r.actions).filter((a) => a.type === "flag_issues");
+    expect(listed.map((a) => a.type === "flag_issues" && [a.milestone, a.refs.length])).toEqual([
+      [ENDED, 1],
+      ["Sprint 48", 1],
+    ]);
+    expect(listed[1]).toMatchObject({ refs: [`${mops}#${finished.iid}`] });
+    // One note per moved issue; nobody asked twice about the same issue.
+    const botNotes = (iid: number) => sb.fake.issue(mops, iid).notes.filter((n) => n.author === "mops-bot");
+    expect(botNotes(working.iid)).toHaveLength(1);
+    expect(botNotes(working.iid)[0]!.body).toMatch(/^Hi @mops\.member1 :wave: The milestone Sprint 48 ended on 2026-12-11/);
+    expect(botNotes(askedBefore.iid)).toHaveLength(1);
+    for (const i of endedOpen) expect(botNotes(i.iid).length, i.title).toBeLessThanOrEqual(1);
+
+    // One Slack message for both.
+    expect(slack.deliveries).toHaveLength(1);
+    expect(slack.deliveries[0]!.body.text).toContain(`${ENDED} and Sprint 48 have ended: ${endedOpen.length + 2} open issues move to Sprint 49`);
+
+    // A second run has nothing left to do.
+    sb.fake.resetCounters();
+    const second = await run(false, [], new Date("2026-12-14T12:00:00Z"));
+    expect(second.errors).toEqual([]);
+    expect(second.resources.filter((r) => r.actions.some((a) => a.type !== "flag_issues"))).toEqual([]);
     expect(sb.fake.writes()).toEqual([]);
     expect(slack.deliveries).toHaveLength(1);
   });

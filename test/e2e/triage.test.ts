@@ -49,14 +49,13 @@ async function seeded(): Promise<Seeded> {
   f.setIssueLabels(mops, longTriage.iid, ["MktgOps::00: Triage"], { as: "frank.abm", at: ago(20) });
   const freshTriage = f.addIssue(mops, { title: "Just entered triage", author: "frank.abm", createdAt: ago(40), updatedAt: ago(40) });
   f.setIssueLabels(mops, freshTriage.iid, ["MktgOps::00: Triage", "MktgOpsPriority::01-High"], { as: "frank.abm", at: ago(1) });
-  // Milestone merge requests. The handbook project lives outside the team's group, so its
-  // milestones are its own here (in GitLab they are the gitlab-com group's).
-  const day = (n: number) => ago(n).toISOString().slice(0, 10);
-  f.addMilestone({ project: handbook, title: sb.milestones.past, startDate: day(16), dueDate: day(5), state: "closed" });
-  f.addMilestone({ project: handbook, title: sb.milestones.current, startDate: day(2), dueDate: day(-9), state: "active" });
-  f.addMergeRequest(handbook, { title: "Draft: MktgOps milestone MR (past)", milestone: sb.milestones.past, author: "mops.member1", createdAt: ago(25), sourceBranch: "mr-past" });
-  f.addMergeRequest(handbook, { title: "MktgOps milestone MR (past, ready)", milestone: sb.milestones.past, author: "mops.member1", createdAt: ago(25), sourceBranch: "mr-ready" });
-  f.addMergeRequest(handbook, { title: "Draft: MktgOps milestone MR (current)", milestone: sb.milestones.current, author: "mops.member2", createdAt: ago(5), sourceBranch: "mr-current" });
+  // Milestone merge requests: the team's milestones live in the top group (gitlab-com), so the
+  // handbook project's merge requests carry them. A draft without the team's label is not theirs.
+  const hb = ["MktgOps - HB Update"];
+  f.addMergeRequest(handbook, { title: "Draft: MktgOps milestone MR (past)", milestone: sb.milestones.past, labels: hb, author: "mops.member1", createdAt: ago(25), sourceBranch: "mr-past" });
+  f.addMergeRequest(handbook, { title: "MktgOps milestone MR (past, ready)", milestone: sb.milestones.past, labels: hb, author: "mops.member1", createdAt: ago(25), sourceBranch: "mr-ready" });
+  f.addMergeRequest(handbook, { title: "Draft: MktgOps milestone MR (current)", milestone: sb.milestones.current, labels: hb, author: "mops.member2", createdAt: ago(5), sourceBranch: "mr-current" });
+  f.addMergeRequest(handbook, { title: "Draft: another team's page", milestone: sb.milestones.past, author: "erin.sdr", createdAt: ago(25), sourceBranch: "other-team" });
   return { sb, handbook };
 }
 
@@ -86,7 +85,7 @@ function expectedSelections({ sb, handbook }: Seeded): Record<string, string[]> 
     "triage:missing-priority": refs(issues.filter((i) => !summary(i) && !labels(i).includes("MktgOps - List Import") && !labels(i).includes("MktgOps - FYI") && !labels(i).some((l) => l.startsWith("MktgOpsPriority::")))),
     "triage:unlabelled-triage": refs(issues.filter((i) => i.labels.length === 0)),
     "triage:untouched-30-days": refs(issues.filter((i) => !summary(i) && SANDBOX_NOW.getTime() - lastPersonTouch(i).getTime() > 30 * DAY)),
-    "triage:milestone-mr-expired": refs(sb.fake.mergeRequests(handbook).filter((m) => open(m) && m.draft && m.milestone !== null && pastMilestones.has(m.milestone))),
+    "triage:milestone-mr-expired": refs(sb.fake.mergeRequests(handbook).filter((m) => open(m) && m.draft && m.labels.includes("MktgOps - HB Update") && m.milestone !== null && pastMilestones.has(m.milestone))),
   };
 }
 

@@ -54,6 +54,8 @@ export function compileMilestones(source: PolicySource, data: MilestonesFile, si
       noteTemplate: data.rollover.note_template,
       slackChannel: data.rollover.slack_channel,
       flagLabel: data.rollover.flag_label ?? null,
+      leaveLabels: data.rollover.leave_labels ?? [],
+      completedLabels: data.rollover.completed_labels ?? [],
     },
     reopenGuard: {
       template: data.reopen_guard.template,

@@ -48,6 +48,14 @@ export const milestonesSchema = z
         note_template: templateName.describe("Template of the note asking the assignee why the issue moved."),
         slack_channel: z.string().min(1).describe("Channel name from notifications.yml that gets the list of moved issues, e.g. mktgops."),
         flag_label: labelName.optional().describe("Label added to an issue that moved two milestones in a row (optional)."),
+        leave_labels: z
+          .array(labelName)
+          .optional()
+          .describe("Issues carrying one of these labels stay in their ended milestone and are not mentioned (e.g. the stage for future work, slotted to a milestone that is not the current one)."),
+        completed_labels: z
+          .array(labelName)
+          .optional()
+          .describe("Issues carrying one of these labels are finished: they are not moved but listed for closing in the job's report (nobody is notified)."),
       })
       .strict()
       .describe("Moving open issues to the next milestone when a milestone ends."),

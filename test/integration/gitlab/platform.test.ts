@@ -182,16 +182,16 @@ describe("reading one resource and its history", () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it("lists active and recently closed group milestones, timed against the injected day", async () => {
+  it("lists active and recently closed group milestones, its ancestors' included, timed against the injected day", async () => {
     const time = fakeTime("2013-11-15T12:00:00.000Z");
     const [active] = fixture("api-group-milestones-list.json");
     const closed = { ...active, id: 13, title: "9.0", state: "closed" };
     const scope = nock(API)
       .get(`/groups/${GROUP}/milestones`)
-      .query({ state: "active", per_page: "100", page: "1" })
+      .query({ state: "active", include_ancestors: "true", per_page: "100", page: "1" })
       .reply(200, [active], pageHeaders(1, 1))
       .get(`/groups/${GROUP}/milestones`)
-      .query({ state: "closed", updated_after: "2013-10-16T12:00:00.000Z", per_page: "100", page: "1" })
+      .query({ state: "closed", updated_after: "2013-10-16T12:00:00.000Z", include_ancestors: "true", per_page: "100", page: "1" })
       .reply(200, [closed], pageHeaders(1, 1));
     const milestones = await testPlatform(time, { recentlyClosedMilestoneDays: 30 }).milestones();
     expect(milestones.map((m) => [m.title, m.state, m.timing])).toEqual([

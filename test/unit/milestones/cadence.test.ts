@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createBusinessCalendar, type BusinessCalendar } from "../../../src/domain/calendar.js";
 import type { MilestoneInfo } from "../../../src/domain/snapshot.js";
 import { slotAt, slotByIndex } from "../../../src/milestones/cadence.js";
-import { planMilestones } from "../../../src/milestones/plan.js";
+import { mayBeTeamIteration, planMilestones } from "../../../src/milestones/plan.js";
+import { currentTeamMilestone } from "../../../src/report/collect.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy, MilestonePolicy } from "../../../src/policy/model.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
@@ -64,15 +65,41 @@ describe("milestone plan", () => {
     expect(plan.flags).toEqual([]);
   });
 
-  it("corrects the dates of an existing milestone, and finds one a person titled differently by its start date", () => {
+  it("corrects the dates of an existing milestone, and finds one titled like the team's by its start date", () => {
     const current = ms("MktgOps 2026-11-16", "2026-11-16", "2026-11-27");
-    const next = ms("MktgOps Sprint 42", "2026-11-30", "2026-12-11");
-    const plan = planMilestones(m, calendar, "2026-11-18", [current, next]);
+    const plan = planMilestones(m, calendar, "2026-11-18", [current]);
     expect(plan.fixes[0]).toMatchObject({ kind: "update", changes: { dueDate: "2026-11-25" } });
-    // The title pattern only matches "MktgOps YYYY-MM-DD": "MktgOps Sprint 42" is not a team milestone, so the next one is missing.
-    expect(plan.fixes[1]!.kind).toBe("create");
     const renamed = planMilestones(m, calendar, "2026-11-18", [current, ms("MktgOps 2026-12-01", "2026-12-01", "2026-12-11")]);
     expect(renamed.fixes[1]).toMatchObject({ kind: "update", changes: { title: "MktgOps 2026-11-30", startDate: "2026-11-30" } });
+  });
+
+  it("recognises the team's existing iterations whatever their titles, and never creates a second milestone for their fortnights", () => {
+    const sprint41 = ms("MktgOps Sprint 41", "2026-11-16", "2026-11-27");
+    const sprint42 = ms("MktgOps Sprint 42", "2026-11-30", "2026-12-11");
+    const plan = planMilestones(m, calendar, "2026-11-18", [sprint41, sprint42]);
+    // Kept as the team named and dated them: nothing to create, nothing to rename.
+    expect(plan.fixes).toEqual([expect.objectContaining({ kind: "ok", milestone: sprint41 }), expect.objectContaining({ kind: "ok", milestone: sprint42 })]);
+    expect(plan.flags).toEqual([]);
+  });
+
+  it("counts iterations that do not start on the cadence's Mondays; a Temp or a quarter-long milestone is no iteration", () => {
+    const a = ms("Iteration A", "2026-11-11", "2026-11-24");
+    const b = ms("Iteration B", "2026-11-25", "2026-12-08");
+    const c = ms("Iteration C", "2026-12-09", "2026-12-22");
+    const quarter = ms("FY27-Q4", "2026-11-01", "2027-01-31");
+    const temp = ms("Temp - Systems", "2026-11-30", "2026-12-11");
+    const plan = planMilestones(m, calendar, "2026-11-30", [a, b, c, quarter, temp]);
+    expect(plan.fixes.map((f) => [f.kind, f.kind === "create" ? f.slot.title : f.milestone.title])).toEqual([
+      ["ok", "Iteration B"],
+      ["ok", "Iteration C"],
+    ]);
+    expect(plan.ended.map((e) => e.title)).toEqual(["Iteration A"]);
+    // One iteration reaching over two fortnights covers both: still nothing to create.
+    const long = ms("Iteration D", "2026-11-25", "2026-12-07");
+    const covered = planMilestones(m, calendar, "2026-12-07", [long]);
+    expect(covered.fixes.map((f) => f.kind)).toEqual(["ok", "create"]);
+    const reaching = planMilestones(m, calendar, "2026-11-27", [ms("Iteration E", "2026-11-25", "2026-12-08")]);
+    expect(reaching.fixes.map((f) => f.kind)).toEqual(["ok", "covered"]);
   });
 
   it("flags milestones created two ahead, but never Temp holding milestones or closed ones", () => {
@@ -89,11 +116,40 @@ describe("milestone plan", () => {
     expect(plan.flags[0]!.problem).toContain("more than one milestone beyond the current one");
   });
 
-  it("names the milestone that just ended, for the rollover", () => {
+  it("names the milestone that just ended; only ended iterations still active roll over", () => {
     const past = ms("MktgOps 2026-11-16", "2026-11-16", "2026-11-25", { state: "closed" });
     const plan = planMilestones(m, calendar, "2026-11-30", [past, ms("MktgOps 2026-11-30", "2026-11-30", "2026-12-11")]);
     expect(plan.previous.milestone?.title).toBe("MktgOps 2026-11-16");
     expect(plan.current.title).toBe("MktgOps 2026-11-30");
     expect(plan.fixes.map((f) => f.kind)).toEqual(["ok", "create"]);
+    expect(plan.ended).toEqual([]);
+  });
+
+  it("a closed milestone dated like an iteration may still be the team's (the close guard checks it), a closed quarter or Temp one is not", () => {
+    const closed = { state: "closed" as const, timing: "past" as const };
+    expect(mayBeTeamIteration(m, ms("Sprint 48", "2026-11-30", "2026-12-11", closed))).toBe(true);
+    expect(mayBeTeamIteration(m, ms("FY27-Q4", "2026-11-01", "2027-01-31", closed))).toBe(false);
+    expect(mayBeTeamIteration(m, ms("Temp - Systems", "2026-11-30", "2026-12-11", closed))).toBe(false);
+    const plan = planMilestones(m, calendar, "2026-12-14", [ms("Sprint 48", "2026-11-30", "2026-12-11", closed)]);
+    expect(plan.previous.milestone?.title).toBe("Sprint 48");
+    expect(plan.ended).toEqual([]);
+  });
+
+  it("the report's current milestone is the team's iteration whatever its title, not another team's quarter", () => {
+    const sprint = ms("Sprint 49", "2026-12-14", "2026-12-24");
+    expect(currentTeamMilestone(policy, [ms("FY27-Q4", "2026-11-01", "2027-01-31"), sprint])?.title).toBe("Sprint 49");
+  });
+
+  it("rolls over every ended iteration still active, oldest first, after two missed weeks", () => {
+    const all = [
+      ms("MktgOps 2026-11-30", "2026-11-30", "2026-12-11"),
+      ms("MktgOps Sprint 41", "2026-11-16", "2026-11-25"),
+      ms("MktgOps 2026-11-02", "2026-11-02", "2026-11-13"),
+      ms("MktgOps 2026-10-19", "2026-10-19", "2026-10-30", { state: "closed" }),
+      ms("Temp holding", "2026-10-01", "2026-10-10"),
+    ];
+    const plan = planMilestones(m, calendar, "2026-12-02", all);
+    expect(plan.ended.map((e) => e.title)).toEqual(["MktgOps 2026-11-02", "MktgOps Sprint 41"]);
+    expect(plan.fixes[0]).toMatchObject({ kind: "ok", milestone: { title: "MktgOps 2026-11-30" } });
   });
 });

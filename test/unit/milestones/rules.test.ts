@@ -5,7 +5,8 @@ import { markerComment } from "../../../src/domain/markers.js";
 import type { ResourceSnapshot, StateEvent } from "../../../src/domain/snapshot.js";
 import { buildPlan } from "../../../src/engine/plan.js";
 import { decideMilestoneMr, milestoneMrMarker, mrBlockingClose } from "../../../src/milestones/mergeRequest.js";
-import { rolloverActions, rolloverMarker } from "../../../src/milestones/rollover.js";
+import { milestoneGroup } from "../../../src/milestones/project.js";
+import { rolloverActions, rolloverDecision, rolloverMarker } from "../../../src/milestones/rollover.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { reopenGuard } from "../../../src/rules/reopenGuard.js";
@@ -94,6 +95,19 @@ describe("milestone merge request", () => {
     expect(d.kind === "duplicates" && d.open.map((x) => x.iid)).toEqual([2, 3]);
   });
 
+  it("recognises, whatever its title, the MR on the milestone's branch and a draft labelled for the milestone", () => {
+    const milestone = { ...CURRENT, title };
+    const onBranch = mr(5, { title: "Handbook updates, second half of November", sourceBranch: "mktgops-milestone-mktgops-2026-11-16", labels: ["MktgOps - HB Update"] });
+    expect(decideMilestoneMr(m(), title, [onBranch])).toMatchObject({ kind: "ok", mr: { iid: 5 } });
+    const labelledDraft = mr(6, { title: "Draft: MOps HB updates", draft: true, milestone, labels: ["MktgOps - HB Update"], sourceBranch: "hb-nov" });
+    expect(decideMilestoneMr(m(), title, [labelledDraft])).toMatchObject({ kind: "ok", mr: { iid: 6 } });
+    expect(mrBlockingClose(m(), title, [labelledDraft])?.iid).toBe(6);
+    // Not a draft, not labelled, or in another milestone: an ordinary merge request.
+    for (const other of [{ ...labelledDraft, draft: false }, { ...labelledDraft, labels: [] }, { ...labelledDraft, milestone: { ...PAST } }]) {
+      expect(decideMilestoneMr(m(), title, [other]).kind).toBe("create");
+    }
+  });
+
   it("an open milestone MR blocks closing the milestone; a merged one allows it", () => {
     const open = mr(4, { title: "MktgOps milestone MktgOps 2026-11-16: handbook updates" });
     expect(mrBlockingClose(m(), title, [open])?.iid).toBe(4);
@@ -139,6 +153,41 @@ describe("rollover", () => {
     expect(movedBefore).toBe(true);
     const comment = actions.find((a) => a.type === "comment") as Extract<(typeof actions)[number], { type: "comment" }>;
     expect(comment.body).toContain("@requester");
-    expect(comment.body).toContain("already moved at the end of the milestone before");
+    expect(comment.body).toContain("It had also moved at the end of the milestone before.");
+  });
+
+  it("asks for the context the handbook wants, in one note, and never asks the same person twice about an issue", () => {
+    const i = issue({ assignees: [user("mops.member1"), user("mops.member1"), user("mops.member2")], notes: [] });
+    const comments = (x: ResourceSnapshot) => rolloverActions(policy, policy.milestones!, x, ended, next).actions.filter((a) => a.type === "comment");
+    const [first] = comments(i) as Extract<ReturnType<typeof rolloverActions>["actions"][number], { type: "comment" }>[];
+    expect(comments(i)).toHaveLength(1);
+    expect(first!.body.match(/@mops\.member1\b/g)).toHaveLength(1);
+    expect(first!.body).toContain('"Context as to why an Issue is moving to a new milestone will be posted in the Issue (not in the Slack thread)."');
+    expect(first!.body).not.toMatch(/blocked|deprioritised|split|re-planned/);
+    // Asked at the move before: moved again without a note; a newly assigned person is asked alone.
+    const asked = note(first!.body, "2026-11-16T11:00:00Z", "mops-bot", { botMarkers: [rolloverMarker("MktgOps 2026-11-02")] });
+    const again = { ...i, notes: [asked] };
+    const quiet = rolloverActions(policy, policy.milestones!, again, ended, next);
+    expect(quiet.actions.map((a) => a.type)).toEqual(["set_milestone"]);
+    expect(quiet.movedBefore).toBe(true);
+    const reassigned = comments({ ...again, assignees: [user("mops.member1"), user("mops.member3")] });
+    expect(reassigned).toHaveLength(1);
+    expect((reassigned[0] as { body: string }).body).toMatch(/^Hi @mops\.member3 :wave:/);
+  });
+
+  it("leaves 03: Assigned issues (future work) alone and lists 08: Completed ones instead of moving them, old spellings too", () => {
+    const m = policy.milestones!;
+    expect(rolloverDecision(policy, m, issue({ labels: ["MktgOps::03: Assigned"] }), ended, next)).toEqual({ kind: "leave", label: "MktgOps::03: Assigned" });
+    expect(rolloverDecision(policy, m, issue({ labels: ["MktgOps::08: Completed"] }), ended, next)).toEqual({ kind: "completed", label: "MktgOps::08: Completed" });
+    expect(rolloverDecision(policy, m, issue({ labels: ["MktgOps::7 - Completed"] }), ended, next).kind).toBe("completed");
+    expect(rolloverDecision(policy, m, issue({ labels: ["MktgOps::04: In Progress"], notes: [] }), ended, next).kind).toBe("move");
+  });
+});
+
+describe("milestone group", () => {
+  it("is the top group holding the scope's group and every project in scope: the GitLab.com level", () => {
+    expect(milestoneGroup(policy)).toBe("gitlab-com");
+    const lone = { ...policy, scope: { ...policy.scope, group: "acme/marketing", projects: [{ ...policy.scope.projects[0]!, path: "other/ops" }] } };
+    expect(() => milestoneGroup(lone)).toThrow(/share no group/);
   });
 });
