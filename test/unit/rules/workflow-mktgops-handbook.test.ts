@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Action } from "../../../src/domain/actions.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
+import { isTriageRule, type TriageRule } from "../../../src/triage/rule.js";
 import { CURRENT, NEXT, NOW, PAST, issue, labelEvent, milestone, note, user } from "../../support/builders.js";
 import { mopsRuleSet } from "../../support/policies.js";
 
@@ -15,10 +16,14 @@ const requester = user("requester"); // not in mops-team
 const UNDATED = milestone({ id: 503, title: "Someday", startDate: null, dueDate: null, timing: "undated" });
 
 let rule: Rule;
+let rules: Rule[];
+let oldStages: TriageRule;
 let context: RuleContext;
 beforeAll(async () => {
   const set = await mopsRuleSet({ now: NOW, milestones: [PAST, CURRENT, NEXT, UNDATED], botUsername: "mops-bot" });
+  rules = set.rules;
   rule = set.rules.find((r) => r.id === "workflow:mktgops-stage")!;
+  oldStages = set.rules.find((r): r is TriageRule => r.id === "triage:unmapped-old-stage" && isTriageRule(r))!;
   context = set.context;
 });
 
@@ -142,6 +147,23 @@ describe("MktgOps stages, as the handbook writes them", () => {
       expect(body).toMatch(/^Hi @mops\.member1 :wave: this issue is in ~"MktgOps::04: In Progress"/);
       expect(body.match(/@mops\.member1/g)).toHaveLength(1);
       expect(body).not.toContain("@mops-bot");
+    });
+  });
+
+  describe("an older stage no current stage means (001 page: 1 - Planning, 2 - On Deck, 5 - On Hold)", () => {
+    const OLD = ["MktgOps::1 - Planning", "MktgOps::2 - On Deck", "MktgOps::5 - On Hold"];
+
+    it.each(OLD)("%s: no rule writes on the issue, and it is listed for a person", (old) => {
+      const s = issue({ labels: [old, "MktgOpsPriority::02-Medium"], assignees: [member] });
+      expect(rules.flatMap((r) => (r.appliesTo.includes("issue") ? r.evaluate(s, context) : []))).toEqual([]);
+      expect(oldStages.finding(s, context)).not.toBeNull();
+    });
+
+    it("an issue with a current stage, an older spelling of one, or the copy-review value is not listed", () => {
+      for (const labels of [["MktgOps::04: In Progress"], ["MktgOps::0 - To Be Triaged"], ["MktgOps::Events/FM Copy Review"], ["MktgOps::1 - Planning", "MktgOps::03: Assigned"], []]) {
+        expect(oldStages.finding(issue({ labels }), context), labels.join(", ")).toBeNull();
+      }
+      expect(oldStages.finding(issue({ labels: ["MktgOps::1 - Planning"], state: "closed" }), context)).toBeNull();
     });
   });
 });
