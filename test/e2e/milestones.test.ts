@@ -51,18 +51,15 @@ describe("milestones job against the fake GitLab", () => {
     const done = sb.fake.addIssue(mops, { title: "Finished last milestone", milestone: ENDED, state: "closed", author: "amy.owner" });
     const again = sb.fake.addIssue(mops, { title: "Moved once already", milestone: ENDED, assignees: ["mops.member2"], author: "amy.owner" });
     sb.fake.addNote(mops, again.iid, { body: "moved <!-- mops-bot:milestone-rollover:MktgOps-2026-11-02 -->", author: "mops-bot" });
-    // An issue in 03: Assigned may not be in the current milestone: moving it there is a conflict.
-    const assigned = sb.fake.issues(mops).filter((i) => i.milestone === ENDED && i.state === "opened" && i.labels.join() === "MktgOps::03: Assigned");
-    const open = sb.fake.issues(mops).filter((i) => i.milestone === ENDED && i.state === "opened" && !assigned.some((a) => a.iid === i.iid));
+    // Every open issue moves, 03: Assigned too: an ended milestone slots nothing, so its stage is no
+    // more satisfied there than in the current one (000 page line 214), and the move is no conflict.
+    const open = sb.fake.issues(mops).filter((i) => i.milestone === ENDED && i.state === "opened");
     expect(open.length).toBeGreaterThan(3);
-    expect(assigned.map((i) => i.title)).toEqual(["Contact Us form: route to the right queue"]);
+    expect(open.map((i) => i.title)).toContain("Contact Us form: route to the right queue");
 
     const report = await run();
     expect(report.errors).toEqual([]);
-    const held = report.resources.find((r) => r.title === assigned[0]!.title)!;
-    expect(held.actions).toEqual([]);
-    expect(held.conflicts).toEqual([expect.objectContaining({ rules: ["milestone-rollover", "workflow:mktgops-stage"] })]);
-    expect(sb.fake.issue(mops, assigned[0]!.iid)).toMatchObject({ milestone: ENDED, notes: [] });
+    expect(report.resources.flatMap((r) => r.conflicts)).toEqual([]);
 
     // The next milestone, one ahead; Christmas moves its due date to the day before.
     const created = sb.fake.milestones().find((m) => m.title === "MktgOps 2026-12-14");
@@ -99,7 +96,7 @@ describe("milestones job against the fake GitLab", () => {
     const second = await run();
     expect(second.errors).toEqual([]);
     expect(second.resources.filter((r) => r.actions.length > 0)).toEqual([]);
-    expect(second.resources.map((r) => r.title)).toEqual([assigned[0]!.title]);
+    expect(second.resources.flatMap((r) => r.conflicts)).toEqual([]);
     expect(sb.fake.writes()).toEqual([]);
     expect(slack.deliveries).toHaveLength(1);
   });
