@@ -83,6 +83,8 @@ describe("MktgOps stages against the fake GitLab", () => {
   });
 
   it("an older stage nobody mapped stays on the issue on GitLab Premium, gets no note, and is listed once in a summary issue", async () => {
+    // Premium: adding any MktgOps:: label would replace the older one (gitlabhq/gitlabhq
+    // doc/user/project/labels.md, "Scoped labels"), so the bot must add none.
     sb = await startSandbox({ scopedLabelsExclusive: true });
     const mops = sb.projects.mops;
     const planning = sb.fake.addIssue(mops, {

@@ -39,7 +39,8 @@ export async function startSandbox(
     now: clock,
     latencyMs: options.latencyMs ?? 0,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
-    // GitLab Premium: adding a scoped label removes the other labels of its scope.
+    // GitLab Premium: adding a scoped label replaces the label of the same key (gitlabhq/gitlabhq
+    // doc/user/project/labels.md, "Scoped labels": "the previous `key` label is replaced").
     ...(options.scopedLabelsExclusive ? { scopedLabelsExclusive: true } : {}),
   });
   const { milestones, projects } = seedBoard(fake, policy, SANDBOX_NOW);
