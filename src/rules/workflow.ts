@@ -315,6 +315,7 @@ function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule
         // Without a revert_template the violation template says it (what was needed, what is missing).
         body: renderTemplate(templateText(policy.templates, w.revertTemplate ?? w.violationTemplate), {
           recipient: { trusted: recipient(s, ctx, u.move.by ?? undefined) },
+          situation: { trusted: `${u.move.by ? "you moved" : "someone moved"} this ${kindWord(s)} to ${labelRef(u.move.to!.label)}` },
           stage: { trusted: labelRef(u.move.to!.label) },
           step: { trusted: labelRef(u.move.to!.label) },
           label: { trusted: labelRef(u.back.label) },
