@@ -219,9 +219,11 @@ function selectMessages(fp: Fixpoint, input: ConvergeInput, suppressed: Set<stri
     if (seen.has(key)) continue;
     // The marker is what is being said; it is said as first worded. A reply to a command is
     // worded for the state the command found ("approved: moved to 01"), not the state it left.
-    if (onFinal.has(key)) {
+    const final = onFinal.get(key);
+    if (final !== undefined) {
       seen.add(key);
-      kept.push({ proposal, onFinal: true });
+      const describesState = input.rules.find((r) => r.id === proposal.message.rule)?.describesState === true;
+      kept.push({ proposal: describesState ? { ...proposal, message: final } : proposal, onFinal: true });
       continue;
     }
     if (explainsChangeInPlan(proposal, fp, update, input, p)) {

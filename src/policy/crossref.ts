@@ -54,10 +54,13 @@ export function checkWorkflowReferences(ctx: CrossrefContext, source: PolicySour
   wf.steps.forEach((step, i) => {
     if (step.only_by) checkGroup(ctx, source, ["steps", i, "only_by"], step.only_by);
     const assignee = step.requires?.assignee;
-    if (assignee && typeof assignee === "object") checkGroup(ctx, source, ["steps", i, "requires", "assignee", "group"], assignee.group);
+    if (assignee && typeof assignee === "object") {
+      if (assignee.group !== undefined) checkGroup(ctx, source, ["steps", i, "requires", "assignee", "group"], assignee.group);
+      if (assignee.not_group !== undefined) checkGroup(ctx, source, ["steps", i, "requires", "assignee", "not_group"], assignee.not_group);
+    }
     (step.requires?.labels ?? []).forEach((l, li) => checkLabel(ctx, source, ["steps", i, "requires", "labels", li], l));
   });
-  for (const key of ["revert_template", "close_template"] as const) {
+  for (const key of ["revert_template", "close_template", "reminder_template"] as const) {
     const name = wf[key];
     if (name !== undefined) checkTemplate(ctx, source, [key], name);
   }

@@ -64,7 +64,7 @@ export interface TextPattern {
   flags: string;
 }
 
-export type AssigneeRequirement = { kind: "none" } | { kind: "any" } | { kind: "group"; group: string };
+export type AssigneeRequirement = { kind: "none" } | { kind: "any" } | { kind: "group"; group: string } | { kind: "not-group"; group: string };
 
 export interface StepRequirements {
   milestone?: MilestoneRequirement;
@@ -108,8 +108,15 @@ export interface WorkflowStep {
   requires: StepRequirements;
   /** People group allowed to move a resource INTO this step; null = anyone. */
   onlyBy: string | null;
-  /** Whether a resource may be closed while in this step. */
+  /**
+   * Whether a resource may be closed while in this step. Closing is checked only when some step of
+   * the workflow has it; a workflow where none does lets a resource close in any step.
+   */
   mayClose: boolean;
+  /** The work is done in this step though the resource may stay open (reports count it as done). */
+  completes?: boolean;
+  /** Asked of the assignees once as a reminder (no attention label): a comment after the label. */
+  remind?: { commentAfterLabel: true };
   /** Reaching the step closes the issue; a closed issue cannot leave it until reopened. */
   closes?: boolean;
 }
@@ -151,6 +158,8 @@ export interface WorkflowDef {
   revertTemplate?: string;
   /** Template for the note posted when a `closes` step closes the issue. */
   closeTemplate?: string;
+  /** Template for a step's one-time reminder (`remind:`). */
+  reminderTemplate?: string;
   /** A resource with a step label but without the `where` labels gets this note. */
   intake?: { missingLabelsTemplate: string };
   proofs?: Record<string, ProofDef>;

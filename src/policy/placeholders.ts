@@ -13,6 +13,7 @@ export const PLACEHOLDERS = [
   "url", // web URL of the resource
   "stage", // the current workflow step label, e.g. MktgOps::03: Assigned
   "step", // the current workflow step value, e.g. 03: Assigned
+  "situation", // how the resource came to be in the step, said to the recipient: "you moved this issue to ~…" or "this issue is in ~…"
   "requirements", // a markdown list of what the step requires
   "missing", // a markdown list of the requirements that are not met
   "workflow", // the workflow id, e.g. mktgops-stage

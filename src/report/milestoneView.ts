@@ -16,9 +16,9 @@ import { issueListUrl, type ListScope } from "./links.js";
 import type { MilestoneInput, MilestoneModel } from "./types.js";
 import { issueLine } from "./workflowView.js";
 
-/** Labels that mean the work is done though the issue may stay open (steps that may close or close). */
+/** Labels that mean the work is done though the issue may stay open (steps that complete, may close or close). */
 export function completingLabels(policy: CompiledPolicy): string[] {
-  return [...new Set(policy.workflows.flatMap((w) => w.steps.filter((s) => s.mayClose || s.closes === true).map((s) => s.label)))];
+  return [...new Set(policy.workflows.flatMap((w) => w.steps.filter((s) => s.completes === true || s.mayClose || s.closes === true).map((s) => s.label)))];
 }
 
 /** When the issue's work was done: its close, or when it reached a completing step; null when not done. */

@@ -53,6 +53,13 @@ export interface Rule {
    */
   settles?: boolean;
   /**
+   * Whether the rule's notes describe the resource as it is (a stage's missing requirements): when
+   * the same plan changes what they describe (a milestone rollover), the note is worded on the
+   * state the plan leaves, never on the one it replaces. Absent: worded as first said (a reply to
+   * a command speaks of the state the command found).
+   */
+  describesState?: boolean;
+  /**
    * History this rule needs for this snapshot. Called before evaluate() with the listed snapshot,
    * so history is fetched only for resources whose outcome depends on it.
    */

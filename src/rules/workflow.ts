@@ -18,7 +18,7 @@ import { userStoryMoveDue } from "./intakeUserStory.js";
 import { guardedNeeds, type Resolution, resolveWorkflow } from "./moves/resolve.js";
 import { inWorkflowProjects, isGuarded, workflowApplies } from "./moves/scope.js";
 import { botUsernameOf, type Rule, type RuleContext, type RuleFactory } from "./types.js";
-import { REQUIREMENT_KINDS, type Requirement, requirementsOf } from "./workflowRequirements.js";
+import { REQUIREMENT_KINDS, type Requirement, commentRequirement, requirementsOf } from "./workflowRequirements.js";
 
 export { workflowApplies } from "./moves/scope.js";
 
@@ -115,16 +115,47 @@ function alreadyToldAbout(s: ResourceSnapshot, ruleId: string, step: WorkflowSte
 function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
   const id = `workflow:${w.id}`;
   const kindWord = (s: ResourceSnapshot) => (s.kind === "issue" ? "issue" : "merge request");
+  /**
+   * A step's reminder (`remind:`): what the team would like but the handbook does not require, asked
+   * of the assignees once, with no attention label. Nobody assigned, nobody reminded.
+   */
+  function reminder(s: ResourceSnapshot, current: CurrentStep, ctx: RuleContext): Action[] {
+    const step = current.step;
+    if (!step.remind || s.state !== "opened" || s.assignees.length === 0 || w.reminderTemplate === undefined) return [];
+    const marker = markerKey(id, step.value, "reminder");
+    if ((s.notes ?? []).some((n) => n.botMarkers.includes(marker))) return [];
+    const wish = commentRequirement(s, step, current.spelledAs, botUsernameOf(ctx));
+    if (wish.problem === null) return [];
+    const reason = `${step.label}: a reminder to the assignees (once): ${wish.text}; ${wish.problem}.`;
+    return [
+      {
+        type: "comment",
+        rule: id,
+        reason,
+        marker,
+        body: renderTemplate(templateText(policy.templates, w.reminderTemplate), {
+          recipient: { trusted: recipient(s, ctx) },
+          stage: { trusted: labelRef(step.label) },
+          step: { trusted: labelRef(step.label) },
+          workflow: w.id,
+          title: s.title,
+          bot: { trusted: botUsernameOf(ctx) },
+        }),
+      },
+    ];
+  }
+
   return {
     id,
     description: w.description,
     appliesTo: w.appliesTo,
     settles: true,
+    describesState: true,
     needs(s, ctx) {
       if (!workflowApplies(w, s, policy) || s.state !== "opened") return {};
       const steps = currentSteps(w, s, policy);
       if (steps.length !== 1) return {};
-      if (steps[0]!.step.requires.commentAfterLabel) return { labelEvents: true, notes: true };
+      if (steps[0]!.step.requires.commentAfterLabel || steps[0]!.step.remind) return { labelEvents: true, notes: true };
       // A note about a missing requirement goes to whoever moved it there (label events), and not
       // twice (notes): the notes first, since a note already given needs no recipient.
       const v = violation(w, s, ctx);
@@ -153,7 +184,9 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
         return actions;
       }
       const v = violation(w, s, ctx);
+      if (!v) actions.push(...reminder(s, steps[0]!, ctx));
       if (v) {
+        const mover = movedInBy(s, v.current, ctx);
         const missingKinds = v.unmet.map((r) => r.kind).sort();
         const reason = `${v.current.step.label} requires ${v.requirements.map((r) => r.text).join(", ")}; ${v.unmet.map((r) => r.problem).join("; ")}.`;
         if (w.attentionLabel !== null) actions.push({ type: "add_labels", labels: [w.attentionLabel], rule: id, reason });
@@ -164,7 +197,9 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
           reason,
           marker: markerKey(id, v.current.step.value, ...missingKinds),
           body: renderTemplate(templateText(policy.templates, w.violationTemplate), {
-            recipient: { trusted: recipient(s, ctx, movedInBy(s, v.current, ctx)) },
+            recipient: { trusted: recipient(s, ctx, mover) },
+            // Said to the person whose move it was: what they did, not only where the issue is.
+            situation: { trusted: `${mover ? "you moved this" : "this"} ${kindWord(s)} ${mover ? "to" : "is in"} ${labelRef(v.current.step.label)}` },
             stage: { trusted: labelRef(v.current.step.label) },
             step: { trusted: labelRef(v.current.step.label) },
             workflow: w.id,
@@ -280,6 +315,7 @@ function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule
         // Without a revert_template the violation template says it (what was needed, what is missing).
         body: renderTemplate(templateText(policy.templates, w.revertTemplate ?? w.violationTemplate), {
           recipient: { trusted: recipient(s, ctx, u.move.by ?? undefined) },
+          situation: { trusted: `${u.move.by ? "you moved" : "someone moved"} this ${kindWord(s)} to ${labelRef(u.move.to!.label)}` },
           stage: { trusted: labelRef(u.move.to!.label) },
           step: { trusted: labelRef(u.move.to!.label) },
           label: { trusted: labelRef(u.back.label) },

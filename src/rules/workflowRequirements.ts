@@ -79,7 +79,9 @@ function matchRequirement(req: Extract<MilestoneRequirement, { kind: "match" }>,
   if (!m) return { kind: "milestone", text, problem: "no milestone is set" };
   const test = (p: TextPattern) => policyRegex(p.pattern, p.flags).test(m.title);
   const problems: string[] = [];
-  if (req.timing && !req.timing.includes(m.timing)) problems.push(`which is ${m.timing === "undated" ? "undated" : `a ${m.timing} milestone`}`);
+  if (req.timing && !req.timing.includes(m.timing)) {
+    problems.push(`which is ${m.timing === "undated" ? "undated" : m.timing === "current" ? "the current milestone" : `a ${m.timing} milestone`}`);
+  }
   if (req.title && !test(req.title)) problems.push(`whose title does not match /${req.title.pattern}/`);
   if (req.notTitle && test(req.notTitle)) problems.push(`whose title matches /${req.notTitle.pattern}/`);
   return { kind: "milestone", text, problem: problems.length ? `${inM}, ${problems.join(" and ")}` : null };
@@ -101,6 +103,16 @@ function assigneeRequirement(req: AssigneeRequirement, s: ResourceSnapshot, poli
         problem: ok ? null : s.assignees.length === 0 ? "nobody is assigned" : `${names} ${s.assignees.length === 1 ? "is" : "are"} not in "${req.group}"`,
       };
     }
+    case "not-group": {
+      // Others (the requester, a business owner) may be assigned; only the group's members may not yet.
+      const members = new Set(policy.people[req.group] ?? []);
+      const inGroup = s.assignees.filter((a) => members.has(a.username));
+      return {
+        kind: "assignee",
+        text: `nobody from the "${req.group}" group assigned yet`,
+        problem: inGroup.length === 0 ? null : `it is assigned to ${inGroup.map((a) => `\`${a.username}\``).join(", ")} from "${req.group}"`,
+      };
+    }
   }
 }
 
@@ -110,7 +122,7 @@ export function stepAppliedAt(s: ResourceSnapshot, step: WorkflowStep, spelledAs
   return adds.reduce((latest, e) => (e.createdAt > latest ? e.createdAt : latest), adds[0]?.createdAt ?? s.createdAt);
 }
 
-function commentRequirement(s: ResourceSnapshot, step: WorkflowStep, spelledAs: string, botUsername: string): Requirement {
+export function commentRequirement(s: ResourceSnapshot, step: WorkflowStep, spelledAs: string, botUsername: string): Requirement {
   const text = `a comment posted after ${labelRef(step.label)} was applied, saying what it waits for`;
   if (s.notes === undefined) return { kind: "comment", text, problem: null };
   const since = stepAppliedAt(s, step, spelledAs);
@@ -147,12 +159,14 @@ export function requirementsOf(
     out.push({ kind: "proof", text: `${proof.description} (posted while in ${labelRef(proof.whileIn)})`, problem: check.problem });
   }
   // The bot's own close (a reopen guard, a closing step) is policy, not a person closing too early.
+  // Closing is checked only where the workflow keeps it to some steps: a workflow naming none lets
+  // an issue close in any step (a duplicate, a request nobody will do).
   const closedByBot = s.closedBy != null && s.closedBy.username.toLowerCase() === botUsernameOf(ctx).toLowerCase();
-  if (!step.mayClose && s.state === "closed" && !closedByBot) {
-    const closable = workflow.steps.filter((x) => x.mayClose).map((x) => labelRef(x.label));
+  const closable = workflow.steps.filter((x) => x.mayClose).map((x) => labelRef(x.label));
+  if (closable.length > 0 && !step.mayClose && s.state === "closed" && !closedByBot) {
     out.push({
       kind: "closed",
-      text: closable.length ? `to stay open until it reaches ${closable.join(" or ")}` : "to stay open",
+      text: `to stay open until it reaches ${closable.join(" or ")}`,
       problem: `it was closed while in ${labelRef(step.label)}`,
     });
   }

@@ -46,10 +46,10 @@ async function edit(file: string, from: string, to: string): Promise<void> {
   await writeFile(full, text.replace(from, to));
 }
 
-/** Two real changes: list imports may keep the triage label; a blocked issue needs no comment. */
+/** Two real changes: list imports may keep the triage label; a blocked issue's assignee gets no reminder. */
 async function changePolicies(): Promise<void> {
   await edit("hygiene.yml", /conflicts:[\s\S]*$/.exec(await readFile(path.join(after, "hygiene.yml"), "utf8"))![0], "conflicts: []\n");
-  await edit("workflows/mktgops-stage.yml", "requires: { comment_after_label: true }", "requires: {}");
+  await edit("workflows/mktgops-stage.yml", '  - value: "07: Blocked"\n    remind: { comment_after_label: true }', '  - value: "07: Blocked"\n    requires: {}');
 }
 
 const connection = () => ({ url: sb.fake.url, token: SANDBOX_TOKEN });
@@ -94,12 +94,12 @@ describe("mops-bot plan between two policy folders", () => {
     expect(hygiene[0]!.added).toEqual([]);
     expect(hygiene[0]!.removed).toContain('- "MktgOps::00: Triage"');
     // Without the hygiene conflict, a list import without a stage now gets the initial stage; and
-    // a blocked issue no longer needs a comment.
+    // the assignee of a blocked issue is no longer reminded to say what blocks it.
     const workflow = byRule["workflow:mktgops-stage"]!.resources;
     expect(workflow.map((r) => r.ref)).toEqual([refOf("Monthly newsletter list build"), refOf("ZoomInfo enrichment stopped for new leads")].sort((a, b) => a.localeCompare(b, "en", { numeric: true })));
     const zoomInfo = workflow.find((r) => r.ref === refOf("ZoomInfo enrichment stopped for new leads"))!;
     expect(zoomInfo.added).toEqual([]);
-    expect(zoomInfo.removed).toEqual(expect.arrayContaining(['+ "mops-bot::needs-attention"', expect.stringMatching(/^note: "/)]));
+    expect(zoomInfo.removed).toEqual([expect.stringMatching(/^note: "/)]);
     expect(workflow.find((r) => r.ref === refOf("Monthly newsletter list build"))!.added).toEqual(['+ "MktgOps::00: Triage"']);
     expect(report.unchanged.map((u) => u.rule)).toContain("scoped-exclusivity");
     expect(report.filesChanged).toEqual(["hygiene.yml", "workflows/mktgops-stage.yml"]);
@@ -158,7 +158,7 @@ describe("the plan comment on the merge request", () => {
     expect(botNotes()[0]!.body).not.toContain("ZoomInfo");
 
     // The next push also changes the workflow: the same comment is edited.
-    await edit("workflows/mktgops-stage.yml", "requires: { comment_after_label: true }", "requires: {}");
+    await edit("workflows/mktgops-stage.yml", '  - value: "07: Blocked"\n    remind: { comment_after_label: true }', '  - value: "07: Blocked"\n    requires: {}');
     sb.fake.resetCounters();
     expect(await runPlanCommand({ base: TEST_POLICIES_DIR, dir: after, commentOnMr: String(mr) }, quiet, deps())).toBe(0);
     expect(botNotes()).toHaveLength(1);

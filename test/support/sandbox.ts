@@ -28,7 +28,7 @@ export interface Sandbox {
  * move time forward (SLA clocks); the demo board is still seeded around SANDBOX_NOW.
  */
 export async function startSandbox(
-  options: { latencyMs?: number; policiesDir?: string; clock?: () => Date; rateLimit?: RateLimitOptions } = {},
+  options: { latencyMs?: number; policiesDir?: string; clock?: () => Date; rateLimit?: RateLimitOptions; scopedLabelsExclusive?: boolean } = {},
 ): Promise<Sandbox> {
   const policiesDir = options.policiesDir ?? TEST_POLICIES_DIR;
   const policy = await loadPolicies(policiesDir);
@@ -39,6 +39,9 @@ export async function startSandbox(
     now: clock,
     latencyMs: options.latencyMs ?? 0,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    // GitLab Premium: adding a scoped label replaces the label of the same key (gitlabhq/gitlabhq
+    // doc/user/project/labels.md, "Scoped labels": "the previous `key` label is replaced").
+    ...(options.scopedLabelsExclusive ? { scopedLabelsExclusive: true } : {}),
   });
   const { milestones, projects } = seedBoard(fake, policy, SANDBOX_NOW);
   return {

@@ -82,6 +82,9 @@ export function compileWorkflow(
   if (data.steps.some((st) => st.closes) && data.close_template === undefined) {
     sink.at(source, ["steps"], "a step has closes: true: add close_template: <template> for the note posted when the issue is closed");
   }
+  if (data.steps.some((st) => st.remind) && data.reminder_template === undefined) {
+    sink.at(source, ["steps"], "a step has remind: add reminder_template: <template> for the reminder note");
+  }
   const checkedFrom = data.moves_checked_from === undefined ? undefined : new Date(`${data.moves_checked_from}T00:00:00Z`);
   if (checkedFrom && (Number.isNaN(checkedFrom.getTime()) || checkedFrom.toISOString().slice(0, 10) !== data.moves_checked_from)) {
     sink.at(source, ["moves_checked_from"], `'${data.moves_checked_from}' is not a calendar date: write YYYY-MM-DD, e.g. "2026-11-18"`);
@@ -110,6 +113,8 @@ export function compileWorkflow(
       onlyBy: step?.only_by ?? null,
       mayClose: step?.may_close ?? step?.closes ?? false,
       ...(step?.closes ? { closes: true } : {}),
+      ...(step?.completes ? { completes: true } : {}),
+      ...(step?.remind?.comment_after_label ? { remind: { commentAfterLabel: true as const } } : {}),
     };
   });
 
@@ -131,6 +136,7 @@ export function compileWorkflow(
     ...(checkedFrom ? { movesCheckedFrom: checkedFrom } : {}),
     ...(data.revert_template ? { revertTemplate: data.revert_template } : {}),
     ...(data.close_template ? { closeTemplate: data.close_template } : {}),
+    ...(data.reminder_template ? { reminderTemplate: data.reminder_template } : {}),
     ...(data.intake ? { intake: { missingLabelsTemplate: data.intake.missing_labels_template } } : {}),
     ...(data.proofs ? { proofs } : {}),
     ...(commands ? { commands } : {}),
@@ -164,7 +170,8 @@ function milestoneRequirement(m: NonNullable<NonNullable<StepFile["requires"]>["
 }
 
 function assigneeRequirement(a: NonNullable<NonNullable<StepFile["requires"]>["assignee"]>): AssigneeRequirement {
-  return typeof a === "string" ? { kind: a } : { kind: "group", group: a.group };
+  if (typeof a === "string") return { kind: a };
+  return a.group !== undefined ? { kind: "group", group: a.group } : { kind: "not-group", group: a.not_group! };
 }
 
 /** `/re/flags` is a regular expression; any other text must equal the milestone title exactly. */

@@ -28,8 +28,17 @@ const milestoneRequirement = z.union(
 );
 
 const assigneeRequirement = z.union(
-  [z.enum(["none", "any"]), z.object({ group: kebabName.describe("A group from people.yml.") }).strict()],
-  { error: "expected 'none', 'any' or { group: <people group> }" },
+  [
+    z.enum(["none", "any"]),
+    z
+      .object({
+        group: kebabName.optional().describe("A group from people.yml: someone from it is assigned."),
+        not_group: kebabName.optional().describe("A group from people.yml: nobody from it is assigned (others, e.g. the requester, may be)."),
+      })
+      .strict()
+      .refine((a) => (a.group === undefined) !== (a.not_group === undefined), { error: "give either group or not_group, not both" }),
+  ],
+  { error: "expected 'none', 'any', { group: <people group> } or { not_group: <people group> }" },
 );
 
 export const requirementsSchema = z
@@ -48,7 +57,23 @@ export const stepSchema = z
     description: z.string().optional().describe("Defaults to the label's description in labels.yml."),
     requires: requirementsSchema.optional(),
     only_by: kebabName.optional().describe("People group allowed to move a resource into this step."),
-    may_close: z.boolean().optional().describe("Whether a resource may be closed while in this step."),
+    may_close: z
+      .boolean()
+      .optional()
+      .describe(
+        "Closing is kept to the steps marked may_close (or closes): closing in another step is flagged. When no step of the workflow has either, a resource may be closed in any step.",
+      ),
+    completes: z
+      .boolean()
+      .optional()
+      .describe("The work is done in this step, though the resource may stay open: reports count it as done. Says nothing about closing."),
+    remind: z
+      .object({
+        comment_after_label: z.literal(true).describe("Remind the assignees once to comment after the step's label was applied."),
+      })
+      .strict()
+      .optional()
+      .describe("Asked of the assignees once, as a reminder: no attention label, never repeated. For wishes the handbook does not state as requirements."),
     closes: z
       .boolean()
       .optional()
@@ -112,6 +137,7 @@ export const workflowSchema = z
       .describe("Moves made before this date (UTC) are history and are not judged; set it to the day the checks are switched on."),
     revert_template: z.string().min(1).optional().describe("Template for the note explaining an undone move (default: violation_template)."),
     close_template: z.string().min(1).optional().describe("Template for the note posted when a `closes` step closes the issue."),
+    reminder_template: z.string().min(1).optional().describe("Template for the one-time reminder of a step with `remind:`."),
     intake: z
       .object({
         missing_labels_template: z

@@ -130,6 +130,11 @@ export class Seeder {
 
   // ---- seeding -------------------------------------------------------------------------------
 
+  /** A seeded user's id, for changes GitLab takes by id (assignees). */
+  userId(username: string): number {
+    return this.userNamed(username).id;
+  }
+
   addUser(seed: UserSeed): UserRecord {
     if (this.store.usersByName.has(seed.username)) throw new Error(`User "${seed.username}" already exists.`);
     if (seed.token && this.store.usersByToken.has(seed.token)) throw new Error(`Another user already has the token given for "${seed.username}".`);

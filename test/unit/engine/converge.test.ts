@@ -114,13 +114,16 @@ describe("converge, then speak", () => {
     expect(body).toContain(`Priority: ${MEDIUM}`);
   });
 
-  it("C7: a rollover into the current milestone that the stage forbids is a conflict, not a move followed by a complaint", async () => {
+  it("C7: a rollover of an issue in 03 whose milestone ended is made, and the stage note speaks of the milestone the plan leaves", async () => {
+    // 03 asks for a milestone "(not current)" and not an ended one: the issue breaks it before the
+    // rollover (a past milestone) and after (the current one), so the rollover is no objection.
     const p = gitlab(issue({ labels: [ASSIGNED, MEDIUM], assignees: [user("mops.member1")], milestone: PAST, createdAt: new Date("2026-11-02T14:00:00Z") }));
     const rollover = [{ type: "set_milestone" as const, milestoneId: CURRENT.id, milestoneTitle: CURRENT.title, rule: "milestones", reason: "Its milestone ended." }];
     const first = await reconcileSnapshot(p.current(), { platform: p, rules, ctx: context }, { external: rollover });
-    expect(first.plan.update.milestoneId).toBeUndefined();
-    expect(first.plan.conflicts.map((c) => c.subject)).toContainEqual("rules milestones and workflow:mktgops-stage");
-    expect(noteOf(first.plan)).not.toContain("Still missing");
+    expect(first.plan.update.milestoneId).toBe(CURRENT.id);
+    expect(first.plan.conflicts).toEqual([]);
+    expect(noteOf(first.plan)).toContain(`it is in the milestone "${CURRENT.title}", which is the current milestone`);
+    expect(noteOf(first.plan)).not.toContain(PAST.title);
     const sweep = await run(p);
     expect(sweep.plan.note).toBeNull();
   });

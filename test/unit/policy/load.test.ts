@@ -114,6 +114,13 @@ describe("schema problems", () => {
     expect(problems).toContain("policies/workflows/stage.yml:9:29: unknown key 'grup' — did you mean 'group'?");
   });
 
+  it("an assignee requirement names either the group to assign from or the group not to", async () => {
+    const problems = await problemsOf({
+      "workflows/stage.yml": STAGE(`  - value: "02: Assigned"\n    requires: { assignee: { group: mops-team, not_group: mops-team } }\n`),
+    });
+    expect(problems).toEqual([expect.stringMatching(/^policies\/workflows\/stage\.yml:9:\d+: give either group or not_group, not both$/)]);
+  });
+
   it("lists the allowed keys when no key is close", async () => {
     const problems = await problemsOf({ "hygiene.yml": "repair_aliases: true\nflavour: vanilla\n" });
     expect(problems).toEqual(["policies/hygiene.yml:2:1: unknown key 'flavour' — allowed keys here: 'repair_aliases' or 'conflicts'"]);

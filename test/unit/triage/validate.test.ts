@@ -26,7 +26,7 @@ describe("policies validate on triage rules", () => {
   it("the shipped triage rules are valid", async () => {
     const result = await validatePolicies(path.resolve(TEST_POLICIES_DIR));
     expect(result.problems).toEqual([]);
-    expect(result.policy?.triage?.map((r) => r.id).sort()).toEqual(["milestone-mr-expired", "missing-priority", "triage-dri-ping", "unlabelled-triage", "untouched-30-days"]);
+    expect(result.policy?.triage?.map((r) => r.id).sort()).toEqual(["milestone-mr-expired", "missing-priority", "triage-dri-ping", "unlabelled-triage", "unmapped-old-stage", "untouched-30-days"]);
   });
 
   it("an unknown condition name, with the nearest valid one", async () => {
