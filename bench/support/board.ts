@@ -5,6 +5,9 @@ import { seedBoard } from "../../src/demo/seedBoard.js";
 import { markerComment, markerKey } from "../../src/domain/markers.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
 import { startFakeGitlab, type FakeGitlab, type RateLimitOptions } from "../../test/support/fakeGitlab/index.js";
+import { seededRandom } from "../../test/support/fakeGitlab/seededRandom.js";
+
+export { seededRandom };
 
 export const BENCH_NOW = new Date("2026-11-18T15:00:00Z");
 export const BENCH_TOKEN = "bench-token";
@@ -79,18 +82,6 @@ export async function startBoard(
     pool.push(view.iid);
   }
   return { fake, policiesDir: policy.dir, project, pool };
-}
-
-/** A small deterministic generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export type Change = { iid: number; kind: "misspell" } | { iid: number; kind: "priority"; label: string } | { iid: number; kind: "comment" };

@@ -8,6 +8,7 @@ import type { CompiledPolicy } from "../../src/policy/model.js";
 import { loadPolicies } from "../../src/policy/load.js";
 import { type Runtime, type RuntimeOptions, openRuntime } from "../../src/runtime.js";
 import { type FakeGitlab, type RateLimitOptions, startFakeGitlab } from "./fakeGitlab/index.js";
+import { seededRandom } from "./fakeGitlab/seededRandom.js";
 import { TEST_POLICIES_DIR } from "./policies.js";
 
 export const SANDBOX_NOW = new Date("2026-11-18T15:00:00Z");
@@ -38,6 +39,8 @@ export async function startSandbox(
     botUsername: policy.scope.botUsername,
     now: clock,
     latencyMs: options.latencyMs ?? 0,
+    // Injected faults draw from a seeded generator: a test that sets fault rates sees the same draws every run.
+    random: seededRandom(1),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     // GitLab Premium: adding a scoped label replaces the label of the same key (gitlabhq/gitlabhq
     // doc/user/project/labels.md, "Scoped labels": "the previous `key` label is replaced").
