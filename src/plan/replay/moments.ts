@@ -55,7 +55,8 @@ export function sweepMoments(schedules: readonly ScheduleDef[], calendar: Busine
 }
 
 /**
- * One reconcile per recorded change made by someone other than the bot in (from, to]: what the
+ * One reconcile per recorded change made by someone other than the bot in (from, to], the opening
+ * of an issue or merge request included: what the
  * webhook path would have done. Changes to one resource at the same instant (one edit adding two
  * labels) are one moment.
  */
@@ -64,7 +65,8 @@ export function eventMoments(histories: readonly ResourceHistory[], botUsername:
   for (const h of histories) {
     const byPeople = [...h.labelEvents, ...h.stateEvents, ...h.milestoneEvents].filter((e) => e.user?.username !== botUsername);
     const comments = h.notes.filter((n) => !n.system && n.author.username !== botUsername);
-    for (const at of [...byPeople.map((e) => e.createdAt), ...comments.map((n) => n.createdAt)]) {
+    const opened = h.current.author.username === botUsername ? [] : [h.current.createdAt];
+    for (const at of [...opened, ...byPeople.map((e) => e.createdAt), ...comments.map((n) => n.createdAt)]) {
       if (at <= from || at > to) continue;
       out.set(`${formatRef(h.current.ref)}@${at.getTime()}`, { at, kind: "event", ref: h.current.ref });
     }

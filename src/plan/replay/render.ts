@@ -16,7 +16,8 @@ const COLUMNS: [Count, string][] = [
   ["slackPosts", "Slack posts"],
 ];
 
-const code = (text: string) => `\`${neutraliseInline(text).replace(/`/g, "'")}\``;
+/** Inline code, one line: GitLab turns no mention or quick action inside it. */
+const code = (text: string) => `\`${text.replace(/[\r\n]+/g, " ").replace(/`/g, "'")}\``;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** `3`, or `3 → 5` when comparing (before → after). */
