@@ -13,8 +13,16 @@ import { seedBoard } from "./seedBoard.js";
 
 const TOKEN = "demo-token";
 
-export async function runReplayDemo(days = "30d", out: (line: string) => void = console.log, now = new Date()): Promise<number> {
-  const dir = defaultPoliciesDir();
+export interface ReplayDemoOptions {
+  days?: string;
+  out?: (line: string) => void;
+  now?: Date;
+  /** The policies to replay (default: $MOPS_POLICIES_DIR or ./policies). */
+  dir?: string;
+}
+
+export async function runReplayDemo(options: ReplayDemoOptions = {}): Promise<number> {
+  const { days = "30d", out = console.log, now = new Date(), dir = defaultPoliciesDir() } = options;
   const policy = await loadPolicies(dir);
   const fake = await startFakeGitlab({ token: TOKEN, botUsername: policy.scope.botUsername, now: () => now });
   try {
@@ -31,7 +39,7 @@ export async function runReplayDemo(days = "30d", out: (line: string) => void = 
 
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
 if (isMain) {
-  runReplayDemo(process.argv[2])
+  runReplayDemo(process.argv[2] ? { days: process.argv[2] } : {})
     .then((code) => (process.exitCode = code))
     .catch((e: unknown) => {
       console.error(e instanceof Error ? e.message : e);

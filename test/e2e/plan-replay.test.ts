@@ -14,6 +14,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitLabPlatform } from "../../src/gitlab/index.js";
 import { fetchMilestoneEvents } from "../../src/gitlab/milestoneEvents.js";
+import { runReplayDemo } from "../../src/demo/replay.js";
 import { runPlanCommand } from "../../src/plan/commands.js";
 import { computeReplay, type ReplayReport } from "../../src/plan/replay/compute.js";
 import { loadPolicies } from "../../src/policy/load.js";
@@ -93,6 +94,24 @@ const replay = async (options: { base?: string; maxResources?: number } = {}) =>
 const counts = (r: ReplayReport["after"]) =>
   Object.fromEntries(r.tally.days.filter((d) => d.notes + d.mentions + d.labelChanges + d.slackPosts > 0).map((d) => [d.date, [d.notes, d.mentions, d.labelChanges, d.slackPosts]]));
 
+describe("mops-bot plan --replay on the demo board", () => {
+  it("prints one row per day of the window, the totals and what it cannot rebuild", async () => {
+    const out: string[] = [];
+    const code = await runReplayDemo({ days: "30d", out: (t) => out.push(t), now: NOW, dir: TEST_POLICIES_DIR });
+    expect(code).toBe(0);
+    const text = out.join("\n");
+    expect(text).toContain("### mops-bot plan --replay 30d: what the bot would have done");
+    const rows = text.split("\n").filter((l) => /^\| \d{4}-\d{2}-\d{2} /.test(l));
+    // 2026-10-21 15:00 to 2026-11-20 15:00 UTC: 31 local dates in New York.
+    expect(rows).toHaveLength(31);
+    // The window opens after that morning's sweep.
+    expect(rows[0]).toMatch(/^\| 2026-10-21 Wed \(no sweep\) \|/);
+    expect(rows.at(-1)).toMatch(/^\| 2026-11-20 Fri \|/);
+    expect(text).toMatch(/\| \*\*Total\*\* \| \*\*[1-9]\d*\*\* \|/);
+    expect(text).toContain("What the replay cannot rebuild");
+  });
+});
+
 describe("mops-bot plan --replay on a board with a known history", () => {
   it("counts per day what the bot would have done, each message once, and writes nothing", async () => {
     const report = await replay();
@@ -124,6 +143,15 @@ describe("mops-bot plan --replay on a board with a known history", () => {
       ["add", "MktgOps 2026-11-16", "requester", "2026-11-16T15:00:00.000Z"],
       ["remove", "MktgOps 2026-11-16", "requester", "2026-11-17T15:00:00.000Z"],
     ]);
+  });
+
+  it("says what to give when the arguments cannot work, before reading GitLab", async () => {
+    const io = { out: () => {}, err: () => {} };
+    const deps = { env: { GITLAB_URL: fake.url, GITLAB_TOKEN: TOKEN }, now: NOW, logger: silent };
+    await expect(runPlanCommand({ dir: policies }, io, deps)).rejects.toThrow(/needs --base .*--replay 30d/);
+    await expect(runPlanCommand({ dir: policies, replay: "last month" }, io, deps)).rejects.toThrow(/number of days such as 30d/);
+    await expect(runPlanCommand({ dir: policies, replay: "30d", maxResources: "lots" }, io, deps)).rejects.toThrow(/--max-resources must be a whole number/);
+    expect(fake.requests).toEqual([]);
   });
 
   it("says when it samples, and replays the most recently updated", async () => {
