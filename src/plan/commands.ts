@@ -61,6 +61,15 @@ function maxResourcesOf(text: string | undefined): number {
   return n;
 }
 
+/** MOPS_SETTLE_SECONDS as `serve` reads it (0 to 3600), so the replay waits as the webhook path does. */
+function settleMsOf(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.MOPS_SETTLE_SECONDS?.trim();
+  if (text === undefined || text === "") return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 3600) throw new Error(`MOPS_SETTLE_SECONDS must be a whole number of seconds from 0 to 3600 (got "${text}").`);
+  return n * 1000;
+}
+
 /** The replay section: the whole output on its own, a section of the plan comment with --base. */
 function replayMarkdown(replay: ReplayOutcome, inPlan: boolean): string {
   if (replay.status === "invalid") return renderInvalidMarkdown(replay);
@@ -79,6 +88,7 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CliIo, dep
   // Check the arguments before reading anything, so a typo fails in a second, not after a sweep.
   const days = options.replay === undefined ? undefined : parseReplayDays(options.replay);
   const maxResources = maxResourcesOf(options.maxResources);
+  const settleMs = settleMsOf(env);
   const target = mergeRequestTarget(options, env);
   const logger = deps.logger ?? createLogger();
   const connection = () => gitlabConnectionFromEnv(env);
@@ -90,7 +100,7 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CliIo, dep
   const replay =
     days === undefined || outcome?.status === "invalid"
       ? undefined
-      : await computeReplay({ dir, ...(options.base !== undefined ? { base: options.base } : {}), days, maxResources, connection, now, logger, ...platform });
+      : await computeReplay({ dir, ...(options.base !== undefined ? { base: options.base } : {}), days, maxResources, connection, now, logger, ...platform, ...(settleMs !== undefined ? { settleMs } : {}) });
   const guide = guideUrl(env);
   const sections = [
     ...(outcome ? [renderPlan(outcome, guide ? { guideUrl: guide } : {})] : []),

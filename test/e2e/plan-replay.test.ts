@@ -154,6 +154,24 @@ describe("mops-bot plan --replay on a board with a known history", () => {
     expect(fake.requests).toEqual([]);
   });
 
+  it("waits the settle time after a person's edit, as the webhook path does, so a quick fix brings no note", async () => {
+    const policy = await loadPolicies(TEST_POLICIES_DIR);
+    const current = fake.addMilestone({ group: policy.scope.group, title: "MktgOps 2026-11-16", startDate: "2026-11-16", dueDate: "2026-11-27" });
+    // G moves to Business Owner Review (which needs the current milestone) and gets the milestone a minute later.
+    const g = issue("G: moved, then planned a minute later", "2026-11-05T14:00:00Z", ["MktgOps::01: Needs More Information"]);
+    fake.setIssueLabels(MOPS, g, ["MktgOps::05: Business Owner Review"], { as: "mops.member2", at: at("2026-11-18T15:00:00Z") });
+    fake.updateIssue(MOPS, g, { milestoneId: current.id }, { as: "mops.member2", at: at("2026-11-18T15:01:00Z") });
+    const run = async (settleMs?: number) => {
+      const r = (await computeReplay({ dir: TEST_POLICIES_DIR, days: 8, maxResources: 100, connection, now: NOW, logger: silent, platform: fastRetries, ...(settleMs !== undefined ? { settleMs } : {}) })) as ReplayReport;
+      expect(r.after.errors).toEqual([]);
+      return r.after.tally.messagesByRule["workflow:mktgops-stage"] ?? 0;
+    };
+    const withoutSettling = await run(0);
+    const settled = await run();
+    // Without a wait, the move alone (no milestone yet) brings a note; after the two-minute wait, the milestone is there.
+    expect(withoutSettling - settled).toBe(1);
+  });
+
   it("says when it samples, and replays the most recently updated", async () => {
     const report = await replay({ maxResources: 2 });
     expect(report.source.sampled).toEqual({ kept: 2, of: 5 });

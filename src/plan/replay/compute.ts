@@ -28,6 +28,8 @@ export interface ReplayOptions {
   now: Date;
   logger: Logger;
   platform?: EvaluateOptions["platform"];
+  /** The webhook path's settle time (MOPS_SETTLE_SECONDS); default that of `serve`. */
+  settleMs?: number;
 }
 
 export interface ReplayReport {
@@ -80,8 +82,8 @@ export async function computeReplay(options: ReplayOptions): Promise<ReplayOutco
     });
     const reads = sideView(new SharedReads(listing), unionScope(after.policy.scope, before?.policy.scope), listing);
     const source = await readReplaySource(reads, { from, to, maxResources: options.maxResources, today: after.calendar.today(to), logger: options.logger });
-    const afterRun = await replayPolicySet(after, source, options.logger, reads);
-    const beforeRun = before ? await replayPolicySet(before, source, options.logger, reads) : undefined;
+    const afterRun = await replayPolicySet(after, source, options.logger, reads, options.settleMs);
+    const beforeRun = before ? await replayPolicySet(before, source, options.logger, reads, options.settleMs) : undefined;
     const unavailable =
       base === undefined || before !== undefined
         ? undefined

@@ -48,7 +48,7 @@ export const REPLAY_FOOTNOTE = [
   "What the replay cannot rebuild: GitLab keeps events for labels, state (closed, reopened, merged) and milestones only, so assignees, due dates, titles, descriptions and confidentiality are taken as they are today on every day replayed.",
   "Rules that look at them (a stage's missing assignee, an overdue due date) are judged on today's values: an issue assigned last week counts as assigned all month, so such notes may be under- or over-counted.",
   "The bot's own past label changes and notes in the window are set aside and replaced by what these policies would have done; people's changes are replayed as they happened.",
-  "Replayed: the nightly sweep (all rules, SLA clocks included, once a day instead of hourly) and the webhook path at each recorded change; not replayed: the SLA report issue, triage summaries, the digest, tool audits and the milestone rollover.",
+  "Replayed: the nightly sweep (all rules, SLA clocks included, once a day instead of hourly) and the webhook path at each recorded change (with its settle time); not replayed: the SLA report issue, triage summaries, the digest, tool audits and the milestone rollover.",
 ];
 
 export function renderReplayMarkdown(report: ReplayReport, options: { heading?: string } = {}): string {

@@ -119,8 +119,14 @@ function windowDates(set: PolicySet, from: Date, to: Date, sweeps: Date[]): { da
 /**
  * Replays one policy set over the source. `lookup` is the read-only GitLab platform that resolves
  * people.yml usernames to ids for rules that assign (nothing else is read while replaying).
+ * `settleMs` is the webhook path's settle time: after a person's change that would bring a note from
+ * a rule that judges their edits, those rules wait that long (as `serve` does) and then run on the
+ * resource as it is then, so a quick second edit that fixes the first brings no note.
  */
-export async function replayPolicySet(set: PolicySet, source: ReplaySource, logger: Logger, lookup: object = {}): Promise<ReplayRun> {
+/** The webhook path's settle time when none is given (MOPS_SETTLE_SECONDS of `serve`, 120 by default). */
+export const DEFAULT_SETTLE_MS = 120_000;
+
+export async function replayPolicySet(set: PolicySet, source: ReplaySource, logger: Logger, lookup: object = {}, settleMs = DEFAULT_SETTLE_MS): Promise<ReplayRun> {
   const { policy, calendar } = set;
   const rules = buildRules(policy);
   const botUsername = source.bot.username;
@@ -139,11 +145,35 @@ export async function replayPolicySet(set: PolicySet, source: ReplaySource, logg
   let id = 2_000_000_000;
   const nextId = () => id++;
 
-  const reconcileAt = async (t: Tracked, at: Date, ctx: RuleContext, options: RebuildOptions) => {
+  const settling = rules.filter((r) => r.settles === true).map((r) => r.id);
+  /** Resources whose settling notes wait, until when (ms). */
+  const waiting = new Map<string, number>();
+  const queue = replayMoments(sweeps, events);
+  /** A later reconcile of one resource, placed in time order among the moments still to come. */
+  const later = (from: number, moment: Moment) => {
+    let i = from + 1;
+    while (i < queue.length && queue[i]!.at <= moment.at) i++;
+    queue.splice(i, 0, moment);
+  };
+
+  const reconcileAt = async (t: Tracked, at: Date, ctx: RuleContext, options: RebuildOptions, settle?: { index: number }) => {
     const snapshot = rebuildAt(t.history, t.writes, at, options);
     if (snapshot === null || snapshot.state !== "opened") return;
     try {
-      const { plan } = await planSnapshot(snapshot, { platform: momentPlatform(tracked, at, options), rules, ctx, notifier });
+      const deps = { platform: momentPlatform(tracked, at, options), rules, ctx, notifier };
+      let hold = false;
+      if (settle && settling.length > 0 && settleMs > 0) {
+        const key = formatRef(snapshot.ref);
+        const until = waiting.get(key);
+        if (until !== undefined && at.getTime() < until) hold = true;
+        else if (until !== undefined) waiting.delete(key);
+        else if ((await planSnapshot(snapshot, deps)).plan.actions.some((a) => a.type === "comment" && settling.includes(a.rule))) {
+          waiting.set(key, at.getTime() + settleMs);
+          later(settle.index, { at: new Date(at.getTime() + settleMs), kind: "event", ref: snapshot.ref });
+          hold = true;
+        }
+      }
+      const { plan } = await planSnapshot(snapshot, deps, hold ? { hold: settling } : {});
       if (plan.actions.length === 0 && plan.note === null) return;
       counter.record(calendar.today(at), plan);
       keepWrites(t.writes, plan, at, source.bot, source.milestones, nextId);
@@ -152,14 +182,15 @@ export async function replayPolicySet(set: PolicySet, source: ReplaySource, logg
     }
   };
 
-  for (const moment of replayMoments(sweeps, events) as Moment[]) {
+  for (let index = 0; index < queue.length; index++) {
+    const moment = queue[index]!;
     const today = calendar.today(moment.at);
     const options: RebuildOptions = { botUsername, windowStart: source.from, milestones: source.milestones, today };
     const milestones = source.milestones.map((m) => ({ ...m, timing: milestoneTiming(m, today) }));
     const ctx: RuleContext = { ...createRuleContext(policy, calendar, moment.at, milestones), botUsername, userIds };
     if (moment.kind === "event") {
       const t = tracked.get(formatRef(moment.ref));
-      if (t) await reconcileAt(t, moment.at, ctx, options);
+      if (t) await reconcileAt(t, moment.at, ctx, options, { index });
     } else {
       // One budget per sweep, as a live sweep has (rules with a `limit`).
       const sweepCtx = { ...ctx, budget: createRunBudget() };
