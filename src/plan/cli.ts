@@ -11,7 +11,9 @@ import type { PlanCommandOptions } from "./commands.js";
 export function registerPlanCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
   program
     .command("plan")
-    .description("Show what a change to the policies would do to the open issues and merge requests, without changing them")
+    .description(
+      "Show what a change to the policies would do to the open issues and merge requests (--base), and what the policies would have done over the last days (--replay), without changing anything",
+    )
     .option("--base <dir-or-git-ref>", "the policies before the change: a folder, or a branch, tag or commit (e.g. main, $CI_MERGE_REQUEST_DIFF_BASE_SHA)")
     .option("--replay <days>", "also replay the policies over the last N days of the board's history (e.g. 30d): notes, mentions, label changes and Slack posts per day")
     .option("--max-resources <n>", "with --replay: the most issues and merge requests to replay (the most recently updated are kept)", "1000")

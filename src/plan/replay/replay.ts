@@ -11,7 +11,7 @@ import { markersIn } from "../../domain/markers.js";
 import { formatRef, milestoneTiming, type MilestoneInfo, type ResourceRef, type ResourceSnapshot, type UserRef } from "../../domain/snapshot.js";
 import { createRuleContext } from "../../engine/context.js";
 import type { Platform } from "../../engine/platform.js";
-import { planSnapshot } from "../../engine/reconcile.js";
+import { planSnapshot, type ReconcileDeps } from "../../engine/reconcile.js";
 import type { Notifier } from "../../notify/types.js";
 import { buildRules } from "../../rules/registry.js";
 import type { RuleContext } from "../../rules/types.js";
@@ -116,6 +116,9 @@ function windowDates(set: PolicySet, from: Date, to: Date, sweeps: Date[]): { da
   return dates;
 }
 
+/** The webhook path's settle time when none is given (MOPS_SETTLE_SECONDS of `serve`, 120 by default). */
+export const DEFAULT_SETTLE_MS = 120_000;
+
 /**
  * Replays one policy set over the source. `lookup` is the read-only GitLab platform that resolves
  * people.yml usernames to ids for rules that assign (nothing else is read while replaying).
@@ -123,9 +126,6 @@ function windowDates(set: PolicySet, from: Date, to: Date, sweeps: Date[]): { da
  * a rule that judges their edits, those rules wait that long (as `serve` does) and then run on the
  * resource as it is then, so a quick second edit that fixes the first brings no note.
  */
-/** The webhook path's settle time when none is given (MOPS_SETTLE_SECONDS of `serve`, 120 by default). */
-export const DEFAULT_SETTLE_MS = 120_000;
-
 export async function replayPolicySet(set: PolicySet, source: ReplaySource, logger: Logger, lookup: object = {}, settleMs = DEFAULT_SETTLE_MS): Promise<ReplayRun> {
   const { policy, calendar } = set;
   const rules = buildRules(policy);
@@ -156,23 +156,33 @@ export async function replayPolicySet(set: PolicySet, source: ReplaySource, logg
     queue.splice(i, 0, moment);
   };
 
-  const reconcileAt = async (t: Tracked, at: Date, ctx: RuleContext, options: RebuildOptions, settle?: { index: number }) => {
+  /**
+   * Whether the settling rules wait on this resource now, as the webhook path decides it: the wait
+   * starts with the first change that would bring one of their notes, and a reconcile follows when it ends.
+   */
+  const settles = async (snapshot: ResourceSnapshot, deps: ReconcileDeps, at: Date, index: number): Promise<boolean> => {
+    if (settling.length === 0 || settleMs <= 0) return false;
+    const key = formatRef(snapshot.ref);
+    const until = waiting.get(key);
+    if (until !== undefined) {
+      if (at.getTime() < until) return true;
+      waiting.delete(key);
+      return false;
+    }
+    const { plan } = await planSnapshot(snapshot, deps);
+    if (!plan.actions.some((a) => a.type === "comment" && settling.includes(a.rule))) return false;
+    waiting.set(key, at.getTime() + settleMs);
+    later(index, { at: new Date(at.getTime() + settleMs), kind: "event", ref: snapshot.ref });
+    return true;
+  };
+
+  /** One resource at one moment: rebuilt, planned, counted, and its writes kept. `event` is set on the webhook path. */
+  const reconcileAt = async (t: Tracked, at: Date, ctx: RuleContext, options: RebuildOptions, event?: { index: number }) => {
     const snapshot = rebuildAt(t.history, t.writes, at, options);
     if (snapshot === null || snapshot.state !== "opened") return;
     try {
-      const deps = { platform: momentPlatform(tracked, at, options), rules, ctx, notifier };
-      let hold = false;
-      if (settle && settling.length > 0 && settleMs > 0) {
-        const key = formatRef(snapshot.ref);
-        const until = waiting.get(key);
-        if (until !== undefined && at.getTime() < until) hold = true;
-        else if (until !== undefined) waiting.delete(key);
-        else if ((await planSnapshot(snapshot, deps)).plan.actions.some((a) => a.type === "comment" && settling.includes(a.rule))) {
-          waiting.set(key, at.getTime() + settleMs);
-          later(settle.index, { at: new Date(at.getTime() + settleMs), kind: "event", ref: snapshot.ref });
-          hold = true;
-        }
-      }
+      const deps: ReconcileDeps = { platform: momentPlatform(tracked, at, options), rules, ctx, notifier };
+      const hold = event !== undefined && (await settles(snapshot, deps, at, event.index));
       const { plan } = await planSnapshot(snapshot, deps, hold ? { hold: settling } : {});
       if (plan.actions.length === 0 && plan.note === null) return;
       counter.record(calendar.today(at), plan);
