@@ -70,6 +70,16 @@ export interface StateEvent {
   createdAt: Date;
 }
 
+/** A milestone set on (`add`) or taken off (`remove`) an issue or merge request (GitLab's resource milestone events). */
+export interface MilestoneEvent {
+  id: number;
+  action: "add" | "remove";
+  /** The milestone set, or the one removed (older GitLab sends none on a removal). */
+  milestone: MilestoneInfo | null;
+  user: UserRef | null;
+  createdAt: Date;
+}
+
 export interface NoteInfo {
   id: number;
   body: string;

@@ -7,10 +7,15 @@ import { createLogger } from "../logging.js";
 import { defaultPoliciesDir } from "../policy/cli.js";
 import { gitlabConnectionFromEnv } from "../runtime.js";
 import { computePlan, type PlanOptions } from "./plan.js";
-import { PLAN_MARKER, renderPlan } from "./render.js";
+import { computeReplay, type ReplayOutcome } from "./replay/compute.js";
+import { parseReplayDays } from "./replay/moments.js";
+import { renderReplayMarkdown } from "./replay/render.js";
+import { PLAN_MARKER, renderInvalidMarkdown, renderPlan } from "./render.js";
 
 export interface PlanCommandOptions {
-  base: string;
+  base?: string;
+  replay?: string;
+  maxResources?: string;
   dir?: string;
   format?: string;
   report?: string;
@@ -49,41 +54,79 @@ function mergeRequestTarget(options: PlanCommandOptions, env: NodeJS.ProcessEnv)
   return { project, iid };
 }
 
+function maxResourcesOf(text: string | undefined): number {
+  if (text === undefined) return 1000;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--max-resources must be a whole number of issues and merge requests such as 1000 (got "${text}").`);
+  return n;
+}
+
+/** MOPS_SETTLE_SECONDS as `serve` reads it (0 to 3600), so the replay waits as the webhook path does. */
+function settleMsOf(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.MOPS_SETTLE_SECONDS?.trim();
+  if (text === undefined || text === "") return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 3600) throw new Error(`MOPS_SETTLE_SECONDS must be a whole number of seconds from 0 to 3600 (got "${text}").`);
+  return n * 1000;
+}
+
+/** The replay section: the whole output on its own, a section of the plan comment with --base. */
+function replayMarkdown(replay: ReplayOutcome, inPlan: boolean): string {
+  if (replay.status === "invalid") return renderInvalidMarkdown(replay);
+  return renderReplayMarkdown(replay, inPlan ? { heading: `#### Replay: what the new policies would have done over the last ${replay.days} days` } : {});
+}
+
 export async function runPlanCommand(options: PlanCommandOptions, io: CliIo, deps: PlanCommandDeps = {}): Promise<number> {
   const env = deps.env ?? process.env;
   const format = options.format ?? "markdown";
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new Error(`--format must be one of ${FORMATS.join(", ")} (got "${format}").`);
   }
+  if (options.base === undefined && options.replay === undefined) {
+    throw new Error("mops-bot plan needs --base (the policies to compare with), --replay 30d (replay these policies over the board's history), or both.");
+  }
   // Check the arguments before reading anything, so a typo fails in a second, not after a sweep.
+  const days = options.replay === undefined ? undefined : parseReplayDays(options.replay);
+  const maxResources = maxResourcesOf(options.maxResources);
+  const settleMs = settleMsOf(env);
   const target = mergeRequestTarget(options, env);
   const logger = deps.logger ?? createLogger();
   const connection = () => gitlabConnectionFromEnv(env);
-  const outcome = await computePlan({
-    dir: options.dir ?? defaultPoliciesDir(),
-    base: options.base,
-    connection,
-    now: deps.now ?? new Date(),
-    logger,
-    ...(deps.platform ? { platform: deps.platform } : {}),
-  });
+  const dir = options.dir ?? defaultPoliciesDir();
+  const now = deps.now ?? new Date();
+  const platform = deps.platform ? { platform: deps.platform } : {};
+  const outcome =
+    options.base === undefined ? undefined : await computePlan({ dir, base: options.base, connection, now, logger, ...platform });
+  const replay =
+    days === undefined || outcome?.status === "invalid"
+      ? undefined
+      : await computeReplay({ dir, ...(options.base !== undefined ? { base: options.base } : {}), days, maxResources, connection, now, logger, ...platform, ...(settleMs !== undefined ? { settleMs } : {}) });
   const guide = guideUrl(env);
-  const markdown = renderPlan(outcome, guide ? { guideUrl: guide } : {});
-  io.out(format === "json" ? JSON.stringify(outcome, null, 2) : markdown);
-  if (options.report) await writeFile(options.report, `${JSON.stringify(outcome, null, 2)}\n`);
+  const sections = [
+    ...(outcome ? [renderPlan(outcome, guide ? { guideUrl: guide } : {})] : []),
+    ...(replay ? [replayMarkdown(replay, outcome !== undefined)] : []),
+  ];
+  const markdown = sections.join("\n\n");
+  const json = outcome ? { ...outcome, ...(replay ? { replay } : {}) } : replay;
+  io.out(format === "json" ? JSON.stringify(json, null, 2) : markdown);
+  if (options.report) await writeFile(options.report, `${JSON.stringify(json, null, 2)}\n`);
 
   if (target) {
     const commenter = createMergeRequestCommenter({ ...connection(), logger, ...deps.commenter });
     const posted = await commenter.ensureComment(target.project, target.iid, PLAN_MARKER, markdown);
     io.err(`Plan comment ${posted.action} on ${posted.webUrl}`);
   }
-  if (outcome.status === "invalid") {
-    io.err(`${outcome.problems.length} problem(s) in ${outcome.dir}: fix them and run 'mops-bot policies validate' again.`);
+  const invalid = outcome?.status === "invalid" ? outcome : replay?.status === "invalid" ? replay : undefined;
+  if (invalid) {
+    io.err(`${invalid.problems.length} problem(s) in ${invalid.dir}: fix them and run 'mops-bot policies validate' again.`);
     return 1;
   }
-  if (outcome.errors.length > 0) {
+  if (outcome?.status === "ok" && outcome.errors.length > 0) {
     io.err(`${outcome.errors.length} resource(s) could not be compared; see the list at the end of the plan.`);
     return 1;
+  }
+  if (replay?.status === "ok" && replay.source.sampled) {
+    io.err(`The replay sampled ${replay.source.sampled.kept} of ${replay.source.sampled.of} issues and merge requests (--max-resources ${maxResources}).`);
   }
   return 0;
 }

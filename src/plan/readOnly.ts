@@ -97,7 +97,7 @@ export function unionScope(head: ScopeDef, base: ScopeDef | undefined): ScopeDef
 }
 
 /** The snapshot as this side's scope.yml sees it, or undefined when that scope leaves it out. */
-function inScope(scope: ScopeDef, snapshot: ResourceSnapshot): ResourceSnapshot | undefined {
+export function inScope(scope: ScopeDef, snapshot: ResourceSnapshot): ResourceSnapshot | undefined {
   const project = scope.projects.find((p) => p.path.toLowerCase() === snapshot.projectPath.toLowerCase());
   if (project === undefined) return undefined;
   const same = project.roles.length === snapshot.projectRoles.length && project.roles.every((r) => snapshot.projectRoles.includes(r));

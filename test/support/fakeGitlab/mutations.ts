@@ -90,9 +90,26 @@ export interface StateEventRecord {
   created_at: string;
 }
 
+/**
+ * GitLab's resource milestone events: a milestone set (`add`, the new milestone) or removed
+ * (`remove`, the milestone taken off, as gitlabhq app/services/resource_events/change_milestone_service.rb
+ * records since the service keeps `old_milestone`).
+ */
+export interface MilestoneEventRecord {
+  id: number;
+  kind: IssuableKind;
+  resource_id: number;
+  user_id: number;
+  milestone_id: number | null;
+  action: "add" | "remove";
+  state: IssuableRecord["state"];
+  created_at: string;
+}
+
 export class Mutations {
   readonly createdLabels: CreatedLabel[] = [];
   readonly stateEvents: StateEventRecord[] = [];
+  readonly milestoneEvents: MilestoneEventRecord[] = [];
   readonly quickActionsExecuted: QuickActionRecord[] = [];
   private readonly listeners: Array<(event: ChangeEvent) => void> = [];
 
@@ -268,7 +285,20 @@ export class Mutations {
       record.last_edited_at = at;
       record.last_edited_by_id = actor.id;
     }
-    if (changes.milestoneId !== undefined) set("milestone_id", changes.milestoneId);
+    if (changes.milestoneId !== undefined && record.milestone_id !== changes.milestoneId) {
+      const previous = record.milestone_id;
+      set("milestone_id", changes.milestoneId);
+      this.milestoneEvents.push({
+        id: this.milestoneEvents.length + 1,
+        kind: record.kind,
+        resource_id: record.id,
+        user_id: actor.id,
+        milestone_id: changes.milestoneId ?? previous,
+        action: changes.milestoneId === null ? "remove" : "add",
+        state: record.state,
+        created_at: at,
+      });
+    }
     if (changes.dueDate !== undefined && record.kind === "issue") set("due_date", changes.dueDate);
     if (changes.confidential !== undefined && record.kind === "issue") set("confidential", changes.confidential);
     if (changes.discussionLocked !== undefined) set("discussion_locked", changes.discussionLocked);

@@ -17,6 +17,7 @@ import { registerIssuables } from "./routes/issuables.js";
 import { registerLabels } from "./routes/labels.js";
 import { registerMilestones } from "./routes/milestones.js";
 import { registerNotes } from "./routes/notes.js";
+import { registerMilestoneEvents } from "./routes/milestoneEvents.js";
 import { registerStateEvents } from "./routes/stateEvents.js";
 import { Seeder } from "./seed.js";
 import { Store } from "./store.js";
@@ -76,6 +77,7 @@ export class FakeGitlab extends Seeder {
     registerMilestones(this.router, deps);
     registerLabels(this.router, deps);
     registerStateEvents(this.router, deps);
+    registerMilestoneEvents(this.router, deps);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         this.errors.push(error instanceof Error ? error : new Error(String(error)));

@@ -64,7 +64,7 @@ describe(".gitlab-ci.yml", () => {
       expect(rule?.changes, name).toEqual(["policies/**/*"]);
     }
     expect(script("policies:validate")).toContain("mops-bot.js policies validate");
-    expect(script("policies:plan")).toMatch(/mops-bot\.js plan\s+--base "\$CI_MERGE_REQUEST_DIFF_BASE_SHA"\s+--comment-on-mr "\$CI_MERGE_REQUEST_IID"/);
+    expect(script("policies:plan")).toMatch(/mops-bot\.js plan\s+--base "\$CI_MERGE_REQUEST_DIFF_BASE_SHA"\s+--replay 30d\s+--comment-on-mr "\$CI_MERGE_REQUEST_IID"/);
     // The plan comment must also appear when validation failed.
     expect(job("policies:plan").rules?.[0]?.when).toBe("always");
     expect(job("policies:plan").variables?.GIT_DEPTH).toBe("0");
