@@ -111,6 +111,16 @@ describe("intake: user-story format", () => {
   });
 });
 
+describe("intake notes quote the handbook, not the rule", () => {
+  it("the user-story note quotes the older page's sentence; the PII note the current page's", () => {
+    expect(comment(userStory.evaluate(fresh(), context)).body).toContain('"please create any Marketing Operations issues in the following format."');
+    const withEmail = fresh({ description: "Please add jane.doe@acme-corp.com to the list." });
+    expect(comment(pii.evaluate(withEmail, context)).body).toContain(
+      '"Before submitting an issue that may contain Personally Identifable Information (PII) data (including screenshots), please ensure the issue is marked confidential."',
+    );
+  });
+});
+
 describe("intake: the shipped policies", () => {
   // Only the older page (001_48e5f23d3467abdb.txt:9-11) asks for the user-story format; the current one does not.
   it("leave the user-story check off: a new issue without a story is not moved or told anything", async () => {
