@@ -33,11 +33,9 @@ async function digestProblems(): Promise<string[]> {
 }
 
 describe("the digest's priority_not_needed and the missing-priority rule agree", () => {
-  it("in the shipped policies and the test policies", async () => {
-    for (const set of ["policies", TEST_POLICIES_DIR]) {
-      const result = await validatePolicies(path.resolve(set));
-      expect(result.problems.filter((p) => p.file.endsWith("digest.yml")), set).toEqual([]);
-    }
+  it("in the test policies (the shipped ones: shipped.test.ts validates them, this check included)", async () => {
+    const result = await validatePolicies(path.resolve(TEST_POLICIES_DIR));
+    expect(result.problems.filter((p) => p.file.endsWith("digest.yml"))).toEqual([]);
   });
 
   it("C13: a label the rule exempts but the digest does not is named, with what to do", async () => {
