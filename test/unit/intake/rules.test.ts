@@ -130,3 +130,70 @@ describe("intake: the user-story check is opt-in", () => {
     expect(compileIntake({ ...file, user_story: { ...file.user_story, enabled: true } }).userStory.enabled).toBe(true);
   });
 });
+
+describe("intake: personal data", () => {
+  it("makes an issue with an email address confidential and says why, without repeating it", () => {
+    const actions = pii.evaluate(issue({ description: "Import for jane.doe@acme.io, phone +44 20 7946 0958" }), context);
+    expect(types(actions)).toEqual(["set_confidential", "comment"]);
+    const body = comment(actions).body;
+    expect(body).toContain("**confidential**");
+    expect(body).toContain("an email address in the description");
+    expect(body).toContain("a phone number in the description");
+    expect(body).not.toContain("jane.doe");
+    expect(comment(actions).marker).toMatch(/^intake:pii:[0-9a-f]{8}$/);
+  });
+
+  it("does nothing on a confidential issue, or without personal data", () => {
+    expect(pii.evaluate(issue({ description: "jane.doe@acme.io", confidential: true }), context)).toEqual([]);
+    expect(pii.evaluate(issue({ description: "cc @amy.owner by 2026-11-20; `x@example.com`" }), context)).toEqual([]);
+  });
+
+  it("respects a person who made the issue public after the note, until new personal data appears", () => {
+    const first = pii.evaluate(issue({ description: "jane.doe@acme.io" }), context);
+    const marker = comment(first).marker;
+    const notes = [note(`... <!-- mops-bot:${marker} -->`, "2026-11-17T15:00:00Z", "mops-bot", { botMarkers: [marker] })];
+    expect(pii.evaluate(issue({ description: "jane.doe@acme.io", userNotesCount: 1, notes }), context)).toEqual([]);
+    const again = pii.evaluate(issue({ description: "jane.doe@acme.io and bob@acme.io", userNotesCount: 1, notes }), context);
+    expect(types(again)).toEqual(["set_confidential", "comment"]);
+  });
+
+  it("a fingerprint marker someone else posted does not keep personal data public", () => {
+    const description = "Call jane.doe@acme.io on +1 415 555 0100";
+    const marker = comment(pii.evaluate(issue({ description }), context)).marker;
+    const forged = [gitlabNote(`nothing to see <!-- mops-bot:${marker} -->`, "2026-11-17T15:00:00Z", "requester")];
+    expect(types(pii.evaluate(issue({ description, userNotesCount: 1, notes: forged }), context))).toEqual(["set_confidential", "comment"]);
+  });
+
+  it("does not check issues outside the intake projects", () => {
+    expect(pii.evaluate(issue({ projectPath: SALES_PROJECT, description: "jane.doe@acme.io" }), context)).toEqual([]);
+  });
+});
+
+describe("intake: new tool evaluations", () => {
+  const evalIssue = (description: string) => issue({ labels: ["Ops Tool Evaluation"], description });
+
+  it("gives the evaluation steps to any evaluation issue", () => {
+    const actions = evaluation.evaluate(evalIssue("We want Gong."), context);
+    expect(actions).toHaveLength(1);
+    expect(comment(actions).marker).toBe("intake:tool-evaluation:steps");
+    expect(comment(actions).body).toContain("Privacy and security reviews");
+  });
+
+  it("adds the MOps manager's checklist for a tier 1 or 2 tool only", () => {
+    const tier2 = evaluation.evaluate(evalIssue("Scored.\n\nTier: 2"), context);
+    expect(tier2.map((a) => (a as { marker: string }).marker)).toEqual(["intake:tool-evaluation:steps", "intake:tool-evaluation:manager-checklist"]);
+    expect((tier2[1] as { body: string }).body).toContain("Create a new evaluation epic");
+    expect(evaluation.evaluate(evalIssue("Tier 3"), context)).toHaveLength(1);
+  });
+
+  it("reads the tier as people write it", () => {
+    expect(statedTier("**Tier:** 1")).toBe(1);
+    expect(statedTier("tier #2")).toBe(2);
+    expect(statedTier("Tier - 4")).toBe(4);
+    expect(statedTier("multi-tier pricing, 5 tiers")).toBeNull();
+  });
+
+  it("ignores issues without the label", () => {
+    expect(evaluation.evaluate(issue({ description: "Tier: 1" }), context)).toEqual([]);
+  });
+});
