@@ -1,6 +1,7 @@
 /**
- * Commands in comments: a comment whose text starts with `@<bot>` (the bot's GitLab username)
- * followed by a word, e.g. `@mops-bot next`. Only the comment's own text counts: a command
+ * Commands in comments: a comment whose text starts with `@<bot>` followed by a word, e.g.
+ * `@mops-bot next`; `<bot>` is one name the caller gives (callers try each of scope.yml's
+ * `bot_username` and the token user's username). Only the comment's own text counts: a command
  * quoted from someone else (`> @mops-bot approve`) or shown in a code block is not a command,
  * and neither is a mention of the bot later in a sentence.
  */

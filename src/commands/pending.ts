@@ -16,13 +16,18 @@ export function replyMarker(noteId: number): string {
   return `cmd:${noteId}`;
 }
 
-export function pendingCommands(notes: NoteInfo[], botUsername: string): CommandNote[] {
-  const bot = botUsername.toLowerCase();
+/**
+ * @param botNames every name a command may address the bot by (scope.yml's `bot_username` and the
+ *   token user's username, see rules/types.ts `botMentionNamesOf`); the bot's own notes are skipped.
+ */
+export function pendingCommands(notes: NoteInfo[], botNames: string | readonly string[]): CommandNote[] {
+  const names = typeof botNames === "string" ? [botNames] : botNames;
+  const bots = new Set(names.map((n) => n.toLowerCase()));
   const answered = new Set(notes.flatMap((n) => n.botMarkers));
   const out: CommandNote[] = [];
   for (const note of [...notes].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id)) {
-    if (note.system || note.author.username.toLowerCase() === bot || answered.has(replyMarker(note.id))) continue;
-    const command = parseCommand(note.body, botUsername);
+    if (note.system || bots.has(note.author.username.toLowerCase()) || answered.has(replyMarker(note.id))) continue;
+    const command = names.map((name) => parseCommand(note.body, name)).find((c) => c !== null);
     if (command) out.push({ note, command });
   }
   return out;

@@ -26,6 +26,7 @@ import { checkSlaReferences } from "./crossref.js";
 import { checkHygieneReferences, checkMilestonesReferences, checkNotificationsReferences, checkTriageChannels, checkTriageReferences, checkWorkflowReferences } from "./crossref.js";
 import type { CrossrefContext } from "./crossref.js";
 import { checkDigestReferences, checkIntakeReferences, checkToolsReferences } from "./crossref.js";
+import { checkPriorityExemptions } from "../digest/priorityExemptions.js";
 import { reportIssues } from "./issues.js";
 import type { CalendarConfig, CompiledPolicy, HygieneDef, ScheduleDef, ScopeDef, WorkflowDef } from "./model.js";
 import { PolicyError } from "./problems.js";
@@ -184,6 +185,7 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
   const intake = intakeFile && compileIntake(intakeFile.data);
   const digestFile = one<DigestFile>("digest");
   if (digestFile) checkDigestReferences(ctx, digestFile.source, digestFile.data, notifications && new Set(Object.keys(notifications.channels)));
+  if (digestFile) checkPriorityExemptions(digestFile, (parsed.get("triage") ?? []) as Parsed<TriageFile>[], sink);
   const digest = digestFile && compileDigest(digestFile.data);
 
   const slaFile = one<SlaFile>("sla");

@@ -49,6 +49,8 @@ export interface ToolsPolicy {
 export interface IntakePolicy {
   projectRoles: string[];
   userStory: {
+    /** Off unless intake.yml says `enabled: true`. */
+    enabled: boolean;
     newIssueDays: number;
     startLabel: string;
     label: string;

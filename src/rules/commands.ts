@@ -4,7 +4,7 @@
  * answered once even when its comment is edited; a command that moves the resource records it in
  * the reply, and an approval adds an `approval:<username>` marker. What a command does to the
  * labels is settled by the workflow rule from the same resolution (rules/moves/resolve.ts), so
- * this rule only answers.
+ * this rule only answers. `status` also answers everywhere else in scope (statusCommand.ts).
  */
 import { replyMarker } from "../commands/pending.js";
 import type { Action } from "../domain/actions.js";

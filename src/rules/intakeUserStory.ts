@@ -3,7 +3,8 @@
  * would like ..., so that ...") is moved to `MktgOps::01: Needs More Information` with a note
  * showing the format — once. When the note is there, the bot does not ask again, whatever people
  * do with the stage afterwards. Only new issues are checked (intake.yml `new_issue_days`), so the
- * backlog is never relabelled.
+ * backlog is never relabelled. The check is opt-in (intake.yml `user_story.enabled`): only the
+ * older handbook page asks for the format.
  */
 import type { Action } from "../domain/actions.js";
 import { markerKey } from "../domain/markers.js";
@@ -22,7 +23,7 @@ const DAY_MS = 86_400_000;
 /** Whether the check looks at this issue at all: new, in the MOps project, at the start of the stages, no story. */
 export function userStoryCheckApplies(policy: CompiledPolicy, s: ResourceSnapshot, now: Date): boolean {
   const intake = policy.intake;
-  if (!intake || s.kind !== "issue" || s.state !== "opened") return false;
+  if (!intake || !intake.userStory.enabled || s.kind !== "issue" || s.state !== "opened") return false;
   if (!intake.projectRoles.some((r) => s.projectRoles.includes(r))) return false;
   if (s.author.username.toLowerCase() === policy.scope.botUsername.toLowerCase()) return false;
   if (now.getTime() - s.createdAt.getTime() > intake.userStory.newIssueDays * DAY_MS) return false;

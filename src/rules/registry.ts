@@ -12,11 +12,12 @@ import { labelHygiene } from "./labelHygiene.js";
 import { reopenGuard } from "./reopenGuard.js";
 import { scopedExclusivity } from "./scopedExclusivity.js";
 import { slas } from "./sla.js";
+import { statusCommand } from "./statusCommand.js";
 import { triageRules } from "./triage.js";
 import type { Rule, RuleFactory } from "./types.js";
 import { workflows } from "./workflow.js";
 
-export const ruleFactories: readonly RuleFactory[] = [scopedExclusivity, labelHygiene, workflows, commands, triageRules, slas, intakeUserStory, intakePii, intakeToolEvaluation, reopenGuard, handbookUpdates];
+export const ruleFactories: readonly RuleFactory[] = [scopedExclusivity, labelHygiene, workflows, commands, statusCommand, triageRules, slas, intakeUserStory, intakePii, intakeToolEvaluation, reopenGuard, handbookUpdates];
 
 /**
  * The rule one id names, as `mops-bot rules explain` and `--only` read it: the id `mops-bot rules

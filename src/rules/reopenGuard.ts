@@ -2,7 +2,11 @@
  * Reopen guard (handbook: "Please do not re-open issues that have been closed in a previous
  * milestone"): an issue reopened after its milestone ended is closed again, with a note asking for
  * a new issue that links this one. A member of the policy's override group keeps it open by adding
- * the override label or commenting `@<bot> <override command>`.
+ * the override label or commenting `@<bot> <override command>`, in either natural order: the
+ * comment on the closed issue and then the reopen, or the reopen and then the comment. For the
+ * second order the rule settles (`MOPS_SETTLE_SECONDS` on the webhook path): its close and note
+ * wait that long after the reopen, so a member has the time to write the comment, and the reopen
+ * gets one note at most (its marker is the reopen's state event id).
  *
  * State history (resource state events) is fetched only for open issues in a past milestone, so
  * the guard costs nothing on the rest of a sweep.
@@ -11,9 +15,10 @@ import type { Action } from "../domain/actions.js";
 import { markerKey } from "../domain/markers.js";
 import type { ResourceSnapshot, StateEvent } from "../domain/snapshot.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
+import { parseCommand } from "../commands/parse.js";
 import { mention } from "../domain/text.js";
 import type { CompiledPolicy, MilestonePolicy } from "../policy/model.js";
-import type { Rule, RuleContext, RuleFactory } from "./types.js";
+import { botMentionNamesOf, botUsernameOf, type Rule, type RuleContext, type RuleFactory } from "./types.js";
 import { policyRegex } from "../policy/regex.js";
 
 const RULE_ID = "reopen-guard";
@@ -34,6 +39,28 @@ function lateReopen(s: ResourceSnapshot, ctx: RuleContext): StateEvent | undefin
   return last;
 }
 
+/**
+ * Since when a member's comment counts for this reopen: since the close it undid, so a comment
+ * written on the closed issue just before reopening it counts, and one from before that close
+ * (about an earlier episode) does not.
+ */
+function overrideWindowStart(s: ResourceSnapshot, reopen: StateEvent): Date {
+  const events = s.stateEvents ?? [];
+  const closed = events.slice(0, events.indexOf(reopen)).filter((e) => e.state === "closed").at(-1);
+  return closed?.createdAt ?? reopen.createdAt;
+}
+
+/** Whether the comment's text starts with `@<bot> <command>`, the bot called by any name commands answer to. */
+function saysCommand(body: string, command: string, botNames: string[]): boolean {
+  const wanted = command.toLowerCase().split(/\s+/).filter((w) => w !== "");
+  return botNames.some((name) => {
+    const parsed = parseCommand(body, name);
+    if (parsed === null) return false;
+    const said = [parsed.name, ...parsed.args.map((a) => a.toLowerCase().replace(/[.!?,:;]+$/, ""))];
+    return wanted.every((w, i) => said[i] === w);
+  });
+}
+
 function overridden(s: ResourceSnapshot, reopen: StateEvent, m: MilestonePolicy, ctx: RuleContext): boolean {
   const members = new Set((ctx.policy.people[m.reopenGuard.overrideGroup] ?? []).map((u) => u.toLowerCase()));
   const isMember = (username: string | undefined) => username !== undefined && members.has(username.toLowerCase());
@@ -44,24 +71,29 @@ function overridden(s: ResourceSnapshot, reopen: StateEvent, m: MilestonePolicy,
   }
   const command = m.reopenGuard.overrideCommand;
   if (command !== null) {
-    const wanted = `@${ctx.policy.scope.botUsername} ${command}`.toLowerCase().replace(/\s+/g, " ");
-    const said = (s.notes ?? []).some(
-      (n) => !n.system && n.createdAt >= reopen.createdAt && isMember(n.author.username) && n.body.toLowerCase().replace(/\s+/g, " ").includes(wanted),
-    );
+    const since = overrideWindowStart(s, reopen);
+    const names = botMentionNamesOf(ctx);
+    const said = (s.notes ?? []).some((n) => !n.system && n.createdAt >= since && isMember(n.author.username) && saysCommand(n.body, command, names));
     if (said) return true;
   }
   return false;
 }
 
-function createRule(policy: CompiledPolicy, m: MilestonePolicy): Rule {
-  const overrideHelp = [
-    m.reopenGuard.overrideCommand !== null ? `commenting "@${policy.scope.botUsername} ${m.reopenGuard.overrideCommand}"` : null,
+/** How a member keeps the issue open; the command in code format, so the note does not mention the bot. */
+function overrideHelp(m: MilestonePolicy, bot: string): string[] {
+  return [
+    m.reopenGuard.overrideCommand !== null ? `commenting \`@${bot} ${m.reopenGuard.overrideCommand}\`` : null,
     m.reopenGuard.overrideLabel !== null ? `adding the label "${m.reopenGuard.overrideLabel}"` : null,
   ].filter((x) => x !== null);
+}
+
+function createRule(policy: CompiledPolicy, m: MilestonePolicy): Rule {
   return {
     id: RULE_ID,
     description: "Closes again an issue reopened after the milestone it was closed in ended, asking for a new issue instead.",
     appliesTo: ["issue"],
+    // A member may reopen first and write the override command a moment later.
+    settles: true,
     needs(s) {
       if (!inPastMilestone(s, m)) return {};
       return {
@@ -76,18 +108,22 @@ function createRule(policy: CompiledPolicy, m: MilestonePolicy): Rule {
       if (reopen === undefined || overridden(s, reopen, m, ctx)) return [];
       const milestone = s.milestone!;
       const reason = `It was reopened after its milestone ${milestone.title} ended; the handbook asks for a new issue instead.`;
+      const help = overrideHelp(m, policy.scope.botUsername);
       const body = renderTemplate(templateText(policy.templates, m.reopenGuard.template), {
         recipient: { trusted: mention(reopen.user?.username ?? s.author.username) },
         milestone: milestone.title,
         ref: `${s.ref.path}#${s.iid}`,
         url: s.webUrl,
         title: s.title,
-        bot: policy.scope.botUsername,
+        bot: { trusted: botUsernameOf(ctx) },
         group: m.reopenGuard.overrideGroup,
-        reason:
-          overrideHelp.length > 0
-            ? `Members of ${m.reopenGuard.overrideGroup} can keep it open by ${overrideHelp.join(" or ")}.`
-            : "Ask the team if it really must stay open.",
+        // Built from the policy alone, and copied by members: trusted, so the command stays typeable.
+        reason: {
+          trusted:
+            help.length > 0
+              ? `Members of ${m.reopenGuard.overrideGroup} can keep it open by ${help.join(" or ")}.`
+              : "Ask the team if it really must stay open.",
+        },
       });
       return [
         { type: "close", rule: RULE_ID, reason },

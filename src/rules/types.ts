@@ -35,6 +35,16 @@ export function botUsernameOf(ctx: RuleContext): string {
   return ctx.botUsername ?? ctx.policy.scope.botUsername;
 }
 
+/**
+ * The names a command may address the bot by: scope.yml's `bot_username` (what the README and the
+ * bot's notes show, e.g. `@mops-bot`) and the token user's real username, when GitLab names it
+ * differently (a project or group access token's user is called e.g. `project_42_bot_…`).
+ */
+export function botMentionNamesOf(ctx: RuleContext): string[] {
+  const names = [ctx.policy.scope.botUsername, botUsernameOf(ctx)];
+  return names.filter((n, i) => names.findIndex((o) => o.toLowerCase() === n.toLowerCase()) === i);
+}
+
 export interface Rule {
   /** Stable id, used in reports, markers and `--only`. */
   id: string;

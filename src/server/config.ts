@@ -37,8 +37,9 @@ export interface ServeConfig {
   shutdownTimeoutMs: number;
   bodyLimitBytes: number;
   /**
-   * `MOPS_SETTLE_SECONDS`: on the webhook path, how long a note about a stage's missing
-   * requirements waits after a person's change (repairs never wait); 0 does not wait.
+   * `MOPS_SETTLE_SECONDS`: on the webhook path, how long the rules that judge a person's edits
+   * (`settles`: a stage's missing requirements, the reopen guard's close) wait after a person's
+   * change (repairs never wait); 0 does not wait.
    */
   settleMs: number;
   /** MOPS_CACHE, MOPS_CACHE_DIR, MOPS_CACHE_MAX_AGE_DAYS, MOPS_CACHE_MAX_MB (and REDIS_URL): the history cache. */

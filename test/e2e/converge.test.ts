@@ -193,7 +193,8 @@ describe("a converged webhook reconcile", () => {
   });
 
   it("C8: an issue in 04 reopened after its milestone ended is closed again; its own close brings no complaint about being closed in 04", async () => {
-    const running = await serving();
+    // The reopen guard waits the settle time (a member may still write `keep open`) before it closes.
+    const running = await serving({ MOPS_SETTLE_SECONDS: "1" });
     const mops = sb.projects.mops;
     const old = sb.fake.addIssue(mops, {
       title: "Q3 nurture stream",

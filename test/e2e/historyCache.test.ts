@@ -90,6 +90,8 @@ describe("the history cache", () => {
     const mops = sb.projects.mops;
     const noteIds = new Map<number, number>();
     for (const i of sb.fake.issues(mops).filter((x) => x.state === "opened")) {
+      // Two comments, so one is left after the deletion and the rules that read comments still read them.
+      sb.fake.addNote(mops, i.iid, { body: "Budget request sent.", author: "dan.fieldmktg", createdAt: new Date(SANDBOX_NOW.getTime() - 4 * 86_400_000) });
       noteIds.set(i.iid, sb.fake.addNote(mops, i.iid, { body: "Please hold this until the budget is approved.", author: "dan.fieldmktg", createdAt: new Date(SANDBOX_NOW.getTime() - 3 * 86_400_000) }));
     }
     const cache = new HistoryCache(new MemoryHistoryStore(), "fake", undefined, () => now);

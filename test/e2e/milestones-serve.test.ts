@@ -26,6 +26,8 @@ const CHANNEL_OF: Record<string, string> = {
   SLACK_WEBHOOK_HBUPDATE_ABM: "hbupdate-abm",
 };
 let sb: Sandbox;
+/** The fake GitLab's clock, so a test can order a person's steps in time; the bot's clock stays at SANDBOX_NOW. */
+let gitlabNow = SANDBOX_NOW;
 let serve: RunningServe;
 let slack: FakeSlack;
 let dataDir: string;
@@ -47,12 +49,14 @@ async function quiet(): Promise<void> {
 }
 
 beforeEach(async () => {
-  sb = await startSandbox();
+  gitlabNow = SANDBOX_NOW;
+  sb = await startSandbox({ clock: () => gitlabNow });
   slack = await startFakeSlack();
   dataDir = mkdtempSync(join(tmpdir(), "mops-milestones-"));
   serve = await runServe(
     // The server reads the Slack webhook variables from the environment it is given.
-    { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR, ...slackEnv() },
+    // The reopen guard waits the settle time before it closes an issue again (a member may still write `keep open`).
+    { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR, MOPS_SETTLE_SECONDS: "2", ...slackEnv() },
     { schedules: false, handleSignals: false, clock: () => SANDBOX_NOW, logger: pino({ level: "silent" }) },
   );
   sb.fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, SECRET);
@@ -66,6 +70,39 @@ afterEach(async () => {
   for (const v of SLACK_VARS) delete process.env[v];
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/**
+ * Until every webhook (the people's and those of the bot's own writes) has been delivered and
+ * reconciled, including those waiting for the settle time, and no new one came.
+ */
+async function quiescent(timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let seen = -1;
+  for (;;) {
+    await sb.fake.webhooksSettled();
+    while ((await serve.inbox.depth()) > 0) {
+      if (Date.now() > end) throw new Error("timed out waiting for the inbox to drain");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await sb.fake.webhooksSettled();
+    const delivered = sb.fake.webhookDeliveries.length;
+    if (delivered === seen) return;
+    seen = delivered;
+  }
+}
+
+/** An issue completed in the milestone that ended: only the reopen guard has something to say about it. */
+const closedInEndedMilestone = (title: string) =>
+  sb.fake.addIssue(sb.projects.mops, {
+    title,
+    description: "As a field marketer, I would like the leads followed up, so that none is lost.",
+    labels: ["MktgOps::08: Completed", "MktgOpsPriority::03-Low"],
+    assignees: ["mops.member1"],
+    milestone: sb.milestones.past,
+    state: "closed",
+    author: "dan.fieldmktg",
+    createdAt: new Date(SANDBOX_NOW.getTime() - 20 * 86_400_000),
+  });
 
 /** A person closes a group milestone (in the top group, where the iterations live) through the API (the fake sends the Milestone Hook). */
 async function closeMilestone(title: string): Promise<void> {
@@ -106,7 +143,7 @@ describe("milestones and notifications through the webhook", () => {
 
   it("closes again an issue reopened after its milestone ended, asking for a new issue", async () => {
     const mops = sb.projects.mops;
-    const old = sb.fake.addIssue(mops, { title: "Q3 webinar list import", milestone: sb.milestones.past, state: "closed", author: "dan.fieldmktg" });
+    const old = closedInEndedMilestone("Q3 webinar list import");
     sb.fake.updateIssue(mops, old.iid, { stateEvent: "reopen" }, { as: "dan.fieldmktg" });
     await until(() => sb.fake.issue(mops, old.iid).state === "closed", "the issue to be closed again");
     await quiet();
@@ -120,6 +157,62 @@ describe("milestones and notifications through the webhook", () => {
     sb.fake.updateIssue(mops, recent.iid, { stateEvent: "reopen" }, { as: "dan.fieldmktg" });
     await quiet();
     expect(sb.fake.issue(mops, recent.iid).state).toBe("opened");
+  });
+
+  it("keep open, natural order 1: a member comments `@mops-bot keep open` on the closed issue, then reopens it", async () => {
+    const mops = sb.projects.mops;
+    const minutes = (n: number) => new Date(SANDBOX_NOW.getTime() + n * 60_000);
+    gitlabNow = minutes(-3 * 24 * 60);
+    const old = sb.fake.addIssue(mops, {
+      title: "Q3 webinar follow-up",
+      description: "As a field marketer, I would like the leads followed up, so that none is lost.",
+      labels: ["MktgOps::08: Completed", "MktgOpsPriority::03-Low"],
+      assignees: ["mops.member1"],
+      milestone: sb.milestones.past,
+      author: "dan.fieldmktg",
+      createdAt: new Date(SANDBOX_NOW.getTime() - 20 * 86_400_000),
+    });
+    sb.fake.updateIssue(mops, old.iid, { stateEvent: "close" }, { as: "mops.member1" });
+    await quiescent();
+    gitlabNow = minutes(-10);
+    sb.fake.comment(mops, old.iid, "@mops-bot keep open — the follow-up belongs here", { as: "amy.owner" });
+    gitlabNow = minutes(-5);
+    sb.fake.updateIssue(mops, old.iid, { stateEvent: "reopen" }, { as: "amy.owner" });
+    await quiescent();
+    const now = sb.fake.issue(mops, old.iid);
+    expect(now.state).toBe("opened");
+    expect(now.notes.filter((n) => n.author === "mops-bot")).toEqual([]);
+    expect(sb.fake.webhookDeliveries.length).toBeGreaterThan(1);
+  });
+
+  it("keep open, natural order 2: a member reopens, then comments within the settle time; a non-member's reopen gets one note", async () => {
+    const mops = sb.projects.mops;
+    const kept = closedInEndedMilestone("Q3 event recap");
+    sb.fake.updateIssue(mops, kept.iid, { stateEvent: "reopen" }, { as: "amy.owner" });
+    // The bot has seen the reopen and holds its close back for the settle time…
+    const waiting = async () => (await serve.inbox.list({ state: "pending" })).some((e) => /settle time/.test(e.lastError ?? ""));
+    const end = Date.now() + 10_000;
+    while (!(await waiting())) {
+      if (Date.now() > end) throw new Error("timed out waiting for the reopen guard to wait for the settle time");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(sb.fake.issue(mops, kept.iid).state).toBe("opened");
+    // …while the member writes the command.
+    sb.fake.comment(mops, kept.iid, "@mops-bot keep open", { as: "amy.owner" });
+    await quiescent();
+    expect(sb.fake.issue(mops, kept.iid).state).toBe("opened");
+    expect(sb.fake.issue(mops, kept.iid).notes.filter((n) => n.author === "mops-bot")).toEqual([]);
+
+    // The same words from someone outside the team do not keep it open: closed again, one note for the reopen.
+    const other = closedInEndedMilestone("Q3 booth leads");
+    sb.fake.updateIssue(mops, other.iid, { stateEvent: "reopen" }, { as: "dan.fieldmktg" });
+    sb.fake.comment(mops, other.iid, "@mops-bot keep open", { as: "dan.fieldmktg" });
+    await quiescent();
+    const closedAgain = sb.fake.issue(mops, other.iid);
+    expect(closedAgain.state).toBe("closed");
+    const notes = closedAgain.notes.filter((n) => n.author === "mops-bot");
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.body.match(/@dan\.fieldmktg/g)).toHaveLength(1);
   });
 
   it("posts a merged handbook update once to each routed channel, though the webhook and the job both see it", async () => {

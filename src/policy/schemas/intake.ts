@@ -7,6 +7,10 @@ export const intakeSchema = z
     project_roles: z.array(kebabName).min(1).describe("Projects (by role in scope.yml) whose issues are checked."),
     user_story: z
       .object({
+        enabled: z
+          .boolean()
+          .optional()
+          .describe("Whether new issues are checked at all (default false): only the older handbook page asks for the user-story format."),
         new_issue_days: z.number().int().positive().describe("An issue counts as new for this many days after it was opened."),
         start_label: labelName.describe("The stage a new issue is in (or no stage at all) when the check applies."),
         label: labelName.describe("The stage an issue without a user story is moved to."),

@@ -8,7 +8,7 @@ import { pendingCommands } from "../../commands/pending.js";
 import type { ResourceSnapshot } from "../../domain/snapshot.js";
 import type { WorkflowDef, WorkflowStep } from "../../policy/model.js";
 import { markerKey } from "../../domain/markers.js";
-import { botUsernameOf, type RuleContext } from "../types.js";
+import { botMentionNamesOf, type RuleContext } from "../types.js";
 import { type StepHistory, type StepMove, moveInto, replaySteps } from "./history.js";
 import { isBot, judgeMove } from "./judge.js";
 import { type CommandOutcome, runCommands } from "./runCommands.js";
@@ -89,7 +89,7 @@ export function resolveWorkflow(w: WorkflowDef, s: ResourceSnapshot, ctx: RuleCo
   let final = start;
   let close: Closing | undefined;
   if (w.commands && s.notes) {
-    const run = runCommands({ w, s, ctx, history, start, pending: pendingCommands(s.notes, botUsernameOf(ctx)) });
+    const run = runCommands({ w, s, ctx, history, start, pending: pendingCommands(s.notes, botMentionNamesOf(ctx)) });
     commands = run.outcomes;
     final = run.step;
     const closer = [...commands].reverse().find((c) => c.moved?.to.closes);

@@ -6,12 +6,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
 import type { NoteInfo, ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import { markersIn } from "../../../src/domain/markers.js";
+import { buildPlan } from "../../../src/engine/plan.js";
+import { evaluateRules } from "../../../src/engine/reconcile.js";
 import { CURRENT, gitlabNote, note } from "../../support/builders.js";
 import { CMD, MOPS, S, TEMP, UPLOAD, WF, commentsOf, created, ev, move, sales, salesSystemsKit } from "./salesSystems.js";
 
 let plan: (s: ResourceSnapshot) => ResourcePlan;
+let kit: Awaited<ReturnType<typeof salesSystemsKit>>;
 beforeAll(async () => {
-  ({ plan } = await salesSystemsKit());
+  kit = await salesSystemsKit();
+  ({ plan } = kit);
 });
 
 const at = (hhmm: string) => `2026-11-18T${hhmm}:00Z`;
@@ -134,6 +138,27 @@ describe("@mops-bot next", () => {
     const p = plan(s);
     expect(p.update).toEqual({ addLabels: [S.req], removeLabels: [S.qMops] });
     expect(replyTo(p, cmd)!.body).toContain(`It is in ~"${S.req}"`);
+  });
+});
+
+describe("the names a command answers to", () => {
+  // A project or group access token's user is called e.g. project_42_bot_…: the README's `@mops-bot` still works.
+  const tokenUser = "project_42_bot_7f3a";
+  const planAs = (s: ResourceSnapshot) => buildPlan(s, evaluateRules(s, kit.rules, { ...kit.context, botUsername: tokenUser }), kit.policy.taxonomy);
+
+  it("answers @mops-bot (scope.yml bot_username, as the README says) and the token user's own username", () => {
+    for (const body of ["@mops-bot status", `@${tokenUser} status`]) {
+      const cmd = say(body, "erin.sdr");
+      const reply = replyTo(planAs(inRequested([cmd])), cmd);
+      expect(reply?.body, body).toContain(`It is in ~"${S.req}"`);
+    }
+  });
+
+  it("answers each command once, and never the bot's own notes under either name", () => {
+    const cmd = say("@mops-bot status", "erin.sdr");
+    const own = note("@mops-bot status", at("14:01"), tokenUser);
+    const p = planAs(inRequested([cmd, own]));
+    expect(commentsOf(p).map((c) => c.marker)).toEqual([`cmd:${cmd.id}`]);
   });
 });
 

@@ -208,6 +208,41 @@ describe("documents the bot made", () => {
   });
 });
 
+describe("priorities are set by people", () => {
+  // Handbook 000_3a3b18768e4599ed.txt:265-269: new issues are prioritised in the bi-weekly meeting.
+  const DAY = 86_400_000;
+  const later = (days: number): RuleContext => ({ ...context, now: new Date(NOW.getTime() + days * DAY) });
+  const slaLabels = (labels: string[]) => labels.filter((l) => l.startsWith("mops-bot-sla::"));
+
+  it("C4: an issue without a priority gets none from the bot, so no SLA clock starts: no warning or breach weeks later", async () => {
+    const p = gitlab(issue({ labels: [IN_PROGRESS], assignees: [user("mops.member1")], milestone: CURRENT, createdAt: new Date(NOW.getTime() - 40 * DAY) }));
+    const first = await run(p);
+    expect(first.plan.update.addLabels.filter((l) => l.startsWith("MktgOpsPriority"))).toEqual([]);
+    expect(first.plan.note).toBeNull();
+    for (const days of [0, 10, 30, 90]) {
+      const outcome = await reconcileSnapshot(p.current(), { platform: p, rules, ctx: later(days) });
+      expect(outcome.plan.update, `${days} days later`).toEqual({ addLabels: [], removeLabels: [] });
+      expect(outcome.plan.note, `${days} days later`).toBeNull();
+    }
+    expect(p.current().labels).toEqual([IN_PROGRESS]);
+  });
+
+  it("C4: the clock runs from a priority a person chose, and only then", async () => {
+    const created = new Date(NOW.getTime() - 40 * DAY).toISOString();
+    const p = gitlab(issue({ labels: [IN_PROGRESS, MEDIUM], assignees: [user("mops.member1")], milestone: CURRENT, createdAt: new Date(created), labelEvents: [labelEvent(MEDIUM, created, "add", "requester"), labelEvent(IN_PROGRESS, created)] }));
+    const outcome = await run(p);
+    expect(slaLabels(outcome.plan.update.addLabels)).toEqual(["mops-bot-sla::breached"]);
+  });
+
+  it("C4: FYI and List Import issues are never asked for a priority", async () => {
+    for (const label of ["MktgOps - FYI", "MktgOps - List Import"]) {
+      const outcome = await run(gitlab(issue({ labels: [label], createdAt: new Date(NOW.getTime() - 40 * DAY) })));
+      expect(outcome.plan.update.addLabels.filter((l) => l.startsWith("MktgOpsPriority")), label).toEqual([]);
+      expect(outcome.plan.note?.body ?? "", label).not.toMatch(/priority/i);
+    }
+  });
+});
+
 describe("rules that undo each other", () => {
   const rule = (id: string, act: (s: ResourceSnapshot) => ReturnType<Rule["evaluate"]>): Rule => ({ id, description: id, appliesTo: ["issue"], needs: () => ({}), evaluate: act });
   const add = (id: string, label: string) => ({ type: "add_labels" as const, labels: [label], rule: id, reason: `${id} adds ${label}` });

@@ -5,6 +5,7 @@ import type { ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import { buildPlan } from "../../../src/engine/plan.js";
 import { evaluateRules } from "../../../src/engine/reconcile.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
+import { compileIntake } from "../../../src/policy/compile/intake.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import { intakePii } from "../../../src/rules/intakePii.js";
 import { intakeToolEvaluation, statedTier } from "../../../src/rules/intakeToolEvaluation.js";
@@ -87,6 +88,46 @@ describe("intake: user-story format", () => {
     const s = fresh({ labels: [], createdAt: new Date("2026-10-01T15:00:00Z") });
     const plan = buildPlan(s, evaluateRules(s, buildRules(policy), context), policy.taxonomy);
     expect(stagesAdded(plan.update.addLabels)).toEqual(["MktgOps::00: Triage"]);
+  });
+
+  it("never bounces a bug report, even with the check on: bugs have their own template", () => {
+    expect(policy.intake?.userStory.enabled).toBe(true);
+    for (const labels of [["MktgOps - bug"], ["MktgOps::00: Triage", "MktgOps - bug"]]) {
+      const s = fresh({ labels, title: "Form fill alerts stopped", description: "Since Monday no alert reaches sales." });
+      expect(userStory.evaluate(s, context), labels.join(", ")).toEqual([]);
+      const plan = buildPlan(s, evaluateRules(s, buildRules(policy), context), policy.taxonomy);
+      expect(plan.update.addLabels).not.toContain("MktgOps::01: Needs More Information");
+      expect(plan.note?.body ?? "").not.toContain("As a **(your role)**");
+    }
+  });
+
+  it("is opt-in: off when intake.yml does not say enabled: true, so a new issue simply enters triage", () => {
+    const off: CompiledPolicy = { ...policy, intake: { ...policy.intake!, userStory: { ...policy.intake!.userStory, enabled: false } } };
+    const offContext = { ...context, policy: off };
+    const s = fresh({ labels: [] });
+    expect(intakeUserStory.create(off)[0]!.evaluate(s, offContext)).toEqual([]);
+    const plan = buildPlan(s, evaluateRules(s, buildRules(off), offContext), off.taxonomy);
+    expect(stagesAdded(plan.update.addLabels)).toEqual(["MktgOps::00: Triage"]);
+    expect(plan.note).toBeNull();
+  });
+});
+
+describe("intake notes quote the handbook, not the rule", () => {
+  it("the user-story note quotes the older page's sentence; the PII note the current page's", () => {
+    expect(comment(userStory.evaluate(fresh(), context)).body).toContain('"please create any Marketing Operations issues in the following format."');
+    const withEmail = fresh({ description: "Please add jane.doe@acme-corp.com to the list." });
+    expect(comment(pii.evaluate(withEmail, context)).body).toContain(
+      '"Before submitting an issue that may contain Personally Identifable Information (PII) data (including screenshots), please ensure the issue is marked confidential."',
+    );
+  });
+});
+
+describe("intake: the user-story check is opt-in", () => {
+  // Only the older page (001_48e5f23d3467abdb.txt:9-11) asks for the user-story format; the current one does not.
+  it("a user_story block without `enabled: true` is off", () => {
+    const file = { project_roles: ["mops"], user_story: { new_issue_days: 3, start_label: "MktgOps::00: Triage", label: "MktgOps::01: Needs More Information", template: "user-story" }, pii: { template: "pii-confidential" } };
+    expect(compileIntake(file).userStory.enabled).toBe(false);
+    expect(compileIntake({ ...file, user_story: { ...file.user_story, enabled: true } }).userStory.enabled).toBe(true);
   });
 });
 

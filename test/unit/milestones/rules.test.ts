@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createBusinessCalendar } from "../../../src/domain/calendar.js";
 import { markerComment } from "../../../src/domain/markers.js";
+import type { Action } from "../../../src/domain/actions.js";
 import type { ResourceSnapshot, StateEvent } from "../../../src/domain/snapshot.js";
 import { buildPlan } from "../../../src/engine/plan.js";
 import { decideMilestoneMr, milestoneMrMarker, mrBlockingClose } from "../../../src/milestones/mergeRequest.js";
@@ -59,9 +60,45 @@ describe("reopen guard", () => {
   it("keeps the issue open when a member of the override group commented the override command after the reopen", () => {
     const keep = note("@mops-bot keep open — the follow-up belongs here", "2026-11-17T13:00:00Z", "amy.owner");
     expect(guard.evaluate(reopened({ notes: [keep] }), ctx)).toEqual([]);
-    // Someone outside the group, or a command older than the reopen, does not count.
+    // Someone outside the group, or a command from before the close the reopen undid, does not count.
     expect(guard.evaluate(reopened({ notes: [{ ...keep, author: user("erin.sdr") }] }), ctx)).toHaveLength(2);
-    expect(guard.evaluate(reopened({ notes: [{ ...keep, createdAt: new Date("2026-11-16T00:00:00Z") }] }), ctx)).toHaveLength(2);
+    expect(guard.evaluate(reopened({ notes: [{ ...keep, createdAt: new Date("2026-11-09T00:00:00Z") }] }), ctx)).toHaveLength(2);
+  });
+
+  it("keeps it open in the natural order too: the member comments on the closed issue, then reopens it", () => {
+    const before = note("@mops-bot keep open", "2026-11-17T11:59:00Z", "amy.owner");
+    expect(guard.evaluate(reopened({ notes: [before] }), ctx)).toEqual([]);
+    // After a second close (the bot's), the next reopen needs a comment of its own episode.
+    const again = reopened({
+      notes: [before],
+      stateEvents: [ev(1, "closed", "2026-11-10T12:00:00Z"), ev(2, "reopened", "2026-11-17T12:00:00Z"), ev(3, "closed", "2026-11-17T12:01:00Z", "mops-bot"), ev(4, "reopened", "2026-11-18T09:00:00Z")],
+    });
+    expect(guard.evaluate(again, ctx)).toHaveLength(2);
+  });
+
+  it("the command counts only as a command: at the start of the comment, not quoted, the words in order", () => {
+    for (const body of ["> @mops-bot keep open", "Please @mops-bot keep open", "@mops-bot open keep", "`@mops-bot keep open`"]) {
+      expect(guard.evaluate(reopened({ notes: [note(body, "2026-11-17T13:00:00Z", "amy.owner")] }), ctx), body).toHaveLength(2);
+    }
+    expect(guard.evaluate(reopened({ notes: [note("@MOPS-BOT Keep Open.", "2026-11-17T13:00:00Z", "amy.owner")] }), ctx)).toEqual([]);
+  });
+
+  it("answers to the token user's real username as well as to bot_username", () => {
+    const tokenUser = { ...ctx, botUsername: "project_42_bot_7f3a" };
+    for (const body of ["@project_42_bot_7f3a keep open", "@mops-bot keep open"]) {
+      expect(guard.evaluate(reopened({ notes: [note(body, "2026-11-17T13:00:00Z", "amy.owner")] }), tokenUser), body).toEqual([]);
+    }
+  });
+
+  it("waits the settle time on the webhook path, so a member can reopen first and comment a moment later", () => {
+    expect(guard.settles).toBe(true);
+  });
+
+  it("shows the command in code format: the note never mentions the bot", () => {
+    const comment = guard.evaluate(reopened(), ctx).find((a) => a.type === "comment") as Extract<Action, { type: "comment" }>;
+    expect(comment.body).toContain("`@mops-bot keep open`");
+    expect(comment.body.replace(/`[^`]*`/g, "")).not.toContain("@mops-bot");
+    expect(comment.body.match(/@erin\.sdr/g)).toHaveLength(1);
   });
 
   it("a second reopen gets its own note (a new marker)", () => {

@@ -9,6 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPolicies, validatePolicies } from "../../../src/policy/load.js";
 import { policyYamlFiles } from "../../support/policies.js";
+import { templatesOf, templateTextProblems } from "../../support/templateTexts.js";
 
 const SHIPPED = path.resolve("policies");
 
@@ -28,5 +29,11 @@ describe("the shipped policies", () => {
       expect(m, `${file} first line`).not.toBeNull();
       expect(existsSync(path.resolve(path.dirname(file), m![1]!)), `${file} -> ${m![1]}`).toBe(true);
     }
+  });
+
+  it("note templates never greet or mention the bot, name a person once, never offer 00-Urgent (test/support/templateTexts.ts)", async () => {
+    const bot = (await loadPolicies(SHIPPED)).scope.botUsername;
+    const found = (await templatesOf(SHIPPED)).flatMap(({ file, text }) => templateTextProblems(text, bot).map((p) => `${path.relative(SHIPPED, file)}: ${p}`));
+    expect(found).toEqual([]);
   });
 });
