@@ -10,6 +10,7 @@ import type { ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { slas } from "../../../src/rules/sla.js";
+import { evaluateSlas } from "../../../src/sla/evaluate.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { ctx, issue, labelEvent, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
@@ -167,6 +168,17 @@ describe("sla:due-date rule (ABM: 5 business days from complete details)", () =>
     expect(dueRule.needs(abm({ labelEvents: undefined }), c)).toEqual({ labelEvents: true });
     expect(dueRule.needs(abm({ labelEvents: undefined, dueDate: null }), c)).toEqual({});
     expect(dueRule.needs(issue({ dueDate: "2026-11-20" }), c)).toEqual({});
+  });
+});
+
+describe("an old priority label (older page's MktgOps-Priority)", () => {
+  it("runs one SLA, the one of the label it is an alias of: the 90-day rule tells priority 2 from 3 and is no SLA", () => {
+    const old = "MktgOps-Priority::2 - Action Needed";
+    const created = "2026-06-01T14:00:00Z";
+    const s = issue({ createdAt: new Date(created), labels: [old], labelEvents: [labelEvent(old, created)], assignees: [user("mops.member2")] });
+    const ids = evaluateSlas(s, policy, calendar, new Date("2026-11-18T16:00:00Z")).map((o) => o.def.id);
+    expect(ids).toEqual(["mops-priority"]);
+    expect(policy.sla!.definitions.map((d) => d.id)).not.toContain("legacy-priority");
   });
 });
 
