@@ -13,6 +13,7 @@ import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, NEXT, NOW, PAST, issue, labelEvent, user } from "../../support/builders.js";
 import { type MemoryPlatform, memoryPlatform } from "../../support/memoryPlatform.js";
 import { mopsRuleSet } from "../../support/policies.js";
+import { evaluateSlas } from "../../../src/sla/evaluate.js";
 
 const BOT = user("mops-bot", 1);
 const TRIAGE = "MktgOps::00: Triage";
@@ -112,6 +113,17 @@ describe("converge, then speak", () => {
     expect(breaches).toEqual([expect.stringMatching(/^sla:mops-priority:breach:/)]);
     expect(body.match(/missed its SLA/g)).toHaveLength(1);
     expect(body).toContain(`Priority: ${MEDIUM}`);
+  });
+
+  it("C12: an ABM request in the MOps project gets neither the user-story bounce nor the MOps or ABM SLA", async () => {
+    const created = "2026-11-16T14:00:00Z";
+    const abmLabels = ["mktg-status::triage", "ABM-Priority::Top", "MktgOpsPriority::00-Urgent"];
+    const s = issue({ labels: abmLabels, description: "Please build the target account list.", createdAt: new Date(created), labelEvents: abmLabels.map((l) => labelEvent(l, created)) });
+    const p = gitlab(s);
+    const { first } = await twice(p);
+    expect(first.plan.update.addLabels).not.toContain(NEEDS_INFO);
+    expect(first.plan.note?.markers.filter((m) => m.startsWith("sla:") || m.includes("user-story")) ?? []).toEqual([]);
+    expect(evaluateSlas(s, context.policy, context.calendar, NOW)).toEqual([]);
   });
 
   it("C7: a rollover into the current milestone that the stage forbids is a conflict, not a move followed by a complaint", async () => {

@@ -40,8 +40,10 @@ describe("sla.yml", () => {
     ]);
     expect(mops.pauseWhile).toEqual(["MktgOps::07: Blocked", "MktgOps::01: Needs More Information"]);
     const abm = sla.definitions.find((d) => d.id === "abm-priority")!;
-    expect(abm.waitWhile).toEqual(["mktg-status::blocked"]);
-    expect(abm.dueDate).toEqual({ businessDays: 5, template: "sla-due-date" });
+    expect(abm.waitWhile).toEqual(["mktg-status::blocked", "mktg-status::plan"]);
+    expect(abm.where.projectRoles).toEqual(["abm"]);
+    expect(abm.dueDate).toEqual({ businessDays: 5, template: "sla-due-date", adjustedOnlyBy: "abm-manager", revertTemplate: "sla-due-date-revert" });
+    expect(mops.where.noLabel).toContain("mktg-status::triage");
     expect(sla.definitions.map((d) => d.id)).not.toContain("legacy-priority");
     expect(sla.definitions.find((d) => d.id === "triage-response")).toMatchObject({ enabled: false, goals: [{ label: null, goal: { kind: "business_days", days: 1 } }] });
     expect(sla.report).toEqual({ projectRole: "mops", title: "SLA report" });
@@ -75,5 +77,14 @@ describe("sla.yml", () => {
       expect.stringMatching(/sla\.yml:7:38: template 'sla-warn' not found: expected the file templates\/sla-warn\.md/),
       expect.stringMatching(/sla\.yml:7:67: people group 'triage' is not defined in people\.yml/),
     ]);
+  });
+
+  it("due_date: who may adjust the date goes with the note for putting a date back, and both are checked", async () => {
+    const due = (extra: string) => base(`    start: { when: created }\n    goal: { business_days: 5 }\n    due_date:\n      at_least_business_days: 5\n      note: sla-due-date\n${extra}`);
+    expect(await problemsWith(due("      adjusted_only_by: abm-manager\n"))).toEqual([expect.stringMatching(/sla\.yml:7:7: adjusted_only_by and revert_note go together: add revert_note/)]);
+    expect(await problemsWith(due("      adjusted_only_by: abm-managers\n      revert_note: sla-due-date-revert\n"))).toEqual([
+      expect.stringMatching(/sla\.yml:9:25: people group 'abm-managers' is not defined in people\.yml — did you mean 'abm-manager'/),
+    ]);
+    expect(await problemsWith(due("      adjusted_only_by: abm-manager\n      revert_note: sla-due-date-revert\n"))).toEqual([]);
   });
 });

@@ -37,7 +37,7 @@ export function slaDef(over: Partial<SlaDef> = {}): SlaDef {
     file: "policies/sla.yml",
     enabled: true,
     appliesTo: ["issue"],
-    where: { projectRoles: [], labels: [], anyLabel: [] },
+    where: { projectRoles: [], labels: [], anyLabel: [], noLabel: [] },
     start: { on: "created" },
     waitWhile: [],
     pauseWhile: [BLOCKED],
