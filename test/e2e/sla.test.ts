@@ -163,3 +163,47 @@ describe("SLAs against the fake GitLab", () => {
     expect(bad).toEqual({ ok: false, text: expect.stringContaining("group/project#123") });
   });
 });
+
+describe("ABM due dates against the fake GitLab", () => {
+  const TRIAGE = "mktg-status::triage";
+  const HIGH = "ABM-Priority::High";
+
+  it("moves a due date once, leaves the ABM manager's later date, puts back another person's with one note, and reruns write nothing", async () => {
+    const abmProject = sb.policy.scope.projects.find((p) => p.roles.includes("abm"))!.path;
+    const created = new Date("2026-11-16T14:00:00Z");
+    const abm = sb.fake.addIssue(abmProject, { title: "Target account list for Q1", description: "Accounts in the attached sheet.", author: "frank.abm", createdAt: created, dueDate: "2026-11-20" }).iid;
+    sb.fake.setIssueLabels(abmProject, abm, ["mktg-status::blocked", HIGH], { as: "frank.abm", at: created });
+    // Details complete Wed 18 Nov 10:00 EST: the earliest due date is Wed 25 Nov.
+    sb.fake.setIssueLabels(abmProject, abm, [TRIAGE, HIGH], { as: "frank.abm", at: SANDBOX_NOW });
+    const abmIssue = () => sb.fake.issue(abmProject, abm);
+    const botNotesOnAbm = () => abmIssue().notes.filter((n) => n.author === sb.policy.scope.botUsername && !n.system);
+
+    at("2026-11-18T16:00:00Z");
+    expect((await runJob()).errors).toEqual([]);
+    expect(abmIssue().dueDate).toBe("2026-11-25");
+    expect(botNotesOnAbm()).toHaveLength(1);
+    // No MOps SLA and no MOps intake on an ABM request.
+    expect(abmIssue().labels).toEqual(expect.arrayContaining([TRIAGE, HIGH]));
+    expect(abmIssue().labels.filter((l) => l.startsWith("MktgOps"))).toEqual([]);
+
+    // The ABM manager sets an earlier date: it stands.
+    sb.fake.updateIssue(abmProject, abm, { dueDate: "2026-11-23" }, { as: "abm.manager", at: "2026-11-19T14:00:00Z" });
+    at("2026-11-19T15:00:00Z");
+    expect((await runJob()).errors).toEqual([]);
+    expect(abmIssue().dueDate).toBe("2026-11-23");
+    expect(botNotesOnAbm()).toHaveLength(1);
+
+    // The requester moves it after triage: put back to the manager's date, with one note to them.
+    sb.fake.updateIssue(abmProject, abm, { dueDate: "2026-11-20" }, { as: "frank.abm", at: "2026-11-19T16:00:00Z" });
+    at("2026-11-19T17:00:00Z");
+    await runJob();
+    expect(abmIssue().dueDate).toBe("2026-11-23");
+    expect(botNotesOnAbm()).toHaveLength(2);
+    expect(botNotesOnAbm()[1]!.body).toContain("@frank.abm");
+
+    at("2026-11-19T18:00:00Z");
+    await runJob();
+    expect(abmIssue().dueDate).toBe("2026-11-23");
+    expect(botNotesOnAbm()).toHaveLength(2);
+  });
+});
