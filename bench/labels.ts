@@ -59,7 +59,7 @@ async function benchMigration(policy: CompiledPolicy, n: number): Promise<void> 
     for (let i = 0; i < n; i++) {
       const primary = aliases[i % aliases.length]!;
       const labels = new Set([primary]);
-      if (i % 3 === 0 && scopeOf(primary) !== "MktgOpsPriority") labels.add("MktgOpsPriority:: 02-Medium");
+      if (i % 3 === 0 && scopeOf(primary) !== "MktgOpsPriority") labels.add("MktgOpsPriority::02-Medium");
       if (i % 4 === 0 && scopeOf(primary) !== "mops-bot-sla") labels.add("mops-bot::sla-at-risk");
       aliasLabels += labels.size;
       const project = projects[i % projects.length]!;

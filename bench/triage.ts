@@ -55,7 +55,7 @@ function seed(fake: FakeGitlab, policy: CompiledPolicy, n: number): Needed {
   const need: Needed = { puts: 0, notes: 0, history: 0, summarized: 0, markerReads: 0 };
   for (let i = 0; i < n; i++) {
     const base = { title: `Request ${i}`, description: "As a marketer, I would like X, so that Y.", author: "requester" };
-    const prio = "MktgOpsPriority::03-Low";
+    const prio = "MktgOpsPriority:: 03-Low";
     switch (i % 10) {
       case 0: // no label at all: enters triage, gets a priority and a note
         fake.addIssue(mops, { ...base, createdAt: ago(1), updatedAt: ago(1) });

@@ -16,8 +16,8 @@ export const WEBHOOK_SECRET = "bench-hook-secret";
 const STAGE = "MktgOps::04: In Progress";
 const TOOL = "Marketo";
 /** A misspelling the bot repairs (label hygiene: alias -> canonical label). */
-export const PRIORITY_ALIAS = "MktgOpsPriority:: 02-Medium";
-const PRIORITIES = ["MktgOpsPriority::01-High", "MktgOpsPriority::02-Medium", "MktgOpsPriority::03-Low"];
+export const PRIORITY_ALIAS = "MktgOpsPriority::02-Medium";
+const PRIORITIES = ["MktgOpsPriority:: 01-High", "MktgOpsPriority:: 02-Medium", "MktgOpsPriority:: 03-Low"];
 const PERSON = "mops.member1";
 
 /** The environment of a `serve` replica against this board's fake GitLab (PORT 0, the policies the board was seeded from). */

@@ -26,7 +26,7 @@ export function scopeKeyOf(name: string): string | null {
 
 /**
  * A loose form used to recognise near-miss spellings: case-folded, with the whitespace around
- * `::`, `-` and `:` collapsed. `MktgOpsPriority:: 00-Urgent` and `mktgopspriority::00-urgent`
+ * `::`, `-` and `:` collapsed. `MktgOpsPriority::00-Urgent` and `mktgopspriority::00-urgent`
  * have the same loose form.
  */
 export function looseLabelForm(name: string): string {

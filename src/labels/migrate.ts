@@ -18,6 +18,7 @@ import type { GitLabPlatform } from "../gitlab/platform.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { movePlan, planLabelMove, type LabelMove } from "./movePlan.js";
 import { requestsBetween, type RequestCount } from "./requests.js";
+import { spellingsInUse, type SpellingInUse } from "./spelling.js";
 import { explainedFailure } from "./sync.js";
 
 export interface MigrateOptions {
@@ -53,6 +54,8 @@ export interface MigrationReport {
   includeClosed: boolean;
   /** Aliases listed: labels some project in scope sees, carried by some resource per GitLab's counts. */
   aliasesSearched: string[];
+  /** Aliases left in place: the spelling GitLab's board uses, on more resources than labels.yml's (see spelling.ts). */
+  spellings: SpellingInUse[];
   resources: MovedResource[];
   /**
    * Per alias: its canonical label and how many resources lost the alias (or would, in a dry run);
@@ -99,15 +102,18 @@ const UNKNOWN = Number.POSITIVE_INFINITY;
  * with how many issues and merge requests carry them. GitLab counts per label owner (a group
  * label over the whole group), so the sum over the labels of that name is never too low.
  */
-async function visibleAliases(deps: MigrationDeps): Promise<Map<string, AliasCounts>> {
+async function visibleAliases(deps: MigrationDeps): Promise<{ aliases: Map<string, AliasCounts>; spellings: SpellingInUse[] }> {
   const api = deps.platform.requester.api;
   const t = deps.policy.taxonomy;
   const seen = new Map<number, { name: string; counts: AliasCounts }>();
-  for (const labels of await Promise.all(
+  const listed = await Promise.all(
     deps.policy.scope.projects.map((p) => listLabels(api, { kind: "project", path: p.path }, { includeAncestors: true, withCounts: true })),
-  )) {
+  );
+  const spellings = spellingsInUse(t, listed.flat());
+  const teamSpellings = new Set(spellings.map((s) => s.gitlab));
+  for (const labels of listed) {
     for (const l of labels) {
-      if (t.aliasTarget(l.name) === undefined || t.isDefined(l.name)) continue;
+      if (t.aliasTarget(l.name) === undefined || t.isDefined(l.name) || teamSpellings.has(l.name)) continue;
       seen.set(l.id, {
         name: l.name,
         counts: { openIssues: l.openIssues ?? UNKNOWN, closedIssues: l.closedIssues ?? UNKNOWN, openMergeRequests: l.openMergeRequests ?? UNKNOWN },
@@ -121,7 +127,7 @@ async function visibleAliases(deps: MigrationDeps): Promise<Map<string, AliasCou
     const sum = (f: keyof AliasCounts) => labels.reduce((n, x) => n + x.counts[f], 0);
     byAlias.set(alias, { openIssues: sum("openIssues"), closedIssues: sum("closedIssues"), openMergeRequests: sum("openMergeRequests") });
   }
-  return byAlias;
+  return { aliases: byAlias, spellings };
 }
 
 /**
@@ -149,9 +155,9 @@ async function carriers(deps: MigrationDeps, listings: Array<{ alias: string; ki
   return [...found.values()].sort((a, b) => formatRef(a.ref).localeCompare(formatRef(b.ref)));
 }
 
-async function moveAll(deps: MigrationDeps, resources: ResourceSnapshot[], concurrency: number): Promise<MovedResource[]> {
+async function moveAll(deps: MigrationDeps, resources: ResourceSnapshot[], concurrency: number, leave: ReadonlySet<string>): Promise<MovedResource[]> {
   const results = new Map<string, MovedResource>();
-  const planned = resources.map((s) => ({ s, move: planLabelMove(s.labels, deps.policy.taxonomy) }));
+  const planned = resources.map((s) => ({ s, move: planLabelMove(s.labels, deps.policy.taxonomy, leave) }));
   await inPool(planned, concurrency, async ({ s, move }) => {
     const base = { ref: formatRef(s.ref), title: s.title, webUrl: s.webUrl, move };
     if (move.remove.length === 0) {
@@ -217,10 +223,10 @@ function movedSummary(resources: MovedResource[], taxonomy: CompiledPolicy["taxo
 
 export async function runLabelMigration(deps: MigrationDeps, options: MigrateOptions): Promise<MigrationReport> {
   const before = deps.platform.requestStats();
-  const aliases = await visibleAliases(deps);
+  const { aliases, spellings } = await visibleAliases(deps);
   const listings = listingsFor(aliases, options.includeClosed);
   const resources = listings.length === 0 ? [] : await carriers(deps, listings, options.includeClosed);
-  const moved = await moveAll(deps, resources, options.concurrency ?? 4);
+  const moved = await moveAll(deps, resources, options.concurrency ?? 4, new Set(spellings.map((s) => s.gitlab)));
   const deletions = options.deleteAliases ? await deleteUnusedAliases(deps) : null;
   const errors = [
     ...moved.flatMap((r) => (r.outcome.status === "failed" ? [r.outcome.error] : [])),
@@ -231,6 +237,7 @@ export async function runLabelMigration(deps: MigrationDeps, options: MigrateOpt
     dryRun: deps.dryRun,
     includeClosed: options.includeClosed,
     aliasesSearched: [...new Set(listings.map((l) => l.alias))],
+    spellings,
     resources: moved,
     moved: movedSummary(moved, deps.policy.taxonomy),
     deletions,

@@ -27,10 +27,12 @@ export function aliasesOn(labels: readonly string[], taxonomy: Taxonomy): string
   return labels.filter((l) => !taxonomy.isDefined(l) && taxonomy.aliasTarget(l) !== undefined);
 }
 
-export function planLabelMove(labels: readonly string[], taxonomy: Taxonomy): LabelMove {
+/** `leave`: aliases not to move (the spelling the team's GitLab uses, until labels.yml decides). */
+export function planLabelMove(labels: readonly string[], taxonomy: Taxonomy, leave: ReadonlySet<string> = new Set()): LabelMove {
   const present = new Set(labels);
   const byTarget = new Map<string, string[]>();
   for (const alias of aliasesOn(labels, taxonomy)) {
+    if (leave.has(alias)) continue;
     const target = taxonomy.aliasTarget(alias)!;
     byTarget.set(target, [...(byTarget.get(target) ?? []), alias]);
   }

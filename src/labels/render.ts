@@ -4,6 +4,7 @@ import type { DriftGroup, DriftLabel } from "./drift.js";
 import type { AliasDeletion, MigrationReport } from "./migrate.js";
 import type { RequestCount } from "./requests.js";
 import type { LabelSyncReport } from "./sync.js";
+import { proposedPolicyChange, type SpellingInUse } from "./spelling.js";
 import type { FieldChange, ManualPriority } from "./syncPlan.js";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -17,12 +18,28 @@ function describeChange(c: FieldChange): string {
   return "description";
 }
 
+/**
+ * Labels GitLab's board already spells otherwise: what each spelling is carried by, and the
+ * labels.yml change that keeps the board as it is. `what` says what the command left alone.
+ */
+export function renderSpellings(spellings: SpellingInUse[], what: string): string[] {
+  if (spellings.length === 0) return [];
+  const lines = [
+    `Spelling: GitLab already uses another spelling of ${plural(spellings.length, "label")} in labels.yml, on more issues than labels.yml's spelling. ${what} Either keep GitLab's spelling by changing labels.yml as proposed, or keep labels.yml's and run \`mops-bot labels migrate\` once this is decided:`,
+  ];
+  for (const s of spellings) {
+    lines.push(`  ${quote(s.gitlab)} is on ${plural(s.gitlabCarriers, "issue or MR", "issues and MRs")}; labels.yml's ${quote(s.policy)} on ${s.policyCarriers}. Proposed labels.yml change:`);
+    lines.push(...proposedPolicyChange(s).map((l) => `    - ${l}`));
+  }
+  return lines;
+}
+
 function requestsLine(r: RequestCount): string {
   return `GitLab requests: ${r.total} (${r.reads} reads, ${r.writes} writes).`;
 }
 
 /** One line per label name: counts summed over the group and the projects that have it. */
-function driftLines(labels: DriftLabel[]): string[] {
+function driftLines(labels: DriftLabel[], teamSpellings: ReadonlySet<string>): string[] {
   const byName = new Map<string, DriftLabel[]>();
   for (const d of labels) byName.set(d.name, [...(byName.get(d.name) ?? []), d]);
   return [...byName.entries()].map(([name, copies]) => {
@@ -30,8 +47,9 @@ function driftLines(labels: DriftLabel[]): string[] {
     const sum = (f: "openIssues" | "openMergeRequests") => (copies.some((c) => c[f] === null) ? "?" : String(copies.reduce((n, c) => n + c[f]!, 0)));
     const issues = sum("openIssues");
     const mrs = sum("openMergeRequests");
-    const what =
-      d.kind === "alias"
+    const what = teamSpellings.has(name)
+      ? ` — the board's spelling of ${quote(d.canonical!)}: see Spelling above`
+      : d.kind === "alias"
         ? ` — alias of ${quote(d.canonical!)}: \`mops-bot labels migrate\` moves it`
         : d.kind === "near-miss"
           ? ` — looks like ${quote(d.canonical!)}: add it to aliases in labels.yml to migrate it`
@@ -40,14 +58,14 @@ function driftLines(labels: DriftLabel[]): string[] {
   });
 }
 
-export function renderDrift(drift: DriftGroup[]): string[] {
+export function renderDrift(drift: DriftGroup[], spellings: readonly SpellingInUse[] = []): string[] {
   const names = (g: DriftGroup) => new Set(g.labels.map((l) => l.name)).size;
   const count = drift.reduce((n, g) => n + names(g), 0);
   if (count === 0) return ["No drift: every label in the group and its projects in scope is defined in labels.yml."];
   const lines = [`Drift: ${plural(count, "label")} in GitLab that labels.yml does not define (nothing was deleted), by prefix:`];
   for (const g of drift) {
     lines.push(`  ${g.prefix} — ${plural(names(g), "label")}, ${plural(g.openIssues, "open issue")}, ${plural(g.openMergeRequests, "open MR")}`);
-    lines.push(...driftLines(g.labels));
+    lines.push(...driftLines(g.labels, new Set(spellings.map((s) => s.gitlab))));
   }
   lines.push("  Decide for each: add it to labels.yml, declare it as an alias, or delete it in GitLab.");
   return lines;
@@ -115,7 +133,8 @@ export function renderSyncReport(r: LabelSyncReport): string {
     lines.push(...fixLines(r.fixes, r.dryRun));
   }
   lines.push(...manualPriorityLines(r.manualPriorities));
-  lines.push(...renderDrift(r.drift));
+  lines.push(...renderSpellings(r.spellings, "labels sync created none of labels.yml's spellings of them, so the board keeps one spelling."));
+  lines.push(...renderDrift(r.drift, r.spellings));
   lines.push(requestsLine(r.requests));
   if (r.errors.length > 0) lines.push(`${plural(r.errors.length, "change")} failed (see above); the others were made. Run again once fixed.`);
   return lines.join("\n");
@@ -134,6 +153,7 @@ export function renderMigrationReport(r: MigrationReport): string {
   lines.push(`labels migrate${r.dryRun ? " (dry run: nothing was written)" : ""} — ${scope} issues and merge requests`);
   if (r.aliasesSearched.length === 0) lines.push("No alias label from labels.yml exists in GitLab: nothing to migrate.");
   else lines.push(`Searched ${plural(r.aliasesSearched.length, "alias label")} present in GitLab.`);
+  lines.push(...renderSpellings(r.spellings, "labels migrate moved no issue or merge request off them."));
   const moved = r.resources.filter((x) => x.outcome.status === "moved" || x.outcome.status === "dry-run");
   lines.push(`${r.dryRun ? "Would move" : "Moved"} ${plural(moved.length, "resource")} (one update each):`);
   for (const m of r.moved) {

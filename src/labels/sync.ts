@@ -12,6 +12,7 @@ import { desiredLabels } from "./desired.js";
 import { findDrift, type DriftGroup } from "./drift.js";
 import type { LabelInventory } from "./inventory.js";
 import { requestsBetween, type RequestCount } from "./requests.js";
+import { spellingsInUse, type SpellingInUse } from "./spelling.js";
 import { manualPriorities, planLabelSync, type LabelFix, type ManualPriority } from "./syncPlan.js";
 
 export interface LabelSyncDeps {
@@ -32,6 +33,11 @@ export interface LabelSyncReport {
   fixes: Array<LabelFix & { outcome: FixOutcome }>;
   /** Group labels whose board priority a person sets in a project (GitLab's API cannot). */
   manualPriorities: ManualPriority[];
+  /**
+   * Labels GitLab already spells otherwise, on more issues than labels.yml's spelling: not created
+   * (that would start a second spelling on the board); the report proposes the labels.yml change.
+   */
+  spellings: SpellingInUse[];
   drift: DriftGroup[];
   requests: RequestCount;
   errors: string[];
@@ -93,7 +99,9 @@ export async function runLabelSync(deps: LabelSyncDeps): Promise<LabelSyncReport
   const { policy, platform } = deps;
   const before = platform.requestStats();
   const inventory = await readInventory(platform, policy);
-  const desired = desiredLabels(policy.taxonomy);
+  const spellings = spellingsInUse(policy.taxonomy, [...inventory.groupLabels, ...inventory.projects.flatMap((p) => p.labels)]);
+  const otherwiseSpelled = new Set(spellings.map((s) => s.policy));
+  const desired = desiredLabels(policy.taxonomy).filter((d) => !otherwiseSpelled.has(d.name));
   const fixes = planLabelSync(desired, inventory);
   const writer = new LabelWriter(platform.requester.api, deps.dryRun);
   // Group labels first, so a project sees a group label this run creates before its own fixes.
@@ -106,9 +114,10 @@ export async function runLabelSync(deps: LabelSyncDeps): Promise<LabelSyncReport
     dryRun: deps.dryRun,
     group: policy.scope.group,
     outsideProjects: inventory.projects.filter((p) => !p.insideGroup).map((p) => p.path),
-    labelsInTaxonomy: desired.length,
+    labelsInTaxonomy: policy.taxonomy.definitions.length,
     fixes: done,
     manualPriorities: manualPriorities(desired, inventory),
+    spellings,
     drift: findDrift(policy.taxonomy, inventory),
     requests: requestsBetween(before, platform.requestStats()),
     errors,

@@ -213,6 +213,7 @@ export function checkSlaReferences(ctx: CrossrefContext, source: PolicySource, f
     (d.where?.project_roles ?? []).forEach((role, ri) => checkRole(ctx, source, at("where", "project_roles", ri), role));
     labels(d.where?.labels, "where", "labels");
     labels(d.where?.any_label, "where", "any_label");
+    labels(d.where?.no_label, "where", "no_label");
     if (d.start.label !== undefined) checkLabel(ctx, source, at("start", "label"), d.start.label);
     labels(d.start.wait_while, "start", "wait_while");
     labels(d.pause_while, "pause_while");
@@ -229,6 +230,8 @@ export function checkSlaReferences(ctx: CrossrefContext, source: PolicySource, f
     if (d.breach?.note) checkTemplate(ctx, source, at("breach", "note"), d.breach.note);
     if (d.breach?.mention) checkGroup(ctx, source, at("breach", "mention"), d.breach.mention);
     if (d.due_date) checkTemplate(ctx, source, at("due_date", "note"), d.due_date.note);
+    if (d.due_date?.adjusted_only_by) checkGroup(ctx, source, at("due_date", "adjusted_only_by"), d.due_date.adjusted_only_by);
+    if (d.due_date?.revert_note) checkTemplate(ctx, source, at("due_date", "revert_note"), d.due_date.revert_note);
   });
 }
 

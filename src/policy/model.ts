@@ -267,6 +267,8 @@ export interface SlaDef {
     labels: string[];
     /** At least one of these must be present (empty = no such condition). */
     anyLabel: string[];
+    /** None of these may be present (e.g. another team's labels on an issue in our project). */
+    noLabel: string[];
   };
   /** `created`: from creation (and again after each stop); `labeled`: while `label` is on the resource. */
   start: { on: "created" } | { on: "labeled"; label: string };
@@ -289,8 +291,12 @@ export interface SlaDef {
   breach: { label: string | null; template: string | null; mentionGroup: string | null };
   /** Listed in the SLA report issue when at risk or breached. */
   report: boolean;
-  /** Moves a due date earlier than `businessDays` after the clock started, with a note. */
-  dueDate: { businessDays: number; template: string } | null;
+  /**
+   * Moves a due date earlier than `businessDays` after the clock started, once, with a note. With
+   * `adjustedOnlyBy`, a date changed after that by anyone but that group and the assignees is put
+   * back, with `revertTemplate`.
+   */
+  dueDate: { businessDays: number; template: string; adjustedOnlyBy: string | null; revertTemplate: string | null } | null;
 }
 
 /** policies/sla.yml, compiled. */

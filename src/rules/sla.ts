@@ -5,7 +5,8 @@
  *   (mentioning the policy's group) per episode of the clock. When an SLA is met or the priority is
  *   removed, its labels go.
  * - `sla:due-date`: a due date earlier than the SLA allows after the details were complete
- *   (ABM: 5 business days) is moved, with a note saying why.
+ *   (ABM: 5 business days) is moved once, with a note saying why. A date the allowed people
+ *   (a people group and the assignees) set after that stands; one anyone else set is put back.
  * Label (and state) history is asked for only for resources an SLA can cover right now.
  */
 import type { Action } from "../domain/actions.js";
@@ -15,8 +16,11 @@ import type { CompiledPolicy, SlaDef } from "../policy/model.js";
 import { clockHistory, clockMayRun, evaluateSlas, has, slaCovers, slaDefinitions, type SlaOutcome } from "../sla/evaluate.js";
 import { computeClock } from "../sla/clock.js";
 import { breachRecipients, clockFacts, dueDateRecipients, renderSlaNote, slaMarker, warningRecipients } from "../sla/notes.js";
+import { dueDateChanges, type DueDateChange } from "../sla/dueDateChanges.js";
+import { markerKey } from "../domain/markers.js";
+import { mention } from "../domain/text.js";
 import { describeGoal, formatMoment } from "../sla/time.js";
-import type { Rule, RuleContext, RuleFactory } from "./types.js";
+import { botUsernameOf, type Rule, type RuleContext, type RuleFactory } from "./types.js";
 
 const SLA_RULE = "sla";
 const DUE_DATE_RULE = "sla:due-date";
@@ -153,11 +157,33 @@ function dueDateMayMove(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy
   return def.dueDate !== null && s.state === "opened" && s.dueDate !== null && slaCovers(def, s, policy.taxonomy);
 }
 
+const sameUser = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The handbook's people who may adjust the date after triage: the policy's group and the assignees. */
+function mayAdjustDueDate(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy, username: string): boolean {
+  const group = def.dueDate?.adjustedOnlyBy;
+  if (group === null || group === undefined) return true;
+  return (policy.people[group] ?? []).some((u) => sameUser(u, username)) || s.assignees.some((a) => sameUser(a.username, username));
+}
+
 function dueDateActions(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy, ctx: RuleContext): Action[] {
   const history = clockHistory(s);
-  if (def.dueDate === null || history === null || s.dueDate === null) return [];
+  if (def.dueDate === null || history === null || s.dueDate === null || s.notes === undefined) return [];
   const clock = computeClock(def, history, ctx.calendar, ctx.now, policy.taxonomy);
   if (clock.readyAt === null) return [];
+  const bot = botUsernameOf(ctx);
+  const changes = dueDateChanges(s.notes);
+  // Dates set before the details were complete are the requester's plan; from then on ("upon
+  // triage") the latest change decides.
+  const last = changes.at(-1);
+  if (last !== undefined && last.at >= clock.readyAt && !sameUser(last.by.username, bot)) {
+    if (mayAdjustDueDate(def, s, policy, last.by.username)) return [];
+    const revert = dueDateRevert(def, s, policy, ctx, changes);
+    if (revert !== null) return revert;
+  }
+  // The bot moves the date once per time the details became complete; after that the date is people's.
+  const marker = slaMarker(def, "due-date", clock.readyAt);
+  if (s.notes.some((n) => n.botMarkers.includes(marker))) return [];
   const earliest = ctx.calendar.today(ctx.calendar.addBusinessDays(clock.readyAt, def.dueDate.businessDays));
   if (s.dueDate >= earliest) return [];
   const ready = formatMoment(clock.readyAt, ctx.calendar.timeZone);
@@ -168,7 +194,7 @@ function dueDateActions(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy
       type: "comment",
       rule: DUE_DATE_RULE,
       reason,
-      marker: slaMarker(def, "due-date", clock.readyAt),
+      marker,
       body: renderSlaNote(def.dueDate.template, policy, ctx.calendar, s, {
         due: ctx.calendar.addBusinessDays(clock.readyAt, def.dueDate.businessDays),
         priority: clock.episode?.priority ?? "(any)",
@@ -184,6 +210,36 @@ function dueDateActions(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy
   ];
 }
 
+/**
+ * Puts back a date changed after triage by someone the handbook does not allow, to the date it had
+ * before that change (known from the previous system note). Null when that date is not known: the
+ * first date is set with the issue, and GitLab writes no note for it.
+ */
+function dueDateRevert(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy, ctx: RuleContext, changes: DueDateChange[]): Action[] | null {
+  const last = changes.at(-1);
+  const previous = changes.at(-2);
+  const template = def.dueDate?.revertTemplate;
+  if (last === undefined || previous === undefined || !template || previous.date === s.dueDate) return null;
+  const group = def.dueDate!.adjustedOnlyBy!;
+  const reason = `${last.by.username} changed the due date to ${last.date ?? "none"} after triage; only the assignees and ${group} may change it.`;
+  return [
+    { type: "set_due_date", dueDate: previous.date, rule: DUE_DATE_RULE, reason },
+    {
+      type: "comment",
+      rule: DUE_DATE_RULE,
+      reason,
+      marker: markerKey("sla", def.id, "due-date-revert", String(last.noteId)),
+      body: renderSlaNote(template, policy, ctx.calendar, s, { due: null, priority: "(any)", goal: `SLA \`${def.id}\`` }, {
+        recipient: mention(last.by.username),
+        group: `\`${group}\``,
+        reason,
+        rule: DUE_DATE_RULE,
+        date: previous.date ?? "none",
+      }),
+    },
+  ];
+}
+
 function createDueDateRule(policy: CompiledPolicy): Rule | null {
   const defs = slaDefinitions(policy).filter((d) => d.dueDate !== null);
   if (defs.length === 0) return null;
@@ -192,7 +248,8 @@ function createDueDateRule(policy: CompiledPolicy): Rule | null {
     description: "Moves a due date the SLA cannot meet to the earliest date it can, with a note.",
     appliesTo: [...new Set(defs.flatMap((d) => d.appliesTo))],
     needs(s) {
-      return defs.some((d) => dueDateMayMove(d, s, policy)) ? { labelEvents: true } : {};
+      // Notes: GitLab's system notes say who changed the due date, and the bot's note that it moved it.
+      return defs.some((d) => dueDateMayMove(d, s, policy)) ? { labelEvents: true, notes: true } : {};
     },
     evaluate(s, ctx) {
       // The first SLA that asks to move the date decides; two moving it differently would conflict.

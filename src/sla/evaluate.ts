@@ -28,6 +28,7 @@ export function slaCovers(def: SlaDef, s: ResourceSnapshot, spelling: LabelSpell
   if (!def.appliesTo.includes(s.kind)) return false;
   if (def.where.projectRoles.length > 0 && !def.where.projectRoles.some((r) => s.projectRoles.includes(r))) return false;
   if (!def.where.labels.every((l) => has(spelling, s, l))) return false;
+  if (def.where.noLabel.some((l) => has(spelling, s, l))) return false;
   return def.where.anyLabel.length === 0 || def.where.anyLabel.some((l) => has(spelling, s, l));
 }
 

@@ -91,7 +91,7 @@ describe("confidential issues in public places", () => {
       title: SECRET_TITLE,
       description: SECRET_DESCRIPTION,
       confidential: true,
-      labels: ["MktgOps::04: In Progress", "MktgOpsPriority::00-Urgent"],
+      labels: ["MktgOps::04: In Progress", "MktgOpsPriority:: 00-Urgent"],
       assignees: ["mops.member2"],
       author: "amy.owner",
       createdAt: "2026-11-17T15:00:00Z",

@@ -198,7 +198,7 @@ describe("a converged webhook reconcile", () => {
     const mops = sb.projects.mops;
     const old = sb.fake.addIssue(mops, {
       title: "Q3 nurture stream",
-      labels: ["MktgOps::04: In Progress", "MktgOpsPriority::03-Low"],
+      labels: ["MktgOps::04: In Progress", "MktgOpsPriority:: 03-Low"],
       assignees: ["mops.member1"],
       milestone: sb.milestones.past,
       state: "closed",
@@ -220,7 +220,7 @@ describe("a converged webhook reconcile", () => {
     const opened = sb.fake.addIssue(sb.projects.mops, {
       title: "Email request: customer day invitation",
       description: "Send on Monday.",
-      labels: ["MktgOps::00: Triage", "MktgOpsPriority::03-Low"],
+      labels: ["MktgOps::00: Triage", "MktgOpsPriority:: 03-Low"],
       assignees: ["mops.member2"],
       author: "dan.fieldmktg",
       createdAt: SANDBOX_NOW,
@@ -257,13 +257,13 @@ describe("a person gets a moment", () => {
     const opened = sb.fake.addIssue(sb.projects.mops, {
       title: "Lead routing for the partner portal",
       description: "As an SDR, I would like partner leads routed, so that they are called back.",
-      labels: ["MktgOpsPriority::03-Low", "MktgOps::02: Ready for Assignment"],
+      labels: ["MktgOpsPriority:: 03-Low", "MktgOps::02: Ready for Assignment"],
       milestone: sb.milestones.current,
       author: "dan.fieldmktg",
       createdAt: new Date(SANDBOX_NOW.getTime() - 86_400_000),
     });
     // Field by field in the sidebar: the stage first, the assignee a moment later.
-    sb.fake.setIssueLabels(sb.projects.mops, opened.iid, ["MktgOpsPriority::03-Low", "MktgOps::04: In Progress"], { as: "nina.mops" });
+    sb.fake.setIssueLabels(sb.projects.mops, opened.iid, ["MktgOpsPriority:: 03-Low", "MktgOps::04: In Progress"], { as: "nina.mops" });
     if (thenAssign) {
       // The bot has seen the stage without an assignee and holds its note back…
       await until(async () => (await running.inbox.list({ state: "pending" })).some((e) => /settle time/.test(e.lastError ?? "")), "the note to wait for the settle time");

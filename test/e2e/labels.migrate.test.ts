@@ -7,6 +7,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ResourcePlan } from "../../src/domain/plan.js";
 import type { GitLabPlatform } from "../../src/gitlab/index.js";
+import { looseLabelForm } from "../../src/domain/labels.js";
 import { renderMigrationReport, runLabelMigration, type MigrateOptions } from "../../src/labels/index.js";
 import { openRuntime } from "../../src/runtime.js";
 import { type Sandbox, SANDBOX_NOW, SANDBOX_TOKEN, startSandbox } from "../support/sandbox.js";
@@ -18,7 +19,9 @@ const OUT_OF_SCOPE = "gitlab-com/marketing/not-in-scope";
 
 beforeEach(async () => {
   sb = await startSandbox();
-  aliases = [...sb.policy.taxonomy.aliases.keys()];
+  // Aliases with other words; other spellings of one name are a decision for labels.yml when the
+  // board uses them (labels.spelling.test.ts).
+  aliases = [...sb.policy.taxonomy.aliases.entries()].filter(([alias, target]) => looseLabelForm(alias) !== looseLabelForm(target)).map(([alias]) => alias);
   const { mops } = sb.projects;
   const sales = sb.projects["sales-systems"];
   // 24 open issues, one to three aliases each, in both projects.
@@ -27,11 +30,11 @@ beforeEach(async () => {
     const scopeOf = (alias: string) => sb.policy.taxonomy.aliasTarget(alias)!.split("::")[0];
     const labels = [primary];
     // Extra aliases only in other scopes: aliases of two values of one scope wait for a person.
-    if (i % 3 === 0 && scopeOf(primary) !== "MktgOpsPriority") labels.push("MktgOpsPriority:: 02-Medium");
+    if (i % 3 === 0 && scopeOf(primary) !== "MktgOpsPriority") labels.push("MktgOps-Priority::2 - Action Needed");
     if (i % 4 === 0 && scopeOf(primary) !== "mops-bot-sla") labels.push("mops-bot::sla-at-risk");
     sb.fake.addIssue(i % 2 === 0 ? mops : sales, { title: `Old labels ${i}`, labels: [...new Set(labels)], author: "mops-bot" });
   }
-  sb.fake.addMergeRequest(mops, { title: "MR with an old priority", labels: ["MktgOpsPriority:: 01-High"] });
+  sb.fake.addMergeRequest(mops, { title: "MR with an old priority", labels: ["MktgOpsPriority::01-High"] });
   sb.fake.addIssue(mops, { title: "Closed with an old stage", labels: ["MktgOps::4 - UAT"], state: "closed" });
   // A person set a current stage since; the old stage label just goes.
   sb.fake.addIssue(mops, { title: "Stage set since", labels: ["MktgOps::0 - To Be Triaged", "MktgOps::04: In Progress"] });
@@ -115,8 +118,8 @@ describe("mops-bot labels migrate against the fake GitLab", () => {
     expect(sb.fake.createdLabels).toEqual([]);
 
     // Three aliases on one resource moved in one update.
-    const multi = sb.fake.issues(sb.projects.mops).find((i) => i.title === "Old labels 12")!;
-    expect([...multi.labels].sort()).toEqual(["MktgOps::04: In Progress", "MktgOpsPriority::02-Medium", "mops-bot-sla::at-risk"]);
+    const multi = sb.fake.issues(sb.projects.mops).find((i) => i.title === "Old labels 0")!;
+    expect([...multi.labels].sort()).toEqual(["MktgOpsPrio::04: Actioned", "MktgOpsPriority:: 02-Medium", "mops-bot-sla::at-risk"]);
     expect(multi.labels.some(isAlias)).toBe(false);
     // A person's current stage is kept; the old stage label is gone.
     expect(sb.fake.issues(sb.projects.mops).find((i) => i.title === "Stage set since")!.labels).toEqual(["MktgOps::04: In Progress"]);
@@ -126,7 +129,7 @@ describe("mops-bot labels migrate against the fake GitLab", () => {
 
     const text = renderMigrationReport(rerun);
     expect(text).toContain('"MktgOps::3 - In Process" left in place');
-    expect(text).toMatch(/"MktgOpsPriority:: 02-Medium" -> "MktgOpsPriority::02-Medium": \d+ resources/);
+    expect(text).toMatch(/"MktgOps-Priority::2 - Action Needed" -> "MktgOpsPriority:: 02-Medium": \d+ resources/);
 
     // A third run finds nothing left to write.
     sb.fake.resetCounters();

@@ -6,7 +6,7 @@
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
-import { renderSyncReport, runLabelSync } from "../../src/labels/index.js";
+import { renderMigrationReport, renderSyncReport, runLabelMigration, runLabelSync } from "../../src/labels/index.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
 import { loadPolicies } from "../../src/policy/load.js";
 import { openRuntime } from "../../src/runtime.js";
@@ -28,8 +28,8 @@ async function emptyGitLab(): Promise<{ fake: FakeGitlab; policy: CompiledPolicy
   return { fake, policy };
 }
 
-async function sync(url: string, dryRun = false) {
-  const runtime = await openRuntime({
+function runtimeFor(url: string, dryRun = false) {
+  return openRuntime({
     policiesDir: TEST_POLICIES_DIR,
     connection: { url, token: SANDBOX_TOKEN },
     dryRun,
@@ -37,6 +37,10 @@ async function sync(url: string, dryRun = false) {
     logger: pino({ level: "silent" }),
     platform: { retry: { attempts: 3, baseMs: 1, maxMs: 5 }, sleep: async () => {} },
   });
+}
+
+async function sync(url: string, dryRun = false) {
+  const runtime = await runtimeFor(url, dryRun);
   return runLabelSync({ ...runtime, dryRun });
 }
 
@@ -96,6 +100,51 @@ describe("mops-bot labels sync against the fake GitLab", () => {
     const third = await sync(fake.url);
     expect(third.manualPriorities).toEqual([]);
     expect(renderSyncReport(third)).not.toContain("By hand in GitLab");
+  });
+
+  it("a board that already spells the priorities its own way: no second spelling created, nothing relabelled, the labels.yml change proposed (sync and migrate)", async () => {
+    const { fake, policy } = await emptyGitLab();
+    const group = policy.scope.group;
+    const mops = policy.scope.projects.find((p) => p.roles.includes("mops"))!.path;
+    const boardSpelling = ["MktgOpsPriority::00-Urgent", "MktgOpsPriority::01-High", "MktgOpsPriority::02-Medium", "MktgOpsPriority::03-Low"];
+    for (const name of boardSpelling) fake.addLabel({ group, name, color: "#d9534f" });
+    for (let i = 0; i < 8; i++) fake.addIssue(mops, { title: `Prioritised ${i}`, labels: [boardSpelling[i % 4]!], author: "mops-bot" });
+
+    const first = await sync(fake.url);
+    expect(first.errors).toEqual([]);
+    const names = new Set(fake.labels().map((l) => l.name));
+    for (const name of policy.taxonomy.set("MktgOpsPriority")!.labels) expect(names.has(name), name).toBe(false);
+    expect(names.has("MktgOps::00: Triage")).toBe(true); // the rest of labels.yml is created as usual
+    expect(first.spellings.map((s) => [s.gitlab, s.policy, s.gitlabCarriers, s.policyCarriers])).toEqual(
+      boardSpelling.map((name) => [name, name.replace("::", ":: "), 2, 0]),
+    );
+    const text = renderSyncReport(first);
+    expect(text).toContain("Spelling: GitLab already uses another spelling of 4 labels");
+    expect(text).toContain('in the set `MktgOpsPriority`: value: "02-Medium" (instead of " 02-Medium")');
+    expect(text).toContain('under aliases: "MktgOpsPriority:: 02-Medium": "MktgOpsPriority::02-Medium"');
+    expect(text).toContain(`"MktgOpsPriority::02-Medium" is on 2 issues and MRs; labels.yml's "MktgOpsPriority:: 02-Medium" on 0`);
+
+    fake.resetCounters();
+    const migration = await runLabelMigration({ ...(await runtimeFor(fake.url)), dryRun: false }, { includeClosed: false, deleteAliases: false });
+    expect(migration.errors).toEqual([]);
+    expect(migration.resources).toEqual([]);
+    expect(fake.writes()).toEqual([]);
+    expect(migration.spellings.map((s) => s.gitlab)).toEqual(boardSpelling);
+    expect(renderMigrationReport(migration)).toContain("labels migrate moved no issue or merge request off them");
+    for (const i of fake.issues(mops)) expect(i.labels.every((l) => boardSpelling.includes(l)), i.title).toBe(true);
+  });
+
+  it("a board that follows labels.yml but for one slip: the slip is an alias as usual, and labels.yml's spelling is created", async () => {
+    const { fake, policy } = await emptyGitLab();
+    const group = policy.scope.group;
+    const mops = policy.scope.projects.find((p) => p.roles.includes("mops"))!.path;
+    for (const name of ["MktgOpsPriority:: 03-Low", "MktgOpsPriority::00-Urgent"]) fake.addLabel({ group, name });
+    for (let i = 0; i < 3; i++) fake.addIssue(mops, { title: `Low ${i}`, labels: ["MktgOpsPriority:: 03-Low"], author: "mops-bot" });
+    fake.addIssue(mops, { title: "Slip", labels: ["MktgOpsPriority::00-Urgent"], author: "mops-bot" });
+    const report = await sync(fake.url);
+    expect(report.spellings).toEqual([]);
+    expect(fake.labels().some((l) => l.name === "MktgOpsPriority:: 00-Urgent")).toBe(true);
+    expect(renderSyncReport(report)).toContain('"MktgOpsPriority::00-Urgent": 1 open issue, 0 open MRs (group ' + group + ') — alias of "MktgOpsPriority:: 00-Urgent"');
   });
 
   it("repairs colours and descriptions that drifted, and reports unknown labels grouped with their open issue and MR counts", async () => {

@@ -44,7 +44,7 @@ describe("the triage summary issue", () => {
     const sb = await sandboxAt(new Date("2026-11-19T20:00:00Z")); // Thu 15:00 EST
     const mops = sb.projects.mops;
     // Listed because of its label history: the bot's own write moved updated_at, a person's touch is 50 days old.
-    const botTouched = sb.fake.addIssue(mops, { title: "Old issue only the bot touched", labels: ["MktgOps::03: Assigned", "MktgOpsPriority::02-Medium"], author: "erin.sdr", createdAt: new Date(now.getTime() - 50 * DAY), updatedAt: new Date(now.getTime() - 2 * DAY) });
+    const botTouched = sb.fake.addIssue(mops, { title: "Old issue only the bot touched", labels: ["MktgOps::03: Assigned", "MktgOpsPriority:: 02-Medium"], author: "erin.sdr", createdAt: new Date(now.getTime() - 50 * DAY), updatedAt: new Date(now.getTime() - 2 * DAY) });
     sb.fake.addNote(mops, botTouched.iid, { body: "A reminder.", author: sb.policy.scope.botUsername, createdAt: new Date(now.getTime() - 2 * DAY) });
 
     await triage(sb);
@@ -63,7 +63,7 @@ describe("the triage summary issue", () => {
     expect(summary(sb)[0]!.description).toBe(text);
 
     // A new item: the one summary issue is edited, once.
-    sb.fake.addIssue(mops, { title: "Forgotten Outreach sequence", labels: ["MktgOps::03: Assigned", "MktgOpsPriority::03-Low"], author: "erin.sdr", createdAt: new Date(now.getTime() - 60 * DAY), updatedAt: new Date(now.getTime() - 40 * DAY) });
+    sb.fake.addIssue(mops, { title: "Forgotten Outreach sequence", labels: ["MktgOps::03: Assigned", "MktgOpsPriority:: 03-Low"], author: "erin.sdr", createdAt: new Date(now.getTime() - 60 * DAY), updatedAt: new Date(now.getTime() - 40 * DAY) });
     sb.fake.resetCounters();
     await triage(sb);
     expect(sb.fake.writes().map((w) => w.route)).toEqual(["PUT /projects/:id/issues/:iid"]);
@@ -73,7 +73,7 @@ describe("the triage summary issue", () => {
 });
 
 describe("the SLA report issue", () => {
-  const URGENT = "MktgOpsPriority::00-Urgent";
+  const URGENT = "MktgOpsPriority:: 00-Urgent";
   const BLOCKED = "MktgOps::07: Blocked";
   const IN_PROGRESS = "MktgOps::04: In Progress";
   const sla = async (sb: Sandbox) => {

@@ -45,7 +45,7 @@ beforeAll(async () => {
   // A closed issue of the current milestone, completed yesterday.
   closedIid = sb.fake.addIssue(mops, {
     title: "Marketo: retire the old webinar program",
-    labels: ["MktgOps::08: Completed", "MktgOpsPriority::03-Low"],
+    labels: ["MktgOps::08: Completed", "MktgOpsPriority:: 03-Low"],
     milestone: sb.milestones.current,
     assignees: ["mops.member3"],
     author: "dan.fieldmktg",

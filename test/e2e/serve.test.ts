@@ -55,10 +55,10 @@ describe("mops-bot serve against the fake GitLab", () => {
     sb.fake.resetCounters();
 
     // A person misspells the priority label: the bot repairs it.
-    sb.fake.setIssueLabels(project, target.iid, [...target.labels.filter((l) => !l.startsWith("MktgOpsPriority")), "MktgOpsPriority:: 02-Medium"], {
+    sb.fake.setIssueLabels(project, target.iid, [...target.labels.filter((l) => !l.startsWith("MktgOpsPriority")), "MktgOpsPriority::02-Medium"], {
       as: "mops.member1",
     });
-    await until(() => sb.fake.issue(project, target.iid).labels.includes("MktgOpsPriority::02-Medium"), "the bot's repair");
+    await until(() => sb.fake.issue(project, target.iid).labels.includes("MktgOpsPriority:: 02-Medium"), "the bot's repair");
     await sb.fake.webhooksSettled();
     // Let the bot's own webhook arrive and be ignored, then check nothing else happened.
     await new Promise((r) => setTimeout(r, 300));
@@ -66,7 +66,7 @@ describe("mops-bot serve against the fake GitLab", () => {
 
     const puts = sb.fake.writes().filter((w) => w.route === "PUT /projects/:id/issues/:iid");
     expect(puts).toHaveLength(1);
-    expect(sb.fake.issue(project, target.iid).labels).not.toContain("MktgOpsPriority:: 02-Medium");
+    expect(sb.fake.issue(project, target.iid).labels).not.toContain("MktgOpsPriority::02-Medium");
     const botNotes = sb.fake.issue(project, target.iid).notes.filter((n) => n.author === "mops-bot");
     expect(botNotes).toHaveLength(1);
     expect(await serve.inbox.depth()).toBe(0);

@@ -13,7 +13,7 @@ import { explainRef } from "../../src/sla/commands.js";
 import { createReconciler } from "../../src/server/reconciler.js";
 import { type Sandbox, SANDBOX_NOW, startSandbox } from "../support/sandbox.js";
 
-const URGENT = "MktgOpsPriority::00-Urgent";
+const URGENT = "MktgOpsPriority:: 00-Urgent";
 const BLOCKED = "MktgOps::07: Blocked";
 const IN_PROGRESS = "MktgOps::04: In Progress";
 const AT_RISK = "mops-bot-sla::at-risk";
@@ -98,7 +98,7 @@ describe("SLAs against the fake GitLab", () => {
     expect(report).toHaveLength(1);
     expect(report[0]!.title).toBe("SLA report");
     expect(report[0]!.description).toContain(`${issue().ref}`);
-    expect(report[0]!.description).toMatch(/## Breached \(2\)[\s\S]*### MktgOpsPriority::00-Urgent[\s\S]*\*\*mops\.member2\*\*[\s\S]*Marketo: form fill alerts stopped/);
+    expect(report[0]!.description).toMatch(/## Breached \(2\)[\s\S]*### MktgOpsPriority:: 00-Urgent[\s\S]*\*\*mops\.member2\*\*[\s\S]*Marketo: form fill alerts stopped/);
     expect(report[0]!.description).not.toMatch(/@mops/);
 
     sb.fake.resetCounters();
@@ -161,5 +161,49 @@ describe("SLAs against the fake GitLab", () => {
 
     const bad = await explainRef(await sb.runtime({ dryRun: true }), "not a ref");
     expect(bad).toEqual({ ok: false, text: expect.stringContaining("group/project#123") });
+  });
+});
+
+describe("ABM due dates against the fake GitLab", () => {
+  const TRIAGE = "mktg-status::triage";
+  const HIGH = "ABM-Priority::High";
+
+  it("moves a due date once, leaves the ABM manager's later date, puts back another person's with one note, and reruns write nothing", async () => {
+    const abmProject = sb.policy.scope.projects.find((p) => p.roles.includes("abm"))!.path;
+    const created = new Date("2026-11-16T14:00:00Z");
+    const abm = sb.fake.addIssue(abmProject, { title: "Target account list for Q1", description: "Accounts in the attached sheet.", author: "frank.abm", createdAt: created, dueDate: "2026-11-20" }).iid;
+    sb.fake.setIssueLabels(abmProject, abm, ["mktg-status::blocked", HIGH], { as: "frank.abm", at: created });
+    // Details complete Wed 18 Nov 10:00 EST: the earliest due date is Wed 25 Nov.
+    sb.fake.setIssueLabels(abmProject, abm, [TRIAGE, HIGH], { as: "frank.abm", at: SANDBOX_NOW });
+    const abmIssue = () => sb.fake.issue(abmProject, abm);
+    const botNotesOnAbm = () => abmIssue().notes.filter((n) => n.author === sb.policy.scope.botUsername && !n.system);
+
+    at("2026-11-18T16:00:00Z");
+    expect((await runJob()).errors).toEqual([]);
+    expect(abmIssue().dueDate).toBe("2026-11-25");
+    expect(botNotesOnAbm()).toHaveLength(1);
+    // No MOps SLA and no MOps intake on an ABM request.
+    expect(abmIssue().labels).toEqual(expect.arrayContaining([TRIAGE, HIGH]));
+    expect(abmIssue().labels.filter((l) => l.startsWith("MktgOps"))).toEqual([]);
+
+    // The ABM manager sets an earlier date: it stands.
+    sb.fake.updateIssue(abmProject, abm, { dueDate: "2026-11-23" }, { as: "abm.manager", at: "2026-11-19T14:00:00Z" });
+    at("2026-11-19T15:00:00Z");
+    expect((await runJob()).errors).toEqual([]);
+    expect(abmIssue().dueDate).toBe("2026-11-23");
+    expect(botNotesOnAbm()).toHaveLength(1);
+
+    // The requester moves it after triage: put back to the manager's date, with one note to them.
+    sb.fake.updateIssue(abmProject, abm, { dueDate: "2026-11-20" }, { as: "frank.abm", at: "2026-11-19T16:00:00Z" });
+    at("2026-11-19T17:00:00Z");
+    await runJob();
+    expect(abmIssue().dueDate).toBe("2026-11-23");
+    expect(botNotesOnAbm()).toHaveLength(2);
+    expect(botNotesOnAbm()[1]!.body).toContain("@frank.abm");
+
+    at("2026-11-19T18:00:00Z");
+    await runJob();
+    expect(abmIssue().dueDate).toBe("2026-11-23");
+    expect(botNotesOnAbm()).toHaveLength(2);
   });
 });

@@ -80,8 +80,8 @@ describe("mops-bot sweep against the fake GitLab", () => {
     // Label hygiene
     expect(byTitle("Import booth scans from the AWS Summit").labels).toEqual(["MktgOps - List Import"]);
     expect(byTitle("Webcast follow-up cadence").labels.filter((l) => l.startsWith("MktgOps::"))).toEqual(["MktgOps::00: Triage"]);
-    expect(byTitle("Security: rotate the Marketo API user").labels).toContain("MktgOpsPriority::00-Urgent");
-    expect(byTitle("Security: rotate the Marketo API user").labels).not.toContain("MktgOpsPriority:: 00-Urgent");
+    expect(byTitle("Security: rotate the Marketo API user").labels).toContain("MktgOpsPriority:: 00-Urgent");
+    expect(byTitle("Security: rotate the Marketo API user").labels).not.toContain("MktgOpsPriority::00-Urgent");
     expect(byTitle("SFDC: campaign influence model update").labels).toContain("MktgOpsPrio::04: Actioned");
     expect(byTitle("SFDC: FLS for the new ABM fields").labels).toContain("MktgOpsPrio::01: In Approved");
     // Exclusivity: 04 was applied after 03

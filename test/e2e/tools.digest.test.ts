@@ -69,7 +69,7 @@ describe("mops-bot run digest against the fake GitLab", () => {
     expect(issue!.description).toMatch(/### Waiting in triage longer than 5 business days \(\d+\)/);
     expect(issue!.description).toMatch(/\[Import booth scans from the AWS Summit\]\(http[^)]+\/-\/issues\/\d+\) \([^)]+#\d+\) — in triage since 19 Oct$/m);
     expect(issue!.description).toMatch(/### Open issues without a MktgOpsPriority label \((\d+)\)/);
-    expect(issue!.description).not.toMatch(/\[Lead scoring model refresh\]/); // it has MktgOpsPriority::01-High
+    expect(issue!.description).not.toMatch(/\[Lead scoring model refresh\]/); // it has MktgOpsPriority:: 01-High
     expect(issue!.description).toContain("### SLAs at risk or breached");
     expect(posts).toHaveLength(1);
     expect(JSON.stringify(posts[0])).toContain(`/-/issues/${issue!.iid}|full digest issue>`);

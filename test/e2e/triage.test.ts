@@ -37,19 +37,19 @@ async function seeded(): Promise<Seeded> {
   const handbook = sb.policy.scope.projects.find((p) => p.roles.includes("handbook"))!.path;
   const f = sb.fake;
   // Untouched for 45 days.
-  f.addIssue(mops, { title: "Old Marketo field audit", labels: ["MktgOps::02: Ready for Assignment", "MktgOpsPriority::03-Low"], author: "erin.sdr", assignees: ["mops.member2"], createdAt: ago(60), updatedAt: ago(45) });
+  f.addIssue(mops, { title: "Old Marketo field audit", labels: ["MktgOps::02: Ready for Assignment", "MktgOpsPriority:: 03-Low"], author: "erin.sdr", assignees: ["mops.member2"], createdAt: ago(60), updatedAt: ago(45) });
   // Old, but a person commented 5 days ago (GitLab moves updated_at with the comment).
-  const talked = f.addIssue(mops, { title: "Old issue someone still discusses", labels: ["MktgOps::03: Assigned", "MktgOpsPriority::02-Medium"], author: "erin.sdr", assignees: ["mops.member3"], createdAt: ago(60), updatedAt: ago(5) });
+  const talked = f.addIssue(mops, { title: "Old issue someone still discusses", labels: ["MktgOps::03: Assigned", "MktgOpsPriority:: 02-Medium"], author: "erin.sdr", assignees: ["mops.member3"], createdAt: ago(60), updatedAt: ago(5) });
   f.addNote(mops, talked.iid, { body: "Still waiting for the vendor.", author: "mops.member3", createdAt: ago(5) });
   // Old; only the bot wrote lately (its own writes must not count as a touch).
-  const botOnly = f.addIssue(mops, { title: "Old issue only the bot touched", labels: ["MktgOps::03: Assigned", "MktgOpsPriority::02-Medium"], author: "erin.sdr", createdAt: ago(70), updatedAt: ago(2) });
+  const botOnly = f.addIssue(mops, { title: "Old issue only the bot touched", labels: ["MktgOps::03: Assigned", "MktgOpsPriority:: 02-Medium"], author: "erin.sdr", createdAt: ago(70), updatedAt: ago(2) });
   f.addNote(mops, botOnly.iid, { body: "A reminder.", author: sb.policy.scope.botUsername, createdAt: ago(2) });
   // Unlabelled, and in triage for a long time / a short time.
   f.addIssue(mops, { title: "Request without any label", author: "dan.fieldmktg", createdAt: ago(1) });
   const longTriage = f.addIssue(mops, { title: "Waiting in triage since last month", author: "frank.abm", createdAt: ago(40), updatedAt: ago(40) });
   f.setIssueLabels(mops, longTriage.iid, ["MktgOps::00: Triage"], { as: "frank.abm", at: ago(20) });
   const freshTriage = f.addIssue(mops, { title: "Just entered triage", author: "frank.abm", createdAt: ago(40), updatedAt: ago(40) });
-  f.setIssueLabels(mops, freshTriage.iid, ["MktgOps::00: Triage", "MktgOpsPriority::01-High"], { as: "frank.abm", at: ago(1) });
+  f.setIssueLabels(mops, freshTriage.iid, ["MktgOps::00: Triage", "MktgOpsPriority:: 01-High"], { as: "frank.abm", at: ago(1) });
   // Milestone merge requests: the team's milestones live in the top group (gitlab-com), so the
   // handbook project's merge requests carry them. A draft without the team's label is not theirs.
   const hb = ["MktgOps - HB Update"];

@@ -141,7 +141,7 @@ export function testTaxonomy(): Taxonomy {
   const defs: LabelDefinition[] = [
     ...STAGES.map((name) => ({ name, description: "", color, set: "MktgOps" })),
     ...PRIO.map((name) => ({ name, description: "", color, set: "MktgOpsPrio" })),
-    ...["00-Urgent", "01-High", "02-Medium", "03-Low"].map((v) => ({ name: `MktgOpsPriority::${v}`, description: "", color, set: "MktgOpsPriority" })),
+    ...["00-Urgent", "01-High", "02-Medium", "03-Low"].map((v) => ({ name: `MktgOpsPriority:: ${v}`, description: "", color, set: "MktgOpsPriority" })),
     ...["MktgOps - List Import", "MktgOps - FYI", "Marketo", "mops-bot::needs-attention", "entapps-customer::MOPS"].map((name) => ({
       name,
       description: "",

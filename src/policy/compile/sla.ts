@@ -51,6 +51,11 @@ function compileDefinition(source: PolicySource, d: SlaDefinitionFile, i: number
     sink.at(source, at("warning"), "a warning needs a threshold: at_percent (share of the goal elapsed) or before_due_business_days");
     ok = false;
   }
+  if (d.due_date && (d.due_date.adjusted_only_by === undefined) !== (d.due_date.revert_note === undefined)) {
+    const missing = d.due_date.adjusted_only_by === undefined ? "adjusted_only_by (who may change the date)" : "revert_note (the note saying why a date was put back)";
+    sink.at(source, at("due_date"), `adjusted_only_by and revert_note go together: add ${missing}`);
+    ok = false;
+  }
   if (!ok) return undefined;
 
   const goals: SlaGoalDef[] = d.goals
@@ -62,7 +67,7 @@ function compileDefinition(source: PolicySource, d: SlaDefinitionFile, i: number
     file: source.file,
     enabled: d.enabled ?? true,
     appliesTo: (d.applies_to ?? ["issues"]).map((k): ResourceKind => (k === "issues" ? "issue" : "merge_request")),
-    where: { projectRoles: d.where?.project_roles ?? [], labels: d.where?.labels ?? [], anyLabel: d.where?.any_label ?? [] },
+    where: { projectRoles: d.where?.project_roles ?? [], labels: d.where?.labels ?? [], anyLabel: d.where?.any_label ?? [], noLabel: d.where?.no_label ?? [] },
     start: d.start.when === "created" ? { on: "created" } : { on: "labeled", label: d.start.label! },
     waitWhile: d.start.wait_while ?? [],
     pauseWhile: d.pause_while ?? [],
@@ -77,7 +82,14 @@ function compileDefinition(source: PolicySource, d: SlaDefinitionFile, i: number
     },
     breach: { label: d.breach?.label ?? null, template: d.breach?.note ?? null, mentionGroup: d.breach?.mention ?? null },
     report: d.report ?? true,
-    dueDate: d.due_date ? { businessDays: d.due_date.at_least_business_days, template: d.due_date.note } : null,
+    dueDate: d.due_date
+      ? {
+          businessDays: d.due_date.at_least_business_days,
+          template: d.due_date.note,
+          adjustedOnlyBy: d.due_date.adjusted_only_by ?? null,
+          revertTemplate: d.due_date.revert_note ?? null,
+        }
+      : null,
   };
 }
 

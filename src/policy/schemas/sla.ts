@@ -31,6 +31,7 @@ export const slaDefinitionSchema = z
         project_roles: z.array(kebabName).optional().describe("Project roles from scope.yml; empty = every project."),
         labels: labelList.optional().describe("Labels that must all be present."),
         any_label: labelList.optional().describe("At least one of these labels must be present."),
+        no_label: labelList.optional().describe("None of these labels may be present (e.g. another team's labels on an issue in this project)."),
       })
       .strict()
       .optional(),
@@ -78,6 +79,14 @@ export const slaDefinitionSchema = z
       .object({
         at_least_business_days: z.number().int().positive().describe("A due date earlier than this many business days after the clock started is moved."),
         note: z.string().min(1).describe("Template for the note saying why the due date moved."),
+        adjusted_only_by: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "People group (people.yml) who, with the assignees, may change the due date once the details are complete. A date changed by anyone else then is put back, with revert_note. Without it, the bot never puts a date back.",
+          ),
+        revert_note: z.string().min(1).optional().describe("Template for the note saying why a due date was put back (goes with adjusted_only_by)."),
       })
       .strict()
       .optional(),

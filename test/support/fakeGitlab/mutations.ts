@@ -300,6 +300,9 @@ export class Mutations {
       });
     }
     if (changes.dueDate !== undefined && record.kind === "issue") set("due_date", changes.dueDate);
+    // GitLab records who changed a due date only in a system note by that user
+    // (app/services/system_notes/time_tracking_service.rb, change_due_date).
+    if (diff.due_date) this.createNote(record, dueDateNoteBody(record.due_date), actor, { system: true, notify: false, createdAt: at });
     if (changes.confidential !== undefined && record.kind === "issue") set("confidential", changes.confidential);
     if (changes.discussionLocked !== undefined) set("discussion_locked", changes.discussionLocked);
     if (changes.targetBranch !== undefined && record.kind === "merge_request") set("target_branch", changes.targetBranch);
@@ -566,4 +569,13 @@ export function fakeSha(seed: string): string {
     out += h1.toString(16).padStart(8, "0");
   }
   return out.slice(0, 40);
+}
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** GitLab's system note for a due-date change: Rails' long date ("September 20, 2018"), or the removal. */
+function dueDateNoteBody(date: string | null): string {
+  if (date === null) return "removed due date";
+  const [y, m, d] = date.split("-").map(Number);
+  return `changed due date to ${MONTHS[m! - 1]} ${d}, ${y}`;
 }

@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 /** A MOps issue in 03 without an assignee (a requirement not met), with the given comments. */
 function assignedIssue(notes: ReturnType<typeof note>[]): ResourceSnapshot {
-  return issue({ labels: [ASSIGNED, "MktgOpsPriority::03-Low"], milestone: NEXT, createdAt: new Date(NOW.getTime() - 30 * 24 * HOUR), updatedAt: notes.at(-1)?.createdAt ?? NOW, notes });
+  return issue({ labels: [ASSIGNED, "MktgOpsPriority:: 03-Low"], milestone: NEXT, createdAt: new Date(NOW.getTime() - 30 * 24 * HOUR), updatedAt: notes.at(-1)?.createdAt ?? NOW, notes });
 }
 
 async function reconcile(s: ResourceSnapshot, ctx: RuleContext = context) {

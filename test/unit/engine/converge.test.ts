@@ -13,13 +13,14 @@ import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, NEXT, NOW, PAST, issue, labelEvent, user } from "../../support/builders.js";
 import { type MemoryPlatform, memoryPlatform } from "../../support/memoryPlatform.js";
 import { mopsRuleSet } from "../../support/policies.js";
+import { evaluateSlas } from "../../../src/sla/evaluate.js";
 
 const BOT = user("mops-bot", 1);
 const TRIAGE = "MktgOps::00: Triage";
 const NEEDS_INFO = "MktgOps::01: Needs More Information";
 const ASSIGNED = "MktgOps::03: Assigned";
 const IN_PROGRESS = "MktgOps::04: In Progress";
-const MEDIUM = "MktgOpsPriority::02-Medium";
+const MEDIUM = "MktgOpsPriority:: 02-Medium";
 
 let rules: Rule[];
 let context: RuleContext;
@@ -114,6 +115,17 @@ describe("converge, then speak", () => {
     expect(body).toContain(`Priority: ${MEDIUM}`);
   });
 
+  it("C12: an ABM request in the MOps project gets neither the user-story bounce nor the MOps or ABM SLA", async () => {
+    const created = "2026-11-16T14:00:00Z";
+    const abmLabels = ["mktg-status::triage", "ABM-Priority::Top", "MktgOpsPriority:: 00-Urgent"];
+    const s = issue({ labels: abmLabels, description: "Please build the target account list.", createdAt: new Date(created), labelEvents: abmLabels.map((l) => labelEvent(l, created)) });
+    const p = gitlab(s);
+    const { first } = await twice(p);
+    expect(first.plan.update.addLabels).not.toContain(NEEDS_INFO);
+    expect(first.plan.note?.markers.filter((m) => m.startsWith("sla:") || m.includes("user-story")) ?? []).toEqual([]);
+    expect(evaluateSlas(s, context.policy, context.calendar, NOW)).toEqual([]);
+  });
+
   it("C7: a rollover of an issue in 03 whose milestone ended is made, and the stage note speaks of the milestone the plan leaves", async () => {
     // 03 asks for a milestone "(not current)" and not an ended one: the issue breaks it before the
     // rollover (a past milestone) and after (the current one), so the rollover is no objection.
@@ -203,8 +215,8 @@ describe("documents the bot made", () => {
   });
 
   it("C9: housekeeping still applies to them: a misspelled label on the bot's own issue is repaired", async () => {
-    const outcome = await run(gitlab(issue({ author: BOT, labels: ["Mktg Tool Audit", "MktgOpsPriority:: 02-Medium"], description: "<!-- mops-bot:tool-audit:ZoomInfo:2026-10 -->" })));
-    expect(outcome.plan.update).toEqual({ addLabels: [MEDIUM], removeLabels: ["MktgOpsPriority:: 02-Medium"] });
+    const outcome = await run(gitlab(issue({ author: BOT, labels: ["Mktg Tool Audit", "MktgOpsPriority::02-Medium"], description: "<!-- mops-bot:tool-audit:ZoomInfo:2026-10 -->" })));
+    expect(outcome.plan.update).toEqual({ addLabels: [MEDIUM], removeLabels: ["MktgOpsPriority::02-Medium"] });
   });
 });
 
@@ -271,7 +283,7 @@ describe("rules that undo each other", () => {
   });
 
   it("a plan still changing after the round limit is a conflict on what the last round changed", async () => {
-    const chain = ["MktgOps::00: Triage", "Marketo", "MktgOps - FYI", "MktgOps - List Import", "mops-bot::needs-attention", "entapps-customer::MOPS", "MktgOpsPriority::03-Low"];
+    const chain = ["MktgOps::00: Triage", "Marketo", "MktgOps - FYI", "MktgOps - List Import", "mops-bot::needs-attention", "entapps-customer::MOPS", "MktgOpsPriority:: 03-Low"];
     const grower = rule("grower", (s) => {
       const next = chain.find((l) => !s.labels.includes(l));
       return next ? [add("grower", next)] : [];

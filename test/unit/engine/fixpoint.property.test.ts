@@ -34,11 +34,11 @@ function generator(seed: number) {
 const STAGES = ["00: Triage", "01: Needs More Information", "02: Ready for Assignment", "03: Assigned", "04: In Progress", "05: Business Owner Review", "06: Ready to Deploy", "07: Blocked", "08: Completed"].map(
   (v) => `MktgOps::${v}`,
 );
-const PRIORITIES = ["00-Urgent", "01-High", "02-Medium", "03-Low"].map((v) => `MktgOpsPriority::${v}`);
+const PRIORITIES = ["00-Urgent", "01-High", "02-Medium", "03-Low"].map((v) => `MktgOpsPriority:: ${v}`);
 const SALES_STEPS = ["00: Requested", "01: In Approved", "02: In Queue - Mops", "03: In Queue - Systems", "04: Actioned", "05: Business Owner UAT", "06: Pending Release", "07: Complete"].map(
   (v) => `MktgOpsPrio::${v}`,
 );
-const ALIASES = ["MktgOps::0 - To Be Triaged", "MktgOps::3 - In Process", "MktgOpsPriority:: 02-Medium", "MktgOps-Priority::2 - Action Needed", "MtkgOpsPrio::04: Actioned", "MktgOpsPrio::01: Approved"];
+const ALIASES = ["MktgOps::0 - To Be Triaged", "MktgOps::3 - In Process", "MktgOpsPriority::02-Medium", "MktgOps-Priority::2 - Action Needed", "MtkgOpsPrio::04: Actioned", "MktgOpsPrio::01: Approved"];
 const OTHER = ["MktgOps - List Import", "MktgOps - FYI", "Marketo", "ZoomInfo", "Ops Tool Evaluation", "mops-bot::needs-attention", "mops-bot-sla::at-risk", "SFDCReleaseHelp", "MktgOps - bug"];
 const PEOPLE = ["mops.member1", "mops.member2", "amy.owner", "dan.fieldmktg", "erin.sdr"];
 const DAY = 86_400_000;

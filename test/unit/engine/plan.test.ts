@@ -14,13 +14,13 @@ describe("buildPlan", () => {
     const actions: Action[] = [
       { type: "add_labels", labels: ["MktgOps - FYI", "Marketo"], ...o("a") },
       { type: "remove_labels", labels: ["MktgOps::00: Triage", "MktgOps::04: In Progress"], ...o("b") },
-      { type: "add_labels", labels: ["MktgOpsPriority::02-Medium"], ...o("c") },
+      { type: "add_labels", labels: ["MktgOpsPriority:: 02-Medium"], ...o("c") },
     ];
     const p = buildPlan(s, actions, t);
-    expect(p.update).toEqual({ addLabels: ["MktgOps - FYI", "MktgOpsPriority::02-Medium"], removeLabels: ["MktgOps::00: Triage"] });
+    expect(p.update).toEqual({ addLabels: ["MktgOps - FYI", "MktgOpsPriority:: 02-Medium"], removeLabels: ["MktgOps::00: Triage"] });
     expect(p.actions).toMatchObject([
       { type: "add_labels", labels: ["MktgOps - FYI"] },
-      { type: "add_labels", labels: ["MktgOpsPriority::02-Medium"] },
+      { type: "add_labels", labels: ["MktgOpsPriority:: 02-Medium"] },
       { type: "remove_labels", labels: ["MktgOps::00: Triage"] },
     ]);
     expect(p.conflicts).toEqual([]);

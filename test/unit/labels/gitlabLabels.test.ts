@@ -17,7 +17,7 @@ describe("label requests", () => {
 
   it("address an update by id, or by URL-encoded name for a label created in the same run", () => {
     expect(updateLabelRequest(group, 12, { color: "#ffffff" })).toMatchObject({ endpoint: "groups/gitlab-com%2Fmarketing/labels/12", route: "PUT /groups/:id/labels/:label_id" });
-    expect(updateLabelRequest(project, "MktgOpsPriority::00-Urgent", { priority: 1 }).endpoint).toBe("projects/gitlab-com%2Fsales%2Fsystems/labels/MktgOpsPriority%3A%3A00-Urgent");
+    expect(updateLabelRequest(project, "MktgOpsPriority:: 00-Urgent", { priority: 1 }).endpoint).toBe("projects/gitlab-com%2Fsales%2Fsystems/labels/MktgOpsPriority%3A%3A%2000-Urgent");
     expect(deleteLabelRequest(project, 9)).toEqual({ method: "DELETE", endpoint: "projects/gitlab-com%2Fsales%2Fsystems/labels/9", route: "DELETE /projects/:id/labels/:label_id" });
   });
 

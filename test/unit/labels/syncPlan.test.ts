@@ -29,7 +29,7 @@ describe("board_priority in the shipped labels.yml", () => {
     const policy = await loadPolicies(TEST_POLICIES_DIR);
     const order = [...boardPriorities(policy.taxonomy)].map(([name]) => name);
     expect(order).toEqual([...policy.taxonomy.set("MktgOpsPriority")!.labels, ...policy.taxonomy.set("ABM-Priority")!.labels]);
-    expect(order[0]).toBe("MktgOpsPriority::00-Urgent");
+    expect(order[0]).toBe("MktgOpsPriority:: 00-Urgent");
     expect(policy.taxonomy.set("MktgOps")!.boardPriority).toBeUndefined();
   });
 });

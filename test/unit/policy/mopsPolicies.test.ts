@@ -51,16 +51,21 @@ describe("the MOps policy set", () => {
     expect(t.orderOf("MktgOps::Events/FM Copy Review")).toBeUndefined();
   });
 
-  it("spell priorities without the space after '::' and repair the handbook's spelling", () => {
+  it("spell priorities as the newest handbook page does (a space after '::') and repair the spelling without it", () => {
     const t = policy.taxonomy;
     expect(t.set("MktgOpsPriority")!.labels).toEqual([
-      "MktgOpsPriority::00-Urgent",
-      "MktgOpsPriority::01-High",
-      "MktgOpsPriority::02-Medium",
-      "MktgOpsPriority::03-Low",
+      "MktgOpsPriority:: 00-Urgent",
+      "MktgOpsPriority:: 01-High",
+      "MktgOpsPriority:: 02-Medium",
+      "MktgOpsPriority:: 03-Low",
     ]);
-    expect(t.aliasTarget("MktgOpsPriority:: 00-Urgent")).toBe("MktgOpsPriority::00-Urgent");
-    expect(t.aliasTarget("MktgOps-Priority::1 - Top Priority")).toBe("MktgOpsPriority::01-High");
+    expect(t.aliasTarget("MktgOpsPriority::00-Urgent")).toBe("MktgOpsPriority:: 00-Urgent");
+    expect(t.aliasTarget("MktgOps-Priority::1 - Top Priority")).toBe("MktgOpsPriority:: 01-High");
+  });
+
+  it("repair the older page's spelling of the MktgOps handbook-update label", () => {
+    expect(policy.taxonomy.isDefined("MktgOps - HB Update")).toBe(true);
+    expect(policy.taxonomy.aliasTarget("MktgOps-HB Update")).toBe("MktgOps - HB Update");
   });
 
   it("follow the handbook's label list for the Sales Systems steps and alias the other spellings", () => {

@@ -136,23 +136,23 @@ describe("SLAs", () => {
   }
 
   it("running, at risk and breached per priority, and the breached list", () => {
-    const urgent = labelled([["MktgOpsPriority::00-Urgent", "2026-11-02T14:00:00Z"]], { iid: 1, createdAt: new Date("2026-11-02T14:00:00Z") });
+    const urgent = labelled([["MktgOpsPriority:: 00-Urgent", "2026-11-02T14:00:00Z"]], { iid: 1, createdAt: new Date("2026-11-02T14:00:00Z") });
     const mediumAt = businessDaysAgo(12);
-    const medium = labelled([["MktgOpsPriority::02-Medium", mediumAt]], { iid: 2, createdAt: new Date(mediumAt) });
-    const low = labelled([["MktgOpsPriority::03-Low", "2026-11-16T14:00:00Z"]], { iid: 3, createdAt: new Date("2026-11-16T14:00:00Z") });
+    const medium = labelled([["MktgOpsPriority:: 02-Medium", mediumAt]], { iid: 2, createdAt: new Date(mediumAt) });
+    const low = labelled([["MktgOpsPriority:: 03-Low", "2026-11-16T14:00:00Z"]], { iid: 3, createdAt: new Date("2026-11-16T14:00:00Z") });
     const sla = model({ open: [urgent, medium, low] }).sla;
     const row = (p: string) => sla.rows.find((r) => r.priority === p)!;
-    expect([row("MktgOpsPriority::00-Urgent").breached.value, row("MktgOpsPriority::00-Urgent").running.value]).toEqual([1, 0]);
-    expect([row("MktgOpsPriority::02-Medium").atRisk.value, row("MktgOpsPriority::02-Medium").running.value]).toEqual([1, 0]);
-    expect(row("MktgOpsPriority::03-Low").running.value).toBe(1);
+    expect([row("MktgOpsPriority:: 00-Urgent").breached.value, row("MktgOpsPriority:: 00-Urgent").running.value]).toEqual([1, 0]);
+    expect([row("MktgOpsPriority:: 02-Medium").atRisk.value, row("MktgOpsPriority:: 02-Medium").running.value]).toEqual([1, 0]);
+    expect(row("MktgOpsPriority:: 03-Low").running.value).toBe(1);
     expect(sla.breached.map((b) => b.ref)).toEqual([urgent.ref.path + "#1"]);
-    expect(row("MktgOpsPriority::00-Urgent").breached.href).toContain("label_name%5B%5D=MktgOpsPriority%3A%3A00-Urgent&label_name%5B%5D=mops-bot-sla%3A%3Abreached");
-    expect(row("MktgOpsPriority::03-Low").running.href).toContain("not%5Blabel_name%5D%5B%5D=mops-bot-sla%3A%3Aat-risk&not%5Blabel_name%5D%5B%5D=mops-bot-sla%3A%3Abreached");
+    expect(row("MktgOpsPriority:: 00-Urgent").breached.href).toContain("label_name%5B%5D=MktgOpsPriority%3A%3A%2000-Urgent&label_name%5B%5D=mops-bot-sla%3A%3Abreached");
+    expect(row("MktgOpsPriority:: 03-Low").running.href).toContain("not%5Blabel_name%5D%5B%5D=mops-bot-sla%3A%3Aat-risk&not%5Blabel_name%5D%5B%5D=mops-bot-sla%3A%3Abreached");
   });
 
   it("the trend replays each clock at the end of the last 8 weeks, closed issues included until they closed", () => {
-    const open = labelled([["MktgOpsPriority::00-Urgent", "2026-11-02T14:00:00Z"]], { iid: 1, createdAt: new Date("2026-11-02T14:00:00Z") });
-    const closed = labelled([["MktgOpsPriority::00-Urgent", "2026-10-19T14:00:00Z"]], {
+    const open = labelled([["MktgOpsPriority:: 00-Urgent", "2026-11-02T14:00:00Z"]], { iid: 1, createdAt: new Date("2026-11-02T14:00:00Z") });
+    const closed = labelled([["MktgOpsPriority:: 00-Urgent", "2026-10-19T14:00:00Z"]], {
       iid: 2,
       state: "closed",
       createdAt: new Date("2026-10-19T14:00:00Z"),
@@ -165,7 +165,7 @@ describe("SLAs", () => {
   });
 
   it("an issue without label history has no clock (counted nowhere rather than guessed)", () => {
-    const sla = model({ open: [issue({ labels: ["MktgOpsPriority::00-Urgent"] })] }).sla;
+    const sla = model({ open: [issue({ labels: ["MktgOpsPriority:: 00-Urgent"] })] }).sla;
     expect(sla.rows.reduce((n, r) => n + r.running.value + r.atRisk.value + r.breached.value, 0)).toBe(0);
   });
 });

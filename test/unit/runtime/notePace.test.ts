@@ -61,7 +61,7 @@ describe("the note pace", () => {
   it("a notes_per_minute below 1 is a policy problem", async () => {
     await expect(notePace(await policiesWithScope("notes_per_minute: 0"), {})).rejects.toThrow(
       // The line and column of the value in scope.yml, like every policy problem.
-      "policies/scope.yml:20:19: expected at least 1",
+      "policies/scope.yml:24:19: expected at least 1",
     );
   });
 });

@@ -243,7 +243,7 @@ const rows: Row[] = [
   {
     name: "an alias goal matches only that spelling, not its canonical label",
     def: slaDef({ goals: [{ label: OLD_ACTION_NEEDED, goal: { kind: "calendar_days", days: 90 } }] }),
-    history: history(WED_10, [added("MktgOpsPriority::02-Medium", WED_10)]),
+    history: history(WED_10, [added("MktgOpsPriority:: 02-Medium", WED_10)]),
     now: "2026-11-25T15:00:00Z",
     state: "none",
   },

@@ -33,16 +33,18 @@ describe("sla.yml", () => {
     const sla = policy.sla!;
     const mops = sla.definitions.find((d) => d.id === "mops-priority")!;
     expect(mops.goals).toEqual([
-      { label: "MktgOpsPriority::00-Urgent", goal: { kind: "business_hours", hours: 4 } },
-      { label: "MktgOpsPriority::01-High", goal: { kind: "milestone_due" } },
-      { label: "MktgOpsPriority::02-Medium", goal: { kind: "business_days", days: 15 } },
-      { label: "MktgOpsPriority::03-Low", goal: { kind: "business_days", days: 60 } },
+      { label: "MktgOpsPriority:: 00-Urgent", goal: { kind: "business_hours", hours: 4 } },
+      { label: "MktgOpsPriority:: 01-High", goal: { kind: "milestone_due" } },
+      { label: "MktgOpsPriority:: 02-Medium", goal: { kind: "business_days", days: 15 } },
+      { label: "MktgOpsPriority:: 03-Low", goal: { kind: "business_days", days: 60 } },
     ]);
     expect(mops.pauseWhile).toEqual(["MktgOps::07: Blocked", "MktgOps::01: Needs More Information"]);
     const abm = sla.definitions.find((d) => d.id === "abm-priority")!;
-    expect(abm.waitWhile).toEqual(["mktg-status::blocked"]);
-    expect(abm.dueDate).toEqual({ businessDays: 5, template: "sla-due-date" });
-    expect(sla.definitions.find((d) => d.id === "legacy-priority")!.goals[0]).toEqual({ label: "MktgOps-Priority::2 - Action Needed", goal: { kind: "calendar_days", days: 90 } });
+    expect(abm.waitWhile).toEqual(["mktg-status::blocked", "mktg-status::plan"]);
+    expect(abm.where.projectRoles).toEqual(["abm"]);
+    expect(abm.dueDate).toEqual({ businessDays: 5, template: "sla-due-date", adjustedOnlyBy: "abm-manager", revertTemplate: "sla-due-date-revert" });
+    expect(mops.where.noLabel).toContain("mktg-status::triage");
+    expect(sla.definitions.map((d) => d.id)).not.toContain("legacy-priority");
     expect(sla.definitions.find((d) => d.id === "triage-response")).toMatchObject({ enabled: false, goals: [{ label: null, goal: { kind: "business_days", days: 1 } }] });
     expect(sla.report).toEqual({ projectRole: "mops", title: "SLA report" });
     expect(policy.schedules.find((s) => s.job === "sla")?.cron).toBe("5 * * * *");
@@ -50,7 +52,7 @@ describe("sla.yml", () => {
 
   it("needs exactly one of goal and goals", async () => {
     expect(await problemsWith(base("    start: { when: created }\n"))).toEqual([expect.stringMatching(/sla\.yml:2:9: SLA 'test' has no goal/)]);
-    const both = await problemsWith(base("    start: { when: created }\n    goal: { business_days: 1 }\n    goals: { \"MktgOpsPriority::00-Urgent\": { business_hours: 4 } }\n"));
+    const both = await problemsWith(base("    start: { when: created }\n    goal: { business_days: 1 }\n    goals: { \"MktgOpsPriority:: 00-Urgent\": { business_hours: 4 } }\n"));
     expect(both).toEqual([expect.stringMatching(/sla\.yml:6:12: give either goal .* or goals/)]);
   });
 
@@ -75,5 +77,14 @@ describe("sla.yml", () => {
       expect.stringMatching(/sla\.yml:7:38: template 'sla-warn' not found: expected the file templates\/sla-warn\.md/),
       expect.stringMatching(/sla\.yml:7:67: people group 'triage' is not defined in people\.yml/),
     ]);
+  });
+
+  it("due_date: who may adjust the date goes with the note for putting a date back, and both are checked", async () => {
+    const due = (extra: string) => base(`    start: { when: created }\n    goal: { business_days: 5 }\n    due_date:\n      at_least_business_days: 5\n      note: sla-due-date\n${extra}`);
+    expect(await problemsWith(due("      adjusted_only_by: abm-manager\n"))).toEqual([expect.stringMatching(/sla\.yml:7:7: adjusted_only_by and revert_note go together: add revert_note/)]);
+    expect(await problemsWith(due("      adjusted_only_by: abm-managers\n      revert_note: sla-due-date-revert\n"))).toEqual([
+      expect.stringMatching(/sla\.yml:9:25: people group 'abm-managers' is not defined in people\.yml — did you mean 'abm-manager'/),
+    ]);
+    expect(await problemsWith(due("      adjusted_only_by: abm-manager\n      revert_note: sla-due-date-revert\n"))).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ const entry = (over: Partial<SlaReportEntry>): SlaReportEntry => ({
   title: "An issue",
   confidential: false,
   sla: "mops-priority",
-  priority: "MktgOpsPriority::00-Urgent",
+  priority: "MktgOpsPriority:: 00-Urgent",
   goal: "4 business hours",
   assignees: ["zoe"],
   state: "breached",
@@ -25,15 +25,15 @@ describe("SLA report", () => {
   it("groups by state, then priority in taxonomy order, then assignee with the unassigned last", () => {
     const text = renderSlaReport(
       [
-        entry({ ref: "g/p#3", priority: "MktgOpsPriority::02-Medium", assignees: [] }),
-        entry({ ref: "g/p#2", priority: "MktgOpsPriority::02-Medium", assignees: ["amy"] }),
+        entry({ ref: "g/p#3", priority: "MktgOpsPriority:: 02-Medium", assignees: [] }),
+        entry({ ref: "g/p#2", priority: "MktgOpsPriority:: 02-Medium", assignees: ["amy"] }),
         entry({ ref: "g/p#1" }),
         entry({ ref: "g/p#4", state: "at-risk", assignees: [] }),
       ],
       testTaxonomy(),
       "America/New_York",
     );
-    const order = ["## Breached (3)", "### MktgOpsPriority::00-Urgent", "**zoe**", "g/p#1", "### MktgOpsPriority::02-Medium", "**amy**", "g/p#2", "**Unassigned**", "g/p#3", "## At risk (1)", "g/p#4"];
+    const order = ["## Breached (3)", "### MktgOpsPriority:: 00-Urgent", "**zoe**", "g/p#1", "### MktgOpsPriority:: 02-Medium", "**amy**", "g/p#2", "**Unassigned**", "g/p#3", "## At risk (1)", "g/p#4"];
     const positions = order.map((s) => text.indexOf(s));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -76,11 +76,11 @@ describe("SLA report", () => {
 
   it("lists a confidential issue by reference only, apart from the priority label and goal it has", () => {
     const text = renderSlaReport(
-      [entry({ ref: "g/p#1" }), entry({ ref: "g/p#9", title: "a confidential issue", confidential: true, priority: "MktgOpsPriority::02-Medium", goal: "2 business days" })],
+      [entry({ ref: "g/p#1" }), entry({ ref: "g/p#9", title: "a confidential issue", confidential: true, priority: "MktgOpsPriority:: 02-Medium", goal: "2 business days" })],
       testTaxonomy(),
       "America/New_York",
     );
-    expect(text).not.toContain("MktgOpsPriority::02-Medium");
+    expect(text).not.toContain("MktgOpsPriority:: 02-Medium");
     expect(text).not.toContain("2 business days");
     expect(text).toContain("### Confidential issues\n\n- [a confidential issue](https://gitlab.example.com/g/p/-/issues/1) `g/p#9` — was due Wed 18 Nov 2026, 14:00 EST");
   });

@@ -6,15 +6,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createBusinessCalendar, type BusinessCalendar } from "../../../src/domain/calendar.js";
 import type { Action } from "../../../src/domain/actions.js";
-import type { ResourceSnapshot } from "../../../src/domain/snapshot.js";
+import type { NoteInfo, ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { slas } from "../../../src/rules/sla.js";
+import { evaluateSlas } from "../../../src/sla/evaluate.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
-import { ctx, issue, labelEvent, user } from "../../support/builders.js";
+import { ctx, gitlabNote, issue, labelEvent, note, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
-const URGENT = "MktgOpsPriority::00-Urgent";
+const URGENT = "MktgOpsPriority:: 00-Urgent";
+const ABM_PROJECT = "gitlab-com/marketing/account-based-strategy/account-based-marketing";
 const AT_RISK = "mops-bot-sla::at-risk";
 const BREACHED = "mops-bot-sla::breached";
 const CREATED = "2026-11-18T15:00:00Z"; // Wed 10:00 EST; urgent goal due 14:00 EST, at risk from 13:00
@@ -59,15 +61,15 @@ describe("sla rule", () => {
   });
 
   it("skips history when even a non-stop clock since creation cannot have reached the warning", () => {
-    const medium = (createdAt: string, labels = ["MktgOpsPriority::02-Medium"]) => issue({ createdAt: new Date(createdAt), labels, labelEvents: undefined });
+    const medium = (createdAt: string, labels = ["MktgOpsPriority:: 02-Medium"]) => issue({ createdAt: new Date(createdAt), labels, labelEvents: undefined });
     // 15 business days, at risk from 75%: an issue created yesterday cannot be at risk yet.
     expect(slaRule.needs(medium("2026-11-17T15:00:00Z"), at(CREATED))).toEqual({});
     // Created two months ago: it might be, so the history is read.
     expect(slaRule.needs(medium("2026-09-15T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
     // Carrying an SLA label: the history decides whether it goes.
-    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority::02-Medium", AT_RISK]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority:: 02-Medium", AT_RISK]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
     // A goal tied to the milestone's due date has no such bound.
-    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority::01-High"]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority:: 01-High"]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
   });
 
   it("does nothing while the clock is well within its goal", () => {
@@ -130,6 +132,9 @@ describe("sla:due-date rule (ABM: 5 business days from complete details)", () =>
   const detailsComplete = "2026-11-18T15:00:00Z"; // Wed 18 Nov 10:00 EST -> earliest Wed 25 Nov
   function abm(over: Partial<ResourceSnapshot> = {}): ResourceSnapshot {
     return issue({
+      projectPath: ABM_PROJECT,
+      projectRoles: ["abm"],
+      notes: [],
       createdAt: new Date("2026-11-16T14:00:00Z"),
       labels: ["mktg-status::triage", "ABM-Priority::High"],
       dueDate: "2026-11-20",
@@ -164,9 +169,124 @@ describe("sla:due-date rule (ABM: 5 business days from complete details)", () =>
 
   it("asks for history only for covered open issues with a due date", () => {
     const c = at("2026-11-18T16:00:00Z");
-    expect(dueRule.needs(abm({ labelEvents: undefined }), c)).toEqual({ labelEvents: true });
+    expect(dueRule.needs(abm({ labelEvents: undefined, notes: undefined }), c)).toEqual({ labelEvents: true, notes: true });
     expect(dueRule.needs(abm({ labelEvents: undefined, dueDate: null }), c)).toEqual({});
+    // The ABM SLA covers the ABM project only.
+    expect(dueRule.needs(abm({ labelEvents: undefined, projectPath: "mktg/marketing-operations", projectRoles: ["mops"] }), c)).toEqual({});
     expect(dueRule.needs(issue({ dueDate: "2026-11-20" }), c)).toEqual({});
+  });
+});
+
+describe("sla:due-date rule: who may change the date after triage", () => {
+  const detailsComplete = "2026-11-18T15:00:00Z"; // Wed 18 Nov 10:00 EST -> earliest Wed 25 Nov
+  const marker = "sla:abm-priority:due-date:2026-11-18T15:00:00.000Z";
+  const movedByBot = [
+    gitlabNote("changed due date to November 25, 2026", "2026-11-18T15:05:00Z", "mops-bot", true),
+    note(`Hi, I moved the due date. <!-- mops-bot:${marker} -->`, "2026-11-18T15:05:00Z", "mops-bot"),
+  ];
+  function abm(dueDate: string, notes: NoteInfo[]): ResourceSnapshot {
+    return issue({
+      projectPath: ABM_PROJECT,
+      projectRoles: ["abm"],
+      createdAt: new Date("2026-11-16T14:00:00Z"),
+      labels: ["mktg-status::triage", "ABM-Priority::High"],
+      assignees: [user("abm.member")],
+      dueDate,
+      notes,
+      labelEvents: [
+        labelEvent("mktg-status::blocked", "2026-11-16T14:00:00Z"),
+        labelEvent("ABM-Priority::High", "2026-11-16T14:00:00Z"),
+        labelEvent("mktg-status::blocked", detailsComplete, "remove"),
+        labelEvent("mktg-status::triage", detailsComplete),
+      ],
+    });
+  }
+  const later = "2026-11-19T15:00:00Z";
+
+  it("C11: a date the ABM manager sets after the bot moved it stands, even an earlier one", () => {
+    const s = abm("2026-11-23", [...movedByBot, gitlabNote("changed due date to November 23, 2026", "2026-11-19T14:00:00Z", "abm.manager", true)]);
+    expect(dueRule.evaluate(s, at(later))).toEqual([]);
+  });
+
+  it("a date the assignee sets after triage stands", () => {
+    const s = abm("2026-11-24", [gitlabNote("changed due date to November 24, 2026", "2026-11-18T16:00:00Z", "abm.member", true)]);
+    expect(dueRule.evaluate(s, at(later))).toEqual([]);
+  });
+
+  it("moves the date once: a moved date the bot finds again is not moved a second time", () => {
+    // The date reads earlier than the SLA allows, yet the bot's note for this episode is there.
+    expect(dueRule.evaluate(abm("2026-11-20", movedByBot.slice(1)), at(later))).toEqual([]);
+  });
+
+  it("puts back, with one note, a date someone else changed after triage", () => {
+    const change = gitlabNote("changed due date to November 20, 2026", "2026-11-19T14:00:00Z", "requester", true);
+    const actions = dueRule.evaluate(abm("2026-11-20", [...movedByBot, change]), at(later));
+    expect(actions[0]).toMatchObject({ type: "set_due_date", dueDate: "2026-11-25" });
+    const c = comment(actions)!;
+    expect(c.marker).toBe(`sla:abm-priority:due-date-revert:${change.id}`);
+    expect(c.body).toContain("back to **2026-11-25**");
+    expect(c.body).toContain("@requester");
+    expect(c.body).not.toContain("@abm.manager");
+    expect(types(actions)).toEqual(["set_due_date", "comment"]);
+  });
+
+  it("leaves a date the requester changed before the details were complete to the SLA check", () => {
+    const s = abm("2026-11-30", [gitlabNote("changed due date to November 30, 2026", "2026-11-17T14:00:00Z", "requester", true)]);
+    expect(dueRule.evaluate(s, at(later))).toEqual([]);
+  });
+
+  it("a person typing the words is not a due-date change (only GitLab's system notes count)", () => {
+    const typed = note("changed due date to November 20, 2026", "2026-11-19T14:00:00Z", "requester");
+    expect(dueRule.evaluate(abm("2026-11-25", [...movedByBot, typed]), at(later))).toEqual([]);
+  });
+});
+
+describe("mktg-status::plan (no specific request yet)", () => {
+  it("runs no SLA clock and moves no due date", () => {
+    const created = "2026-11-02T14:00:00Z";
+    const s = issue({
+      projectPath: ABM_PROJECT,
+      projectRoles: ["abm"],
+      createdAt: new Date(created),
+      labels: ["mktg-status::plan", "ABM-Priority::Top"],
+      labelEvents: [labelEvent("mktg-status::plan", created), labelEvent("ABM-Priority::Top", created)],
+      dueDate: "2026-11-19",
+      notes: [],
+    });
+    const c = at("2026-11-18T16:00:00Z");
+    expect(evaluateSlas(s, policy, calendar, c.now)).toEqual([]);
+    expect(slaRule.evaluate(s, c)).toEqual([]);
+    expect(dueRule.evaluate(s, c)).toEqual([]);
+  });
+
+  it("holds the clock back: moved from plan to triage, it starts then", () => {
+    const created = "2026-11-02T14:00:00Z";
+    const s = issue({
+      projectPath: ABM_PROJECT,
+      projectRoles: ["abm"],
+      createdAt: new Date(created),
+      labels: ["mktg-status::triage", "ABM-Priority::Top"],
+      labelEvents: [
+        labelEvent("mktg-status::plan", created),
+        labelEvent("ABM-Priority::Top", created),
+        labelEvent("mktg-status::plan", "2026-11-17T15:00:00Z", "remove"),
+        labelEvent("mktg-status::triage", "2026-11-17T15:00:00Z"),
+      ],
+    });
+    const [o] = evaluateSlas(s, policy, calendar, new Date("2026-11-18T16:00:00Z"));
+    expect(o!.clock.readyAt).toEqual(new Date("2026-11-17T15:00:00Z"));
+    expect(o!.clock.state).not.toBe("breached");
+  });
+});
+
+describe("an old priority label (older page's MktgOps-Priority)", () => {
+  it("runs one SLA, the one of the label it is an alias of: the 90-day rule tells priority 2 from 3 and is no SLA", () => {
+    const old = "MktgOps-Priority::2 - Action Needed";
+    const created = "2026-06-01T14:00:00Z";
+    const s = issue({ createdAt: new Date(created), labels: [old], labelEvents: [labelEvent(old, created)], assignees: [user("mops.member2")] });
+    const ids = evaluateSlas(s, policy, calendar, new Date("2026-11-18T16:00:00Z")).map((o) => o.def.id);
+    expect(ids).toEqual(["mops-priority"]);
+    expect(policy.sla!.definitions.map((d) => d.id)).not.toContain("legacy-priority");
   });
 });
 

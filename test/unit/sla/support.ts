@@ -12,19 +12,19 @@ export const CALENDAR_CONFIG: CalendarConfig = {
 };
 export const calendar = createBusinessCalendar(CALENDAR_CONFIG);
 
-export const URGENT = "MktgOpsPriority::00-Urgent";
-export const HIGH = "MktgOpsPriority::01-High";
-export const LOW = "MktgOpsPriority::03-Low";
+export const URGENT = "MktgOpsPriority:: 00-Urgent";
+export const HIGH = "MktgOpsPriority:: 01-High";
+export const LOW = "MktgOpsPriority:: 03-Low";
 export const BLOCKED = "MktgOps::07: Blocked";
 export const COMPLETED = "MktgOps::08: Completed";
 export const TRIAGE = "MktgOps::00: Triage";
 export const ABM_BLOCKED = "mktg-status::blocked";
 export const ABM_TRIAGE = "mktg-status::triage";
-export const OLD_URGENT = "MktgOpsPriority:: 00-Urgent";
+export const OLD_URGENT = "MktgOpsPriority::00-Urgent";
 export const OLD_ACTION_NEEDED = "MktgOps-Priority::2 - Action Needed";
 
 /** Aliases as labels.yml declares them. */
-const ALIASES: Record<string, string> = { [OLD_URGENT]: URGENT, [OLD_ACTION_NEEDED]: "MktgOpsPriority::02-Medium" };
+const ALIASES: Record<string, string> = { [OLD_URGENT]: URGENT, [OLD_ACTION_NEEDED]: "MktgOpsPriority:: 02-Medium" };
 export const spelling: LabelSpelling = {
   canonical: (l) => ALIASES[l] ?? l,
   aliasTarget: (l) => ALIASES[l],
@@ -37,7 +37,7 @@ export function slaDef(over: Partial<SlaDef> = {}): SlaDef {
     file: "policies/sla.yml",
     enabled: true,
     appliesTo: ["issue"],
-    where: { projectRoles: [], labels: [], anyLabel: [] },
+    where: { projectRoles: [], labels: [], anyLabel: [], noLabel: [] },
     start: { on: "created" },
     waitWhile: [],
     pauseWhile: [BLOCKED],

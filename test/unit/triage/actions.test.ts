@@ -9,9 +9,9 @@ const act = (then: string, s = issue(), ctx = tctx()) => rule("state: opened", t
 
 describe("triage actions", () => {
   it("add and remove labels, with scoped wildcards, only when they change something", () => {
-    expect(act('add_labels: ["MktgOpsPriority::02-Medium"]')).toMatchObject([{ type: "add_labels", labels: ["MktgOpsPriority::02-Medium"], rule: "triage:test-rule" }]);
-    expect(act('add_labels: ["MktgOpsPriority::02-Medium"]', issue({ labels: ["MktgOpsPriority::02-Medium"] }))).toEqual([]);
-    expect(act('remove_labels: ["MktgOpsPriority::*"]', issue({ labels: ["MktgOpsPriority::01-High", "Marketo"] }))).toMatchObject([{ type: "remove_labels", labels: ["MktgOpsPriority::01-High"] }]);
+    expect(act('add_labels: ["MktgOpsPriority:: 02-Medium"]')).toMatchObject([{ type: "add_labels", labels: ["MktgOpsPriority:: 02-Medium"], rule: "triage:test-rule" }]);
+    expect(act('add_labels: ["MktgOpsPriority:: 02-Medium"]', issue({ labels: ["MktgOpsPriority:: 02-Medium"] }))).toEqual([]);
+    expect(act('remove_labels: ["MktgOpsPriority::*"]', issue({ labels: ["MktgOpsPriority:: 01-High", "Marketo"] }))).toMatchObject([{ type: "remove_labels", labels: ["MktgOpsPriority:: 01-High"] }]);
     expect(act('remove_labels: ["MktgOpsPriority::*"]', issue({ labels: ["Marketo"] }))).toEqual([]);
   });
 

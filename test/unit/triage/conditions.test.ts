@@ -160,12 +160,12 @@ describe("last touched by a person (updated)", () => {
     const s = issue({ createdAt: created, updatedAt: new Date("2026-11-17T00:00:00Z") });
     expect(rule(when).needs(s, tctx())).toEqual({ labelEvents: true });
     // Only the bot changed labels: the comments may still hold a person's touch.
-    expect(rule(when).needs({ ...s, labelEvents: [labelEvent("MktgOpsPriority::02-Medium", "2026-11-16T00:00:00Z", "add", "mops-bot")] }, tctx())).toEqual({ notes: true });
+    expect(rule(when).needs({ ...s, labelEvents: [labelEvent("MktgOpsPriority:: 02-Medium", "2026-11-16T00:00:00Z", "add", "mops-bot")] }, tctx())).toEqual({ notes: true });
     // A person changed a label last week: touched recently, whatever the comments say.
-    const personLabel = { ...s, labelEvents: [labelEvent("MktgOpsPriority::02-Medium", "2026-11-16T00:00:00Z", "add", "alice")] };
+    const personLabel = { ...s, labelEvents: [labelEvent("MktgOpsPriority:: 02-Medium", "2026-11-16T00:00:00Z", "add", "alice")] };
     expect(rule(when).needs(personLabel, tctx())).toEqual({});
     expect(rule(when).check(personLabel, tctx()).result).toBe(false);
-    const botOnly = { ...s, notes: [note("ping", "2026-11-17T00:00:00Z", "mops-bot")], labelEvents: [labelEvent("MktgOpsPriority::02-Medium", "2026-11-16T00:00:00Z", "add", "mops-bot")] };
+    const botOnly = { ...s, notes: [note("ping", "2026-11-17T00:00:00Z", "mops-bot")], labelEvents: [labelEvent("MktgOpsPriority:: 02-Medium", "2026-11-16T00:00:00Z", "add", "mops-bot")] };
     expect(rule(when).check(botOnly, tctx()).result).toBe(true);
     const person = { ...botOnly, notes: [...botOnly.notes, note("any news?", "2026-11-01T00:00:00Z", "alice")] };
     expect(rule(when).check(person, tctx()).result).toBe(false);

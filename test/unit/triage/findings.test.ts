@@ -54,7 +54,7 @@ describe("a summary line's facts", () => {
     const untouched = rule("updated: { older_than: { days: 30 } }", summarize);
     const byUpdatedAt = issue({ createdAt: new Date("2026-09-01T14:00:00Z"), updatedAt: new Date("2026-10-01T00:00:00Z") });
     // The bot's own label change moved updated_at: the history decides, and must say the same.
-    const byHistory = { ...byUpdatedAt, updatedAt: new Date("2026-11-17T00:00:00Z"), notes: [], labelEvents: [labelEvent("MktgOpsPriority::02-Medium", "2026-11-17T00:00:00Z", "add", "mops-bot")] };
+    const byHistory = { ...byUpdatedAt, updatedAt: new Date("2026-11-17T00:00:00Z"), notes: [], labelEvents: [labelEvent("MktgOpsPriority:: 02-Medium", "2026-11-17T00:00:00Z", "add", "mops-bot")] };
     expect(untouched.check(byHistory, tctx()).result).toBe(true);
     expect(untouched.finding(byHistory, tctx())!.detail).toBe(untouched.finding(byUpdatedAt, tctx())!.detail);
     expect(untouched.finding(byUpdatedAt, later(HOUR))!.detail).toBe(untouched.finding(byUpdatedAt, tctx())!.detail);

@@ -45,10 +45,10 @@ describe("policies validate on triage rules", () => {
   });
 
   it("label names outside the taxonomy, in conditions and actions", async () => {
-    const problems = await problemsFor(rule('    when:\n      labels: { none: ["MktgOpsPriorty::*"] }\n    then:\n      add_labels: ["MktgOpsPriority::02-Meduim"]\n'));
+    const problems = await problemsFor(rule('    when:\n      labels: { none: ["MktgOpsPriorty::*"] }\n    then:\n      add_labels: ["MktgOpsPriority:: 02-Meduim"]\n'));
     expect(problems).toEqual([
       "6:24 'MktgOpsPriorty::*' names no scoped set: 'MktgOpsPriorty' is not a set in labels.yml — did you mean 'MktgOpsPriority'?",
-      "8:20 label 'MktgOpsPriority::02-Meduim' is not defined in labels.yml — did you mean 'MktgOpsPriority::02-Medium'?",
+      "8:20 label 'MktgOpsPriority:: 02-Meduim' is not defined in labels.yml — did you mean 'MktgOpsPriority:: 02-Medium'?",
     ]);
   });
 
@@ -80,12 +80,12 @@ describe("policies validate on triage rules", () => {
 
   it("conflicting actions in one rule", async () => {
     const problems = await problemsFor(
-      rule('    when:\n      state: opened\n    then:\n      add_labels: ["MktgOpsPriority::02-Medium", "MktgOpsPriority::01-High"]\n      remove_labels: ["MktgOpsPriority::*"]\n      close: true\n      reopen: true\n'),
+      rule('    when:\n      state: opened\n    then:\n      add_labels: ["MktgOpsPriority:: 02-Medium", "MktgOpsPriority:: 01-High"]\n      remove_labels: ["MktgOpsPriority::*"]\n      close: true\n      reopen: true\n'),
     );
     expect(problems).toEqual([
-      "8:20 the rule both adds and removes 'MktgOpsPriority::02-Medium': keep one of the two",
-      "8:50 the rule both adds and removes 'MktgOpsPriority::01-High': keep one of the two",
-      "8:50 'MktgOpsPriority::01-High' and 'MktgOpsPriority::02-Medium' are values of the same scoped set MktgOpsPriority: a resource keeps only one, so add one of them",
+      "8:20 the rule both adds and removes 'MktgOpsPriority:: 02-Medium': keep one of the two",
+      "8:51 the rule both adds and removes 'MktgOpsPriority:: 01-High': keep one of the two",
+      "8:51 'MktgOpsPriority:: 01-High' and 'MktgOpsPriority:: 02-Medium' are values of the same scoped set MktgOpsPriority: a resource keeps only one, so add one of them",
       "11:15 the rule both closes and reopens: keep one of the two",
     ]);
   });
