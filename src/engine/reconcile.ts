@@ -33,6 +33,8 @@ export interface ReconcileOutcome {
   writes: number;
   /** The snapshot the rules saw, with the history fetched for them (sweep summaries read it). */
   snapshot?: ResourceSnapshot;
+  /** The state the plan leaves (the snapshot with the plan's changes), for what is judged after it (adoption reports). */
+  projected?: ResourceSnapshot;
   /** History GitLab would not give for this resource, and the rules that therefore did not decide. */
   undecided?: UndecidedRules[];
   /** How the plan was reached: what each round changed, and the messages dropped as no longer true. */
@@ -212,7 +214,7 @@ export async function planSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps
     ...(skipped.length > 0 ? { undecided: skipped } : {}),
     convergence: { rounds: converged.rounds, dropped: converged.dropped },
   };
-  return { plan, writes: 0, snapshot: converged.base, ...extra };
+  return { plan, writes: 0, snapshot: converged.base, projected: converged.final, ...extra };
 }
 
 /** History a rule asks for on a projected state that the fetched snapshot lacks (one read per round). */

@@ -13,6 +13,7 @@ import { openNotifier } from "../notify/open.js";
 import type { Notifier } from "../notify/types.js";
 import { buildRules } from "../rules/registry.js";
 import type { RuleContext } from "../rules/types.js";
+import { AdoptionCollector, type AdoptionOutcome } from "../rollout/adoptionRun.js";
 import { createRunBudget, resolveAssignees, SummaryCollector } from "../triage/sweepSupport.js";
 import type { Job, JobDeps } from "./types.js";
 
@@ -30,6 +31,8 @@ export interface SweepOptions {
   notifier?: Notifier | null;
   /** Environment holding the Slack webhook variables; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Sees the adoption reports as written (or in a dry run, as they would be), for `mops-bot adopt`. */
+  onAdoption?: (outcome: AdoptionOutcome) => void;
 }
 
 export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promise<RunReport> {
@@ -45,6 +48,9 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
   };
   // Triage summaries gather what their rule selects across the whole sweep.
   const summaries = new SummaryCollector(rules);
+  // The adoption reports list what rollout.yml holds back on the backlog. Only a sweep with every
+  // rule sees every problem; one with some rules (`--only`, the sla job) would shorten the lists.
+  const adoption = deps.policy.rollout !== undefined && (deps.only ?? []).length === 0 && options.job === undefined ? new AdoptionCollector(rules) : null;
   const report: RunReport = emptyRunReport(options.job ?? "sweep", deps.dryRun, started);
   const queue = new PQueue({ concurrency: options.concurrency ?? 16 });
   let done = 0;
@@ -60,6 +66,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
           try {
             const outcome = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx });
             if (summaries.active) summaries.collect(outcome.snapshot ?? snapshot, ctx);
+            adoption?.collect(outcome.projected ?? outcome.snapshot ?? snapshot, ctx);
             options.onReconciled?.(outcome.snapshot ?? snapshot, ctx);
             const entry = reportResource(outcome.plan, outcome.convergence && summariseConvergence(outcome.convergence));
             if (entry) report.resources.push(entry);
@@ -86,6 +93,12 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
     await notifier?.idle();
     report.resources.push(...written.resources);
     report.errors.push(...written.errors);
+  }
+  if (adoption) {
+    const written = await adoption.finish(deps.policy, deps.platform, deps.calendar.today(started));
+    report.resources.push(...written.resources);
+    report.errors.push(...written.errors);
+    options.onAdoption?.(written);
   }
   return finishRunReport(sortRunReport(report), startedMs, deps.platform);
 }

@@ -218,7 +218,6 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
 /** The project roles rollout.yml names exist in scope.yml. */
 function checkRolloutRoles(roles: Set<string>, file: Parsed<RolloutFile>, sink: ProblemSink): void {
   const named: [string[], string | undefined][] = [
-    [["report", "project_role"], file.data.report?.project_role],
     [["attention", "project_role"], file.data.attention?.project_role],
   ];
   for (const [at, role] of named) {

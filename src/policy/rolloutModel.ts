@@ -13,6 +13,7 @@ export interface RolloutPolicy {
   timeZone: string;
   backlog: Record<RuleFamily, BacklogMode>;
   sla: { countBeforeAdoption: boolean; missedBeforeAdoption: BacklogMode };
-  report: { projectRole: string; title: string; labels: string[] };
+  /** The adoption report, one issue in each project with listed backlog problems. */
+  report: { title: string; labels: string[] };
   attention: { mentionsPerPersonPerDay: number; dailyList: "per-person" | "per-team"; projectRole: string };
 }

@@ -10,7 +10,8 @@
 import type { Action } from "../domain/actions.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { BacklogMode, CompiledPolicy, RuleFamily } from "../policy/model.js";
-import type { Rule, RuleContext } from "../rules/types.js";
+import { isBotMade } from "../domain/markers.js";
+import { botUsernameOf, type Rule, type RuleContext } from "../rules/types.js";
 import { isBacklog } from "./adoption.js";
 
 /** A family of rules, or an SLA goal missed before the adoption date (sla.missed_before_adoption). */
@@ -107,6 +108,8 @@ export function unfiltered(rule: Rule): Rule {
 export function backlogFindings(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext): ListedProblem[] {
   if (ctx.policy.rollout === undefined) return [];
   const { budget: _unused, ...plain } = ctx;
-  const actions = rules.filter((r) => r.appliesTo.includes(snapshot.kind)).flatMap((r) => unfiltered(r).evaluate(snapshot, plain));
+  // As the engine does: on the bot's own documents only the rules meant for them run.
+  const botMade = isBotMade(snapshot, botUsernameOf(ctx));
+  const actions = rules.filter((r) => r.appliesTo.includes(snapshot.kind) && (!botMade || r.onBotDocuments === true)).flatMap((r) => unfiltered(r).evaluate(snapshot, plain));
   return listedProblems(actions, snapshot, ctx.policy);
 }

@@ -16,7 +16,6 @@ export function compileRollout(data: RolloutFile, timeZone: string): RolloutPoli
     },
     sla: { countBeforeAdoption: data.sla?.count_before_adoption ?? false, missedBeforeAdoption: data.sla?.missed_before_adoption ?? "list" },
     report: {
-      projectRole: data.report?.project_role ?? "mops",
       title: data.report?.title ?? "mops-bot adoption report",
       labels: [...(data.report?.labels ?? ["mops-bot summary"])],
     },

@@ -30,7 +30,6 @@ export const rolloutSchema = z
       .optional(),
     report: z
       .object({
-        project_role: kebabName.optional().describe("Projects (by role in scope.yml) that get an adoption report issue. Default: mops."),
         title: z.string().min(1).optional().describe("The report issue's title. Default: mops-bot adoption report."),
         labels: z.array(labelName).optional().describe("Labels the report issue gets (keep one the summary issues use, e.g. mops-bot summary)."),
       })
