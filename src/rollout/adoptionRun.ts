@@ -44,9 +44,10 @@ export class AdoptionCollector {
   async finish(policy: CompiledPolicy, platform: object, today: string): Promise<AdoptionOutcome> {
     const out: AdoptionOutcome = { resources: [], errors: [], reports: [] };
     if (policy.rollout === undefined || !canWriteSummaries(platform)) return out;
+    const mentioned = new Set<string>();
     for (const project of policy.scope.projects) {
       try {
-        await this.ensureReport(project, policy, platform, today, out);
+        await this.ensureReport(project, policy, platform, today, out, mentioned);
       } catch (e) {
         out.errors.push({ ref: `adoption report of ${project.path}`, message: e instanceof Error ? e.message : String(e) });
       }
@@ -54,7 +55,8 @@ export class AdoptionCollector {
     return out;
   }
 
-  private async ensureReport(project: { path: string; roles: string[] }, policy: CompiledPolicy, platform: SummaryPlatform, today: string, out: AdoptionOutcome): Promise<void> {
+  /** `mentioned`: people the reports of earlier projects mention (each person is mentioned in one report only); grows with this one's. */
+  private async ensureReport(project: { path: string; roles: string[] }, policy: CompiledPolicy, platform: SummaryPlatform, today: string, out: AdoptionOutcome, mentioned: Set<string>): Promise<void> {
     const rollout = policy.rollout!;
     const marker = adoptionMarker(project.path);
     const issues = this.listed.get(project.path) ?? [];
@@ -64,7 +66,8 @@ export class AdoptionCollector {
       (m) => m === marker,
     );
     const existing = found.get(marker)?.[0];
-    const content = renderAdoptionReport(project.path, issues, policy, existing?.description ?? "");
+    const content = renderAdoptionReport(project.path, issues, policy, existing?.description ?? "", mentioned);
+    for (const p of content.mentioned) mentioned.add(p);
     if (existing === undefined) {
       if (issues.length === 0) return;
       const outcome = await platform.createIssue({ projectPath: project.path, title: content.title, description: content.body, labels: rollout.report.labels });

@@ -61,7 +61,12 @@ function itemLine(issue: ListedIssue, ticked: Set<string>, projectPath: string):
 }
 
 /** The report of one project; `existing` is the current description (for the ticked boxes). */
-export function renderAdoptionReport(projectPath: string, issues: ListedIssue[], policy: CompiledPolicy, existing = ""): AdoptionReportContent {
+/**
+ * The report of one project; `existing` is the current description (for the ticked boxes);
+ * `mentionedBefore` are people an earlier project's report mentions: named here without an @, so
+ * a person with backlog in several projects is notified once.
+ */
+export function renderAdoptionReport(projectPath: string, issues: ListedIssue[], policy: CompiledPolicy, existing = "", mentionedBefore: ReadonlySet<string> = new Set()): AdoptionReportContent {
   const rollout = policy.rollout!;
   const marker = adoptionMarker(projectPath);
   const ticked = tickedRefs(existing);
@@ -77,7 +82,8 @@ export function renderAdoptionReport(projectPath: string, issues: ListedIssue[],
   for (const person of order) {
     const list = groups.get(person)!;
     const room = Math.max(MAX_LINES - shown, 0);
-    const heading = person === NOBODY ? `### ${NOBODY} (${list.length})` : `### ${mention(person)} (${list.length})`;
+    const name = person === NOBODY ? NOBODY : mentionedBefore.has(person) ? `\`${neutraliseInline(person)}\`` : mention(person);
+    const heading = `### ${name} (${list.length})`;
     lines.push(heading, "", ...list.slice(0, room).map((i) => itemLine(i, ticked, projectPath)), "");
     shown += Math.min(room, list.length);
     hidden += Math.max(list.length - room, 0);
@@ -95,6 +101,6 @@ export function renderAdoptionReport(projectPath: string, issues: ListedIssue[],
     title: rollout.report.title,
     body: `${body.join("\n")}\n${markerComment(marker)}`,
     count: issues.length,
-    mentioned: people,
+    mentioned: people.filter((p) => !mentionedBefore.has(p)),
   };
 }

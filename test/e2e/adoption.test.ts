@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { runSweep } from "../../src/jobs/sweep.js";
+import { adopt } from "../../src/rollout/commands.js";
 import { adoptionMarker } from "../../src/rollout/report.js";
 import { adoptedOn, policiesWithRollout, type PolicyCopy } from "../support/rollout.js";
 import { type Sandbox, SANDBOX_NOW, startSandbox } from "../support/sandbox.js";
@@ -67,5 +68,19 @@ describe("adoption (rollout.yml)", () => {
     await runSweep({ ...(await sb.runtime()), dryRun: false });
     expect(sb.fake.writes()).toEqual([]);
     expect(sb.fake.issue(mops, report.iid).description).toContain(`- [x] ${old.ref} `);
+  });
+
+  it("adopt --dry-run prints the repairs by kind, the report and how many people it would mention, and writes nothing", async () => {
+    const { sb, old, stageNoAssignee } = await adoptedBoard();
+    sb.fake.resetCounters();
+    const { text } = await adopt({ ...(await sb.runtime({ dryRun: true })), dryRun: true });
+    expect(sb.fake.writes()).toEqual([]);
+    expect(text).toContain("Adoption preview (dry run: nothing was written): adopted on 2026-11-18");
+    expect(text).toMatch(/Label changes would be made, by rule \(on the backlog without a note\):\n {2}\S+: \d+/);
+    expect(text).toContain("Notes would be posted: 0 ");
+    expect(text).toMatch(/Adoption report in gitlab-com\/marketing\/marketing-operations \(would be created\): \d+ issue\(s\), 3 person\(s\) mentioned\./);
+    expect(text).toContain(`- [ ] ${old.ref} `);
+    expect(text).toContain(`- [ ] ${stageNoAssignee.ref} `);
+    expect(text).toContain("People mentioned: 3 (@mops.member1, @mops.member2, @mops.member3); at most 1 mention(s) of one person.");
   });
 });
