@@ -25,6 +25,12 @@ export interface ReconcileDeps {
    * those messages are left out of the plan, so nothing is recorded as posted.
    */
   notifier?: Notifier;
+  /**
+   * The attention budget of scheduled work (rollout.yml): notes that would mention someone past
+   * their budget for the day are held back. Absent on the webhook path (a reply to a person's own
+   * action is outside the budget).
+   */
+  attention?: { admit(snapshot: ResourceSnapshot, actions: Action[]): Action[] };
 }
 
 export interface ReconcileOutcome {
@@ -208,7 +214,8 @@ export async function planSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps
   const proposed = postable(converged.actions, deps.notifier);
   const checked = withoutUncheckedMessages(converged.base, proposed, failed);
   const skipped = mergeUndecided(undecided, checked.undecided);
-  const plan = buildPlan(converged.base, checked.actions, deps.ctx.policy.taxonomy);
+  const admitted = deps.attention ? deps.attention.admit(converged.base, checked.actions) : checked.actions;
+  const plan = buildPlan(converged.base, admitted, deps.ctx.policy.taxonomy);
   plan.conflicts.push(...converged.conflicts);
   const extra = {
     ...(skipped.length > 0 ? { undecided: skipped } : {}),

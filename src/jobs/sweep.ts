@@ -13,6 +13,7 @@ import { openNotifier } from "../notify/open.js";
 import type { Notifier } from "../notify/types.js";
 import { buildRules } from "../rules/registry.js";
 import type { RuleContext } from "../rules/types.js";
+import { openAttention } from "../rollout/attentionStore.js";
 import { AdoptionCollector, type AdoptionOutcome } from "../rollout/adoptionRun.js";
 import { createRunBudget, resolveAssignees, SummaryCollector } from "../triage/sweepSupport.js";
 import type { Job, JobDeps } from "./types.js";
@@ -46,6 +47,8 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
     budget: createRunBudget(),
     userIds: await resolveAssignees(rules, deps.policy, deps.platform, deps.logger),
   };
+  // Scheduled work mentions each person at most a few times a day (rollout.yml); the count is kept in GitLab.
+  const attention = await openAttention(deps.policy, deps.platform, deps.calendar.today(started), ctx.botUsername);
   // Triage summaries gather what their rule selects across the whole sweep.
   const summaries = new SummaryCollector(rules);
   // The adoption reports list what rollout.yml holds back on the backlog. Only a sweep with every
@@ -64,7 +67,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
         if (queue.size > 200) await queue.onSizeLessThan(100);
         void queue.add(async () => {
           try {
-            const outcome = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx });
+            const outcome = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx, ...(attention ? { attention: attention.budget } : {}) });
             if (summaries.active) summaries.collect(outcome.snapshot ?? snapshot, ctx);
             adoption?.collect(outcome.projected ?? outcome.snapshot ?? snapshot, ctx);
             options.onReconciled?.(outcome.snapshot ?? snapshot, ctx);
@@ -95,10 +98,15 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
     report.errors.push(...written.errors);
   }
   if (adoption) {
-    const written = await adoption.finish(deps.policy, deps.platform, deps.calendar.today(started));
+    const written = await adoption.finish(deps.policy, deps.platform, deps.calendar.today(started), attention?.budget);
     report.resources.push(...written.resources);
     report.errors.push(...written.errors);
     options.onAdoption?.(written);
+  }
+  if (attention) {
+    const written = await attention.close();
+    report.resources.push(...written.resources);
+    report.errors.push(...written.errors);
   }
   return finishRunReport(sortRunReport(report), startedMs, deps.platform);
 }

@@ -12,6 +12,7 @@ import type { CompiledPolicy } from "../policy/model.js";
 import type { Rule, RuleContext } from "../rules/types.js";
 import { canWriteSummaries, type SummaryPlatform } from "../triage/summaryWrites.js";
 import { backlogFindings } from "./backlog.js";
+import { mentionedIn } from "./mentions.js";
 import { adoptionMarker, listedIssue, renderAdoptionReport, type AdoptionReportContent, type ListedIssue } from "./report.js";
 
 const RULE = "rollout:adoption-report";
@@ -41,13 +42,14 @@ export class AdoptionCollector {
     return this.listed;
   }
 
-  async finish(policy: CompiledPolicy, platform: object, today: string): Promise<AdoptionOutcome> {
+  /** `budget`: the day's attention budget; a person past it is named without an @ in a new heading. */
+  async finish(policy: CompiledPolicy, platform: object, today: string, budget?: { take(username: string): boolean }): Promise<AdoptionOutcome> {
     const out: AdoptionOutcome = { resources: [], errors: [], reports: [] };
     if (policy.rollout === undefined || !canWriteSummaries(platform)) return out;
     const mentioned = new Set<string>();
     for (const project of policy.scope.projects) {
       try {
-        await this.ensureReport(project, policy, platform, today, out, mentioned);
+        await this.ensureReport(project, policy, platform, today, out, mentioned, budget);
       } catch (e) {
         out.errors.push({ ref: `adoption report of ${project.path}`, message: e instanceof Error ? e.message : String(e) });
       }
@@ -56,7 +58,7 @@ export class AdoptionCollector {
   }
 
   /** `mentioned`: people the reports of earlier projects mention (each person is mentioned in one report only); grows with this one's. */
-  private async ensureReport(project: { path: string; roles: string[] }, policy: CompiledPolicy, platform: SummaryPlatform, today: string, out: AdoptionOutcome, mentioned: Set<string>): Promise<void> {
+  private async ensureReport(project: { path: string; roles: string[] }, policy: CompiledPolicy, platform: SummaryPlatform, today: string, out: AdoptionOutcome, mentioned: Set<string>, budget?: { take(username: string): boolean }): Promise<void> {
     const rollout = policy.rollout!;
     const marker = adoptionMarker(project.path);
     const issues = this.listed.get(project.path) ?? [];
@@ -66,7 +68,10 @@ export class AdoptionCollector {
       (m) => m === marker,
     );
     const existing = found.get(marker)?.[0];
-    const content = renderAdoptionReport(project.path, issues, policy, existing?.description ?? "", mentioned);
+    // GitLab notifies a mention once, when it is added; a heading that has one keeps it.
+    const had = new Set(mentionedIn(existing?.description ?? ""));
+    const mayMention = (p: string) => !mentioned.has(p) && (had.has(p.toLowerCase()) || budget === undefined || budget.take(p));
+    const content = renderAdoptionReport(project.path, issues, policy, existing?.description ?? "", mayMention);
     for (const p of content.mentioned) mentioned.add(p);
     if (existing === undefined) {
       if (issues.length === 0) return;

@@ -63,10 +63,10 @@ function itemLine(issue: ListedIssue, ticked: Set<string>, projectPath: string):
 /** The report of one project; `existing` is the current description (for the ticked boxes). */
 /**
  * The report of one project; `existing` is the current description (for the ticked boxes);
- * `mentionedBefore` are people an earlier project's report mentions: named here without an @, so
- * a person with backlog in several projects is notified once.
+ * `mayMention` says whether a person's heading may mention them (not when an earlier project's
+ * report does, or they were mentioned enough today): otherwise they are named without an @.
  */
-export function renderAdoptionReport(projectPath: string, issues: ListedIssue[], policy: CompiledPolicy, existing = "", mentionedBefore: ReadonlySet<string> = new Set()): AdoptionReportContent {
+export function renderAdoptionReport(projectPath: string, issues: ListedIssue[], policy: CompiledPolicy, existing = "", mayMention: (username: string) => boolean = () => true): AdoptionReportContent {
   const rollout = policy.rollout!;
   const marker = adoptionMarker(projectPath);
   const ticked = tickedRefs(existing);
@@ -76,13 +76,14 @@ export function renderAdoptionReport(projectPath: string, issues: ListedIssue[],
   }
   const people = [...groups.keys()].filter((p) => p !== NOBODY).sort((a, b) => a.localeCompare(b));
   const order = groups.has(NOBODY) ? [...people, NOBODY] : people;
+  const mentioned = people.filter((p) => mayMention(p));
   const lines: string[] = [];
   let shown = 0;
   let hidden = 0;
   for (const person of order) {
     const list = groups.get(person)!;
     const room = Math.max(MAX_LINES - shown, 0);
-    const name = person === NOBODY ? NOBODY : mentionedBefore.has(person) ? `\`${neutraliseInline(person)}\`` : mention(person);
+    const name = person === NOBODY ? NOBODY : mentioned.includes(person) ? mention(person) : `\`${neutraliseInline(person)}\``;
     const heading = `### ${name} (${list.length})`;
     lines.push(heading, "", ...list.slice(0, room).map((i) => itemLine(i, ticked, projectPath)), "");
     shown += Math.min(room, list.length);
@@ -101,6 +102,6 @@ export function renderAdoptionReport(projectPath: string, issues: ListedIssue[],
     title: rollout.report.title,
     body: `${body.join("\n")}\n${markerComment(marker)}`,
     count: issues.length,
-    mentioned: people.filter((p) => !mentionedBefore.has(p)),
+    mentioned,
   };
 }
