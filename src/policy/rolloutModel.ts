@@ -15,5 +15,6 @@ export interface RolloutPolicy {
   sla: { countBeforeAdoption: boolean; missedBeforeAdoption: BacklogMode };
   /** The adoption report, one issue in each project with listed backlog problems. */
   report: { title: string; labels: string[] };
-  attention: { mentionsPerPersonPerDay: number; dailyList: "per-person" | "per-team"; projectRole: string };
+  /** mentionsPerPersonPerDay null: no budget (`unlimited`). */
+  attention: { mentionsPerPersonPerDay: number | null; dailyList: "per-person" | "per-team"; projectRole: string };
 }

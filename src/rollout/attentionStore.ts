@@ -22,7 +22,7 @@ export interface OpenAttention {
 /** The day's budget as GitLab records it; null without rollout.yml or where issues cannot be written (tests' in-memory platforms). */
 export async function openAttention(policy: CompiledPolicy, platform: object, today: string, botUsername: string): Promise<OpenAttention | null> {
   const rollout = policy.rollout;
-  if (rollout === undefined || !canWriteSummaries(platform)) return null;
+  if (rollout === undefined || rollout.attention.mentionsPerPersonPerDay === null || !canWriteSummaries(platform)) return null;
   const project = projectsWithRole(policy.scope, rollout.attention.projectRole)[0];
   if (project === undefined) return null;
   const ctx = { path: project.path, roles: [...project.roles] };

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runSweep } from "../../src/jobs/sweep.js";
 import { adopt } from "../../src/rollout/commands.js";
 import { adoptionMarker } from "../../src/rollout/report.js";
-import { adoptedOn, policiesWithRollout, type PolicyCopy } from "../support/rollout.js";
+import { adoptedOn, both, mentionsPerDay, policiesWithRollout, type PolicyCopy } from "../support/rollout.js";
 import { type Sandbox, SANDBOX_NOW, startSandbox } from "../support/sandbox.js";
 
 const DAY = 86_400_000;
@@ -25,7 +25,7 @@ afterEach(async () => {
 
 /** The demo board, adopted the day of SANDBOX_NOW (the first sweep after `adopt`), plus one stageless issue on each side of that date. */
 async function adoptedBoard() {
-  const copy = await policiesWithRollout(adoptedOn("2026-11-18"));
+  const copy = await policiesWithRollout(both(adoptedOn("2026-11-18"), mentionsPerDay(1)));
   const sb = await startSandbox({ policiesDir: copy.dir });
   open.push({ sb, copy });
   const mops = sb.projects.mops;

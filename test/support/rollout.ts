@@ -20,3 +20,8 @@ export async function policiesWithRollout(edit: (yaml: string) => string): Promi
 }
 
 export const adoptedOn = (date: string) => (yaml: string) => yaml.replace(/^adopted_on: .*$/m, `adopted_on: "${date}"`);
+
+/** The attention budget (the fixture set has none, so that each rule's notes can be tested alone). */
+export const mentionsPerDay = (n: number | "unlimited") => (yaml: string) => yaml.replace(/mentions_per_person_per_day: .*$/m, `mentions_per_person_per_day: ${n}`);
+
+export const both = (...edits: ((yaml: string) => string)[]) => (yaml: string) => edits.reduce((y, e) => e(y), yaml);

@@ -20,7 +20,7 @@ export function compileRollout(data: RolloutFile, timeZone: string): RolloutPoli
       labels: [...(data.report?.labels ?? ["mops-bot summary"])],
     },
     attention: {
-      mentionsPerPersonPerDay: data.attention?.mentions_per_person_per_day ?? 1,
+      mentionsPerPersonPerDay: data.attention?.mentions_per_person_per_day === "unlimited" ? null : (data.attention?.mentions_per_person_per_day ?? 1),
       dailyList: data.attention?.daily_list ?? "per-person",
       projectRole: data.attention?.project_role ?? "mops",
     },

@@ -38,12 +38,9 @@ export const rolloutSchema = z
     attention: z
       .object({
         mentions_per_person_per_day: z
-          .number()
-          .int()
-          .min(0)
-          .max(100)
+          .union([z.number().int().min(0).max(100), z.literal("unlimited")])
           .optional()
-          .describe("How often scheduled work (sweeps, SLA, milestones, audits, digests) may mention one person a day, across the board. Default 1."),
+          .describe("How often scheduled work (sweeps, SLA, milestones, audits, digests) may mention one person a day, across the board. Default 1; `unlimited` switches the budget off."),
         daily_list: z
           .enum(["per-person", "per-team"])
           .optional()
