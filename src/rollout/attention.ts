@@ -73,8 +73,10 @@ export class AttentionBudget {
    * budget left (a note cannot mention half its people), and then counts for each of them.
    */
   admit(snapshot: ResourceSnapshot, actions: Action[]): Action[] {
+    // A message already said (its marker is on a note) is left out of the plan anyway: no mention.
+    const said = new Set((snapshot.notes ?? []).flatMap((n) => n.botMarkers));
     return actions.filter((a) => {
-      if (a.type !== "comment") return true;
+      if (a.type !== "comment" || said.has(a.marker)) return true;
       const people = mentionedIn(a.body).filter((p) => p !== this.bot);
       if (people.length === 0) return true;
       if (people.every((p) => (this.spent.get(p) ?? 0) < this.limit)) {
