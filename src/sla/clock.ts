@@ -355,9 +355,11 @@ function milestoneTiming(def: SlaDef, e: ClockEpisode, history: ClockHistory, ca
   if (history.milestoneDue === null) return { elapsedMs, remainingMs: null, due: null, warnAt: null };
   const due = endOfLocalDay(history.milestoneDue, calendar.timeZone);
   const remainingMs = until >= due ? -calendar.businessMillisBetween(due, until) : calendar.businessMillisBetween(until, due);
-  const total = calendar.businessMillisBetween(e.startedAt, due);
+  // The warning is a share of the time from the clock's start (or the adoption date, when later) to the due date.
+  const from = history.countsFrom !== undefined && history.countsFrom > e.startedAt ? history.countsFrom : e.startedAt;
+  const total = calendar.businessMillisBetween(from, due);
   const w = def.warning;
   const warnPosition = w.percent !== null ? (total * w.percent) / 100 : w.beforeDueBusinessDays !== null ? total - w.beforeDueBusinessDays * calendar.businessDayMillis : null;
-  const warnAt = warnPosition === null ? null : calendar.addBusinessHours(e.startedAt, Math.max(warnPosition, 0) / 3_600_000);
+  const warnAt = warnPosition === null ? null : calendar.addBusinessHours(from, Math.max(warnPosition, 0) / 3_600_000);
   return { elapsedMs, remainingMs, due, warnAt };
 }
