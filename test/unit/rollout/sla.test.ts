@@ -12,7 +12,7 @@ import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { allowedOnBacklog, listedProblems } from "../../../src/rollout/backlog.js";
 import { slas } from "../../../src/rules/sla.js";
 import type { Rule } from "../../../src/rules/types.js";
-import { ctx, issue, labelEvent, user } from "../../support/builders.js";
+import { CURRENT, ctx, issue, labelEvent, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 const MEDIUM = "MktgOpsPriority::02-Medium"; // 15 business days
@@ -68,5 +68,16 @@ describe("SLA clocks and the adoption date", () => {
     const actions = allowedOnBacklog(rule.evaluate(oldMedium(), ctx({ policy, calendar, now: later })), oldMedium(), policy);
     expect(comments(actions)).toHaveLength(1);
     expect(actions.some((a) => a.adoption !== undefined)).toBe(false);
+  });
+
+  it("a milestone goal's warning is a share of the time from the adoption date, not from a start months ago", () => {
+    const HIGH = "MktgOpsPriority::01-High";
+    const s = issue({ createdAt: new Date(CREATED), labels: [HIGH], labelEvents: [labelEvent(HIGH, CREATED)], milestone: CURRENT, assignees: [user("mops.member2")] });
+    const now = new Date("2026-11-18T15:00:00Z"); // a day after adoption, days before the milestone is due
+    const { policy, rule } = adopted();
+    expect(comments(rule.evaluate(s, ctx({ policy, calendar, now })))).toEqual([]);
+    const before = { ...base };
+    delete before.rollout;
+    expect(comments(slas.create(before)[0]!.evaluate(s, ctx({ policy: before, calendar, now })))).toHaveLength(1);
   });
 });
