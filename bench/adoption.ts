@@ -8,7 +8,7 @@
  * person, adoption report issues per project; over the 28 days: notes per day and the largest
  * number of scheduled mentions one person got in a day. `--before` runs the same with the
  * behaviour before rollout.yml (no adoption date, no attention budget) for comparison.
- * Run: `npx tsx bench/adoption.ts [--size 5000] [--days 28] [--new-per-day 10] [--before]`.
+ * Run: `npx tsx bench/adoption.ts [--size 5000] [--days 28] [--new-per-day 10] [--before] [--show]`.
  *
  * Note pacing is lifted (it is waiting, not work: at GitLab.com's 60 a minute the before-run's
  * first sweep alone would take over an hour of wall time).
@@ -105,7 +105,13 @@ if (!BEFORE) await adopt(await runtime());
 else await runSweep(await runtime());
 const afterAdopt = mentionLedger();
 const first = between(start, afterAdopt);
-if (process.argv.includes("--show")) for (const i of fake.issues()) for (const n of i.notes) if (n.author === bot && i.author !== bot && new Date(i.createdAt) < backlogCutoff) console.log(i.ref, i.createdAt, n.body.slice(0, 160).replace(/\n/g, " "));
+// --show: the bot's notes on backlog issues, to see which rule still speaks there.
+if (process.argv.includes("--show")) {
+  for (const i of fake.issues()) {
+    if (i.author === bot || new Date(i.createdAt) >= backlogCutoff) continue;
+    for (const n of i.notes) if (n.author === bot) console.log(i.ref, n.body.slice(0, 160).replace(/\n/g, " "));
+  }
+}
 console.log(`\n${BEFORE ? "First nightly sweep" : "adopt"}: ${first.notes} notes, ${first.backlogNotes} on backlog issues; mentions: ${fmtMentions(first.mentions)}; adoption reports: ${reportsPerProject()}`);
 
 now = new Date(now.getTime() + 60_000 * 30);

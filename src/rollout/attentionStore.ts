@@ -9,7 +9,7 @@ import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { ReportResource } from "../engine/report.js";
 import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
 import { projectsWithRole, type CompiledPolicy } from "../policy/model.js";
-import { canWriteSummaries, type SummaryPlatform } from "../triage/summaryWrites.js";
+import { canWriteSummaries } from "../triage/summaryWrites.js";
 import { AttentionBudget, LEDGER_MARKER, dailyListNote, personListMarker, spentToday } from "./attention.js";
 
 const RULE = "rollout:attention";
