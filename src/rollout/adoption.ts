@@ -5,10 +5,17 @@
 import { TZDate } from "@date-fns/tz";
 import type { CompiledPolicy, RolloutPolicy } from "../policy/model.js";
 
-/** The first moment of the adoption day in the team's zone. */
+const computed = new WeakMap<RolloutPolicy, Date>();
+
+/** The first moment of the adoption day in the team's zone (asked for every action of a sweep, so computed once per policy). */
 export function adoptedAt(rollout: RolloutPolicy): Date {
-  const [y, m, d] = rollout.adoptedOn.split("-").map(Number) as [number, number, number];
-  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, 0, rollout.timeZone).getTime());
+  let at = computed.get(rollout);
+  if (at === undefined) {
+    const [y, m, d] = rollout.adoptedOn.split("-").map(Number) as [number, number, number];
+    at = new Date(new TZDate(y, m - 1, d, 0, 0, 0, 0, rollout.timeZone).getTime());
+    computed.set(rollout, at);
+  }
+  return at;
 }
 
 /** Whether the resource was created before the bot was adopted (false without rollout.yml). */
