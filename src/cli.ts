@@ -12,6 +12,7 @@ import { registerPlanCommands } from "./plan/cli.js";
 import { registerPolicyCommands } from "./policy/cli.js";
 import { registerInboxCommands } from "./queue/cli.js";
 import { registerReportCommands } from "./report/cli.js";
+import { registerAdoptCommands } from "./rollout/cli.js";
 import { registerServeCommands } from "./server/cli.js";
 import { registerSlaCommands } from "./sla/cli.js";
 import { registerRuleCommands } from "./triage/cli.js";
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIo, exit: ExitCodeHolder): Command {
     .showHelpAfterError();
   registerPolicyCommands(program, io, exit);
   registerJobCommands(program, io, exit);
+  registerAdoptCommands(program, io, exit);
   registerServeCommands(program, io, exit);
   registerRuleCommands(program, io, exit);
   registerInboxCommands(program, io, exit);

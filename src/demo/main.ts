@@ -11,6 +11,7 @@ import { renderReportText } from "../engine/report.js";
 import { runSweep } from "../jobs/sweep.js";
 import { createLogger } from "../logging.js";
 import { defaultPoliciesDir } from "../policy/cli.js";
+import type { CompiledPolicy } from "../policy/model.js";
 import { loadPolicies } from "../policy/load.js";
 import { PolicyError, formatProblem } from "../policy/problems.js";
 import { writeReport } from "../report/run.js";
@@ -24,9 +25,17 @@ import { seedBoard } from "./seedBoard.js";
 const TOKEN = "demo-token";
 const rule = (title: string) => `\n${"=".repeat(8)} ${title} ${"=".repeat(Math.max(4, 80 - title.length))}`;
 
+/**
+ * The demo board stands for issues opened after the bot was switched on, so that every rule shows
+ * what it does; `mops-bot adopt --dry-run` is what shows the quiet first day on a real backlog.
+ */
+function adoptedBeforeTheBoard(policy: CompiledPolicy): CompiledPolicy {
+  return policy.rollout === undefined ? policy : { ...policy, rollout: { ...policy.rollout, adoptedOn: "2000-01-01" } };
+}
+
 export async function runDemo(out: (line: string) => void = console.log): Promise<number> {
   const policiesDir = defaultPoliciesDir();
-  const policy = await loadPolicies(policiesDir);
+  const policy = adoptedBeforeTheBoard(await loadPolicies(policiesDir));
   const now = new Date();
   const fake = await startFakeGitlab({ token: TOKEN, botUsername: policy.scope.botUsername });
   try {
@@ -39,7 +48,8 @@ export async function runDemo(out: (line: string) => void = console.log): Promis
 
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn" });
     const sweep = async (dryRun: boolean, title: string) => {
-      const runtime = await openRuntime({ policiesDir, connection: { url: fake.url, token: TOKEN }, dryRun, logger });
+      const opened = await openRuntime({ policiesDir, connection: { url: fake.url, token: TOKEN }, dryRun, logger });
+      const runtime = { ...opened, policy: adoptedBeforeTheBoard(opened.policy) };
       const report = await runSweep({ ...runtime, dryRun });
       out(rule(title));
       out(renderReportText(report, { maxResources: 100 }));

@@ -9,6 +9,11 @@ export interface ActionOrigin {
   rule: string;
   /** One sentence, written for a MOps reader, saying why. */
   reason: string;
+  /**
+   * Set on what an SLA says about a goal missed before the adoption date (rollout.yml): such
+   * problems are listed in the adoption report instead of announced.
+   */
+  adoption?: "sla-missed";
 }
 
 export type Action = ActionOrigin &

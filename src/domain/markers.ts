@@ -53,7 +53,7 @@ export function markerKey(...parts: string[]): string {
  * weekly digests). Those issues are documents, not work: no rule acts on them, or the bot would
  * triage its own reports.
  */
-export const REPORT_MARKER_PREFIXES = ["triage-summary", "sla-report", "digest"] as const;
+export const REPORT_MARKER_PREFIXES = ["triage-summary", "sla-report", "digest", "adoption-report", "daily-list"] as const;
 
 export function isBotReport(resource: { description: string; author: { username: string } }, botUsername: string): boolean {
   // GitLab usernames are case-insensitive: the same test as isBotMade, then a report's marker.

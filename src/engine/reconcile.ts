@@ -25,6 +25,12 @@ export interface ReconcileDeps {
    * those messages are left out of the plan, so nothing is recorded as posted.
    */
   notifier?: Notifier;
+  /**
+   * The attention budget of scheduled work (rollout.yml): notes that would mention someone past
+   * their budget for the day are held back. Absent on the webhook path (a reply to a person's own
+   * action is outside the budget).
+   */
+  attention?: { admit(snapshot: ResourceSnapshot, actions: Action[]): Action[] };
 }
 
 export interface ReconcileOutcome {
@@ -33,6 +39,8 @@ export interface ReconcileOutcome {
   writes: number;
   /** The snapshot the rules saw, with the history fetched for them (sweep summaries read it). */
   snapshot?: ResourceSnapshot;
+  /** The state the plan leaves (the snapshot with the plan's changes), for what is judged after it (adoption reports). */
+  projected?: ResourceSnapshot;
   /** History GitLab would not give for this resource, and the rules that therefore did not decide. */
   undecided?: UndecidedRules[];
   /** How the plan was reached: what each round changed, and the messages dropped as no longer true. */
@@ -206,13 +214,14 @@ export async function planSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps
   const proposed = postable(converged.actions, deps.notifier);
   const checked = withoutUncheckedMessages(converged.base, proposed, failed);
   const skipped = mergeUndecided(undecided, checked.undecided);
-  const plan = buildPlan(converged.base, checked.actions, deps.ctx.policy.taxonomy);
+  const admitted = deps.attention ? deps.attention.admit(converged.base, checked.actions) : checked.actions;
+  const plan = buildPlan(converged.base, admitted, deps.ctx.policy.taxonomy);
   plan.conflicts.push(...converged.conflicts);
   const extra = {
     ...(skipped.length > 0 ? { undecided: skipped } : {}),
     convergence: { rounds: converged.rounds, dropped: converged.dropped },
   };
-  return { plan, writes: 0, snapshot: converged.base, ...extra };
+  return { plan, writes: 0, snapshot: converged.base, projected: converged.final, ...extra };
 }
 
 /** History a rule asks for on a projected state that the fetched snapshot lacks (one read per round). */

@@ -13,6 +13,8 @@ import { openNotifier } from "../notify/open.js";
 import type { Notifier } from "../notify/types.js";
 import { buildRules } from "../rules/registry.js";
 import type { RuleContext } from "../rules/types.js";
+import { openAttention } from "../rollout/attentionStore.js";
+import { AdoptionCollector, type AdoptionOutcome } from "../rollout/adoptionRun.js";
 import { createRunBudget, resolveAssignees, SummaryCollector } from "../triage/sweepSupport.js";
 import type { Job, JobDeps } from "./types.js";
 
@@ -30,6 +32,8 @@ export interface SweepOptions {
   notifier?: Notifier | null;
   /** Environment holding the Slack webhook variables; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Sees the adoption reports as written (or in a dry run, as they would be), for `mops-bot adopt`. */
+  onAdoption?: (outcome: AdoptionOutcome) => void;
 }
 
 export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promise<RunReport> {
@@ -43,8 +47,13 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
     budget: createRunBudget(),
     userIds: await resolveAssignees(rules, deps.policy, deps.platform, deps.logger),
   };
+  // Scheduled work mentions each person at most a few times a day (rollout.yml); the count is kept in GitLab.
+  const attention = await openAttention(deps.policy, deps.platform, deps.calendar.today(started), ctx.botUsername);
   // Triage summaries gather what their rule selects across the whole sweep.
   const summaries = new SummaryCollector(rules);
+  // The adoption reports list what rollout.yml holds back on the backlog. Only a sweep with every
+  // rule sees every problem; one with some rules (`--only`, the sla job) would shorten the lists.
+  const adoption = deps.policy.rollout !== undefined && (deps.only ?? []).length === 0 && options.job === undefined ? new AdoptionCollector(rules) : null;
   const report: RunReport = emptyRunReport(options.job ?? "sweep", deps.dryRun, started);
   const queue = new PQueue({ concurrency: options.concurrency ?? 16 });
   let done = 0;
@@ -58,8 +67,9 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
         if (queue.size > 200) await queue.onSizeLessThan(100);
         void queue.add(async () => {
           try {
-            const outcome = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx });
+            const outcome = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx, ...(attention ? { attention: attention.budget } : {}) });
             if (summaries.active) summaries.collect(outcome.snapshot ?? snapshot, ctx);
+            adoption?.collect(outcome.projected ?? outcome.snapshot ?? snapshot, ctx);
             options.onReconciled?.(outcome.snapshot ?? snapshot, ctx);
             const entry = reportResource(outcome.plan, outcome.convergence && summariseConvergence(outcome.convergence));
             if (entry) report.resources.push(entry);
@@ -84,6 +94,17 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
           : null;
     const written = await summaries.finish(deps.policy, deps.platform, deps.calendar.today(started), deps.logger, notifier);
     await notifier?.idle();
+    report.resources.push(...written.resources);
+    report.errors.push(...written.errors);
+  }
+  if (adoption) {
+    const written = await adoption.finish(deps.policy, deps.platform, deps.calendar.today(started), attention?.budget);
+    report.resources.push(...written.resources);
+    report.errors.push(...written.errors);
+    options.onAdoption?.(written);
+  }
+  if (attention) {
+    const written = await attention.close();
     report.resources.push(...written.resources);
     report.errors.push(...written.errors);
   }

@@ -17,6 +17,8 @@ import type { CompiledLabels } from "./compile/labels.js";
 import { compilePeople } from "./compile/people.js";
 import { compileSchedules } from "./compile/schedules.js";
 import { compileSla } from "./compile/sla.js";
+import { compileRollout } from "./compile/rollout.js";
+import type { RolloutFile } from "./schemas/rollout.js";
 import type { SlaFile } from "./schemas/sla.js";
 import { compileScope } from "./compile/scope.js";
 import { compileTools, toolsWarnings } from "./compile/tools.js";
@@ -191,6 +193,9 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
   const slaFile = one<SlaFile>("sla");
   if (slaFile) checkSlaReferences(ctx, slaFile.source, slaFile.data);
   const sla = slaFile && compileSla(slaFile.source, slaFile.data, sink);
+  const rolloutFile = one<RolloutFile>("rollout");
+  if (rolloutFile && ctx.roles) checkRolloutRoles(ctx.roles, rolloutFile, sink);
+  const rollout = rolloutFile && compileRollout(rolloutFile.data, calendar?.timeZone ?? "UTC");
 
   const problems = [...sink.problems].sort(byPosition);
   const summary: PolicySummary = {
@@ -213,7 +218,18 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
   if (intake) policy.intake = intake;
   if (digest) policy.digest = digest;
   if (sla) policy.sla = sla;
+  if (rollout) policy.rollout = rollout;
   return { policy, problems, warnings, summary };
+}
+
+/** The project roles rollout.yml names exist in scope.yml. */
+function checkRolloutRoles(roles: Set<string>, file: Parsed<RolloutFile>, sink: ProblemSink): void {
+  const named: [string[], string | undefined][] = [
+    [["attention", "project_role"], file.data.attention?.project_role],
+  ];
+  for (const [at, role] of named) {
+    if (role !== undefined && !roles.has(role)) sink.at(file.source, at, `no project in scope.yml has the role '${role}'${didYouMean(role, [...roles]) || ` — roles: ${[...roles].join(", ")}`}`);
+  }
 }
 
 function byPosition(a: PolicyProblem, b: PolicyProblem): number {

@@ -5,6 +5,7 @@
 import type { Taxonomy } from "../domain/labels.js";
 import type { MilestoneTiming, ResourceKind } from "../domain/snapshot.js";
 import type { DigestPolicy, IntakePolicy, ToolsPolicy } from "./toolsModel.js";
+import type { RolloutPolicy } from "./rolloutModel.js";
 import type { TriageRuleDef } from "./compile/triage.js";
 
 export interface ProjectScope {
@@ -333,8 +334,11 @@ export interface CompiledPolicy {
   triage?: TriageRuleDef[];
   /** policies/sla.yml, when the file exists. */
   sla?: SlaPolicy;
+  /** policies/rollout.yml, when the file exists: the adoption date, the backlog, the attention budget. */
+  rollout?: RolloutPolicy;
 }
 
+export type { BacklogMode, RolloutPolicy, RuleFamily } from "./rolloutModel.js";
 export type { AuditCadence, DigestPolicy, IntakePolicy, ToolDef, ToolsPolicy, ToolTier } from "./toolsModel.js";
 
 /** Project roles of a project path, from scope.yml. */

@@ -4,6 +4,7 @@
  * clock at the end of every week from the issues' label events: no stored history is needed, so
  * the first report already shows eight weeks.
  */
+import { slaCountsFrom } from "../rollout/adoption.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { projectsWithRole, type CompiledPolicy, type SlaDef } from "../policy/model.js";
@@ -77,7 +78,7 @@ export function buildTrend(policy: CompiledPolicy, calendar: BusinessCalendar, i
     const breached: IssueLine[] = [];
     const atRisk: IssueLine[] = [];
     for (const s of issues) {
-      const history = clockHistory(s);
+      const history = clockHistory(s, slaCountsFrom(policy));
       if (history === null || s.createdAt > at) continue;
       let standing: Standing | null = null;
       for (const def of defs) {

@@ -3,6 +3,7 @@
  * that is listed here, so a rule cannot be written and silently never run.
  */
 import type { CompiledPolicy } from "../policy/model.js";
+import { withRollout } from "../rollout/backlog.js";
 import { commands } from "./commands.js";
 import { handbookUpdates } from "./handbookUpdates.js";
 import { intakePii } from "./intakePii.js";
@@ -46,7 +47,7 @@ export function findRule(rules: readonly Rule[], id: string): Rule {
  * of that kind.
  */
 export function buildRules(policy: CompiledPolicy, only?: string[]): Rule[] {
-  const rules = ruleFactories.flatMap((f) => f.create(policy));
+  const rules = withRollout(ruleFactories.flatMap((f) => f.create(policy)), policy);
   if (!only || only.length === 0) return rules;
   const selected = (o: string): Rule[] => rules.filter((r) => r === ruleNamed(rules, o) || r.id.startsWith(`${o}:`));
   const unknown = only.filter((o) => selected(o).length === 0);

@@ -9,6 +9,7 @@
  *   (a people group and the assignees) set after that stands; one anyone else set is put back.
  * Label (and state) history is asked for only for resources an SLA can cover right now.
  */
+import { adoptedAt, slaCountsFrom } from "../rollout/adoption.js";
 import type { Action } from "../domain/actions.js";
 import { scopeKeyOf } from "../domain/labels.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
@@ -78,6 +79,15 @@ export function mayHaveReachedWarning(def: SlaDef, s: ResourceSnapshot, ctx: Rul
   return false;
 }
 
+/**
+ * A goal that was already missed before the bot was adopted (rollout.yml) is not news to announce:
+ * it is tagged so that it goes into the adoption report instead (sla.missed_before_adoption).
+ */
+function missedBeforeAdoption(o: SlaOutcome, policy: CompiledPolicy): { adoption?: "sla-missed" } {
+  const due = o.clock.due;
+  return policy.rollout !== undefined && due !== null && due < adoptedAt(policy.rollout) ? { adoption: "sla-missed" } : {};
+}
+
 function createSlaRule(policy: CompiledPolicy): Rule {
   const defs = slaDefinitions(policy);
   const managed = managedLabels(defs);
@@ -103,7 +113,8 @@ function createSlaRule(policy: CompiledPolicy): Rule {
       for (const w of wanted) {
         if (s.labels.includes(w.label)) continue;
         const verb = w.kind === "breach" ? "was missed" : "is at risk";
-        actions.push({ type: "add_labels", labels: [w.label], rule: SLA_RULE, reason: `The goal ${verb}: ${describeState(w.outcome, tz)}.` });
+        const tag = w.kind === "breach" ? missedBeforeAdoption(w.outcome, policy) : {};
+        actions.push({ type: "add_labels", labels: [w.label], rule: SLA_RULE, reason: `The goal ${verb}: ${describeState(w.outcome, tz)}.`, ...tag });
       }
       const stale = s.labels.filter((l) => managed.has(l) && !wantedNames.has(l));
       if (stale.length > 0) {
@@ -123,6 +134,7 @@ function createSlaRule(policy: CompiledPolicy): Rule {
             type: "comment",
             rule: SLA_RULE,
             reason,
+            ...missedBeforeAdoption(o, policy),
             marker: slaMarker(o.def, "breach", e.startedAt),
             body: renderSlaNote(o.def.breach.template, policy, ctx.calendar, s, clockFacts(o.def, o.clock), {
               recipient: breachRecipients(o.def, s, policy),
@@ -167,7 +179,7 @@ function mayAdjustDueDate(def: SlaDef, s: ResourceSnapshot, policy: CompiledPoli
 }
 
 function dueDateActions(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy, ctx: RuleContext): Action[] {
-  const history = clockHistory(s);
+  const history = clockHistory(s, slaCountsFrom(policy));
   if (def.dueDate === null || history === null || s.dueDate === null || s.notes === undefined) return [];
   const clock = computeClock(def, history, ctx.calendar, ctx.now, policy.taxonomy);
   if (clock.readyAt === null) return [];

@@ -38,6 +38,11 @@ export interface ClockHistory {
   stateChanges?: { at: Date; state: "closed" | "opened" }[];
   /** `YYYY-MM-DD` due date of the resource's milestone, for milestone goals. */
   milestoneDue: string | null;
+  /**
+   * Time before this moment does not count towards a goal (the adoption date, rollout.yml): a
+   * clock that started earlier counts from here. Absent: from the episode's start.
+   */
+  countsFrom?: Date;
 }
 
 export type EpisodeEnd = "met" | "priority-changed" | "priority-removed" | "start-ended";
@@ -251,8 +256,14 @@ export function goalMillis(goal: SlaGoal, calendar: BusinessCalendar): number | 
   }
 }
 
-/** The stretches an episode's clock ran, up to `until`. */
-function runningSegments(e: ClockEpisode, until: Date): [Date, Date][] {
+/** The stretches an episode's clock ran, up to `until`, from `countsFrom` on when given. */
+function runningSegments(e: ClockEpisode, until: Date, countsFrom?: Date): [Date, Date][] {
+  const all = allRunningSegments(e, until);
+  if (countsFrom === undefined) return all;
+  return all.map(([a, b]): [Date, Date] => [a < countsFrom ? countsFrom : a, b]).filter(([a, b]) => b > a);
+}
+
+function allRunningSegments(e: ClockEpisode, until: Date): [Date, Date][] {
   const segments: [Date, Date][] = [];
   let from = e.startedAt;
   for (const p of e.pauses) {
@@ -296,7 +307,7 @@ export function computeClock(def: SlaDef, history: ClockHistory, calendar: Busin
   if (last === null || (last.endReason !== null && last.endReason !== "met")) return empty(waiting ? "waiting" : "none");
 
   const until = last.endedAt ?? now;
-  const timing = last.goal.kind === "milestone_due" ? milestoneTiming(def, last, history, calendar, until) : durationTiming(def, last, calendar, until);
+  const timing = last.goal.kind === "milestone_due" ? milestoneTiming(def, last, history, calendar, until) : durationTiming(def, last, calendar, until, history.countsFrom);
   const ongoing = last.endedAt === null;
   const breached = ongoing && timing.due !== null && now >= timing.due;
   const atRisk = ongoing && !breached && timing.warnAt !== null && now >= timing.warnAt;
@@ -322,10 +333,10 @@ interface Timing {
 }
 
 /** Business-hour, business-day and calendar-day goals: time runs only while not paused. */
-function durationTiming(def: SlaDef, e: ClockEpisode, calendar: BusinessCalendar, until: Date): Timing {
+function durationTiming(def: SlaDef, e: ClockEpisode, calendar: BusinessCalendar, until: Date, countsFrom?: Date): Timing {
   const measure = measureFor(e.goal, calendar);
   const goal = goalMillis(e.goal, calendar)!;
-  const segments = runningSegments(e, until);
+  const segments = runningSegments(e, until, countsFrom);
   const elapsedMs = segments.reduce((sum, [a, b]) => sum + measure.between(a, b), 0);
   const remainingMs = goal - elapsedMs;
   // Past the goal: the moment it was crossed. Otherwise: from `until`, if the clock runs on.
@@ -340,13 +351,15 @@ function durationTiming(def: SlaDef, e: ClockEpisode, calendar: BusinessCalendar
 
 /** "By the milestone's due date": the end of that date in the team's zone; pauses do not move it. */
 function milestoneTiming(def: SlaDef, e: ClockEpisode, history: ClockHistory, calendar: BusinessCalendar, until: Date): Timing {
-  const elapsedMs = runningSegments(e, until).reduce((sum, [a, b]) => sum + calendar.businessMillisBetween(a, b), 0);
+  const elapsedMs = runningSegments(e, until, history.countsFrom).reduce((sum, [a, b]) => sum + calendar.businessMillisBetween(a, b), 0);
   if (history.milestoneDue === null) return { elapsedMs, remainingMs: null, due: null, warnAt: null };
   const due = endOfLocalDay(history.milestoneDue, calendar.timeZone);
   const remainingMs = until >= due ? -calendar.businessMillisBetween(due, until) : calendar.businessMillisBetween(until, due);
-  const total = calendar.businessMillisBetween(e.startedAt, due);
+  // The warning is a share of the time from the clock's start (or the adoption date, when later) to the due date.
+  const from = history.countsFrom !== undefined && history.countsFrom > e.startedAt ? history.countsFrom : e.startedAt;
+  const total = calendar.businessMillisBetween(from, due);
   const w = def.warning;
   const warnPosition = w.percent !== null ? (total * w.percent) / 100 : w.beforeDueBusinessDays !== null ? total - w.beforeDueBusinessDays * calendar.businessDayMillis : null;
-  const warnAt = warnPosition === null ? null : calendar.addBusinessHours(e.startedAt, Math.max(warnPosition, 0) / 3_600_000);
+  const warnAt = warnPosition === null ? null : calendar.addBusinessHours(from, Math.max(warnPosition, 0) / 3_600_000);
   return { elapsedMs, remainingMs, due, warnAt };
 }

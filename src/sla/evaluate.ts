@@ -6,6 +6,7 @@
 import type { BusinessCalendar } from "../domain/calendar.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { CompiledPolicy, SlaDef } from "../policy/model.js";
+import { slaCountsFrom } from "../rollout/adoption.js";
 import { computeClock, type ClockHistory, type ClockResult, type LabelSpelling } from "./clock.js";
 
 export interface SlaOutcome {
@@ -50,9 +51,10 @@ export function clockMayRun(def: SlaDef, s: ResourceSnapshot, spelling: LabelSpe
  * events were fetched too (another rule asked for them), closing and reopening are replayed
  * exactly; otherwise only the current close (`closedAt`) is known.
  */
-export function clockHistory(s: ResourceSnapshot): ClockHistory | null {
+export function clockHistory(s: ResourceSnapshot, countsFrom: Date | null = null): ClockHistory | null {
   if (s.labelEvents === undefined) return null;
   const history: ClockHistory = {
+    ...(countsFrom !== null ? { countsFrom } : {}),
     createdAt: s.createdAt,
     labelEvents: s.labelEvents,
     closedAt: s.state === "opened" ? null : (s.closedAt ?? s.mergedAt ?? null),
@@ -66,7 +68,7 @@ export function clockHistory(s: ResourceSnapshot): ClockHistory | null {
 
 /** The clocks of every SLA that may run on the resource (those whose history is at hand). */
 export function evaluateSlas(s: ResourceSnapshot, policy: CompiledPolicy, calendar: BusinessCalendar, now: Date): SlaOutcome[] {
-  const history = clockHistory(s);
+  const history = clockHistory(s, slaCountsFrom(policy));
   if (history === null) return [];
   return slaDefinitions(policy)
     .filter((def) => clockMayRun(def, s, policy.taxonomy))

@@ -3,6 +3,7 @@
  * started, paused (and by which label), resumed, restarted, met, at risk, due. This is what a MOps
  * person asks for when they dispute a breach. Pure: the CLI reads GitLab and prints this text.
  */
+import { slaCountsFrom } from "../rollout/adoption.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import type { CompiledPolicy, SlaDef } from "../policy/model.js";
@@ -65,7 +66,7 @@ function stateLines(clock: ClockResult, calendar: BusinessCalendar, now: Date): 
 
 function definitionLines(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy, calendar: BusinessCalendar, now: Date): string[] {
   const lines = [`SLA ${def.id}: ${def.description}`];
-  const history = clockHistory(s);
+  const history = clockHistory(s, slaCountsFrom(policy));
   if (history === null) return [...lines, "  (label history not available)"];
   const clock = computeClock(def, history, calendar, now, policy.taxonomy);
   if (clock.episodes.length === 0 && clock.state !== "waiting") {

@@ -11,6 +11,7 @@ import { labelsSchema } from "./labels.js";
 import { milestonesSchema } from "./milestones.js";
 import { notificationsSchema } from "./notifications.js";
 import { peopleSchema } from "./people.js";
+import { rolloutSchema } from "./rollout.js";
 import { schedulesSchema } from "./schedules.js";
 import { scopeSchema } from "./scope.js";
 import { slaSchema } from "./sla.js";
@@ -18,7 +19,7 @@ import { toolsSchema } from "./tools.js";
 import { triageSchema } from "./triage.js";
 import { workflowSchema } from "./workflow.js";
 
-export type PolicyKindName = "scope" | "people" | "labels" | "hygiene" | "calendar" | "schedules" | "workflow" | "milestones" | "notifications" | "triage" | "tools" | "intake" | "digest" | "sla";
+export type PolicyKindName = "scope" | "people" | "labels" | "hygiene" | "calendar" | "schedules" | "workflow" | "milestones" | "notifications" | "triage" | "tools" | "intake" | "digest" | "sla" | "rollout";
 
 export interface PolicyKind {
   name: PolicyKindName;
@@ -47,6 +48,7 @@ export const POLICY_KINDS: readonly PolicyKind[] = [
   { name: "intake", title: "mops-bot intake checks (intake.yml)", schema: intakeSchema, location: "intake.yml", multiple: false, optional: true },
   { name: "digest", title: "mops-bot weekly digest (digest.yml)", schema: digestSchema, location: "digest.yml", multiple: false, optional: true },
   { name: "sla", title: "mops-bot SLAs (sla.yml)", schema: slaSchema, location: "sla.yml", multiple: false, optional: true },
+  { name: "rollout", title: "mops-bot adoption and attention budget (rollout.yml)", schema: rolloutSchema, location: "rollout.yml", multiple: false, optional: true },
 ];
 
 export function policyKind(name: PolicyKindName): PolicyKind {

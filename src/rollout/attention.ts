@@ -1,0 +1,129 @@
+/**
+ * The attention budget (rollout.yml `attention`): scheduled work may mention one person at most
+ * `mentions_per_person_per_day` times a day across the board. A note that would mention someone
+ * past their budget is held back (it is proposed again by the next run, and goes out on a day with
+ * budget left); the item goes into that person's daily list instead: one note a day in one issue
+ * (per person or for the team), which names people without an @ so it notifies nobody.
+ *
+ * The count survives restarts and several runs a day because it is kept in GitLab, as the bot's
+ * other memory is: hidden markers `mentioned:<day>:<username>:<count>` in the description of the
+ * team's daily list issue. A run reads them first and writes them back at its end (only today's).
+ * Replies on the webhook path are not scheduled work: their context has no budget.
+ */
+import type { Action } from "../domain/actions.js";
+import { descriptionMarkersIn, markerComment, markerKey } from "../domain/markers.js";
+import type { ResourceSnapshot } from "../domain/snapshot.js";
+import { disclosedTitle } from "../domain/disclosure.js";
+import { neutraliseInline } from "../domain/text.js";
+import { mentionedIn } from "./mentions.js";
+
+/** One held-back note, as its person's daily list shows it. */
+export interface HeldItem {
+  ref: string;
+  url: string;
+  title: string;
+  projectPath: string;
+  confidential: boolean;
+  reason: string;
+}
+
+export const LEDGER_MARKER = "daily-list:team";
+
+export function personListMarker(username: string): string {
+  return markerKey("daily-list", "person", username);
+}
+
+/** Counts of mentions made today, as the ledger markers in `description` record them. */
+export function spentToday(description: string, today: string): Map<string, number> {
+  const spent = new Map<string, number>();
+  for (const m of descriptionMarkersIn(description)) {
+    const match = /^mentioned:(\d{4}-\d{2}-\d{2}):([^:]+):(\d+)$/.exec(m);
+    if (match && match[1] === today) spent.set(match[2]!, Number(match[3]));
+  }
+  return spent;
+}
+
+export class AttentionBudget {
+  private readonly spent: Map<string, number>;
+  private readonly held = new Map<string, HeldItem[]>();
+  private readonly bot: string;
+
+  constructor(
+    readonly limit: number,
+    readonly today: string,
+    spent: Map<string, number>,
+    botUsername: string,
+  ) {
+    this.spent = new Map(spent);
+    this.bot = botUsername.toLowerCase();
+  }
+
+  /** Whether `username` may be mentioned once more today; when so, the mention is counted. */
+  take(username: string): boolean {
+    const who = username.toLowerCase();
+    const n = this.spent.get(who) ?? 0;
+    if (n >= this.limit) return false;
+    this.spent.set(who, n + 1);
+    return true;
+  }
+
+  /**
+   * The actions with notes that would mention someone past their budget held back; those go into
+   * the daily list of each person they mention. A note goes out only when everyone it mentions has
+   * budget left (a note cannot mention half its people), and then counts for each of them.
+   */
+  admit(snapshot: ResourceSnapshot, actions: Action[]): Action[] {
+    // A message already said (its marker is on a note) is left out of the plan anyway: no mention.
+    const said = new Set((snapshot.notes ?? []).flatMap((n) => n.botMarkers));
+    return actions.filter((a) => {
+      if (a.type !== "comment" || said.has(a.marker)) return true;
+      const people = mentionedIn(a.body).filter((p) => p !== this.bot);
+      if (people.length === 0) return true;
+      if (people.every((p) => (this.spent.get(p) ?? 0) < this.limit)) {
+        people.forEach((p) => this.take(p));
+        return true;
+      }
+      for (const p of people) this.hold(p, snapshot, a.reason);
+      return false;
+    });
+  }
+
+  private hold(username: string, s: ResourceSnapshot, reason: string): void {
+    const list = this.held.get(username) ?? [];
+    const ref = `${s.projectPath}#${s.iid}`;
+    if (!list.some((i) => i.ref === ref && i.reason === reason)) list.push({ ref, url: s.webUrl, title: s.title, projectPath: s.projectPath, confidential: s.confidential, reason });
+    this.held.set(username, list);
+  }
+
+  /** Items held back this run, by person. */
+  heldItems(): ReadonlyMap<string, HeldItem[]> {
+    return this.held;
+  }
+
+  /** Mentions counted today (read from the ledger and made by this run). */
+  spentMap(): ReadonlyMap<string, number> {
+    return this.spent;
+  }
+
+  /** The team daily list issue's description with today's ledger. */
+  ledgerDescription(): string {
+    const marks = [...this.spent.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([who, n]) => markerComment(markerKey("mentioned", this.today, who, String(n))));
+    return [
+      "The bot mentions each person at most a few times a day for scheduled work (policies/rollout.yml, `attention`). What it would have mentioned them about beyond that is listed here, or in their own daily list issue, one note a day, without notifying anyone.",
+      "",
+      markerComment(LEDGER_MARKER),
+      ...marks,
+    ].join("\n");
+  }
+}
+
+/** One person's daily list note: their held items, named without an @. */
+export function dailyListNote(username: string, today: string, items: HeldItem[], listProject: string): string {
+  const lines = [...items]
+    .sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }))
+    .map((i) => {
+      const title = neutraliseInline(disclosedTitle(i, { confidential: false, projectPath: listProject })).replace(/[[\]]/g, (c) => `\\${c}`);
+      return `- [ ] ${i.ref} [${title}](${i.url}) — ${neutraliseInline(i.reason)}`;
+    });
+  return [`**${today}: waiting for \`${neutraliseInline(username)}\`** (${items.length}): the bot has already mentioned them today, so these wait here.`, "", ...lines].join("\n");
+}

@@ -1,0 +1,94 @@
+/** What `mops-bot adopt` does, loaded only when it runs. */
+import type { CliIo } from "../cli.js";
+import type { RunReport } from "../engine/report.js";
+import { runSweep } from "../jobs/sweep.js";
+import { startProgress } from "../jobs/progress.js";
+import type { JobDeps } from "../jobs/types.js";
+import { createLogger } from "../logging.js";
+import { defaultPoliciesDir } from "../policy/cli.js";
+import { PolicyError, formatProblem } from "../policy/problems.js";
+import { gitlabConnectionFromEnv, openRuntime } from "../runtime.js";
+import type { AdoptionOutcome } from "./adoptionRun.js";
+import { mentionedIn } from "./mentions.js";
+
+export interface AdoptOptions {
+  dryRun?: boolean;
+  dir?: string;
+}
+
+export async function runAdoptCommand(options: AdoptOptions, io: CliIo): Promise<number> {
+  const logger = createLogger();
+  try {
+    const runtime = await openRuntime({ policiesDir: options.dir ?? defaultPoliciesDir(), connection: gitlabConnectionFromEnv(), dryRun: options.dryRun === true, logger });
+    const progress = startProgress({ write: (t) => process.stderr.write(t), isTTY: process.stderr.isTTY === true });
+    try {
+      const { text, failed } = await adopt({ ...runtime, dryRun: options.dryRun === true, onProgress: progress.onProgress });
+      progress.stop();
+      io.out(text);
+      return failed ? 1 : 0;
+    } finally {
+      progress.stop();
+    }
+  } catch (e) {
+    if (e instanceof PolicyError) {
+      io.err(`The policies have problems, so nothing was done:\n${e.problems.map(formatProblem).join("\n")}`);
+      return 1;
+    }
+    if (e instanceof Error && e.message.startsWith("No policies/rollout.yml")) {
+      io.err(e.message);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/** Runs (or in a dry run, plans) the first sweep with rollout.yml and describes it. */
+export async function adopt(deps: JobDeps): Promise<{ text: string; failed: boolean; report: RunReport; adoption: AdoptionOutcome | null }> {
+  if (deps.policy.rollout === undefined) {
+    throw new Error("No policies/rollout.yml: adoption needs it. Add it with the day the bot is switched on (adopted_on: YYYY-MM-DD); README, \"Use it on your GitLab\", shows one.");
+  }
+  let adoption: AdoptionOutcome | null = null;
+  const report = await runSweep(deps, { onAdoption: (o) => (adoption = o) });
+  return { text: renderAdoption(report, adoption, deps), failed: report.errors.length > 0, report, adoption };
+}
+
+function renderAdoption(report: RunReport, adoption: AdoptionOutcome | null, deps: JobDeps): string {
+  const rollout = deps.policy.rollout!;
+  const would = deps.dryRun ? "would be " : "";
+  const repairs = new Map<string, number>();
+  let notes = 0;
+  // Mentions per person across the notes and the reports: a person may be named in both.
+  const mentions = new Map<string, number>();
+  const bot = deps.policy.scope.botUsername.toLowerCase();
+  const count = (who: string) => who !== bot && mentions.set(who, (mentions.get(who) ?? 0) + 1);
+  for (const r of report.resources) {
+    for (const a of r.actions) {
+      if (a.type === "add_labels" || a.type === "remove_labels") repairs.set(a.rule, (repairs.get(a.rule) ?? 0) + 1);
+      if (a.type === "comment") {
+        notes++;
+        mentionedIn(a.body).forEach(count);
+      }
+    }
+  }
+  const lines = [
+    `Adoption ${deps.dryRun ? "preview (dry run: nothing was written)" : "done"}: adopted on ${rollout.adoptedOn}; issues created before it are the backlog.`,
+    `Read ${report.read.issues} issue(s) and ${report.read.mergeRequests} merge request(s).`,
+    "",
+    `Label changes ${would || ""}made, by rule (on the backlog without a note):`,
+    ...[...repairs.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([rule, n]) => `  ${rule}: ${n}`),
+  ];
+  if (repairs.size === 0) lines.push("  none");
+  lines.push("", `Notes ${would}posted: ${notes} (issues opened since adoption, and answers to a person's own action).`);
+  const reports = adoption?.reports ?? [];
+  for (const r of reports) {
+    r.content.mentioned.map((p) => p.toLowerCase()).forEach(count);
+    const state = r.status === "unchanged" ? "already up to date" : `${would}${r.status}`;
+    lines.push("", `Adoption report in ${r.projectPath} (${state}): ${r.content.count} issue(s), ${r.content.mentioned.length} person(s) mentioned.`, "", r.content.body);
+  }
+  if (reports.length === 0) lines.push("", "Adoption report: nothing on the backlog needs a person; no report issue.");
+  const most = Math.max(0, ...mentions.values());
+  const names = [...mentions.keys()].sort().map((m) => `@${m}`).join(", ");
+  lines.push("", `People mentioned: ${mentions.size}${mentions.size > 0 ? ` (${names}); at most ${most} mention(s) of one person` : ""}.`);
+  if (report.errors.length > 0) lines.push("", `${report.errors.length} error(s):`, ...report.errors.map((e) => `  ${e.ref}: ${e.message}`));
+  return lines.join("\n");
+}
