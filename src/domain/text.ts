@@ -36,6 +36,23 @@ export function neutraliseQuickActions(body: string): string {
     .join("\n");
 }
 
+/**
+ * `@a @b` for the people a note is for: each person once (GitLab usernames are case-insensitive),
+ * in the order given, and never the bot itself (`bot`), so a note never mentions someone twice
+ * because they hold two roles (assignee and DRI) and never pings the bot's own account.
+ */
+export function mentionEach(usernames: Iterable<string>, bot?: string): string {
+  const seen = new Set<string>(bot ? [bot.toLowerCase()] : []);
+  const out: string[] = [];
+  for (const u of usernames) {
+    const key = u.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(mention(u));
+  }
+  return out.join(" ");
+}
+
 /** `@username` for a GitLab username the bot got from the API (not from free text). */
 export function mention(username: string): string {
   if (!/^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/.test(username)) return neutraliseInline(username);

@@ -9,7 +9,7 @@ import type { Action } from "../domain/actions.js";
 import { markerKey } from "../domain/markers.js";
 import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
-import { mention } from "../domain/text.js";
+import { mentionEach } from "../domain/text.js";
 import type { CompiledPolicy, MilestonePolicy } from "../policy/model.js";
 
 export const ROLLOVER_RULE = "milestone-rollover";
@@ -99,7 +99,7 @@ export function rolloverActions(
   const recipients = recipientsOf(issue);
   if (recipients.length > 0) {
     const body = renderTemplate(templateText(policy.templates, milestones.rollover.noteTemplate), {
-      recipient: { trusted: recipients.map(mention).join(" ") },
+      recipient: { trusted: mentionEach(recipients, policy.scope.botUsername) },
       reason,
       milestone: next.title,
       ref: issue.ref.path + "#" + issue.iid,

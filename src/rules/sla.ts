@@ -212,7 +212,7 @@ function dueDateActions(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy
         priority: clock.episode?.priority ?? "(any)",
         goal: `${def.dueDate.businessDays} business days after the details were complete (SLA \`${def.id}\`)`,
       }, {
-        recipient: dueDateRecipients(s),
+        recipient: dueDateRecipients(s, policy.scope.botUsername),
         group: null,
         reason,
         rule: DUE_DATE_RULE,

@@ -6,7 +6,7 @@ import type { BusinessCalendar } from "../domain/calendar.js";
 import { markerKey } from "../domain/markers.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { renderTemplate, templateText, type TemplateValue } from "../domain/templates.js";
-import { mention } from "../domain/text.js";
+import { mentionEach } from "../domain/text.js";
 import type { CompiledPolicy, SlaDef } from "../policy/model.js";
 import type { ClockEpisode, ClockResult } from "./clock.js";
 import { describeGoal, formatMoment } from "./time.js";
@@ -19,24 +19,25 @@ export function slaMarker(def: SlaDef, kind: SlaNoteKind, episodeStart: Date): s
 
 /** `@a @b` for the members of a people group. */
 export function groupMentions(policy: CompiledPolicy, group: string | null): string {
-  return group === null ? "" : (policy.people[group] ?? []).map(mention).join(" ");
+  return mentionEach(groupMembers(policy, group), policy.scope.botUsername);
 }
 
-const assigneeMentions = (s: ResourceSnapshot) => s.assignees.map((a) => mention(a.username)).join(" ");
+const groupMembers = (policy: CompiledPolicy, group: string | null): string[] => (group === null ? [] : (policy.people[group] ?? []));
+const assigneeMentions = (s: ResourceSnapshot, policy: CompiledPolicy) => mentionEach(s.assignees.map((a) => a.username), policy.scope.botUsername);
 
 /** The warning goes to the assignees, or to the policy's group when nobody is assigned. */
 export function warningRecipients(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy): string {
-  return s.assignees.length > 0 ? assigneeMentions(s) : groupMentions(policy, def.warning.fallbackGroup);
+  return s.assignees.length > 0 ? assigneeMentions(s, policy) : groupMentions(policy, def.warning.fallbackGroup);
 }
 
 /** The breach note mentions the policy's group, and the assignees so they know too. */
 /** The people a due-date note is for: the author (who set the date) and the assignees. */
-export function dueDateRecipients(s: ResourceSnapshot): string {
-  return [...new Set([s.author, ...s.assignees].map((u) => mention(u.username)))].join(" ");
+export function dueDateRecipients(s: ResourceSnapshot, bot?: string): string {
+  return mentionEach([s.author, ...s.assignees].map((u) => u.username), bot);
 }
 
 export function breachRecipients(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy): string {
-  return [groupMentions(policy, def.breach.mentionGroup), assigneeMentions(s)].filter(Boolean).join(" ");
+  return mentionEach([...groupMembers(policy, def.breach.mentionGroup), ...s.assignees.map((a) => a.username)], policy.scope.botUsername);
 }
 
 export function priorityText(e: ClockEpisode): string {

@@ -9,7 +9,7 @@
 import { markerComment, markerKey } from "../domain/markers.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { renderTemplate, templateText, type TemplateValue } from "../domain/templates.js";
-import { mention, neutraliseInline } from "../domain/text.js";
+import { mentionEach, neutraliseInline } from "../domain/text.js";
 import type { CompiledPolicy, ToolDef, ToolsPolicy } from "../policy/model.js";
 import { addDays, daysBetween } from "./dates.js";
 import { auditPeriodFromKey, auditPeriodOf, type AuditPeriod } from "./periods.js";
@@ -106,7 +106,7 @@ function toolValues(policy: CompiledPolicy, tool: ToolDef): Record<string, Templ
   return {
     tool: tool.name,
     "tool.tier": { trusted: String(tool.tier) },
-    "tool.owner": { trusted: ownersOf(policy, tool).map(mention).join(" ") || "the tool's owner" },
+    "tool.owner": { trusted: mentionEach(ownersOf(policy, tool), policy.scope.botUsername) || "the tool's owner" },
     "tool.cadence": { trusted: tool.audit },
     "tool.inactivity_days": { trusted: String(tool.inactivityDays) },
     "tool.notice": { trusted: `${tool.noticeBusinessDays} business day${tool.noticeBusinessDays === 1 ? "" : "s"}` },
@@ -276,7 +276,7 @@ export function auditReminder(policy: CompiledPolicy, issue: ResourceSnapshot, m
   const recipients = issue.assignees.length > 0 ? issue.assignees.map((u) => u.username) : tool ? ownersOf(policy, tool) : [];
   const body = renderTemplate(templateText(policy.templates, tools.audits.reminderTemplate), {
     ...(tool ? toolValues(policy, tool) : { tool: parsed.toolKey }),
-    recipient: { trusted: recipients.map(mention).join(" ") || "Hi" },
+    recipient: { trusted: mentionEach(recipients, policy.scope.botUsername) || "Hi" },
     period: { trusted: parsed.period },
     due: { trusted: readableDate(dueDate) },
   });

@@ -9,7 +9,7 @@ import type { Action } from "../domain/actions.js";
 import { markerKey } from "../domain/markers.js";
 import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
-import { mention } from "../domain/text.js";
+import { mention, mentionEach } from "../domain/text.js";
 import type { TriageActionDef, TriageRuleDef } from "../policy/compile/triage.js";
 import { labelList } from "../rules/labelRefs.js";
 import { botUsernameOf, type RuleContext } from "../rules/types.js";
@@ -40,8 +40,9 @@ export function roundRobin(members: string[], iid: number): string | undefined {
 }
 
 function recipient(to: Extract<TriageActionDef, { kind: "note" }>["to"], s: ResourceSnapshot, ctx: RuleContext): string {
-  if (to !== null && typeof to === "object") return (ctx.policy.people[to.group] ?? []).map(mention).join(" ");
-  if (to === "assignees" && s.assignees.length > 0) return s.assignees.map((a) => mention(a.username)).join(" ");
+  const bot = ctx.policy.scope.botUsername;
+  if (to !== null && typeof to === "object") return mentionEach(ctx.policy.people[to.group] ?? [], bot);
+  if (to === "assignees" && s.assignees.length > 0) return mentionEach(s.assignees.map((a) => a.username), bot);
   return mention(s.author.username);
 }
 

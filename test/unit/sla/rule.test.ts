@@ -102,6 +102,13 @@ describe("sla rule", () => {
     expect(note.body).toMatch(/@mops\.member1 @mops\.member2/);
   });
 
+  it("breached: the assignee who is also in the policy's group is mentioned once, and the bot never", () => {
+    const actions = slaRule.evaluate(urgent({ labels: [URGENT, AT_RISK], assignees: [user("mops.member1"), user("mops-bot")] }), at("2026-11-18T19:30:00Z"));
+    const body = comment(actions)!.body;
+    expect(body.match(/@mops\.member1\b/g)).toHaveLength(1);
+    expect(body).not.toContain("@mops-bot");
+  });
+
   it("keeps the same note marker for the whole episode, so the note is posted once", () => {
     const a = comment(slaRule.evaluate(urgent(), at("2026-11-18T19:30:00Z")))!.marker;
     const b = comment(slaRule.evaluate(urgent({ labels: [URGENT, BREACHED] }), at("2026-11-25T19:30:00Z")))!.marker;
