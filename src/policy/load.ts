@@ -6,6 +6,7 @@
  */
 import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { checkHandbookQuotes } from "./handbookQuotes.js";
 import { compileCalendar } from "./compile/calendar.js";
 import { compileHygiene } from "./compile/hygiene.js";
 import { compileLabels } from "./compile/labels.js";
@@ -100,10 +101,12 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
 
   // 1. Read and validate every file against its schema.
   const parsed = new Map<PolicyKindName, Parsed<unknown>[]>();
+  const texts: { file: string; text: string }[] = [];
   for (const { rel, kind } of files) {
     const file = path.join(display, rel);
     const text = await readPolicyText(path.join(root, rel), file, sink);
     if (text === undefined) continue;
+    texts.push({ file, text });
     const source = readPolicySource(file, text, sink);
     if (!source.usable) continue;
     const result = kind.schema.safeParse(source.data);
@@ -181,6 +184,7 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
   const tools = toolsFile && compileTools(toolsFile.source, toolsFile.data, sink);
   const warningSink = new ProblemSink();
   if (toolsFile) toolsWarnings(toolsFile.source, toolsFile.data, warningSink);
+  await checkHandbookQuotes(root, texts, warningSink);
   const warnings = [...warningSink.problems].sort(byPosition);
   const intakeFile = one<IntakeFile>("intake");
   if (intakeFile) checkIntakeReferences(ctx, intakeFile.source, intakeFile.data);

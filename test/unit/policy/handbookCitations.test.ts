@@ -1,64 +1,78 @@
 /**
- * The shipped policies enforce what the handbook says, and say where: every policy file quotes the
- * sentence(s) it enforces as `<page>.txt:<line> "<words>"`, and every such quote (in the policies
- * and in the docs) is checked against the copy of the handbook pages in docs/handbook/. A quote
- * that drifts from its page, or a policy file that quotes nothing, fails here.
+ * Handbook quotes: a policy says which handbook sentence it enforces as `<page>.txt:<line> "<words>"`.
+ * `policies validate` warns when such a quote is not on the line it cites, or when a policy file
+ * quotes nothing, as soon as the pages are beside the policies (docs/handbook/). The docs' own
+ * quotes (the table in docs/policy-files.md) are checked here against the same pages.
  */
-import { readFile, readdir } from "node:fs/promises";
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { checkCitation, citationsIn, fragmentsOf } from "../../support/handbookCitations.js";
-import { policyYamlFiles } from "../../support/policies.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { quoteFragments, quoteProblem, quotesIn, readHandbookPages } from "../../../src/policy/handbookQuotes.js";
+import { validatePolicies } from "../../../src/policy/load.js";
+import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
-const SHIPPED = path.resolve("policies");
+const PAGES = path.resolve("docs/handbook");
 
-async function markdownFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((f) => f.endsWith(".md")).map((f) => path.join(dir, f));
-}
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
 
-describe("handbook citations", () => {
-  it("every shipped policy file quotes the handbook sentence it enforces", async () => {
-    const silent: string[] = [];
-    for (const file of await policyYamlFiles(SHIPPED)) {
-      if (citationsIn(await readFile(file, "utf8"), "yaml", file).length === 0) silent.push(path.relative(SHIPPED, file));
-    }
-    expect(silent, "policy files without a handbook citation").toEqual([]);
-  });
-
-  it("every quote in the policies and the docs is on the line it cites", async () => {
-    const files = [...(await policyYamlFiles(SHIPPED)), ...(await policyYamlFiles(path.resolve("test/fixtures/policies-mops")))];
+describe("handbook quotes", () => {
+  it("every quote in the README and the docs is on the line it cites", async () => {
+    const pages = await readHandbookPages(PAGES);
+    const docs = (await readdir("docs")).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f));
     const problems: string[] = [];
     let checked = 0;
-    for (const file of files) {
-      for (const c of citationsIn(await readFile(file, "utf8"), "yaml", path.relative(".", file))) {
+    for (const file of ["README.md", ...docs]) {
+      for (const q of quotesIn(await readFile(file, "utf8"), "markdown")) {
         checked++;
-        const problem = await checkCitation(c);
-        if (problem) problems.push(problem);
-      }
-    }
-    for (const file of [path.resolve("README.md"), ...(await markdownFiles(path.resolve("docs")))]) {
-      for (const c of citationsIn(await readFile(file, "utf8"), "markdown", path.relative(".", file))) {
-        checked++;
-        const problem = await checkCitation(c);
-        if (problem) problems.push(problem);
+        const problem = quoteProblem(q, pages);
+        if (problem) problems.push(`${file}:${q.line}: ${problem}`);
       }
     }
     expect(problems).toEqual([]);
     expect(checked).toBeGreaterThan(20);
   });
 
-  it("the checker itself rejects a quote that is not on the cited line", async () => {
-    const [good] = citationsIn('# 000_3a3b18768e4599ed.txt:136 "no action items for MktgOps"', "yaml", "x");
-    const [wrongLine] = citationsIn('# 000_3a3b18768e4599ed.txt:135 "no action items for MktgOps"', "yaml", "x");
-    const [wrongWords] = citationsIn('# 000_3a3b18768e4599ed.txt:136 "the bot sets a priority"', "yaml", "x");
-    expect(await checkCitation(good!)).toBeUndefined();
-    expect(await checkCitation(wrongLine!)).toMatch(/does not say/);
-    expect(await checkCitation(wrongWords!)).toMatch(/does not say/);
-    expect(fragmentsOf("completed ... although the issue may not")).toEqual(["completed", "although the issue may not"]);
+  it("a quote is checked against the cited lines, with elisions, line ranges and markdown set aside", async () => {
+    const pages = await readHandbookPages(PAGES);
+    const [good] = quotesIn('# 000_3a3b18768e4599ed.txt:136 "no action items for MktgOps"', "yaml");
+    const [wrongLine] = quotesIn('# 000_3a3b18768e4599ed.txt:135 "no action items for MktgOps"', "yaml");
+    const [wrongWords] = quotesIn('# 000_3a3b18768e4599ed.txt:136 "the bot sets a priority"', "yaml");
+    const [elided] = quotesIn('# 000_3a3b18768e4599ed.txt:137 "Used for list imports ... (do not also use To Be Triaged scoped label)"', "yaml");
+    const [unknownPage] = quotesIn('# 999_3a3b18768e4599ed.txt:1 "x"', "yaml");
+    expect(quoteProblem(good!, pages)).toBeUndefined();
+    expect(quoteProblem(elided!, pages)).toBeUndefined();
+    expect(quoteProblem(wrongLine!, pages)).toMatch(/is not on 000_3a3b18768e4599ed.txt:135, which says/);
+    expect(quoteProblem(wrongWords!, pages)).toMatch(/"the bot sets a priority" is not on/);
+    expect(quoteProblem(unknownPage!, pages)).toMatch(/not one of the handbook pages/);
+    expect(quoteFragments("completed ... although the issue may not")).toEqual(["completed", "although the issue may not"]);
   });
 
-  it("a quote may wrap over comment lines and span a line range", () => {
-    const text = ['# 000_3a3b18768e4599ed.txt:263-265 "New issues will be', '# prioritized within the bi-weekly meeting"'].join("\n");
-    expect(citationsIn(text, "yaml", "x")).toEqual([{ file: "000_3a3b18768e4599ed.txt", from: 263, to: 265, quote: "New issues will be prioritized within the bi-weekly meeting", at: "x" }]);
+  it("a quote may wrap over comment lines and span a line range; its line is where it starts", () => {
+    const text = ["rules: []", '# 000_3a3b18768e4599ed.txt:263-265 "New issues will be', '# prioritized within the bi-weekly meeting"'].join("\n");
+    expect(quotesIn(text, "yaml")).toEqual([{ page: "000_3a3b18768e4599ed.txt", from: 263, to: 265, quote: "New issues will be prioritized within the bi-weekly meeting", line: 2 }]);
+  });
+
+  it("policies validate warns about a drifted quote and a file that quotes nothing, only when the pages are beside the policies", async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "mops-quotes-"));
+    const policies = path.join(dir, "policies");
+    await cp(path.resolve(TEST_POLICIES_DIR), policies, { recursive: true });
+    const hygiene = path.join(policies, "hygiene.yml");
+    await writeFile(hygiene, `# 000_3a3b18768e4599ed.txt:136 "the bot closes FYI issues"\n${await readFile(hygiene, "utf8")}`);
+    const without = await validatePolicies(policies);
+    expect(without.warnings.filter((w) => /handbook/.test(w.message))).toEqual([]);
+
+    await cp(PAGES, path.join(dir, "docs", "handbook"), { recursive: true });
+    const withPages = await validatePolicies(policies);
+    expect(withPages.problems).toEqual([]);
+    const drifted = withPages.warnings.find((w) => w.file === "policies/hygiene.yml" && /is not on/.test(w.message));
+    expect(drifted).toMatchObject({ line: 1, message: expect.stringContaining('"the bot closes FYI issues" is not on 000_3a3b18768e4599ed.txt:136') });
+    const silent = withPages.warnings.filter((w) => /quotes no handbook sentence/.test(w.message)).map((w) => w.file);
+    expect(silent.length).toBeGreaterThan(0);
+    expect(silent).not.toContain("policies/hygiene.yml");
   });
 });
