@@ -179,6 +179,8 @@ export interface LabelConflictDef {
 export interface HygieneDef {
   /** Replace declared aliases with their canonical label. */
   repairAliases: boolean;
+  /** Leave a note explaining each repair (off: the label change in GitLab's history is enough). */
+  explainRepairs: boolean;
   conflicts: LabelConflictDef[];
 }
 

@@ -4,6 +4,8 @@
  *   canonical label;
  * - declared conflicts are repaired (e.g. `MktgOps - List Import` issues must not also carry
  *   `MktgOps::00: Triage`).
+ * A repair is explained in a note only when hygiene.yml asks for it (`explain_repairs`): GitLab
+ * already records who changed which label, and every note emails everyone on the issue.
  */
 import type { Action } from "../domain/actions.js";
 import { markerKey } from "../domain/markers.js";
@@ -27,6 +29,7 @@ function aliasRepairs(s: ResourceSnapshot, policy: CompiledPolicy): Action[] {
     const reason = `"${label}" is another spelling of "${canonical}", the label the handbook uses.`;
     actions.push({ type: "remove_labels", labels: [label], rule: RULE_ID, reason });
     actions.push({ type: "add_labels", labels: [canonical], rule: RULE_ID, reason });
+    if (!policy.hygiene.explainRepairs) continue;
     actions.push({
       type: "comment",
       rule: RULE_ID,
@@ -47,6 +50,7 @@ function conflictRepairs(s: ResourceSnapshot, policy: CompiledPolicy): Action[] 
     if (remove.length === 0) continue;
     const reason = `${c.whenPresent} is present, so ${remove.join(", ")} goes: ${c.reason}`;
     actions.push({ type: "remove_labels", labels: remove, rule: RULE_ID, reason });
+    if (!policy.hygiene.explainRepairs) continue;
     actions.push({
       type: "comment",
       rule: RULE_ID,

@@ -90,14 +90,14 @@ describe("MktgOps stages against the fake GitLab", () => {
     const planning = sb.fake.addIssue(mops, {
       title: "Marketo: preference centre redesign",
       description: "As a lifecycle marketer, I would like one preference centre, so that people choose what they get.",
-      labels: ["MktgOps::1 - Planning", "MktgOpsPriority::02-Medium"],
+      labels: ["MktgOps::1 - Planning", "MktgOpsPriority:: 02-Medium"],
       assignees: ["mops.member2"],
       author: "dan.fieldmktg",
       createdAt: new Date(SANDBOX_NOW.getTime() - 10 * 86_400_000),
     });
     const onHold = sb.fake.addIssue(mops, {
       title: "Old webinar platform evaluation",
-      labels: ["MktgOps::5 - On Hold", "MktgOpsPriority::03-Low"],
+      labels: ["MktgOps::5 - On Hold", "MktgOpsPriority:: 03-Low"],
       author: "erin.sdr",
       createdAt: new Date(SANDBOX_NOW.getTime() - 12 * 86_400_000),
     });
@@ -117,7 +117,7 @@ describe("MktgOps stages against the fake GitLab", () => {
     expect(summaries[0]!.labels).toEqual(["mops-bot summary"]);
 
     // A person picks the stage: the issue leaves the list, and nothing else is written on it.
-    sb.fake.setIssueLabels(mops, planning.iid, ["MktgOps::03: Assigned", "MktgOpsPriority::02-Medium"], { as: "mops.member2" });
+    sb.fake.setIssueLabels(mops, planning.iid, ["MktgOps::03: Assigned", "MktgOpsPriority:: 02-Medium"], { as: "mops.member2" });
     sb.fake.updateIssue(mops, planning.iid, { milestoneId: sb.fake.milestones().find((m) => m.title === sb!.milestones.next)!.id }, { as: "mops.member2" });
     sb.fake.resetCounters();
     expect((await sweep(sb)).errors).toEqual([]);

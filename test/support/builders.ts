@@ -186,6 +186,7 @@ export function testPolicy(over: Partial<CompiledPolicy> = {}): CompiledPolicy {
     taxonomy: testTaxonomy(),
     hygiene: {
       repairAliases: true,
+      explainRepairs: true,
       conflicts: [{ whenPresent: "MktgOps - List Import", remove: ["MktgOps::00: Triage"], reason: "List imports skip triage." }],
     },
     calendar: {

@@ -5,6 +5,10 @@ import { labelName, text } from "./common.js";
 export const hygieneSchema = z
   .object({
     repair_aliases: z.boolean().describe("Replace the aliases declared in labels.yml with their canonical label."),
+    explain_repairs: z
+      .boolean()
+      .optional()
+      .describe("Leave a note on the issue saying why a label was replaced or removed. Off by default: GitLab's own history shows the change, and a note emails everyone on the issue."),
     conflicts: z
       .array(
         z

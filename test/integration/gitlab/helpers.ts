@@ -60,7 +60,7 @@ export function testPolicy(): CompiledPolicy {
     },
     people: { "business-owners": ["alice"] },
     taxonomy: testTaxonomy(),
-    hygiene: { repairAliases: true, conflicts: [] },
+    hygiene: { repairAliases: true, explainRepairs: true, conflicts: [] },
     calendar: {
       timeZone: "UTC",
       workingDays: [1, 2, 3, 4, 5],

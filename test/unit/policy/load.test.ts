@@ -123,7 +123,7 @@ describe("schema problems", () => {
 
   it("lists the allowed keys when no key is close", async () => {
     const problems = await problemsOf({ "hygiene.yml": "repair_aliases: true\nflavour: vanilla\n" });
-    expect(problems).toEqual(["policies/hygiene.yml:2:1: unknown key 'flavour' — allowed keys here: 'repair_aliases' or 'conflicts'"]);
+    expect(problems).toEqual(["policies/hygiene.yml:2:1: unknown key 'flavour' — allowed keys here: 'repair_aliases', 'explain_repairs' or 'conflicts'"]);
   });
 
   it("reports a missing required key at the mapping that lacks it", async () => {

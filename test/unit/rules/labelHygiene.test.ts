@@ -29,8 +29,16 @@ describe("label-hygiene", () => {
     expect(actions.find((a) => a.type === "remove_labels")).toMatchObject({ labels: ["MktgOps::00: Triage"] });
   });
 
+  it("repairs without a note unless hygiene.yml asks to explain repairs", () => {
+    const [quiet] = labelHygiene.create(testPolicy({ hygiene: { repairAliases: true, explainRepairs: false, conflicts: [{ whenPresent: "MktgOps - List Import", remove: ["MktgOps::00: Triage"], reason: "List imports skip triage." }] } }));
+    const alias = quiet!.evaluate(issue({ labels: ["MtkgOpsPrio::04: Actioned"] }), ctx());
+    expect(alias.map((a) => a.type).sort()).toEqual(["add_labels", "remove_labels"]);
+    const conflict = quiet!.evaluate(issue({ labels: ["MktgOps - List Import", "MktgOps::00: Triage"] }), ctx());
+    expect(conflict.map((a) => a.type)).toEqual(["remove_labels"]);
+  });
+
   it("does nothing when alias repair is turned off", () => {
-    const [off] = labelHygiene.create(testPolicy({ hygiene: { repairAliases: false, conflicts: [] } }));
+    const [off] = labelHygiene.create(testPolicy({ hygiene: { repairAliases: false, explainRepairs: true, conflicts: [] } }));
     expect(off!.evaluate(issue({ labels: ["MtkgOpsPrio::04: Actioned"] }), ctx())).toEqual([]);
   });
 });
