@@ -29,9 +29,9 @@ async function adoptedBoard() {
   const sb = await startSandbox({ policiesDir: copy.dir });
   open.push({ sb, copy });
   const mops = sb.projects.mops;
-  const old = sb.fake.addIssue(mops, { title: "Stageless request from last year", author: "dan.fieldmktg", labels: ["MktgOpsPriority::03-Low"], createdAt: ago(300), updatedAt: ago(200) });
-  const fresh = sb.fake.addIssue(mops, { title: "Stageless request from yesterday", author: "dan.fieldmktg", description: STORY, labels: ["MktgOpsPriority::03-Low"], createdAt: ago(0.05), updatedAt: ago(0.05) });
-  const stageNoAssignee = sb.fake.addIssue(mops, { title: "In progress, nobody on it", author: "dan.fieldmktg", labels: ["MktgOps::04: In Progress", "MktgOpsPriority::02-Medium"], milestone: sb.milestones.current, createdAt: ago(90), updatedAt: ago(60) });
+  const old = sb.fake.addIssue(mops, { title: "Stageless request from last year", author: "dan.fieldmktg", labels: ["MktgOpsPriority:: 03-Low"], createdAt: ago(300), updatedAt: ago(200) });
+  const fresh = sb.fake.addIssue(mops, { title: "Stageless request from yesterday", author: "dan.fieldmktg", description: STORY, labels: ["MktgOpsPriority:: 03-Low"], createdAt: ago(0.05), updatedAt: ago(0.05) });
+  const stageNoAssignee = sb.fake.addIssue(mops, { title: "In progress, nobody on it", author: "dan.fieldmktg", labels: ["MktgOps::04: In Progress", "MktgOpsPriority:: 02-Medium"], milestone: sb.milestones.current, createdAt: ago(90), updatedAt: ago(60) });
   return { sb, mops, old, fresh, stageNoAssignee };
 }
 

@@ -45,7 +45,7 @@ async function boardWantingTheDri(edit: (yaml: string) => string) {
   // Five issues waiting in Triage for weeks: each one's DRI ping mentions the triage DRI.
   for (let i = 0; i < 5; i++) {
     const w = sb.fake.addIssue(mops, { title: `Waiting in triage ${i}`, author: "dan.fieldmktg", description: "As a marketer, I would like a list, so that I can send it.", createdAt: ago(40), updatedAt: ago(40) });
-    sb.fake.setIssueLabels(mops, w.iid, ["MktgOps::00: Triage", "MktgOpsPriority::03-Low"], { as: "dan.fieldmktg", at: ago(20) });
+    sb.fake.setIssueLabels(mops, w.iid, ["MktgOps::00: Triage", "MktgOpsPriority:: 03-Low"], { as: "dan.fieldmktg", at: ago(20) });
   }
   return { sb, setNow: (d: Date) => (now = d) };
 }

@@ -96,7 +96,7 @@ const closedInEndedMilestone = (title: string) =>
   sb.fake.addIssue(sb.projects.mops, {
     title,
     description: "As a field marketer, I would like the leads followed up, so that none is lost.",
-    labels: ["MktgOps::08: Completed", "MktgOpsPriority::03-Low"],
+    labels: ["MktgOps::08: Completed", "MktgOpsPriority:: 03-Low"],
     assignees: ["mops.member1"],
     milestone: sb.milestones.past,
     state: "closed",
@@ -166,7 +166,7 @@ describe("milestones and notifications through the webhook", () => {
     const old = sb.fake.addIssue(mops, {
       title: "Q3 webinar follow-up",
       description: "As a field marketer, I would like the leads followed up, so that none is lost.",
-      labels: ["MktgOps::08: Completed", "MktgOpsPriority::03-Low"],
+      labels: ["MktgOps::08: Completed", "MktgOpsPriority:: 03-Low"],
       assignees: ["mops.member1"],
       milestone: sb.milestones.past,
       author: "dan.fieldmktg",

@@ -15,7 +15,7 @@ import type { Rule } from "../../../src/rules/types.js";
 import { CURRENT, ctx, issue, labelEvent, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
-const MEDIUM = "MktgOpsPriority::02-Medium"; // 15 business days
+const MEDIUM = "MktgOpsPriority:: 02-Medium"; // 15 business days
 const CREATED = "2026-03-02T15:00:00Z"; // months before adoption
 const NOW = new Date("2026-11-20T15:00:00Z"); // Friday, 3 business days after adoption
 
@@ -71,7 +71,7 @@ describe("SLA clocks and the adoption date", () => {
   });
 
   it("a milestone goal's warning is a share of the time from the adoption date, not from a start months ago", () => {
-    const HIGH = "MktgOpsPriority::01-High";
+    const HIGH = "MktgOpsPriority:: 01-High";
     const s = issue({ createdAt: new Date(CREATED), labels: [HIGH], labelEvents: [labelEvent(HIGH, CREATED)], milestone: CURRENT, assignees: [user("mops.member2")] });
     const now = new Date("2026-11-18T15:00:00Z"); // a day after adoption, days before the milestone is due
     const { policy, rule } = adopted();
