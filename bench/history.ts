@@ -4,12 +4,16 @@
  * warm (second run, nothing changed), and warm after a day's changes (1% of the open issues
  * touched: a label or a comment). Prints requests by route, hits and misses, wall time, the lower
  * bound (listing pages, fixed reads, history of the touched issues) and peak RSS.
- * Run: `npx tsx bench/history.ts [--size 5000] [--latency 20] [--routes]`.
+ * Also prints which rule asked for the history reads of the cold run (and of the others with
+ * `--attribution`). `--cold` runs the cold sweep only.
+ * Run: `npx tsx bench/history.ts [--size 5000] [--latency 20] [--routes] [--attribution] [--cold]`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
+import { createRuleContext } from "../src/engine/context.js";
+import { buildRules } from "../src/rules/registry.js";
 import { HistoryCache } from "../src/cache/historyCache.js";
 import { SqliteHistoryStore } from "../src/cache/sqliteHistoryStore.js";
 import { runSweep } from "../src/jobs/sweep.js";
@@ -17,6 +21,7 @@ import { loadPolicies } from "../src/policy/load.js";
 import { openRuntime } from "../src/runtime.js";
 import { startFakeGitlab } from "../test/support/fakeGitlab/index.js";
 import { numberArg } from "./support/args.js";
+import { attributeHistory, attributionRows } from "./support/historyAttribution.js";
 import { seedRealisticBoard } from "./support/realisticBoard.js";
 
 const SIZE = numberArg("size", 5000, 10, 50_000);
@@ -41,21 +46,33 @@ async function sweep(label: string, withCache: boolean) {
     concurrency: 16,
     platform: withCache ? { historyCache: cache } : {},
   });
+  const ctx = { ...createRuleContext(runtime.policy, runtime.calendar, now, await runtime.platform.milestones()), botUsername: policy.scope.botUsername };
+  const attributed = attributeHistory(runtime.platform, buildRules(runtime.policy), () => ctx);
   fake.resetCounters();
   const t0 = performance.now();
-  const report = await runSweep({ ...runtime, dryRun: true }, { concurrency: 32 });
+  const report = await runSweep({ ...runtime, platform: attributed.platform, dryRun: true }, { concurrency: 32 });
   const ms = performance.now() - t0;
   const byRoute = fake.countsByRoute();
   const history = Object.entries(byRoute)
     .filter(([route]) => /resource_|\/notes$/.test(route))
     .reduce((n, [, c]) => n + c, 0);
-  return { label, requests: fake.requests.length, history, ms, byRoute, cache: report.historyCache, errors: report.errors.length };
+  return { label, requests: fake.requests.length, history, ms, byRoute, cache: report.historyCache, errors: report.errors.length, attribution: attributed.attribution };
 }
 
 const rows = [];
-rows.push(await sweep("no cache", false));
+const coldOnly = process.argv.includes("--cold");
+if (!coldOnly) rows.push(await sweep("no cache", false));
 now = new Date(now.getTime() + 3_600_000);
 rows.push(await sweep("cold cache", true));
+if (coldOnly) {
+  console.log(`cold dry sweep, ${SIZE} issues (${board.open.length} open): ${rows[0]!.requests} requests, ${rows[0]!.history} history reads\n`);
+  for (const line of attributionRows(rows[0]!.attribution)) console.log(line);
+  if (process.argv.includes("--routes")) console.log(rows[0]!.byRoute);
+  await cache.close();
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 now = new Date(now.getTime() + 24 * 3_600_000);
 rows.push(await sweep("warm, no change", true));
 // A day's worth of changes: 1% of the open issues touched by a person.
