@@ -139,6 +139,12 @@ export interface ResourceSnapshot {
   plannedLabelEvents?: LabelEvent[];
 }
 
+/** The resource as a listing gives it: without the history read for the rules (nor a plan's projection of it). */
+export function withoutHistory(s: ResourceSnapshot): ResourceSnapshot {
+  const { labelEvents: _l, notes: _n, stateEvents: _s, updatedAtAsFetched: _u, plannedLabelEvents: _p, ...listed } = s;
+  return listed;
+}
+
 /** What a rule needs beyond the listed resource, decided per snapshot so history is fetched rarely. */
 export interface SnapshotNeeds {
   labelEvents?: boolean;

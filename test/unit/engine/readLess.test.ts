@@ -9,7 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
-import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceSnapshot, StateEvent } from "../../../src/domain/snapshot.js";
+import { type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceSnapshot, type StateEvent, withoutHistory } from "../../../src/domain/snapshot.js";
 import { project } from "../../../src/engine/projection.js";
 import { planSnapshot } from "../../../src/engine/reconcile.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
@@ -126,11 +126,6 @@ function randomResource(seed: number): ResourceSnapshot {
 
 /** What a plan decides: its changes, the note and its markers, the reasons given. */
 const decision = (plan: ResourcePlan) => ({ update: plan.update, actions: plan.actions, note: plan.note, conflicts: plan.conflicts });
-
-const withoutHistory = (s: ResourceSnapshot): ResourceSnapshot => {
-  const { labelEvents: _l, notes: _n, stateEvents: _s, ...listed } = s;
-  return listed;
-};
 
 /** The memory platform, counting the history reads asked of it. */
 function counted(platform: MemoryPlatform): MemoryPlatform & { reads: string[] } {
