@@ -1,59 +1,61 @@
 /**
- * Memory of a dry sweep: the shipped policies on a realistic board of 10,000 issues (bench/support/
- * realisticBoard.ts), the fake GitLab in a child process so the figure is the bot's alone. Prints
- * the bot process's peak RSS (and its heap after the sweep), requests by route and wall time.
- * Run: `npx tsx bench/memory.ts [--size 10000] [--latency 20]` (`node --expose-gc --import tsx
- * bench/memory.ts` to see the heap the run still holds after a full collection).
+ * Memory of a dry sweep: `mops-bot sweep --dry-run` with the shipped policies, as users run it
+ * (`node bin/mops-bot.js`, the compiled dist/: build it first), in a process of its own against the
+ * fake GitLab in this one, on a realistic board of 10,000 issues (bench/support/realisticBoard.ts).
+ * Prints the bot's peak RSS, its requests by route and wall time. Nothing is written (dry run).
+ * Run: `npm run build && npx tsx bench/memory.ts [--size 10000] [--latency 20] [--checkout <dir>]`
+ * (`--checkout`: the bot of another checkout, built and with a node_modules link, for before/after;
+ * BOT_NODE_OPTIONS: Node.js options for the bot's process only, e.g. a heap limit).
  */
 import { spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { pino } from "pino";
-import { runSweep } from "../src/jobs/sweep.js";
-import { openRuntime } from "../src/runtime.js";
-import { numberArg } from "./support/args.js";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { loadPolicies } from "../src/policy/load.js";
+import { startFakeGitlab } from "../test/support/fakeGitlab/index.js";
+import { numberArg, stringArg } from "./support/args.js";
+import { seedRealisticBoard } from "./support/realisticBoard.js";
 
 const SIZE = numberArg("size", 10_000, 10, 50_000);
 const LATENCY = numberArg("latency", 20, 0, 5000);
 const TOKEN = "bench-token";
-const NOW = new Date("2026-11-18T15:00:00Z");
 const POLICIES = "policies";
+// Another checkout's bot (built, with a node_modules link) against the same board: before/after figures.
+const CHECKOUT = path.resolve(stringArg("checkout", "."));
+// The bot reads the wall clock, so the board is seeded against it too.
+const now = new Date();
 
-const child = spawn(process.execPath, ["--import", "tsx", join(dirname(fileURLToPath(import.meta.url)), "support", "fakeBoardProcess.ts")], {
-  env: { ...process.env, BOARD_SIZE: String(SIZE), BOARD_LATENCY: String(LATENCY), BOARD_NOW: NOW.toISOString(), BOARD_TOKEN: TOKEN, BOARD_POLICIES: POLICIES },
-  stdio: ["pipe", "pipe", "inherit"],
-});
-let out = "";
-const line = (prefix: string) =>
-  new Promise<string>((resolve, reject) => {
-    const look = () => {
-      const m = new RegExp(`^${prefix} (.*)$`, "m").exec(out);
-      if (m) resolve(m[1]!);
-    };
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      look();
-    });
-    child.once("exit", (code) => reject(new Error(`the fake GitLab's process ended (code ${code}) before printing ${prefix}`)));
-    look();
+/** Written into the bot's process: its CPU time and peak RSS, on file descriptor 3 as it exits. */
+const REPORT_USAGE =
+  'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>{const u=process.resourceUsage();writeSync(3,JSON.stringify({cpuMs:(u.userCPUTime+u.systemCPUTime)/1000,maxRssKb:u.maxRSS}))})';
+
+if (!existsSync(path.join(CHECKOUT, "dist/cli.js"))) throw new Error("dist/cli.js is missing: run `npm run build` first, so the bot runs as it is shipped.");
+const policy = await loadPolicies(POLICIES);
+const fake = await startFakeGitlab({ token: TOKEN, botUsername: policy.scope.botUsername, now: () => now, rateLimit: { perMinute: 1_000_000 } });
+const board = seedRealisticBoard(fake, policy, now, SIZE);
+fake.setLatency(LATENCY);
+const dataDir = mkdtempSync(path.join(tmpdir(), "mops-bench-memory-"));
+
+const started = performance.now();
+const usage = await new Promise<{ cpuMs: number; maxRssKb: number }>((resolve, reject) => {
+  const child = spawn(process.execPath, ["--import", REPORT_USAGE, "bin/mops-bot.js", "sweep", "--dry-run", "--dir", POLICIES], {
+    cwd: CHECKOUT,
+    stdio: ["ignore", "ignore", "pipe", "pipe"],
+    env: { ...process.env, GITLAB_URL: fake.url, GITLAB_TOKEN: TOKEN, LOG_LEVEL: "silent", MOPS_DATA_DIR: dataDir, MOPS_CACHE: "off", NODE_OPTIONS: process.env.BOT_NODE_OPTIONS ?? "" },
   });
-const ready = JSON.parse(await line("READY")) as { url: string; open: number };
+  let out = "";
+  let stderr = "";
+  child.stdio[3]!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.on("error", reject);
+  child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out) as { cpuMs: number; maxRssKb: number }) : reject(new Error(`mops-bot sweep exited with ${code}: ${stderr}`))));
+});
+const ms = performance.now() - started;
+const byRoute = fake.countsByRoute();
 
-const rssBefore = process.memoryUsage().rss;
-const runtime = await openRuntime({ policiesDir: POLICIES, connection: { url: ready.url, token: TOKEN }, dryRun: true, logger: pino({ level: "silent" }), clock: () => NOW, concurrency: 16 });
-const t0 = performance.now();
-const report = await runSweep({ ...runtime, dryRun: true }, { concurrency: 32 });
-const ms = performance.now() - t0;
-const peakMb = process.resourceUsage().maxRSS / 1024;
-// With --expose-gc the heap figure is what the run still holds, garbage collected.
-(globalThis as { gc?: () => void }).gc?.();
-const heapMb = process.memoryUsage().heapUsed / 1_048_576;
-const reportMb = JSON.stringify(report).length / 1_048_576;
-child.stdin.end();
-const byRoute = JSON.parse(await line("REQUESTS")) as Record<string, number>;
-const requests = Object.values(byRoute).reduce((a, b) => a + b, 0);
-
-console.log(`memory of a dry sweep: ${SIZE} issues (${ready.open} open), ${LATENCY} ms latency, shipped policies, fake GitLab in its own process\n`);
-console.log(`bot process peak RSS: ${peakMb.toFixed(0)} MB (${(rssBefore / 1_048_576).toFixed(0)} MB before the sweep; heap in use after it: ${heapMb.toFixed(0)} MB)`);
-console.log(`resources in the report: ${report.resources.length} (${reportMb.toFixed(1)} MB as JSON); errors: ${report.errors.length}; wall time ${(ms / 1000).toFixed(1)} s; requests ${requests}`);
+console.log(`memory of a dry sweep: ${SIZE} issues (${board.open.length} open), ${LATENCY} ms latency, shipped policies, \`mops-bot sweep --dry-run\` in its own process\n`);
+console.log(`bot process peak RSS: ${(usage.maxRssKb / 1024).toFixed(0)} MB; CPU ${(usage.cpuMs / 1000).toFixed(1)} s; wall time ${(ms / 1000).toFixed(1)} s; requests ${fake.requests.length}`);
 console.log(byRoute);
+await fake.close();
+rmSync(dataDir, { recursive: true, force: true });
