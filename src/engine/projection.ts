@@ -42,7 +42,7 @@ export function stateKey(s: ResourceSnapshot): string {
 }
 
 function nextIds(s: ResourceSnapshot): () => number {
-  let id = Math.max(0, ...(s.labelEvents ?? []).map((e) => e.id), ...(s.stateEvents ?? []).map((e) => e.id));
+  let id = Math.max(0, ...[...(s.labelEvents ?? []), ...(s.plannedLabelEvents ?? []), ...(s.stateEvents ?? [])].map((e) => e.id));
   return () => ++id;
 }
 
