@@ -137,6 +137,24 @@ export interface ResourceSnapshot {
   notes?: NoteInfo[];
   /** Present only when fetched because a rule needed it. */
   stateEvents?: StateEvent[];
+  /**
+   * Only on a state a plan leaves (engine/projection.ts): GitLab's `updated_at` as fetched, before
+   * the bot's projected writes moved `updatedAt` to now. Every change a person made is at or before
+   * it, so it bounds "touched by a person" on the projection as `updatedAt` does on the fetched state.
+   */
+  updatedAtAsFetched?: Date;
+  /**
+   * Only on a state a plan leaves whose label events were not read: the label events the plan's
+   * own changes would record (by the bot, now). A label the plan adds is on since now, whatever the
+   * unread history says.
+   */
+  plannedLabelEvents?: LabelEvent[];
+}
+
+/** The resource as a listing gives it: without the history read for the rules (nor a plan's projection of it). */
+export function withoutHistory(s: ResourceSnapshot): ResourceSnapshot {
+  const { labelEvents: _l, notes: _n, stateEvents: _s, updatedAtAsFetched: _u, plannedLabelEvents: _p, ...listed } = s;
+  return listed;
 }
 
 /** What a rule needs beyond the listed resource, decided per snapshot so history is fetched rarely. */

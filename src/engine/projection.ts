@@ -42,7 +42,7 @@ export function stateKey(s: ResourceSnapshot): string {
 }
 
 function nextIds(s: ResourceSnapshot): () => number {
-  let id = Math.max(0, ...(s.labelEvents ?? []).map((e) => e.id), ...(s.stateEvents ?? []).map((e) => e.id));
+  let id = Math.max(0, ...[...(s.labelEvents ?? []), ...(s.plannedLabelEvents ?? []), ...(s.stateEvents ?? [])].map((e) => e.id));
   return () => ++id;
 }
 
@@ -53,7 +53,8 @@ function milestoneById(p: Projector, id: number, title: string | null): Mileston
 /**
  * `s` after `update`. The actions give what the update alone does not say (a milestone's title,
  * assignees' usernames). History that was read is extended with the bot's events; history that was
- * not read stays unread, so a rule that needs it still asks for it.
+ * not read stays unread, so a rule that needs it still asks for it (the bot's own label events are
+ * kept aside as `plannedLabelEvents`, which tell since when a label the plan adds is on).
  */
 export function project(s: ResourceSnapshot, update: ResourceUpdate, actions: Action[], p: Projector): ResourceSnapshot {
   const id = nextIds(s);
@@ -63,8 +64,12 @@ export function project(s: ResourceSnapshot, update: ResourceUpdate, actions: Ac
     ...update.removeLabels.filter((l) => s.labels.includes(l)).map((label) => ({ id: id(), action: "remove" as const, label, user: p.bot, createdAt: p.now })),
     ...update.addLabels.filter((l) => !s.labels.includes(l)).map((label) => ({ id: id(), action: "add" as const, label, user: p.bot, createdAt: p.now })),
   ];
-  const out: ResourceSnapshot = { ...s, labels, updatedAt: p.now };
-  if (s.labelEvents !== undefined && labelEvents.length > 0) out.labelEvents = [...s.labelEvents, ...labelEvents];
+  // The bot's writes move updated_at, but not the moment a person last changed something.
+  const out: ResourceSnapshot = { ...s, labels, updatedAt: p.now, updatedAtAsFetched: s.updatedAtAsFetched ?? s.updatedAt };
+  if (labelEvents.length > 0) {
+    if (s.labelEvents !== undefined) out.labelEvents = [...s.labelEvents, ...labelEvents];
+    else out.plannedLabelEvents = [...(s.plannedLabelEvents ?? []), ...labelEvents];
+  }
   if (update.stateEvent === "close" && s.state === "opened") {
     Object.assign(out, { state: "closed", closedAt: p.now, closedBy: p.bot });
     if (s.stateEvents !== undefined) out.stateEvents = [...s.stateEvents, stateEvent(id(), "closed", p)];

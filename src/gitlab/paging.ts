@@ -1,6 +1,7 @@
 /**
  * Reading every page of a GitLab listing. When GitLab tells the total (`x-total-pages`), the
- * remaining pages are requested at once and the requester's queue bounds how many run together;
+ * next few pages are requested ahead while the caller works through the current one (never the
+ * whole listing at once: a sweep of 10,000 issues would hold every page in memory);
  * otherwise (totals are omitted past 10,000 rows, and keyset paging has none) the `x-next-page`
  * header or the `Link: rel="next"` URL is followed one page at a time.
  */
@@ -8,6 +9,9 @@ import type { RequesterType } from "@gitbeaker/requester-utils";
 import { GitLabDataError } from "./errors.js";
 
 export const PER_PAGE = 100;
+
+/** Pages requested ahead of the one the caller reads: enough to hide latency, few enough to bound memory. */
+export const PAGES_AHEAD = 4;
 
 type Params = Record<string, unknown>;
 
@@ -45,15 +49,21 @@ export async function* pagesOf(api: RequesterType, endpoint: string, params: Par
 
   const totalPages = intHeader(first.headers, "x-total-pages");
   if (totalPages !== undefined) {
-    const pending = [];
-    for (let page = 2; page <= totalPages; page++) {
-      const p = api.get(endpoint, { searchParams: { ...params, per_page: PER_PAGE, page } });
+    const pending: ReturnType<RequesterType["get"]>[] = [];
+    let next = 2;
+    const requestNext = () => {
+      const p = api.get(endpoint, { searchParams: { ...params, per_page: PER_PAGE, page: next++ } });
       // Rejections are re-raised in order below; this keeps a later page's failure from being
       // reported as unhandled while an earlier page is still awaited.
       p.catch(() => undefined);
       pending.push(p);
+    };
+    while (next <= totalPages && pending.length < PAGES_AHEAD) requestNext();
+    while (pending.length > 0) {
+      const body = (await pending.shift()!).body;
+      if (next <= totalPages) requestNext();
+      yield rowsOf(body, endpoint);
     }
-    for (const p of pending) yield rowsOf((await p).body, endpoint);
     return;
   }
 

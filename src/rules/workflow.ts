@@ -152,11 +152,11 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
     settles: true,
     describesState: true,
     needs(s, ctx) {
-      if (!workflowApplies(w, s, policy) || s.state !== "opened") return {};
+      if (!workflowApplies(w, s, policy)) return {};
       const steps = currentSteps(w, s, policy);
       if (steps.length !== 1) return {};
       if (steps[0]!.step.requires.commentAfterLabel || steps[0]!.step.remind) return { labelEvents: true, notes: true };
-      // A note about a missing requirement goes to whoever moved it there (label events), and not
+      // A note about a missing requirement (on a closed one too) goes to whoever moved it there (label events), and not
       // twice (notes): the notes first, since a note already given needs no recipient.
       const v = violation(w, s, ctx);
       if (!v) return {};

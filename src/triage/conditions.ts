@@ -10,7 +10,7 @@
  * Pure: the time is the context's, never the wall clock.
  */
 import { labelRef } from "../rules/labelRefs.js";
-import type { ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
+import type { LabelEvent, ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
 import type { AgeBound, Duration, TextPattern, TriageCondition } from "../policy/compile/triage.js";
 import { botUsernameOf, type RuleContext } from "../rules/types.js";
 import { shortDate } from "../domain/calendar/dates.js";
@@ -118,11 +118,20 @@ function regex(p: TextPattern): PolicyRegex {
 
 const result = (text: string, value: string, ok: boolean): ConditionResult => ({ text, value, result: ok, needs: NONE });
 
-/** When the label was last added, from label events; the creation time when no event says. */
+const addsOf = (events: readonly LabelEvent[], label: string, ctx: RuleContext) =>
+  events.filter((e) => e.action === "add" && (ctx.policy.taxonomy.canonical(e.label) ?? e.label) === label);
+
+/**
+ * When the label was last added, from label events (with those a plan adds, on its projected
+ * state); the creation time when no event says.
+ */
 export function labelAddedAt(s: ResourceSnapshot, label: string, ctx: RuleContext): Date {
-  const adds = (s.labelEvents ?? []).filter((e) => e.action === "add" && (ctx.policy.taxonomy.canonical(e.label) ?? e.label) === label);
+  const adds = addsOf([...(s.labelEvents ?? []), ...(s.plannedLabelEvents ?? [])], label, ctx);
   return adds.reduce((latest, e) => (e.createdAt > latest ? e.createdAt : latest), s.createdAt);
 }
+
+/** Whether the plan whose projected state this is adds the label: then it is on since now, whatever the unread history says. */
+const addedByPlan = (s: ResourceSnapshot, label: string, ctx: RuleContext) => addsOf(s.plannedLabelEvents ?? [], label, ctx).length > 0;
 
 /**
  * The last moment a person (not the bot) touched the resource: their comments and system notes,
@@ -147,9 +156,9 @@ function labelAge(c: Extract<TriageCondition, { kind: "label_age" }>, s: Resourc
   if (youngResource) {
     // Holds, but only the label events say since when; a summary line asks for them.
     const young = result(text, `the resource itself is ${describeAge(s.createdAt, c.bound, ctx)}`, true);
-    return s.labelEvents === undefined ? { ...young, factNeeds: { labelEvents: true } } : { ...young, fact: `${labelRef(c.label)} since ${dayOf(labelAddedAt(s, c.label, ctx), ctx)}` };
+    return s.labelEvents === undefined && !addedByPlan(s, c.label, ctx) ? { ...young, factNeeds: { labelEvents: true } } : { ...young, fact: `${labelRef(c.label)} since ${dayOf(labelAddedAt(s, c.label, ctx), ctx)}` };
   }
-  if (s.labelEvents === undefined) return { text, value: "needs the label history", result: "unknown", needs: { labelEvents: true } };
+  if (s.labelEvents === undefined && !addedByPlan(s, c.label, ctx)) return { text, value: "needs the label history", result: "unknown", needs: { labelEvents: true } };
   const since = labelAddedAt(s, c.label, ctx);
   const held = withinBound(since, c.bound, ctx);
   const found = result(text, `on for ${describeAge(since, c.bound, ctx)}`, held);
@@ -166,9 +175,11 @@ function updatedAge(c: Extract<TriageCondition, { kind: "age" }>, s: ResourceSna
   const text = `last touched by a person ${describeBound(c.bound)} ago`;
   // A person's last touch lies between created_at and updated_at (the bot's writes only move
   // updated_at later): an old updated_at or a recent created_at decides it without history.
+  // On a plan's projected state, updated_at is the bot's: the fetched one still bounds a person's touch.
   const { olderThan, newerThan } = c.bound;
-  const sinceUpdate = (d: Duration) => elapsed(s.updatedAt, d.unit, ctx);
-  const unchanged = `nothing changed at all for ${describeAge(s.updatedAt, c.bound, ctx)}`;
+  const updatedAt = s.updatedAtAsFetched ?? s.updatedAt;
+  const sinceUpdate = (d: Duration) => elapsed(updatedAt, d.unit, ctx);
+  const unchanged = `nothing changed at all for ${describeAge(updatedAt, c.bound, ctx)}`;
   if (newerThan !== undefined && sinceUpdate(newerThan) >= newerThan.amount) return result(text, unchanged, false);
   if (olderThan !== undefined && newerThan === undefined && sinceUpdate(olderThan) > olderThan.amount) return result(text, unchanged, true);
   // Nor is it earlier than the creation: a young resource was touched recently enough.

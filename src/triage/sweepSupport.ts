@@ -3,7 +3,7 @@
  * people rules may assign, and the summaries gathered across every resource of the sweep.
  */
 import type { Logger } from "pino";
-import type { ResourceSnapshot } from "../domain/snapshot.js";
+import { type ResourceSnapshot, withoutHistory } from "../domain/snapshot.js";
 import type { ReportResource } from "../engine/report.js";
 import { userIdsByUsername } from "../gitlab/users.js";
 import type { Notifier } from "../notify/types.js";
@@ -78,7 +78,9 @@ export class SummaryCollector {
   collect(snapshot: ResourceSnapshot, ctx: RuleContext): void {
     for (const r of this.rules) {
       const f = r.finding(snapshot, ctx);
-      if (f) this.findings.get(r.id)!.push(f);
+      // Kept until the sweep ends: without the history read for the rules (a summary shows only
+      // listed fields), so a large board's comments are not all held at once.
+      if (f) this.findings.get(r.id)!.push({ ...f, snapshot: withoutHistory(f.snapshot) });
     }
   }
 

@@ -1,0 +1,201 @@
+/**
+ * Reading less must not change a decision. For seeded random issues and merge requests of every
+ * kind the test policies know (MOps stages, Sales Systems steps and commands, SLAs and due dates,
+ * triage rules, intake checks, scoped labels and aliases, reopens after a milestone, handbook
+ * updates), with a history consistent the way GitLab keeps it (every event and note at or before
+ * updated_at), the plan the engine makes reading only the history the rules ask for equals the plan
+ * made with all history read. Each resource is judged twice: as generated, and after the bot's own
+ * plan was applied (its notes and markers then in the history).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ResourcePlan } from "../../../src/domain/plan.js";
+import { type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceSnapshot, type StateEvent, withoutHistory } from "../../../src/domain/snapshot.js";
+import { project } from "../../../src/engine/projection.js";
+import { planSnapshot } from "../../../src/engine/reconcile.js";
+import type { Rule, RuleContext } from "../../../src/rules/types.js";
+import { BOT, CURRENT, MOPS_PROJECT, NEXT, NOW, PAST, SALES_PROJECT, issue, note, user } from "../../support/builders.js";
+import { memoryPlatform, type MemoryPlatform } from "../../support/memoryPlatform.js";
+import { mopsRuleSet } from "../../support/policies.js";
+
+const CASES = 400;
+const DAY = 86_400_000;
+const MILESTONES: MilestoneInfo[] = [PAST, CURRENT, NEXT];
+const HANDBOOK = "gitlab-com/content-sites/handbook";
+
+/** mulberry32: the same seed gives the same resource, so a failure names a seed that reproduces it. */
+function generator(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
+  const some = <T>(xs: readonly T[], p: number): T[] => xs.filter(() => next() < p);
+  return { next, int, pick, some };
+}
+
+const STAGES = ["00: Triage", "01: Needs More Information", "02: Ready for Assignment", "03: Assigned", "04: In Progress", "05: Business Owner Review", "06: Ready to Deploy", "07: Blocked", "08: Completed"].map(
+  (v) => `MktgOps::${v}`,
+);
+const PRIORITIES = ["00-Urgent", "01-High", "02-Medium", "03-Low"].map((v) => `MktgOpsPriority::${v}`);
+const SALES_STEPS = ["00: Requested", "01: In Approved", "02: In Queue - Mops", "03: In Queue - Systems", "04: Actioned", "05: Business Owner UAT", "06: Pending Release", "07: Complete"].map(
+  (v) => `MktgOpsPrio::${v}`,
+);
+const ABM = ["mktg-status::triage", "mktg-status::wip", "mktg-status::blocked", "ABM-Priority::Top", "ABM-Priority::High"];
+const ALIASES = ["MktgOps::0 - To Be Triaged", "MktgOps::3 - In Process", "MktgOpsPriority:: 02-Medium", "MktgOps-Priority::2 - Action Needed", "MtkgOpsPrio::04: Actioned"];
+const OTHER = ["MktgOps - List Import", "MktgOps - FYI", "Marketo", "Ops Tool Evaluation", "mops-bot::needs-attention", "mops-bot-sla::at-risk", "mops-bot-sla::breached", "mops-bot summary"];
+const PEOPLE = ["mops.member1", "mops.member2", "amy.owner", "dan.fieldmktg", "erin.sdr"];
+const COMMENTS = ["Any update on this?", "@mops-bot approve", "Blocked by the vendor until Friday.", "UAT\n\nTested, works.", "Done on my side."];
+
+/** A resource with a whole history, consistent as GitLab keeps it: every event at or before updated_at. */
+function randomResource(seed: number): ResourceSnapshot {
+  const g = generator(seed);
+  const mr = g.next() < 0.12;
+  const project = mr ? g.pick([HANDBOOK, MOPS_PROJECT]) : g.pick([MOPS_PROJECT, MOPS_PROJECT, MOPS_PROJECT, SALES_PROJECT]);
+  const createdAt = new Date(NOW.getTime() - (g.next() < 0.3 ? g.int(4 * DAY) : g.int(200 * DAY)) - 3_600_000);
+  const span = NOW.getTime() - createdAt.getTime();
+  const at = () => new Date(createdAt.getTime() + g.int(span));
+  const steps = project === SALES_PROJECT ? SALES_STEPS : STAGES;
+  const labels = [
+    ...g.some(steps, 0.14),
+    ...g.some(PRIORITIES, 0.25),
+    ...g.some(ALIASES, 0.06),
+    ...g.some(OTHER, 0.08),
+    ...g.some(ABM, 0.05),
+    ...(project === SALES_PROJECT && g.next() < 0.7 ? ["entapps-customer::MOPS"] : []),
+    ...(mr && g.next() < 0.5 ? ["MktgOps - HB Update"] : []),
+  ];
+  let id = 10;
+  const by = () => user(g.pick([...PEOPLE, BOT.username]));
+  // Each label on it was added at some moment (some long since removed and added again); a few
+  // labels came and went.
+  const labelEvents: LabelEvent[] = [];
+  for (const label of labels) {
+    if (g.next() < 0.15) continue; // set at creation, before label events were kept
+    if (g.next() < 0.2) labelEvents.push({ id: id++, action: "remove", label, user: by(), createdAt: at() });
+    labelEvents.push({ id: id++, action: "add", label, user: by(), createdAt: at() });
+  }
+  for (const gone of g.some(steps, 0.08)) {
+    if (labels.includes(gone)) continue;
+    labelEvents.push({ id: id++, action: "add", label: gone, user: by(), createdAt: at() }, { id: id++, action: "remove", label: gone, user: by(), createdAt: at() });
+  }
+  labelEvents.sort((a, b) => +a.createdAt - +b.createdAt || a.id - b.id);
+  const notes: NoteInfo[] = g.some(COMMENTS, 0.2).map((body) => note(body, at().toISOString(), g.pick(PEOPLE)));
+  if (g.next() < 0.2) notes.push(note("changed the description", at().toISOString(), g.pick(PEOPLE), { system: true }));
+  const state = mr ? g.pick(["opened", "opened", "merged"] as const) : g.pick(["opened", "opened", "opened", "closed"] as const);
+  const stateEvents: StateEvent[] = [];
+  if (g.next() < 0.2 || state === "closed") stateEvents.push({ id: id++, state: "closed", user: by(), createdAt: at() });
+  if (stateEvents.length > 0 && state === "opened") stateEvents.push({ id: id++, state: "reopened", user: by(), createdAt: new Date(Math.max(...stateEvents.map((e) => +e.createdAt)) + g.int(3 * DAY)) });
+  const times = [createdAt, ...labelEvents.map((e) => e.createdAt), ...notes.map((n) => n.createdAt), ...stateEvents.map((e) => e.createdAt)];
+  const lastEvent = Math.max(...times.map(Number));
+  // Some other field (the description, an assignee) may have changed after the last event.
+  const updatedAt = new Date(Math.min(NOW.getTime(), lastEvent + (g.next() < 0.5 ? 0 : g.int(20 * DAY))));
+  const closedAt = state === "opened" ? null : (stateEvents.at(-1)?.createdAt ?? updatedAt);
+  const base = issue({
+    iid: 3000 + seed,
+    projectPath: project,
+    labels,
+    labelEvents,
+    notes,
+    stateEvents,
+    state,
+    closedAt,
+    milestone: g.pick([null, null, PAST, CURRENT, NEXT]),
+    assignees: g.some(PEOPLE.slice(0, 3), 0.3).map((u) => user(u)),
+    author: user(g.pick(PEOPLE)),
+    createdAt,
+    updatedAt,
+    description: g.pick(["As a marketer, I would like X, so that Y.", "Send the invitation on Thursday.", "Import for jane.doe@acme.io", "Tier: 2 tool request", ""]),
+    dueDate: g.next() < 0.1 ? "2026-11-20" : null,
+    userNotesCount: notes.filter((n) => !n.system).length,
+  });
+  if (!mr) return base;
+  return {
+    ...base,
+    kind: "merge_request",
+    ref: { ...base.ref, kind: "merge_request" },
+    projectRoles: project === HANDBOOK ? ["handbook"] : base.projectRoles,
+    draft: g.next() < 0.5,
+    mergedAt: state === "merged" ? closedAt : null,
+  };
+}
+
+/** What a plan decides: its changes, the note and its markers, the reasons given. */
+const decision = (plan: ResourcePlan) => ({ update: plan.update, actions: plan.actions, note: plan.note, conflicts: plan.conflicts });
+
+/** The memory platform, counting the history reads asked of it. */
+function counted(platform: MemoryPlatform): MemoryPlatform & { reads: string[] } {
+  const reads: string[] = [];
+  return Object.assign(platform, {
+    reads,
+    labelEvents: async () => (reads.push("labelEvents"), [...platform.resource.labelEvents]),
+    notes: async () => (reads.push("notes"), [...platform.resource.notes]),
+    stateEvents: async () => (reads.push("stateEvents"), [...platform.resource.stateEvents]),
+  });
+}
+
+let rules: Rule[];
+let context: RuleContext;
+beforeAll(async () => {
+  ({ rules, context } = await mopsRuleSet({ now: NOW, milestones: MILESTONES, botUsername: BOT.username }));
+});
+
+/** The plan reading only what the rules ask for, the plan with all history given, and the reads made. */
+async function bothPlans(s: ResourceSnapshot) {
+  const platform = counted(memoryPlatform(s, { bot: BOT, now: NOW, milestones: MILESTONES }));
+  const cut = await planSnapshot(withoutHistory(s), { platform, rules, ctx: context });
+  const all = await planSnapshot(s, { platform: memoryPlatform(s, { bot: BOT, now: NOW, milestones: MILESTONES }), rules, ctx: context });
+  return { cut: decision(cut.plan), all: decision(all.plan), reads: platform.reads, plan: all.plan };
+}
+
+describe("reading only the history the rules ask for", () => {
+  it(`gives the plan that reading all history gives (${CASES} seeded issues and merge requests, before and after the bot's own plan)`, async () => {
+    const failures: string[] = [];
+    let acted = 0;
+    let saved = 0;
+    for (let seed = 1; seed <= CASES; seed++) {
+      const s = randomResource(seed);
+      const first = await bothPlans(s);
+      if (JSON.stringify(first.cut) !== JSON.stringify(first.all)) failures.push(`seed ${seed}: ${JSON.stringify({ cut: first.cut, all: first.all })}`);
+      if (first.all.actions.length > 0) acted++;
+      saved += 3 - first.reads.length;
+      // The bot's plan applied (its note and markers now in the history, updated_at moved), a day later.
+      const platform = memoryPlatform(s, { bot: BOT, now: NOW, milestones: MILESTONES });
+      await platform.apply(first.plan);
+      const after: ResourceSnapshot = { ...platform.current(), ...platform.resource, updatedAt: first.plan.note || first.all.actions.length ? NOW : s.updatedAt };
+      const second = await bothPlans({ ...after, labelEvents: platform.resource.labelEvents, notes: platform.resource.notes, stateEvents: platform.resource.stateEvents });
+      if (JSON.stringify(second.cut) !== JSON.stringify(second.all)) failures.push(`seed ${seed} after its plan: ${JSON.stringify({ cut: second.cut, all: second.all })}`);
+    }
+    expect(failures).toEqual([]);
+    // The generator must exercise the rules and the cuts, or the property says nothing.
+    expect(acted).toBeGreaterThan(CASES / 3);
+    expect(saved).toBeGreaterThan(CASES);
+  });
+});
+
+describe("a plan's own changes", () => {
+  const projector = { bot: BOT, now: NOW, milestones: MILESTONES };
+  const old = issue({ labels: [], createdAt: new Date(NOW.getTime() - 300 * DAY), updatedAt: new Date(NOW.getTime() - 120 * DAY), userNotesCount: 1 });
+  const addTriage = { addLabels: ["MktgOps::00: Triage"], removeLabels: [] };
+  const rule = (id: string) => rules.find((r) => r.id === id)!;
+
+  it("do not make a person's touch recent: an issue nobody touched for 120 days is still untouched once the bot labels it", () => {
+    const projected = project(old, addTriage, [], projector);
+    expect(projected.updatedAt).toEqual(NOW);
+    expect(rule("triage:untouched-30-days").needs(projected, context)).toEqual({});
+    expect(rule("triage:untouched-30-days").needs(old, context)).toEqual({});
+  });
+
+  it("put a label on since now: the label the plan adds has not been on for 5 business days, whatever the unread history says", async () => {
+    const projected = project(old, addTriage, [], projector);
+    expect(rule("triage:triage-dri-ping").needs(projected, context)).toEqual({});
+    expect(rule("triage:triage-dri-ping").evaluate(projected, context)).toEqual([]);
+    // With the history read, the same answer.
+    const read = project({ ...old, labelEvents: [] }, addTriage, [], projector);
+    expect(rule("triage:triage-dri-ping").evaluate(read, context)).toEqual([]);
+  });
+});
