@@ -3,6 +3,7 @@
  * implement it in memory. Keeping GitLab behind this interface is what lets the webhook path, the
  * sweep and the tests share the engine.
  */
+import type { GitLabLabel } from "../gitlab/labels.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceKind, ResourceRef, ResourceSnapshot, StateEvent, UserRef } from "../domain/snapshot.js";
 
@@ -39,6 +40,11 @@ export interface Platform {
   requestStats(): RequestStats;
   /** The user the token belongs to (the bot), when the platform can tell. */
   currentUser?(): Promise<UserRef>;
+  /**
+   * The labels the projects in scope can see (their own and their groups'), with how many issues
+   * and merge requests carry each, when the platform can tell: which spelling the board uses.
+   */
+  labelsInUse?(): Promise<GitLabLabel[]>;
   /** Hits and misses of the history cache so far, when the platform keeps one. */
   historyCacheStats?(): { hits: number; misses: number } | undefined;
 }

@@ -20,6 +20,7 @@ import { fetchStateEventRows, mapStateEvents } from "./stateEvents.js";
 import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCache.js";
 import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
+import { listLabels, type GitLabLabel } from "./labels.js";
 import { allRows, pagesOf } from "./paging.js";
 import { GitLabRequester, type GitLabRequestStats } from "./requester.js";
 import { sameStoredText } from "./storedText.js";
@@ -247,6 +248,14 @@ class GitLabPlatformImpl implements GitLabPlatform {
       allRows(this.api, endpoint, { state: "closed", updated_after: new Date(now.getTime() - days * 86_400_000).toISOString(), include_ancestors: true }),
     ]);
     return [...active, ...closed].map((m) => mapMilestone(m, today));
+  }
+
+  async labelsInUse(): Promise<GitLabLabel[]> {
+    // with_counts and include_ancestor_groups: gitlabhq lib/api/labels.rb (project labels), doc/api/labels.md.
+    const listed = await Promise.all(
+      this.policy.scope.projects.map((p) => listLabels(this.api, { kind: "project", path: p.path }, { includeAncestors: true, withCounts: true })),
+    );
+    return listed.flat();
   }
 
   currentUser(): Promise<UserRef> {

@@ -6,6 +6,7 @@
 import PQueue from "p-queue";
 import { formatRef, type ResourceKind, type ResourceSnapshot } from "../domain/snapshot.js";
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
+import { boardSpellings } from "../labels/boardSpellings.js";
 import { reconcileSnapshot } from "../engine/reconcile.js";
 import { type RunReport, reportResource, emptyRunReport, finishRunReport, sortRunReport } from "../engine/report.js";
 import { summariseConvergence } from "../engine/rounds.js";
@@ -44,6 +45,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
   const ctx = {
     ...createRuleContext(deps.policy, deps.calendar, started, milestones),
     botUsername: await botUsernameFrom(deps.platform, deps.policy),
+    boardSpellings: await boardSpellings(deps.platform, deps.policy, deps.logger),
     budget: createRunBudget(),
     userIds: await resolveAssignees(rules, deps.policy, deps.platform, deps.logger),
   };

@@ -1,4 +1,5 @@
 /** What `mops-bot adopt` does, loaded only when it runs. */
+import { spellingsInUse, type SpellingInUse } from "../labels/spelling.js";
 import type { CliIo } from "../cli.js";
 import type { RunReport } from "../engine/report.js";
 import { runSweep } from "../jobs/sweep.js";
@@ -48,11 +49,13 @@ export async function adopt(deps: JobDeps): Promise<{ text: string; failed: bool
     throw new Error("No policies/rollout.yml: adoption needs it. Add it with the day the bot is switched on (adopted_on: YYYY-MM-DD); README, \"Use it on your GitLab\", shows one.");
   }
   let adoption: AdoptionOutcome | null = null;
+  // Read before the sweep, as the sweep reads them: the board's own spellings are left alone and shown here.
+  const spellings = deps.platform.labelsInUse ? spellingsInUse(deps.policy.taxonomy, await deps.platform.labelsInUse()) : [];
   const report = await runSweep(deps, { onAdoption: (o) => (adoption = o) });
-  return { text: renderAdoption(report, adoption, deps), failed: report.errors.length > 0, report, adoption };
+  return { text: renderAdoption(report, adoption, deps, spellings), failed: report.errors.length > 0, report, adoption };
 }
 
-function renderAdoption(report: RunReport, adoption: AdoptionOutcome | null, deps: JobDeps): string {
+function renderAdoption(report: RunReport, adoption: AdoptionOutcome | null, deps: JobDeps, spellings: SpellingInUse[]): string {
   const rollout = deps.policy.rollout!;
   const would = deps.dryRun ? "would be " : "";
   const repairs = new Map<string, number>();
@@ -78,6 +81,10 @@ function renderAdoption(report: RunReport, adoption: AdoptionOutcome | null, dep
     ...[...repairs.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([rule, n]) => `  ${rule}: ${n}`),
   ];
   if (repairs.size === 0) lines.push("  none");
+  if (spellings.length > 0) {
+    lines.push("", "Left alone: your board spells these labels its own way, on more issues than labels.yml's spelling. Decide in labels.yml (`mops-bot labels sync --dry-run` shows the edit):");
+    for (const s of spellings) lines.push(`  "${s.gitlab}" on ${s.gitlabCarriers} issue(s)/MR(s); labels.yml's "${s.policy}" on ${s.policyCarriers}`);
+  }
   lines.push("", `Notes ${would}posted: ${notes} (issues opened since adoption, and answers to a person's own action).`);
   const reports = adoption?.reports ?? [];
   for (const r of reports) {

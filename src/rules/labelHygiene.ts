@@ -17,7 +17,7 @@ import type { Rule, RuleFactory } from "./types.js";
 
 const RULE_ID = "label-hygiene";
 
-function aliasRepairs(s: ResourceSnapshot, policy: CompiledPolicy): Action[] {
+function aliasRepairs(s: ResourceSnapshot, policy: CompiledPolicy, boardSpellings: ReadonlySet<string> | undefined): Action[] {
   if (!policy.hygiene.repairAliases) return [];
   const t = policy.taxonomy;
   const actions: Action[] = [];
@@ -26,6 +26,8 @@ function aliasRepairs(s: ResourceSnapshot, policy: CompiledPolicy): Action[] {
     const canonical = t.canonical(label);
     // A workflow that checks moves repairs its own step labels (with the move it judges).
     if (canonical === undefined || labelOwnedByWorkflow(policy, s, label)) continue;
+    // The board's own spelling (more issues carry it than labels.yml's): a decision for labels.yml, not a repair.
+    if (boardSpellings?.has(label)) continue;
     const reason = `"${label}" is another spelling of "${canonical}", the label the handbook uses.`;
     actions.push({ type: "remove_labels", labels: [label], rule: RULE_ID, reason });
     actions.push({ type: "add_labels", labels: [canonical], rule: RULE_ID, reason });
@@ -77,7 +79,7 @@ export const labelHygiene: RuleFactory = {
       appliesTo: ["issue", "merge_request"],
       onBotDocuments: true,
       needs: () => ({}),
-      evaluate: (s) => [...aliasRepairs(s, policy), ...conflictRepairs(s, policy)],
+      evaluate: (s, ctx) => [...aliasRepairs(s, policy, ctx.boardSpellings), ...conflictRepairs(s, policy)],
     };
     return [rule];
   },

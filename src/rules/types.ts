@@ -21,6 +21,12 @@ export interface RuleContext {
   botUsername?: string;
   /** GitLab user ids by username, resolved once per run for rules that assign people from people.yml. */
   userIds?: Record<string, number>;
+  /**
+   * Label spellings the team's GitLab uses on more issues and merge requests than labels.yml's
+   * (src/labels/spelling.ts): alias repair leaves them alone, so a board that already follows
+   * another spelling is not relabelled issue by issue; `labels sync` proposes the policy change.
+   */
+  boardSpellings?: ReadonlySet<string>;
   /** Counts, per run, the resources a rule with a `limit` acts on; absent = no limit applies. */
   budget?: RuleBudget;
 }

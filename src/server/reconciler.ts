@@ -7,6 +7,7 @@ import type { PlanConflict } from "../domain/plan.js";
 import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
 import { formatRef } from "../domain/snapshot.js";
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
+import { boardSpellings } from "../labels/boardSpellings.js";
 import { planSnapshot, type ReconcileDeps, reconcileSnapshot } from "../engine/reconcile.js";
 import type { Reconcile } from "../queue/types.js";
 import { guardMilestoneRef } from "../milestones/closeGuard.js";
@@ -46,6 +47,13 @@ export function createReconciler(runtime: Runtime, options: ReconcilerOptions = 
     }
     return userIds;
   };
+  // The board's label spellings change rarely (a team renames a label set): read them once an hour.
+  let spellings: { at: number; value: Promise<ReadonlySet<string>> } | undefined;
+  const spellingsInUse = () => {
+    const now = runtime.clock().getTime();
+    if (!spellings || now - spellings.at > 3_600_000) spellings = { at: now, value: boardSpellings(runtime.platform, runtime.policy, runtime.logger) };
+    return spellings.value;
+  };
   const ttl = options.milestoneTtlMs ?? 60_000;
   let cached: { at: number; value: Promise<MilestoneInfo[]> } | undefined;
   const milestones = () => {
@@ -74,6 +82,7 @@ export function createReconciler(runtime: Runtime, options: ReconcilerOptions = 
     const ctx = {
       ...createRuleContext(runtime.policy, runtime.calendar, runtime.clock(), await milestones()),
       botUsername: await botUsernameFrom(runtime.platform, runtime.policy),
+      boardSpellings: await spellingsInUse(),
       userIds: await assignable(),
     };
     const listed = await runtime.platform.get(ref);

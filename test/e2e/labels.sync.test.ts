@@ -6,6 +6,8 @@
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
+import { runSweep } from "../../src/jobs/sweep.js";
+import { adopt } from "../../src/rollout/commands.js";
 import { renderMigrationReport, renderSyncReport, runLabelMigration, runLabelSync } from "../../src/labels/index.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
 import { loadPolicies } from "../../src/policy/load.js";
@@ -132,6 +134,29 @@ describe("mops-bot labels sync against the fake GitLab", () => {
     expect(migration.spellings.map((s) => s.gitlab)).toEqual(boardSpelling);
     expect(renderMigrationReport(migration)).toContain("labels migrate moved no issue or merge request off them");
     for (const i of fake.issues(mops)) expect(i.labels.every((l) => boardSpelling.includes(l)), i.title).toBe(true);
+  });
+
+  it("a board that spells the priorities its own way: the sweep leaves their labels alone and adopt --dry-run says so; a slip on a board that follows labels.yml is still repaired", async () => {
+    const { fake, policy } = await emptyGitLab();
+    const group = policy.scope.group;
+    const mops = policy.scope.projects.find((p) => p.roles.includes("mops"))!.path;
+    const boardSpelling = ["MktgOpsPriority::02-Medium", "MktgOpsPriority::03-Low"];
+    for (const name of boardSpelling) fake.addLabel({ group, name });
+    const issues = Array.from({ length: 6 }, (_, i) => fake.addIssue(mops, { title: `Prioritised ${i}`, labels: ["MktgOps::00: Triage", boardSpelling[i % 2]!], author: "mops-bot" }));
+
+    const { text } = await adopt({ ...(await runtimeFor(fake.url, true)), dryRun: true });
+    expect(text).toContain('Left alone: your board spells these labels its own way');
+    expect(text).toContain(`"MktgOpsPriority::02-Medium" on 3 issue(s)/MR(s); labels.yml's "MktgOpsPriority:: 02-Medium" on 0`);
+
+    const report = await runSweep({ ...(await runtimeFor(fake.url)), dryRun: false });
+    expect(report.errors).toEqual([]);
+    for (const i of issues) expect(fake.issue(mops, i.iid).labels.filter((l) => l.startsWith("MktgOpsPriority")), i.title).toEqual([boardSpelling[(i.iid - issues[0]!.iid) % 2]]);
+
+    // The team moves to labels.yml's spelling on most issues: the last slips are repaired again.
+    fake.addLabel({ group, name: "MktgOpsPriority:: 02-Medium" });
+    for (let i = 0; i < 10; i++) fake.addIssue(mops, { title: `Spelled as labels.yml ${i}`, labels: ["MktgOps::00: Triage", "MktgOpsPriority:: 02-Medium"], author: "mops-bot" });
+    await runSweep({ ...(await runtimeFor(fake.url)), dryRun: false });
+    expect(fake.issue(mops, issues[0]!.iid).labels).toContain("MktgOpsPriority:: 02-Medium");
   });
 
   it("a board that follows labels.yml but for one slip: the slip is an alias as usual, and labels.yml's spelling is created", async () => {
