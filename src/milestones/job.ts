@@ -1,7 +1,8 @@
 /**
  * The `milestones` job: keeps the team's milestones in the shape the handbook describes.
  * 1. The current milestone and the ones allowed ahead exist (created in the top group when no
- *    iteration of the team, whatever its title, covers the fortnight); milestones created further
+ *    iteration of the team covers the fortnight: one titled like theirs, or one titled otherwise
+ *    that the team's issues use; another team's milestone never counts); milestones created further
  *    ahead are listed in the report.
  * 2. A team milestone closed while its milestone merge request is open is reactivated.
  * 3. Rollover: open issues of every iteration that ended and is still active move to the current
@@ -44,8 +45,9 @@ import type { MilestonePolicy } from "../policy/model.js";
 import { buildRules } from "../rules/registry.js";
 import { guardClosedMilestone } from "./closeGuard.js";
 import { decideMilestoneMr, milestoneMrBranch, milestoneMrMarker } from "./mergeRequest.js";
-import { fixMilestone, planMilestones, type MilestonePlan } from "./plan.js";
-import { milestoneGroup, milestoneMrProject } from "./project.js";
+import { fixMilestone, milestonesToCheckUsage, planMilestones, type MilestonePlan } from "./plan.js";
+import { milestoneGroup, milestoneMrProject, teamProjects } from "./project.js";
+import { milestonesUsedByTeam } from "./usage.js";
 import { ROLLOVER_RULE, rolloverDecision } from "./rollover.js";
 import { disclosedTitle } from "../domain/disclosure.js";
 
@@ -275,7 +277,10 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
   const run: Run = { deps, m, gl, writer: { api: gl.requester.api, dryRun: deps.dryRun }, group: milestoneGroup(deps.policy), today, report, notifier };
   // The scope's group and the groups above it: the top group's iterations and any kept lower down.
   const all = await listMilestonesFrom(run.writer, deps.policy.scope.group, today);
-  const plan = planMilestones(m, deps.calendar, today, all);
+  // Another team's two-week milestone in the same group is not ours: only the team's issues make one
+  // titled otherwise count as the team's iteration.
+  const usedByTeam = await milestonesUsedByTeam(run.writer, teamProjects(deps.policy), milestonesToCheckUsage(m, deps.calendar, today, all));
+  const plan = planMilestones(m, deps.calendar, today, all, usedByTeam);
   const step = async (what: string, fn: () => Promise<void>) => {
     try {
       await fn();
