@@ -6,7 +6,8 @@
  *    ahead are listed in the report.
  * 2. A team milestone closed while its milestone merge request is open is reactivated.
  * 3. Rollover: open issues of every iteration that ended and is still active move to the current
- *    one, each with at most one note asking for the context; finished issues are listed for
+ *    one, each with at most one note asking for the context (within rollout.yml's attention budget:
+ *    past it, the item goes to the person's daily list); finished issues are listed for
  *    closing and future work stays. One Slack message lists the moves (recorded by a marker in
  *    each ended milestone's description, so it is posted once).
  * 4. The current milestone has exactly one milestone merge request (draft, labelled, in the
@@ -50,6 +51,8 @@ import { milestoneGroup, milestoneMrProject, teamProjects } from "./project.js";
 import { milestonesUsedByTeam } from "./usage.js";
 import { ROLLOVER_RULE, rolloverDecision } from "./rollover.js";
 import { disclosedTitle } from "../domain/disclosure.js";
+import type { AttentionBudget } from "../rollout/attention.js";
+import { openAttention } from "../rollout/attentionStore.js";
 
 const RULE = "milestones";
 
@@ -75,6 +78,8 @@ interface Run {
   today: string;
   report: RunReport;
   notifier: Notifier;
+  /** The day's attention budget shared with the sweep and the SLA job (rollout.yml), when it has one. */
+  attention?: AttentionBudget;
 }
 
 function scopeEntry(run: Run, milestone: { title: string; id?: number; iid?: number; webUrl?: string; group?: string }, actions: ReportedAction[]): ReportResource {
@@ -144,7 +149,10 @@ async function rollOne(run: Run, ended: TeamMilestone, current: TeamMilestone): 
       const issue = listed.userNotesCount === 0 ? { ...listed, notes: [] } : { ...listed, notes: await run.gl.notes(listed) };
       const decision = rolloverDecision(policy, run.m, issue, ended, current);
       if (decision.kind !== "move") continue;
-      const { actions, movedBefore } = decision;
+      const { movedBefore } = decision;
+      // The rollover note is scheduled work: past the person's mentions for the day it waits in their
+      // daily list instead (the move itself still happens, and Slack still lists it).
+      const actions = run.attention ? run.attention.admit(issue, decision.actions) : decision.actions;
       // Only the rollover is written here (the sweep does the rest), unless a rule objects to it.
       const judged = await planSnapshot(issue, { platform: run.gl, rules, ctx }, { external: actions });
       const objected = judged.plan.conflicts.filter((c) => c.actions.some((a) => a.rule === ROLLOVER_RULE));
@@ -305,7 +313,18 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
     }
   });
   const current = planned[0];
-  if (current !== undefined && plan.ended.length > 0) await step("rollover", () => rollover(run, plan.ended, current));
+  if (current !== undefined && plan.ended.length > 0) {
+    // Rollover notes mention the people on each issue: they count against the same daily budget
+    // (same ledger, same daily list) as the sweep's and the SLA job's notes.
+    const attention = await openAttention(deps.policy, gl, today, await botUsernameFrom(gl, deps.policy));
+    if (attention) run.attention = attention.budget;
+    await step("rollover", () => rollover(run, plan.ended, current));
+    if (attention) {
+      const written = await attention.close();
+      report.resources.push(...written.resources);
+      report.errors.push(...written.errors);
+    }
+  }
   if (current !== undefined) await step("milestone merge request", () => ensureMilestoneMr(run, current));
   await notifier.idle();
   return finishRunReport(report, startedMs, deps.platform);
