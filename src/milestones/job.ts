@@ -149,14 +149,15 @@ async function rollOne(run: Run, ended: TeamMilestone, current: TeamMilestone): 
       const issue = listed.userNotesCount === 0 ? { ...listed, notes: [] } : { ...listed, notes: await run.gl.notes(listed) };
       const decision = rolloverDecision(policy, run.m, issue, ended, current);
       if (decision.kind !== "move") continue;
-      const { movedBefore } = decision;
-      // The rollover note is scheduled work: past the person's mentions for the day it waits in their
-      // daily list instead (the move itself still happens, and Slack still lists it).
-      const actions = run.attention ? run.attention.admit(issue, decision.actions) : decision.actions;
+      const { actions, movedBefore } = decision;
       // Only the rollover is written here (the sweep does the rest), unless a rule objects to it.
       const judged = await planSnapshot(issue, { platform: run.gl, rules, ctx }, { external: actions });
       const objected = judged.plan.conflicts.filter((c) => c.actions.some((a) => a.rule === ROLLOVER_RULE));
-      const plan = objected.length > 0 ? { ...buildPlan(issue, [], policy.taxonomy), conflicts: objected } : buildPlan(issue, actions, policy.taxonomy);
+      // The rollover note is scheduled work: past the person's mentions for the day it waits in their
+      // daily list instead (the move itself still happens, and Slack still lists it). A move a rule
+      // objects to writes nothing, so it spends no mention.
+      const admitted = objected.length > 0 || run.attention === undefined ? actions : run.attention.admit(issue, actions);
+      const plan = objected.length > 0 ? { ...buildPlan(issue, [], policy.taxonomy), conflicts: objected } : buildPlan(issue, admitted, policy.taxonomy);
       if (!planIsEmpty(plan)) await run.gl.apply(plan);
       const entry = reportResource(plan);
       if (entry) run.report.resources.push(entry);
