@@ -11,9 +11,10 @@ import type { ReportResource } from "../engine/report.js";
 import { getGroupMilestone, mergeRequestsInMilestone, updateGroupMilestone, type GitLabPlatform, type TeamMilestone } from "../gitlab/index.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
 import type { CompiledPolicy, MilestonePolicy } from "../policy/model.js";
-import { mayBeTeamIteration } from "./plan.js";
+import { datedLikeAnIteration, isTeamIteration } from "./plan.js";
 import { milestoneMrBranch, mrBlockingClose } from "./mergeRequest.js";
-import { milestoneMrProject } from "./project.js";
+import { milestoneMrProject, teamProjects } from "./project.js";
+import { milestonesUsedByTeam } from "./usage.js";
 
 export const CLOSE_GUARD_RULE = "milestone-close-guard";
 
@@ -59,6 +60,9 @@ export async function guardMilestoneRef(deps: CloseGuardDeps, ref: ResourceRef):
   if (m === undefined || ref.kind !== "milestone") return null;
   const writer = { api: deps.platform.requester.api, dryRun: deps.dryRun };
   const milestone = await getGroupMilestone(writer, ref.path, ref.iid, deps.calendar.today(deps.clock()));
-  if (milestone === null || !mayBeTeamIteration(m, milestone)) return null;
+  if (milestone === null) return null;
+  // Titled otherwise than the team's: theirs only when the team's issues use it, else another team's.
+  const used = datedLikeAnIteration(m, milestone) ? await milestonesUsedByTeam(writer, teamProjects(deps.policy), [milestone]) : new Set<number>();
+  if (!isTeamIteration(m, milestone, used)) return null;
   return guardClosedMilestone(deps, m, milestone);
 }

@@ -1,11 +1,13 @@
 /**
  * The `milestones` job: keeps the team's milestones in the shape the handbook describes.
  * 1. The current milestone and the ones allowed ahead exist (created in the top group when no
- *    iteration of the team, whatever its title, covers the fortnight); milestones created further
+ *    iteration of the team covers the fortnight: one titled like theirs, or one titled otherwise
+ *    that the team's issues use; another team's milestone never counts); milestones created further
  *    ahead are listed in the report.
  * 2. A team milestone closed while its milestone merge request is open is reactivated.
  * 3. Rollover: open issues of every iteration that ended and is still active move to the current
- *    one, each with at most one note asking for the context; finished issues are listed for
+ *    one, each with at most one note asking for the context (within rollout.yml's attention budget:
+ *    past it, the item goes to the person's daily list); finished issues are listed for
  *    closing and future work stays. One Slack message lists the moves (recorded by a marker in
  *    each ended milestone's description, so it is posted once).
  * 4. The current milestone has exactly one milestone merge request (draft, labelled, in the
@@ -44,10 +46,13 @@ import type { MilestonePolicy } from "../policy/model.js";
 import { buildRules } from "../rules/registry.js";
 import { guardClosedMilestone } from "./closeGuard.js";
 import { decideMilestoneMr, milestoneMrBranch, milestoneMrMarker } from "./mergeRequest.js";
-import { fixMilestone, planMilestones, type MilestonePlan } from "./plan.js";
-import { milestoneGroup, milestoneMrProject } from "./project.js";
+import { fixMilestone, milestonesToCheckUsage, planMilestones, type MilestonePlan } from "./plan.js";
+import { milestoneGroup, milestoneMrProject, teamProjects } from "./project.js";
+import { milestonesUsedByTeam } from "./usage.js";
 import { ROLLOVER_RULE, rolloverDecision } from "./rollover.js";
 import { disclosedTitle } from "../domain/disclosure.js";
+import type { AttentionBudget } from "../rollout/attention.js";
+import { openAttention } from "../rollout/attentionStore.js";
 
 const RULE = "milestones";
 
@@ -73,6 +78,8 @@ interface Run {
   today: string;
   report: RunReport;
   notifier: Notifier;
+  /** The day's attention budget shared with the sweep and the SLA job (rollout.yml), when it has one. */
+  attention?: AttentionBudget;
 }
 
 function scopeEntry(run: Run, milestone: { title: string; id?: number; iid?: number; webUrl?: string; group?: string }, actions: ReportedAction[]): ReportResource {
@@ -146,7 +153,11 @@ async function rollOne(run: Run, ended: TeamMilestone, current: TeamMilestone): 
       // Only the rollover is written here (the sweep does the rest), unless a rule objects to it.
       const judged = await planSnapshot(issue, { platform: run.gl, rules, ctx }, { external: actions });
       const objected = judged.plan.conflicts.filter((c) => c.actions.some((a) => a.rule === ROLLOVER_RULE));
-      const plan = objected.length > 0 ? { ...buildPlan(issue, [], policy.taxonomy), conflicts: objected } : buildPlan(issue, actions, policy.taxonomy);
+      // The rollover note is scheduled work: past the person's mentions for the day it waits in their
+      // daily list instead (the move itself still happens, and Slack still lists it). A move a rule
+      // objects to writes nothing, so it spends no mention.
+      const admitted = objected.length > 0 || run.attention === undefined ? actions : run.attention.admit(issue, actions);
+      const plan = objected.length > 0 ? { ...buildPlan(issue, [], policy.taxonomy), conflicts: objected } : buildPlan(issue, admitted, policy.taxonomy);
       if (!planIsEmpty(plan)) await run.gl.apply(plan);
       const entry = reportResource(plan);
       if (entry) run.report.resources.push(entry);
@@ -275,7 +286,10 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
   const run: Run = { deps, m, gl, writer: { api: gl.requester.api, dryRun: deps.dryRun }, group: milestoneGroup(deps.policy), today, report, notifier };
   // The scope's group and the groups above it: the top group's iterations and any kept lower down.
   const all = await listMilestonesFrom(run.writer, deps.policy.scope.group, today);
-  const plan = planMilestones(m, deps.calendar, today, all);
+  // Another team's two-week milestone in the same group is not ours: only the team's issues make one
+  // titled otherwise count as the team's iteration.
+  const usedByTeam = await milestonesUsedByTeam(run.writer, teamProjects(deps.policy), milestonesToCheckUsage(m, deps.calendar, today, all));
+  const plan = planMilestones(m, deps.calendar, today, all, usedByTeam);
   const step = async (what: string, fn: () => Promise<void>) => {
     try {
       await fn();
@@ -300,7 +314,18 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
     }
   });
   const current = planned[0];
-  if (current !== undefined && plan.ended.length > 0) await step("rollover", () => rollover(run, plan.ended, current));
+  if (current !== undefined && plan.ended.length > 0) {
+    // Rollover notes mention the people on each issue: they count against the same daily budget
+    // (same ledger, same daily list) as the sweep's and the SLA job's notes.
+    const attention = await openAttention(deps.policy, gl, today, await botUsernameFrom(gl, deps.policy));
+    if (attention) run.attention = attention.budget;
+    await step("rollover", () => rollover(run, plan.ended, current));
+    if (attention) {
+      const written = await attention.close();
+      report.resources.push(...written.resources);
+      report.errors.push(...written.errors);
+    }
+  }
   if (current !== undefined) await step("milestone merge request", () => ensureMilestoneMr(run, current));
   await notifier.idle();
   return finishRunReport(report, startedMs, deps.platform);

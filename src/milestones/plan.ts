@@ -6,8 +6,10 @@
  *
  * The team's iterations are the milestones titled like the team's (title_pattern) and, whatever
  * their titles, the active ones whose dates span one iteration ("two week iterations which are
- * tracked as milestones"): a fortnight that already has an iteration never gets a second one, and
- * an iteration a person named differently is left as they keep it.
+ * tracked as milestones") AND that the team's own issues use: the top group (gitlab-com) holds
+ * many teams' two-week milestones, and one no MOps issue is in is another team's, never ours. A
+ * fortnight that already has an iteration of the team never gets a second one, and an iteration a
+ * person named differently is left as they keep it.
  */
 import type { BusinessCalendar } from "../domain/calendar.js";
 import { epochDay, parseIsoDate } from "../domain/calendar/dates.js";
@@ -53,23 +55,45 @@ function titledLikeTheTeam(policy: MilestonePolicy, m: MilestoneInfo): boolean {
   return policyRegex(policy.titlePattern).test(m.title);
 }
 
+/** Ids of the milestones that issues of the team's project(s) use (open or closed ones). */
+export type UsedByTeam = ReadonlySet<number>;
+
+const isTemp = (policy: MilestonePolicy, m: MilestoneInfo): boolean => policy.tempPattern !== null && policyRegex(policy.tempPattern).test(m.title);
+
+/**
+ * Whether the milestone is the team's only if the team's issues use it: titled otherwise, but
+ * dated like one of their iterations (whatever its state). Not a Temp holding milestone.
+ */
+export function datedLikeAnIteration(policy: MilestonePolicy, m: MilestoneInfo): boolean {
+  return !isTemp(policy, m) && !titledLikeTheTeam(policy, m) && spansOneIteration(policy, m);
+}
+
 /**
  * The team's iterations among `milestones`: titled like the team's, or active with dates spanning
- * one iteration, whatever the title. Temp holding milestones never are.
+ * one iteration and used by the team's issues, whatever the title. Temp holding milestones never are.
  */
-export function teamMilestones<M extends MilestoneInfo>(policy: MilestonePolicy, milestones: M[]): M[] {
-  const temp = policy.tempPattern === null ? null : policyRegex(policy.tempPattern);
+export function teamMilestones<M extends MilestoneInfo>(policy: MilestonePolicy, milestones: M[], usedByTeam: UsedByTeam): M[] {
   return milestones.filter(
-    (m) => !(temp?.test(m.title) ?? false) && (titledLikeTheTeam(policy, m) || (m.state === "active" && spansOneIteration(policy, m))),
+    (m) => !isTemp(policy, m) && (titledLikeTheTeam(policy, m) || (m.state === "active" && datedLikeAnIteration(policy, m) && usedByTeam.has(m.id))),
   );
 }
 
 /**
- * Whether a milestone someone just closed may be one of the team's iterations: titled like the
- * team's, or dated like one (closed, so its state no longer says). Not a Temp holding milestone.
+ * Whether a milestone someone just closed is one of the team's iterations: titled like the
+ * team's, or dated like one (closed, so its state no longer says) and used by the team's issues.
  */
-export function mayBeTeamIteration(policy: MilestonePolicy, m: MilestoneInfo): boolean {
-  return teamMilestones(policy, [{ ...m, state: "active" }]).length > 0;
+export function isTeamIteration(policy: MilestonePolicy, m: MilestoneInfo, usedByTeam: UsedByTeam): boolean {
+  return teamMilestones(policy, [{ ...m, state: "active" }], usedByTeam).length > 0;
+}
+
+/**
+ * The milestones whose usage by the team's issues decides whether they are the team's: dated like
+ * an iteration but titled otherwise, and either still active or reaching the fortnight before the
+ * current one (the close guard looks at that one too). Older closed ones play no part.
+ */
+export function milestonesToCheckUsage<M extends MilestoneInfo>(policy: MilestonePolicy, calendar: BusinessCalendar, today: string, all: M[]): M[] {
+  const previousStart = slotByIndex(policy, calendar, slotAt(policy, calendar, today).index - 1).cadenceStart;
+  return all.filter((m) => datedLikeAnIteration(policy, m) && (m.state === "active" || (m.dueDate ?? "") >= previousStart));
 }
 
 /** Whether the milestone's days [start, due] meet the fortnight's. */
@@ -105,8 +129,8 @@ function fixFor<M extends MilestoneInfo>(policy: MilestonePolicy, slot: CadenceS
   return Object.keys(changes).length > 0 ? { kind: "update", slot, milestone, changes } : { kind: "ok", slot, milestone };
 }
 
-export function planMilestones<M extends MilestoneInfo>(policy: MilestonePolicy, calendar: BusinessCalendar, today: string, all: M[]): MilestonePlan<M> {
-  const team = teamMilestones(policy, all);
+export function planMilestones<M extends MilestoneInfo>(policy: MilestonePolicy, calendar: BusinessCalendar, today: string, all: M[], usedByTeam: UsedByTeam): MilestonePlan<M> {
+  const team = teamMilestones(policy, all, usedByTeam);
   const current = slotAt(policy, calendar, today);
   const fixes: MilestoneFix<M>[] = [];
   const used = new Set<number>();
@@ -134,7 +158,7 @@ export function planMilestones<M extends MilestoneInfo>(policy: MilestonePolicy,
     .filter((m) => m.state === "active" && !used.has(m.id) && m.dueDate !== null && m.dueDate < today)
     .sort((a, b) => (a.dueDate! < b.dueDate! ? -1 : a.dueDate! > b.dueDate! ? 1 : a.id - b.id));
   const previousSlot = slotByIndex(policy, calendar, current.index - 1);
-  return { today, current, fixes, flags, ended, previous: { slot: previousSlot, milestone: milestoneForSlot(policy, previousSlot, all.filter((m) => mayBeTeamIteration(policy, m))) } };
+  return { today, current, fixes, flags, ended, previous: { slot: previousSlot, milestone: milestoneForSlot(policy, previousSlot, all.filter((m) => isTeamIteration(policy, m, usedByTeam))) } };
 }
 
 /** The milestone a fix stands for, when it exists in GitLab. */

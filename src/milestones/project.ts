@@ -32,3 +32,16 @@ export function milestoneGroup(policy: CompiledPolicy): string {
   }
   return common.join("/");
 }
+
+/** The role of the team's own project(s) in scope.yml: their issues tell the team's iterations from other teams'. */
+export const TEAM_PROJECT_ROLE = "mops";
+
+export function teamProjects(policy: CompiledPolicy): ProjectContext[] {
+  const projects = projectsWithRole(policy.scope, TEAM_PROJECT_ROLE);
+  if (projects.length === 0) {
+    throw new Error(
+      `policies/scope.yml has no project with the role "${TEAM_PROJECT_ROLE}": the milestones job tells the team's iterations from other teams' milestones by that project's issues, so give the team's issue tracker that role.`,
+    );
+  }
+  return projects.map((p) => ({ path: p.path, roles: [...p.roles] }));
+}

@@ -88,15 +88,19 @@ async function withHistory(o: CollectOptions, issues: ResourceSnapshot[], budget
   );
 }
 
-/** The team's current iteration, recognised as the milestones job does (its title, or its dates whatever the title). */
-export function currentTeamMilestone(policy: CompiledPolicy, milestones: MilestoneInfo[]): MilestoneInfo | null {
-  const team = policy.milestones ? teamMilestones(policy.milestones, milestones) : milestones;
+/**
+ * The team's current iteration, recognised as the milestones job does: its title, or its dates
+ * whatever the title when open issues in scope use it (another team's milestone is not ours).
+ */
+export function currentTeamMilestone(policy: CompiledPolicy, milestones: MilestoneInfo[], open: ResourceSnapshot[]): MilestoneInfo | null {
+  const used = new Set(open.flatMap((s) => (s.milestone === null ? [] : [s.milestone.id])));
+  const team = policy.milestones ? teamMilestones(policy.milestones, milestones, used) : milestones;
   const current = team.filter((m) => m.state === "active" && m.timing === "current");
   return current.sort((a, b) => (b.startDate ?? "").localeCompare(a.startDate ?? ""))[0] ?? null;
 }
 
 async function milestoneInput(o: CollectOptions, milestones: MilestoneInfo[], open: ResourceSnapshot[]): Promise<MilestoneInput | null> {
-  const current = currentTeamMilestone(o.policy, milestones);
+  const current = currentTeamMilestone(o.policy, milestones, open);
   if (current === null) return null;
   const bot = o.policy.scope.botUsername;
   // Group milestones belong to the group's projects only, so the group listing holds all of them.

@@ -117,13 +117,27 @@ export class AttentionBudget {
   }
 }
 
-/** One person's daily list note: their held items, named without an @. */
-export function dailyListNote(username: string, today: string, items: HeldItem[], listProject: string): string {
-  const lines = [...items]
-    .sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }))
-    .map((i) => {
-      const title = neutraliseInline(disclosedTitle(i, { confidential: false, projectPath: listProject })).replace(/[[\]]/g, (c) => `\\${c}`);
-      return `- [ ] ${i.ref} [${title}](${i.url}) — ${neutraliseInline(i.reason)}`;
-    });
-  return [`**${today}: waiting for \`${neutraliseInline(username)}\`** (${items.length}): the bot has already mentioned them today, so these wait here.`, "", ...lines].join("\n");
+/** `- [ ] ref [title](url) — reason`: one item line of a daily list note, keyed by its ref and reason. */
+const ITEM_LINE = /^- \[[ xX]\] (\S+) .* — (.*)$/;
+
+/**
+ * One person's daily list note: their held items, named without an @. `earlier` is the body of
+ * today's note when another run (the sweep, the SLA job, the milestones job) already wrote one:
+ * its items stay, so one job never wipes what another held back the same day.
+ */
+export function dailyListNote(username: string, today: string, items: HeldItem[], listProject: string, earlier = ""): string {
+  const fresh = [...items].map((i) => {
+    const title = neutraliseInline(disclosedTitle(i, { confidential: false, projectPath: listProject })).replace(/[[\]]/g, (c) => `\\${c}`);
+    return { key: `${i.ref} ${neutraliseInline(i.reason)}`, line: `- [ ] ${i.ref} [${title}](${i.url}) — ${neutraliseInline(i.reason)}` };
+  });
+  const keys = new Set(fresh.map((f) => f.key));
+  const kept = earlier
+    .split("\n")
+    .map((line) => ({ line, match: ITEM_LINE.exec(line) }))
+    .filter(({ match }) => match !== null && !keys.has(`${match[1]} ${match[2]}`))
+    .map(({ line, match }) => ({ key: `${match![1]} ${match![2]}`, line }));
+  const lines = [...kept, ...fresh]
+    .sort((a, b) => a.key.localeCompare(b.key, "en", { numeric: true }))
+    .map((l) => l.line);
+  return [`**${today}: waiting for \`${neutraliseInline(username)}\`** (${lines.length}): the bot has already mentioned them today, so these wait here.`, "", ...lines].join("\n");
 }

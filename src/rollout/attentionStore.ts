@@ -58,7 +58,9 @@ export async function openAttention(policy: CompiledPolicy, platform: object, to
               : await ensureIssue(personListMarker(person), `mops-bot daily list: ${person}`, `What the bot holds back for \`${person}\` once they have been mentioned for the day, one note a day.\n\n${markerComment(personListMarker(person))}`, await find(personListMarker(person)), resources);
           if (target === undefined) continue; // created in a dry run: nothing to note on yet
           const marker = markerKey("daily-list", budget.today, person);
-          const note = await platform.ensureNote(target, marker, dailyListNote(person, budget.today, items, project.path));
+          // Another job may have written today's note already: its items stay beside this run's.
+          const earlier = (await platform.notes(target)).find((n) => n.botMarkers.includes(marker))?.body ?? "";
+          const note = await platform.ensureNote(target, marker, dailyListNote(person, budget.today, items, project.path, earlier));
           if (note.action !== "unchanged") {
             resources.push({ ref: `${target.projectPath}#${target.iid}`, url: target.webUrl, title: target.title, actions: [{ type: "update_issue", ref: `${target.projectPath}#${target.iid}`, marker, what: `${items.length} item(s) held back for ${person}`, rule: RULE, reason: "Beyond today's mentions." }], conflicts: [] });
           }

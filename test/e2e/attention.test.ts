@@ -5,9 +5,11 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { runSweep } from "../../src/jobs/sweep.js";
+import { runMilestones } from "../../src/milestones/job.js";
 import { mentionedIn } from "../../src/rollout/mentions.js";
 import { adoptedOn, both, mentionsPerDay, policiesWithRollout, type PolicyCopy } from "../support/rollout.js";
 import { type Sandbox, SANDBOX_NOW, startSandbox } from "../support/sandbox.js";
+import { startFakeSlack } from "../unit/notify/fakeSlack.js";
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(SANDBOX_NOW.getTime() - days * DAY);
@@ -36,9 +38,9 @@ function mentionsByDay(sb: Sandbox): Map<string, Map<string, number>> {
   return out;
 }
 
-async function boardWantingTheDri(edit: (yaml: string) => string) {
+async function boardWantingTheDri(edit: (yaml: string) => string, start = SANDBOX_NOW) {
   const copy = await policiesWithRollout(edit);
-  let now = SANDBOX_NOW;
+  let now = start;
   const sb = await startSandbox({ policiesDir: copy.dir, clock: () => now });
   open.push({ sb, copy });
   const mops = sb.projects.mops;
@@ -78,5 +80,49 @@ describe("attention budget (rollout.yml attention)", () => {
     await runSweep({ ...(await sb.runtime()), dryRun: false });
     const day2 = mentionsByDay(sb).get("2026-11-19")!;
     expect(Math.max(...day2.values())).toBe(1);
+  });
+
+  it("covers the milestones job: a person the sweep mentioned today is not mentioned again by the rollover; the item waits in their daily list, and the next day's budget is fresh", async () => {
+    // The first morning of MktgOps 2026-11-30: MktgOps 2026-11-16 has ended.
+    const { sb, setNow } = await boardWantingTheDri(both(adoptedOn("2020-01-01"), mentionsPerDay(1)), new Date("2026-11-30T11:00:00Z"));
+    const slack = await startFakeSlack();
+    try {
+      const mops = sb.projects.mops;
+      const rollover = async () => runMilestones({ ...(await sb.runtime()), dryRun: false }, { env: { SLACK_WEBHOOK_MKTGOPS: slack.url("mktgops") } });
+      await runSweep({ ...(await sb.runtime()), dryRun: false });
+      // The triage DRI: mentioned once by the sweep, the other pings held in their daily list.
+      const held = sb.fake.issues(mops).filter((i) => i.title.startsWith("mops-bot daily list: ") && i.notes.some((n) => n.body.includes("Waiting in triage")));
+      expect(held).toHaveLength(1);
+      const who = held[0]!.title.replace("mops-bot daily list: ", "");
+      expect(mentionsByDay(sb).get("2026-11-30")!.get(who)).toBe(1);
+      const stillOpen = sb.fake.addIssue(mops, { title: "Webinar follow-up flow", milestone: "MktgOps 2026-11-16", labels: ["MktgOps::04: In Progress"], assignees: [who], author: "amy.owner" });
+
+      const report = await rollover();
+      expect(report.errors).toEqual([]);
+      // Moved, without a note that would mention them a second time today.
+      const moved = sb.fake.issue(mops, stillOpen.iid);
+      expect(moved.milestone).toBe("MktgOps 2026-11-30");
+      expect(moved.notes.filter((n) => mentionedIn(n.body).includes(who))).toEqual([]);
+      const day1 = mentionsByDay(sb).get("2026-11-30")!;
+      expect(Math.max(...day1.values())).toBe(1);
+      // The rollover's item waits in their daily list, beside what the sweep held back the same day.
+      const list = sb.fake.issues(mops).find((i) => i.title === `mops-bot daily list: ${who}`)!;
+      const todays = list.notes.filter((n) => n.author === sb.policy.scope.botUsername && n.body.includes("2026-11-30"));
+      expect(todays).toHaveLength(1);
+      expect(todays[0]!.body).toContain(`${mops}#${stillOpen.iid}`);
+      expect(todays[0]!.body).toMatch(/Waiting in triage/);
+      expect(mentionedIn(todays[0]!.body)).toEqual([]);
+
+      // The next day the budget is fresh: an issue someone left in the ended milestone moves with its note.
+      setNow(new Date("2026-12-01T11:00:00Z"));
+      const late = sb.fake.addIssue(mops, { title: "Lead list clean-up", milestone: "MktgOps 2026-11-16", labels: ["MktgOps::04: In Progress"], assignees: [who], author: "amy.owner" });
+      expect((await rollover()).errors).toEqual([]);
+      const lateNotes = sb.fake.issue(mops, late.iid).notes.filter((n) => n.author === sb.policy.scope.botUsername);
+      expect(lateNotes).toHaveLength(1);
+      expect(mentionedIn(lateNotes[0]!.body)).toEqual([who]);
+      expect(mentionsByDay(sb).get("2026-12-01")!.get(who)).toBe(1);
+    } finally {
+      await slack.close();
+    }
   });
 });

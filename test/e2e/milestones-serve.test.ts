@@ -141,6 +141,23 @@ describe("milestones and notifications through the webhook", () => {
     expect(sb.fake.mergeRequest(HANDBOOK, mr.iid).notes.filter((n) => n.author === "mops-bot")).toHaveLength(1);
   });
 
+  it("leaves closed another team's two-week milestone no MOps issue uses; reopens the one the team renamed and uses", async () => {
+    const theirs = sb.fake.addMilestone({ group: "gitlab-com", title: "Field Marketing Sprint 47", startDate: "2026-11-16", dueDate: "2026-11-25" });
+    const ours = sb.fake.addMilestone({ group: "gitlab-com", title: "Sprint 47", startDate: "2026-11-16", dueDate: "2026-11-25" });
+    sb.fake.addIssue(sb.projects.mops, { title: "Lead routing review", milestone: "Sprint 47", author: "amy.owner" });
+    // A draft labelled like the team's milestone MR sits in each.
+    const theirMr = sb.fake.addMergeRequest(HANDBOOK, { title: "Draft: Field Marketing handbook changes", milestone: "Field Marketing Sprint 47", labels: ["MktgOps - HB Update"], author: "dan.fieldmktg", sourceBranch: "fm-sprint-47" });
+    const ourMr = sb.fake.addMergeRequest(HANDBOOK, { title: "Draft: Handbook changes, Sprint 47", milestone: "Sprint 47", labels: ["MktgOps - HB Update"], author: "amy.owner", sourceBranch: "hb-sprint-47" });
+
+    await closeMilestone("Field Marketing Sprint 47");
+    await closeMilestone("Sprint 47");
+    await until(() => sb.fake.milestones().find((m) => m.id === ours.id)!.state === "active", "the team's milestone to be reactivated");
+    await quiescent();
+    expect(sb.fake.milestones().find((m) => m.id === theirs.id)!.state).toBe("closed");
+    expect(sb.fake.mergeRequest(HANDBOOK, theirMr.iid).notes.filter((n) => n.author === "mops-bot")).toEqual([]);
+    expect(sb.fake.mergeRequest(HANDBOOK, ourMr.iid).notes.filter((n) => n.author === "mops-bot")).toHaveLength(1);
+  });
+
   it("closes again an issue reopened after its milestone ended, asking for a new issue", async () => {
     const mops = sb.projects.mops;
     const old = closedInEndedMilestone("Q3 webinar list import");

@@ -120,6 +120,9 @@ describe("milestones job against the fake GitLab", () => {
     store.milestones.get(sb.fake.milestones().find((m) => m.title === "MktgOps 2026-11-30")!.id)!.title = "Sprint 48";
     sb.fake.addMilestone({ group: "gitlab-com", title: "Sprint 49", startDate: "2026-12-14", dueDate: "2026-12-24" });
     sb.fake.addMilestone({ group: "gitlab-com", title: "Sprint 50", startDate: "2026-12-28", dueDate: "2027-01-08" });
+    // The team's issues use them (a closed one counts too): that is what makes them the team's.
+    sb.fake.addIssue(mops, { title: "Early start on the Q1 plan", milestone: "Sprint 49", state: "closed", author: "amy.owner" });
+    sb.fake.addIssue(mops, { title: "Q1 campaign calendar", milestone: "Sprint 50", labels: ["MktgOps::03: Assigned"], assignees: ["mops.member1"], author: "amy.owner" });
     const working = sb.fake.addIssue(mops, { title: "Nurture program build", milestone: "Sprint 48", labels: ["MktgOps::04: In Progress"], assignees: ["mops.member1"], author: "amy.owner" });
     const finished = sb.fake.addIssue(mops, { title: "Webinar tracking fix", milestone: "Sprint 48", labels: ["MktgOps::08: Completed"], assignees: ["mops.member1"], author: "amy.owner" });
     const askedBefore = sb.fake.addIssue(mops, { title: "Lead scoring review", milestone: "Sprint 48", labels: ["MktgOps::04: In Progress"], assignees: ["mops.member2"], author: "amy.owner" });
@@ -178,6 +181,27 @@ describe("milestones job against the fake GitLab", () => {
     expect(second.resources.filter((r) => r.actions.some((a) => a.type !== "flag_issues"))).toEqual([]);
     expect(sb.fake.writes()).toEqual([]);
     expect(slack.deliveries).toHaveLength(1);
+  });
+
+  it("never takes another team's two-week milestone for the team's iteration: creates its own, puts the milestone MR and the moved issues there", async () => {
+    const mops = sb.projects.mops;
+    // Field Marketing's sprint in gitlab-com spans the fortnight of 2026-12-14; only Sales Systems' issue uses it.
+    const theirs = sb.fake.addMilestone({ group: "gitlab-com", title: "Field Marketing Sprint 49", startDate: "2026-12-14", dueDate: "2026-12-24" });
+    const systems = sb.fake.addIssue(sb.projects["sales-systems"], { title: "Field event list upload", milestone: "Field Marketing Sprint 49", author: "amy.owner" });
+    const working = sb.fake.addIssue(mops, { title: "Nurture program build", milestone: CURRENT, labels: ["MktgOps::04: In Progress"], assignees: ["mops.member1"], author: "amy.owner" });
+
+    const report = await run(false, [], new Date("2026-12-14T11:00:00Z"));
+    expect(report.errors).toEqual([]);
+
+    const own = sb.fake.milestones().find((m) => m.title === "MktgOps 2026-12-14");
+    expect(own).toMatchObject({ startDate: "2026-12-14", dueDate: "2026-12-24", state: "active", owner: "gitlab-com" });
+    expect(sb.fake.issue(mops, working.iid).milestone).toBe("MktgOps 2026-12-14");
+    expect(sb.fake.mergeRequests(HANDBOOK).map((mr) => mr.milestone)).toEqual(["MktgOps 2026-12-14"]);
+    // Their milestone and their issue are untouched.
+    expect(sb.fake.milestones().find((m) => m.id === theirs.id)).toMatchObject({ title: "Field Marketing Sprint 49", state: "active" });
+    expect(sb.fake.issue(sb.projects["sales-systems"], systems.iid)).toMatchObject({ milestone: "Field Marketing Sprint 49", notes: [] });
+    expect(sb.fake.issues(mops).filter((i) => i.milestone === "Field Marketing Sprint 49")).toEqual([]);
+    expect(report.resources.some((r) => r.title === "Field Marketing Sprint 49")).toBe(false);
   });
 
   it("a dry run writes nothing and prints the Slack message", async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { Action } from "../../../src/domain/actions.js";
 import { markerComment } from "../../../src/domain/markers.js";
-import { AttentionBudget, spentToday } from "../../../src/rollout/attention.js";
+import { AttentionBudget, dailyListNote, spentToday, type HeldItem } from "../../../src/rollout/attention.js";
 import { mentionedIn } from "../../../src/rollout/mentions.js";
 import { BOT, issue, note } from "../../support/builders.js";
 
@@ -44,5 +44,17 @@ describe("attention budget", () => {
 
   it("finds mentions as GitLab does: not in code, not in email addresses", () => {
     expect(mentionedIn("Hi @Amy.Owner and @bob_x, mail bob@example.com, `@not.this` ```\n@nor.this\n```")).toEqual(["amy.owner", "bob_x"]);
+  });
+});
+
+describe("daily list note", () => {
+  const item = (iid: number, reason: string): HeldItem => ({ ref: `mops/tracker#${iid}`, url: `https://gitlab.example/mops/tracker/-/issues/${iid}`, title: `Issue ${iid}`, projectPath: "mops/tracker", confidential: false, reason });
+
+  it("keeps the items another job held back the same day beside this run's, each once", () => {
+    const sweep = dailyListNote("mops.member1", "2026-11-30", [item(3, "waiting in triage"), item(12, "waiting in triage")], "mops/tracker");
+    const both = dailyListNote("mops.member1", "2026-11-30", [item(7, "MktgOps 2026-11-16 ended with the issue still open"), item(3, "waiting in triage")], "mops/tracker", sweep);
+    expect(both).toContain("(3)");
+    expect(both.split("\n").filter((l) => l.startsWith("- [ ]")).map((l) => l.split(" ")[3])).toEqual(["mops/tracker#3", "mops/tracker#7", "mops/tracker#12"]);
+    expect(mentionedIn(both)).toEqual([]);
   });
 });
