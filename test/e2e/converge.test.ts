@@ -3,6 +3,7 @@
  * seeded with the demo board. The bot says nothing its own plan makes false, and a second run
  * finds nothing to do.
  */
+import { quiescent } from "../support/quiescent.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -138,26 +139,6 @@ async function serving(env: Record<string, string> = {}): Promise<RunningServe> 
   return serve;
 }
 
-/**
- * Until every webhook (the person's and those of the bot's own writes) has been delivered and
- * reconciled, and no new one came: the inbox is empty after the deliveries settle, twice in a row
- * with the same number of deliveries.
- */
-async function quiescent(running: RunningServe, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  let seen = -1;
-  for (;;) {
-    await sb.fake.webhooksSettled();
-    while ((await running.inbox.depth()) > 0) {
-      if (Date.now() > end) throw new Error("timed out waiting for the inbox to drain");
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await sb.fake.webhooksSettled();
-    const delivered = sb.fake.webhookDeliveries.length;
-    if (delivered === seen) return;
-    seen = delivered;
-  }
-}
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -173,7 +154,7 @@ describe("a converged webhook reconcile", () => {
   it("C2: a new issue without labels or user story gets one stage, in one write, with one note", async () => {
     const running = await serving();
     const opened = sb.fake.addIssue(sb.projects.mops, { title: "Email request: partner webinar reminder", description: "Send on Friday.", labels: [], author: "dan.fieldmktg", createdAt: SANDBOX_NOW, notify: true });
-    await quiescent(running);
+    await quiescent(sb.fake, running.inbox);
     const now = sb.fake.issue(sb.projects.mops, opened.iid);
     expect(stages(now.labels)).toEqual(["MktgOps::01: Needs More Information"]);
     expect(now.notes.filter((n) => n.author === "mops-bot")).toHaveLength(1);
@@ -185,7 +166,7 @@ describe("a converged webhook reconcile", () => {
     const title = "Import booth scans from the AWS Summit";
     const target = issueTitled(title);
     sb.fake.setIssueLabels(sb.projects.mops, target.iid, [...target.labels, "Marketo"], { as: "dan.fieldmktg" });
-    await quiescent(running);
+    await quiescent(sb.fake, running.inbox);
     expect(issueTitled(title).labels).not.toContain("MktgOps::00: Triage");
     const notes = botNotes(title);
     expect(notes).toHaveLength(1);
@@ -205,7 +186,7 @@ describe("a converged webhook reconcile", () => {
       author: "dan.fieldmktg",
     });
     sb.fake.updateIssue(mops, old.iid, { stateEvent: "reopen" }, { as: "dan.fieldmktg" });
-    await quiescent(running);
+    await quiescent(sb.fake, running.inbox);
     const now = sb.fake.issue(mops, old.iid);
     expect(now.state).toBe("closed");
     const notes = now.notes.filter((n) => n.author === "mops-bot");
@@ -226,7 +207,7 @@ describe("a converged webhook reconcile", () => {
       createdAt: SANDBOX_NOW,
       notify: true,
     });
-    await quiescent(running);
+    await quiescent(sb.fake, running.inbox);
     const now = sb.fake.issue(sb.projects.mops, opened.iid);
     expect(stages(now.labels)).toEqual(["MktgOps::00: Triage"]);
     expect(now.notes.filter((n) => n.author === "mops-bot")).toEqual([]);
@@ -238,11 +219,11 @@ describe("a converged webhook reconcile", () => {
     const running = await serving();
     const audits = await runToolAudits({ ...(await sb.runtime()), dryRun: false });
     expect(audits.errors).toEqual([]);
-    await quiescent(running);
+    await quiescent(sb.fake, running.inbox);
     const audit = sb.fake.issues(sb.projects.mops).find((i) => i.labels.includes("Mktg Tool Audit"))!;
     sb.fake.resetCounters();
     sb.fake.comment(sb.projects.mops, audit.iid, "Seats reviewed: two removed.", { as: "mops.member2" });
-    await quiescent(running);
+    await quiescent(sb.fake, running.inbox);
     expect(sb.fake.webhookDeliveries.length).toBeGreaterThan(0);
     const now = sb.fake.issue(sb.projects.mops, audit.iid);
     expect(stages(now.labels)).toEqual([]);
@@ -271,7 +252,7 @@ describe("a person gets a moment", () => {
       // …while the person fills in the next field: a MktgOps team member (people.yml mops-team), as 04 asks.
       sb.fake.updateIssue(sb.projects.mops, opened.iid, { assigneeIds: [sb.fake.userId("mops.member2")] }, { as: "nina.mops" });
     }
-    await quiescent(running);
+    await quiescent(sb.fake, running.inbox);
     return sb.fake.issue(sb.projects.mops, opened.iid);
   }
 

@@ -2,6 +2,7 @@
  * The webhook side of milestones and notifications, end to end: the fake GitLab sends its
  * Milestone, Issue and Merge Request Hooks to the real server; Slack is faked on loopback.
  */
+import { quiescent } from "../support/quiescent.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,25 +72,6 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/**
- * Until every webhook (the people's and those of the bot's own writes) has been delivered and
- * reconciled, including those waiting for the settle time, and no new one came.
- */
-async function quiescent(timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  let seen = -1;
-  for (;;) {
-    await sb.fake.webhooksSettled();
-    while ((await serve.inbox.depth()) > 0) {
-      if (Date.now() > end) throw new Error("timed out waiting for the inbox to drain");
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await sb.fake.webhooksSettled();
-    const delivered = sb.fake.webhookDeliveries.length;
-    if (delivered === seen) return;
-    seen = delivered;
-  }
-}
 
 /** An issue completed in the milestone that ended: only the reopen guard has something to say about it. */
 const closedInEndedMilestone = (title: string) =>
@@ -152,7 +134,7 @@ describe("milestones and notifications through the webhook", () => {
     await closeMilestone("Field Marketing Sprint 47");
     await closeMilestone("Sprint 47");
     await until(() => sb.fake.milestones().find((m) => m.id === ours.id)!.state === "active", "the team's milestone to be reactivated");
-    await quiescent();
+    await quiescent(sb.fake, serve.inbox, 15_000);
     expect(sb.fake.milestones().find((m) => m.id === theirs.id)!.state).toBe("closed");
     expect(sb.fake.mergeRequest(HANDBOOK, theirMr.iid).notes.filter((n) => n.author === "mops-bot")).toEqual([]);
     expect(sb.fake.mergeRequest(HANDBOOK, ourMr.iid).notes.filter((n) => n.author === "mops-bot")).toHaveLength(1);
@@ -190,12 +172,12 @@ describe("milestones and notifications through the webhook", () => {
       createdAt: new Date(SANDBOX_NOW.getTime() - 20 * 86_400_000),
     });
     sb.fake.updateIssue(mops, old.iid, { stateEvent: "close" }, { as: "mops.member1" });
-    await quiescent();
+    await quiescent(sb.fake, serve.inbox, 15_000);
     gitlabNow = minutes(-10);
     sb.fake.comment(mops, old.iid, "@mops-bot keep open — the follow-up belongs here", { as: "amy.owner" });
     gitlabNow = minutes(-5);
     sb.fake.updateIssue(mops, old.iid, { stateEvent: "reopen" }, { as: "amy.owner" });
-    await quiescent();
+    await quiescent(sb.fake, serve.inbox, 15_000);
     const now = sb.fake.issue(mops, old.iid);
     expect(now.state).toBe("opened");
     expect(now.notes.filter((n) => n.author === "mops-bot")).toEqual([]);
@@ -216,7 +198,7 @@ describe("milestones and notifications through the webhook", () => {
     expect(sb.fake.issue(mops, kept.iid).state).toBe("opened");
     // …while the member writes the command.
     sb.fake.comment(mops, kept.iid, "@mops-bot keep open", { as: "amy.owner" });
-    await quiescent();
+    await quiescent(sb.fake, serve.inbox, 15_000);
     expect(sb.fake.issue(mops, kept.iid).state).toBe("opened");
     expect(sb.fake.issue(mops, kept.iid).notes.filter((n) => n.author === "mops-bot")).toEqual([]);
 
@@ -224,7 +206,7 @@ describe("milestones and notifications through the webhook", () => {
     const other = closedInEndedMilestone("Q3 booth leads");
     sb.fake.updateIssue(mops, other.iid, { stateEvent: "reopen" }, { as: "dan.fieldmktg" });
     sb.fake.comment(mops, other.iid, "@mops-bot keep open", { as: "dan.fieldmktg" });
-    await quiescent();
+    await quiescent(sb.fake, serve.inbox, 15_000);
     const closedAgain = sb.fake.issue(mops, other.iid);
     expect(closedAgain.state).toBe("closed");
     const notes = closedAgain.notes.filter((n) => n.author === "mops-bot");

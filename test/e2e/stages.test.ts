@@ -7,6 +7,7 @@
  * - An older stage no current stage means (`MktgOps::1 - Planning`, 001 page) is left on the
  *   issue, on GitLab Premium too, and listed in one summary issue for a person.
  */
+import { quiescent } from "../support/quiescent.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,22 +39,6 @@ async function sweep(s: Sandbox) {
 
 const botNotesOf = (s: Sandbox, iid: number) => s.fake.issue(s.projects.mops, iid).notes.filter((n) => n.author === s.policy.scope.botUsername);
 
-/** Until the person's webhook and those of the bot's own writes are delivered and reconciled. */
-async function quiescent(s: Sandbox, running: RunningServe, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  let seen = -1;
-  for (;;) {
-    await s.fake.webhooksSettled();
-    while ((await running.inbox.depth()) > 0) {
-      if (Date.now() > end) throw new Error("timed out waiting for the inbox to drain");
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await s.fake.webhooksSettled();
-    const delivered = s.fake.webhookDeliveries.length;
-    if (delivered === seen) return;
-    seen = delivered;
-  }
-}
 
 describe("MktgOps stages against the fake GitLab", () => {
   it("a person may close an issue in any stage: closing the flagged 04 issue as won't-do takes the attention label away, with no note", async () => {
@@ -73,7 +58,7 @@ describe("MktgOps stages against the fake GitLab", () => {
     sb.fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, "hook-secret");
     sb.fake.comment(sb.projects.mops, iid, "Duplicate of the attribution rebuild; closing.", { as: "frank.abm" });
     sb.fake.updateIssue(sb.projects.mops, iid, { stateEvent: "close" }, { as: "frank.abm" });
-    await quiescent(sb, serve);
+    await quiescent(sb.fake, serve.inbox);
 
     const now = sb.fake.issue(sb.projects.mops, iid);
     expect(now.state).toBe("closed");

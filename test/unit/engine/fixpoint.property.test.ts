@@ -10,37 +10,15 @@ import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, MOPS_PROJECT, NEXT, NOW, PAST, SALES_PROJECT, issue, user } from "../../support/builders.js";
 import { memoryPlatform } from "../../support/memoryPlatform.js";
 import { mopsRuleSet } from "../../support/policies.js";
+import { PEOPLE, PRIORITIES, SALES_STEPS, STAGES, generator } from "../../support/randomBoard.js";
 
 const CASES = 300;
 const BOT = user("mops-bot", 1);
 const MILESTONES: MilestoneInfo[] = [PAST, CURRENT, NEXT];
 
 /** mulberry32: a small, fast, well-spread 32-bit generator; the same seed gives the same issues. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const some = <T>(xs: readonly T[], p: number): T[] => xs.filter(() => next() < p);
-  return { next, int, pick, some };
-}
-
-const STAGES = ["00: Triage", "01: Needs More Information", "02: Ready for Assignment", "03: Assigned", "04: In Progress", "05: Business Owner Review", "06: Ready to Deploy", "07: Blocked", "08: Completed"].map(
-  (v) => `MktgOps::${v}`,
-);
-const PRIORITIES = ["00-Urgent", "01-High", "02-Medium", "03-Low"].map((v) => `MktgOpsPriority:: ${v}`);
-const SALES_STEPS = ["00: Requested", "01: In Approved", "02: In Queue - Mops", "03: In Queue - Systems", "04: Actioned", "05: Business Owner UAT", "06: Pending Release", "07: Complete"].map(
-  (v) => `MktgOpsPrio::${v}`,
-);
 const ALIASES = ["MktgOps::0 - To Be Triaged", "MktgOps::3 - In Process", "MktgOpsPriority::02-Medium", "MktgOps-Priority::2 - Action Needed", "MtkgOpsPrio::04: Actioned", "MktgOpsPrio::01: Approved"];
 const OTHER = ["MktgOps - List Import", "MktgOps - FYI", "Marketo", "ZoomInfo", "Ops Tool Evaluation", "mops-bot::needs-attention", "mops-bot-sla::at-risk", "SFDCReleaseHelp", "MktgOps - bug"];
-const PEOPLE = ["mops.member1", "mops.member2", "amy.owner", "dan.fieldmktg", "erin.sdr"];
 const DAY = 86_400_000;
 
 function randomIssue(seed: number): ResourceSnapshot {

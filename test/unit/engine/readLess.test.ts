@@ -16,6 +16,7 @@ import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { BOT, CURRENT, MOPS_PROJECT, NEXT, NOW, PAST, SALES_PROJECT, issue, note, user } from "../../support/builders.js";
 import { memoryPlatform, type MemoryPlatform } from "../../support/memoryPlatform.js";
 import { mopsRuleSet } from "../../support/policies.js";
+import { PEOPLE, PRIORITIES, SALES_STEPS, STAGES, generator } from "../../support/randomBoard.js";
 
 const CASES = 400;
 const DAY = 86_400_000;
@@ -23,32 +24,9 @@ const MILESTONES: MilestoneInfo[] = [PAST, CURRENT, NEXT];
 const HANDBOOK = "gitlab-com/content-sites/handbook";
 
 /** mulberry32: the same seed gives the same resource, so a failure names a seed that reproduces it. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const some = <T>(xs: readonly T[], p: number): T[] => xs.filter(() => next() < p);
-  return { next, int, pick, some };
-}
-
-const STAGES = ["00: Triage", "01: Needs More Information", "02: Ready for Assignment", "03: Assigned", "04: In Progress", "05: Business Owner Review", "06: Ready to Deploy", "07: Blocked", "08: Completed"].map(
-  (v) => `MktgOps::${v}`,
-);
-const PRIORITIES = ["00-Urgent", "01-High", "02-Medium", "03-Low"].map((v) => `MktgOpsPriority::${v}`);
-const SALES_STEPS = ["00: Requested", "01: In Approved", "02: In Queue - Mops", "03: In Queue - Systems", "04: Actioned", "05: Business Owner UAT", "06: Pending Release", "07: Complete"].map(
-  (v) => `MktgOpsPrio::${v}`,
-);
 const ABM = ["mktg-status::triage", "mktg-status::wip", "mktg-status::blocked", "ABM-Priority::Top", "ABM-Priority::High"];
-const ALIASES = ["MktgOps::0 - To Be Triaged", "MktgOps::3 - In Process", "MktgOpsPriority:: 02-Medium", "MktgOps-Priority::2 - Action Needed", "MtkgOpsPrio::04: Actioned"];
+const ALIASES = ["MktgOps::0 - To Be Triaged", "MktgOps::3 - In Process", "MktgOpsPriority::02-Medium", "MktgOps-Priority::2 - Action Needed", "MtkgOpsPrio::04: Actioned"];
 const OTHER = ["MktgOps - List Import", "MktgOps - FYI", "Marketo", "Ops Tool Evaluation", "mops-bot::needs-attention", "mops-bot-sla::at-risk", "mops-bot-sla::breached", "mops-bot summary"];
-const PEOPLE = ["mops.member1", "mops.member2", "amy.owner", "dan.fieldmktg", "erin.sdr"];
 const COMMENTS = ["Any update on this?", "@mops-bot approve", "Blocked by the vendor until Friday.", "UAT\n\nTested, works.", "Done on my side."];
 
 /** A resource with a whole history, consistent as GitLab keeps it: every event at or before updated_at. */
