@@ -2,13 +2,9 @@
 import { spellingsInUse, type SpellingInUse } from "../labels/spelling.js";
 import type { CliIo } from "../cli.js";
 import type { RunReport } from "../engine/report.js";
+import { withJobRuntime } from "../jobs/jobRuntime.js";
 import { runSweep } from "../jobs/sweep.js";
-import { startProgress } from "../jobs/progress.js";
 import type { JobDeps } from "../jobs/types.js";
-import { createLogger } from "../logging.js";
-import { defaultPoliciesDir } from "../policy/cli.js";
-import { PolicyError, formatProblem } from "../policy/problems.js";
-import { gitlabConnectionFromEnv, openRuntime } from "../runtime.js";
 import type { AdoptionOutcome } from "./adoptionRun.js";
 import { mentionedIn } from "./mentions.js";
 
@@ -18,24 +14,13 @@ export interface AdoptOptions {
 }
 
 export async function runAdoptCommand(options: AdoptOptions, io: CliIo): Promise<number> {
-  const logger = createLogger();
   try {
-    const runtime = await openRuntime({ policiesDir: options.dir ?? defaultPoliciesDir(), connection: gitlabConnectionFromEnv(), dryRun: options.dryRun === true, logger });
-    const progress = startProgress({ write: (t) => process.stderr.write(t), isTTY: process.stderr.isTTY === true });
-    try {
-      const { text, failed } = await adopt({ ...runtime, dryRun: options.dryRun === true, onProgress: progress.onProgress });
-      progress.stop();
-      io.out(text);
-      return failed ? 1 : 0;
-    } finally {
-      progress.stop();
-    }
+    const outcome = await withJobRuntime(options, io, (deps) => adopt(deps));
+    if ("exitCode" in outcome) return outcome.exitCode;
+    io.out(outcome.result.text);
+    return outcome.result.failed ? 1 : 0;
   } catch (e) {
-    if (e instanceof PolicyError) {
-      io.err(`The policies have problems, so nothing was done:\n${e.problems.map(formatProblem).join("\n")}`);
-      return 1;
-    }
-    if (e instanceof Error && e.message.startsWith("No policies/rollout.yml")) {
+    if (e instanceof RolloutMissingError) {
       io.err(e.message);
       return 1;
     }
@@ -43,10 +28,13 @@ export async function runAdoptCommand(options: AdoptOptions, io: CliIo): Promise
   }
 }
 
+/** Adoption without policies/rollout.yml: the message says what to add. */
+export class RolloutMissingError extends Error {}
+
 /** Runs (or in a dry run, plans) the first sweep with rollout.yml and describes it. */
 export async function adopt(deps: JobDeps): Promise<{ text: string; failed: boolean; report: RunReport; adoption: AdoptionOutcome | null }> {
   if (deps.policy.rollout === undefined) {
-    throw new Error("No policies/rollout.yml: adoption needs it. Add it with the day the bot is switched on (adopted_on: YYYY-MM-DD); README, \"Use it on your GitLab\", shows one.");
+    throw new RolloutMissingError("No policies/rollout.yml: adoption needs it. Add it with the day the bot is switched on (adopted_on: YYYY-MM-DD); README, \"Use it on your GitLab\", shows one.");
   }
   let adoption: AdoptionOutcome | null = null;
   // Read before the sweep, as the sweep reads them: the board's own spellings are left alone and shown here.

@@ -51,7 +51,7 @@ describe("the command line's start-up", () => {
 
   it("finds static imports and ignores type-only ones", () => {
     const program = path.join(srcDir, "jobs", "commands.ts");
-    expect(staticImports(program)).toEqual(expect.arrayContaining(["node:fs/promises", "../runtime.js", "./registry.js"]));
+    expect(staticImports(program)).toEqual(expect.arrayContaining(["node:fs/promises", "./jobRuntime.js", "./registry.js"]));
     expect(staticImports(program)).not.toContain("../cli.js");
   });
 
