@@ -5,6 +5,9 @@
  * its rule that the state shows. Anything else is a contradiction: a reason the same plan made false.
  */
 import type { Action } from "../domain/actions.js";
+import type { Taxonomy } from "../domain/labels.js";
+import { updateIsEmpty } from "../domain/plan.js";
+import { buildPlan } from "../engine/plan.js";
 import { parseRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import type { RunReport } from "../engine/report.js";
 import type { Platform } from "../engine/platform.js";
@@ -18,28 +21,9 @@ export interface Contradiction {
   marker: string;
 }
 
-/** Whether the state shows the change `a` makes. */
-function holds(a: Action, s: ResourceSnapshot): boolean {
-  switch (a.type) {
-    case "add_labels":
-      return a.labels.every((l) => s.labels.includes(l));
-    case "remove_labels":
-      return a.labels.every((l) => !s.labels.includes(l));
-    case "close":
-      return s.state === "closed";
-    case "reopen":
-      return s.state === "opened";
-    case "set_milestone":
-      return (s.milestone?.id ?? null) === a.milestoneId;
-    case "set_assignees":
-      return [...a.userIds].sort().join() === s.assignees.map((u) => u.id).sort().join();
-    case "set_due_date":
-      return s.dueDate === a.dueDate;
-    case "set_confidential":
-      return s.confidential === a.confidential;
-    default:
-      return false;
-  }
+/** Whether the state shows the change `a` makes: planning `a` on it changes nothing. */
+function holds(a: Action, s: ResourceSnapshot, taxonomy: Taxonomy): boolean {
+  return updateIsEmpty(buildPlan(s, [a], taxonomy).update);
 }
 
 export async function findContradictions(report: RunReport, deps: { platform: Platform; rules: Rule[]; ctx: RuleContext }): Promise<Contradiction[]> {
@@ -59,7 +43,7 @@ export async function findContradictions(report: RunReport, deps: { platform: Pl
       const rule = rules.find((r) => r.id === c.rule);
       const stillSaid = rule?.evaluate(state, deps.ctx).some((a) => a.type === "comment" && a.marker === c.marker) ?? false;
       const explained = changes.filter((a) => a.rule === c.rule);
-      const explainsShownChange = explained.length > 0 && explained.every((a) => holds(a, state));
+      const explainsShownChange = explained.length > 0 && explained.every((a) => holds(a, state, deps.ctx.policy.taxonomy));
       if (!stillSaid && !explainsShownChange) found.push({ ref: resource.ref, rule: c.rule, marker: c.marker });
     }
   }
