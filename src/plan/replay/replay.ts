@@ -111,7 +111,7 @@ function windowDates(set: PolicySet, from: Date, to: Date, sweeps: Date[]): { da
   const dates: { date: string; sweep: boolean }[] = [];
   for (let t = from.getTime(); t <= to.getTime() + 3_600_000; t += 3_600_000) {
     const date = set.calendar.today(new Date(Math.min(t, to.getTime())));
-    if (dates.at(-1)?.date !== date && !dates.some((d) => d.date === date)) dates.push({ date, sweep: sweepDays.has(date) });
+    if (!dates.some((d) => d.date === date)) dates.push({ date, sweep: sweepDays.has(date) });
   }
   return dates;
 }
