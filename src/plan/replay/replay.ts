@@ -117,7 +117,7 @@ function windowDates(set: PolicySet, from: Date, to: Date, sweeps: Date[]): { da
 }
 
 /** The webhook path's settle time when none is given (MOPS_SETTLE_SECONDS of `serve`, 120 by default). */
-export const DEFAULT_SETTLE_MS = 120_000;
+const DEFAULT_SETTLE_MS = 120_000;
 
 /**
  * Replays one policy set over the source. `lookup` is the read-only GitLab platform that resolves
