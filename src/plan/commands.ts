@@ -9,6 +9,7 @@ import { gitlabConnectionFromEnv } from "../runtime.js";
 import { computePlan, type PlanOptions } from "./plan.js";
 import { computeReplay, type ReplayOutcome } from "./replay/compute.js";
 import { parseReplayDays } from "./replay/moments.js";
+import { DEFAULT_MAX_RESOURCES } from "./replay/read.js";
 import { renderReplayMarkdown } from "./replay/render.js";
 import { PLAN_MARKER, renderInvalidMarkdown, renderPlan } from "./render.js";
 
@@ -55,9 +56,9 @@ function mergeRequestTarget(options: PlanCommandOptions, env: NodeJS.ProcessEnv)
 }
 
 function maxResourcesOf(text: string | undefined): number {
-  if (text === undefined) return 1000;
+  if (text === undefined) return DEFAULT_MAX_RESOURCES;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--max-resources must be a whole number of issues and merge requests such as 1000 (got "${text}").`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--max-resources must be a whole number of issues and merge requests such as ${DEFAULT_MAX_RESOURCES} (got "${text}").`);
   return n;
 }
 

@@ -69,10 +69,11 @@ export async function computeReplay(options: ReplayOptions): Promise<ReplayOutco
     const to = options.now;
     const from = new Date(to.getTime() - options.days * DAY_MS);
     // One read-only reading of both scopes together; each side then keeps its own projects.
+    const scope = unionScope(after.policy.scope, before?.policy.scope);
     const listing = createGitLabPlatform({
       url: connection.url,
       token: connection.token,
-      policy: { ...after.policy, scope: unionScope(after.policy.scope, before?.policy.scope) },
+      policy: { ...after.policy, scope },
       dryRun: true,
       clock: () => to,
       today: (now) => after.calendar.today(now),
@@ -80,7 +81,7 @@ export async function computeReplay(options: ReplayOptions): Promise<ReplayOutco
       logger: options.logger,
       ...options.platform,
     });
-    const reads = sideView(new SharedReads(listing), unionScope(after.policy.scope, before?.policy.scope), listing);
+    const reads = sideView(new SharedReads(listing), scope, listing);
     const source = await readReplaySource(reads, { from, to, maxResources: options.maxResources, today: after.calendar.today(to), logger: options.logger });
     const afterRun = await replayPolicySet(after, source, options.logger, reads, options.settleMs);
     const beforeRun = before ? await replayPolicySet(before, source, options.logger, reads, options.settleMs) : undefined;

@@ -57,7 +57,7 @@ function eventsAt<E extends Timed & { user: UserRef | null }>(recorded: E[], sim
   return [...recorded.filter((e) => e.createdAt <= at && !setAside(e.user, e.createdAt, options)), ...simulated.filter((e) => e.createdAt <= at)].sort(ascending);
 }
 
-export function labelsAt(history: ResourceHistory, writes: ReplayWrites, at: Date, options: RebuildOptions): string[] {
+function labelsAt(history: ResourceHistory, writes: ReplayWrites, at: Date, options: RebuildOptions): string[] {
   const present = new Set(history.current.labels);
   // Undo, newest first, what happened after the moment and the bot's own writes in the window.
   const undone = history.labelEvents.filter((e) => e.createdAt > at || setAside(e.user, e.createdAt, options)).sort(ascending).reverse();
@@ -102,7 +102,7 @@ function milestoneAt(history: ResourceHistory, writes: ReplayWrites, at: Date, o
   return { ...known, timing: milestoneTiming(known, options.today) };
 }
 
-export function notesAt(history: ResourceHistory, writes: ReplayWrites, at: Date, options: RebuildOptions): NoteInfo[] {
+function notesAt(history: ResourceHistory, writes: ReplayWrites, at: Date, options: RebuildOptions): NoteInfo[] {
   const recorded = history.notes.filter((n) => n.createdAt <= at && !setAside(n.author, n.createdAt, options));
   return [...recorded, ...writes.notes.filter((n) => n.createdAt <= at)].sort(ascending);
 }

@@ -5,7 +5,6 @@
  */
 import { neutraliseInline, neutraliseQuickActions } from "../../domain/text.js";
 import type { ReplayReport } from "./compute.js";
-import type { ReplayRun } from "./replay.js";
 import type { ReplayDay, ReplayTally } from "./tally.js";
 
 type Count = "notes" | "mentions" | "labelChanges" | "slackPosts";
@@ -44,7 +43,7 @@ function byRule(counts: Record<string, number>): string {
 }
 
 /** What cannot be rebuilt from GitLab's events, and what that does to the counts. */
-export const REPLAY_FOOTNOTE = [
+const REPLAY_FOOTNOTE = [
   "What the replay cannot rebuild: GitLab keeps events for labels, state (closed, reopened, merged) and milestones only, so assignees, due dates, titles, descriptions and confidentiality are taken as they are today on every day replayed.",
   "Rules that look at them (a stage's missing assignee, an overdue due date) are judged on today's values: an issue assigned last week counts as assigned all month, so such notes may be under- or over-counted.",
   "The bot's own past label changes and notes in the window are set aside and replaced by what these policies would have done; people's changes are replayed as they happened.",
@@ -95,5 +94,3 @@ export function renderReplayMarkdown(report: ReplayReport, options: { heading?: 
   lines.push(...REPLAY_FOOTNOTE.map((f, i) => `${i === 0 ? "Note: " : ""}${f}`).join("\n\n").split("\n"));
   return neutraliseQuickActions(lines.join("\n").trimEnd());
 }
-
-export type { ReplayRun };

@@ -111,13 +111,13 @@ function windowDates(set: PolicySet, from: Date, to: Date, sweeps: Date[]): { da
   const dates: { date: string; sweep: boolean }[] = [];
   for (let t = from.getTime(); t <= to.getTime() + 3_600_000; t += 3_600_000) {
     const date = set.calendar.today(new Date(Math.min(t, to.getTime())));
-    if (dates.at(-1)?.date !== date && !dates.some((d) => d.date === date)) dates.push({ date, sweep: sweepDays.has(date) });
+    if (!dates.some((d) => d.date === date)) dates.push({ date, sweep: sweepDays.has(date) });
   }
   return dates;
 }
 
 /** The webhook path's settle time when none is given (MOPS_SETTLE_SECONDS of `serve`, 120 by default). */
-export const DEFAULT_SETTLE_MS = 120_000;
+const DEFAULT_SETTLE_MS = 120_000;
 
 /**
  * Replays one policy set over the source. `lookup` is the read-only GitLab platform that resolves

@@ -40,6 +40,8 @@ export function mentionedUsernames(body: string): string[] {
 }
 
 const SLACK = new Set(["notify_slack", "post_slack"]);
+
+const emptyDay = (date: string, sweep: boolean): ReplayDay => ({ date, sweep, notes: 0, mentions: 0, labelChanges: 0, slackPosts: 0, otherChanges: 0 });
 const LABELS = new Set(["add_labels", "remove_labels"]);
 
 export class ReplayCounter {
@@ -49,13 +51,13 @@ export class ReplayCounter {
   private readonly messages: Record<string, number> = {};
 
   constructor(dates: readonly { date: string; sweep: boolean }[]) {
-    for (const d of dates) this.days.set(d.date, { date: d.date, sweep: d.sweep, notes: 0, mentions: 0, labelChanges: 0, slackPosts: 0, otherChanges: 0 });
+    for (const d of dates) this.days.set(d.date, emptyDay(d.date, d.sweep));
   }
 
   private day(date: string): ReplayDay {
     let d = this.days.get(date);
     if (!d) {
-      d = { date, sweep: false, notes: 0, mentions: 0, labelChanges: 0, slackPosts: 0, otherChanges: 0 };
+      d = emptyDay(date, false);
       this.days.set(date, d);
     }
     return d;
