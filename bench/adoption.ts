@@ -20,7 +20,7 @@ import { loadPolicies } from "../src/policy/load.js";
 import type { CompiledPolicy } from "../src/policy/model.js";
 import { adopt } from "../src/rollout/commands.js";
 import { adoptionMarker } from "../src/rollout/report.js";
-import { mentionedIn } from "../src/rollout/mentions.js";
+import { mentionedIn } from "../src/domain/text.js";
 import { openRuntime } from "../src/runtime.js";
 import { startFakeGitlab } from "../test/support/fakeGitlab/index.js";
 import { numberArg } from "./support/args.js";

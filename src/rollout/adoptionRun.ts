@@ -12,7 +12,7 @@ import type { CompiledPolicy } from "../policy/model.js";
 import type { Rule, RuleContext } from "../rules/types.js";
 import { canWriteSummaries, type SummaryPlatform } from "../triage/summaryWrites.js";
 import { backlogFindings } from "./backlog.js";
-import { mentionedIn } from "./mentions.js";
+import { mentionedIn } from "../domain/text.js";
 import { adoptionMarker, listedIssue, renderAdoptionReport, type AdoptionReportContent, type ListedIssue } from "./report.js";
 
 const RULE = "rollout:adoption-report";

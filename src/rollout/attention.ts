@@ -15,7 +15,7 @@ import { descriptionMarkersIn, markerComment, markerKey } from "../domain/marker
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { disclosedTitle } from "../domain/disclosure.js";
 import { neutraliseInline } from "../domain/text.js";
-import { mentionedIn } from "./mentions.js";
+import { mentionedIn } from "../domain/text.js";
 
 /** One held-back note, as its person's daily list shows it. */
 export interface HeldItem {

@@ -6,7 +6,7 @@ import { withJobRuntime } from "../jobs/jobRuntime.js";
 import { runSweep } from "../jobs/sweep.js";
 import type { JobDeps } from "../jobs/types.js";
 import type { AdoptionOutcome } from "./adoptionRun.js";
-import { mentionedIn } from "./mentions.js";
+import { mentionedIn } from "../domain/text.js";
 
 export interface AdoptOptions {
   dryRun?: boolean;

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runSweep } from "../../src/jobs/sweep.js";
 import { runMilestones } from "../../src/milestones/job.js";
-import { mentionedIn } from "../../src/rollout/mentions.js";
+import { mentionedIn } from "../../src/domain/text.js";
 import { adoptedOn, both, mentionsPerDay, policiesWithRollout, type PolicyCopy } from "../support/rollout.js";
 import { type Sandbox, SANDBOX_NOW, startSandbox } from "../support/sandbox.js";
 import { startFakeSlack } from "../unit/notify/fakeSlack.js";

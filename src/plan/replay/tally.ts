@@ -2,6 +2,7 @@
  * Counting what the replayed bot did, per local day of the team's calendar: notes, mentions per
  * person, label changes per rule, Slack posts. Pure.
  */
+import { mentionedIn } from "../../domain/text.js";
 import type { ResourcePlan } from "../../domain/plan.js";
 
 export interface ReplayDay {
@@ -32,11 +33,9 @@ export interface ReplayTally {
   mostMentioned: { username: string; mentions: number; maxOnOneDay: number } | null;
 }
 
-/** Who a note pings: `@username` outside the bot's hidden markers; a neutralised `@` (zero-width space after it) pings nobody. */
+/** Who a note pings, as GitLab notifies them (not inside code); the bot's hidden markers are no mentions. */
 export function mentionedUsernames(body: string): string[] {
-  const text = body.replace(/<!--[\s\S]*?-->/g, " ");
-  const names = [...text.matchAll(/(?<![\w@`/])@([A-Za-z0-9_][A-Za-z0-9_.-]*)/g)].map((m) => m[1]!.replace(/[.-]+$/, ""));
-  return [...new Set(names)];
+  return mentionedIn(body.replace(/<!--[\s\S]*?-->/g, " "));
 }
 
 const SLACK = new Set(["notify_slack", "post_slack"]);
