@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import type { Logger } from "pino";
+import { dataDirFrom } from "../dataDir.js";
 import { connectRedis } from "../queue/redisConnection.js";
 import { HistoryCache, type HistoryName } from "./historyCache.js";
 import { RedisHistoryStore } from "./redisHistoryStore.js";
@@ -36,10 +37,9 @@ function cacheSwitch(raw: string | undefined): boolean {
 }
 
 export function historyCacheSettings(env: NodeJS.ProcessEnv): HistoryCacheSettings {
-  const dataDir = env.MOPS_DATA_DIR?.trim() || "./data";
   return {
     enabled: cacheSwitch(env.MOPS_CACHE),
-    dir: env.MOPS_CACHE_DIR?.trim() || path.join(dataDir, "cache"),
+    dir: env.MOPS_CACHE_DIR?.trim() || path.join(dataDirFrom(env), "cache"),
     redisUrl: env.REDIS_URL?.trim() || undefined,
     maxAgeMs: positive(env, "MOPS_CACHE_MAX_AGE_DAYS", 14) * DAY_MS,
     maxBytes: positive(env, "MOPS_CACHE_MAX_MB", 256) * 1024 * 1024,

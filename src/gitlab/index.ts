@@ -36,7 +36,7 @@ export {
   updateLabelRequest,
 } from "./labels.js";
 export type { GitLabLabel, LabelChanges, LabelOwner, LabelRequest, LabelWriteOutcome, ListLabelsOptions, NewLabel } from "./labels.js";
-export { fetchStateEvents, mapStateEvent } from "./stateEvents.js";
+export { mapStateEvent } from "./stateEvents.js";
 export { sendWrite } from "./scopeWrites.js";
 export type { ScopeWriteOutcome, ScopeWriter } from "./scopeWrites.js";
 export { createGroupMilestone, getGroupMilestone, listMilestonesFrom, mapTeamMilestone, openIssuesInMilestone, updateGroupMilestone } from "./milestones.js";

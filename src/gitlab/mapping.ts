@@ -35,6 +35,11 @@ export interface ProjectContext {
   roles: string[];
 }
 
+/** A scope.yml project as the mapping needs it, with its own copy of the roles. */
+export function projectContextOf(p: { path: string; roles: readonly string[] }): ProjectContext {
+  return { path: p.path, roles: [...p.roles] };
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)

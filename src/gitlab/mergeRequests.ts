@@ -6,7 +6,7 @@ import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { parseRef } from "../domain/snapshot.js";
 import type { ScopeDef } from "../policy/model.js";
 import { GitLabApiError } from "./errors.js";
-import { mapResource, type ProjectContext } from "./mapping.js";
+import { mapResource, projectContextOf, type ProjectContext } from "./mapping.js";
 import { allRows, pagesOf } from "./paging.js";
 import { sendWrite, type ScopeWriteOutcome, type ScopeWriter } from "./scopeWrites.js";
 import { planned, projectEndpoint } from "./writes.js";
@@ -22,7 +22,7 @@ export function projectOfRow(scope: ScopeDef, row: unknown): ProjectContext | un
   }
   if (path === undefined) return undefined;
   const p = scope.projects.find((candidate) => candidate.path.toLowerCase() === path.toLowerCase());
-  return p === undefined ? undefined : { path: p.path, roles: [...p.roles] };
+  return p === undefined ? undefined : projectContextOf(p);
 }
 
 /**

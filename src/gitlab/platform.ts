@@ -18,7 +18,7 @@ import { ensureMarkedNote, findMarkedNote, type EnsureNoteResult } from "./marke
 import { gitlabLogger } from "./logger.js";
 import { fetchStateEventRows, mapStateEvents } from "./stateEvents.js";
 import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCache.js";
-import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, type ProjectContext } from "./mapping.js";
+import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, projectContextOf, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
 import { listLabels, type GitLabLabel } from "./labels.js";
 import { allRows, pagesOf } from "./paging.js";
@@ -134,7 +134,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
   /** The scope.yml entry for a project path (GitLab paths are case-insensitive), or undefined. */
   private projectInScope(path: string): ProjectContext | undefined {
     const p = this.policy.scope.projects.find((candidate) => candidate.path.toLowerCase() === path.toLowerCase());
-    return p === undefined ? undefined : { path: p.path, roles: [...p.roles] };
+    return p === undefined ? undefined : projectContextOf(p);
   }
 
   /**
@@ -152,7 +152,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
     if (query.labels !== undefined && query.labels.length > 0) params.labels = query.labels.join(",");
     const seen = new Set<number>();
     for (const p of this.policy.scope.projects) {
-      const project: ProjectContext = { path: p.path, roles: [...p.roles] };
+      const project = projectContextOf(p);
       const endpoint = `${projectEndpoint(p.path)}/${COLLECTION[query.kind]}`;
       try {
         for await (const page of pagesOf(this.api, endpoint, params)) {

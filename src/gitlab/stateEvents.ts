@@ -27,16 +27,12 @@ export function mapStateEvent(input: unknown): StateEvent | null {
   return { id: e.id, state: e.state as StateEvent["state"], user: e.user ? mapUser(e.user) : null, createdAt };
 }
 
-/** Every state event of the resource, oldest first. */
-export async function fetchStateEvents(api: RequesterType, snapshot: Pick<ResourceSnapshot, "projectPath" | "kind" | "iid">): Promise<StateEvent[]> {
-  return mapStateEvents(await fetchStateEventRows(api, snapshot));
-}
-
 /** The state events as GitLab sends them (what the history cache keeps). */
 export function fetchStateEventRows(api: RequesterType, snapshot: Pick<ResourceSnapshot, "projectPath" | "kind" | "iid">): Promise<unknown[]> {
   return allRows(api, `${resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid)}/resource_state_events`, {});
 }
 
+/** The resource's state events the bot can read, oldest first. */
 export function mapStateEvents(rows: unknown[]): StateEvent[] {
   return rows
     .map(mapStateEvent)

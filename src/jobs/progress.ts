@@ -25,7 +25,7 @@ export function startProgress(out: ProgressOutput, options: { intervalMs?: numbe
     const seconds = (now() - started) / 1000;
     // Jobs that reconcile no resource one by one (sla, digest…) report only that they still run.
     if (done === 0) return `still running after ${Math.round(seconds)} s`;
-    return `${done} resources reconciled in ${Math.round(seconds)} s${seconds >= 1 && done > 0 ? ` (${(done / seconds).toFixed(1)}/s)` : ""}`;
+    return `${done} resources reconciled in ${Math.round(seconds)} s${seconds >= 1 ? ` (${(done / seconds).toFixed(1)}/s)` : ""}`;
   };
   if (out.isTTY) {
     return {

@@ -58,11 +58,13 @@ const YAML_HINTS: Record<string, string> = {
   UNEXPECTED_TOKEN: "check the indentation and quoting of this line",
 };
 
+const MIB = 1024 * 1024;
+
 /**
  * The largest policy file or template read: the team's largest file is a few KiB, and a 50 MB file
  * took 13.6 s and 1.8 GB to parse. Larger files are a problem, not read.
  */
-export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
+export const MAX_POLICY_FILE_BYTES = 1 * MIB;
 
 /** Aliases expanded while turning YAML into data: enough for any real reuse, not for an alias bomb. */
 const MAX_ALIAS_COUNT = 1000;
@@ -71,7 +73,7 @@ const MAX_ALIAS_COUNT = 1000;
 export async function readPolicyText(absolutePath: string, file: string, sink: ProblemSink): Promise<string | undefined> {
   const { size } = await stat(absolutePath);
   if (size > MAX_POLICY_FILE_BYTES) {
-    sink.add(file, { line: 1, col: 1 }, `the file is ${(size / 1024 / 1024).toFixed(1)} MiB; policy files and templates may be at most 1 MiB: split it or remove what does not belong in a policy`);
+    sink.add(file, { line: 1, col: 1 }, `the file is ${(size / MIB).toFixed(1)} MiB; policy files and templates may be at most ${MAX_POLICY_FILE_BYTES / MIB} MiB: split it or remove what does not belong in a policy`);
     return undefined;
   }
   return readFile(absolutePath, "utf8");

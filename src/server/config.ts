@@ -3,6 +3,7 @@
  * one message, with what it is for, so whoever deploys the bot fixes everything in one go.
  */
 import { historyCacheSettings, type HistoryCacheSettings } from "../cache/open.js";
+import { dataDirFrom } from "../dataDir.js";
 import { redisUrlProblems } from "../queue/redisConnection.js";
 import { DEFAULT_BODY_LIMIT_BYTES } from "../webhook/delivery.js";
 import { signingKey } from "../webhook/verify.js";
@@ -127,7 +128,7 @@ export function loadServeConfig(env: NodeJS.ProcessEnv = process.env): ServeConf
     webhookSecrets,
     ...(signingToken ? { signingToken } : {}),
     port,
-    dataDir: env.MOPS_DATA_DIR?.trim() || "./data",
+    dataDir: dataDirFrom(env),
     ...(redisUrl ? { redisUrl } : {}),
     redisLeaseMs: redisLeaseSeconds * 1000,
     inboxDurability,
