@@ -60,7 +60,6 @@ function itemLine(issue: ListedIssue, ticked: Set<string>, projectPath: string):
   return `- [${ticked.has(issue.ref) ? "x" : " "}] ${issue.ref} [${title}](${issue.url}) — ${why}`;
 }
 
-/** The report of one project; `existing` is the current description (for the ticked boxes). */
 /**
  * The report of one project; `existing` is the current description (for the ticked boxes);
  * `mayMention` says whether a person's heading may mention them (not when an earlier project's
