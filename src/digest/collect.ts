@@ -99,8 +99,8 @@ async function toolSections(ctx: DigestContext): Promise<DigestSection[]> {
     if (!issue || seen.has(issue.id)) continue;
     seen.add(issue.id);
     const parsed = parseAuditMarker(marker);
-    const due = parsed && issue ? auditIssueDueDate(issue, parsed.period) : null;
-    if (issue && due !== null && due < ctx.today) {
+    const due = parsed ? auditIssueDueDate(issue, parsed.period) : null;
+    if (due !== null && due < ctx.today) {
       overdue.push({ due, item: item(issue, `due ${due}${issue.assignees.length ? `, assigned to ${issue.assignees.map((u) => u.username).join(", ")}` : ""}`) });
     }
   }

@@ -12,7 +12,7 @@
  */
 import type { Action } from "../domain/actions.js";
 import { descriptionMarkersIn, markerComment, markerKey } from "../domain/markers.js";
-import type { ResourceSnapshot } from "../domain/snapshot.js";
+import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { disclosedTitle } from "../domain/disclosure.js";
 import { neutraliseInline } from "../domain/text.js";
 import { mentionedIn } from "../domain/text.js";
@@ -90,7 +90,8 @@ export class AttentionBudget {
 
   private hold(username: string, s: ResourceSnapshot, reason: string): void {
     const list = this.held.get(username) ?? [];
-    const ref = `${s.projectPath}#${s.iid}`;
+    // `!` for a merge request: GitLab links `path#iid` to the issue with that number.
+    const ref = formatRef(s.ref);
     if (!list.some((i) => i.ref === ref && i.reason === reason)) list.push({ ref, url: s.webUrl, title: s.title, projectPath: s.projectPath, confidential: s.confidential, reason });
     this.held.set(username, list);
   }

@@ -8,7 +8,7 @@
  */
 import { disclosedTitle } from "../domain/disclosure.js";
 import { markerComment, markerKey } from "../domain/markers.js";
-import type { ResourceSnapshot } from "../domain/snapshot.js";
+import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { mention, neutraliseInline } from "../domain/text.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { FAMILY_TITLES, type ListedProblem } from "./backlog.js";
@@ -43,14 +43,15 @@ export function adoptionMarker(projectPath: string): string {
 }
 
 export function listedIssue(s: ResourceSnapshot, problems: ListedProblem[]): ListedIssue {
-  const ref = `${s.projectPath}#${s.iid}`;
+  // `!` for a merge request: GitLab links `path#iid` to the issue with that number.
+  const ref = formatRef(s.ref);
   return { ref, url: s.webUrl, title: s.title, projectPath: s.projectPath, confidential: s.confidential, assignees: s.assignees.map((a) => a.username), problems };
 }
 
 /** Refs a person ticked in the report as it is now. */
 export function tickedRefs(description: string): Set<string> {
   const out = new Set<string>();
-  for (const m of description.matchAll(/^- \[[xX]\] (\S+#\d+) /gm)) out.add(m[1]!);
+  for (const m of description.matchAll(/^- \[[xX]\] (\S+[#!]\d+) /gm)) out.add(m[1]!);
   return out;
 }
 
@@ -60,7 +61,6 @@ function itemLine(issue: ListedIssue, ticked: Set<string>, projectPath: string):
   return `- [${ticked.has(issue.ref) ? "x" : " "}] ${issue.ref} [${title}](${issue.url}) — ${why}`;
 }
 
-/** The report of one project; `existing` is the current description (for the ticked boxes). */
 /**
  * The report of one project; `existing` is the current description (for the ticked boxes);
  * `mayMention` says whether a person's heading may mention them (not when an earlier project's

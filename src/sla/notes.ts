@@ -30,12 +30,12 @@ export function warningRecipients(def: SlaDef, s: ResourceSnapshot, policy: Comp
   return s.assignees.length > 0 ? assigneeMentions(s, policy) : groupMentions(policy, def.warning.fallbackGroup);
 }
 
-/** The breach note mentions the policy's group, and the assignees so they know too. */
 /** The people a due-date note is for: the author (who set the date) and the assignees. */
 export function dueDateRecipients(s: ResourceSnapshot, bot?: string): string {
   return mentionEach([s.author, ...s.assignees].map((u) => u.username), bot);
 }
 
+/** The breach note mentions the policy's group, and the assignees so they know too (each once). */
 export function breachRecipients(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy): string {
   return mentionEach([...groupMembers(policy, def.breach.mentionGroup), ...s.assignees.map((a) => a.username)], policy.scope.botUsername);
 }

@@ -59,8 +59,10 @@ export function pauseOf(clock: ClockResult, calendar: BusinessCalendar): SlaPaus
   return { since: open.start, label: open.label, left };
 }
 
-/** When the goal is (or was) due, or how a paused clock stands, in the team's zone. */
-/** `labels: false` for a confidential issue in a public place: the pausing label is not named. */
+/**
+ * When the goal is (or was) due, or how a paused clock stands, in the team's zone.
+ * `labels: false` for a confidential issue in a public place: the pausing label is not named.
+ */
 export function describeDue(e: Pick<SlaReportEntry, "state" | "due" | "pause">, timeZone: string, options: { labels?: boolean } = {}): string {
   if (e.pause) {
     const label = options.labels === false ? "" : ` (~"${e.pause.label}")`;

@@ -28,6 +28,8 @@ export function summaryMarker(ruleId: string): string {
   return markerKey("triage-summary", ruleId);
 }
 
+const UNASSIGNED = "Unassigned";
+
 /** Group of the confidential issues when grouping by label, whose labels a summary may not show. */
 const CONFIDENTIAL_GROUP = "Confidential issues";
 
@@ -46,7 +48,7 @@ function groupOf(f: Finding, by: SummaryGroupBy, policy: CompiledPolicy): string
     case null:
       return "";
     case "assignee":
-      return s.assignees.length ? s.assignees.map((a) => a.username).sort().join(", ") : "Unassigned";
+      return s.assignees.length ? s.assignees.map((a) => a.username).sort().join(", ") : UNASSIGNED;
     case "author":
       return s.author.username;
     case "milestone":
@@ -61,13 +63,14 @@ function groupOf(f: Finding, by: SummaryGroupBy, policy: CompiledPolicy): string
   }
 }
 
-/** "No ..." and "Unassigned" groups go last; the rest alphabetically. */
+const goesLast = (group: string) => group.startsWith("No ") || group === UNASSIGNED || group === CONFIDENTIAL_GROUP;
+
+/** "No ...", "Unassigned" and confidential groups go last; the rest alphabetically. */
 function groupOrder(a: string, b: string): number {
-  const lastA = /^(No |Unassigned$|Confidential issues$)/.test(a);
-  const lastB = /^(No |Unassigned$|Confidential issues$)/.test(b);
+  const lastA = goesLast(a);
+  const lastB = goesLast(b);
   return lastA !== lastB ? (lastA ? 1 : -1) : a.localeCompare(b, "en", { numeric: true });
 }
-
 
 /** A markdown link whose text is a person's title: inline, no mentions, no brackets to break it. */
 function markdownItem(f: Finding): string {

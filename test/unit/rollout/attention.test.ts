@@ -42,6 +42,13 @@ describe("attention budget", () => {
     expect(budget.heldItems().size).toBe(0);
   });
 
+  it("lists a held-back merge request by its merge request reference, not as the issue with its number", () => {
+    const budget = new AttentionBudget(0, TODAY, new Map(), BOT.username);
+    const mr = issue({ iid: 9, kind: "merge_request", ref: { kind: "merge_request", path: "mops/tracker", iid: 9 }, projectPath: "mops/tracker" });
+    expect(budget.admit(mr, [comment("sla", "@mops.member1 missed")])).toEqual([]);
+    expect(budget.heldItems().get("mops.member1")!.map((i) => i.ref)).toEqual(["mops/tracker!9"]);
+  });
+
   it("finds mentions as GitLab does: not in code, not in email addresses", () => {
     expect(mentionedIn("Hi @Amy.Owner and @bob_x, mail bob@example.com, `@not.this` ```\n@nor.this\n```")).toEqual(["amy.owner", "bob_x"]);
   });
