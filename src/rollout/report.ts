@@ -90,7 +90,7 @@ export function renderAdoptionReport(projectPath: string, issues: ListedIssue[],
     hidden += Math.max(list.length - room, 0);
   }
   const intro = [
-    `mops-bot was switched on for this project on ${rollout.adoptedOn}. These issues were open before then and need a person's look; the bot lists them here once instead of commenting on each (policies/rollout.yml).`,
+    `mops-bot was switched on for this project on ${rollout.adoptedOn}. These issues and merge requests were open before then and need a person's look; the bot lists them here once instead of commenting on each (policies/rollout.yml).`,
     "",
     "Tick an item when you have looked at it. The list is kept current: fixed items leave it, ticked ones stay ticked.",
     "",
