@@ -146,6 +146,9 @@ async function rollOne(run: Run, ended: TeamMilestone, current: TeamMilestone): 
         completed.push(formatRef(listed.ref));
         continue;
       }
+      // A listing's user_notes_count counts the issue's non-system notes, the bot's included
+      // (gitlabhq lib/api/entities/issue_basic.rb exposes it from lib/gitlab/issuable_metadata.rb,
+      // Note.count_for_collection): at 0 there is no earlier rollover note to read.
       const issue = listed.userNotesCount === 0 ? { ...listed, notes: [] } : { ...listed, notes: await run.gl.notes(listed) };
       const decision = rolloverDecision(policy, run.m, issue, ended, current);
       if (decision.kind !== "move") continue;

@@ -12,11 +12,11 @@
  * person named differently is left as they keep it.
  */
 import type { BusinessCalendar } from "../domain/calendar.js";
-import { epochDay, parseIsoDate } from "../domain/calendar/dates.js";
 import type { MilestoneInfo } from "../domain/snapshot.js";
 import type { MilestonePolicy } from "../policy/model.js";
 import { inSlot, slotAt, slotByIndex, type CadenceSlot } from "./cadence.js";
 import { policyRegex } from "../policy/regex.js";
+import { daysBetween } from "../tools/dates.js";
 
 export type MilestoneFix<M extends MilestoneInfo = MilestoneInfo> =
   | { kind: "create"; slot: CadenceSlot }
@@ -42,12 +42,10 @@ export interface MilestonePlan<M extends MilestoneInfo = MilestoneInfo> {
   previous: { slot: CadenceSlot; milestone: M | undefined };
 }
 
-const dayOf = (date: string): number => epochDay(parseIsoDate(date)!);
-
 /** Whether the milestone's dates span one iteration: at least half of one, never more than one. */
 function spansOneIteration(policy: MilestonePolicy, m: MilestoneInfo): boolean {
   if (m.startDate === null || m.dueDate === null) return false;
-  const span = dayOf(m.dueDate) - dayOf(m.startDate);
+  const span = daysBetween(m.startDate, m.dueDate);
   return span >= Math.floor(policy.lengthDays / 2) && span < policy.lengthDays;
 }
 

@@ -53,7 +53,9 @@ export function buildSla(policy: CompiledPolicy, calendar: BusinessCalendar, ope
       const priority = clock.episode!.priority;
       counts.set(key(def, priority, standing), (counts.get(key(def, priority, standing)) ?? 0) + 1);
       // A confidential issue's row says neither its SLA nor its priority label (see issueLine).
-      if (standing === "breached") breached.push(mayDisclose(s, null) ? { ...issueLine(s), sla: def.id, priority, due: clock.due } : { ...issueLine(s), sla: "", priority: null, due: clock.due });
+      if (standing !== "breached") continue;
+      const disclosed = mayDisclose(s, null);
+      breached.push({ ...issueLine(s), sla: disclosed ? def.id : "", priority: disclosed ? priority : null, due: clock.due });
     }
   }
   const rows: SlaRow[] = defs.flatMap((def) =>

@@ -127,7 +127,7 @@ async function closeDuplicate(
       rule: RULE,
       reason,
       marker: markerKey("duplicate-of", marker),
-      body: `This issue duplicates ${original.webUrl}, which the bot created first for the same period; closing this one. Please follow up there.`,
+      body: `This issue duplicates ${original.webUrl}, which the bot created first for the same ${marker.startsWith(`${RENEWAL_MARKER_PREFIX}:`) ? "renewal" : "audit period"}; closing this one. Please follow up there.`,
     },
   ];
   const plan = buildPlan(duplicate, actions, deps.policy.taxonomy);

@@ -1,6 +1,6 @@
 /**
- * What the tool registry asks for today, as pure functions of the policy, the calendar and the
- * date: the audit issue of each tool's current period (assigned to the technical owner tools.yml
+ * What the tool registry asks for today, as pure functions of the policy and the date: the
+ * audit issue of each tool's current period (assigned to the technical owner tools.yml
  * names; the tools without one are listed together in one issue for the MOps tools DRI), the
  * renewal issues whose lead time has begun, and at most one reminder on an overdue audit when
  * tools.yml asks for it. The job (job.ts) compares this with what exists in GitLab and creates
@@ -167,7 +167,7 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 export function unownedAuditsIssue(policy: CompiledPolicy, audits: DesiredToolIssue[]): PlannedToolIssue {
   const tools = toolsPolicyOf(policy);
   // Shortest period first: the month, then the quarter, then the half-year.
-  const byLength = [...audits.map((a) => a.period!)].sort((a, b) => a.end.localeCompare(b.end) || b.start.localeCompare(a.start));
+  const byLength = audits.map((a) => a.period!).sort((a, b) => a.end.localeCompare(b.end) || b.start.localeCompare(a.start));
   const periods = [...new Set(byLength.map((p) => p.key))];
   // Due when its last audit is: the list is one issue, closed once every tool in it is done.
   const dueDate = audits.map((a) => a.dueDate).sort().at(-1)!;

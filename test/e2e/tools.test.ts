@@ -179,6 +179,24 @@ describe("mops-bot run tool-audits against the fake GitLab", () => {
     expect(sb.fake.writes()).toEqual([]);
   });
 
+  it("a second renewal issue the bot made is closed with a note that names the renewal, not an audit period", async () => {
+    const tools = sb.policy.tools!;
+    const policy: CompiledPolicy = {
+      ...sb.policy,
+      tools: { ...tools, tools: tools.tools.map((t) => (t.name === "Marketo" ? { ...t, owner: "mops.member3", renewalDate: "2027-01-15" } : t)) },
+    };
+    const at = "2026-11-18T15:00:00Z";
+    await run({ policy, at });
+    const renewal = sb.fake.issues(sb.projects.mops).find((i) => i.labels.includes("Mktg Tool Renewal"))!;
+    const original = sb.fake.issue(sb.projects.mops, renewal.iid);
+    const twin = sb.fake.addIssue(sb.projects.mops, { title: original.title, description: original.description ?? "", labels: original.labels, author: sb.policy.scope.botUsername });
+    const report = await run({ policy, at });
+    expect(report.errors).toEqual([]);
+    expect(sb.fake.issue(sb.projects.mops, twin.iid).state).toBe("closed");
+    expect(botNotes(twin.iid)).toHaveLength(1);
+    expect(botNotes(twin.iid)[0]!.body).toContain("for the same renewal;");
+  });
+
   it("a second list the bot made for the same audits is closed once, with one note", async () => {
     await run();
     const list = auditIssues()[0]!;
