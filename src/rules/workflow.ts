@@ -9,7 +9,7 @@ import type { Action } from "../domain/actions.js";
 import { scopeKeyOf } from "../domain/labels.js";
 import { markerKey } from "../domain/markers.js";
 import type { LabelEvent, ResourceSnapshot, UserRef } from "../domain/snapshot.js";
-import { mention } from "../domain/text.js";
+import { mention, mentionEach } from "../domain/text.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
 import type { CompiledPolicy, WorkflowDef, WorkflowStep } from "../policy/model.js";
 import { labelList, labelRef } from "./labelRefs.js";
@@ -63,10 +63,8 @@ function violation(w: WorkflowDef, s: ResourceSnapshot, ctx: RuleContext): Viola
  * known, otherwise the assignees, otherwise the author; never the bot, and each person once.
  */
 function recipient(s: ResourceSnapshot, ctx: RuleContext, mover?: UserRef): string {
-  const bot = botUsernameOf(ctx).toLowerCase();
   const candidates = mover ? [mover] : s.assignees.length > 0 ? s.assignees : [s.author];
-  const people = [...new Set(candidates.map((p) => p.username).filter((u) => u.toLowerCase() !== bot))];
-  return (people.length > 0 ? people : [s.author.username]).map(mention).join(" ");
+  return mentionEach(candidates.map((p) => p.username), botUsernameOf(ctx)) || mention(s.author.username);
 }
 
 /** The person who last put the resource in its step (from the label events), unless it was the bot. */
