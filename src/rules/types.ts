@@ -4,7 +4,7 @@
  */
 import type { Action } from "../domain/actions.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
-import type { MilestoneInfo, ResourceKind, ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
+import type { MilestoneInfo, ResourceKind, ResourceSnapshot, SnapshotNeeds, UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
 
 export interface RuleContext {
@@ -39,6 +39,11 @@ export interface RuleBudget {
 /** The bot's username for this run. */
 export function botUsernameOf(ctx: RuleContext): string {
   return ctx.botUsername ?? ctx.policy.scope.botUsername;
+}
+
+/** Whether `user` is the bot itself (GitLab usernames are case-insensitive). */
+export function isBot(user: UserRef | null | undefined, ctx: RuleContext): boolean {
+  return user != null && user.username.toLowerCase() === botUsernameOf(ctx).toLowerCase();
 }
 
 /**

@@ -17,7 +17,7 @@ import { labelsForbiddenBy } from "./labelHygiene.js";
 import { userStoryMoveDue } from "./intakeUserStory.js";
 import { guardedNeeds, type Resolution, resolveWorkflow } from "./moves/resolve.js";
 import { inWorkflowProjects, isGuarded, workflowApplies } from "./moves/scope.js";
-import { botUsernameOf, type Rule, type RuleContext, type RuleFactory } from "./types.js";
+import { botUsernameOf, isBot, type Rule, type RuleContext, type RuleFactory } from "./types.js";
 import { REQUIREMENT_KINDS, type Requirement, commentRequirement, requirementsOf } from "./workflowRequirements.js";
 
 export { workflowApplies } from "./moves/scope.js";
@@ -75,7 +75,7 @@ function movedInBy(s: ResourceSnapshot, current: CurrentStep, ctx: RuleContext):
     if (!last || e.createdAt > last.createdAt || (+e.createdAt === +last.createdAt && e.id > last.id)) last = e;
   }
   const by = last?.user ?? undefined;
-  return by && by.username.toLowerCase() !== botUsernameOf(ctx).toLowerCase() ? by : undefined;
+  return by && !isBot(by, ctx) ? by : undefined;
 }
 
 /**

@@ -8,9 +8,9 @@ import { pendingCommands } from "../../commands/pending.js";
 import type { ResourceSnapshot } from "../../domain/snapshot.js";
 import type { WorkflowDef, WorkflowStep } from "../../policy/model.js";
 import { markerKey } from "../../domain/markers.js";
-import { botMentionNamesOf, type RuleContext } from "../types.js";
+import { botMentionNamesOf, isBot, type RuleContext } from "../types.js";
 import { type StepHistory, type StepMove, moveInto, replaySteps } from "./history.js";
-import { isBot, judgeMove } from "./judge.js";
+import { judgeMove } from "./judge.js";
 import { type CommandOutcome, runCommands } from "./runCommands.js";
 import { type PresentStep, presentSteps, stepIndex, workflowApplies } from "./scope.js";
 
