@@ -30,7 +30,7 @@ export interface UndoneMove {
  * notes, while a different wrong move is still explained. The marker carries the step moved to, who
  * moved and the day of the move in the team's calendar.
  */
-export function undoneNoteMarker(w: WorkflowDef, to: string, by: string | undefined, day: string): string {
+function undoneNoteMarker(w: WorkflowDef, to: string, by: string | undefined, day: string): string {
   return markerKey(`workflow:${w.id}`, "undone", to, by ?? "someone", day);
 }
 
