@@ -49,7 +49,8 @@ export function isBot(user: UserRef | null | undefined, ctx: RuleContext): boole
 /**
  * The names a command may address the bot by: scope.yml's `bot_username` (what the README and the
  * bot's notes show, e.g. `@mops-bot`) and the token user's real username, when GitLab names it
- * differently (a project or group access token's user is called e.g. `project_42_bot_…`).
+ * differently (a project or group access token's user is called e.g. `project_42_bot_…`: gitlabhq
+ * app/services/resource_access_tokens/create_service.rb, `username_prefix: "#{resource_type}_#{resource.id}_bot"`).
  */
 export function botMentionNamesOf(ctx: RuleContext): string[] {
   const names = [ctx.policy.scope.botUsername, botUsernameOf(ctx)];
