@@ -159,7 +159,7 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
       const v = violation(w, s, ctx);
       if (!v) return {};
       if (s.notes === undefined && s.userNotesCount !== 0) return { notes: true };
-      return alreadyToldAbout(s, `workflow:${w.id}`, v.current.step, v.unmet.map((r) => r.kind)) ? {} : { labelEvents: true };
+      return alreadyToldAbout(s, id, v.current.step, v.unmet.map((r) => r.kind)) ? {} : { labelEvents: true };
     },
     evaluate(s, ctx) {
       if (!workflowApplies(w, s, policy)) return [];
