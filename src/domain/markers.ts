@@ -4,10 +4,17 @@
  * was already done.
  */
 
-const MARKER_RE = /<!--\s*mops-bot:([A-Za-z0-9_.:/@#%!=+-]+)\s*-->/g;
+/** The characters a marker key may hold. */
+const KEY_CHARS = "A-Za-z0-9_.:/@#%!=+-";
+const MARKER_SOURCE = `<!--\\s*mops-bot:([${KEY_CHARS}]+)\\s*-->`;
+const MARKER_RE = new RegExp(MARKER_SOURCE, "g");
+const KEY_RE = new RegExp(`^[${KEY_CHARS}]+$`);
+const NOT_KEY_RE = new RegExp(`[^${KEY_CHARS}]+`, "g");
+/** A line holding one marker and nothing else: where the bot puts the markers of what it wrote. */
+const MARKER_LINE_RE = new RegExp(`^\\s*${MARKER_SOURCE}\\s*$`);
 
 export function markerComment(key: string): string {
-  if (!/^[A-Za-z0-9_.:/@#%!=+-]+$/.test(key)) {
+  if (!KEY_RE.test(key)) {
     throw new Error(`Invalid marker key "${key}": use letters, digits and _.:/@#%!=+- only.`);
   }
   return `<!-- mops-bot:${key} -->`;
@@ -25,7 +32,7 @@ export function markersIn(text: string): string[] {
 export function descriptionMarkersIn(text: string): string[] {
   return text
     .split(/\r?\n/)
-    .filter((line) => /^\s*<!--\s*mops-bot:[A-Za-z0-9_.:/@#%!=+-]+\s*-->\s*$/.test(line))
+    .filter((line) => MARKER_LINE_RE.test(line))
     .flatMap(markersIn);
 }
 
@@ -45,7 +52,7 @@ export function stripMarkers(text: string): string {
  * characters a marker allows, so `MktgOps::04: In Progress` becomes `MktgOps::04:-In-Progress`.
  */
 export function markerKey(...parts: string[]): string {
-  return parts.map((p) => p.replace(/[^A-Za-z0-9_.:/@#%!=+-]+/g, "-")).join(":");
+  return parts.map((p) => p.replace(NOT_KEY_RE, "-")).join(":");
 }
 
 /**

@@ -135,8 +135,7 @@ function decidable(snapshot: ResourceSnapshot, rules: Rule[], ctx: RuleContext, 
   const undecided = new Map<HistoryKind, UndecidedRules>();
   const ok: Rule[] = [];
   for (const r of rules) {
-    const n = r.needs(snapshot, ctx);
-    const missing = HISTORY_KINDS.find((kind) => n[kind] === true && snapshot[kind] === undefined && failed.has(kind));
+    const missing = failedHistoryOf(r, snapshot, ctx, failed);
     if (missing === undefined) ok.push(r);
     else {
       const entry = undecided.get(missing) ?? { history: missing, reason: failed.get(missing)!, rules: [] };
@@ -156,7 +155,6 @@ export function evaluateRules(snapshot: ResourceSnapshot, rules: Rule[], ctx: Ru
  * proposed and the resource has comments at all (a listing's `user_notes_count` of 0 proves no
  * marker can exist), which keeps a sweep close to one listing plus the writes it must make.
  */
-
 async function withNotesForComments(snapshot: ResourceSnapshot, actions: Action[], deps: ReconcileDeps, failed: FailedHistory): Promise<ResourceSnapshot> {
   if (snapshot.notes !== undefined || failed.has("notes") || !actions.some(speaks)) return snapshot;
   if (snapshot.userNotesCount === 0) return { ...snapshot, notes: [] };
@@ -205,7 +203,7 @@ export async function planSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps
     ...(options.external ? { external: options.external } : {}),
     ...(options.hold ? { hold: options.hold } : {}),
     readMore: (base: ResourceSnapshot, projected: ResourceSnapshot) => readMoreHistory(base, projected, rules, deps, failed),
-    decides: (rule: Rule, projected: ResourceSnapshot) => !lacksFailedHistory(rule, projected, deps.ctx, failed),
+    decides: (rule: Rule, projected: ResourceSnapshot) => failedHistoryOf(rule, projected, deps.ctx, failed) === undefined,
   };
   let converged = await converge({ ...input, snapshot });
   const withNotes = await withNotesForComments(converged.base, postable(converged.actions, deps.notifier), deps, failed);
@@ -231,10 +229,11 @@ async function readMoreHistory(base: ResourceSnapshot, projected: ResourceSnapsh
   return fetchWanted(base, { ...want, notes: want.notes && !want.labelEvents }, deps.platform, failed);
 }
 
-function lacksFailedHistory(rule: Rule, s: ResourceSnapshot, ctx: RuleContext, failed: FailedHistory): boolean {
-  if (failed.size === 0) return false;
+/** The history `rule` needs on `s` whose read failed, if any: the rule cannot decide there. */
+function failedHistoryOf(rule: Rule, s: ResourceSnapshot, ctx: RuleContext, failed: FailedHistory): HistoryKind | undefined {
+  if (failed.size === 0) return undefined;
   const n = rule.needs(s, ctx);
-  return HISTORY_KINDS.some((kind) => n[kind] === true && s[kind] === undefined && failed.has(kind));
+  return HISTORY_KINDS.find((kind) => n[kind] === true && s[kind] === undefined && failed.has(kind));
 }
 
 function mergeUndecided(a: UndecidedRules[], b: UndecidedRules[]): UndecidedRules[] {

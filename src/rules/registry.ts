@@ -49,7 +49,10 @@ export function findRule(rules: readonly Rule[], id: string): Rule {
 export function buildRules(policy: CompiledPolicy, only?: string[]): Rule[] {
   const rules = withRollout(ruleFactories.flatMap((f) => f.create(policy)), policy);
   if (!only || only.length === 0) return rules;
-  const selected = (o: string): Rule[] => rules.filter((r) => r === ruleNamed(rules, o) || r.id.startsWith(`${o}:`));
+  const selected = (o: string): Rule[] => {
+    const named = ruleNamed(rules, o);
+    return rules.filter((r) => r === named || r.id.startsWith(`${o}:`));
+  };
   const unknown = only.filter((o) => selected(o).length === 0);
   if (unknown.length > 0) throw unknownRules(unknown, rules);
   const chosen = new Set(only.flatMap(selected));

@@ -21,7 +21,8 @@ import { dueDateChanges, type DueDateChange } from "../sla/dueDateChanges.js";
 import { markerKey } from "../domain/markers.js";
 import { mention } from "../domain/text.js";
 import { describeGoal, formatMoment } from "../sla/time.js";
-import { botUsernameOf, type Rule, type RuleContext, type RuleFactory } from "./types.js";
+import { inGroup } from "./moves/judge.js";
+import { isBot, type Rule, type RuleContext, type RuleFactory } from "./types.js";
 
 const SLA_RULE = "sla";
 const DUE_DATE_RULE = "sla:due-date";
@@ -169,13 +170,11 @@ function dueDateMayMove(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy
   return def.dueDate !== null && s.state === "opened" && s.dueDate !== null && slaCovers(def, s, policy.taxonomy);
 }
 
-const sameUser = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
 /** The handbook's people who may adjust the date after triage: the policy's group and the assignees. */
 function mayAdjustDueDate(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy, username: string): boolean {
   const group = def.dueDate?.adjustedOnlyBy;
   if (group === null || group === undefined) return true;
-  return (policy.people[group] ?? []).some((u) => sameUser(u, username)) || s.assignees.some((a) => sameUser(a.username, username));
+  return inGroup(policy, group, username) || s.assignees.some((a) => a.username.toLowerCase() === username.toLowerCase());
 }
 
 function dueDateActions(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy, ctx: RuleContext): Action[] {
@@ -183,12 +182,11 @@ function dueDateActions(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy
   if (def.dueDate === null || history === null || s.dueDate === null || s.notes === undefined) return [];
   const clock = computeClock(def, history, ctx.calendar, ctx.now, policy.taxonomy);
   if (clock.readyAt === null) return [];
-  const bot = botUsernameOf(ctx);
   const changes = dueDateChanges(s.notes);
   // Dates set before the details were complete are the requester's plan; from then on ("upon
   // triage") the latest change decides.
   const last = changes.at(-1);
-  if (last !== undefined && last.at >= clock.readyAt && !sameUser(last.by.username, bot)) {
+  if (last !== undefined && last.at >= clock.readyAt && !isBot(last.by, ctx)) {
     if (mayAdjustDueDate(def, s, policy, last.by.username)) return [];
     const revert = dueDateRevert(def, s, policy, ctx, changes);
     if (revert !== null) return revert;

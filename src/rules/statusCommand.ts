@@ -20,7 +20,7 @@ import { botMentionNamesOf, type Rule, type RuleContext, type RuleFactory } from
 import { requirementsOf } from "./workflowRequirements.js";
 
 const RULE_ID = "commands:status";
-export const STATUS_FRESH_MS = 2 * 86_400_000;
+const STATUS_FRESH_MS = 2 * 86_400_000;
 
 /** Whether a workflow with its own commands applies: it answers `status` itself. */
 const answeredByWorkflow = (policy: CompiledPolicy, s: ResourceSnapshot) => policy.workflows.some((w) => w.commands !== undefined && workflowApplies(w, s, policy));
@@ -37,7 +37,7 @@ function workflowStatus(w: WorkflowDef, s: ResourceSnapshot, ctx: RuleContext): 
 }
 
 /** The answer to `status`: the step and its requirements in each workflow that applies. */
-export function statusAnswer(s: ResourceSnapshot, ctx: RuleContext): string {
+function statusAnswer(s: ResourceSnapshot, ctx: RuleContext): string {
   const applying = ctx.policy.workflows.filter((w) => workflowApplies(w, s, ctx.policy));
   if (applying.length === 0) return "No workflow in the team's policies applies to it, so it has no step to report.";
   return applying

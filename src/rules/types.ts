@@ -4,7 +4,7 @@
  */
 import type { Action } from "../domain/actions.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
-import type { MilestoneInfo, ResourceKind, ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
+import type { MilestoneInfo, ResourceKind, ResourceSnapshot, SnapshotNeeds, UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
 
 export interface RuleContext {
@@ -41,10 +41,16 @@ export function botUsernameOf(ctx: RuleContext): string {
   return ctx.botUsername ?? ctx.policy.scope.botUsername;
 }
 
+/** Whether `user` is the bot itself (GitLab usernames are case-insensitive). */
+export function isBot(user: UserRef | null | undefined, ctx: RuleContext): boolean {
+  return user != null && user.username.toLowerCase() === botUsernameOf(ctx).toLowerCase();
+}
+
 /**
  * The names a command may address the bot by: scope.yml's `bot_username` (what the README and the
  * bot's notes show, e.g. `@mops-bot`) and the token user's real username, when GitLab names it
- * differently (a project or group access token's user is called e.g. `project_42_bot_…`).
+ * differently (a project or group access token's user is called e.g. `project_42_bot_…`: gitlabhq
+ * app/services/resource_access_tokens/create_service.rb, `username_prefix: "#{resource_type}_#{resource.id}_bot"`).
  */
 export function botMentionNamesOf(ctx: RuleContext): string[] {
   const names = [ctx.policy.scope.botUsername, botUsernameOf(ctx)];

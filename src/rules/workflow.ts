@@ -9,7 +9,7 @@ import type { Action } from "../domain/actions.js";
 import { scopeKeyOf } from "../domain/labels.js";
 import { markerKey } from "../domain/markers.js";
 import type { LabelEvent, ResourceSnapshot, UserRef } from "../domain/snapshot.js";
-import { mention } from "../domain/text.js";
+import { mention, mentionEach } from "../domain/text.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
 import type { CompiledPolicy, WorkflowDef, WorkflowStep } from "../policy/model.js";
 import { labelList, labelRef } from "./labelRefs.js";
@@ -17,7 +17,7 @@ import { labelsForbiddenBy } from "./labelHygiene.js";
 import { userStoryMoveDue } from "./intakeUserStory.js";
 import { guardedNeeds, type Resolution, resolveWorkflow } from "./moves/resolve.js";
 import { inWorkflowProjects, isGuarded, workflowApplies } from "./moves/scope.js";
-import { botUsernameOf, type Rule, type RuleContext, type RuleFactory } from "./types.js";
+import { botUsernameOf, isBot, type Rule, type RuleContext, type RuleFactory } from "./types.js";
 import { REQUIREMENT_KINDS, type Requirement, commentRequirement, requirementsOf } from "./workflowRequirements.js";
 
 export { workflowApplies } from "./moves/scope.js";
@@ -63,10 +63,8 @@ function violation(w: WorkflowDef, s: ResourceSnapshot, ctx: RuleContext): Viola
  * known, otherwise the assignees, otherwise the author; never the bot, and each person once.
  */
 function recipient(s: ResourceSnapshot, ctx: RuleContext, mover?: UserRef): string {
-  const bot = botUsernameOf(ctx).toLowerCase();
   const candidates = mover ? [mover] : s.assignees.length > 0 ? s.assignees : [s.author];
-  const people = [...new Set(candidates.map((p) => p.username).filter((u) => u.toLowerCase() !== bot))];
-  return (people.length > 0 ? people : [s.author.username]).map(mention).join(" ");
+  return mentionEach(candidates.map((p) => p.username), botUsernameOf(ctx)) || mention(s.author.username);
 }
 
 /** The person who last put the resource in its step (from the label events), unless it was the bot. */
@@ -77,7 +75,7 @@ function movedInBy(s: ResourceSnapshot, current: CurrentStep, ctx: RuleContext):
     if (!last || e.createdAt > last.createdAt || (+e.createdAt === +last.createdAt && e.id > last.id)) last = e;
   }
   const by = last?.user ?? undefined;
-  return by && by.username.toLowerCase() !== botUsernameOf(ctx).toLowerCase() ? by : undefined;
+  return by && !isBot(by, ctx) ? by : undefined;
 }
 
 /**
@@ -161,7 +159,7 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
       const v = violation(w, s, ctx);
       if (!v) return {};
       if (s.notes === undefined && s.userNotesCount !== 0) return { notes: true };
-      return alreadyToldAbout(s, `workflow:${w.id}`, v.current.step, v.unmet.map((r) => r.kind)) ? {} : { labelEvents: true };
+      return alreadyToldAbout(s, id, v.current.step, v.unmet.map((r) => r.kind)) ? {} : { labelEvents: true };
     },
     evaluate(s, ctx) {
       if (!workflowApplies(w, s, policy)) return [];

@@ -8,7 +8,7 @@ import type { AssigneeRequirement, CompiledPolicy, MilestoneRequirement, TextPat
 import { labelRef } from "./labelRefs.js";
 import type { StepHistory } from "./moves/history.js";
 import { checkProof } from "./moves/proof.js";
-import { botUsernameOf, type RuleContext } from "./types.js";
+import { botUsernameOf, isBot, type RuleContext } from "./types.js";
 import { policyRegex } from "../policy/regex.js";
 
 export const REQUIREMENT_KINDS = ["milestone", "assignee", "labels", "comment", "closed", "proof"] as const;
@@ -161,7 +161,7 @@ export function requirementsOf(
   // The bot's own close (a reopen guard, a closing step) is policy, not a person closing too early.
   // Closing is checked only where the workflow keeps it to some steps: a workflow naming none lets
   // an issue close in any step (a duplicate, a request nobody will do).
-  const closedByBot = s.closedBy != null && s.closedBy.username.toLowerCase() === botUsernameOf(ctx).toLowerCase();
+  const closedByBot = isBot(s.closedBy, ctx);
   const closable = workflow.steps.filter((x) => x.mayClose).map((x) => labelRef(x.label));
   if (closable.length > 0 && !step.mayClose && s.state === "closed" && !closedByBot) {
     out.push({

@@ -6,10 +6,10 @@
  * the issue is closed. Moves back are allowed. The bot's own moves and moves made before the
  * workflow's `moves_checked_from` date are not judged.
  */
-import type { ResourceSnapshot, UserRef } from "../../domain/snapshot.js";
+import type { ResourceSnapshot } from "../../domain/snapshot.js";
 import type { CompiledPolicy, WorkflowDef, WorkflowStep } from "../../policy/model.js";
 import { labelList, labelRef } from "../labelRefs.js";
-import { botUsernameOf, type RuleContext } from "../types.js";
+import { isBot, type RuleContext } from "../types.js";
 import { requirementsOf } from "../workflowRequirements.js";
 import type { StepHistory, StepMove } from "./history.js";
 import { stepIndex } from "./scope.js";
@@ -22,10 +22,6 @@ export function inGroup(policy: CompiledPolicy, group: string, username: string)
 export function groupWithMembers(policy: CompiledPolicy, group: string): string {
   const members = policy.people[group] ?? [];
   return `"${group}"${members.length ? ` (${members.map((m) => `\`${m}\``).join(", ")})` : ""}`;
-}
-
-export function isBot(user: UserRef | null, ctx: RuleContext): boolean {
-  return user !== null && user.username.toLowerCase() === botUsernameOf(ctx).toLowerCase();
 }
 
 /** Index a resource with no step counts from: just before the initial step (or the first). */

@@ -8,9 +8,9 @@ import { pendingCommands } from "../../commands/pending.js";
 import type { ResourceSnapshot } from "../../domain/snapshot.js";
 import type { WorkflowDef, WorkflowStep } from "../../policy/model.js";
 import { markerKey } from "../../domain/markers.js";
-import { botMentionNamesOf, type RuleContext } from "../types.js";
+import { botMentionNamesOf, isBot, type RuleContext } from "../types.js";
 import { type StepHistory, type StepMove, moveInto, replaySteps } from "./history.js";
-import { isBot, judgeMove } from "./judge.js";
+import { judgeMove } from "./judge.js";
 import { type CommandOutcome, runCommands } from "./runCommands.js";
 import { type PresentStep, presentSteps, stepIndex, workflowApplies } from "./scope.js";
 
@@ -30,7 +30,7 @@ export interface UndoneMove {
  * notes, while a different wrong move is still explained. The marker carries the step moved to, who
  * moved and the day of the move in the team's calendar.
  */
-export function undoneNoteMarker(w: WorkflowDef, to: string, by: string | undefined, day: string): string {
+function undoneNoteMarker(w: WorkflowDef, to: string, by: string | undefined, day: string): string {
   return markerKey(`workflow:${w.id}`, "undone", to, by ?? "someone", day);
 }
 
