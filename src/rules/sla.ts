@@ -22,7 +22,7 @@ import { markerKey } from "../domain/markers.js";
 import { mention } from "../domain/text.js";
 import { describeGoal, formatMoment } from "../sla/time.js";
 import { inGroup } from "./moves/judge.js";
-import { isBot, type Rule, type RuleContext, type RuleFactory } from "./types.js";
+import { botUsernameOf, isBot, type Rule, type RuleContext, type RuleFactory } from "./types.js";
 
 const SLA_RULE = "sla";
 const DUE_DATE_RULE = "sla:due-date";
@@ -210,7 +210,7 @@ function dueDateActions(def: SlaDef, s: ResourceSnapshot, policy: CompiledPolicy
         priority: clock.episode?.priority ?? "(any)",
         goal: `${def.dueDate.businessDays} business days after the details were complete (SLA \`${def.id}\`)`,
       }, {
-        recipient: dueDateRecipients(s, policy.scope.botUsername),
+        recipient: dueDateRecipients(s, botUsernameOf(ctx)),
         group: null,
         reason,
         rule: DUE_DATE_RULE,
