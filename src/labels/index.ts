@@ -20,4 +20,3 @@ export { isInsideGroup, readInventory, runLabelSync } from "./sync.js";
 export type { LabelSyncDeps, LabelSyncReport } from "./sync.js";
 export { planLabelSync } from "./syncPlan.js";
 export type { FieldChange, LabelFix } from "./syncPlan.js";
-export { registerLabelCommands } from "./cli.js";

@@ -1,0 +1,282 @@
+/**
+ * The shape of src/, as docs/architecture.md ("Layers") describes it: no import cycles, a module
+ * imports only its own layer and the layers below it, and one feature never imports another (what
+ * two features share moves down to domain/ or gitlab/). Type-only imports count: they tie the
+ * modules together for a reader as much as any other.
+ */
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "src");
+
+interface Layer {
+  name: string;
+  /** Folders end with "/"; "*\/cli.ts" matches that file name in any folder. The most specific entry wins. */
+  paths: string[];
+  /** Folders of a feature layer may not import one another. */
+  features?: boolean;
+}
+
+/** Lowest first. A module may import its own layer and the layers above it in this table, never one below. */
+const LAYERS: Layer[] = [
+  { name: "foundation", paths: ["domain/", "redact.ts", "dataDir.ts", "gitlabUrl.ts", "cliIo.ts"] },
+  { name: "policy", paths: ["policy/"] },
+  { name: "slack", paths: ["notify/"] },
+  { name: "rule helpers", paths: ["intake/", "commands/"] },
+  // rules/commands.ts is the rule for slash commands, not a command line: it stays with the rules.
+  { name: "rules", paths: ["rules/", "rules/commands.ts"] },
+  { name: "engine", paths: ["engine/"] },
+  { name: "stores", paths: ["queue/", "cache/"] },
+  { name: "gitlab", paths: ["gitlab/"] },
+  { name: "webhook", paths: ["webhook/"] },
+  { name: "runtime", paths: ["runtime.ts", "jobs/types.ts"] },
+  {
+    name: "features",
+    features: true,
+    paths: ["sla/", "digest/", "tools/", "triage/", "milestones/", "labels/", "rollout/", "report/"],
+  },
+  // plan/ shows what every job and rule would do, read-only: like jobs/, it puts the features together.
+  { name: "composition", paths: ["jobs/", "server/", "plan/", "demo/", "cli.ts", "logging.ts", "*/cli.ts", "*/commands.ts"] },
+];
+
+/**
+ * Imports that break the rules today, each with why it is still here. The list only shrinks: an
+ * entry that no longer occurs fails the test too, so it is removed when its import goes.
+ */
+const KNOWN: Record<string, string> = {
+  "digest/collect.ts -> tools/dates.ts":
+    "tool-audit dates and access checks shared by several features; they move down",
+  "digest/collect.ts -> tools/plan.ts":
+    "tool-audit dates and access checks shared by several features; they move down",
+  "digest/job.ts -> tools/gitlabAccess.ts":
+    "tool-audit dates and access checks shared by several features; they move down",
+  "digest/sla.ts -> sla/evaluate.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "digest/sla.ts -> sla/report.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "domain/calendar.ts -> policy/model.ts":
+    "CalendarConfig is declared in policy/model.ts; it moves down with the policy reorganisation",
+  "domain/calendar/config.ts -> policy/model.ts":
+    "CalendarConfig is declared in policy/model.ts; it moves down with the policy reorganisation",
+  "engine/platform.ts -> gitlab/labels.ts":
+    "GitLabLabel belongs beside the Platform interface",
+  "milestones/job.ts -> rollout/attention.ts":
+    "the attention list shared with the milestone job; it moves with the job rewrite",
+  "milestones/job.ts -> rollout/attentionStore.ts":
+    "the attention list shared with the milestone job; it moves with the job rewrite",
+  "milestones/plan.ts -> tools/dates.ts":
+    "tool-audit dates and access checks shared by several features; they move down",
+  "notify/handbookUpdatesJob.ts -> engine/context.ts":
+    "a job kept in notify/; it moves to the composition layer",
+  "notify/handbookUpdatesJob.ts -> engine/reconcile.ts":
+    "a job kept in notify/; it moves to the composition layer",
+  "notify/handbookUpdatesJob.ts -> engine/report.ts":
+    "a job kept in notify/; it moves to the composition layer",
+  "notify/handbookUpdatesJob.ts -> gitlab/index.ts":
+    "a job kept in notify/; it moves to the composition layer",
+  "notify/handbookUpdatesJob.ts -> jobs/types.ts":
+    "a job kept in notify/; it moves to the composition layer",
+  "notify/handbookUpdatesJob.ts -> milestones/job.ts":
+    "a job kept in notify/; it moves to the composition layer",
+  "notify/handbookUpdatesJob.ts -> rules/handbookUpdates.ts":
+    "a job kept in notify/; it moves to the composition layer",
+  "policy/load.ts -> digest/priorityExemptions.ts":
+    "the digest's exemption schema belongs with the policy kinds; it moves with the policy reorganisation",
+  "report/collect.ts -> milestones/plan.ts":
+    "milestone cadence helpers shared with the report; they move down",
+  "report/collect.ts -> sla/evaluate.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "report/collect.ts -> tools/dates.ts":
+    "tool-audit dates and access checks shared by several features; they move down",
+  "report/collect.ts -> tools/gitlabAccess.ts":
+    "tool-audit dates and access checks shared by several features; they move down",
+  "report/collect.ts -> tools/plan.ts":
+    "tool-audit dates and access checks shared by several features; they move down",
+  "report/html.ts -> sla/time.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "report/milestoneView.ts -> sla/time.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "report/milestoneView.ts -> tools/dates.ts":
+    "tool-audit dates and access checks shared by several features; they move down",
+  "report/run.ts -> plan/readOnly.ts":
+    "the read-only platform; it moves to gitlab/",
+  "report/slaView.ts -> rollout/adoption.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "report/slaView.ts -> sla/clock.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "report/slaView.ts -> sla/evaluate.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "report/toolsView.ts -> tools/dates.ts":
+    "tool-audit dates and access checks shared by several features; they move down",
+  "rollout/adoptionRun.ts -> triage/summaryWrites.ts":
+    "summary issue writes; replaced by one ensureIssue in gitlab/",
+  "rollout/attentionStore.ts -> triage/summaryWrites.ts":
+    "summary issue writes; replaced by one ensureIssue in gitlab/",
+  "rules/registry.ts -> rollout/backlog.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "rules/sla.ts -> rollout/adoption.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "rules/sla.ts -> sla/clock.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "rules/sla.ts -> sla/dueDateChanges.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "rules/sla.ts -> sla/evaluate.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "rules/sla.ts -> sla/notes.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "rules/sla.ts -> sla/time.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "rules/triage.ts -> triage/rule.ts":
+    "the compiled triage rule lives in triage/; it moves down with the rules",
+  "runtime.ts -> jobs/registry.ts":
+    "the runtime loads every job only to check schedules.yml; the job names come in instead",
+  "sla/evaluate.ts -> rollout/adoption.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "sla/explain.ts -> rollout/adoption.ts":
+    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "sla/job.ts -> jobs/sweep.ts":
+    "the SLA job runs the sweep's reconcile; it moves with the job rewrite",
+  "sla/job.ts -> tools/gitlabAccess.ts":
+    "tool-audit dates and access checks shared by several features; they move down",
+};
+
+/** Cycles still present, as their sorted member lists joined by ", ". */
+const KNOWN_CYCLES: Record<string, string> = {
+  "engine/report.ts, engine/rounds.ts": "the report types and the rounds they record",
+  "queue/eventLines.ts, queue/sqliteProtocol.ts, queue/sqliteStore.ts": "the SQLite store's protocol types and the event lines it writes",
+  "cli.ts, jobs/cli.ts, jobs/commands.ts, jobs/jobRuntime.ts, labels/cli.ts, labels/commands.ts, plan/cli.ts, plan/commands.ts, policy/cli.ts, policy/commands.ts, queue/cli.ts, queue/commands.ts, report/cli.ts, report/commands.ts, rollout/cli.ts, rollout/commands.ts, server/cli.ts, server/commands.ts, sla/cli.ts, sla/commands.ts, triage/cli.ts, triage/commands.ts":
+    "CliIo and ExitCodeHolder live in cli.ts, which imports every area's cli.ts",
+  "policy/compile/triage.ts, policy/compile/workflow.ts, policy/model.ts":
+    "model types split across policy/model.ts and policy/compile/*.ts; the policy reorganisation merges them",
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return /\.m?ts$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [full] : [];
+  });
+}
+
+/** The src-relative file a relative specifier names (`./x.js` is written for `./x.ts`). */
+function resolve(from: string, specifier: string): string {
+  const base = path.resolve(path.dirname(from), specifier);
+  const candidates = [base.replace(/\.js$/, ".ts"), base.replace(/\.mjs$/, ".mts"), base, `${base}.ts`, path.join(base, "index.ts")];
+  const found = candidates.find((c) => existsSync(c) && !c.endsWith(path.sep)) ?? base;
+  return path.relative(srcDir, found).split(path.sep).join("/");
+}
+
+/** src-relative file -> the src files it imports (static, type-only and `export … from` alike). */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of sourceFiles(srcDir)) {
+    const info = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
+    const targets = info.importedFiles
+      .map((i) => i.fileName)
+      .filter((s) => s.startsWith("."))
+      .map((s) => resolve(file, s))
+      .filter((t) => !t.startsWith("../"));
+    graph.set(path.relative(srcDir, file).split(path.sep).join("/"), [...new Set(targets)]);
+  }
+  return graph;
+}
+
+/** The layer index of a file and, for a feature, its folder. */
+function placeOf(file: string): { layer: number; feature?: string } {
+  let best: { layer: number; score: number } | undefined;
+  LAYERS.forEach((layer, index) => {
+    for (const p of layer.paths) {
+      let score = -1;
+      if (p === file) score = 1000;
+      else if (p.startsWith("*/") && file.includes("/") && file.endsWith(p.slice(1))) score = 500;
+      else if (p.endsWith("/") && file.startsWith(p)) score = p.length;
+      if (score >= 0 && (!best || score > best.score)) best = { layer: index, score };
+    }
+  });
+  if (!best) throw new Error(`src/${file} is in no layer: add it to LAYERS in this test`);
+  const layer = LAYERS[best.layer]!;
+  return { layer: best.layer, feature: layer.features ? file.split("/")[0] : undefined };
+}
+
+/** Strongly connected components with more than one file (Tarjan). */
+function cycles(graph: Map<string, string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) found.push(component.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+/** "from -> to" for every import that goes up a layer or from one feature into another. */
+function layerViolations(graph: Map<string, string[]>): string[] {
+  const found: string[] = [];
+  for (const [from, targets] of graph) {
+    const a = placeOf(from);
+    for (const to of targets) {
+      if (!graph.has(to)) continue;
+      const b = placeOf(to);
+      const upward = b.layer > a.layer;
+      const sideways = a.feature !== undefined && b.feature !== undefined && a.feature !== b.feature;
+      if (upward || sideways) found.push(`${from} -> ${to}`);
+    }
+  }
+  return found.sort();
+}
+
+describe("the import graph of src/", () => {
+  const graph = importGraph();
+
+  it("reads the imports it checks", () => {
+    expect(graph.get("cli.ts")).toContain("jobs/cli.ts");
+    expect(graph.size).toBeGreaterThan(200);
+  });
+
+  it("has no import cycles", () => {
+    const found = cycles(graph).map((c) => c.join(", "));
+    const fresh = found.filter((c) => !(c in KNOWN_CYCLES));
+    expect(fresh, "these files import each other in a circle").toEqual([]);
+    const gone = Object.keys(KNOWN_CYCLES).filter((c) => !found.includes(c));
+    expect(gone, "these cycles are gone: remove them from KNOWN_CYCLES").toEqual([]);
+  });
+
+  it("places every file in a layer", () => {
+    for (const file of graph.keys()) expect(() => placeOf(file)).not.toThrow();
+  });
+
+  it("imports only its own layer and lower ones, and no feature imports another", () => {
+    const found = layerViolations(graph);
+    const fresh = found.filter((v) => !(v in KNOWN));
+    expect(fresh, `these imports go up a layer or across features (layers, lowest first: ${LAYERS.map((l) => l.name).join(" < ")})`).toEqual([]);
+    const gone = Object.keys(KNOWN).filter((v) => !found.includes(v));
+    expect(gone, "these imports are gone: remove them from KNOWN").toEqual([]);
+  });
+});
