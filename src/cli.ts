@@ -6,6 +6,7 @@
  * (test/unit/cli/lazyLoading.test.ts keeps it so).
  */
 import { Command, CommanderError } from "commander";
+import type { CliIo, ExitCodeHolder } from "./cliIo.js";
 import { registerJobCommands } from "./jobs/cli.js";
 import { registerLabelCommands } from "./labels/cli.js";
 import { registerPlanCommands } from "./plan/cli.js";
@@ -17,20 +18,10 @@ import { registerServeCommands } from "./server/cli.js";
 import { registerSlaCommands } from "./sla/cli.js";
 import { registerRuleCommands } from "./triage/cli.js";
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
 const defaultIo: CliIo = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
   err: (t) => process.stderr.write(t.endsWith("\n") ? t : `${t}\n`),
 };
-
-/** A command's action records its exit code here rather than exiting the process. */
-export interface ExitCodeHolder {
-  code: number;
-}
 
 export function buildProgram(io: CliIo, exit: ExitCodeHolder): Command {
   const program = new Command()

@@ -4,7 +4,7 @@
  * print the help.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cli.js";
+import type { CliIo, ExitCodeHolder } from "../cliIo.js";
 import type { RunOptions } from "./commands.js";
 import { JOB_NAMES } from "./names.js";
 

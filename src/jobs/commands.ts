@@ -1,6 +1,6 @@
 /** What `mops-bot sweep` and `mops-bot run <job>` do, loaded only when one of them runs. */
 import { writeFile } from "node:fs/promises";
-import type { CliIo } from "../cli.js";
+import type { CliIo } from "../cliIo.js";
 import { renderReportText, type RunReport } from "../engine/report.js";
 import { withJobRuntime } from "./jobRuntime.js";
 import { findJob } from "./registry.js";

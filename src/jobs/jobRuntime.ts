@@ -3,7 +3,7 @@
  * the runtime with the history cache, show progress on stderr, and turn broken policies into the
  * list of problems a MOps user fixes, with exit code 1, instead of a stack trace.
  */
-import type { CliIo } from "../cli.js";
+import type { CliIo } from "../cliIo.js";
 import { historyCacheSettings, openHistoryCache } from "../cache/open.js";
 import { createLogger } from "../logging.js";
 import { defaultPoliciesDir } from "../policy/cli.js";

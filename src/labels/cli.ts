@@ -4,7 +4,7 @@
  * ./commands.ts, imported when a command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cli.js";
+import type { CliIo, ExitCodeHolder } from "../cliIo.js";
 import type { CommonOptions, MigrateCliOptions } from "./commands.js";
 
 export function registerLabelCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {

@@ -1,6 +1,6 @@
 /** What `mops-bot labels sync` and `labels migrate` do, loaded only when one of them runs. */
 import { writeFile } from "node:fs/promises";
-import type { CliIo } from "../cli.js";
+import type { CliIo } from "../cliIo.js";
 import { createLogger } from "../logging.js";
 import { defaultPoliciesDir } from "../policy/cli.js";
 import { formatProblem, PolicyError } from "../policy/problems.js";

@@ -5,7 +5,7 @@
  * The work is in ./commands.ts, imported when the command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cli.js";
+import type { CliIo, ExitCodeHolder } from "../cliIo.js";
 import type { PlanCommandOptions } from "./commands.js";
 
 export function registerPlanCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {

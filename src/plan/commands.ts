@@ -1,7 +1,7 @@
 /** What `mops-bot plan` does, loaded only when it runs. */
 import { writeFile } from "node:fs/promises";
 import type { Logger } from "pino";
-import type { CliIo } from "../cli.js";
+import type { CliIo } from "../cliIo.js";
 import { createMergeRequestCommenter, type MergeRequestCommenterOptions } from "../gitlab/index.js";
 import { createLogger } from "../logging.js";
 import { defaultPoliciesDir } from "../policy/cli.js";

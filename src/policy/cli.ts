@@ -4,7 +4,7 @@
  * ./commands.ts, imported when a command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cli.js";
+import type { CliIo, ExitCodeHolder } from "../cliIo.js";
 
 /** `--dir`, else MOPS_POLICIES_DIR, else ./policies. */
 export function defaultPoliciesDir(): string {

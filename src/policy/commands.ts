@@ -1,6 +1,6 @@
 /** What `mops-bot policies validate|schema` do, loaded only when one of them runs. */
 import path from "node:path";
-import type { CliIo, ExitCodeHolder } from "../cli.js";
+import type { CliIo, ExitCodeHolder } from "../cliIo.js";
 import { jobNames } from "../jobs/registry.js";
 import { slackEnvWarnings } from "../notify/config.js";
 import { buildRules } from "../rules/registry.js";

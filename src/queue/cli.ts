@@ -6,7 +6,7 @@
  * The work is in ./commands.ts, imported when a command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cli.js";
+import type { CliIo, ExitCodeHolder } from "../cliIo.js";
 import type { DataDirOption } from "./commands.js";
 import { INBOX_STATES } from "./types.js";
 

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pino from "pino";
-import type { CliIo, ExitCodeHolder } from "../cli.js";
+import type { CliIo, ExitCodeHolder } from "../cliIo.js";
 import { formatRef } from "../domain/snapshot.js";
 import { openInbox } from "./openInbox.js";
 import { redactRedisUrl, redisUrlProblems } from "./redisConnection.js";

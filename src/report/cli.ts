@@ -4,7 +4,7 @@
  * The work is in ./commands.ts, imported when the command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cli.js";
+import type { CliIo, ExitCodeHolder } from "../cliIo.js";
 import type { ReportCommandOptions } from "./commands.js";
 
 export function registerReportCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {

@@ -1,6 +1,6 @@
 /** What `mops-bot report` does, loaded only when it runs. */
 import type { Logger } from "pino";
-import type { CliIo } from "../cli.js";
+import type { CliIo } from "../cliIo.js";
 import { createLogger } from "../logging.js";
 import { defaultPoliciesDir } from "../policy/cli.js";
 import { gitlabConnectionFromEnv, openRuntime, type Runtime } from "../runtime.js";

@@ -4,7 +4,7 @@
  * The code is imported when the command runs (./commands.ts), not to print the help.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cli.js";
+import type { CliIo, ExitCodeHolder } from "../cliIo.js";
 import type { AdoptOptions } from "./commands.js";
 
 export function registerAdoptCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {

@@ -1,6 +1,6 @@
 /** What `mops-bot adopt` does, loaded only when it runs. */
 import { spellingsInUse, type SpellingInUse } from "../labels/spelling.js";
-import type { CliIo } from "../cli.js";
+import type { CliIo } from "../cliIo.js";
 import type { RunReport } from "../engine/report.js";
 import { withJobRuntime } from "../jobs/jobRuntime.js";
 import { runSweep } from "../jobs/sweep.js";

@@ -3,7 +3,7 @@
  * server's code is in ./commands.ts, imported when the command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cli.js";
+import type { CliIo, ExitCodeHolder } from "../cliIo.js";
 
 export function registerServeCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
   program

@@ -1,6 +1,6 @@
 /** What `mops-bot serve` does, loaded only when it runs: the webhook server with its durable inbox and the in-process schedules. */
 import type { Logger } from "pino";
-import type { CliIo } from "../cli.js";
+import type { CliIo } from "../cliIo.js";
 import { createScheduler } from "../jobs/scheduler.js";
 import { findJob } from "../jobs/registry.js";
 import { renderReportText } from "../engine/report.js";

@@ -1,5 +1,5 @@
 /** What `mops-bot sla explain <ref>` does, loaded only when it runs. */
-import type { CliIo } from "../cli.js";
+import type { CliIo } from "../cliIo.js";
 import { createLogger } from "../logging.js";
 import { defaultPoliciesDir } from "../policy/cli.js";
 import { PolicyError, formatProblem } from "../policy/problems.js";

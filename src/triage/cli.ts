@@ -4,7 +4,7 @@
  * work is in ./commands.ts, imported when a command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cli.js";
+import type { CliIo, ExitCodeHolder } from "../cliIo.js";
 
 export function registerRuleCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
   const rules = program.command("rules").description("List the rules the policies define, and explain one rule on one issue or merge request");

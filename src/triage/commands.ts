@@ -1,5 +1,5 @@
 /** What `mops-bot rules list` and `mops-bot rules explain` do, loaded only when one of them runs. */
-import type { CliIo } from "../cli.js";
+import type { CliIo } from "../cliIo.js";
 import { parseRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { createRuleContext } from "../engine/context.js";
 import type { Platform } from "../engine/platform.js";

@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CliIo, ExitCodeHolder } from "../../../src/cli.js";
+import type { CliIo, ExitCodeHolder } from "../../../src/cliIo.js";
 import { registerInboxCommands } from "../../../src/queue/cli.js";
 import { eventLine } from "../../../src/queue/eventLines.js";
 import { JOURNAL_FILES } from "../../../src/queue/journal.js";
