@@ -5,6 +5,7 @@ import type { ReportedAction } from "../domain/actions.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { byRef, formatRef } from "../domain/snapshot.js";
 import type { Platform, RequestStats } from "./platform.js";
+import { describeAction } from "./describeAction.js";
 import { type ConvergenceSummary, convergenceIsNotable } from "./rounds.js";
 
 export interface ReportResource {
@@ -83,51 +84,6 @@ export function actionsByRule(report: RunReport): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of report.resources) for (const a of r.actions) counts[a.rule] = (counts[a.rule] ?? 0) + 1;
   return counts;
-}
-
-export function describeAction(a: ReportedAction): string {
-  switch (a.type) {
-    case "add_labels":
-      return `+ ${a.labels.map((l) => `"${l}"`).join(", ")}`;
-    case "remove_labels":
-      return `- ${a.labels.map((l) => `"${l}"`).join(", ")}`;
-    case "comment":
-      return "note to the people on it";
-    case "close":
-      return "close";
-    case "reopen":
-      return "reopen";
-    case "set_milestone":
-      return a.milestoneTitle ? `milestone "${a.milestoneTitle}"` : "remove the milestone";
-    case "set_assignees":
-      return a.usernames.length ? `assign ${a.usernames.join(", ")}` : "unassign";
-    case "set_due_date":
-      return a.dueDate ? `due date ${a.dueDate}` : "remove the due date";
-    case "set_confidential":
-      return a.confidential ? "make confidential" : "make public";
-    case "create_issue":
-      return `create issue "${a.title}" in ${a.project}`;
-    case "update_issue":
-      return `update ${a.ref}: ${a.what}`;
-    case "post_slack":
-      return `Slack message to ${a.channel}`;
-    case "notify_slack":
-      return `Slack message to #${a.channel}`;
-    case "create_milestone":
-      return `create milestone "${a.title}" (${a.startDate} to ${a.dueDate})`;
-    case "update_milestone":
-      return `update milestone "${a.title}": ${a.what}`;
-    case "reactivate_milestone":
-      return `reopen milestone "${a.title}" while ${a.mergeRequest} is open`;
-    case "flag_milestone":
-      return `flag milestone "${a.title}": ${a.problem}`;
-    case "create_merge_request":
-      return `create draft merge request "${a.title}" in ${a.project} (branch ${a.branch}, milestone "${a.milestone}")`;
-    case "flag_merge_requests":
-      return `flag ${a.refs.join(", ")} in milestone "${a.milestone}": ${a.problem}`;
-    case "flag_issues":
-      return `list ${a.refs.join(", ")} in milestone "${a.milestone}": ${a.problem}`;
-  }
 }
 
 /** Titles are people's text: one line in a report. */

@@ -4,7 +4,7 @@
  * and by the run report (JSON).
  */
 import type { DroppedMessage, Round } from "./converge.js";
-import { describeAction } from "./report.js";
+import { describeAction } from "./describeAction.js";
 
 export interface ConvergenceSummary {
   /** Per round, each change as `rule: change (reason)`. */

@@ -5,7 +5,8 @@
  */
 import type { ReportedAction } from "../domain/actions.js";
 import { neutraliseInline } from "../domain/text.js";
-import { describeAction, type ReportResource, type RunReport } from "../engine/report.js";
+import { describeAction } from "../engine/describeAction.js";
+import type { ReportResource, RunReport } from "../engine/report.js";
 
 /** What one policy set did in the evaluation: the rules it defines and the jobs' reports. */
 export interface EvaluatedSide {

@@ -2,7 +2,7 @@
  * How a recorded event is written as one line: in the journal (./journal.ts), and in the batches
  * the inbox sends the store thread, which imports exactly what the journal holds.
  */
-import type { NewEvent } from "./sqliteStore.js";
+import type { NewEvent } from "./sqliteRows.js";
 
 type Line = [dedupeKey: string, refKey: string, refKind: string, refPath: string, refIid: number, kind: string, eventUuid: string | null, receivedAt: number];
 

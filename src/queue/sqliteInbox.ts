@@ -34,7 +34,8 @@ import { checkInboxNotLost, hasDatabase, INBOX_MARKER_FILE, markInboxCreated } f
 import { StoreClient } from "./sqliteStoreClient.js";
 import { migrate } from "./sqliteSchema.js";
 import { SqliteIntake } from "./sqliteIntake.js";
-import { failureUpdate, type ClaimedRow, type EventRow, type TurnRequest } from "./sqliteStore.js";
+import type { ClaimedRow, EventRow, TurnRequest } from "./sqliteRows.js";
+import { failureUpdate } from "./sqliteStore.js";
 import type {
   Inbox,
   InboxEntry,

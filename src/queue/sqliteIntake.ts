@@ -15,7 +15,7 @@ import { formatRef } from "../domain/snapshot.js";
 import { eventLine, parseEventLines } from "./eventLines.js";
 import { Journal } from "./journal.js";
 import { KeyFilter } from "./keyFilter.js";
-import type { NewEvent, RecordOutcome } from "./sqliteStore.js";
+import type { NewEvent, RecordOutcome } from "./sqliteRows.js";
 import type { StoreClient } from "./sqliteStoreClient.js";
 import type { InboxEvent, RecordResult } from "./types.js";
 

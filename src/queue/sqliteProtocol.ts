@@ -5,7 +5,7 @@
  * with its id.
  */
 import type { InboxState } from "./types.js";
-import type { Durability, EventRow, FailureUpdate, TurnRequest, TurnResult } from "./sqliteStore.js";
+import type { Durability, EventRow, FailureUpdate, TurnRequest, TurnResult } from "./sqliteRows.js";
 
 /** What the store thread is started with (`workerData`). */
 export interface StoreThreadData {

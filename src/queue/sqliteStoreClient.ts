@@ -5,7 +5,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { StoreAnswers, StoreMessage, StoreOperation, StoreOperations, StoreResponse, StoreThreadData } from "./sqliteProtocol.js";
-import type { Durability } from "./sqliteStore.js";
+import type { Durability } from "./sqliteRows.js";
 
 /**
  * Compiled (dist/), the thread runs sqliteThread.js directly. From the TypeScript sources (tsx,

@@ -4,7 +4,7 @@ import { parseRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { createRuleContext } from "../engine/context.js";
 import type { Platform } from "../engine/platform.js";
 import { fetchHistory, planSnapshot } from "../engine/reconcile.js";
-import { describeAction } from "../engine/report.js";
+import { describeAction } from "../engine/describeAction.js";
 import { renderConvergence, summariseConvergence } from "../engine/rounds.js";
 import { jobNames } from "../jobs/registry.js";
 import { createLogger } from "../logging.js";

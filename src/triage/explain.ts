@@ -6,7 +6,7 @@
 import type { Action } from "../domain/actions.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { buildPlan } from "../engine/plan.js";
-import { describeAction } from "../engine/report.js";
+import { describeAction } from "../engine/describeAction.js";
 import type { Rule, RuleContext } from "../rules/types.js";
 import type { ConditionResult, Truth } from "./conditions.js";
 import { isTriageRule } from "./rule.js";

@@ -145,8 +145,6 @@ const KNOWN: Record<string, string> = {
 
 /** Cycles still present, as their sorted member lists joined by ", ". */
 const KNOWN_CYCLES: Record<string, string> = {
-  "engine/report.ts, engine/rounds.ts": "the report types and the rounds they record",
-  "queue/eventLines.ts, queue/sqliteProtocol.ts, queue/sqliteStore.ts": "the SQLite store's protocol types and the event lines it writes",
   "policy/compile/triage.ts, policy/compile/workflow.ts, policy/model.ts":
     "model types split across policy/model.ts and policy/compile/*.ts; the policy reorganisation merges them",
 };

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, expect, it, vi } from "vitest";
 import { eventLine, parseEventLines } from "../../../src/queue/eventLines.js";
 import { Journal, JOURNAL_FILES } from "../../../src/queue/journal.js";
-import type { NewEvent } from "../../../src/queue/sqliteStore.js";
+import type { NewEvent } from "../../../src/queue/sqliteRows.js";
 
 const real = vi.hoisted(() => ({ writeSync: undefined as unknown as typeof fs.writeSync }));
 vi.mock("node:fs", async (importOriginal) => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventLine, parseEventLines } from "../../../src/queue/eventLines.js";
 import { Journal, JOURNAL_FILES } from "../../../src/queue/journal.js";
-import type { NewEvent } from "../../../src/queue/sqliteStore.js";
+import type { NewEvent } from "../../../src/queue/sqliteRows.js";
 
 const dirs: string[] = [];
 function dir(): string {
