@@ -6,7 +6,9 @@ import type { Logger } from "pino";
 import type { BusinessCalendar } from "./domain/calendar.js";
 import { createBusinessCalendar } from "./domain/calendar.js";
 import { createGitLabPlatform, DEFAULT_NOTES_PER_MINUTE, type GitLabPlatform, type GitLabPlatformOptions } from "./gitlab/index.js";
-import { jobNames } from "./jobs/registry.js";
+// The names alone, not the registry: importing every job here would make each job depend on the
+// runtime that loads them all.
+import { JOB_NAMES } from "./jobs/names.js";
 import type { CompiledPolicy } from "./policy/model.js";
 import { loadPolicies } from "./policy/load.js";
 import { gitlabUrlProblem } from "./gitlabUrl.js";
@@ -72,7 +74,7 @@ export interface RuntimeOptions {
 }
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const policy = await loadPolicies(options.policiesDir, { knownJobs: jobNames() });
+  const policy = await loadPolicies(options.policiesDir, { knownJobs: JOB_NAMES });
   const calendar = createBusinessCalendar(policy.calendar);
   const clock = options.clock ?? (() => new Date());
   const platform = createGitLabPlatform({
