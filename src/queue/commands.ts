@@ -8,7 +8,7 @@ import { openInbox } from "./openInbox.js";
 import { redactRedisUrl, redisUrlProblems } from "./redisConnection.js";
 import { journaledLines } from "./journal.js";
 import { INBOX_FILE } from "./sqliteInbox.js";
-import { INBOX_STATES, type Inbox, type InboxEntry, type InboxState } from "./types.js";
+import { INBOX_STATES, type Inbox, type InboxAdmin, type InboxEntry, type InboxState } from "./types.js";
 
 export interface DataDirOption {
   dataDir?: string;
@@ -46,7 +46,7 @@ async function openExisting(dir: string, io: CliIo, exit: ExitCodeHolder): Promi
   return openInbox({ dataDir: dir, logger: pino({ level: "silent" }) });
 }
 
-async function withInbox(opts: DataDirOption, io: CliIo, exit: ExitCodeHolder, work: (inbox: Inbox) => Promise<void>): Promise<void> {
+async function withInbox(opts: DataDirOption, io: CliIo, exit: ExitCodeHolder, work: (inbox: InboxAdmin) => Promise<void>): Promise<void> {
   const inbox = await openExisting(dataDirOf(opts), io, exit);
   if (!inbox) return;
   try {

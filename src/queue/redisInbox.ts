@@ -37,7 +37,6 @@ import type {
   Reconcile,
   RecordResult,
   RunAgain,
-  ScheduleCoordinator,
   WorkerOptions,
 } from "./types.js";
 
@@ -453,13 +452,10 @@ export class RedisInbox implements Inbox {
     }
   }
 
-  scheduleCoordinator(): ScheduleCoordinator {
-    return {
-      // The first replica to ask for a tick's key runs it. The key outlives the tick (at least
-      // an hour), so a replica whose clock lags cannot run the same tick again later.
-      shouldRun: async (key, ttlMs) =>
-        (await this.redis.set(`${this.cronPrefix}:${key}`, this.replicaId, "PX", Math.max(ttlMs, 3_600_000), "NX")) === "OK",
-    };
+  async claimFirst(key: string, ttlMs: number): Promise<boolean> {
+    // The first replica to set the key wins. The key outlives a scheduler's tick (at least an
+    // hour), so a replica whose clock lags cannot run the same tick again later.
+    return (await this.redis.set(`${this.cronPrefix}:${key}`, this.replicaId, "PX", Math.max(ttlMs, 3_600_000), "NX")) === "OK";
   }
 
   async close(): Promise<void> {

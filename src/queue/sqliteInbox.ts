@@ -46,7 +46,6 @@ import type {
   Reconcile,
   RecordResult,
   RunAgain,
-  ScheduleCoordinator,
   WorkerOptions,
 } from "./types.js";
 
@@ -476,11 +475,6 @@ export class SqliteInbox implements Inbox {
     this.lastCheck = { at: now, problems };
     if (problems.length > 0) this.log.error({ problems }, "the inbox database is damaged");
     return problems;
-  }
-
-  /** One process owns a SQLite inbox, so there is no other replica to agree with. */
-  scheduleCoordinator(): ScheduleCoordinator | undefined {
-    return undefined;
   }
 
   async close(): Promise<void> {

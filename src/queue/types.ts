@@ -73,16 +73,24 @@ export interface WorkerOptions {
 }
 
 /**
- * Decides which replica runs a scheduled job's tick (node-cron's `RunCoordinator` shape): the
- * first to ask for a key wins, every other replica is told no.
+ * The webhook edge's side: store an event before answering, and say whether events can be
+ * stored (/readyz) and whether the storage is damaged beyond a restart (/healthz).
  */
-export interface ScheduleCoordinator {
-  shouldRun(key: string, ttlMs: number): Promise<boolean>;
-}
-
-export interface Inbox {
+export interface InboxIntake {
   /** Resolves only once the event is durably stored (or known as a duplicate). */
   record(event: InboxEvent): Promise<RecordResult>;
+  /** Problems that make the inbox unusable (for /readyz); empty when it can store events. */
+  health(): Promise<string[]>;
+  /**
+   * Damage that restarting will not cure, such as a corrupt database page (for /healthz, so an
+   * orchestrator replaces or alerts rather than waiting); empty when the storage is sound.
+   * Absent for backends whose storage another service owns (Redis).
+   */
+  damage?(): Promise<string[]>;
+}
+
+/** The worker's side: run the reconciles of stored events, and stop doing so. */
+export interface InboxWorker {
   /** Starts the worker loop; in-flight entries left by a previous process are run again. */
   start(reconcile: Reconcile, options: WorkerOptions): void;
   /**
@@ -91,6 +99,10 @@ export interface Inbox {
    * Resolves to the number of reconciles that did not finish in time.
    */
   stop(options: { timeoutMs: number }): Promise<number>;
+}
+
+/** What `mops-bot inbox list|retry|drop` and the metrics look at and change. */
+export interface InboxAdmin {
   list(filter?: { state?: InboxState; limit?: number }): Promise<InboxEntry[]>;
   /** Puts an entry (one id, or every dead one) back to run now with a fresh attempt count; resolves to how many. Running entries are left alone. */
   retry(target: number | "all-dead"): Promise<number>;
@@ -100,19 +112,16 @@ export interface Inbox {
   depth(): Promise<number>;
   deadLetters(): Promise<InboxEntry[]>;
   stats(): Promise<InboxStats>;
-  /** Problems that make the inbox unusable (for /readyz); empty when it can store events. */
-  health(): Promise<string[]>;
+}
+
+/** One backend's inbox, as `openInbox` returns it; each caller takes the narrowest side it needs. */
+export interface Inbox extends InboxIntake, InboxWorker, InboxAdmin {
   /**
-   * Damage that restarting will not cure, such as a corrupt database page (for /healthz, so an
-   * orchestrator replaces or alerts rather than waiting); empty when the storage is sound.
-   * Absent for backends whose storage another service owns (Redis).
+   * True for the first of the replicas sharing this inbox to ask for `key`, false for every other
+   * (the claim is kept at least `ttlMs`). Absent where one process owns the inbox (SQLite).
+   * The scheduler elects the replica that runs a tick with it (src/jobs/scheduleCoordinator.ts).
    */
-  damage?(): Promise<string[]>;
-  /**
-   * How scheduled jobs run once across replicas sharing this inbox; undefined when the inbox
-   * belongs to one process (SQLite), where the scheduler's own no-overlap rule is enough.
-   */
-  scheduleCoordinator(): ScheduleCoordinator | undefined;
+  claimFirst?(key: string, ttlMs: number): Promise<boolean>;
   /** Releases the storage; call after stop(). */
   close(): Promise<void>;
 }

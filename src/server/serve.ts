@@ -9,7 +9,8 @@ import type { AddressInfo } from "node:net";
 import type pino from "pino";
 import { InboxMissingError } from "../queue/inboxMarker.js";
 import { inboxBackend, openInbox } from "../queue/openInbox.js";
-import type { Inbox, Reconcile, ScheduleCoordinator } from "../queue/types.js";
+import { scheduleCoordinator, type ScheduleCoordinator } from "../jobs/scheduleCoordinator.js";
+import type { Inbox, Reconcile } from "../queue/types.js";
 import { createWebhookApp } from "../webhook/app.js";
 import { createMetrics, type ServeMetrics } from "../webhook/metrics.js";
 import type { ServeConfig } from "./config.js";
@@ -147,7 +148,7 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
   const port = (http.address() as AddressInfo).port;
 
   inbox.start(timedReconcile, { concurrency: config.workerConcurrency });
-  options.schedules?.start(inbox.scheduleCoordinator());
+  options.schedules?.start(scheduleCoordinator(inbox));
   logger.info({ port, inbox: inboxBackend(config), dataDir: config.dataDir, concurrency: config.workerConcurrency }, "mops-bot serve is listening");
 
   let closed: Promise<void> | undefined;

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type pino from "pino";
 import { formatRef } from "../domain/snapshot.js";
-import type { Inbox, RecordResult } from "../queue/types.js";
+import type { InboxIntake, RecordResult } from "../queue/types.js";
 import { eventKindInfo } from "./events.js";
 import type { ServeMetrics } from "./metrics.js";
 import { classify } from "./payload.js";
@@ -26,7 +26,7 @@ export interface DeliveryOptions {
   signingToken?: string;
   /** Largest body accepted; GitLab payloads can reach 25 MB. */
   bodyLimitBytes?: number;
-  inbox: Pick<Inbox, "record">;
+  inbox: Pick<InboxIntake, "record">;
   /** Events caused by this GitLab user alone are acknowledged but not queued. */
   botUsername: string;
   logger: pino.Logger;

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatRef, type ResourceRef } from "../../../src/domain/snapshot.js";
 import { createScheduler } from "../../../src/jobs/scheduler.js";
 import { openInbox } from "../../../src/queue/openInbox.js";
+import { scheduleCoordinator } from "../../../src/jobs/scheduleCoordinator.js";
 import type { Inbox, InboxEvent, Reconcile } from "../../../src/queue/types.js";
 import { silentLogger, waitFor } from "../webhook/helpers.js";
 import { redisForTests } from "./redisServer.js";
@@ -156,7 +157,7 @@ describe.skipIf(!redis)("replicas sharing one Redis inbox", () => {
     const runs: string[] = [];
     const asked = new Map<string, boolean[]>();
     const schedulerOf = (name: string, inbox: Inbox) => {
-      const coordinator = inbox.scheduleCoordinator()!;
+      const coordinator = scheduleCoordinator(inbox)!;
       const scheduler = createScheduler({
         schedules: [{ job: "sweep", cron: "* * * * * *", timeZone: "UTC", description: "" }],
         logger: silentLogger(),
