@@ -1,6 +1,6 @@
 /** The jobs `mops-bot run <job>` and the in-process scheduler know, by name. */
 import { milestonesJob } from "../milestones/job.js";
-import { handbookUpdatesJob } from "../notify/handbookUpdatesJob.js";
+import { handbookUpdatesJob } from "./handbookUpdates.js";
 import { slaJob } from "../sla/job.js";
 import { digestJob } from "../digest/job.js";
 import { toolAuditsJob } from "../tools/job.js";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { milestoneGroup } from "../../src/milestones/project.js";
-import { runHandbookUpdates } from "../../src/notify/handbookUpdatesJob.js";
+import { runHandbookUpdates } from "../../src/jobs/handbookUpdates.js";
 import { runServe } from "../../src/server/commands.js";
 import type { RunningServe } from "../../src/server/serve.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";

@@ -71,20 +71,6 @@ const KNOWN: Record<string, string> = {
     "the attention list shared with the milestone job; it moves with the job rewrite",
   "milestones/plan.ts -> tools/dates.ts":
     "tool-audit dates and access checks shared by several features; they move down",
-  "notify/handbookUpdatesJob.ts -> engine/context.ts":
-    "a job kept in notify/; it moves to the composition layer",
-  "notify/handbookUpdatesJob.ts -> engine/reconcile.ts":
-    "a job kept in notify/; it moves to the composition layer",
-  "notify/handbookUpdatesJob.ts -> engine/report.ts":
-    "a job kept in notify/; it moves to the composition layer",
-  "notify/handbookUpdatesJob.ts -> gitlab/index.ts":
-    "a job kept in notify/; it moves to the composition layer",
-  "notify/handbookUpdatesJob.ts -> jobs/types.ts":
-    "a job kept in notify/; it moves to the composition layer",
-  "notify/handbookUpdatesJob.ts -> milestones/job.ts":
-    "a job kept in notify/; it moves to the composition layer",
-  "notify/handbookUpdatesJob.ts -> rules/handbookUpdates.ts":
-    "a job kept in notify/; it moves to the composition layer",
   "policy/load.ts -> digest/priorityExemptions.ts":
     "the digest's exemption schema belongs with the policy kinds; it moves with the policy reorganisation",
   "report/collect.ts -> milestones/plan.ts":

@@ -9,11 +9,11 @@ import { createRuleContext } from "../engine/context.js";
 import { reconcileSnapshot } from "../engine/reconcile.js";
 import { reportResource, type RunReport, emptyRunReport, finishRunReport } from "../engine/report.js";
 import { labelledMergeRequests } from "../gitlab/index.js";
-import type { Job, JobDeps } from "../jobs/types.js";
+import type { Job, JobDeps } from "./types.js";
 import { gitlabPlatformOf } from "../milestones/job.js";
 import { handbookUpdates } from "../rules/handbookUpdates.js";
-import { openNotifier } from "./open.js";
-import type { Notifier } from "./types.js";
+import { openNotifier } from "../notify/open.js";
+import type { Notifier } from "../notify/types.js";
 
 export interface HandbookUpdatesJobOptions {
   env?: NodeJS.ProcessEnv;
