@@ -10,7 +10,7 @@ import type { ProjectContext } from "../gitlab/index.js";
 import type { Platform } from "../engine/platform.js";
 import type { CompiledPolicy, DigestPolicy } from "../policy/model.js";
 import { shortDate } from "../domain/calendar/dates.js";
-import { addDays } from "../tools/dates.js";
+import { addDays } from "../domain/calendar/days.js";
 import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker } from "../tools/plan.js";
 import type { DigestItem, DigestSection } from "./render.js";
 import type { SlaDigestSource } from "./sla.js";

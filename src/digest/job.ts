@@ -15,7 +15,7 @@ import type { Job, JobDeps } from "../jobs/types.js";
 import { openNotifier } from "../notify/open.js";
 import type { Notifier } from "../notify/types.js";
 import type { DigestPolicy } from "../policy/model.js";
-import { projectForRole, requireGitLabPlatform } from "../tools/gitlabAccess.js";
+import { projectForRole, requireGitLabPlatform } from "../gitlab/jobAccess.js";
 import { collectDigestSections } from "./collect.js";
 import { digestSlackMessage, isoWeekKey, renderSectionsMarkdown } from "./render.js";
 import { slaFromClocks, type SlaDigestSource } from "./sla.js";

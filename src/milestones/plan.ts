@@ -16,7 +16,7 @@ import type { MilestoneInfo } from "../domain/snapshot.js";
 import type { MilestonePolicy } from "../policy/model.js";
 import { inSlot, slotAt, slotByIndex, type CadenceSlot } from "./cadence.js";
 import { policyRegex } from "../policy/regex.js";
-import { daysBetween } from "../tools/dates.js";
+import { daysBetween } from "../domain/calendar/days.js";
 
 export type MilestoneFix<M extends MilestoneInfo = MilestoneInfo> =
   | { kind: "create"; slot: CadenceSlot }

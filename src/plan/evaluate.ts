@@ -13,7 +13,7 @@ import type { CompiledPolicy } from "../policy/model.js";
 import { buildRules } from "../rules/registry.js";
 import type { GitLabConnection } from "../runtime.js";
 import type { EvaluatedSide } from "./diff.js";
-import { SharedReads, sideView, unionScope } from "./readOnly.js";
+import { SharedReads, sideView, unionScope } from "../gitlab/readOnly.js";
 
 export interface PolicySet {
   policy: CompiledPolicy;

@@ -1,5 +1,5 @@
 /**
- * Reading what the report shows, from a read-only view of GitLab (src/plan/readOnly.ts): one
+ * Reading what the report shows, from a read-only view of GitLab (src/gitlab/readOnly.ts): one
  * listing of the open issues in scope, label history only for the issues whose stage, step or SLA
  * clock the page shows (at most `historyLimit` of them), the issues closed during the SLA trend's
  * window that an SLA covers, the current milestone's closed issues and rollover notes, and the
@@ -15,8 +15,8 @@ import { pagesOf } from "../gitlab/paging.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { workflowApplies } from "../rules/moves/scope.js";
 import { clockMayRun, slaCovers, slaDefinitions } from "../sla/evaluate.js";
-import { addDays } from "../tools/dates.js";
-import { projectForRole } from "../tools/gitlabAccess.js";
+import { addDays } from "../domain/calendar/days.js";
+import { projectForRole } from "../gitlab/jobAccess.js";
 import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker, toolByMarkerKey } from "../tools/plan.js";
 import type { AuditIssue, MilestoneInput, RenewalDue, ReportInput } from "./types.js";
 import { teamMilestones } from "../milestones/plan.js";

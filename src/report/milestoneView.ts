@@ -7,7 +7,7 @@
  * the milestone's first day): GitLab's issue lists do not say when an issue joined a milestone.
  */
 import type { BusinessCalendar } from "../domain/calendar.js";
-import { addDays } from "../tools/dates.js";
+import { addDays } from "../domain/calendar/days.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { endOfLocalDay } from "../sla/time.js";

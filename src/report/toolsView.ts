@@ -4,7 +4,7 @@
  */
 import type { CompiledPolicy } from "../policy/model.js";
 import { projectsWithRole } from "../policy/model.js";
-import { daysBetween } from "../tools/dates.js";
+import { daysBetween } from "../domain/calendar/days.js";
 import { issueListUrl, type ListScope } from "./links.js";
 import type { AuditIssue, RenewalDue, ToolsModel } from "./types.js";
 import { issueLine } from "./workflowView.js";

@@ -12,7 +12,7 @@ import { runSweep } from "../jobs/sweep.js";
 import type { Job, JobDeps } from "../jobs/types.js";
 import { buildRules } from "../rules/registry.js";
 import type { RuleContext } from "../rules/types.js";
-import { projectForRole, requireGitLabPlatform } from "../tools/gitlabAccess.js";
+import { projectForRole, requireGitLabPlatform } from "../gitlab/jobAccess.js";
 import { evaluateSlas } from "./evaluate.js";
 import { describeGoal } from "./time.js";
 import { pauseOf, renderSlaReport, SLA_REPORT_MARKER, type SlaReportEntry } from "./report.js";

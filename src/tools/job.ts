@@ -17,7 +17,7 @@ import { emptyRunReport, type ReportResource, type RunReport, finishRunReport, r
 import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
 import { userIdsByUsername } from "../gitlab/users.js";
 import type { Job, JobDeps } from "../jobs/types.js";
-import { projectForRole, requireGitLabPlatform } from "./gitlabAccess.js";
+import { projectForRole, requireGitLabPlatform } from "../gitlab/jobAccess.js";
 import {
   AUDIT_MARKER_PREFIX,
   RENEWAL_MARKER_PREFIX,

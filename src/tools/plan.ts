@@ -11,7 +11,7 @@ import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { renderTemplate, templateText, type TemplateValue } from "../domain/templates.js";
 import { mentionEach, neutraliseInline } from "../domain/text.js";
 import type { CompiledPolicy, ToolDef, ToolsPolicy } from "../policy/model.js";
-import { addDays, daysBetween } from "./dates.js";
+import { addDays, daysBetween } from "../domain/calendar/days.js";
 import { auditPeriodFromKey, auditPeriodOf, type AuditPeriod } from "./periods.js";
 
 export const AUDIT_MARKER_PREFIX = "tool-audit";

@@ -49,11 +49,7 @@ const LAYERS: Layer[] = [
  * entry that no longer occurs fails the test too, so it is removed when its import goes.
  */
 const KNOWN: Record<string, string> = {
-  "digest/collect.ts -> tools/dates.ts":
-    "tool-audit dates and access checks shared by several features; they move down",
   "digest/collect.ts -> tools/plan.ts":
-    "tool-audit dates and access checks shared by several features; they move down",
-  "digest/job.ts -> tools/gitlabAccess.ts":
     "tool-audit dates and access checks shared by several features; they move down",
   "digest/sla.ts -> sla/evaluate.ts":
     "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
@@ -69,36 +65,24 @@ const KNOWN: Record<string, string> = {
     "the attention list shared with the milestone job; it moves with the job rewrite",
   "milestones/job.ts -> rollout/attentionStore.ts":
     "the attention list shared with the milestone job; it moves with the job rewrite",
-  "milestones/plan.ts -> tools/dates.ts":
-    "tool-audit dates and access checks shared by several features; they move down",
   "policy/load.ts -> digest/priorityExemptions.ts":
     "the digest's exemption schema belongs with the policy kinds; it moves with the policy reorganisation",
   "report/collect.ts -> milestones/plan.ts":
     "milestone cadence helpers shared with the report; they move down",
   "report/collect.ts -> sla/evaluate.ts":
     "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "report/collect.ts -> tools/dates.ts":
-    "tool-audit dates and access checks shared by several features; they move down",
-  "report/collect.ts -> tools/gitlabAccess.ts":
-    "tool-audit dates and access checks shared by several features; they move down",
   "report/collect.ts -> tools/plan.ts":
     "tool-audit dates and access checks shared by several features; they move down",
   "report/html.ts -> sla/time.ts":
     "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
   "report/milestoneView.ts -> sla/time.ts":
     "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "report/milestoneView.ts -> tools/dates.ts":
-    "tool-audit dates and access checks shared by several features; they move down",
-  "report/run.ts -> plan/readOnly.ts":
-    "the read-only platform; it moves to gitlab/",
   "report/slaView.ts -> rollout/adoption.ts":
     "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
   "report/slaView.ts -> sla/clock.ts":
     "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
   "report/slaView.ts -> sla/evaluate.ts":
     "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "report/toolsView.ts -> tools/dates.ts":
-    "tool-audit dates and access checks shared by several features; they move down",
   "rollout/adoptionRun.ts -> triage/summaryWrites.ts":
     "summary issue writes; replaced by one ensureIssue in gitlab/",
   "rollout/attentionStore.ts -> triage/summaryWrites.ts":
@@ -125,8 +109,6 @@ const KNOWN: Record<string, string> = {
     "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
   "sla/job.ts -> jobs/sweep.ts":
     "the SLA job runs the sweep's reconcile; it moves with the job rewrite",
-  "sla/job.ts -> tools/gitlabAccess.ts":
-    "tool-audit dates and access checks shared by several features; they move down",
 };
 
 /** Cycles still present, as their sorted member lists joined by ", ". */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatRef, type ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import type { ListQuery, Platform } from "../../../src/engine/platform.js";
 import { createGitLabPlatform, RefusedWriteError } from "../../../src/gitlab/index.js";
-import { SharedReads, sideView, unionScope } from "../../../src/plan/readOnly.js";
+import { SharedReads, sideView, unionScope } from "../../../src/gitlab/readOnly.js";
 import { MOPS_PROJECT, NOW, SALES_PROJECT, issue, labelEvent, testPolicy } from "../../support/builders.js";
 
 /** An in-memory source that counts what it is asked. */

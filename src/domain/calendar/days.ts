@@ -1,5 +1,5 @@
 /** Plain calendar dates (`YYYY-MM-DD`): day arithmetic. */
-import { epochDay, formatIsoDate, fromEpochDay, parseIsoDate } from "../domain/calendar/dates.js";
+import { epochDay, formatIsoDate, fromEpochDay, parseIsoDate } from "./dates.js";
 
 function day(date: string): number {
   const parsed = parseIsoDate(date);

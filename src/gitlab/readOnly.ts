@@ -12,7 +12,7 @@ import type { RequesterType } from "@gitbeaker/requester-utils";
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import type { ListQuery, Platform } from "../engine/platform.js";
-import { type GitLabPlatform, type GitLabRequester, RefusedWriteError } from "../gitlab/index.js";
+import { type GitLabPlatform, type GitLabRequester, RefusedWriteError } from "./index.js";
 import type { ScopeDef } from "../policy/model.js";
 
 interface Listing {

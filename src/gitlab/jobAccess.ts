@@ -4,8 +4,8 @@
  * and the project a policy names by role, with a message that says what to fix.
  */
 import type { Platform } from "../engine/platform.js";
-import type { GitLabPlatform } from "../gitlab/index.js";
-import type { ProjectContext } from "../gitlab/index.js";
+import type { GitLabPlatform } from "./index.js";
+import type { ProjectContext } from "./index.js";
 import { projectsWithRole, type CompiledPolicy } from "../policy/model.js";
 
 export function requireGitLabPlatform(platform: Platform, job: string): GitLabPlatform {
