@@ -9,8 +9,8 @@ import { byRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { formatRef } from "../domain/snapshot.js";
 import type { Platform } from "../engine/platform.js";
 import type { CompiledPolicy } from "../policy/model.js";
-import { evaluateSlas, slaDefinitions } from "../sla/evaluate.js";
-import { describeDue, pauseOf } from "../sla/report.js";
+import { evaluateSlas, slaDefinitions } from "../rules/sla/evaluate.js";
+import { describeDue, pauseOf } from "../rules/sla/report.js";
 import type { DigestItem } from "./render.js";
 import { disclosedTitle, mayDisclose } from "../domain/disclosure.js";
 

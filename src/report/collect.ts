@@ -14,7 +14,7 @@ import { mapResource, projectOfRow, type GitLabPlatform } from "../gitlab/index.
 import { pagesOf } from "../gitlab/paging.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { workflowApplies } from "../rules/moves/scope.js";
-import { clockMayRun, slaCovers, slaDefinitions } from "../sla/evaluate.js";
+import { clockMayRun, slaCovers, slaDefinitions } from "../rules/sla/evaluate.js";
 import { addDays } from "../domain/calendar/days.js";
 import { projectForRole } from "../gitlab/jobAccess.js";
 import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker, toolByMarkerKey } from "../tools/plan.js";

@@ -4,7 +4,7 @@
  * (svg.ts). Every number is a link: to the GitLab issue list that produced it, or, for figures
  * GitLab cannot filter by (ages, past weeks), to the list of issues further down the page.
  */
-import { formatMoment } from "../sla/time.js";
+import { formatMoment } from "../rules/sla/time.js";
 import { escapeXml as esc, lineChart, PALETTE, stackedBarChart, type Series } from "./svg.js";
 import type { AgedIssue, Count, IssueLine, ReportModel } from "./types.js";
 

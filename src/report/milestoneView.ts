@@ -10,7 +10,7 @@ import type { BusinessCalendar } from "../domain/calendar.js";
 import { addDays } from "../domain/calendar/days.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
-import { endOfLocalDay } from "../sla/time.js";
+import { endOfLocalDay } from "../rules/sla/time.js";
 import { carriedSince } from "./age.js";
 import { issueListUrl, type ListScope } from "./links.js";
 import type { MilestoneInput, MilestoneModel } from "./types.js";

@@ -14,13 +14,13 @@ import type { Action } from "../domain/actions.js";
 import { scopeKeyOf } from "../domain/labels.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { CompiledPolicy, SlaDef } from "../policy/model.js";
-import { clockHistory, clockMayRun, evaluateSlas, has, slaCovers, slaDefinitions, type SlaOutcome } from "../sla/evaluate.js";
-import { computeClock } from "../sla/clock.js";
-import { breachRecipients, clockFacts, dueDateRecipients, renderSlaNote, slaMarker, warningRecipients } from "../sla/notes.js";
-import { dueDateChanges, type DueDateChange } from "../sla/dueDateChanges.js";
+import { clockHistory, clockMayRun, evaluateSlas, has, slaCovers, slaDefinitions, type SlaOutcome } from "./sla/evaluate.js";
+import { computeClock } from "./sla/clock.js";
+import { breachRecipients, clockFacts, dueDateRecipients, renderSlaNote, slaMarker, warningRecipients } from "./sla/notes.js";
+import { dueDateChanges, type DueDateChange } from "./sla/dueDateChanges.js";
 import { markerKey } from "../domain/markers.js";
 import { mention } from "../domain/text.js";
-import { describeGoal, formatMoment } from "../sla/time.js";
+import { describeGoal, formatMoment } from "./sla/time.js";
 import { inGroup } from "./moves/judge.js";
 import { botUsernameOf, isBot, type Rule, type RuleContext, type RuleFactory } from "./types.js";
 

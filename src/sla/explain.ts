@@ -7,9 +7,9 @@ import { slaCountsFrom } from "../rollout/adoption.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import type { CompiledPolicy, SlaDef } from "../policy/model.js";
-import { computeClock, type ClockEpisode, type ClockResult, type EpisodeEnd } from "./clock.js";
-import { clockHistory, slaCovers, slaDefinitions } from "./evaluate.js";
-import { describeGoal, formatBusinessDuration, formatCalendarDuration, formatMoment } from "./time.js";
+import { computeClock, type ClockEpisode, type ClockResult, type EpisodeEnd } from "../rules/sla/clock.js";
+import { clockHistory, slaCovers, slaDefinitions } from "../rules/sla/evaluate.js";
+import { describeGoal, formatBusinessDuration, formatCalendarDuration, formatMoment } from "../rules/sla/time.js";
 
 const END_TEXT: Record<EpisodeEnd, string> = {
   met: "met (a stop condition: closed, or a completing label)",

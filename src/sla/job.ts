@@ -13,9 +13,9 @@ import type { Job, JobDeps } from "../jobs/types.js";
 import { buildRules } from "../rules/registry.js";
 import type { RuleContext } from "../rules/types.js";
 import { projectForRole, requireGitLabPlatform } from "../gitlab/jobAccess.js";
-import { evaluateSlas } from "./evaluate.js";
-import { describeGoal } from "./time.js";
-import { pauseOf, renderSlaReport, SLA_REPORT_MARKER, type SlaReportEntry } from "./report.js";
+import { evaluateSlas } from "../rules/sla/evaluate.js";
+import { describeGoal } from "../rules/sla/time.js";
+import { pauseOf, renderSlaReport, SLA_REPORT_MARKER, type SlaReportEntry } from "../rules/sla/report.js";
 import { disclosedTitle, mayDisclose } from "../domain/disclosure.js";
 
 const JOB = "sla";

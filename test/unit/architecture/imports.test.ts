@@ -50,11 +50,7 @@ const LAYERS: Layer[] = [
  */
 const KNOWN: Record<string, string> = {
   "digest/collect.ts -> tools/plan.ts":
-    "tool-audit dates and access checks shared by several features; they move down",
-  "digest/sla.ts -> sla/evaluate.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "digest/sla.ts -> sla/report.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+    "the tool-audit issue markers, read by the digest and the report; they move down",
   "domain/calendar.ts -> policy/model.ts":
     "CalendarConfig is declared in policy/model.ts; it moves down with the policy reorganisation",
   "domain/calendar/config.ts -> policy/model.ts":
@@ -69,44 +65,24 @@ const KNOWN: Record<string, string> = {
     "the digest's exemption schema belongs with the policy kinds; it moves with the policy reorganisation",
   "report/collect.ts -> milestones/plan.ts":
     "milestone cadence helpers shared with the report; they move down",
-  "report/collect.ts -> sla/evaluate.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
   "report/collect.ts -> tools/plan.ts":
-    "tool-audit dates and access checks shared by several features; they move down",
-  "report/html.ts -> sla/time.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "report/milestoneView.ts -> sla/time.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+    "the tool-audit issue markers, read by the digest and the report; they move down",
   "report/slaView.ts -> rollout/adoption.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "report/slaView.ts -> sla/clock.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "report/slaView.ts -> sla/evaluate.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+    "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
   "rollout/adoptionRun.ts -> triage/summaryWrites.ts":
     "summary issue writes; replaced by one ensureIssue in gitlab/",
   "rollout/attentionStore.ts -> triage/summaryWrites.ts":
     "summary issue writes; replaced by one ensureIssue in gitlab/",
   "rules/registry.ts -> rollout/backlog.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+    "the backlog filter that wraps every rule is written in rollout/; it moves to rules/ once rollout/ is rewritten",
   "rules/sla.ts -> rollout/adoption.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "rules/sla.ts -> sla/clock.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "rules/sla.ts -> sla/dueDateChanges.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "rules/sla.ts -> sla/evaluate.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "rules/sla.ts -> sla/notes.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
-  "rules/sla.ts -> sla/time.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+    "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
   "rules/triage.ts -> triage/rule.ts":
     "the compiled triage rule lives in triage/; it moves down with the rules",
-  "sla/evaluate.ts -> rollout/adoption.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+  "rules/sla/evaluate.ts -> rollout/adoption.ts":
+    "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
   "sla/explain.ts -> rollout/adoption.ts":
-    "SLA clock and adoption arithmetic shared by the rule, the digest and the report; it moves down",
+    "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
   "sla/job.ts -> jobs/sweep.ts":
     "the SLA job runs the sweep's reconcile; it moves with the job rewrite",
 };

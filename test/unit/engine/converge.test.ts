@@ -13,7 +13,7 @@ import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, NEXT, NOW, PAST, issue, labelEvent, user } from "../../support/builders.js";
 import { type MemoryPlatform, memoryPlatform } from "../../support/memoryPlatform.js";
 import { mopsRuleSet } from "../../support/policies.js";
-import { evaluateSlas } from "../../../src/sla/evaluate.js";
+import { evaluateSlas } from "../../../src/rules/sla/evaluate.js";
 
 const BOT = user("mops-bot", 1);
 const TRIAGE = "MktgOps::00: Triage";

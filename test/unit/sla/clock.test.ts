@@ -3,7 +3,7 @@
  * Times are UTC; the calendar is New York, Mon-Fri 09:00-17:00 (EST = UTC-5, EDT = UTC-4).
  */
 import { describe, expect, it } from "vitest";
-import { computeClock, type ClockHistory, type ClockState } from "../../../src/sla/clock.js";
+import { computeClock, type ClockHistory, type ClockState } from "../../../src/rules/sla/clock.js";
 import type { SlaDef } from "../../../src/policy/model.js";
 import {
   ABM_BLOCKED,

@@ -1,6 +1,6 @@
 /** Due-date changes read from GitLab's system notes ("changed due date to September 20, 2018", "removed due date"). */
 import { describe, expect, it } from "vitest";
-import { dueDateChanges, dueDateOfNote } from "../../../src/sla/dueDateChanges.js";
+import { dueDateChanges, dueDateOfNote } from "../../../src/rules/sla/dueDateChanges.js";
 import { gitlabNote, note } from "../../support/builders.js";
 
 describe("due-date system notes", () => {

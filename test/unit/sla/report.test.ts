@@ -1,8 +1,8 @@
 /** The SLA report issue's text: grouped by state, priority (taxonomy order) and assignee; stable; safe. */
 import { describe, expect, it } from "vitest";
 import { markersIn } from "../../../src/domain/markers.js";
-import { computeClock } from "../../../src/sla/clock.js";
-import { pauseOf, renderSlaReport, type SlaReportEntry } from "../../../src/sla/report.js";
+import { computeClock } from "../../../src/rules/sla/clock.js";
+import { pauseOf, renderSlaReport, type SlaReportEntry } from "../../../src/rules/sla/report.js";
 import { testTaxonomy } from "../../support/builders.js";
 import { added, BLOCKED, calendar, HIGH, history, removed, slaDef, spelling, URGENT } from "./support.js";
 

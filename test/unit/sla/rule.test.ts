@@ -10,7 +10,7 @@ import type { NoteInfo, ResourceSnapshot } from "../../../src/domain/snapshot.js
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { slas } from "../../../src/rules/sla.js";
-import { evaluateSlas } from "../../../src/sla/evaluate.js";
+import { evaluateSlas } from "../../../src/rules/sla/evaluate.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { ctx, gitlabNote, issue, labelEvent, note, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";

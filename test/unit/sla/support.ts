@@ -2,7 +2,7 @@
 import { createBusinessCalendar } from "../../../src/domain/calendar.js";
 import type { LabelEvent } from "../../../src/domain/snapshot.js";
 import type { CalendarConfig, SlaDef } from "../../../src/policy/model.js";
-import type { ClockHistory, LabelSpelling } from "../../../src/sla/clock.js";
+import type { ClockHistory, LabelSpelling } from "../../../src/rules/sla/clock.js";
 
 export const CALENDAR_CONFIG: CalendarConfig = {
   timeZone: "America/New_York",

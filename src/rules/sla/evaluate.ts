@@ -3,10 +3,10 @@
  * pure clock. Used by the SLA rules (labels, notes, due dates), the `sla` job's report and
  * `sla explain`, so all three always agree.
  */
-import type { BusinessCalendar } from "../domain/calendar.js";
-import type { ResourceSnapshot } from "../domain/snapshot.js";
-import type { CompiledPolicy, SlaDef } from "../policy/model.js";
-import { slaCountsFrom } from "../rollout/adoption.js";
+import type { BusinessCalendar } from "../../domain/calendar.js";
+import type { ResourceSnapshot } from "../../domain/snapshot.js";
+import type { CompiledPolicy, SlaDef } from "../../policy/model.js";
+import { slaCountsFrom } from "../../rollout/adoption.js";
 import { computeClock, type ClockHistory, type ClockResult, type LabelSpelling } from "./clock.js";
 
 export interface SlaOutcome {

@@ -3,7 +3,7 @@
  * 11:00 EST", "1 business day 3 h". Pure: every function takes the instant it formats.
  */
 import { TZDate } from "@date-fns/tz";
-import type { SlaGoal } from "../policy/model.js";
+import type { SlaGoal } from "../../policy/model.js";
 
 /** The last minute of a local date (`YYYY-MM-DD`) in `timeZone`: "by the due date" means by then. */
 export function endOfLocalDay(date: string, timeZone: string): Date {

@@ -5,7 +5,7 @@
  * "removed due date". Issues have no resource events for due dates, so these notes are the only
  * record of who moved a date.
  */
-import type { NoteInfo, UserRef } from "../domain/snapshot.js";
+import type { NoteInfo, UserRef } from "../../domain/snapshot.js";
 
 export interface DueDateChange {
   noteId: number;

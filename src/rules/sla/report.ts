@@ -6,14 +6,14 @@
  * without `@`, so editing the report notifies nobody; the warning and breach notes on the issues
  * themselves do that.
  */
-import type { BusinessCalendar } from "../domain/calendar.js";
-import type { Taxonomy } from "../domain/labels.js";
-import { markerComment } from "../domain/markers.js";
-import { neutraliseInline, neutraliseQuickActions } from "../domain/text.js";
+import type { BusinessCalendar } from "../../domain/calendar.js";
+import type { Taxonomy } from "../../domain/labels.js";
+import { markerComment } from "../../domain/markers.js";
+import { neutraliseInline, neutraliseQuickActions } from "../../domain/text.js";
 import type { ClockResult } from "./clock.js";
 import { formatBusinessDuration, formatCalendarDuration, formatMoment } from "./time.js";
-import { CONFIDENTIAL_ISSUE } from "../domain/disclosure.js";
-import { byRef } from "../domain/snapshot.js";
+import { CONFIDENTIAL_ISSUE } from "../../domain/disclosure.js";
+import { byRef } from "../../domain/snapshot.js";
 
 export const SLA_REPORT_MARKER = "sla-report";
 

@@ -2,12 +2,12 @@
  * The SLA notes (warning, breach, due date moved) and their markers. A marker names the SLA, the
  * kind of note and the episode's start, so each note is posted once per episode of the clock.
  */
-import type { BusinessCalendar } from "../domain/calendar.js";
-import { markerKey } from "../domain/markers.js";
-import type { ResourceSnapshot } from "../domain/snapshot.js";
-import { renderTemplate, templateText, type TemplateValue } from "../domain/templates.js";
-import { mentionEach } from "../domain/text.js";
-import type { CompiledPolicy, SlaDef } from "../policy/model.js";
+import type { BusinessCalendar } from "../../domain/calendar.js";
+import { markerKey } from "../../domain/markers.js";
+import type { ResourceSnapshot } from "../../domain/snapshot.js";
+import { renderTemplate, templateText, type TemplateValue } from "../../domain/templates.js";
+import { mentionEach } from "../../domain/text.js";
+import type { CompiledPolicy, SlaDef } from "../../policy/model.js";
 import type { ClockEpisode, ClockResult } from "./clock.js";
 import { describeGoal, formatMoment } from "./time.js";
 

@@ -18,9 +18,9 @@
  * - After an episode is met, the next moment the start condition holds again (the issue is
  *   reopened or its completed label removed) begins a new episode with a full goal.
  */
-import type { BusinessCalendar } from "../domain/calendar.js";
-import type { LabelEvent } from "../domain/snapshot.js";
-import type { SlaDef, SlaGoal } from "../policy/model.js";
+import type { BusinessCalendar } from "../../domain/calendar.js";
+import type { LabelEvent } from "../../domain/snapshot.js";
+import type { SlaDef, SlaGoal } from "../../policy/model.js";
 import { endOfLocalDay } from "./time.js";
 
 /** How label names are compared: the taxonomy's canonical spelling, aliases included. */
