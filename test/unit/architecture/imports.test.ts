@@ -10,10 +10,13 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
-const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "src");
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const srcDir = path.join(repoRoot, "src");
 
 interface Layer {
   name: string;
+  /** What the layer is for, as docs/architecture.md says it. */
+  holds: string;
   /** Folders end with "/"; "*\/cli.ts" matches that file name in any folder. The most specific entry wins. */
   paths: string[];
   /** Folders of a feature layer may not import one another. */
@@ -22,26 +25,31 @@ interface Layer {
 
 /** Lowest first. A module may import its own layer and the layers above it in this table, never one below. */
 const LAYERS: Layer[] = [
-  { name: "foundation", paths: ["domain/", "redact.ts", "dataDir.ts", "gitlabUrl.ts", "cliIo.ts"] },
-  { name: "policy", paths: ["policy/"] },
-  { name: "slack", paths: ["notify/"] },
-  { name: "rule helpers", paths: ["intake/", "commands/"] },
+  { name: "foundation", holds: "pure types and helpers", paths: ["domain/", "redact.ts", "dataDir.ts", "gitlabUrl.ts", "cliIo.ts"] },
+  { name: "policy", holds: "the YAML's schemas, loading and compiled model", paths: ["policy/"] },
+  { name: "slack", holds: "Slack messages and their sending", paths: ["notify/"] },
+  { name: "rule helpers", holds: "parsing that rules use (slash commands, intake forms)", paths: ["intake/", "commands/"] },
   // rules/commands.ts is the rule for slash commands, not a command line: it stays with the rules.
-  { name: "rules", paths: ["rules/", "rules/commands.ts"] },
-  { name: "engine", paths: ["engine/"] },
-  { name: "stores", paths: ["queue/", "cache/"] },
-  { name: "gitlab", paths: ["gitlab/"] },
-  { name: "webhook", paths: ["webhook/"] },
+  { name: "rules", holds: "pure rules and the models they share (rules/sla/)", paths: ["rules/", "rules/commands.ts"] },
+  { name: "engine", holds: "reconcile, plan, report, the Platform interface", paths: ["engine/"] },
+  { name: "stores", holds: "the durable inbox and the history cache", paths: ["queue/", "cache/"] },
+  { name: "gitlab", holds: "the only code that talks to GitLab", paths: ["gitlab/"] },
+  { name: "webhook", holds: "the HTTP edge", paths: ["webhook/"] },
   // What a job is (jobs/types.ts) and which exist (jobs/names.ts) sit below the jobs themselves,
   // which live in their features; jobs/registry.ts, the list of them, is composition.
-  { name: "runtime", paths: ["runtime.ts", "jobs/types.ts", "jobs/names.ts"] },
+  { name: "runtime", holds: "policies + calendar + platform for a command; the job contract", paths: ["runtime.ts", "jobs/types.ts", "jobs/names.ts"] },
   {
     name: "features",
+    holds: "one job or report each; never import one another",
     features: true,
     paths: ["sla/", "digest/", "tools/", "triage/", "milestones/", "labels/", "rollout/", "report/"],
   },
   // plan/ shows what every job and rule would do, read-only: like jobs/, it puts the features together.
-  { name: "composition", paths: ["jobs/", "server/", "plan/", "demo/", "cli.ts", "logging.ts", "*/cli.ts", "*/commands.ts"] },
+  {
+    name: "composition",
+    holds: "entry points that put features together",
+    paths: ["jobs/", "server/", "plan/", "demo/", "cli.ts", "logging.ts", "*/cli.ts", "*/commands.ts"],
+  },
 ];
 
 /**
@@ -224,6 +232,19 @@ describe("the import graph of src/", () => {
 
   it("places every file in a layer", () => {
     for (const file of graph.keys()) expect(() => placeOf(file)).not.toThrow();
+  });
+
+  it("docs/architecture.md shows the same layers, in the same order, as this test enforces", () => {
+    const doc = readFileSync(path.join(repoRoot, "docs", "architecture.md"), "utf8");
+    const rows = doc
+      .split("\n")
+      .filter((line) => /^\| [a-z]/.test(line) && !line.startsWith("| Layer"))
+      .map((line) => line.split("|").map((cell) => cell.trim()));
+    expect(rows.map((r) => [r[1], r[2]])).toEqual(LAYERS.map((l) => [l.name, l.holds]));
+    rows.forEach((row, i) => {
+      const named = [...row[3]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      for (const p of LAYERS[i]!.paths.filter((p) => !p.startsWith("*/") && p !== "rules/commands.ts")) expect(named, `the ${row[1]} row`).toContain(p);
+    });
   });
 
   it("imports only its own layer and lower ones, and no feature imports another", () => {
