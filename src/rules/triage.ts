@@ -5,7 +5,7 @@
  * moving a rule between files or reordering them changes nothing (not even the order of the
  * parts of a merged note).
  */
-import { createTriageRule } from "../triage/rule.js";
+import { createTriageRule } from "./triage/rule.js";
 import type { RuleFactory } from "./types.js";
 
 export const triageRules: RuleFactory = {

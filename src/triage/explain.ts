@@ -8,8 +8,8 @@ import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { buildPlan } from "../engine/plan.js";
 import { describeAction } from "../engine/describeAction.js";
 import type { Rule, RuleContext } from "../rules/types.js";
-import type { ConditionResult, Truth } from "./conditions.js";
-import { isTriageRule } from "./rule.js";
+import type { ConditionResult, Truth } from "../rules/triage/conditions.js";
+import { isTriageRule } from "../rules/triage/rule.js";
 
 const mark = (t: Truth) => (t === true ? "✓" : t === false ? "✗" : "?");
 

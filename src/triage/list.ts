@@ -5,7 +5,7 @@
 import type { CompiledPolicy } from "../policy/model.js";
 import { ruleFactories } from "../rules/registry.js";
 import type { Rule } from "../rules/types.js";
-import { isTriageRule } from "./rule.js";
+import { isTriageRule } from "../rules/triage/rule.js";
 
 export interface RuleListing {
   id: string;

@@ -12,7 +12,7 @@ import { renderTemplate, templateText } from "../domain/templates.js";
 import { neutraliseInline } from "../domain/text.js";
 import type { SummaryDef, SummaryGroupBy, TriageRuleDef } from "../policy/compile/triage.js";
 import type { CompiledPolicy } from "../policy/model.js";
-import type { Finding } from "./rule.js";
+import type { Finding } from "../rules/triage/rule.js";
 import { CONFIDENTIAL_ISSUE, mayDisclose } from "../domain/disclosure.js";
 
 export interface SummaryContent {

@@ -9,7 +9,7 @@ import { userIdsByUsername } from "../gitlab/users.js";
 import type { Notifier } from "../notify/types.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import type { Rule, RuleBudget, RuleContext } from "../rules/types.js";
-import { type Finding, isTriageRule, type TriageRule } from "./rule.js";
+import { type Finding, isTriageRule, type TriageRule } from "../rules/triage/rule.js";
 import { renderSlackSummary, renderSummary } from "./summaries.js";
 import { ensureSummaryPost } from "./summarySlack.js";
 import { canWriteSummaries, ensureSummary } from "./summaryWrites.js";

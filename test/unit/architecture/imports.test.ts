@@ -30,7 +30,7 @@ const LAYERS: Layer[] = [
   { name: "slack", holds: "Slack messages and their sending", paths: ["notify/"] },
   { name: "rule helpers", holds: "parsing that rules use (slash commands, intake forms)", paths: ["intake/", "commands/"] },
   // rules/commands.ts is the rule for slash commands, not a command line: it stays with the rules.
-  { name: "rules", holds: "pure rules and the models they share (rules/sla/)", paths: ["rules/", "rules/commands.ts"] },
+  { name: "rules", holds: "pure rules and what they compute with (rules/sla/, rules/triage/)", paths: ["rules/", "rules/commands.ts"] },
   { name: "engine", holds: "reconcile, plan, report, the Platform interface", paths: ["engine/"] },
   { name: "stores", holds: "the durable inbox and the history cache", paths: ["queue/", "cache/"] },
   { name: "gitlab", holds: "the only code that talks to GitLab", paths: ["gitlab/"] },
@@ -85,8 +85,6 @@ const KNOWN: Record<string, string> = {
     "the backlog filter that wraps every rule is written in rollout/; it moves to rules/ once rollout/ is rewritten",
   "rules/sla.ts -> rollout/adoption.ts":
     "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
-  "rules/triage.ts -> triage/rule.ts":
-    "the compiled triage rule lives in triage/; it moves down with the rules",
   "rules/sla/evaluate.ts -> rollout/adoption.ts":
     "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
   "sla/explain.ts -> rollout/adoption.ts":

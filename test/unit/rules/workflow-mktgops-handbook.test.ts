@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Action } from "../../../src/domain/actions.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
-import { isTriageRule, type TriageRule } from "../../../src/triage/rule.js";
+import { isTriageRule, type TriageRule } from "../../../src/rules/triage/rule.js";
 import { CURRENT, NEXT, NOW, PAST, issue, labelEvent, milestone, note, user } from "../../support/builders.js";
 import { mopsRuleSet } from "../../support/policies.js";
 

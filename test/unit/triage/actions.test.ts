@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "../../../src/engine/plan.js";
-import { noteMarker } from "../../../src/triage/actions.js";
+import { noteMarker } from "../../../src/rules/triage/actions.js";
 import { createRunBudget } from "../../../src/triage/sweepSupport.js";
 import { CURRENT, gitlabNote, issue, NEXT, note, PAST, user } from "../../support/builders.js";
 import { rule, tctx } from "./helpers.js";

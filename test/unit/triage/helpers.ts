@@ -5,7 +5,7 @@ import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { triageSchema } from "../../../src/policy/schemas/triage.js";
 import { ProblemSink, readPolicySource } from "../../../src/policy/source.js";
 import type { RuleContext } from "../../../src/rules/types.js";
-import { createTriageRule, type TriageRule } from "../../../src/triage/rule.js";
+import { createTriageRule, type TriageRule } from "../../../src/rules/triage/rule.js";
 import { ctx as baseCtx, testPolicy } from "../../support/builders.js";
 
 export const TEMPLATES = {

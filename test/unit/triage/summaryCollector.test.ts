@@ -4,7 +4,7 @@
  * large board's history is not all held in memory at once.
  */
 import { describe, expect, it } from "vitest";
-import type { Finding } from "../../../src/triage/rule.js";
+import type { Finding } from "../../../src/rules/triage/rule.js";
 import { SummaryCollector } from "../../../src/triage/sweepSupport.js";
 import { BOT, CURRENT, NOW, issue, labelEvent, note } from "../../support/builders.js";
 import { mopsRuleSet } from "../../support/policies.js";

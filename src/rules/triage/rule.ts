@@ -4,9 +4,9 @@
  * that would change something. A rule with `summarize` also yields a finding per selected
  * resource, which the sweep gathers into one issue (optionally also posted to Slack).
  */
-import type { ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
-import type { SummaryDef, TriageRuleDef } from "../policy/compile/triage.js";
-import type { Rule, RuleContext } from "../rules/types.js";
+import type { ResourceSnapshot, SnapshotNeeds } from "../../domain/snapshot.js";
+import type { SummaryDef, TriageRuleDef } from "../../policy/compile/triage.js";
+import type { Rule, RuleContext } from "../types.js";
 import { type ActionsOutcome, triageActions } from "./actions.js";
 import { type BlockResult, type ConditionResult, evaluateBlock, factsOf, mergeNeeds } from "./conditions.js";
 

@@ -5,14 +5,14 @@
  * writes nothing. Notes carry the marker `triage:<rule id>` and are posted once.
  * Pure: assignment is round-robin by iid (deterministic, no memory), dates come from ctx.now.
  */
-import type { Action } from "../domain/actions.js";
-import { markerKey } from "../domain/markers.js";
-import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
-import { renderTemplate, templateText } from "../domain/templates.js";
-import { mention, mentionEach } from "../domain/text.js";
-import type { TriageActionDef, TriageRuleDef } from "../policy/compile/triage.js";
-import { labelList } from "../rules/labelRefs.js";
-import { botUsernameOf, type RuleContext } from "../rules/types.js";
+import type { Action } from "../../domain/actions.js";
+import { markerKey } from "../../domain/markers.js";
+import type { MilestoneInfo, ResourceSnapshot } from "../../domain/snapshot.js";
+import { renderTemplate, templateText } from "../../domain/templates.js";
+import { mention, mentionEach } from "../../domain/text.js";
+import type { TriageActionDef, TriageRuleDef } from "../../policy/compile/triage.js";
+import { labelList } from "../labelRefs.js";
+import { botUsernameOf, type RuleContext } from "../types.js";
 import { labelMatches } from "./conditions.js";
 
 const DAY = 86_400_000;

@@ -9,12 +9,12 @@
  * a resource whose updated_at is old enough was certainly not touched since.
  * Pure: the time is the context's, never the wall clock.
  */
-import { labelRef } from "../rules/labelRefs.js";
-import type { LabelEvent, ResourceSnapshot, SnapshotNeeds } from "../domain/snapshot.js";
-import type { AgeBound, Duration, TextPattern, TriageCondition } from "../policy/compile/triage.js";
-import { botUsernameOf, type RuleContext } from "../rules/types.js";
-import { shortDate } from "../domain/calendar/dates.js";
-import { policyRegex, type PolicyRegex } from "../policy/regex.js";
+import { labelRef } from "../labelRefs.js";
+import type { LabelEvent, ResourceSnapshot, SnapshotNeeds } from "../../domain/snapshot.js";
+import type { AgeBound, Duration, TextPattern, TriageCondition } from "../../policy/compile/triage.js";
+import { botUsernameOf, type RuleContext } from "../types.js";
+import { shortDate } from "../../domain/calendar/dates.js";
+import { policyRegex, type PolicyRegex } from "../../policy/regex.js";
 
 export type Truth = boolean | "unknown";
 
