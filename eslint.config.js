@@ -27,13 +27,19 @@ export default tseslint.config(
     // sweep and the webhook path share them.
     files: ["src/rules/**/*.ts", "src/domain/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["**/gitlab/**", "**/webhook/**", "**/queue/**", "node:fs", "node:http", "node:https", "fs", "http"] }],
+      // Nor do they reach up to what assembles them (test/unit/architecture/imports.test.ts checks every layer).
+      "no-restricted-imports": ["error", { patterns: ["**/gitlab/**", "**/webhook/**", "**/queue/**", "**/jobs/**", "**/server/**", "**/runtime.js", "**/cli.js", "node:fs", "node:http", "node:https", "fs", "http"] }],
       "no-restricted-syntax": ["error", { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "Rules and domain code take the time from the context's clock, never the wall clock." },
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "Rules and domain code take the time from the context's clock, never the wall clock." }],
     },
   },
   {
     files: ["src/gitlab/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["**/rules/**"] }] },
+    rules: { "no-restricted-imports": ["error", { patterns: ["**/rules/**", "**/jobs/**", "**/server/**", "**/runtime.js", "**/cli.js"] }] },
+  },
+  {
+    // The engine sits below the jobs, the server and the command line that run it.
+    files: ["src/engine/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: ["**/jobs/**", "**/server/**", "**/runtime.js", "**/cli.js"] }] },
   },
 );
