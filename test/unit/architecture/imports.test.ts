@@ -58,23 +58,23 @@ const LAYERS: Layer[] = [
  */
 const KNOWN: Record<string, string> = {
   "digest/collect.ts -> tools/plan.ts":
-    "the tool-audit issue markers, read by the digest and the report; they move down",
+    "the tool-audit issue markers, read by the digest and the report: pure but typed by policy/model, so not domain/; they move down with the policy reorganisation",
   "domain/calendar.ts -> policy/model.ts":
     "CalendarConfig is declared in policy/model.ts; it moves down with the policy reorganisation",
   "domain/calendar/config.ts -> policy/model.ts":
     "CalendarConfig is declared in policy/model.ts; it moves down with the policy reorganisation",
   "engine/platform.ts -> gitlab/labels.ts":
-    "GitLabLabel belongs beside the Platform interface",
+    "the GitLabLabel type belongs beside the Platform interface; it moves with the platform interface work",
   "milestones/job.ts -> rollout/attention.ts":
-    "the attention list shared with the milestone job; it moves with the job rewrite",
+    "the attention budget shared with the milestone job; milestones/job.ts and rollout/ are being rewritten",
   "milestones/job.ts -> rollout/attentionStore.ts":
-    "the attention list shared with the milestone job; it moves with the job rewrite",
+    "the attention budget shared with the milestone job; milestones/job.ts and rollout/ are being rewritten",
   "policy/load.ts -> digest/priorityExemptions.ts":
     "the digest's exemption schema belongs with the policy kinds; it moves with the policy reorganisation",
   "report/collect.ts -> milestones/plan.ts":
-    "milestone cadence helpers shared with the report; they move down",
+    "which milestones are the team's, shared with the report: pure but typed by policy/model, so not domain/; it moves down with the policy reorganisation",
   "report/collect.ts -> tools/plan.ts":
-    "the tool-audit issue markers, read by the digest and the report; they move down",
+    "the tool-audit issue markers, read by the digest and the report: pure but typed by policy/model, so not domain/; they move down with the policy reorganisation",
   "report/slaView.ts -> rollout/adoption.ts":
     "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
   "rollout/adoptionRun.ts -> triage/summaryWrites.ts":
@@ -90,7 +90,7 @@ const KNOWN: Record<string, string> = {
   "sla/explain.ts -> rollout/adoption.ts":
     "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
   "sla/job.ts -> jobs/sweep.ts":
-    "the SLA job runs the sweep's reconcile; it moves with the job rewrite",
+    "the SLA job runs the sweep's reconcile; sla/job.ts is being rewritten",
 };
 
 /** Cycles still present, as their sorted member lists joined by ", ". */
