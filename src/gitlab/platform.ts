@@ -57,6 +57,8 @@ export interface GitLabPlatformOptions {
   recentlyClosedMilestoneDays?: number;
   /** History read in earlier runs, keyed by `updated_at`; without one every history is read anew. */
   historyCache?: HistoryCache;
+  /** Send only reads, refusing any write in the name of this command (see GitLabRequesterOptions). */
+  readOnlyFor?: string;
 }
 
 export type { EnsureNoteResult } from "./markedNotes.js";
@@ -124,6 +126,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
       sleep: options.sleep,
       random: options.random,
       logger: options.logger,
+      readOnlyFor: options.readOnlyFor,
     });
   }
 
