@@ -5,7 +5,7 @@
  * counts, redaction).
  */
 import type { Logger } from "pino";
-import type { ApplyResult, IssueQuery, LabelledMergeRequestQuery, ListQuery, MarkedIssueQuery, Platform } from "../engine/platform.js";
+import type { ApplyResult, IssueQuery, LabelledMergeRequestQuery, ListQuery, MarkedIssueQuery, Platform, PlatformReader } from "../engine/platform.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
@@ -87,7 +87,10 @@ export interface NewIssue {
   dueDate?: string;
 }
 
-export interface GitLabPlatform extends Platform {
+/** The reads GitLab can always answer, which an in-memory platform may leave out. */
+type GitLabReads = Required<Pick<PlatformReader, "stateEvents" | "milestoneEvents" | "labelsInUse" | "historyCacheStats" | "findIssues" | "labelledMergeRequests" | "issuesByMarker" | "userIdsByUsername">>;
+
+export interface GitLabPlatform extends Omit<Platform, keyof GitLabReads>, GitLabReads {
   readonly requester: GitLabRequester;
   currentUser(): Promise<UserRef>;
   apply(plan: ResourcePlan): Promise<GitLabApplyResult>;

@@ -5,7 +5,7 @@
  */
 import type { Logger } from "pino";
 import type { BusinessCalendar } from "../domain/calendar.js";
-import type { PlatformReader } from "../engine/platform.js";
+import type { Platform, PlatformReader } from "../engine/platform.js";
 import type { RunReport } from "../engine/report.js";
 import { createGitLabPlatform, type GitLabPlatform, type GitLabPlatformOptions } from "../gitlab/index.js";
 import { jobs as registeredJobs } from "../jobs/registry.js";
@@ -68,7 +68,7 @@ function failedReport(job: Job, now: Date, error: unknown): RunReport {
  * was built in dry-run and read-only (its requester refuses anything but GET), so they cannot write
  * either.
  */
-export function planningPlatform(reads: PlatformReader, own: GitLabPlatform): GitLabPlatform {
+export function planningPlatform(reads: PlatformReader, own: GitLabPlatform): Platform & Pick<GitLabPlatform, "requester" | "currentUser" | "createIssue" | "updateIssueDescription" | "ensureNote"> {
   return {
     ...reads,
     requester: own.requester,
