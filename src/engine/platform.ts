@@ -1,7 +1,8 @@
 /**
- * What the engine needs from GitLab, and nothing more. gitlab/ implements it; tests can
- * implement it in memory. Keeping GitLab behind this interface is what lets the webhook path, the
- * sweep and the tests share the engine.
+ * What the engine needs from GitLab, and nothing more: its reads (PlatformReader, in
+ * platformReader.ts) and its writes. gitlab/ implements it; tests can implement it in memory.
+ * Keeping GitLab behind this interface is what lets the webhook path, the sweep and the tests share
+ * the engine.
  */
 import type { ResourcePlan } from "../domain/plan.js";
 import type { PlatformReader } from "./platformReader.js";
