@@ -80,6 +80,7 @@ export async function computeReplay(options: ReplayOptions): Promise<ReplayOutco
       concurrency: 8,
       logger: options.logger,
       ...options.platform,
+      readOnlyFor: "mops-bot plan --replay",
     });
     const reads = sideView(new SharedReads(listing), scope, listing);
     const source = await readReplaySource(reads, { from, to, maxResources: options.maxResources, logger: options.logger });
