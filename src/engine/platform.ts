@@ -1,56 +1,29 @@
 /**
- * What the engine needs from GitLab, and nothing more. gitlab/ implements it; tests can
- * implement it in memory. Keeping GitLab behind this interface is what lets the webhook path, the
- * sweep and the tests share the engine.
+ * What the engine needs from GitLab, and nothing more: its reads (PlatformReader, in
+ * platformReader.ts) and its writes. gitlab/ implements it; tests can implement it in memory.
+ * Keeping GitLab behind this interface is what lets the webhook path, the sweep and the tests share
+ * the engine.
  */
-import type { GitLabLabel } from "../gitlab/labels.js";
 import type { ResourcePlan } from "../domain/plan.js";
-import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceKind, ResourceRef, ResourceSnapshot, StateEvent, UserRef } from "../domain/snapshot.js";
+import type { PlatformReader } from "./platformReader.js";
 
-export interface ListQuery {
-  kind: ResourceKind;
-  /** Only open resources (the sweep) or all. */
-  state: "opened" | "all";
-  /** Server-side label filter (AND), when the rules allow one. */
-  labels?: string[];
-}
+export type {
+  IssueQuery,
+  LabelledMergeRequestQuery,
+  ListQuery,
+  MarkedIssueQuery,
+  PlatformReader,
+  RequestStats,
+} from "./platformReader.js";
+export { readerOf } from "./platformReader.js";
 
 export interface ApplyResult {
   /** Number of write requests made. */
   writes: number;
 }
 
-export interface Platform {
-  /**
-   * Every resource of one kind in the whole scope (the group and its projects in scope.yml),
-   * listed once with paging and shared by all rules. Snapshots have no history yet.
-   */
-  list(query: ListQuery): AsyncIterable<ResourceSnapshot>;
-  /** One resource as it is now, or null when it no longer exists or is out of scope. */
-  get(ref: ResourceRef): Promise<ResourceSnapshot | null>;
-  labelEvents(snapshot: ResourceSnapshot): Promise<LabelEvent[]>;
-  notes(snapshot: ResourceSnapshot): Promise<NoteInfo[]>;
-  /** Who closed and reopened the resource, and when (rules that need it declare `stateEvents`). */
-  stateEvents?(snapshot: ResourceSnapshot): Promise<StateEvent[]>;
-  /** The team's milestones (group-level), with timing computed against the platform's clock. */
-  milestones(): Promise<MilestoneInfo[]>;
+/** The reads (platformReader.ts) and the one write of the engine: carrying out a resource's plan. */
+export interface Platform extends PlatformReader {
   /** Executes a plan: one update request and at most one note. Honours dry-run. */
   apply(plan: ResourcePlan): Promise<ApplyResult>;
-  /** Requests made so far, by `METHOD /route/template` and in total. */
-  requestStats(): RequestStats;
-  /** The user the token belongs to (the bot), when the platform can tell. */
-  currentUser?(): Promise<UserRef>;
-  /**
-   * The labels the projects in scope can see (their own and their groups'), with how many issues
-   * and merge requests carry each, when the platform can tell: which spelling the board uses.
-   */
-  labelsInUse?(): Promise<GitLabLabel[]>;
-  /** Hits and misses of the history cache so far, when the platform keeps one. */
-  historyCacheStats?(): { hits: number; misses: number } | undefined;
-}
-
-export interface RequestStats {
-  total: number;
-  byRoute: Record<string, number>;
-  retries: number;
 }

@@ -4,9 +4,11 @@
  * - requester.ts: HTTP (a gitbeaker requester): retries, Retry-After, RateLimit-* pacing, note
  *   pacing, concurrency, request counts, trace ids, redacted errors.
  * - schema.ts + mapping.ts + dates.ts: GitLab JSON -> the snapshot types rules read.
- * - paging.ts: every page of a listing.
+ * - paging.ts: every page of a listing; scopeListings.ts: listings across the group and the
+ *   scope's projects outside it.
  * - writes.ts: plans -> the exact update/note requests, refusing undefined labels.
- * - platform.ts: the engine's Platform over all of the above, with dry-run.
+ * - platform.ts: the engine's PlatformReader and Platform (src/engine/) over all of the above,
+ *   with dry-run. Code outside gitlab/ reads and writes through those interfaces, not the client.
  * Never imports rules/.
  */
 export { createGitLabPlatform } from "./platform.js";
@@ -47,9 +49,7 @@ export {
   createBranch,
   createMergeRequest,
   defaultBranch,
-  labelledMergeRequests,
   mergeRequestsInMilestone,
-  projectOfRow,
 } from "./mergeRequests.js";
 export type { NewMergeRequest } from "./mergeRequests.js";
 export { findIssuesByMarker } from "./issuesByMarker.js";

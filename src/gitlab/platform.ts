@@ -5,9 +5,9 @@
  * counts, redaction).
  */
 import type { Logger } from "pino";
-import type { ApplyResult, ListQuery, Platform } from "../engine/platform.js";
+import type { ApplyResult, IssueQuery, LabelledMergeRequestQuery, ListQuery, MarkedIssueQuery, Platform, PlatformReader } from "../engine/platform.js";
 import type { ResourcePlan } from "../domain/plan.js";
-import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
+import { formatRef, type LabelEvent, type MilestoneEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { neutraliseQuickActions } from "../domain/text.js";
 import { GitLabApiError, RefusedWriteError } from "./errors.js";
@@ -21,6 +21,10 @@ import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCac
 import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, projectContextOf, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
 import { listLabels, type GitLabLabel } from "./labels.js";
+import { labelledMergeRequests } from "./mergeRequests.js";
+import { fetchMilestoneEvents } from "./milestoneEvents.js";
+import { issuesAcrossScope } from "./scopeListings.js";
+import { userIdsByUsername } from "./users.js";
 import { allRows, pagesOf } from "./paging.js";
 import { GitLabRequester, type GitLabRequestStats } from "./requester.js";
 import { sameStoredText } from "./storedText.js";
@@ -53,6 +57,8 @@ export interface GitLabPlatformOptions {
   recentlyClosedMilestoneDays?: number;
   /** History read in earlier runs, keyed by `updated_at`; without one every history is read anew. */
   historyCache?: HistoryCache;
+  /** Send only reads, refusing any write in the name of this command (see GitLabRequesterOptions). */
+  readOnlyFor?: string;
 }
 
 export type { EnsureNoteResult } from "./markedNotes.js";
@@ -81,7 +87,10 @@ export interface NewIssue {
   dueDate?: string;
 }
 
-export interface GitLabPlatform extends Platform {
+/** The reads GitLab can always answer, which an in-memory platform may leave out. */
+type GitLabReads = Required<Pick<PlatformReader, "stateEvents" | "milestoneEvents" | "labelsInUse" | "historyCacheStats" | "findIssues" | "labelledMergeRequests" | "issuesByMarker" | "userIdsByUsername">>;
+
+export interface GitLabPlatform extends Omit<Platform, keyof GitLabReads>, GitLabReads {
   readonly requester: GitLabRequester;
   currentUser(): Promise<UserRef>;
   apply(plan: ResourcePlan): Promise<GitLabApplyResult>;
@@ -120,6 +129,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
       sleep: options.sleep,
       random: options.random,
       logger: options.logger,
+      readOnlyFor: options.readOnlyFor,
     });
   }
 
@@ -256,6 +266,27 @@ class GitLabPlatformImpl implements GitLabPlatform {
       this.policy.scope.projects.map((p) => listLabels(this.api, { kind: "project", path: p.path }, { includeAncestors: true, withCounts: true })),
     );
     return listed.flat();
+  }
+
+  milestoneEvents(snapshot: ResourceSnapshot): Promise<MilestoneEvent[]> {
+    return fetchMilestoneEvents(this.api, snapshot, this.today());
+  }
+
+  findIssues(query: IssueQuery): Promise<ResourceSnapshot[]> {
+    return issuesAcrossScope(this.api, this.policy.scope, query, this.today());
+  }
+
+  labelledMergeRequests(query: LabelledMergeRequestQuery): AsyncIterable<ResourceSnapshot> {
+    const options = { label: query.label, state: query.state, updatedAfter: query.updatedAfter.toISOString(), today: this.today() };
+    return labelledMergeRequests({ api: this.api, dryRun: this.options.dryRun }, this.policy.scope, options);
+  }
+
+  issuesByMarker(query: MarkedIssueQuery, accept?: (marker: string) => boolean): Promise<Map<string, ResourceSnapshot[]>> {
+    return findIssuesByMarker({ api: this.api, me: () => this.currentUser(), today: this.today() }, query, accept);
+  }
+
+  userIdsByUsername(usernames: readonly string[]): Promise<Map<string, number>> {
+    return userIdsByUsername(this.api, usernames);
   }
 
   currentUser(): Promise<UserRef> {

@@ -1,18 +1,14 @@
 /**
  * The GitLab a plan sees: everything is read once and shared by the "before" and "after"
- * evaluations (one listing per query, one history fetch per resource), and nothing can be written.
+ * evaluations (one listing per query, one history fetch per resource), and nothing can be written:
+ * what this file hands out is a PlatformReader, a type without a write method.
  *
  * `SharedReads` does the reading. `sideView` gives each policy set its own view of it: only the
- * projects its scope.yml names, with the roles that file gives them, and an apply() that writes
- * nothing. Anything else a job asks of the platform (currentUser, lookups before an "ensure"...)
- * goes to a dry-run platform of that side whose requester refuses every write, so a job that
- * forgot to honour dry-run fails loudly instead of changing GitLab.
+ * projects its scope.yml names, with the roles that file gives them. Any other read a job makes
+ * (currentUser, lookups before an "ensure"...) goes to that side's own reader.
  */
-import type { RequesterType } from "@gitbeaker/requester-utils";
-import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceRef, type ResourceSnapshot } from "../domain/snapshot.js";
-import type { ListQuery, Platform } from "../engine/platform.js";
-import { type GitLabPlatform, type GitLabRequester, RefusedWriteError } from "./index.js";
+import { readerOf, type ListQuery, type PlatformReader } from "../engine/platform.js";
 import type { ScopeDef } from "../policy/model.js";
 
 interface Listing {
@@ -28,7 +24,7 @@ export class SharedReads {
   private readonly noteLists = new Map<string, Promise<NoteInfo[]>>();
   private milestoneList: Promise<MilestoneInfo[]> | undefined;
 
-  constructor(private readonly source: Platform) {}
+  constructor(private readonly source: PlatformReader) {}
 
   async *list(query: ListQuery): AsyncIterable<ResourceSnapshot> {
     const key = JSON.stringify([query.kind, query.state, [...(query.labels ?? [])].sort()]);
@@ -104,33 +100,10 @@ export function inScope(scope: ScopeDef, snapshot: ResourceSnapshot): ResourceSn
   return same ? snapshot : { ...snapshot, projectRoles: [...project.roles] };
 }
 
-const refuse = (method: string) => () => {
-  throw new RefusedWriteError(`mops-bot plan only reads GitLab; a job tried to send ${method}. Nothing was written.`);
-};
-
-function readOnlyApi(api: RequesterType): RequesterType {
-  return { ...api, post: refuse("POST"), put: refuse("PUT"), patch: refuse("PATCH"), delete: refuse("DELETE") } as RequesterType;
-}
-
-function readOnlyRequester(requester: GitLabRequester): GitLabRequester {
-  const api = readOnlyApi(requester.api);
-  return new Proxy(requester, {
-    get(target, prop, receiver) {
-      if (prop === "api") return api;
-      if (prop === "requesterFn") return (...args: Parameters<GitLabRequester["requesterFn"]>) => readOnlyApi(target.requesterFn(...args));
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
-/**
- * One side's platform: shared reads filtered to its scope, apply() that writes nothing, and the
- * rest from `fallback` (a dry-run platform built with this side's policies).
- */
-export function sideView(reads: SharedReads, scope: ScopeDef, fallback: GitLabPlatform): GitLabPlatform {
-  const requester = readOnlyRequester(fallback.requester);
-  const own: Partial<GitLabPlatform> = {
+/** One side's reads: the shared ones filtered to its scope, and the rest from the side's own reader. */
+export function sideView(reads: SharedReads, scope: ScopeDef, own: PlatformReader): PlatformReader {
+  return {
+    ...readerOf(own),
     async *list(query: ListQuery) {
       for await (const snapshot of reads.list(query)) {
         const seen = inScope(scope, snapshot);
@@ -144,14 +117,5 @@ export function sideView(reads: SharedReads, scope: ScopeDef, fallback: GitLabPl
     labelEvents: (snapshot: ResourceSnapshot) => reads.labelEvents(snapshot),
     notes: (snapshot: ResourceSnapshot) => reads.notes(snapshot),
     milestones: () => reads.milestones(),
-    apply: async (_plan: ResourcePlan) => ({ writes: 0, dryRun: true, requests: [] }),
   };
-  return new Proxy(fallback, {
-    get(target, prop, receiver) {
-      if (prop === "requester") return requester;
-      if (typeof prop === "string" && prop in own) return own[prop as keyof GitLabPlatform];
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }

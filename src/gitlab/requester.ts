@@ -18,7 +18,7 @@ import {
 import PQueue from "p-queue";
 import type { Logger } from "pino";
 import type { RequestStats } from "../engine/platform.js";
-import { GitLabApiError, GitLabNetworkError, UncertainWriteError, gitlabMessageOf, redactSecrets, type RequestDescription } from "./errors.js";
+import { GitLabApiError, GitLabNetworkError, RefusedWriteError, UncertainWriteError, gitlabMessageOf, redactSecrets, type RequestDescription } from "./errors.js";
 import { gitlabLogger } from "./logger.js";
 import {
   backoffDelay,
@@ -82,6 +82,11 @@ export interface GitLabRequesterOptions {
   logger?: Logger;
   /** Told of every attempt's outcome (`GET /projects/:id/issues`, `200` or `network-error`), e.g. for /metrics. */
   onResponse?: (route: string, status: string) => void;
+  /**
+   * Send only GET requests: any other is refused before it leaves, with an error naming this
+   * reader (e.g. `mops-bot plan`). For commands that must not change GitLab whatever a job does.
+   */
+  readOnlyFor?: string;
 }
 
 type Outcome =
@@ -149,6 +154,7 @@ export class GitLabRequester {
   private readonly secrets: string[];
   private readonly log: Logger;
   private readonly onResponse: ((route: string, status: string) => void) | undefined;
+  private readonly readOnlyFor: string | undefined;
   private readonly counters: GitLabRequestStats = { total: 0, byRoute: {}, retries: 0, byStatus: {}, pausedMs: 0 };
 
   constructor(options: GitLabRequesterOptions) {
@@ -161,6 +167,7 @@ export class GitLabRequester {
     if (this.retry.attempts < 1) throw new Error(`retry.attempts must be at least 1 (got ${this.retry.attempts}).`);
     this.clock = options.clock ?? (() => new Date());
     this.onResponse = options.onResponse;
+    this.readOnlyFor = options.readOnlyFor;
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -210,6 +217,9 @@ export class GitLabRequester {
 
   private async handle(endpoint: string, options: Record<string, unknown>): Promise<FormattedResponse<ResponseBodyTypes>> {
     const method = String(options.method ?? "GET").toUpperCase();
+    if (this.readOnlyFor !== undefined && method !== "GET") {
+      throw new RefusedWriteError(`${this.readOnlyFor} only reads GitLab; a job tried to send ${method}. Nothing was written.`);
+    }
     const prefix = String(options.prefixUrl ?? `${this.host}/api/v4`);
     const url = new URL(endpoint.replace(/^\/+/, ""), prefix.endsWith("/") ? prefix : `${prefix}/`);
     url.search = typeof options.searchParams === "string" ? options.searchParams : "";

@@ -8,9 +8,7 @@ import { formatRef } from "../domain/snapshot.js";
 import { createRuleContext } from "../engine/context.js";
 import { reconcileSnapshot } from "../engine/reconcile.js";
 import { reportResource, type RunReport, emptyRunReport, finishRunReport } from "../engine/report.js";
-import { labelledMergeRequests } from "../gitlab/index.js";
 import type { Job, JobDeps } from "./types.js";
-import { gitlabPlatformOf } from "../milestones/job.js";
 import { handbookUpdates } from "../rules/handbookUpdates.js";
 import { openNotifier } from "../notify/open.js";
 import type { Notifier } from "../notify/types.js";
@@ -27,27 +25,29 @@ export interface HandbookUpdatesJobOptions {
 export async function runHandbookUpdates(deps: JobDeps, options: HandbookUpdatesJobOptions = {}): Promise<RunReport> {
   const routes = deps.policy.notifications?.handbookUpdates ?? [];
   if (routes.length === 0) throw new Error("The handbook-updates job needs handbook_updates routes in policies/notifications.yml.");
-  const gl = gitlabPlatformOf(deps.platform, "handbook-updates");
+  const { platform } = deps;
+  if (platform.labelledMergeRequests === undefined) {
+    throw new Error("The handbook-updates job lists merge requests by label, so it needs the GitLab connection.");
+  }
   const channels = [...new Set(routes.flatMap((r) => r.channels))];
   const notifier = options.notifier ?? openNotifier(deps.policy, { env: options.env ?? process.env, dryRun: deps.dryRun, logger: deps.logger, require: channels })!;
   const started = deps.clock();
   const startedMs = performance.now();
-  const today = deps.calendar.today(started);
   const settleMs = (options.settleMinutes ?? 10) * 60_000;
-  const updatedAfter = new Date(started.getTime() - (options.lookbackHours ?? 48) * 3_600_000).toISOString();
+  const updatedAfter = new Date(started.getTime() - (options.lookbackHours ?? 48) * 3_600_000);
   const rules = handbookUpdates.create(deps.policy);
   const ctx = createRuleContext(deps.policy, deps.calendar, started, []);
   const report: RunReport = emptyRunReport("handbook-updates", deps.dryRun, started);
   const seen = new Set<number>();
   for (const label of new Set(routes.map((r) => r.label))) {
-    for await (const mr of labelledMergeRequests({ api: gl.requester.api, dryRun: deps.dryRun }, deps.policy.scope, { label, state: "all", updatedAfter, today })) {
+    for await (const mr of platform.labelledMergeRequests({ label, state: "all", updatedAfter })) {
       if (seen.has(mr.id)) continue;
       seen.add(mr.id);
       report.read.mergeRequests++;
       const at = mr.state === "merged" ? (mr.mergedAt ?? mr.updatedAt) : mr.createdAt;
       if (started.getTime() - at.getTime() < settleMs) continue;
       try {
-        const { plan } = await reconcileSnapshot(mr, { platform: gl, rules, ctx, notifier });
+        const { plan } = await reconcileSnapshot(mr, { platform, rules, ctx, notifier });
         const entry = reportResource(plan);
         if (entry) report.resources.push(entry);
       } catch (e) {

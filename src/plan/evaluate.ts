@@ -5,6 +5,7 @@
  */
 import type { Logger } from "pino";
 import type { BusinessCalendar } from "../domain/calendar.js";
+import type { Platform, PlatformReader } from "../engine/platform.js";
 import type { RunReport } from "../engine/report.js";
 import { createGitLabPlatform, type GitLabPlatform, type GitLabPlatformOptions } from "../gitlab/index.js";
 import { jobs as registeredJobs } from "../jobs/registry.js";
@@ -61,6 +62,25 @@ function failedReport(job: Job, now: Date, error: unknown): RunReport {
   };
 }
 
+/**
+ * What a job gets while planning: the side's reads, and an apply() that writes nothing. The jobs that
+ * still create issues and notes through the GitLab platform's own methods reach them on `own`, which
+ * was built in dry-run and read-only (its requester refuses anything but GET), so they cannot write
+ * either.
+ */
+export function planningPlatform(reads: PlatformReader, own: GitLabPlatform): Platform & Pick<GitLabPlatform, "requester" | "currentUser" | "createIssue" | "updateIssueDescription" | "ensureNote"> {
+  return {
+    ...reads,
+    requester: own.requester,
+    currentUser: () => own.currentUser(),
+    requestStats: () => own.requestStats(),
+    createIssue: (input) => own.createIssue(input),
+    updateIssueDescription: (snapshot, description) => own.updateIssueDescription(snapshot, description),
+    ensureNote: (snapshot, marker, body) => own.ensureNote(snapshot, marker, body),
+    apply: async () => ({ writes: 0, dryRun: true, requests: [] }),
+  };
+}
+
 export async function evaluatePolicySets(options: EvaluateOptions): Promise<Evaluation> {
   const clock = () => options.now;
   const platformFor = (policy: CompiledPolicy, calendar: BusinessCalendar): GitLabPlatform =>
@@ -74,6 +94,8 @@ export async function evaluatePolicySets(options: EvaluateOptions): Promise<Eval
       concurrency: 8,
       logger: options.logger,
       ...options.platform,
+      // Whatever a job does, the plan sends nothing but reads.
+      readOnlyFor: "mops-bot plan",
     });
   const { after, before } = options;
   // One listing covers both scopes; each side then sees only its own projects.
@@ -85,7 +107,7 @@ export async function evaluatePolicySets(options: EvaluateOptions): Promise<Eval
   const evaluate = async (set: PolicySet): Promise<EvaluatedSide> => {
     const own = platformFor(set.policy, set.calendar);
     platforms.push(own);
-    const platform = sideView(reads, set.policy.scope, own);
+    const platform = planningPlatform(sideView(reads, set.policy.scope, own), own);
     const reports: RunReport[] = [];
     for (const job of jobs) {
       try {

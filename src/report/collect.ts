@@ -1,5 +1,5 @@
 /**
- * Reading what the report shows, from a read-only view of GitLab (src/gitlab/readOnly.ts): one
+ * Reading what the report shows, through the reads of GitLab only (a PlatformReader): one
  * listing of the open issues in scope, label history only for the issues whose stage, step or SLA
  * clock the page shows (at most `historyLimit` of them), the issues closed during the SLA trend's
  * window that an SLA covers, the current milestone's closed issues and rollover notes, and the
@@ -9,9 +9,7 @@ import PQueue from "p-queue";
 import type { BusinessCalendar } from "../domain/calendar.js";
 import { isBotReport, markerKey } from "../domain/markers.js";
 import { formatRef, type MilestoneInfo, type ResourceSnapshot } from "../domain/snapshot.js";
-import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
-import { mapResource, projectOfRow, type GitLabPlatform } from "../gitlab/index.js";
-import { pagesOf } from "../gitlab/paging.js";
+import type { IssueQuery, PlatformReader } from "../engine/platform.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { workflowApplies } from "../rules/moves/scope.js";
 import { clockMayRun, slaCovers, slaDefinitions } from "../rules/sla/evaluate.js";
@@ -27,8 +25,8 @@ const ROLLOVER_PREFIX = "milestone-rollover:";
 export interface CollectOptions {
   policy: CompiledPolicy;
   calendar: BusinessCalendar;
-  /** Read-only: its requester refuses every write. */
-  platform: GitLabPlatform;
+  /** Only reads: the report cannot write to GitLab. */
+  platform: PlatformReader;
   now: Date;
   gitlabUrl: string;
   trendWeeks: number;
@@ -49,27 +47,10 @@ function slaMayHaveRun(policy: CompiledPolicy, s: ResourceSnapshot): boolean {
   return slaDefinitions(policy).some((d) => slaCovers(d, s, policy.taxonomy) && clockMayRun(d, { ...s, state: "opened" }, policy.taxonomy));
 }
 
-/** Issue listings beyond the shared one (closed issues), over the same endpoints the platform lists. */
-async function listIssues(o: CollectOptions, params: Record<string, unknown>, groupOnly = false): Promise<ResourceSnapshot[]> {
-  const { policy } = o;
-  const group = policy.scope.group;
-  const endpoints = [`groups/${encodeURIComponent(group)}/issues`];
-  if (!groupOnly) for (const p of policy.scope.projects) if (!p.path.startsWith(`${group}/`)) endpoints.push(`projects/${encodeURIComponent(p.path)}/issues`);
-  const today = o.calendar.today(o.now);
-  const seen = new Set<number>();
-  const out: ResourceSnapshot[] = [];
-  for (const endpoint of endpoints) {
-    for await (const page of pagesOf(o.platform.requester.api, endpoint, { scope: "all", order_by: "created_at", sort: "asc", ...params })) {
-      for (const row of page) {
-        const project = projectOfRow(policy.scope, row);
-        const id = (row as { id?: unknown }).id;
-        if (project === undefined || typeof id !== "number" || seen.has(id)) continue;
-        seen.add(id);
-        out.push(mapResource("issue", row, project, today));
-      }
-    }
-  }
-  return out;
+/** Issues beyond the shared listing (closed ones), read across the scope. */
+function listIssues(o: CollectOptions, query: IssueQuery): Promise<ResourceSnapshot[]> {
+  if (o.platform.findIssues === undefined) throw new Error("The report lists closed issues, so it needs the GitLab connection.");
+  return o.platform.findIssues(query);
 }
 
 /** Label events for the issues given, at most `budget.left` of them; the others are named in `notRead`. */
@@ -103,8 +84,7 @@ async function milestoneInput(o: CollectOptions, milestones: MilestoneInfo[], op
   const current = currentTeamMilestone(o.policy, milestones, open);
   if (current === null) return null;
   const bot = o.policy.scope.botUsername;
-  // Group milestones belong to the group's projects only, so the group listing holds all of them.
-  const closed = (await listIssues(o, { state: "closed", milestone: current.title }, true)).filter((s) => !isBotReport(s, bot));
+  const closed = (await listIssues(o, { state: "closed", milestone: current.title })).filter((s) => !isBotReport(s, bot));
   const titles = new Map(milestones.map((m) => [markerKey(m.title), m.title]));
   const rolledOver = new Map<string, string[]>();
   const here = [...open.filter((s) => s.milestone?.id === current.id), ...closed].filter((s) => (s.userNotesCount ?? 1) > 0);
@@ -128,11 +108,12 @@ async function toolIssues(o: CollectOptions): Promise<{ audits: AuditIssue[]; re
   const tools = o.policy.tools;
   if (!tools) return { audits: [], renewals: [] };
   const today = o.calendar.today(o.now);
-  const reader = { api: o.platform.requester.api, me: () => o.platform.currentUser(), today };
+  const { platform } = o;
+  if (platform.issuesByMarker === undefined) throw new Error("The report finds the audit and renewal issues by their markers, so it needs the GitLab connection.");
   const project = projectForRole(o.policy, tools.audits.projectRole, "tools.yml");
   const [auditIssues, renewalIssues] = await Promise.all([
-    findIssuesByMarker(reader, { project, labels: tools.audits.labels, state: "opened" }, (m) => m.startsWith(`${AUDIT_MARKER_PREFIX}:`)),
-    findIssuesByMarker(reader, { project, labels: tools.renewals.labels }, (m) => m.startsWith(`${RENEWAL_MARKER_PREFIX}:`)),
+    platform.issuesByMarker({ project, labels: tools.audits.labels, state: "opened" }, (m) => m.startsWith(`${AUDIT_MARKER_PREFIX}:`)),
+    platform.issuesByMarker({ project, labels: tools.renewals.labels }, (m) => m.startsWith(`${RENEWAL_MARKER_PREFIX}:`)),
   ]);
   const audits: AuditIssue[] = [];
   // The issue listing the audits of tools without an owner carries one marker per audit: shown once.
@@ -167,7 +148,7 @@ export async function collectReportInput(o: CollectOptions): Promise<ReportInput
   const open = listed.map((s) => read.get(s.id) ?? s);
 
   const windowStart = new Date(now.getTime() - o.trendWeeks * WEEK_MS);
-  const closedCandidates = slaDefinitions(policy).length === 0 ? [] : await listIssues(o, { state: "closed", updated_after: windowStart.toISOString() });
+  const closedCandidates = slaDefinitions(policy).length === 0 ? [] : await listIssues(o, { state: "closed", updatedAfter: windowStart });
   const closedCovered = closedCandidates.filter((s) => !isBotReport(s, bot) && (s.closedAt === null || s.closedAt >= windowStart) && slaMayHaveRun(policy, s));
   const closedInWindow = (await withHistory(o, closedCovered, budget, historyNotRead)).filter((s) => s.labelEvents !== undefined);
 

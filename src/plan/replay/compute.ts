@@ -80,9 +80,10 @@ export async function computeReplay(options: ReplayOptions): Promise<ReplayOutco
       concurrency: 8,
       logger: options.logger,
       ...options.platform,
+      readOnlyFor: "mops-bot plan --replay",
     });
     const reads = sideView(new SharedReads(listing), scope, listing);
-    const source = await readReplaySource(reads, { from, to, maxResources: options.maxResources, today: after.calendar.today(to), logger: options.logger });
+    const source = await readReplaySource(reads, { from, to, maxResources: options.maxResources, logger: options.logger });
     const afterRun = await replayPolicySet(after, source, options.logger, reads, options.settleMs);
     const beforeRun = before ? await replayPolicySet(before, source, options.logger, reads, options.settleMs) : undefined;
     const unavailable =

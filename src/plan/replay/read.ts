@@ -7,8 +7,7 @@
 import PQueue from "p-queue";
 import type { Logger } from "pino";
 import type { MilestoneEvent, ResourceKind, ResourceSnapshot } from "../../domain/snapshot.js";
-import type { GitLabPlatform } from "../../gitlab/index.js";
-import { fetchMilestoneEvents } from "../../gitlab/milestoneEvents.js";
+import type { PlatformReader } from "../../engine/platform.js";
 import type { ResourceHistory } from "./history.js";
 import type { ReplaySource } from "./replay.js";
 
@@ -18,8 +17,6 @@ export interface ReadReplayOptions {
   from: Date;
   to: Date;
   maxResources: number;
-  /** The local date today (`YYYY-MM-DD`), to place milestones in time. */
-  today: string;
   logger: Logger;
 }
 
@@ -31,7 +28,9 @@ function openDuring(s: ResourceSnapshot, from: Date, to: Date): boolean {
   return ended > from;
 }
 
-export async function readReplaySource(platform: GitLabPlatform, options: ReadReplayOptions): Promise<ReplaySource> {
+/** `platform` places milestones in time by its own clock: the replay's end. */
+export async function readReplaySource(platform: PlatformReader, options: ReadReplayOptions): Promise<ReplaySource> {
+  if (platform.currentUser === undefined) throw new Error("The replay tells the bot's own actions apart, so it needs the GitLab connection.");
   const relevant: ResourceSnapshot[] = [];
   for (const kind of ["issue", "merge_request"] as ResourceKind[]) {
     for await (const s of platform.list({ kind, state: "all" })) if (openDuring(s, options.from, options.to)) relevant.push(s);
@@ -56,7 +55,7 @@ export async function readReplaySource(platform: GitLabPlatform, options: ReadRe
         const [labelEvents, stateEvents, milestoneEvents, notes] = await Promise.all([
           orEmpty("label events", () => platform.labelEvents(current)),
           orEmpty("state events", async () => (await platform.stateEvents?.(current)) ?? []),
-          orEmpty<MilestoneEvent>("milestone events", () => fetchMilestoneEvents(platform.requester.api, current, options.today)),
+          orEmpty<MilestoneEvent>("milestone events", async () => (await platform.milestoneEvents?.(current)) ?? []),
           orEmpty("notes", () => platform.notes(current)),
         ]);
         return { current, labelEvents, stateEvents, milestoneEvents, notes };

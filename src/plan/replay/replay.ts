@@ -10,7 +10,7 @@ import type { ResourcePlan } from "../../domain/plan.js";
 import { markersIn } from "../../domain/markers.js";
 import { formatRef, milestoneTiming, type MilestoneInfo, type ResourceRef, type ResourceSnapshot, type UserRef } from "../../domain/snapshot.js";
 import { createRuleContext } from "../../engine/context.js";
-import type { Platform } from "../../engine/platform.js";
+import type { Platform, PlatformReader } from "../../engine/platform.js";
 import { planSnapshot, type ReconcileDeps } from "../../engine/reconcile.js";
 import type { Notifier } from "../../notify/types.js";
 import { buildRules } from "../../rules/registry.js";
@@ -120,13 +120,13 @@ function windowDates(set: PolicySet, from: Date, to: Date, sweeps: Date[]): { da
 const DEFAULT_SETTLE_MS = 120_000;
 
 /**
- * Replays one policy set over the source. `lookup` is the read-only GitLab platform that resolves
+ * Replays one policy set over the source. `lookup` is the GitLab reader that resolves
  * people.yml usernames to ids for rules that assign (nothing else is read while replaying).
  * `settleMs` is the webhook path's settle time: after a person's change that would bring a note from
  * a rule that judges their edits, those rules wait that long (as `serve` does) and then run on the
  * resource as it is then, so a quick second edit that fixes the first brings no note.
  */
-export async function replayPolicySet(set: PolicySet, source: ReplaySource, logger: Logger, lookup: object = {}, settleMs = DEFAULT_SETTLE_MS): Promise<ReplayRun> {
+export async function replayPolicySet(set: PolicySet, source: ReplaySource, logger: Logger, lookup: Pick<PlatformReader, "userIdsByUsername"> = {}, settleMs = DEFAULT_SETTLE_MS): Promise<ReplayRun> {
   const { policy, calendar } = set;
   const rules = buildRules(policy);
   const botUsername = source.bot.username;

@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { formatRef, type ResourceSnapshot } from "../../../src/domain/snapshot.js";
-import type { ListQuery, Platform } from "../../../src/engine/platform.js";
+import type { ListQuery, Platform, PlatformReader } from "../../../src/engine/platform.js";
 import { createGitLabPlatform, RefusedWriteError } from "../../../src/gitlab/index.js";
+import { planningPlatform } from "../../../src/plan/evaluate.js";
 import { SharedReads, sideView, unionScope } from "../../../src/gitlab/readOnly.js";
 import { MOPS_PROJECT, NOW, SALES_PROJECT, issue, labelEvent, testPolicy } from "../../support/builders.js";
 
@@ -30,7 +31,7 @@ const sales = issue({ iid: 2, ref: { kind: "issue", path: SALES_PROJECT, iid: 2 
 
 function fallback() {
   const policy = testPolicy();
-  return createGitLabPlatform({ url: "http://127.0.0.1:9", token: "t", policy, dryRun: true, clock: () => NOW, today: () => "2026-11-18" });
+  return createGitLabPlatform({ url: "http://127.0.0.1:9", token: "t", policy, dryRun: true, clock: () => NOW, today: () => "2026-11-18", readOnlyFor: "mops-bot plan" });
 }
 
 async function all(it: AsyncIterable<ResourceSnapshot>) {
@@ -61,13 +62,26 @@ describe("the plan's read-only GitLab", () => {
     expect(await sideView(reads, head, fallback()).get(sales.ref)).toBeNull();
   });
 
-  it("applies nothing and refuses any write a job sends past dry-run", async () => {
+  it("hands out reads only: a write on a side's view does not compile", () => {
     const { source } = countingSource([mops]);
     const view = sideView(new SharedReads(source), testPolicy().scope, fallback());
+    expectTypeOf(view).toEqualTypeOf<PlatformReader>();
+    // @ts-expect-error a PlatformReader has no apply()
+    void view.apply;
+    // @ts-expect-error nor the GitLab client
+    void view.requester;
+    expect("apply" in view).toBe(false);
+    expect("requester" in view).toBe(false);
+  });
+
+  it("applies nothing and refuses any write a job sends past dry-run", async () => {
+    const { source } = countingSource([mops]);
+    const own = fallback();
+    const jobs = planningPlatform(sideView(new SharedReads(source), testPolicy().scope, own), own);
     const plan = { ref: mops.ref, webUrl: "", title: "", projectId: 1, iid: 1, kind: "issue" as const, actions: [], update: { addLabels: ["X"], removeLabels: [] }, note: null, conflicts: [] };
-    expect(await view.apply(plan)).toEqual({ writes: 0, dryRun: true, requests: [] });
-    expect(() => view.requester.api.post("projects/1/issues", {})).toThrow(RefusedWriteError);
-    expect(() => view.requester.api.put("projects/1/issues/1", {})).toThrow(/only reads GitLab/);
-    expect(() => view.requester.api.delete("projects/1/labels/1", {})).toThrow(RefusedWriteError);
+    expect(await jobs.apply(plan)).toEqual({ writes: 0, dryRun: true, requests: [] });
+    await expect(jobs.requester.api.post("projects/1/issues", {})).rejects.toThrow(RefusedWriteError);
+    await expect(jobs.requester.api.put("projects/1/issues/1", {})).rejects.toThrow(/only reads GitLab/);
+    await expect(jobs.requester.api.delete("projects/1/labels/1", {})).rejects.toThrow(RefusedWriteError);
   });
 });
