@@ -29,7 +29,7 @@ export async function runHandbookUpdates(deps: JobDeps, options: HandbookUpdates
   if (routes.length === 0) throw new Error("The handbook-updates job needs handbook_updates routes in policies/notifications.yml.");
   const gl = gitlabPlatformOf(deps.platform, "handbook-updates");
   const channels = [...new Set(routes.flatMap((r) => r.channels))];
-  const notifier = options.notifier ?? openNotifier(deps.policy, { env: options.env ?? process.env, dryRun: deps.dryRun, logger: deps.logger, require: channels })!;
+  const notifier = options.notifier ?? openNotifier(deps.policy, { env: options.env ?? deps.config?.urlVariables ?? {}, dryRun: deps.dryRun, logger: deps.logger, require: channels })!;
   const started = deps.clock();
   const startedMs = performance.now();
   const today = deps.calendar.today(started);

@@ -19,7 +19,6 @@ import type { Runtime } from "../runtime.js";
 export interface ReconcilerOptions {
   milestoneTtlMs?: number;
   notifier?: Notifier | null;
-  env?: NodeJS.ProcessEnv;
   /** Told of every conflict in a plan (counted on /metrics). */
   onConflict?: (conflict: PlanConflict) => void;
   /** How long notes of rules that judge a person's edits wait after the first change that would bring one (0: no wait). */
@@ -37,7 +36,7 @@ export function createReconciler(runtime: Runtime, options: ReconcilerOptions = 
   const waiting = new Map<string, number>();
   // Slack posts of rules (handbook updates) go out in the background; channels without a webhook URL are skipped with a warning.
   const notifier =
-    options.notifier !== undefined ? (options.notifier ?? undefined) : (openNotifier(runtime.policy, { env: options.env ?? process.env, dryRun: false, logger: runtime.logger }) ?? undefined);
+    options.notifier !== undefined ? (options.notifier ?? undefined) : (openNotifier(runtime.policy, { env: runtime.config.urlVariables, dryRun: false, logger: runtime.logger }) ?? undefined);
   // GitLab user ids of the people triage rules may assign, read once (round-robin and named users).
   let userIds: Promise<Record<string, number>> | undefined;
   const assignable = () => {

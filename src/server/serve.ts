@@ -12,7 +12,7 @@ import { inboxBackend, openInbox } from "../queue/openInbox.js";
 import type { Inbox, Reconcile, ScheduleCoordinator } from "../queue/types.js";
 import { createWebhookApp } from "../webhook/app.js";
 import { createMetrics, type ServeMetrics } from "../webhook/metrics.js";
-import type { ServeConfig } from "./config.js";
+import type { ServeConfig } from "../config.js";
 
 /** Jobs that run on a timer inside `serve` (node-cron); started with the server and stopped with it. */
 export interface ScheduledJobs {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServe } from "../../src/server/serve.js";
+import { loadServeConfig } from "../../src/config.js";
 import { runServe } from "../../src/server/commands.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
 import { TEST_POLICIES_DIR } from "../support/policies.js";
@@ -29,14 +30,14 @@ beforeEach(async () => {
   sb = await startSandbox();
   dataDir = mkdtempSync(join(tmpdir(), "mops-serve-"));
   serve = await runServe(
-    {
+    loadServeConfig({
       GITLAB_URL: sb.fake.url,
       GITLAB_TOKEN: SANDBOX_TOKEN,
       GITLAB_WEBHOOK_SECRET: SECRET,
       PORT: "0",
       MOPS_DATA_DIR: dataDir,
       MOPS_POLICIES_DIR: TEST_POLICIES_DIR,
-    },
+    }),
     { schedules: false, handleSignals: false, clock: () => SANDBOX_NOW, logger: pino({ level: "silent" }) },
   );
   sb.fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, SECRET);
