@@ -22,7 +22,7 @@ import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
 import { listLabels, type GitLabLabel } from "./labels.js";
 import { allRows, pagesOf } from "./paging.js";
-import { GitLabRequester, type GitLabRequestStats } from "./requester.js";
+import { eventLogger, GitLabRequester, type GitLabRequestStats } from "./requester.js";
 import { sameStoredText } from "./storedText.js";
 import { checkLabelsToAdd, planned, projectEndpoint, requestsForPlan, resourceEndpoint, type PlannedRequest } from "./writes.js";
 
@@ -96,7 +96,11 @@ const COLLECTION: Record<ResourceKind, string> = { issue: "issues", merge_reques
 
 class GitLabPlatformImpl implements GitLabPlatform {
   readonly requester: GitLabRequester;
-  private readonly log: Logger;
+  private readonly baseLog: Logger;
+  /** Inside a reconcile of webhook events (withTrace), lines carry their event id. */
+  private get log(): Logger {
+    return eventLogger(this.baseLog);
+  }
   private readonly policy: CompiledPolicy;
   private me: Promise<UserRef> | undefined;
   /** This platform's own history cache hits and misses (the cache may outlive it). */
@@ -104,7 +108,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
 
   constructor(private readonly options: GitLabPlatformOptions) {
     this.policy = options.policy;
-    this.log = gitlabLogger(options.logger);
+    this.baseLog = gitlabLogger(options.logger);
     this.requester = new GitLabRequester({
       url: options.url,
       token: options.token,
