@@ -7,7 +7,7 @@
  * commands that talk to GitLab, `loadServeConfig(env)` by `serve` (which also needs the webhook secret).
  * Commands that need neither, such as `policies validate` and the demo, start without GITLAB_URL.
  *
- * Only the entry points (src/cli.ts, src/demo/main.ts) hand `process.env` in; everything else
+ * Only the entry points (src/cli.ts, and the demos' own in src/demo/) hand `process.env` in; everything else
  * receives the Config, or the part of it it needs. The variables are listed in the README.
  */
 import { historyCacheSettings, type HistoryCacheSettings } from "./cache/open.js";
