@@ -6,7 +6,8 @@
  * (test/unit/cli/lazyLoading.test.ts keeps it so).
  */
 import { Command, CommanderError } from "commander";
-import type { CliIo, ExitCodeHolder } from "./cliIo.js";
+import type { CliIo, CommandIo, ExitCodeHolder } from "./cliIo.js";
+import type { Config, Env, ServeConfig } from "./config.js";
 import { registerJobCommands } from "./jobs/cli.js";
 import { registerLabelCommands } from "./labels/cli.js";
 import { registerPlanCommands } from "./plan/cli.js";
@@ -23,7 +24,7 @@ const defaultIo: CliIo = {
   err: (t) => process.stderr.write(t.endsWith("\n") ? t : `${t}\n`),
 };
 
-export function buildProgram(io: CliIo, exit: ExitCodeHolder): Command {
+export function buildProgram(io: CommandIo, exit: ExitCodeHolder): Command {
   const program = new Command()
     .name("mops-bot")
     .description("Keeps the Marketing Operations team's GitLab issues, merge requests and milestones in the shape the handbook describes.")
@@ -44,9 +45,18 @@ export function buildProgram(io: CliIo, exit: ExitCodeHolder): Command {
   return program;
 }
 
-export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+/** Reads the configuration once, on first use; its module is loaded then too, not for `--help`. */
+function once<T>(read: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= read());
+}
+
+/** The entry point: the one place, with the demo's, that hands the process environment to the configuration. */
+export async function main(argv: string[], io: CliIo = defaultIo, env: Env = process.env): Promise<number> {
   const exit: ExitCodeHolder = { code: 0 };
-  const program = buildProgram(io, exit);
+  const config = once(() => import("./config.js").then((m) => m.loadConfig(env)));
+  const serveConfig = once(() => import("./config.js").then((m) => m.loadServeConfig(env)));
+  const program = buildProgram({ ...io, config, serveConfig }, exit);
   try {
     await program.parseAsync(argv);
   } catch (e) {

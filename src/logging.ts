@@ -1,19 +1,18 @@
 /**
- * The process logger: JSON lines (pino) on stderr, so a command's report on stdout stays clean.
- * Tokens and secrets are redacted wherever a log call might carry them.
+ * The one logger factory: JSON lines (pino). Commands log on stderr, so a command's report on
+ * stdout stays clean; `serve` logs on stdout, where a container's logs are collected. Parts of the
+ * bot log through child loggers of this one (`gitlabLogger` adds `component: "gitlab"`, a reconcile
+ * adds its event ids), so every line has the same redaction.
+ *
+ * Tokens and secrets never reach a log line: the fields that carry them are redacted wherever they
+ * appear, even if a future log call passes a whole request, and credentials inside a URL are
+ * removed from each line (redact.ts).
  */
-import { destination, pino, type Logger } from "pino";
-import { REDACT_PATHS as GITLAB_REDACT } from "./gitlab/logger.js";
-import { REDACT_PATHS as SERVE_REDACT } from "./server/logger.js";
-import { redactingDestination } from "./redact.js";
+import { destination as pinoDestination, pino, type DestinationStream, type Logger } from "pino";
+import type { Config } from "./config.js";
+import { REDACT, redactingDestination } from "./redact.js";
 
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
-  return pino(
-    {
-      name: options.name ?? "mops-bot",
-      level: options.level ?? process.env.LOG_LEVEL ?? "info",
-      redact: { paths: [...new Set([...GITLAB_REDACT, ...SERVE_REDACT])], censor: "[REDACTED]" },
-    },
-    redactingDestination(destination(2)),
-  );
+/** The process logger at LOG_LEVEL (default info), writing to `destination` (default stderr). */
+export function createLogger(config: Pick<Config, "logLevel">, destination: DestinationStream = pinoDestination(2)): Logger {
+  return pino({ name: "mops-bot", level: config.logLevel ?? "info", redact: REDACT }, redactingDestination(destination));
 }

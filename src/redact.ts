@@ -23,3 +23,36 @@ export function redactingDestination(destination: DestinationStream): Destinatio
     ...(target.flushSync ? { flushSync: () => target.flushSync!() } : {}),
   } as DestinationStream;
 }
+
+/** The one redaction list every logger uses (src/logging.ts and its children). Every field a token or secret may sit in: GitLab's token headers, the webhook's, and the configuration's. */
+export const REDACT_PATHS = [
+  // GitLab API tokens, as options or request headers.
+  "token",
+  "*.token",
+  "privateToken",
+  "*.privateToken",
+  'headers["private-token"]',
+  'headers["PRIVATE-TOKEN"]',
+  "headers.authorization",
+  'headers["job-token"]',
+  '*.headers["private-token"]',
+  '*.headers["PRIVATE-TOKEN"]',
+  "*.headers.authorization",
+  '*.headers["job-token"]',
+  // Webhook deliveries: the shared secret, the signature, session cookies.
+  'req.headers["x-gitlab-token"]',
+  'req.headers["webhook-signature"]',
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'headers["x-gitlab-token"]',
+  'headers["webhook-signature"]',
+  // The configuration, whole or in parts.
+  "config.gitlabToken",
+  "config.webhookSecrets",
+  "config.signingToken",
+  "gitlabToken",
+  "webhookSecrets",
+  "signingToken",
+];
+
+export const REDACT = { paths: REDACT_PATHS, censor: "[REDACTED]" };

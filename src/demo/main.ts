@@ -9,8 +9,8 @@ import { pathToFileURL } from "node:url";
 import { startFakeGitlab } from "../../test/support/fakeGitlab/index.js";
 import { renderReportText } from "../engine/report.js";
 import { runSweep } from "../jobs/sweep.js";
+import { loadConfig, policiesDirOf, type Config } from "../config.js";
 import { createLogger } from "../logging.js";
-import { defaultPoliciesDir } from "../policy/cli.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { loadPolicies } from "../policy/load.js";
 import { PolicyError, formatProblem } from "../policy/problems.js";
@@ -33,8 +33,9 @@ function adoptedBeforeTheBoard(policy: CompiledPolicy): CompiledPolicy {
   return policy.rollout === undefined ? policy : { ...policy, rollout: { ...policy.rollout, adoptedOn: "2000-01-01" } };
 }
 
-export async function runDemo(out: (line: string) => void = console.log): Promise<number> {
-  const policiesDir = defaultPoliciesDir();
+/** The demo needs no GitLab: of the configuration it uses MOPS_POLICIES_DIR and LOG_LEVEL (default warn). */
+export async function runDemo(out: (line: string) => void = console.log, config: Pick<Config, "policiesDir" | "logLevel"> = loadConfig({})): Promise<number> {
+  const policiesDir = policiesDirOf(config);
   const policy = adoptedBeforeTheBoard(await loadPolicies(policiesDir));
   const now = new Date();
   const fake = await startFakeGitlab({ token: TOKEN, botUsername: policy.scope.botUsername });
@@ -46,7 +47,7 @@ export async function runDemo(out: (line: string) => void = console.log): Promis
     out(`Planted problems for the bot to find (${planted.length}):`);
     for (const d of planted) out(`  - ${d.title.split("\n")[0]}: ${d.planted}`);
 
-    const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn" });
+    const logger = createLogger({ logLevel: config.logLevel ?? "warn" });
     const sweep = async (dryRun: boolean, title: string) => {
       const opened = await openRuntime({ policiesDir, connection: { url: fake.url, token: TOKEN }, dryRun, logger });
       const runtime = { ...opened, policy: adoptedBeforeTheBoard(opened.policy) };
@@ -96,7 +97,8 @@ export async function runDemo(out: (line: string) => void = console.log): Promis
 
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
 if (isMain) {
-  runDemo()
+  // The demo's own entry point: it hands the process environment to the configuration.
+  runDemo(console.log, loadConfig(process.env))
     .then((code) => (process.exitCode = code))
     .catch((e: unknown) => {
       if (e instanceof PolicyError) console.error(`The policies have problems:\n${e.problems.map(formatProblem).join("\n")}`);

@@ -5,8 +5,8 @@
  * each day of that history: notes, mentions, label changes and Slack posts.
  */
 import { startFakeGitlab } from "../../test/support/fakeGitlab/index.js";
+import { loadConfig, policiesDirOf, type Config } from "../config.js";
 import { createLogger } from "../logging.js";
-import { defaultPoliciesDir } from "../policy/cli.js";
 import { loadPolicies } from "../policy/load.js";
 import { runPlanCommand } from "../plan/commands.js";
 import { seedBoard } from "./seedBoard.js";
@@ -19,10 +19,13 @@ export interface ReplayDemoOptions {
   now?: Date;
   /** The policies to replay (default: $MOPS_POLICIES_DIR or ./policies). */
   dir?: string;
+  /** MOPS_POLICIES_DIR and LOG_LEVEL (default warn); GitLab is the sandbox's. */
+  config?: Pick<Config, "policiesDir" | "logLevel">;
 }
 
 export async function runReplayDemo(options: ReplayDemoOptions = {}): Promise<number> {
-  const { days = "30d", out = console.log, now = new Date(), dir = defaultPoliciesDir() } = options;
+  const { days = "30d", out = console.log, now = new Date(), config = loadConfig({}) } = options;
+  const dir = policiesDirOf(config, options.dir);
   const policy = await loadPolicies(dir);
   const fake = await startFakeGitlab({ token: TOKEN, botUsername: policy.scope.botUsername, now: () => now });
   try {
@@ -30,7 +33,7 @@ export async function runReplayDemo(options: ReplayDemoOptions = {}): Promise<nu
     return await runPlanCommand(
       { replay: days, dir },
       { out, err: out },
-      { env: { GITLAB_URL: fake.url, GITLAB_TOKEN: TOKEN }, now, logger: createLogger({ level: process.env.LOG_LEVEL ?? "warn" }) },
+      { config: loadConfig({ GITLAB_URL: fake.url, GITLAB_TOKEN: TOKEN }), now, logger: createLogger({ logLevel: config.logLevel ?? "warn" }) },
     );
   } finally {
     await fake.close();
@@ -39,7 +42,8 @@ export async function runReplayDemo(options: ReplayDemoOptions = {}): Promise<nu
 
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
 if (isMain) {
-  runReplayDemo(process.argv[2] ? { days: process.argv[2] } : {})
+  // The replay demo's own entry point: it hands the process environment to the configuration.
+  runReplayDemo({ ...(process.argv[2] ? { days: process.argv[2] } : {}), config: loadConfig(process.env) })
     .then((code) => (process.exitCode = code))
     .catch((e: unknown) => {
       console.error(e instanceof Error ? e.message : e);

@@ -126,7 +126,7 @@ export const digestJob: Job = {
   description: "Weekly: one digest issue in the MOps project (triage waits, issues without priority, SLAs at risk or breached, overdue audits, upcoming renewals) and one Slack message.",
   run: (deps) => {
     const channel = deps.policy.digest?.slackChannel ?? null;
-    const notifier = channel === null ? null : openNotifier(deps.policy, { env: process.env, dryRun: deps.dryRun, logger: deps.logger, require: [channel] });
+    const notifier = channel === null ? null : openNotifier(deps.policy, { env: deps.config?.urlVariables ?? {}, dryRun: deps.dryRun, logger: deps.logger, require: [channel] });
     return runDigest(deps, { notifier });
   },
 };

@@ -26,7 +26,7 @@ import { fetchMilestoneEvents } from "./milestoneEvents.js";
 import { issuesAcrossScope } from "./scopeListings.js";
 import { userIdsByUsername } from "./users.js";
 import { allRows, pagesOf } from "./paging.js";
-import { GitLabRequester, type GitLabRequestStats } from "./requester.js";
+import { eventLogger, GitLabRequester, type GitLabRequestStats } from "./requester.js";
 import { sameStoredText } from "./storedText.js";
 import { checkLabelsToAdd, planned, projectEndpoint, requestsForPlan, resourceEndpoint, type PlannedRequest } from "./writes.js";
 
@@ -105,7 +105,11 @@ const COLLECTION: Record<ResourceKind, string> = { issue: "issues", merge_reques
 
 class GitLabPlatformImpl implements GitLabPlatform {
   readonly requester: GitLabRequester;
-  private readonly log: Logger;
+  private readonly baseLog: Logger;
+  /** Inside a reconcile of webhook events (withTrace), lines carry their event id. */
+  private get log(): Logger {
+    return eventLogger(this.baseLog);
+  }
   private readonly policy: CompiledPolicy;
   private me: Promise<UserRef> | undefined;
   /** This platform's own history cache hits and misses (the cache may outlive it). */
@@ -113,7 +117,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
 
   constructor(private readonly options: GitLabPlatformOptions) {
     this.policy = options.policy;
-    this.log = gitlabLogger(options.logger);
+    this.baseLog = gitlabLogger(options.logger);
     this.requester = new GitLabRequester({
       url: options.url,
       token: options.token,

@@ -38,7 +38,8 @@ import {
 import { endpointPath, routeTemplate } from "./routes.js";
 
 // ---------------------------------------------------------------------------------------------
-// Tracing: an event id set around a piece of work is attached to every request made inside it.
+// Tracing: an event id set around a piece of work (the webhook events one reconcile answers) is
+// attached to every request made inside it, and to the adapter's log lines about them as `eventId`.
 
 const traceStore = new AsyncLocalStorage<{ traceId: string }>();
 
@@ -51,7 +52,17 @@ export function currentTraceId(): string | undefined {
   return traceStore.getStore()?.traceId;
 }
 
-/** Header carrying the trace id; GitLab logs it as the request's correlation id. */
+/** `logger` for the work in progress: inside withTrace, a child whose lines carry the event id. */
+export function eventLogger(logger: Logger): Logger {
+  const eventId = currentTraceId();
+  return eventId === undefined ? logger : logger.child({ eventId });
+}
+
+/**
+ * Header carrying the trace id. GitLab takes it as the request's correlation id only where its
+ * Workhorse runs with `propagateCorrelationID` (off by default: `workhorse/main.go` in gitlabhq);
+ * otherwise GitLab makes its own, which the debug line of each request logs as `gitlabRequestId`.
+ */
 export const TRACE_HEADER = "x-request-id";
 
 // ---------------------------------------------------------------------------------------------
@@ -319,7 +330,7 @@ export class GitLabRequester {
     const pace = this.notePacer.slowDown(sentAt);
     this.counters.retries += 1;
     this.log.warn(
-      { route: `${request.method} ${request.route}`, notesPerMinute: pace, traceId: request.traceId, retryAfter: headers.get("retry-after") ?? undefined },
+      { route: `${request.method} ${request.route}`, notesPerMinute: pace, eventId: request.traceId, retryAfter: headers.get("retry-after") ?? undefined },
       `GitLab refused a note for going too fast; notes are now paced at ${pace} a minute`,
     );
     return this.notePacer.acquire();
@@ -334,7 +345,7 @@ export class GitLabRequester {
   private noteRetry(request: RequestDescription, attempt: number, why: string, delayMs: number): void {
     this.counters.retries += 1;
     this.log.warn(
-      { route: `${request.method} ${request.route}`, attempt, delayMs, traceId: request.traceId },
+      { route: `${request.method} ${request.route}`, attempt, delayMs, eventId: request.traceId },
       `GitLab request will be retried after ${why}`,
     );
   }
@@ -367,7 +378,7 @@ export class GitLabRequester {
     // Ask again after every pause: another request's 429 may have closed the gate meanwhile.
     for (let pause = this.gate.reserve(); pause > 0; pause = this.gate.reserve()) {
       this.counters.pausedMs += pause;
-      this.log.info({ route: `${request.method} ${request.route}`, pauseMs: pause, traceId: request.traceId }, "Pausing for GitLab's rate limit");
+      this.log.info({ route: `${request.method} ${request.route}`, pauseMs: pause, eventId: request.traceId }, "Pausing for GitLab's rate limit");
       await this.sleep(pause);
     }
     this.counters.total += 1;
@@ -387,7 +398,7 @@ export class GitLabRequester {
           route: `${request.method} ${request.route}`,
           status: response.status,
           ms: this.clock().getTime() - started,
-          traceId: request.traceId,
+          eventId: request.traceId,
           gitlabRequestId: response.headers.get("x-request-id") ?? undefined,
         },
         "GitLab request",

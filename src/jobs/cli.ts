@@ -4,13 +4,13 @@
  * print the help.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CommandIo, ExitCodeHolder } from "../cliIo.js";
 import type { RunOptions } from "./commands.js";
 import { JOB_NAMES } from "./names.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
 
-export function registerJobCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+export function registerJobCommands(program: Command, io: CommandIo, exit: ExitCodeHolder): void {
   const withRunOptions = (c: Command) =>
     c
       .option("--dry-run", "show what would change without writing to GitLab")

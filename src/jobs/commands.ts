@@ -1,6 +1,6 @@
 /** What `mops-bot sweep` and `mops-bot run <job>` do, loaded only when one of them runs. */
 import { writeFile } from "node:fs/promises";
-import type { CliIo } from "../cliIo.js";
+import type { CommandIo } from "../cliIo.js";
 import { renderReportText, type RunReport } from "../engine/report.js";
 import { withJobRuntime } from "./jobRuntime.js";
 import { findJob } from "./registry.js";
@@ -12,7 +12,7 @@ export interface RunOptions {
   dir?: string;
 }
 
-export async function runJobCommand(name: string, options: RunOptions, io: CliIo): Promise<number> {
+export async function runJobCommand(name: string, options: RunOptions, io: CommandIo): Promise<number> {
   const job = findJob(name);
   const outcome = await withJobRuntime(options, io, (deps) => job.run(deps));
   if ("exitCode" in outcome) return outcome.exitCode;

@@ -30,7 +30,7 @@ export async function runHandbookUpdates(deps: JobDeps, options: HandbookUpdates
     throw new Error("The handbook-updates job lists merge requests by label, so it needs the GitLab connection.");
   }
   const channels = [...new Set(routes.flatMap((r) => r.channels))];
-  const notifier = options.notifier ?? openNotifier(deps.policy, { env: options.env ?? process.env, dryRun: deps.dryRun, logger: deps.logger, require: channels })!;
+  const notifier = options.notifier ?? openNotifier(deps.policy, { env: options.env ?? deps.config?.urlVariables ?? {}, dryRun: deps.dryRun, logger: deps.logger, require: channels })!;
   const started = deps.clock();
   const startedMs = performance.now();
   const settleMs = (options.settleMinutes ?? 10) * 60_000;

@@ -3,12 +3,12 @@
  * the runtime with the history cache, show progress on stderr, and turn broken policies into the
  * list of problems a MOps user fixes, with exit code 1, instead of a stack trace.
  */
-import type { CliIo } from "../cliIo.js";
-import { historyCacheSettings, openHistoryCache } from "../cache/open.js";
+import type { CommandIo } from "../cliIo.js";
+import { openHistoryCache } from "../cache/open.js";
+import { policiesDirOf, requireGitLab } from "../config.js";
 import { createLogger } from "../logging.js";
-import { defaultPoliciesDir } from "../policy/cli.js";
 import { PolicyError, formatProblem } from "../policy/problems.js";
-import { gitlabConnectionFromEnv, openRuntime } from "../runtime.js";
+import { openRuntime } from "../runtime.js";
 import { startProgress } from "./progress.js";
 import type { JobDeps } from "./types.js";
 
@@ -19,15 +19,17 @@ export interface JobRuntimeOptions {
 }
 
 /** The job's result, or `{ exitCode: 1 }` when the policies could not be loaded (the problems are printed). */
-export async function withJobRuntime<T>(options: JobRuntimeOptions, io: CliIo, job: (deps: JobDeps) => Promise<T>): Promise<{ result: T } | { exitCode: number }> {
-  const logger = createLogger();
-  const connection = gitlabConnectionFromEnv();
+export async function withJobRuntime<T>(options: JobRuntimeOptions, io: CommandIo, job: (deps: JobDeps) => Promise<T>): Promise<{ result: T } | { exitCode: number }> {
+  const config = await io.config();
+  const logger = createLogger(config);
+  const connection = requireGitLab(config);
   // What earlier runs read of each resource's history, still valid while its updated_at is unchanged.
-  const historyCache = openHistoryCache(historyCacheSettings(process.env), { gitlabUrl: connection.url, logger });
+  const historyCache = openHistoryCache(config.historyCache, { gitlabUrl: connection.url, logger });
   try {
     const runtime = await openRuntime({
-      policiesDir: options.dir ?? defaultPoliciesDir(),
+      policiesDir: policiesDirOf(config, options.dir),
       connection,
+      config,
       dryRun: options.dryRun === true,
       logger,
       platform: historyCache ? { historyCache } : {},

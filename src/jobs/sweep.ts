@@ -31,7 +31,7 @@ export interface SweepOptions {
    * summary posts to Slack (a missing webhook variable is reported for that summary only).
    */
   notifier?: Notifier | null;
-  /** Environment holding the Slack webhook variables; default process.env. */
+  /** Variables holding the Slack webhook URLs; default: the configuration's. */
   env?: NodeJS.ProcessEnv;
   /** Sees the adoption reports as written (or in a dry run, as they would be), for `mops-bot adopt`. */
   onAdoption?: (outcome: AdoptionOutcome) => void;
@@ -92,7 +92,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
       options.notifier !== undefined
         ? options.notifier
         : summaries.slackChannels.length > 0
-          ? openNotifier(deps.policy, { env: options.env ?? process.env, dryRun: deps.dryRun, logger: deps.logger })
+          ? openNotifier(deps.policy, { env: options.env ?? deps.config?.urlVariables ?? {}, dryRun: deps.dryRun, logger: deps.logger })
           : null;
     const written = await summaries.finish(deps.policy, deps.platform, deps.calendar.today(started), deps.logger, notifier);
     await notifier?.idle();

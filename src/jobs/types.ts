@@ -3,6 +3,7 @@
  * in-process scheduler of `mops-bot serve`.
  */
 import type { Logger } from "pino";
+import type { Config } from "../config.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
 import type { Platform } from "../engine/platform.js";
 import type { RunReport } from "../engine/report.js";
@@ -19,6 +20,8 @@ export interface JobDeps {
   only?: string[];
   /** Called as resources are processed, for a progress line on a TTY. */
   onProgress?: (done: number) => void;
+  /** The configuration (the Slack webhook variables notifications.yml names); none when omitted. */
+  config?: Pick<Config, "urlVariables">;
 }
 
 export interface Job {

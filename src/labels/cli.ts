@@ -4,10 +4,10 @@
  * ./commands.ts, imported when a command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CommandIo, ExitCodeHolder } from "../cliIo.js";
 import type { CommonOptions, MigrateCliOptions } from "./commands.js";
 
-export function registerLabelCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+export function registerLabelCommands(program: Command, io: CommandIo, exit: ExitCodeHolder): void {
   const labels = program.command("labels").description("Keep GitLab's labels equal to policies/labels.yml");
   const common = (c: Command) =>
     c

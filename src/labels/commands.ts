@@ -1,10 +1,10 @@
 /** What `mops-bot labels sync` and `labels migrate` do, loaded only when one of them runs. */
 import { writeFile } from "node:fs/promises";
-import type { CliIo } from "../cliIo.js";
+import type { CommandIo } from "../cliIo.js";
+import { policiesDirOf, requireGitLab } from "../config.js";
 import { createLogger } from "../logging.js";
-import { defaultPoliciesDir } from "../policy/cli.js";
 import { formatProblem, PolicyError } from "../policy/problems.js";
-import { gitlabConnectionFromEnv, openRuntime, type Runtime } from "../runtime.js";
+import { openRuntime, type Runtime } from "../runtime.js";
 import { runLabelMigration } from "./migrate.js";
 import { renderMigrationReport, renderSyncReport } from "./render.js";
 import { runLabelSync } from "./sync.js";
@@ -20,14 +20,16 @@ export interface MigrateCliOptions extends CommonOptions {
   deleteAliases?: boolean;
 }
 
-async function withRuntime(options: CommonOptions, io: CliIo, work: (runtime: Runtime) => Promise<{ text: string; json: unknown; failed: boolean }>): Promise<number> {
+async function withRuntime(options: CommonOptions, io: CommandIo, work: (runtime: Runtime) => Promise<{ text: string; json: unknown; failed: boolean }>): Promise<number> {
   let runtime: Runtime;
   try {
+    const config = await io.config();
     runtime = await openRuntime({
-      policiesDir: options.dir ?? defaultPoliciesDir(),
-      connection: gitlabConnectionFromEnv(),
+      policiesDir: policiesDirOf(config, options.dir),
+      connection: requireGitLab(config),
+      config,
       dryRun: options.dryRun === true,
-      logger: createLogger(),
+      logger: createLogger(config),
     });
   } catch (e) {
     if (e instanceof PolicyError) {
@@ -45,14 +47,14 @@ async function withRuntime(options: CommonOptions, io: CliIo, work: (runtime: Ru
   return result.failed ? 1 : 0;
 }
 
-export function labelSyncCommand(options: CommonOptions, io: CliIo): Promise<number> {
+export function labelSyncCommand(options: CommonOptions, io: CommandIo): Promise<number> {
   return withRuntime(options, io, async (runtime) => {
     const report = await runLabelSync({ ...runtime, dryRun: options.dryRun === true });
     return { text: renderSyncReport(report), json: report, failed: report.errors.length > 0 };
   });
 }
 
-export function labelMigrateCommand(options: MigrateCliOptions, io: CliIo): Promise<number> {
+export function labelMigrateCommand(options: MigrateCliOptions, io: CommandIo): Promise<number> {
   return withRuntime(options, io, async (runtime) => {
     const report = await runLabelMigration(
       { ...runtime, dryRun: options.dryRun === true },

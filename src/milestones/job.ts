@@ -57,7 +57,7 @@ import { openAttention } from "../rollout/attentionStore.js";
 const RULE = "milestones";
 
 export interface MilestonesJobOptions {
-  /** Where the Slack webhook variables are read (default process.env). */
+  /** Where the Slack webhook variables are read (default: the configuration's). */
   env?: NodeJS.ProcessEnv;
   /** A ready notifier (tests); otherwise one is opened from the policy and `env`. */
   notifier?: Notifier;
@@ -280,7 +280,7 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
   const m = deps.policy.milestones;
   if (m === undefined) throw new Error("The milestones job needs policies/milestones.yml (the cadence, the milestone merge request, rollover and the reopen guard).");
   const gl = gitlabPlatformOf(deps.platform, "milestones");
-  const notifier = options.notifier ?? openNotifier(deps.policy, { env: options.env ?? process.env, dryRun: deps.dryRun, logger: deps.logger, require: [m.rollover.slackChannel] });
+  const notifier = options.notifier ?? openNotifier(deps.policy, { env: options.env ?? deps.config?.urlVariables ?? {}, dryRun: deps.dryRun, logger: deps.logger, require: [m.rollover.slackChannel] });
   if (notifier === null) throw new Error(`The milestones job posts the end-of-milestone list to Slack #${m.rollover.slackChannel}: add policies/notifications.yml with that channel.`);
   const started = deps.clock();
   const startedMs = performance.now();

@@ -5,10 +5,10 @@
  * The work is in ./commands.ts, imported when the command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CommandIo, ExitCodeHolder } from "../cliIo.js";
 import type { PlanCommandOptions } from "./commands.js";
 
-export function registerPlanCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+export function registerPlanCommands(program: Command, io: CommandIo, exit: ExitCodeHolder): void {
   program
     .command("plan")
     .description(
@@ -24,6 +24,6 @@ export function registerPlanCommands(program: Command, io: CliIo, exit: ExitCode
     .option("--project <path>", "the project of that merge request (default: $CI_PROJECT_PATH)")
     .action(async (options: PlanCommandOptions) => {
       const { runPlanCommand } = await import("./commands.js");
-      exit.code = await runPlanCommand(options, io);
+      exit.code = await runPlanCommand(options, io, { config: await io.config() });
     });
 }

@@ -3,9 +3,8 @@ import { writeFile } from "node:fs/promises";
 import type { Logger } from "pino";
 import type { CliIo } from "../cliIo.js";
 import { createMergeRequestCommenter, type MergeRequestCommenterOptions } from "../gitlab/index.js";
+import { loadConfig, policiesDirOf, requireGitLab, type Config } from "../config.js";
 import { createLogger } from "../logging.js";
-import { defaultPoliciesDir } from "../policy/cli.js";
-import { gitlabConnectionFromEnv } from "../runtime.js";
 import { computePlan, type PlanOptions } from "./plan.js";
 import { computeReplay, type ReplayOutcome } from "./replay/compute.js";
 import { parseReplayDays } from "./replay/moments.js";
@@ -24,9 +23,10 @@ export interface PlanCommandOptions {
   project?: string;
 }
 
-/** What tests replace: the clock, the environment, and retry timing. */
+/** The configuration, and what tests replace: the clock and retry timing. */
 export interface PlanCommandDeps {
-  env?: NodeJS.ProcessEnv;
+  /** Default: that of an empty environment. */
+  config?: Config;
   now?: Date;
   logger?: Logger;
   platform?: PlanOptions["platform"];
@@ -36,19 +36,19 @@ export interface PlanCommandDeps {
 const FORMATS = ["markdown", "json"] as const;
 
 /** The guide to the comment, on the default branch of the project running the pipeline. */
-function guideUrl(env: NodeJS.ProcessEnv): string | undefined {
-  const project = env.CI_PROJECT_URL?.trim();
-  const branch = env.CI_DEFAULT_BRANCH?.trim();
+function guideUrl(ci: Config["ci"]): string | undefined {
+  const project = ci.projectUrl;
+  const branch = ci.defaultBranch;
   return project && branch ? `${project}/-/blob/${branch}/docs/plan-comment.md` : undefined;
 }
 
-function mergeRequestTarget(options: PlanCommandOptions, env: NodeJS.ProcessEnv): { project: string; iid: number } | undefined {
+function mergeRequestTarget(options: PlanCommandOptions, ci: Config["ci"]): { project: string; iid: number } | undefined {
   if (options.commentOnMr === undefined) return undefined;
   const iid = Number(options.commentOnMr);
   if (!Number.isInteger(iid) || iid < 1) {
     throw new Error(`--comment-on-mr must be a merge request number such as 42 (got "${options.commentOnMr}"); in CI use $CI_MERGE_REQUEST_IID.`);
   }
-  const project = options.project?.trim() || env.CI_PROJECT_PATH?.trim();
+  const project = options.project?.trim() || ci.projectPath;
   if (!project) {
     throw new Error("--comment-on-mr needs the project holding the merge request: give --project group/project (in CI, CI_PROJECT_PATH is used).");
   }
@@ -62,15 +62,6 @@ function maxResourcesOf(text: string | undefined): number {
   return n;
 }
 
-/** MOPS_SETTLE_SECONDS as `serve` reads it (0 to 3600), so the replay waits as the webhook path does. */
-function settleMsOf(env: NodeJS.ProcessEnv): number | undefined {
-  const text = env.MOPS_SETTLE_SECONDS?.trim();
-  if (text === undefined || text === "") return undefined;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n > 3600) throw new Error(`MOPS_SETTLE_SECONDS must be a whole number of seconds from 0 to 3600 (got "${text}").`);
-  return n * 1000;
-}
-
 /** The replay section: the whole output on its own, a section of the plan comment with --base. */
 function replayMarkdown(replay: ReplayOutcome, inPlan: boolean): string {
   if (replay.status === "invalid") return renderInvalidMarkdown(replay);
@@ -78,7 +69,7 @@ function replayMarkdown(replay: ReplayOutcome, inPlan: boolean): string {
 }
 
 export async function runPlanCommand(options: PlanCommandOptions, io: CliIo, deps: PlanCommandDeps = {}): Promise<number> {
-  const env = deps.env ?? process.env;
+  const config = deps.config ?? loadConfig({});
   const format = options.format ?? "markdown";
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new Error(`--format must be one of ${FORMATS.join(", ")} (got "${format}").`);
@@ -89,11 +80,12 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CliIo, dep
   // Check the arguments before reading anything, so a typo fails in a second, not after a sweep.
   const days = options.replay === undefined ? undefined : parseReplayDays(options.replay);
   const maxResources = maxResourcesOf(options.maxResources);
-  const settleMs = settleMsOf(env);
-  const target = mergeRequestTarget(options, env);
-  const logger = deps.logger ?? createLogger();
-  const connection = () => gitlabConnectionFromEnv(env);
-  const dir = options.dir ?? defaultPoliciesDir();
+  // MOPS_SETTLE_SECONDS as `serve` reads it, so the replay waits as the webhook path does.
+  const settleMs = config.settleMs;
+  const target = mergeRequestTarget(options, config.ci);
+  const logger = deps.logger ?? createLogger(config);
+  const connection = () => requireGitLab(config);
+  const dir = policiesDirOf(config, options.dir);
   const now = deps.now ?? new Date();
   const platform = deps.platform ? { platform: deps.platform } : {};
   const outcome =
@@ -102,7 +94,7 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CliIo, dep
     days === undefined || outcome?.status === "invalid"
       ? undefined
       : await computeReplay({ dir, ...(options.base !== undefined ? { base: options.base } : {}), days, maxResources, connection, now, logger, ...platform, ...(settleMs !== undefined ? { settleMs } : {}) });
-  const guide = guideUrl(env);
+  const guide = guideUrl(config.ci);
   const sections = [
     ...(outcome ? [renderPlan(outcome, guide ? { guideUrl: guide } : {})] : []),
     ...(replay ? [replayMarkdown(replay, outcome !== undefined)] : []),

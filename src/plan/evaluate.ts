@@ -12,7 +12,7 @@ import { jobs as registeredJobs } from "../jobs/registry.js";
 import type { Job } from "../jobs/types.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { buildRules } from "../rules/registry.js";
-import type { GitLabConnection } from "../runtime.js";
+import type { GitLabConnection } from "../config.js";
 import type { EvaluatedSide } from "./diff.js";
 import { SharedReads, sideView, unionScope } from "../gitlab/readOnly.js";
 

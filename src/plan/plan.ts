@@ -12,7 +12,7 @@ import type { Job } from "../jobs/types.js";
 import { validatePolicies } from "../policy/load.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import type { PolicyProblem } from "../policy/problems.js";
-import type { GitLabConnection } from "../runtime.js";
+import type { GitLabConnection } from "../config.js";
 import { resolveBase } from "./baseSource.js";
 import { diffEvaluations, type PlanDiff } from "./diff.js";
 import { evaluatePolicySets, type EvaluateOptions, type PolicySet } from "./evaluate.js";

@@ -4,14 +4,9 @@
  * ./commands.ts, imported when a command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CommandIo, ExitCodeHolder } from "../cliIo.js";
 
-/** `--dir`, else MOPS_POLICIES_DIR, else ./policies. */
-export function defaultPoliciesDir(): string {
-  return process.env.MOPS_POLICIES_DIR ?? "policies";
-}
-
-export function registerPolicyCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+export function registerPolicyCommands(program: Command, io: CommandIo, exit: ExitCodeHolder): void {
   const policies = program.command("policies").description("Check and document the YAML policies in policies/");
 
   policies

@@ -1,10 +1,10 @@
 /** What `mops-bot policies validate|schema` do, loaded only when one of them runs. */
 import path from "node:path";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CommandIo, ExitCodeHolder } from "../cliIo.js";
+import { policiesDirOf } from "../config.js";
 import { jobNames } from "../jobs/registry.js";
 import { slackEnvWarnings } from "../notify/config.js";
 import { buildRules } from "../rules/registry.js";
-import { defaultPoliciesDir } from "./cli.js";
 import { writeJsonSchemas } from "./jsonSchema.js";
 import { validatePolicies, type PolicySummary } from "./load.js";
 import { formatProblem, formatWarning } from "./problems.js";
@@ -26,8 +26,9 @@ export function formatSummary(dir: string, s: PolicySummary, rules?: number): st
   return `${dir}: policies OK — ${parts.join(", ")}`;
 }
 
-export async function validateCommand(opts: { dir?: string }, io: CliIo, exit: ExitCodeHolder): Promise<void> {
-  const dir = opts.dir ?? defaultPoliciesDir();
+export async function validateCommand(opts: { dir?: string }, io: CommandIo, exit: ExitCodeHolder): Promise<void> {
+  const config = await io.config();
+  const dir = policiesDirOf(config, opts.dir);
   const result = await validatePolicies(dir, { knownJobs: jobNames() });
   for (const warning of result.warnings) io.err(formatWarning(warning));
   if (result.problems.length > 0) {
@@ -37,10 +38,10 @@ export async function validateCommand(opts: { dir?: string }, io: CliIo, exit: E
     return;
   }
   io.out(formatSummary(dir, result.summary, result.policy ? buildRules(result.policy).length : undefined));
-  for (const warning of slackEnvWarnings(result.policy?.notifications, process.env)) io.err(`warning: ${warning}`);
+  for (const warning of slackEnvWarnings(result.policy?.notifications, config.urlVariables)) io.err(`warning: ${warning}`);
 }
 
-export async function schemaCommand(opts: { dir?: string }, io: CliIo): Promise<void> {
-  const dir = opts.dir ?? defaultPoliciesDir();
+export async function schemaCommand(opts: { dir?: string }, io: CommandIo): Promise<void> {
+  const dir = policiesDirOf(await io.config(), opts.dir);
   for (const file of await writeJsonSchemas(dir)) io.out(`wrote ${path.relative(process.cwd(), file) || file}`);
 }

@@ -6,11 +6,11 @@
  * The work is in ./commands.ts, imported when a command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CommandIo, ExitCodeHolder } from "../cliIo.js";
 import type { DataDirOption } from "./commands.js";
 import { INBOX_STATES } from "./types.js";
 
-export function registerInboxCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+export function registerInboxCommands(program: Command, io: CommandIo, exit: ExitCodeHolder): void {
   const inbox = program
     .command("inbox")
     .description("Look into the webhook inbox of `mops-bot serve` (in Redis when REDIS_URL is set) and retry or drop events that kept failing");

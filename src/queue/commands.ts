@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pino from "pino";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CliIo, CommandIo, ExitCodeHolder } from "../cliIo.js";
 import { formatRef } from "../domain/snapshot.js";
 import { openInbox } from "./openInbox.js";
 import { redactRedisUrl, redisUrlProblems } from "./redisConnection.js";
@@ -14,8 +14,15 @@ export interface DataDirOption {
   dataDir?: string;
 }
 
-function dataDirOf(opts: DataDirOption): string {
-  return resolve(opts.dataDir ?? process.env.MOPS_DATA_DIR ?? "./data");
+/** Where the inbox of `serve` is: Redis when REDIS_URL is set, else the SQLite file in `--data-dir` (else MOPS_DATA_DIR). */
+interface InboxLocation {
+  dir: string;
+  redisUrl?: string;
+}
+
+async function locate(opts: DataDirOption, io: CommandIo): Promise<InboxLocation> {
+  const config = await io.config();
+  return { dir: resolve(opts.dataDir ?? config.dataDir), ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) };
 }
 
 /** Opens the Redis inbox of REDIS_URL, or reports why it cannot. */
@@ -35,8 +42,7 @@ async function openShared(url: string, io: CliIo, exit: ExitCodeHolder): Promise
 }
 
 /** Opens the inbox `serve` uses: Redis when REDIS_URL is set, else the SQLite file of `dir` (never creating an empty one). */
-async function openExisting(dir: string, io: CliIo, exit: ExitCodeHolder): Promise<Inbox | undefined> {
-  const redisUrl = process.env.REDIS_URL?.trim();
+async function openExisting({ dir, redisUrl }: InboxLocation, io: CliIo, exit: ExitCodeHolder): Promise<Inbox | undefined> {
   if (redisUrl) return openShared(redisUrl, io, exit);
   if (!existsSync(join(dir, INBOX_FILE))) {
     io.err(`No inbox in ${dir}. Point --data-dir (or MOPS_DATA_DIR) at the directory mops-bot serve uses, or set REDIS_URL when the replicas share a Redis.`);
@@ -46,11 +52,12 @@ async function openExisting(dir: string, io: CliIo, exit: ExitCodeHolder): Promi
   return openInbox({ dataDir: dir, logger: pino({ level: "silent" }) });
 }
 
-async function withInbox(opts: DataDirOption, io: CliIo, exit: ExitCodeHolder, work: (inbox: InboxAdmin) => Promise<void>): Promise<void> {
-  const inbox = await openExisting(dataDirOf(opts), io, exit);
+async function withInbox(opts: DataDirOption, io: CommandIo, exit: ExitCodeHolder, work: (inbox: Inbox, location: InboxLocation) => Promise<void>): Promise<void> {
+  const location = await locate(opts, io);
+  const inbox = await openExisting(location, io, exit);
   if (!inbox) return;
   try {
-    await work(inbox);
+    await work(inbox, location);
   } finally {
     await inbox.close();
   }
@@ -72,7 +79,7 @@ export function formatEntry(e: InboxEntry): string {
   return parts.join("  ");
 }
 
-export async function inboxListCommand(opts: DataDirOption & { state?: string; limit: string }, io: CliIo, exit: ExitCodeHolder): Promise<void> {
+export async function inboxListCommand(opts: DataDirOption & { state?: string; limit: string }, io: CommandIo, exit: ExitCodeHolder): Promise<void> {
   if (opts.state !== undefined && !INBOX_STATES.includes(opts.state as InboxState)) {
     io.err(`--state must be one of ${INBOX_STATES.join(", ")}; got "${opts.state}".`);
     exit.code = 1;
@@ -84,12 +91,12 @@ export async function inboxListCommand(opts: DataDirOption & { state?: string; l
     exit.code = 1;
     return;
   }
-  await withInbox(opts, io, exit, async (box) => {
+  await withInbox(opts, io, exit, async (box, location) => {
     const state = opts.state as InboxState | undefined;
     const all = await box.list(state ? { state, limit } : { limit: 100_000 });
     const entries = (state ? all : all.filter((e) => e.state !== "done")).slice(0, limit);
     // Acknowledged deliveries not yet moved from the journal into the inbox are not entries yet.
-    const journaled = process.env.REDIS_URL?.trim() ? 0 : journaledLines(dataDirOf(opts));
+    const journaled = location.redisUrl ? 0 : journaledLines(location.dir);
     const journalNote = `${journaled} acknowledged ${journaled === 1 ? "delivery is" : "deliveries are"} still in the journal; mops-bot serve records them in a moment, or at its next start.`;
     if (entries.length === 0) {
       io.out(state ? `No ${state} entries.` : journaled > 0 ? "Nothing waiting, running or dead in the inbox yet." : "The inbox is empty: nothing waiting, running or dead.");
@@ -103,7 +110,7 @@ export async function inboxListCommand(opts: DataDirOption & { state?: string; l
   });
 }
 
-export async function inboxRetryCommand(idText: string | undefined, opts: DataDirOption & { allDead?: boolean }, io: CliIo, exit: ExitCodeHolder): Promise<void> {
+export async function inboxRetryCommand(idText: string | undefined, opts: DataDirOption & { allDead?: boolean }, io: CommandIo, exit: ExitCodeHolder): Promise<void> {
   if ((idText === undefined) === !opts.allDead) {
     io.err("Give either an entry id or --all-dead (not both).");
     exit.code = 1;
@@ -122,7 +129,7 @@ export async function inboxRetryCommand(idText: string | undefined, opts: DataDi
   });
 }
 
-export async function inboxDropCommand(idText: string, opts: DataDirOption, io: CliIo, exit: ExitCodeHolder): Promise<void> {
+export async function inboxDropCommand(idText: string, opts: DataDirOption, io: CommandIo, exit: ExitCodeHolder): Promise<void> {
   const id = parseId(idText, io, exit);
   if (id === undefined) return;
   await withInbox(opts, io, exit, async (box) => {

@@ -4,10 +4,10 @@
  * The work is in ./commands.ts, imported when the command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CommandIo, ExitCodeHolder } from "../cliIo.js";
 import type { ReportCommandOptions } from "./commands.js";
 
-export function registerReportCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+export function registerReportCommands(program: Command, io: CommandIo, exit: ExitCodeHolder): void {
   program
     .command("report")
     .description("Write the MOps report (stage board, SLAs, current milestone, Sales Systems steps, tool audits) as a static web page; reads GitLab, changes nothing")
@@ -17,6 +17,6 @@ export function registerReportCommands(program: Command, io: CliIo, exit: ExitCo
     .option("--history-limit <n>", "read the label history of at most this many issues", "2000")
     .action(async (options: ReportCommandOptions) => {
       const { runReportCommand } = await import("./commands.js");
-      exit.code = await runReportCommand(options, io);
+      exit.code = await runReportCommand(options, io, { config: await io.config() });
     });
 }

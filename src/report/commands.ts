@@ -1,9 +1,9 @@
 /** What `mops-bot report` does, loaded only when it runs. */
 import type { Logger } from "pino";
 import type { CliIo } from "../cliIo.js";
+import { loadConfig, policiesDirOf, requireGitLab, type Config } from "../config.js";
 import { createLogger } from "../logging.js";
-import { defaultPoliciesDir } from "../policy/cli.js";
-import { gitlabConnectionFromEnv, openRuntime, type Runtime } from "../runtime.js";
+import { openRuntime, type Runtime } from "../runtime.js";
 import { gitlabWebBase } from "./links.js";
 import { writeReport } from "./run.js";
 
@@ -15,7 +15,8 @@ export interface ReportCommandOptions {
 }
 
 export interface ReportCommandDeps {
-  env?: NodeJS.ProcessEnv;
+  /** Default: that of an empty environment. */
+  config?: Config;
   logger?: Logger;
   /** A runtime already open (tests); otherwise one is opened from the environment, in dry-run. */
   runtime?: Runtime;
@@ -31,11 +32,11 @@ function wholeNumber(value: string | undefined, option: string, min: number): nu
 export async function runReportCommand(options: ReportCommandOptions, io: CliIo, deps: ReportCommandDeps = {}): Promise<number> {
   const stuckAfterDays = wholeNumber(options.stuckDays, "--stuck-days", 1);
   const historyLimit = wholeNumber(options.historyLimit, "--history-limit", 0);
-  const env = deps.env ?? process.env;
-  const connection = gitlabConnectionFromEnv(env);
+  const config = deps.config ?? loadConfig({});
+  const connection = requireGitLab(config);
   const runtime =
     deps.runtime ??
-    (await openRuntime({ policiesDir: options.dir ?? defaultPoliciesDir(), connection, dryRun: true, logger: deps.logger ?? createLogger() }));
+    (await openRuntime({ policiesDir: policiesDirOf(config, options.dir), connection, dryRun: true, logger: deps.logger ?? createLogger(config), config }));
   const written = await writeReport(runtime, {
     out: options.out,
     gitlabUrl: gitlabWebBase(connection.url),

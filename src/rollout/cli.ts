@@ -4,10 +4,10 @@
  * The code is imported when the command runs (./commands.ts), not to print the help.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CommandIo, ExitCodeHolder } from "../cliIo.js";
 import type { AdoptOptions } from "./commands.js";
 
-export function registerAdoptCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+export function registerAdoptCommands(program: Command, io: CommandIo, exit: ExitCodeHolder): void {
   program
     .command("adopt")
     .description("Switch the bot on for the board as policies/rollout.yml says: quiet repairs on the backlog and one adoption report per project")

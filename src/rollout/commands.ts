@@ -1,6 +1,6 @@
 /** What `mops-bot adopt` does, loaded only when it runs. */
 import { spellingsInUse, type SpellingInUse } from "../labels/spelling.js";
-import type { CliIo } from "../cliIo.js";
+import type { CommandIo } from "../cliIo.js";
 import type { RunReport } from "../engine/report.js";
 import { withJobRuntime } from "../jobs/jobRuntime.js";
 import { runSweep } from "../jobs/sweep.js";
@@ -13,7 +13,7 @@ export interface AdoptOptions {
   dir?: string;
 }
 
-export async function runAdoptCommand(options: AdoptOptions, io: CliIo): Promise<number> {
+export async function runAdoptCommand(options: AdoptOptions, io: CommandIo): Promise<number> {
   try {
     const outcome = await withJobRuntime(options, io, (deps) => adopt(deps));
     if ("exitCode" in outcome) return outcome.exitCode;

@@ -3,9 +3,9 @@
  * server's code is in ./commands.ts, imported when the command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CommandIo, ExitCodeHolder } from "../cliIo.js";
 
-export function registerServeCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+export function registerServeCommands(program: Command, io: CommandIo, exit: ExitCodeHolder): void {
   program
     .command("serve")
     .description("Receive GitLab webhooks and reconcile what they name; run the scheduled jobs in-process")

@@ -1,14 +1,14 @@
 /** What `mops-bot serve` does, loaded only when it runs: the webhook server with its durable inbox and the in-process schedules. */
-import type { Logger } from "pino";
-import type { CliIo } from "../cliIo.js";
+import { destination, type Logger } from "pino";
+import type { CommandIo } from "../cliIo.js";
+import { ConfigError, type ServeConfig } from "../config.js";
+import { createLogger } from "../logging.js";
 import { createScheduler } from "../jobs/scheduler.js";
 import { findJob } from "../jobs/registry.js";
 import { renderReportText } from "../engine/report.js";
 import { openRuntime } from "../runtime.js";
 import { openHistoryCache } from "../cache/open.js";
 import { InboxMissingError } from "../queue/inboxMarker.js";
-import { ConfigError, loadServeConfig } from "./config.js";
-import { createServeLogger } from "./logger.js";
 import { createReconciler } from "./reconciler.js";
 import { startServe, type RunningServe } from "./serve.js";
 import { createMetrics } from "../webhook/metrics.js";
@@ -25,9 +25,9 @@ export interface RunServeOptions {
   newInbox?: boolean;
 }
 
-export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions): Promise<RunningServe> {
-  const config = loadServeConfig(env);
-  const logger = options.logger ?? createServeLogger();
+export async function runServe(config: ServeConfig, options: RunServeOptions): Promise<RunningServe> {
+  // On stdout, where a container's logs are collected.
+  const logger = options.logger ?? createLogger(config, destination(1));
   // One registry for /metrics: the webhook edge and inbox count into it, and so does the GitLab client.
   const metrics = createMetrics();
   // Shared with the replicas through REDIS_URL when set; an SQLite file in the data dir otherwise.
@@ -43,6 +43,7 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
     dryRun: false,
     logger,
     clock: options.clock,
+    config,
     platform: { onResponse: (route, status) => metrics.apiRequests.inc({ route, status }), ...(historyCache ? { historyCache } : {}) },
   });
   const botUsername = await runtime.platform
@@ -78,7 +79,7 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
   };
   const running = await startServe({
     config,
-    reconcile: createReconciler(runtime, { env, settleMs: config.settleMs, onConflict: (c) => metrics.planConflicts.inc({ kind: c.kind ?? "rules" }) }),
+    reconcile: createReconciler(runtime, { settleMs: config.settleMs, onConflict: (c) => metrics.planConflicts.inc({ kind: c.kind ?? "rules" }) }),
     readiness,
     logger,
     botUsername,
@@ -99,9 +100,9 @@ export async function runServe(env: NodeJS.ProcessEnv, options: RunServeOptions)
 }
 
 /** `mops-bot serve`: runs until a signal stops the server; returns only on a configuration error. */
-export async function serveCommand(options: { schedules: boolean; newInbox?: boolean }, io: CliIo): Promise<number> {
+export async function serveCommand(options: { schedules: boolean; newInbox?: boolean }, io: CommandIo): Promise<number> {
   try {
-    const running = await runServe(process.env, { schedules: options.schedules, handleSignals: true, newInbox: options.newInbox === true });
+    const running = await runServe(await io.serveConfig(), { schedules: options.schedules, handleSignals: true, newInbox: options.newInbox === true });
     io.out(`mops-bot is listening on port ${running.port}: POST /webhooks/gitlab, GET /healthz, /readyz, /metrics`);
     // Keep the command alive until a signal stops the server.
     return await new Promise<never>(() => {});

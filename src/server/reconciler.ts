@@ -7,6 +7,7 @@ import type { PlanConflict } from "../domain/plan.js";
 import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
 import { formatRef } from "../domain/snapshot.js";
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
+import { withTrace } from "../gitlab/index.js";
 import { boardSpellings } from "../labels/boardSpellings.js";
 import { planSnapshot, type ReconcileDeps, reconcileSnapshot } from "../engine/reconcile.js";
 import type { Reconcile } from "../queue/types.js";
@@ -19,7 +20,6 @@ import type { Runtime } from "../runtime.js";
 export interface ReconcilerOptions {
   milestoneTtlMs?: number;
   notifier?: Notifier | null;
-  env?: NodeJS.ProcessEnv;
   /** Told of every conflict in a plan (counted on /metrics). */
   onConflict?: (conflict: PlanConflict) => void;
   /** How long notes of rules that judge a person's edits wait after the first change that would bring one (0: no wait). */
@@ -37,7 +37,7 @@ export function createReconciler(runtime: Runtime, options: ReconcilerOptions = 
   const waiting = new Map<string, number>();
   // Slack posts of rules (handbook updates) go out in the background; channels without a webhook URL are skipped with a warning.
   const notifier =
-    options.notifier !== undefined ? (options.notifier ?? undefined) : (openNotifier(runtime.policy, { env: options.env ?? process.env, dryRun: false, logger: runtime.logger }) ?? undefined);
+    options.notifier !== undefined ? (options.notifier ?? undefined) : (openNotifier(runtime.policy, { env: runtime.config.urlVariables, dryRun: false, logger: runtime.logger }) ?? undefined);
   // GitLab user ids of the people triage rules may assign, read once (round-robin and named users).
   let userIds: Promise<Record<string, number>> | undefined;
   const assignable = () => {
@@ -66,7 +66,11 @@ export function createReconciler(runtime: Runtime, options: ReconcilerOptions = 
     return cached.value;
   };
 
-  return async (ref, trace) => {
+  // The GitLab requests of one reconcile carry the ids of the events it answers, on their log lines
+  // (`eventId`) and header, so one delivery can be followed from the webhook to GitLab's answers.
+  return (ref, trace) => withTrace(trace.eventIds.join(","), () => reconcileOne(ref, trace));
+
+  async function reconcileOne(...[ref, trace]: Parameters<Reconcile>): ReturnType<Reconcile> {
     if (ref.kind === "milestone") {
       // Milestone events refresh the milestone cache; a team milestone closed while its milestone
       // merge request is open is reactivated (the milestone is read anew: the event is only a hint).
@@ -108,7 +112,7 @@ export function createReconciler(runtime: Runtime, options: ReconcilerOptions = 
       writes > 0 ? "reconciled: changes applied" : "reconciled: nothing to change",
     );
     if (wait) return { inMs: wait, why: `settle time: the note about a person's edit waits ${Math.round(wait / 1000)}s in case they are still editing` };
-  };
+  }
 
   /**
    * How long the notes of rules that judge a person's edits still wait on this resource, or 0. The

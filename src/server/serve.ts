@@ -13,7 +13,7 @@ import { scheduleCoordinator, type ScheduleCoordinator } from "../jobs/scheduleC
 import type { Inbox, Reconcile } from "../queue/types.js";
 import { createWebhookApp } from "../webhook/app.js";
 import { createMetrics, type ServeMetrics } from "../webhook/metrics.js";
-import type { ServeConfig } from "./config.js";
+import type { ServeConfig } from "../config.js";
 
 /** Jobs that run on a timer inside `serve` (node-cron); started with the server and stopped with it. */
 export interface ScheduledJobs {

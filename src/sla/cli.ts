@@ -1,8 +1,8 @@
 /** `mops-bot sla explain <ref>`: print how each SLA clock on one issue ran (the work is in ./commands.ts, imported when it runs). */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CommandIo, ExitCodeHolder } from "../cliIo.js";
 
-export function registerSlaCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+export function registerSlaCommands(program: Command, io: CommandIo, exit: ExitCodeHolder): void {
   const sla = program.command("sla").description("SLA clocks on the business calendar (policies/sla.yml)");
   sla
     .command("explain")

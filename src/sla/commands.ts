@@ -1,10 +1,10 @@
 /** What `mops-bot sla explain <ref>` does, loaded only when it runs. */
-import type { CliIo } from "../cliIo.js";
+import type { CommandIo } from "../cliIo.js";
+import { policiesDirOf, requireGitLab } from "../config.js";
 import { createLogger } from "../logging.js";
-import { defaultPoliciesDir } from "../policy/cli.js";
 import { PolicyError, formatProblem } from "../policy/problems.js";
 import { parseRef } from "../domain/snapshot.js";
-import { gitlabConnectionFromEnv, openRuntime, type Runtime } from "../runtime.js";
+import { openRuntime, type Runtime } from "../runtime.js";
 import { explainSla } from "./explain.js";
 
 /** Reads the issue and its label history, and returns the explanation (or a message saying what is wrong). */
@@ -20,9 +20,10 @@ export async function explainRef(runtime: Pick<Runtime, "policy" | "calendar" | 
   return { ok: true, text: explainSla(withHistory, runtime.policy, runtime.calendar, runtime.clock()) };
 }
 
-export async function explainSlaCommand(ref: string, opts: { dir?: string }, io: CliIo): Promise<number> {
+export async function explainSlaCommand(ref: string, opts: { dir?: string }, io: CommandIo): Promise<number> {
   try {
-    const runtime = await openRuntime({ policiesDir: opts.dir ?? defaultPoliciesDir(), connection: gitlabConnectionFromEnv(), dryRun: true, logger: createLogger() });
+    const config = await io.config();
+    const runtime = await openRuntime({ policiesDir: policiesDirOf(config, opts.dir), connection: requireGitLab(config), dryRun: true, logger: createLogger(config), config });
     const result = await explainRef(runtime, ref);
     if (result.ok) io.out(result.text);
     else io.err(result.text);

@@ -4,9 +4,9 @@
  * work is in ./commands.ts, imported when a command runs.
  */
 import type { Command } from "commander";
-import type { CliIo, ExitCodeHolder } from "../cliIo.js";
+import type { CommandIo, ExitCodeHolder } from "../cliIo.js";
 
-export function registerRuleCommands(program: Command, io: CliIo, exit: ExitCodeHolder): void {
+export function registerRuleCommands(program: Command, io: CommandIo, exit: ExitCodeHolder): void {
   const rules = program.command("rules").description("List the rules the policies define, and explain one rule on one issue or merge request");
 
   rules

@@ -1,5 +1,6 @@
 /** What `mops-bot rules list` and `mops-bot rules explain` do, loaded only when one of them runs. */
-import type { CliIo } from "../cliIo.js";
+import type { CommandIo } from "../cliIo.js";
+import { policiesDirOf, requireGitLab } from "../config.js";
 import { parseRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { createRuleContext } from "../engine/context.js";
 import type { Platform } from "../engine/platform.js";
@@ -8,12 +9,11 @@ import { describeAction } from "../engine/describeAction.js";
 import { renderConvergence, summariseConvergence } from "../engine/rounds.js";
 import { jobNames } from "../jobs/registry.js";
 import { createLogger } from "../logging.js";
-import { defaultPoliciesDir } from "../policy/cli.js";
 import { loadPolicies } from "../policy/load.js";
 import { PolicyError, formatProblem } from "../policy/problems.js";
 import { buildRules, findRule } from "../rules/registry.js";
 import type { Rule, RuleContext } from "../rules/types.js";
-import { gitlabConnectionFromEnv, openRuntime, type Runtime } from "../runtime.js";
+import { openRuntime, type Runtime } from "../runtime.js";
 import { explainRule } from "./explain.js";
 import { listRules, renderRuleList } from "./list.js";
 import { resolveAssignees } from "./sweepSupport.js";
@@ -50,9 +50,10 @@ export async function explainCommand(ruleId: string, refText: string, runtime: R
   return `${explained}\n${lines.join("\n")}`;
 }
 
-export async function listRulesCommand(opts: { dir?: string }, io: CliIo): Promise<number> {
+export async function listRulesCommand(opts: { dir?: string }, io: CommandIo): Promise<number> {
+  const config = await io.config();
   try {
-    const policy = await loadPolicies(opts.dir ?? defaultPoliciesDir(), { knownJobs: jobNames() });
+    const policy = await loadPolicies(policiesDirOf(config, opts.dir), { knownJobs: jobNames() });
     io.out(renderRuleList(listRules(policy)));
     return 0;
   } catch (e) {
@@ -62,13 +63,15 @@ export async function listRulesCommand(opts: { dir?: string }, io: CliIo): Promi
   }
 }
 
-export async function explainRuleCommand(ruleId: string, ref: string, opts: { dir?: string }, io: CliIo): Promise<number> {
+export async function explainRuleCommand(ruleId: string, ref: string, opts: { dir?: string }, io: CommandIo): Promise<number> {
   try {
+    const config = await io.config();
     const runtime = await openRuntime({
-      policiesDir: opts.dir ?? defaultPoliciesDir(),
-      connection: gitlabConnectionFromEnv(),
+      policiesDir: policiesDirOf(config, opts.dir),
+      connection: requireGitLab(config),
+      config,
       dryRun: true,
-      logger: createLogger(),
+      logger: createLogger(config),
     });
     io.out(await explainCommand(ruleId, ref, runtime));
     return 0;

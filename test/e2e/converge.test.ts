@@ -13,6 +13,7 @@ import { runSweep } from "../../src/jobs/sweep.js";
 import { runMilestones } from "../../src/milestones/job.js";
 import { runToolAudits } from "../../src/tools/job.js";
 import { explainCommand } from "../../src/triage/commands.js";
+import { loadServeConfig } from "../../src/config.js";
 import { runServe } from "../../src/server/commands.js";
 import type { RunningServe } from "../../src/server/serve.js";
 import { TEST_POLICIES_DIR } from "../support/policies.js";
@@ -132,7 +133,7 @@ async function serving(env: Record<string, string> = {}): Promise<RunningServe> 
   sb = await startSandbox();
   dataDir = mkdtempSync(join(tmpdir(), "mops-converge-"));
   serve = await runServe(
-    { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: "hook-secret", PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR, ...env },
+    loadServeConfig({ GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: "hook-secret", PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR, ...env }),
     { schedules: false, handleSignals: false, clock: () => SANDBOX_NOW, logger: pino({ level: "silent" }) },
   );
   sb.fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, "hook-secret");

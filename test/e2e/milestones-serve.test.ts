@@ -10,6 +10,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { milestoneGroup } from "../../src/milestones/project.js";
 import { runHandbookUpdates } from "../../src/jobs/handbookUpdates.js";
+import { loadServeConfig } from "../../src/config.js";
 import { runServe } from "../../src/server/commands.js";
 import type { RunningServe } from "../../src/server/serve.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
@@ -57,7 +58,7 @@ beforeEach(async () => {
   serve = await runServe(
     // The server reads the Slack webhook variables from the environment it is given.
     // The reopen guard waits the settle time before it closes an issue again (a member may still write `keep open`).
-    { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR, MOPS_SETTLE_SECONDS: "2", ...slackEnv() },
+    loadServeConfig({ GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR, MOPS_SETTLE_SECONDS: "2", ...slackEnv() }),
     { schedules: false, handleSignals: false, clock: () => SANDBOX_NOW, logger: pino({ level: "silent" }) },
   );
   sb.fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, SECRET);

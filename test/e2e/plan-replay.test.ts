@@ -20,6 +20,7 @@ import { computeReplay, type ReplayReport } from "../../src/plan/replay/compute.
 import { loadPolicies } from "../../src/policy/load.js";
 import { type FakeGitlab, startFakeGitlab } from "../support/fakeGitlab/index.js";
 import { TEST_POLICIES_DIR } from "../support/policies.js";
+import { loadConfig } from "../../src/config.js";
 
 const silent = pino({ level: "silent" });
 const TOKEN = "replay-token";
@@ -147,7 +148,7 @@ describe("mops-bot plan --replay on a board with a known history", () => {
 
   it("says what to give when the arguments cannot work, before reading GitLab", async () => {
     const io = { out: () => {}, err: () => {} };
-    const deps = { env: { GITLAB_URL: fake.url, GITLAB_TOKEN: TOKEN }, now: NOW, logger: silent };
+    const deps = { config: loadConfig({ GITLAB_URL: fake.url, GITLAB_TOKEN: TOKEN }), now: NOW, logger: silent };
     await expect(runPlanCommand({ dir: policies }, io, deps)).rejects.toThrow(/needs --base .*--replay 30d/);
     await expect(runPlanCommand({ dir: policies, replay: "last month" }, io, deps)).rejects.toThrow(/number of days such as 30d/);
     await expect(runPlanCommand({ dir: policies, replay: "30d", maxResources: "lots" }, io, deps)).rejects.toThrow(/--max-resources must be a whole number/);
@@ -198,7 +199,7 @@ describe("mops-bot plan --replay on a board with a known history", () => {
     const code = await runPlanCommand(
       { base: before, dir: policies, replay: "8d", maxResources: "100" },
       { out: (t) => out.push(t), err: (t) => out.push(t) },
-      { env: { GITLAB_URL: fake.url, GITLAB_TOKEN: TOKEN }, now: NOW, logger: silent, platform: fastRetries },
+      { config: loadConfig({ GITLAB_URL: fake.url, GITLAB_TOKEN: TOKEN }), now: NOW, logger: silent, platform: fastRetries },
     );
     const markdown = out.join("\n");
     // The trimmed policies lack the files of the SLA, audit, digest and milestone jobs, which the

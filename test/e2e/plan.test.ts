@@ -19,6 +19,7 @@ import { computePlan, type PlanReport } from "../../src/plan/plan.js";
 import { loadPolicies } from "../../src/policy/load.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
 import { TEST_POLICIES_DIR } from "../support/policies.js";
+import { loadConfig } from "../../src/config.js";
 
 const silent = pino({ level: "silent" });
 const fastRetries = { retry: { attempts: 3, baseMs: 1, maxMs: 2 }, sleep: async () => {} };
@@ -131,7 +132,7 @@ describe("mops-bot plan between two policy folders", () => {
     expect(report.changed.filter((c) => c.resources.length > 0)).toEqual([]);
     const out: string[] = [];
     const code = await runPlanCommand({ base: TEST_POLICIES_DIR, dir: after }, { out: (t) => out.push(t), err: () => {} }, {
-      env: { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN }, now: SANDBOX_NOW, logger: silent, platform: fastRetries,
+      config: loadConfig({ GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN }), now: SANDBOX_NOW, logger: silent, platform: fastRetries,
     });
     expect(code).toBe(0);
     expect(out.join("\n")).toContain("This change does not alter what the bot would do to any open issue or merge request today.");
@@ -140,7 +141,7 @@ describe("mops-bot plan between two policy folders", () => {
 
 describe("the plan comment on the merge request", () => {
   const env = () => ({ GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, CI_PROJECT_PATH: POLICY_PROJECT });
-  const deps = () => ({ env: env(), now: SANDBOX_NOW, logger: silent, platform: fastRetries, commenter: fastRetries });
+  const deps = () => ({ config: loadConfig(env()), now: SANDBOX_NOW, logger: silent, platform: fastRetries, commenter: fastRetries });
   const quiet = { out: () => {}, err: () => {} };
   let mr: number;
   beforeEach(() => {

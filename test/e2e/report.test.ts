@@ -17,6 +17,7 @@ import { DEMO_ISSUES } from "../../src/demo/board.js";
 import { markerComment, markerKey } from "../../src/domain/markers.js";
 import { runReportCommand } from "../../src/report/commands.js";
 import { SANDBOX_NOW, SANDBOX_TOKEN, type Sandbox, startSandbox } from "../support/sandbox.js";
+import { loadConfig } from "../../src/config.js";
 
 const DAY = 86_400_000;
 let sb: Sandbox;
@@ -74,7 +75,7 @@ beforeAll(async () => {
   out = await mkdtemp(path.join(tmpdir(), "mops-report-"));
   const runtime = await sb.runtime({ dryRun: true });
   const lines: string[] = [];
-  const code = await runReportCommand({ out }, { out: (t) => lines.push(t), err: (t) => lines.push(t) }, { runtime, env: { GITLAB_URL: `${sb.fake.url}/api/v4`, GITLAB_TOKEN: SANDBOX_TOKEN } });
+  const code = await runReportCommand({ out }, { out: (t) => lines.push(t), err: (t) => lines.push(t) }, { runtime, config: loadConfig({ GITLAB_URL: `${sb.fake.url}/api/v4`, GITLAB_TOKEN: SANDBOX_TOKEN }) });
   expect(code, lines.join("\n")).toBe(0);
   expect(lines.join("\n")).toContain(`Report written to ${path.join(out, "index.html")}`);
 });

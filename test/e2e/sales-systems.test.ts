@@ -15,6 +15,7 @@ import { runSweep } from "../../src/jobs/sweep.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
 import { loadPolicies } from "../../src/policy/load.js";
 import { openRuntime } from "../../src/runtime.js";
+import { loadServeConfig } from "../../src/config.js";
 import { runServe } from "../../src/server/commands.js";
 import type { RunningServe } from "../../src/server/serve.js";
 import { type FakeGitlab, type IssuableView, startFakeGitlab } from "../support/fakeGitlab/index.js";
@@ -64,7 +65,7 @@ async function openWorld(path: "webhook" | "sweep"): Promise<World> {
   if (path === "webhook") {
     dataDir = mkdtempSync(join(tmpdir(), "mops-sales-"));
     serve = await runServe(
-      { GITLAB_URL: fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR },
+      loadServeConfig({ GITLAB_URL: fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: SECRET, PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR }),
       { schedules: false, handleSignals: false, clock, logger: pino({ level: "silent" }) },
     );
     fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, SECRET);

@@ -15,6 +15,7 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { markersIn } from "../../src/domain/markers.js";
 import { runSweep } from "../../src/jobs/sweep.js";
+import { loadServeConfig } from "../../src/config.js";
 import { runServe } from "../../src/server/commands.js";
 import type { RunningServe } from "../../src/server/serve.js";
 import { summaryMarker } from "../../src/triage/summaries.js";
@@ -52,7 +53,7 @@ describe("MktgOps stages against the fake GitLab", () => {
     // The sweep reads open issues only: the close reaches the bot as a webhook.
     dataDir = mkdtempSync(join(tmpdir(), "mops-stages-"));
     serve = await runServe(
-      { GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: "hook-secret", PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR, MOPS_SETTLE_SECONDS: "0" },
+      loadServeConfig({ GITLAB_URL: sb.fake.url, GITLAB_TOKEN: SANDBOX_TOKEN, GITLAB_WEBHOOK_SECRET: "hook-secret", PORT: "0", MOPS_DATA_DIR: dataDir, MOPS_POLICIES_DIR: TEST_POLICIES_DIR, MOPS_SETTLE_SECONDS: "0" }),
       { schedules: false, handleSignals: false, clock: () => SANDBOX_NOW, logger: pino({ level: "silent" }) },
     );
     sb.fake.setWebhook(`http://127.0.0.1:${serve.port}/webhooks/gitlab`, "hook-secret");

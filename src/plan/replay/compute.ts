@@ -8,7 +8,7 @@ import { createGitLabPlatform } from "../../gitlab/index.js";
 import { jobNames } from "../../jobs/registry.js";
 import { validatePolicies } from "../../policy/load.js";
 import type { CompiledPolicy } from "../../policy/model.js";
-import type { GitLabConnection } from "../../runtime.js";
+import type { GitLabConnection } from "../../config.js";
 import { resolveBase } from "../baseSource.js";
 import type { EvaluateOptions, PolicySet } from "../evaluate.js";
 import type { InvalidPlan } from "../plan.js";

@@ -1,11 +1,10 @@
 // `mops-bot inbox list|retry|drop` against a real inbox (the SQLite file, or Redis with REDIS_URL),
 // through commander as the CLI runs it.
-import { Command } from "commander";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CliIo, ExitCodeHolder } from "../../../src/cliIo.js";
-import { registerInboxCommands } from "../../../src/queue/cli.js";
+import { main } from "../../../src/cli.js";
+import type { CliIo } from "../../../src/cliIo.js";
 import { eventLine } from "../../../src/queue/eventLines.js";
 import { JOURNAL_FILES } from "../../../src/queue/journal.js";
 import { type InboxBackend, openInbox } from "../../../src/queue/openInbox.js";
@@ -30,11 +29,9 @@ async function run(...args: string[]): Promise<{ out: string; err: string; code:
   let out = "";
   let err = "";
   const io: CliIo = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) };
-  const exit: ExitCodeHolder = { code: 0 };
-  const program = new Command().exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
-  registerInboxCommands(program, io, exit);
-  await program.parseAsync(["node", "mops-bot", ...args, "--data-dir", tmp.dir]);
-  return { out, err, code: exit.code };
+  // Through the entry point, which reads REDIS_URL from the environment as the command line does.
+  const code = await main(["node", "mops-bot", ...args, "--data-dir", tmp.dir], io);
+  return { out, err, code };
 }
 
 /** An inbox with one waiting event (#1 on issue 1) and one dead letter (#2 on issue 2). */

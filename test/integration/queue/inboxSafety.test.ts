@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InboxMissingError } from "../../../src/queue/inboxMarker.js";
 import { INBOX_FILE, SqliteInbox } from "../../../src/queue/sqliteInbox.js";
 import type { InboxEvent } from "../../../src/queue/types.js";
-import { loadServeConfig } from "../../../src/server/config.js";
+import { loadServeConfig } from "../../../src/config.js";
 import { startServe } from "../../../src/server/serve.js";
 import { capturingLogger, silentLogger, tempDir } from "../webhook/helpers.js";
 

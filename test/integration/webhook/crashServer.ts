@@ -2,9 +2,10 @@
 // "<ref> <event ids>" to OUT_FILE after a short delay, so some events are in flight when the
 // test kills it. Prints "LISTENING <port>" once it accepts deliveries.
 import { appendFileSync } from "node:fs";
+import { destination } from "pino";
 import { formatRef } from "../../../src/domain/snapshot.js";
-import { loadServeConfig } from "../../../src/server/config.js";
-import { createServeLogger } from "../../../src/server/logger.js";
+import { loadServeConfig } from "../../../src/config.js";
+import { createLogger } from "../../../src/logging.js";
 import { startServe } from "../../../src/server/serve.js";
 
 const outFile = process.env.OUT_FILE;
@@ -15,7 +16,7 @@ const config = loadServeConfig(process.env);
 const running = await startServe({
   config,
   botUsername: "mops-bot",
-  logger: createServeLogger({ level: process.env.LOG_LEVEL ?? "warn" }),
+  logger: createLogger({ logLevel: config.logLevel ?? "warn" }, destination(1)),
   readiness: async () => [],
   handleSignals: true,
   host: "127.0.0.1",

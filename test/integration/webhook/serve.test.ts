@@ -2,7 +2,7 @@
 // environment configuration it is started with.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ResourceRef } from "../../../src/domain/snapshot.js";
-import { ConfigError, loadServeConfig } from "../../../src/server/config.js";
+import { ConfigError, loadServeConfig } from "../../../src/config.js";
 import { startServe } from "../../../src/server/serve.js";
 import { fixtureText, silentLogger, tempDir, waitFor, WEBHOOK_FIXTURES } from "./helpers.js";
 

@@ -25,7 +25,7 @@ interface Layer {
 
 /** Lowest first. A module may import its own layer and the layers above it in this table, never one below. */
 const LAYERS: Layer[] = [
-  { name: "foundation", holds: "pure types and helpers", paths: ["domain/", "redact.ts", "dataDir.ts", "gitlabUrl.ts", "cliIo.ts"] },
+  { name: "foundation", holds: "pure types and helpers", paths: ["domain/", "redact.ts", "dataDir.ts", "gitlabUrl.ts"] },
   { name: "policy", holds: "the YAML's schemas, loading and compiled model", paths: ["policy/"] },
   { name: "slack", holds: "Slack messages and their sending", paths: ["notify/"] },
   { name: "rule helpers", holds: "parsing that rules use (slash commands, intake forms)", paths: ["intake/", "commands/"] },
@@ -37,7 +37,7 @@ const LAYERS: Layer[] = [
   { name: "webhook", holds: "the HTTP edge", paths: ["webhook/"] },
   // What a job is (jobs/types.ts) and which exist (jobs/names.ts) sit below the jobs themselves,
   // which live in their features; jobs/registry.ts, the list of them, is composition.
-  { name: "runtime", holds: "policies + calendar + platform for a command; the job contract", paths: ["runtime.ts", "jobs/types.ts", "jobs/names.ts"] },
+  { name: "runtime", holds: "the configuration read once; policies + calendar + platform for a command; the job contract", paths: ["config.ts", "cliIo.ts", "runtime.ts", "jobs/types.ts", "jobs/names.ts"] },
   {
     name: "features",
     holds: "one job or report each; never import one another",

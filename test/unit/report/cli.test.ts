@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { main } from "../../../src/cli.js";
 import { runReportCommand } from "../../../src/report/commands.js";
+import { loadConfig } from "../../../src/config.js";
 
 const io = () => {
   const lines: string[] = [];
@@ -16,12 +17,12 @@ describe("mops-bot report (arguments)", () => {
 
   it("says what to fix in a bad number before reading anything", async () => {
     const { io: cli } = io();
-    await expect(runReportCommand({ out: "x", stuckDays: "ten" }, cli, { env: {} })).rejects.toThrow('--stuck-days must be a whole number of at least 1 (got "ten")');
-    await expect(runReportCommand({ out: "x", historyLimit: "-1" }, cli, { env: {} })).rejects.toThrow("--history-limit must be a whole number of at least 0");
+    await expect(runReportCommand({ out: "x", stuckDays: "ten" }, cli, { config: loadConfig({}) })).rejects.toThrow('--stuck-days must be a whole number of at least 1 (got "ten")');
+    await expect(runReportCommand({ out: "x", historyLimit: "-1" }, cli, { config: loadConfig({}) })).rejects.toThrow("--history-limit must be a whole number of at least 0");
   });
 
   it("names the missing GitLab connection", async () => {
     const { io: cli } = io();
-    await expect(runReportCommand({ out: "x" }, cli, { env: {} })).rejects.toThrow("GITLAB_URL");
+    await expect(runReportCommand({ out: "x" }, cli, { config: loadConfig({}) })).rejects.toThrow("GITLAB_URL");
   });
 });

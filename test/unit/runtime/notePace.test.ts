@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config.js";
 import { openRuntime } from "../../../src/runtime.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
@@ -33,7 +34,7 @@ async function notePace(policiesDir: string, env: NodeJS.ProcessEnv): Promise<nu
     connection: { url: "http://127.0.0.1:9", token: "glpat-notepace-0123456789" },
     dryRun: true,
     logger: pino({ level: "silent" }),
-    env,
+    config: loadConfig(env),
   });
   return runtime.platform.requester.notePace();
 }

@@ -1,10 +1,12 @@
 import { Writable } from "node:stream";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDefaultLogger } from "../../../src/gitlab/logger.js";
+import { describe, expect, it } from "vitest";
+import { loadConfig, loadServeConfig, requireGitLab, type Env } from "../../../src/config.js";
+import { gitlabLogger } from "../../../src/gitlab/logger.js";
+import { createLogger } from "../../../src/logging.js";
 import { redactUrlCredentials } from "../../../src/redact.js";
-import { gitlabConnectionFromEnv } from "../../../src/runtime.js";
-import { loadServeConfig } from "../../../src/server/config.js";
-import { createServeLogger } from "../../../src/server/logger.js";
+
+/** What a command that talks to GitLab is given. */
+const gitlabConnectionFromEnv = (env: Env) => requireGitLab(loadConfig(env));
 
 const TOKEN = "glpat-SeCrEt0123456789";
 
@@ -60,20 +62,10 @@ describe("URL credentials in logs", () => {
     expect(redactUrlCredentials("mail alice@example.com at https://gitlab.example.com/@alice")).toBe("mail alice@example.com at https://gitlab.example.com/@alice");
   });
 
-  // The test run sets LOG_LEVEL=silent; these loggers read it.
-  let level: string | undefined;
-  beforeEach(() => {
-    level = process.env.LOG_LEVEL;
-    process.env.LOG_LEVEL = "info";
-  });
-  afterEach(() => {
-    process.env.LOG_LEVEL = level;
-  });
-
   it("never reach a line of the serve or GitLab logger, in messages or fields", () => {
     const serve = capture();
     const gitlab = capture();
-    for (const logger of [createServeLogger({ destination: serve.stream }), createDefaultLogger(gitlab.stream)]) {
+    for (const logger of [createLogger({ logLevel: "info" }, serve.stream), gitlabLogger(createLogger({ logLevel: "info" }, gitlab.stream))]) {
       for (let i = 0; i < 10; i++) logger.error({ url: `http://user:password@gitlab.example.com/api/v4/projects/${i}`, err: new Error(`connect to https://oauth2:${TOKEN}@gitlab.example.com refused`) }, `sweep failed on http://user:password@gitlab.example.com`);
     }
     for (const text of [serve.text(), gitlab.text()]) {
