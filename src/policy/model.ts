@@ -6,7 +6,7 @@ import type { Taxonomy } from "../domain/labels.js";
 import type { MilestoneTiming, ResourceKind } from "../domain/snapshot.js";
 import type { DigestPolicy, IntakePolicy, ToolsPolicy } from "./toolsModel.js";
 import type { RolloutPolicy } from "./rolloutModel.js";
-import type { TriageRuleDef } from "./compile/triage.js";
+import type { TriageRuleDef } from "./triageModel.js";
 
 export interface ProjectScope {
   /** Full path, e.g. `gitlab-com/marketing/marketing-operations`. */
