@@ -3,6 +3,7 @@
  * writes them. A new kind is one file in this folder and one line here.
  */
 import { calendarKind } from "./calendar.js";
+import { companionsKind } from "./companions.js";
 import { digestKind } from "./digest.js";
 import { hygieneKind } from "./hygiene.js";
 import { intakeKind } from "./intake.js";
@@ -35,4 +36,5 @@ export const POLICY_KINDS: readonly PolicyKind[] = [
   digestKind,
   slaKind,
   rolloutKind,
+  companionsKind,
 ];
