@@ -10,10 +10,10 @@ import type { DataPath, PolicySource, ProblemSink } from "../source.js";
 import { didYouMean } from "../suggest.js";
 import { parsePattern } from "./workflow.js";
 import { tryPolicyRegex } from "../regex.js";
-import type { AgeBound, Duration, TextPattern, TriageActionDef, TriageCondition, TriageRuleDef } from "../triageModel.js";
+import type { AgeBound, Duration, TextPattern, TriageActionDef, TriageCondition, TriageRuleDef } from "../model/triage.js";
 
-/** The model lives in ../triageModel.ts (so model.ts imports no compiler); re-exported for the triage code that reads it from here. */
-export type { AgeBound, Duration, SummaryDef, SummaryGroupBy, TextPattern, TriageActionDef, TriageCondition, TriageRuleDef } from "../triageModel.js";
+/** The model lives in ../model/triage.ts (so model.ts imports no compiler); re-exported for the triage code that reads it from here. */
+export type { AgeBound, Duration, SummaryDef, SummaryGroupBy, TextPattern, TriageActionDef, TriageCondition, TriageRuleDef } from "../model/triage.js";
 
 export const DEFAULT_SUMMARY_TEMPLATE = "triage-summary";
 

@@ -2,7 +2,7 @@
 import { compileTriage } from "../compile/triage.js";
 import { checkTriageChannels, checkTriageReferences } from "../crossref.js";
 import { triageSchema } from "../schemas/triage.js";
-import type { TriageRuleDef } from "../triageModel.js";
+import type { TriageRuleDef } from "../model/triage.js";
 import { folderKind } from "./kind.js";
 import { labelsKind } from "./labels.js";
 import { notificationsKind } from "./notifications.js";

@@ -1,9 +1,9 @@
 /**
- * The compiled form of policies/triage/*.yml (re-exported by model.ts): conditions as a tree the
- * evaluator walks in file order, and the actions of each rule. Kept apart from the compiler so the
- * model imports no compile step.
+ * The compiled form of policies/triage/*.yml: conditions as a tree the evaluator walks in file
+ * order, and the actions of each rule. Kept apart from the compiler so the model imports no
+ * compile step.
  */
-import type { ResourceKind } from "../domain/snapshot.js";
+import type { ResourceKind } from "../../domain/snapshot.js";
 
 export interface Duration {
   amount: number;
