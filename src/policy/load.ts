@@ -6,15 +6,14 @@
  */
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import type { CrossrefContext } from "./crossref.js";
 import { checkHandbookQuotes } from "./handbookQuotes.js";
 import { reportIssues } from "./issues.js";
 import { POLICY_KINDS } from "./kinds/index.js";
-import type { KindContext, PolicyFile, PolicyKind } from "./kinds/kind.js";
+import { compileKinds, compiledPolicy } from "./kinds/compileKinds.js";
+import type { PolicyFile, PolicyKind } from "./kinds/kind.js";
 import { labelsKind } from "./kinds/labels.js";
 import { peopleKind } from "./kinds/people.js";
 import { schedulesKind } from "./kinds/schedules.js";
-import { scopeKind } from "./kinds/scope.js";
 import { workflowKind } from "./kinds/workflow.js";
 import type { CompiledPolicy } from "./model.js";
 import { PolicyError } from "./problems.js";
@@ -82,73 +81,27 @@ export async function validatePolicies(dir: string, options: ValidateOptions = {
   }
   const templates = await loadTemplates(root, display, sink);
 
-  // 2. Check references and compile, kind by kind; a kind that needs another's result loads it first.
+  // 2. Check references and compile, kind by kind (kinds/compileKinds.ts).
   const warningSink = new ProblemSink();
-  const compiled = new Map<PolicyKind, unknown>();
-  const loading = new Set<PolicyKind>();
-  let refs: CrossrefContext | undefined;
-  const ctx: KindContext = {
-    sink,
-    warnings: warningSink,
-    get refs() {
-      refs ??= crossrefContext(ctx, templates, sink);
-      return refs;
-    },
-    ...(options.knownJobs ? { knownJobs: options.knownJobs } : {}),
-    compiled: <C>(kind: PolicyKind<unknown, C>) => load(kind) as C | undefined,
-    files: <F>(kind: PolicyKind<F, unknown>) => (parsed.get(kind as PolicyKind) ?? []) as PolicyFile<F>[],
-    present: (kind) => files.some((f) => f.kind === kind),
-  };
-  function load(kind: PolicyKind): unknown {
-    if (compiled.has(kind)) return compiled.get(kind);
-    if (loading.has(kind)) throw new Error(`policy kind '${kind.name}' depends on itself`);
-    loading.add(kind);
-    const files = parsed.get(kind) ?? [];
-    const value = kind.multiple || files.length > 0 ? kind.load(files, ctx) : undefined;
-    compiled.set(kind, value);
-    return value;
-  }
-  for (const kind of POLICY_KINDS) load(kind);
+  const kinds = compileKinds({ parsed, found: files.map((f) => f.kind), templates, sink, warnings: warningSink, ...(options.knownJobs ? { knownJobs: options.knownJobs } : {}) });
   await checkHandbookQuotes(root, texts, warningSink);
   const warnings = [...warningSink.problems].sort(byPosition);
 
   const problems = [...sink.problems].sort(byPosition);
-  const labels = ctx.compiled(labelsKind);
-  const people = ctx.compiled(peopleKind);
+  const labels = kinds.get(labelsKind);
+  const people = kinds.get(peopleKind);
   const summary: PolicySummary = {
     files: files.length + Object.keys(templates).length,
     labels: labels?.taxonomy.definitions.length ?? 0,
     scopedSets: labels?.taxonomy.scopedSets.length ?? 0,
     aliases: labels?.taxonomy.aliases.size ?? 0,
-    workflows: ctx.compiled(workflowKind)?.length ?? 0,
+    workflows: kinds.get(workflowKind)?.length ?? 0,
     peopleGroups: people ? Object.keys(people).length : 0,
-    schedules: ctx.compiled(schedulesKind)?.length ?? 0,
+    schedules: kinds.get(schedulesKind)?.length ?? 0,
     templates: Object.keys(templates).length,
   };
-  // A required file that is missing or has problems leaves nothing to run on.
-  if (problems.length > 0 || POLICY_KINDS.some((k) => !k.optional && compiled.get(k) === undefined)) {
-    return { problems, warnings, summary };
-  }
-  const policy = { dir: root, templates } as CompiledPolicy;
-  for (const kind of POLICY_KINDS) {
-    const value = compiled.get(kind);
-    if (value !== undefined) Object.assign(policy, kind.toPolicy(value));
-  }
-  return { policy, problems, warnings, summary };
-}
-
-/** The names the files define, for the checks of references between files. */
-function crossrefContext(ctx: KindContext, templates: Record<string, string>, sink: ProblemSink): CrossrefContext {
-  const labels = ctx.compiled(labelsKind);
-  const people = ctx.compiled(peopleKind);
-  const scope = ctx.compiled(scopeKind);
-  return {
-    ...(labels ? { taxonomy: labels.taxonomy } : {}),
-    ...(people ? { people } : {}),
-    templates: new Set(Object.keys(templates)),
-    ...(scope ? { roles: new Set(scope.projects.flatMap((p) => p.roles)) } : {}),
-    sink,
-  };
+  const policy = problems.length > 0 ? undefined : compiledPolicy(root, templates, kinds);
+  return policy ? { policy, problems, warnings, summary } : { problems, warnings, summary };
 }
 
 function byPosition(a: PolicyProblem, b: PolicyProblem): number {
