@@ -30,7 +30,7 @@ export interface CompiledKinds {
   get<C>(kind: PolicyKind<unknown, C>): C | undefined;
 }
 
-export function compileKinds(input: KindInput): CompiledKinds {
+export function compileKinds(input: KindInput, kinds: readonly PolicyKind[] = POLICY_KINDS): CompiledKinds {
   const compiled = new Map<PolicyKind, unknown>();
   const compiling = new Set<PolicyKind>();
   let refs: CrossrefContext | undefined;
@@ -55,7 +55,7 @@ export function compileKinds(input: KindInput): CompiledKinds {
     compiled.set(kind, value);
     return value;
   }
-  for (const kind of POLICY_KINDS) compile(kind);
+  for (const kind of kinds) compile(kind);
   return { get: <C>(kind: PolicyKind<unknown, C>) => compiled.get(kind) as C | undefined };
 }
 
