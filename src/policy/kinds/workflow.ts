@@ -1,7 +1,7 @@
 /** workflows/*.yml: one scoped-label workflow per file, each with its own id. */
 import { compileWorkflow } from "../compile/workflow.js";
 import { checkWorkflowReferences } from "../crossref.js";
-import type { WorkflowDef } from "../model.js";
+import type { WorkflowDef } from "../model/workflow.js";
 import { workflowSchema } from "../schemas/workflow.js";
 import { folderKind } from "./kind.js";
 import { labelsKind } from "./labels.js";
