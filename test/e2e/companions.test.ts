@@ -1,9 +1,10 @@
 /**
- * Companion labels end to end against the fake GitLab: with policies/companions.yml beside the
- * test policies, a sweep gives an issue marked ready for copy review the `MktgOps-Support` label,
- * without a note, and the next sweep changes nothing; without the file the issue is left alone.
+ * Companion labels end to end against the fake GitLab: with a companions.yml (as shipped) beside
+ * the test policies, a sweep gives an issue marked ready for copy review the `MktgOps-Support`
+ * label, without a note, and the next sweep changes nothing; without the file the issue is left
+ * alone.
  */
-import { copyFile, cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -23,14 +24,14 @@ afterEach(async () => {
   root = undefined;
 });
 
-/** The test policies, with the shipped companions.yml added when `companions` is true. */
+/** The test policies, with companions.yml (the shipped entry) added when `companions` is true. */
 async function board(companions: boolean) {
   let policiesDir = TEST_POLICIES_DIR;
   if (companions) {
     root = await mkdtemp(path.join(tmpdir(), "mops-companions-"));
     policiesDir = path.join(root, "policies");
     await cp(TEST_POLICIES_DIR, policiesDir, { recursive: true });
-    await copyFile("policies/companions.yml", path.join(policiesDir, "companions.yml"));
+    await writeFile(path.join(policiesDir, "companions.yml"), `companions:\n  - when_present: "${COPY_REVIEW}"\n    add: ["MktgOps-Support"]\n    reason: copy review is for support issues.\n`);
   }
   sb = await startSandbox({ policiesDir });
   const created = sb.fake.addIssue(sb.projects.mops, {

@@ -68,10 +68,10 @@ describe("companions.yml", () => {
     return validatePolicies(dir);
   }
 
-  it("compiles the shipped file into the policy", async () => {
-    const shipped = await validatePolicies("policies");
-    expect(shipped.problems).toEqual([]);
-    expect(shipped.policy?.companions).toEqual([{ whenPresent: COPY_REVIEW, add: [SUPPORT], appliesTo: ["issue"], reason: expect.stringContaining("MktgOps-Support") }]);
+  it("compiles an entry into the policy; without the file the policy has none", async () => {
+    const result = await withCompanions(["companions:", `  - when_present: "${COPY_REVIEW}"`, `    add: ["${SUPPORT}"]`, "    reason: copy review is for support issues.", ""].join("\n"));
+    expect(result.problems).toEqual([]);
+    expect(result.policy?.companions).toEqual([copyReview]);
     const without = await validatePolicies(TEST_POLICIES_DIR);
     expect(without.policy).toBeDefined();
     expect(without.policy?.companions).toBeUndefined();
