@@ -10,6 +10,7 @@ import type { SlaFile } from "./schemas/sla.js";
 import type { IntakeFile } from "./schemas/intake.js";
 import type { MilestonesFile } from "./schemas/milestones.js";
 import type { NotificationsFile } from "./schemas/notifications.js";
+import type { RolloutFile } from "./schemas/rollout.js";
 import type { ToolsFile } from "./schemas/tools.js";
 import type { ConditionsFile, TriageFile } from "./schemas/triage.js";
 import type { WorkflowFile } from "./schemas/workflow.js";
@@ -247,4 +248,16 @@ export function checkTriageChannels(ctx: CrossrefContext, source: PolicySource, 
       ctx.sink.at(source, path, `channel '${channel}' is not defined in notifications.yml${didYouMean(channel, channels) || ` — channels: ${[...channels].join(", ")}`}`);
     }
   });
+}
+
+/** The project roles rollout.yml names exist in scope.yml. */
+export function checkRolloutReferences(ctx: CrossrefContext, source: PolicySource, r: RolloutFile): void {
+  const roles = ctx.roles;
+  if (!roles) return;
+  const named: [string[], string | undefined][] = [
+    [["attention", "project_role"], r.attention?.project_role],
+  ];
+  for (const [at, role] of named) {
+    if (role !== undefined && !roles.has(role)) ctx.sink.at(source, at, `no project in scope.yml has the role '${role}'${didYouMean(role, [...roles]) || ` — roles: ${[...roles].join(", ")}`}`);
+  }
 }

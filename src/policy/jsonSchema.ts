@@ -6,8 +6,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { POLICY_KINDS } from "./schemas/index.js";
-import type { PolicyKind } from "./schemas/index.js";
+import { POLICY_KINDS } from "./kinds/index.js";
+import type { PolicyKind } from "./kinds/kind.js";
 
 export function schemaFileName(kind: PolicyKind): string {
   return `${kind.name}.schema.json`;

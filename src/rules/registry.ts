@@ -9,6 +9,7 @@ import { handbookUpdates } from "./handbookUpdates.js";
 import { intakePii } from "./intakePii.js";
 import { intakeToolEvaluation } from "./intakeToolEvaluation.js";
 import { intakeUserStory } from "./intakeUserStory.js";
+import { labelCompanions } from "./labelCompanions.js";
 import { labelHygiene } from "./labelHygiene.js";
 import { reopenGuard } from "./reopenGuard.js";
 import { scopedExclusivity } from "./scopedExclusivity.js";
@@ -18,7 +19,7 @@ import { triageRules } from "./triage.js";
 import type { Rule, RuleFactory } from "./types.js";
 import { workflows } from "./workflow.js";
 
-export const ruleFactories: readonly RuleFactory[] = [scopedExclusivity, labelHygiene, workflows, commands, statusCommand, triageRules, slas, intakeUserStory, intakePii, intakeToolEvaluation, reopenGuard, handbookUpdates];
+export const ruleFactories: readonly RuleFactory[] = [scopedExclusivity, labelHygiene, workflows, commands, statusCommand, triageRules, slas, intakeUserStory, intakePii, intakeToolEvaluation, reopenGuard, handbookUpdates, labelCompanions];
 
 /**
  * The rule one id names, as `mops-bot rules explain` and `--only` read it: the id `mops-bot rules

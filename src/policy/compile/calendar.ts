@@ -1,6 +1,6 @@
 /** calendar.yml -> CalendarConfig, checking the zone, the holiday region and the dates. */
 import Holidays from "date-holidays";
-import type { CalendarConfig } from "../model.js";
+import type { CalendarConfig } from "../model/calendar.js";
 import { WEEKDAYS } from "../schemas/calendar.js";
 import type { CalendarFile } from "../schemas/calendar.js";
 import type { PolicySource, ProblemSink } from "../source.js";

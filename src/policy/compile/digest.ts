@@ -1,6 +1,6 @@
 /** digest.yml -> DigestPolicy. */
 import type { DigestFile } from "../schemas/digest.js";
-import type { DigestPolicy } from "../toolsModel.js";
+import type { DigestPolicy } from "../model/digest.js";
 
 export function compileDigest(data: DigestFile): DigestPolicy {
   return {

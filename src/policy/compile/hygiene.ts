@@ -1,5 +1,5 @@
 /** hygiene.yml -> HygieneDef (label references are checked in crossref). */
-import type { HygieneDef } from "../model.js";
+import type { HygieneDef } from "../model/hygiene.js";
 import type { HygieneFile } from "../schemas/hygiene.js";
 
 export function compileHygiene(data: HygieneFile): HygieneDef {

@@ -1,6 +1,6 @@
 /** intake.yml -> IntakePolicy. */
 import type { IntakeFile } from "../schemas/intake.js";
-import type { IntakePolicy } from "../toolsModel.js";
+import type { IntakePolicy } from "../model/intake.js";
 
 export function compileIntake(data: IntakeFile): IntakePolicy {
   const u = data.user_story;

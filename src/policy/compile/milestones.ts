@@ -1,5 +1,5 @@
 /** milestones.yml -> MilestonePolicy: regular expressions and the cadence anchor are checked here. */
-import type { MilestonePolicy } from "../model.js";
+import type { MilestonePolicy } from "../model/milestones.js";
 import type { MilestonesFile } from "../schemas/milestones.js";
 import type { PolicySource, ProblemSink } from "../source.js";
 import { tryPolicyRegex } from "../regex.js";

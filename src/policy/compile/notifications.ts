@@ -1,5 +1,5 @@
 /** notifications.yml -> NotificationPolicy: every route names channels that are defined. */
-import type { NotificationPolicy } from "../model.js";
+import type { NotificationPolicy } from "../model/notifications.js";
 import type { NotificationsFile } from "../schemas/notifications.js";
 import type { PolicySource, ProblemSink } from "../source.js";
 import { didYouMean } from "../suggest.js";

@@ -1,5 +1,5 @@
 /** rollout.yml -> RolloutPolicy, with the quiet defaults filled in. */
-import type { RolloutPolicy } from "../rolloutModel.js";
+import type { RolloutPolicy } from "../model/rollout.js";
 import type { RolloutFile } from "../schemas/rollout.js";
 
 export function compileRollout(data: RolloutFile, timeZone: string): RolloutPolicy {

@@ -1,6 +1,6 @@
 /** schedules.yml -> ScheduleDef[]; the zone defaults to the calendar's. */
 import cron from "node-cron";
-import type { ScheduleDef } from "../model.js";
+import type { ScheduleDef } from "../model/schedules.js";
 import type { SchedulesFile } from "../schemas/schedules.js";
 import type { PolicySource, ProblemSink } from "../source.js";
 import { didYouMean } from "../suggest.js";

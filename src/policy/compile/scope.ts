@@ -1,5 +1,5 @@
 /** scope.yml -> ScopeDef. */
-import type { ScopeDef } from "../model.js";
+import type { ScopeDef } from "../model/scope.js";
 import type { ScopeFile } from "../schemas/scope.js";
 import type { PolicySource, ProblemSink } from "../source.js";
 

@@ -4,7 +4,7 @@
  * group, template and role references are checked in crossref.ts.
  */
 import type { ResourceKind } from "../../domain/snapshot.js";
-import type { SlaDef, SlaGoal, SlaGoalDef, SlaPolicy } from "../model.js";
+import type { SlaDef, SlaGoal, SlaGoalDef, SlaPolicy } from "../model/sla.js";
 import type { SlaDefinitionFile, SlaFile, SlaGoalFile } from "../schemas/sla.js";
 import type { PolicySource, ProblemSink } from "../source.js";
 

@@ -4,7 +4,7 @@
  */
 import type { ToolsFile } from "../schemas/tools.js";
 import type { PolicySource, ProblemSink } from "../source.js";
-import type { ToolsPolicy, ToolTier } from "../toolsModel.js";
+import type { ToolsPolicy, ToolTier } from "../model/tools.js";
 
 export function compileTools(source: PolicySource, data: ToolsFile, sink: ProblemSink): ToolsPolicy {
   const seen = new Map<string, number>();

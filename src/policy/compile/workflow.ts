@@ -4,7 +4,7 @@
  */
 import type { Taxonomy } from "../../domain/labels.js";
 import type { ResourceKind } from "../../domain/snapshot.js";
-import type { AssigneeRequirement, MilestoneRequirement, ProofDef, StepRequirements, TextPattern, WorkflowDef, WorkflowStep } from "../model.js";
+import type { AssigneeRequirement, MilestoneRequirement, ProofDef, StepRequirements, TextPattern, WorkflowDef, WorkflowStep } from "../model/workflow.js";
 import type { StepFile, WorkflowFile } from "../schemas/workflow.js";
 import type { PolicySource, ProblemSink } from "../source.js";
 import { didYouMean } from "../suggest.js";

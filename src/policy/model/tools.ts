@@ -1,6 +1,6 @@
 /**
- * The compiled form of policies/tools.yml, intake.yml and digest.yml (re-exported by model.ts).
- * Defaults are filled in: every tool has its thresholds, notice period and way of notifying.
+ * The compiled form of policies/tools.yml. Defaults are filled in: every tool has its thresholds,
+ * notice period and way of notifying.
  */
 
 export type AuditCadence = "monthly" | "quarterly" | "semi-annual";
@@ -44,32 +44,4 @@ export interface ToolsPolicy {
   };
   evaluations: { label: string; template: string; managerChecklistTemplate: string };
   tools: ToolDef[];
-}
-
-export interface IntakePolicy {
-  projectRoles: string[];
-  userStory: {
-    /** Off unless intake.yml says `enabled: true`. */
-    enabled: boolean;
-    newIssueDays: number;
-    startLabel: string;
-    label: string;
-    skipLabels: string[];
-    template: string;
-  };
-  pii: { template: string; allowedEmailDomains: string[] };
-}
-
-export interface DigestPolicy {
-  projectRole: string;
-  labels: string[];
-  template: string;
-  /** Channel name from notifications.yml, or null for no Slack message. */
-  slackChannel: string | null;
-  triage: { label: string; waitBusinessDays: number };
-  priorityScope: string;
-  /** Labels whose issues need no priority: never listed as "without priority". */
-  priorityNotNeeded: string[];
-  renewalsWithinDays: number;
-  maxItemsPerSection: number;
 }
