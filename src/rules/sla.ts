@@ -15,7 +15,7 @@ import { scopeKeyOf } from "../domain/labels.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { CompiledPolicy, SlaDef } from "../policy/model.js";
 import { clockHistory, clockMayRun, evaluateSlas, has, slaCovers, slaDefinitions, type SlaOutcome } from "../sla/evaluate.js";
-import { computeClock } from "../sla/clock.js";
+import { alarmPossible, computeClock } from "../sla/clock.js";
 import { breachRecipients, clockFacts, dueDateRecipients, renderSlaNote, slaMarker, warningRecipients } from "../sla/notes.js";
 import { dueDateChanges, type DueDateChange } from "../sla/dueDateChanges.js";
 import { markerKey } from "../domain/markers.js";
@@ -59,25 +59,20 @@ function wantedLabels(outcomes: SlaOutcome[]): { label: string; outcome: SlaOutc
 }
 
 /**
- * Whether the SLA's clock could have reached its warning by now (for the priority it has now). The clock cannot have run longer
- * than the business (or calendar) time since the resource was created, so when that upper bound is
- * below the earliest warning of any goal, history cannot change the outcome. Goals tied to a
- * milestone's due date have no such bound.
+ * Whether the SLA's clock, for a priority the resource has now, could be at risk or breached now
+ * (sla/clock.ts `alarmPossible`): an episode still running has the goal of the priority on the
+ * resource now, since a priority change ends it. When no goal can, the label events and state
+ * events cannot change the outcome: nothing is added and no note is due.
  */
 export function mayHaveReachedWarning(def: SlaDef, s: ResourceSnapshot, ctx: RuleContext): boolean {
-  const dayMs = ctx.calendar.businessDayMillis;
-  let businessBound: number | undefined;
-  // Only the goal of the priority the resource has now: a priority change restarts the clock.
-  for (const { goal } of def.goals.filter((g) => g.label === null || has(ctx.policy.taxonomy, s, g.label))) {
-    if (goal.kind === "milestone_due") return true;
-    const calendar = goal.kind === "calendar_days";
-    const goalMs = goal.kind === "business_hours" ? goal.hours * 3_600_000 : goal.kind === "business_days" ? goal.days * dayMs : goal.days * 86_400_000;
-    const byPercent = def.warning.percent !== null ? (goalMs * def.warning.percent) / 100 : goalMs;
-    const byDaysLeft = def.warning.beforeDueBusinessDays !== null ? goalMs - def.warning.beforeDueBusinessDays * (calendar ? 86_400_000 : dayMs) : goalMs;
-    const bound = calendar ? ctx.now.getTime() - s.createdAt.getTime() : (businessBound ??= ctx.calendar.businessMillisBetween(s.createdAt, ctx.now));
-    if (bound >= Math.min(byPercent, byDaysLeft)) return true;
-  }
-  return false;
+  const history = { createdAt: s.createdAt, milestoneDue: s.milestone?.dueDate ?? null, ...countsFromOf(ctx.policy) };
+  return def.goals.some(({ label, goal }) => (label === null || has(ctx.policy.taxonomy, s, label)) && alarmPossible(def, goal, history, ctx.calendar, ctx.now));
+}
+
+/** The `countsFrom` of a clock's history under rollout.yml (absent when time before adoption counts). */
+function countsFromOf(policy: CompiledPolicy): { countsFrom?: Date } {
+  const from = slaCountsFrom(policy);
+  return from === null ? {} : { countsFrom: from };
 }
 
 /**
@@ -97,9 +92,10 @@ function createSlaRule(policy: CompiledPolicy): Rule {
     description: "SLA clocks on the business calendar: at-risk and breached labels, one note at warning and at breach.",
     appliesTo: [...new Set(defs.flatMap((d) => d.appliesTo))],
     needs(s, ctx) {
-      // A resource carrying none of the SLA labels whose clock cannot have reached a warning yet
-      // (even running non-stop since the resource was created) needs no history: the answer is
-      // "nothing to do" whatever the label events say. This keeps a sweep of young issues cheap.
+      // A resource carrying none of the SLA labels whose clock cannot be at risk yet (even running
+      // non-stop since the resource was created, counted from the adoption date) needs no history:
+      // the answer is "nothing to do" whatever the label events say. This keeps a sweep of young
+      // issues, and of every issue in the first days after adoption, cheap.
       const carriesSlaLabel = s.labels.some((l) => managed.has(l));
       const mayMatter = defs.some((d) => clockMayRun(d, s, policy.taxonomy) && (carriesSlaLabel || mayHaveReachedWarning(d, s, ctx)));
       // State events let the clock see a close and a reopen (a new episode from the reopening).

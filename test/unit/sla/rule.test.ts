@@ -12,7 +12,7 @@ import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { slas } from "../../../src/rules/sla.js";
 import { evaluateSlas } from "../../../src/sla/evaluate.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
-import { ctx, gitlabNote, issue, labelEvent, note, user } from "../../support/builders.js";
+import { CURRENT, ctx, gitlabNote, issue, labelEvent, note, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 const URGENT = "MktgOpsPriority:: 00-Urgent";
@@ -68,8 +68,13 @@ describe("sla rule", () => {
     expect(slaRule.needs(medium("2026-09-15T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
     // Carrying an SLA label: the history decides whether it goes.
     expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority:: 02-Medium", AT_RISK]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
-    // A goal tied to the milestone's due date has no such bound.
-    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority:: 01-High"]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    // A goal tied to the milestone's due date (2026-11-27) warns at 75% of the time from the clock's
+    // start to it: a clock started yesterday cannot warn yet, one started in October can.
+    const high = (createdAt: string) => ({ ...medium(createdAt, ["MktgOpsPriority:: 01-High"]), milestone: CURRENT });
+    expect(slaRule.needs(high("2026-11-17T15:00:00Z"), at(CREATED))).toEqual({});
+    expect(slaRule.needs(high("2026-10-01T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    // Without a milestone due date, a milestone goal has no due moment and never warns.
+    expect(slaRule.needs({ ...high("2026-10-01T15:00:00Z"), milestone: null }, at(CREATED))).toEqual({});
   });
 
   it("does nothing while the clock is well within its goal", () => {
