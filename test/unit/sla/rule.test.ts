@@ -77,6 +77,47 @@ describe("sla rule", () => {
     expect(slaRule.needs({ ...high("2026-10-01T15:00:00Z"), milestone: null }, at(CREATED))).toEqual({});
   });
 
+  describe("counted from the adoption date (rollout.yml)", () => {
+    const adopted = (date: string) => {
+      const p: CompiledPolicy = { ...policy, rollout: { ...policy.rollout!, adoptedOn: date } };
+      return { rule: slas.create(p)[0]!, at: (iso: string) => ctx({ policy: p, calendar, now: new Date(iso) }) };
+    };
+    const old = (priority: string, over: Partial<ResourceSnapshot> = {}) =>
+      issue({ createdAt: new Date("2026-06-01T14:00:00Z"), labels: [priority], labelEvents: [labelEvent(priority, "2026-06-01T14:00:00Z")], assignees: [user("mops.member2")], ...over });
+    const unread = (s: ResourceSnapshot): ResourceSnapshot => ({ ...s, labelEvents: undefined, stateEvents: undefined });
+
+    it("before the adoption date no duration goal has counted: no history is read, and with it the answer is the same", () => {
+      const { rule, at } = adopted("2026-11-30");
+      for (const priority of [URGENT, "MktgOpsPriority:: 02-Medium"]) {
+        expect(rule.needs(unread(old(priority)), at(CREATED))).toEqual({});
+        expect(rule.evaluate(old(priority), at(CREATED))).toEqual([]);
+      }
+    });
+
+    it("an urgent issue from June, adopted this morning: read once 3 business hours could have counted since the adoption, and then the history breaches it", () => {
+      const { rule, at } = adopted("2026-11-18");
+      // 10:00 EST: one business hour since the adoption day began.
+      expect(rule.needs(unread(old(URGENT)), at(CREATED))).toEqual({});
+      expect(rule.evaluate(old(URGENT), at(CREATED))).toEqual([]);
+      // 14:30 EST: 5.5 hours could have counted; the history says they did, so the goal was missed.
+      expect(rule.needs(unread(old(URGENT)), at("2026-11-18T19:30:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
+      expect(rule.evaluate(old(URGENT), at("2026-11-18T19:30:00Z")).find((a) => a.type === "add_labels")).toMatchObject({ labels: [BREACHED] });
+      // Without the history the rule would have said nothing: the read is what finds the breach.
+      expect(rule.evaluate(unread(old(URGENT)), at("2026-11-18T19:30:00Z"))).toEqual([]);
+    });
+
+    it("a milestone goal warns at 75% of the time from the later of the clock's start and the adoption to the milestone's due date", () => {
+      const high = unread(old("MktgOpsPriority:: 01-High", { milestone: CURRENT })); // due 2026-11-27
+      // Adopted after the milestone is due, and not yet adopted now: nothing can be due.
+      expect(adopted("2026-11-30").rule.needs(high, adopted("2026-11-30").at(CREATED))).toEqual({});
+      // Adopted on 11-02: the warning falls around 11-21, so on 11-18 nothing is read; on 11-24 it is.
+      const { rule, at } = adopted("2026-11-02");
+      expect(rule.needs(high, at(CREATED))).toEqual({});
+      expect(rule.needs(high, at("2026-11-24T15:00:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
+      expect(rule.evaluate(old("MktgOpsPriority:: 01-High", { milestone: CURRENT }), at("2026-11-24T15:00:00Z")).find((a) => a.type === "add_labels")).toMatchObject({ labels: [AT_RISK] });
+    });
+  });
+
   it("does nothing while the clock is well within its goal", () => {
     expect(slaRule.evaluate(urgent(), at("2026-11-18T16:00:00Z"))).toEqual([]);
   });
