@@ -117,9 +117,15 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
    * A step's reminder (`remind:`): what the team would like but the handbook does not require, asked
    * of the assignees once, with no attention label. Nobody assigned, nobody reminded.
    */
+  /** A reminder goes to the assignees of an open resource, worded by the workflow's template: without them, none is due whatever the history. */
+  function reminderPossible(s: ResourceSnapshot): boolean {
+    return s.state === "opened" && s.assignees.length > 0 && w.reminderTemplate !== undefined;
+  }
+
   function reminder(s: ResourceSnapshot, current: CurrentStep, ctx: RuleContext): Action[] {
     const step = current.step;
-    if (!step.remind || s.state !== "opened" || s.assignees.length === 0 || w.reminderTemplate === undefined) return [];
+    const template = w.reminderTemplate;
+    if (!step.remind || template === undefined || !reminderPossible(s)) return [];
     const marker = markerKey(id, step.value, "reminder");
     if ((s.notes ?? []).some((n) => n.botMarkers.includes(marker))) return [];
     const wish = commentRequirement(s, step, current.spelledAs, botUsernameOf(ctx));
@@ -131,7 +137,7 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
         rule: id,
         reason,
         marker,
-        body: renderTemplate(templateText(policy.templates, w.reminderTemplate), {
+        body: renderTemplate(templateText(policy.templates, template), {
           recipient: { trusted: recipient(s, ctx) },
           stage: { trusted: labelRef(step.label) },
           step: { trusted: labelRef(step.label) },
@@ -153,11 +159,15 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
       if (!workflowApplies(w, s, policy)) return {};
       const steps = currentSteps(w, s, policy);
       if (steps.length !== 1) return {};
-      if (steps[0]!.step.requires.commentAfterLabel || steps[0]!.step.remind) return { labelEvents: true, notes: true };
+      const step = steps[0]!.step;
+      // A comment the step requires counts from when its label was applied (label events, notes);
+      // a closed resource is judged only on having been closed.
+      if (step.requires.commentAfterLabel && s.state === "opened") return { labelEvents: true, notes: true };
       // A note about a missing requirement (on a closed one too) goes to whoever moved it there (label events), and not
       // twice (notes): the notes first, since a note already given needs no recipient.
       const v = violation(w, s, ctx);
-      if (!v) return {};
+      // Met: only the step's reminder may follow, and it needs the same history, when one can be given at all.
+      if (!v) return step.remind && reminderPossible(s) ? { labelEvents: true, notes: true } : {};
       if (s.notes === undefined && s.userNotesCount !== 0) return { notes: true };
       return alreadyToldAbout(s, id, v.current.step, v.unmet.map((r) => r.kind)) ? {} : { labelEvents: true };
     },

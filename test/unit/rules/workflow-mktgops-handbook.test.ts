@@ -117,6 +117,18 @@ describe("MktgOps stages, as the handbook writes them", () => {
       expect(rule.evaluate(blocked({ assignees: [] }), context)).toEqual([]);
     });
 
+    it("reads the label events and comments only when a reminder can be given: open, with someone assigned", () => {
+      const unread = (over: Parameters<typeof issue>[0] = {}) => ({ ...blocked(over), labelEvents: undefined, notes: undefined });
+      expect(rule.needs(unread(), context)).toEqual({ labelEvents: true, notes: true });
+      // Without the history, no reminder: the read is what lets one be given.
+      expect(rule.evaluate(unread(), context)).toEqual([]);
+      expect(rule.needs(unread({ assignees: [] }), context)).toEqual({});
+      expect(rule.needs(unread({ state: "closed", closedAt: NOW }), context)).toEqual({});
+      // With the history, the answer for those is the same nothing.
+      expect(rule.evaluate(blocked({ assignees: [] }), context)).toEqual([]);
+      expect(rule.evaluate(blocked({ state: "closed", closedAt: NOW }), context)).toEqual([]);
+    });
+
     it("an attention label from the old requirement goes", () => {
       const actions = rule.evaluate(blocked({ labels: ["MktgOps::07: Blocked", ATTENTION], notes: [note("Waiting on legal", "2026-11-10T13:00:00Z")] }), context);
       expect(actions).toMatchObject([{ type: "remove_labels", labels: [ATTENTION] }]);
