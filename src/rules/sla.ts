@@ -255,7 +255,10 @@ function createDueDateRule(policy: CompiledPolicy): Rule | null {
     appliesTo: [...new Set(defs.flatMap((d) => d.appliesTo))],
     needs(s) {
       // Notes: GitLab's system notes say who changed the due date, and the bot's note that it moved it.
-      return defs.some((d) => dueDateMayMove(d, s, policy)) ? { labelEvents: true, notes: true } : {};
+      // State events: a close ends the details' readiness and a reopen starts it again; without
+      // them the clock would see only a close that lasts, and the answer would depend on whether
+      // the SLA rule happened to read them.
+      return defs.some((d) => dueDateMayMove(d, s, policy)) ? { labelEvents: true, stateEvents: true, notes: true } : {};
     },
     evaluate(s, ctx) {
       // The first SLA that asks to move the date decides; two moving it differently would conflict.

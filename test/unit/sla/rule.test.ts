@@ -220,9 +220,28 @@ describe("sla:due-date rule (ABM: 5 business days from complete details)", () =>
     expect(dueRule.evaluate(blocked, at("2026-11-18T16:00:00Z"))).toEqual([]);
   });
 
+  it("counts the details as complete from a reopening: the state events decide, so the rule reads them itself", () => {
+    // Closed on Tuesday, reopened on Wednesday 10:00 EST: complete details count from the reopening,
+    // so 2026-11-24 is a day short; seen without the close and the reopening it would stand.
+    const reopened = abm({
+      dueDate: "2026-11-24",
+      labelEvents: [labelEvent("mktg-status::triage", "2026-11-16T14:00:00Z"), labelEvent("ABM-Priority::High", "2026-11-16T14:00:00Z")],
+      stateEvents: [
+        { id: 1, state: "closed", user: user("someone"), createdAt: new Date("2026-11-17T15:00:00Z") },
+        { id: 2, state: "reopened", user: user("someone"), createdAt: new Date(detailsComplete) },
+      ],
+    });
+    const c = at("2026-11-18T16:00:00Z");
+    expect(dueRule.evaluate(reopened, c)[0]).toMatchObject({ type: "set_due_date", dueDate: "2026-11-25" });
+    expect(dueRule.evaluate({ ...reopened, stateEvents: undefined }, c)).toEqual([]);
+    // The SLA rule does not read them for this young issue (its clock cannot warn yet): this rule must.
+    expect(slaRule.needs({ ...reopened, labelEvents: undefined, stateEvents: undefined }, c)).toEqual({});
+    expect(dueRule.needs({ ...reopened, labelEvents: undefined, stateEvents: undefined, notes: undefined }, c)).toMatchObject({ stateEvents: true });
+  });
+
   it("asks for history only for covered open issues with a due date", () => {
     const c = at("2026-11-18T16:00:00Z");
-    expect(dueRule.needs(abm({ labelEvents: undefined, notes: undefined }), c)).toEqual({ labelEvents: true, notes: true });
+    expect(dueRule.needs(abm({ labelEvents: undefined, notes: undefined }), c)).toEqual({ labelEvents: true, stateEvents: true, notes: true });
     expect(dueRule.needs(abm({ labelEvents: undefined, dueDate: null }), c)).toEqual({});
     // The ABM SLA covers the ABM project only.
     expect(dueRule.needs(abm({ labelEvents: undefined, projectPath: "mktg/marketing-operations", projectRoles: ["mops"] }), c)).toEqual({});
