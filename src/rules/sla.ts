@@ -69,6 +69,23 @@ export function mayHaveReachedWarning(def: SlaDef, s: ResourceSnapshot, ctx: Rul
   return def.goals.some(({ label, goal }) => (label === null || has(ctx.policy.taxonomy, s, label)) && alarmPossible(def, goal, history, ctx.calendar, ctx.now));
 }
 
+/**
+ * Whether the clock replayed from the label events alone (no close or reopen but the current one)
+ * is at risk or breached now, or a second later. Closes and reopenings only end episodes and start
+ * later ones, which count less time towards a duration goal and warn later before a milestone's
+ * due date: when this clock does not alarm, the one with the state events does not either. The
+ * second covers events of one moment grouped differently once state changes join them
+ * (sla/clock.ts, SAME_MOMENT_MS).
+ */
+function alarmsWithoutReopenings(def: SlaDef, s: ResourceSnapshot, ctx: RuleContext): boolean {
+  const history = clockHistory({ ...s, stateEvents: undefined }, slaCountsFrom(ctx.policy));
+  if (history === null) return true;
+  return [ctx.now, new Date(ctx.now.getTime() + 1000)].some((at) => {
+    const clock = computeClock(def, history, ctx.calendar, at, ctx.policy.taxonomy);
+    return clock.state === "breached" || clock.atRisk;
+  });
+}
+
 /** The `countsFrom` of a clock's history under rollout.yml (absent when time before adoption counts). */
 function countsFromOf(policy: CompiledPolicy): { countsFrom?: Date } {
   const from = slaCountsFrom(policy);
@@ -97,9 +114,14 @@ function createSlaRule(policy: CompiledPolicy): Rule {
       // the answer is "nothing to do" whatever the label events say. This keeps a sweep of young
       // issues, and of every issue in the first days after adoption, cheap.
       const carriesSlaLabel = s.labels.some((l) => managed.has(l));
-      const mayMatter = defs.some((d) => clockMayRun(d, s, policy.taxonomy) && (carriesSlaLabel || mayHaveReachedWarning(d, s, ctx)));
-      // State events let the clock see a close and a reopen (a new episode from the reopening).
-      return mayMatter ? { labelEvents: true, stateEvents: true } : {};
+      const mayMatter = defs.filter((d) => clockMayRun(d, s, policy.taxonomy) && (carriesSlaLabel || mayHaveReachedWarning(d, s, ctx)));
+      if (mayMatter.length === 0) return {};
+      // State events let the clock see a close and a reopen (a new episode from the reopening). An
+      // SLA label's removal says which state the clock is in, so it needs them at once; otherwise
+      // the label events come first, and only a clock they alarm needs the state events too.
+      if (carriesSlaLabel) return { labelEvents: true, stateEvents: true };
+      if (s.labelEvents === undefined) return { labelEvents: true };
+      return mayMatter.some((d) => alarmsWithoutReopenings(d, s, ctx)) ? { labelEvents: true, stateEvents: true } : { labelEvents: true };
     },
     evaluate(s, ctx) {
       const outcomes = evaluateSlas(s, policy, ctx.calendar, ctx.now);

@@ -54,10 +54,29 @@ describe("sla rule", () => {
 
   it("asks for label history only when a priority an SLA covers is present, and not on closed issues", () => {
     const c = at(CREATED);
-    expect(slaRule.needs(urgent({ labelEvents: undefined }), at("2026-11-18T18:30:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
+    expect(slaRule.needs(urgent({ labelEvents: undefined }), at("2026-11-18T18:30:00Z"))).toEqual({ labelEvents: true });
+    // The label events first; the state events once the clock they give is at risk (13:30 EST: 3.5 of 4 hours).
+    expect(slaRule.needs(urgent(), at("2026-11-18T18:30:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
+    // Prioritised at 12:00 EST, not at creation: 1.5 hours counted, so no state event can matter.
+    expect(slaRule.needs(urgent({ labelEvents: [labelEvent(URGENT, "2026-11-18T17:00:00Z")] }), at("2026-11-18T18:30:00Z"))).toEqual({ labelEvents: true });
     expect(slaRule.needs(issue({ labels: ["MktgOps::00: Triage"] }), c)).toEqual({});
     expect(slaRule.needs(urgent({ labelEvents: undefined, state: "closed", closedAt: new Date(CREATED) }), c)).toEqual({});
     expect(slaRule.needs(urgent({ labelEvents: undefined, projectPath: "elsewhere/project", projectRoles: [] }), c)).toEqual({});
+  });
+
+  it("reads the state events when the label events' clock alarms: a reopening restarts the clock", () => {
+    // Urgent since 10:00 EST; closed at 11:00, reopened at 13:00: at 14:30 the label events alone say
+    // breached, the reopening says 1.5 hours of a new clock.
+    const reopened = urgent({
+      stateEvents: [
+        { id: 1, state: "closed", user: user("mops.member2"), createdAt: new Date("2026-11-18T16:00:00Z") },
+        { id: 2, state: "reopened", user: user("mops.member2"), createdAt: new Date("2026-11-18T18:00:00Z") },
+      ],
+    });
+    const c = at("2026-11-18T19:30:00Z");
+    expect(slaRule.needs({ ...reopened, stateEvents: undefined }, c)).toEqual({ labelEvents: true, stateEvents: true });
+    expect(types(slaRule.evaluate({ ...reopened, stateEvents: undefined }, c))).toContain("add_labels");
+    expect(slaRule.evaluate(reopened, c)).toEqual([]);
   });
 
   it("skips history when even a non-stop clock since creation cannot have reached the warning", () => {
@@ -65,14 +84,14 @@ describe("sla rule", () => {
     // 15 business days, at risk from 75%: an issue created yesterday cannot be at risk yet.
     expect(slaRule.needs(medium("2026-11-17T15:00:00Z"), at(CREATED))).toEqual({});
     // Created two months ago: it might be, so the history is read.
-    expect(slaRule.needs(medium("2026-09-15T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    expect(slaRule.needs(medium("2026-09-15T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true });
     // Carrying an SLA label: the history decides whether it goes.
     expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority:: 02-Medium", AT_RISK]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
     // A goal tied to the milestone's due date (2026-11-27) warns at 75% of the time from the clock's
     // start to it: a clock started yesterday cannot warn yet, one started in October can.
     const high = (createdAt: string) => ({ ...medium(createdAt, ["MktgOpsPriority:: 01-High"]), milestone: CURRENT });
     expect(slaRule.needs(high("2026-11-17T15:00:00Z"), at(CREATED))).toEqual({});
-    expect(slaRule.needs(high("2026-10-01T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    expect(slaRule.needs(high("2026-10-01T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true });
     // Without a milestone due date, a milestone goal has no due moment and never warns.
     expect(slaRule.needs({ ...high("2026-10-01T15:00:00Z"), milestone: null }, at(CREATED))).toEqual({});
   });
@@ -100,7 +119,8 @@ describe("sla rule", () => {
       expect(rule.needs(unread(old(URGENT)), at(CREATED))).toEqual({});
       expect(rule.evaluate(old(URGENT), at(CREATED))).toEqual([]);
       // 14:30 EST: 5.5 hours could have counted; the history says they did, so the goal was missed.
-      expect(rule.needs(unread(old(URGENT)), at("2026-11-18T19:30:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
+      expect(rule.needs(unread(old(URGENT)), at("2026-11-18T19:30:00Z"))).toEqual({ labelEvents: true });
+      expect(rule.needs({ ...old(URGENT), stateEvents: undefined }, at("2026-11-18T19:30:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
       expect(rule.evaluate(old(URGENT), at("2026-11-18T19:30:00Z")).find((a) => a.type === "add_labels")).toMatchObject({ labels: [BREACHED] });
       // Without the history the rule would have said nothing: the read is what finds the breach.
       expect(rule.evaluate(unread(old(URGENT)), at("2026-11-18T19:30:00Z"))).toEqual([]);
@@ -113,7 +133,8 @@ describe("sla rule", () => {
       // Adopted on 11-02: the warning falls around 11-21, so on 11-18 nothing is read; on 11-24 it is.
       const { rule, at } = adopted("2026-11-02");
       expect(rule.needs(high, at(CREATED))).toEqual({});
-      expect(rule.needs(high, at("2026-11-24T15:00:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
+      expect(rule.needs(high, at("2026-11-24T15:00:00Z"))).toEqual({ labelEvents: true });
+      expect(rule.needs({ ...old("MktgOpsPriority:: 01-High", { milestone: CURRENT }), stateEvents: undefined }, at("2026-11-24T15:00:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
       expect(rule.evaluate(old("MktgOpsPriority:: 01-High", { milestone: CURRENT }), at("2026-11-24T15:00:00Z")).find((a) => a.type === "add_labels")).toMatchObject({ labels: [AT_RISK] });
     });
   });
