@@ -4,7 +4,7 @@
  * triage rules, intake checks, scoped labels and aliases, reopens after a milestone, handbook
  * updates), with a history consistent the way GitLab keeps it (every event and note at or before
  * updated_at), the plan the engine makes reading only the history the rules ask for equals the plan
- * made with all history read. Each resource is judged twice: as generated, and after the bot's own
+ * made with all history read, and so does what the adoption report lists for it. Each resource is judged twice: as generated, and after the bot's own
  * plan was applied (its notes and markers then in the history).
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { project } from "../../../src/engine/projection.js";
 import { planSnapshot } from "../../../src/engine/reconcile.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { buildRules } from "../../../src/rules/registry.js";
+import { backlogFindings } from "../../../src/rollout/backlog.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { BOT, CURRENT, MOPS_PROJECT, NEXT, NOW, PAST, SALES_PROJECT, issue, note, user } from "../../support/builders.js";
 import { memoryPlatform, type MemoryPlatform } from "../../support/memoryPlatform.js";
@@ -135,7 +136,9 @@ async function bothPlans(s: ResourceSnapshot, set: { rules: Rule[]; context: Rul
   const platform = counted(memoryPlatform(s, { bot: BOT, now: NOW, milestones: MILESTONES }));
   const cut = await planSnapshot(withoutHistory(s), { platform, rules: set.rules, ctx: set.context });
   const all = await planSnapshot(s, { platform: memoryPlatform(s, { bot: BOT, now: NOW, milestones: MILESTONES }), rules: set.rules, ctx: set.context });
-  return { cut: decision(cut.plan), all: decision(all.plan), reads: platform.reads, plan: all.plan };
+  // What the adoption report lists for the resource (the sweep judges the state the plan leaves) is decided too.
+  const listed = (o: typeof cut) => backlogFindings(o.projected ?? o.snapshot ?? s, set.rules, set.context);
+  return { cut: { ...decision(cut.plan), listed: listed(cut) }, all: { ...decision(all.plan), listed: listed(all) }, reads: platform.reads, plan: all.plan };
 }
 
 /** Seeds 1..cases judged twice each (as generated, and after the bot's own plan); the failures, and how much the cuts and the rules did. */
