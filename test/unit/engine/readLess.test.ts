@@ -4,8 +4,9 @@
  * triage rules, intake checks, scoped labels and aliases, reopens after a milestone, handbook
  * updates), with a history consistent the way GitLab keeps it (every event and note at or before
  * updated_at), the plan the engine makes reading only the history the rules ask for equals the plan
- * made with all history read, and so does what the adoption report lists for it. Each resource is judged twice: as generated, and after the bot's own
- * plan was applied (its notes and markers then in the history).
+ * made with all history read, and so does what the adoption report lists for it. Each resource is
+ * judged twice: as generated, and after the bot's own plan was applied (its notes and markers then
+ * in the history).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
