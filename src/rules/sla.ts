@@ -7,7 +7,9 @@
  * - `sla:due-date`: a due date earlier than the SLA allows after the details were complete
  *   (ABM: 5 business days) is moved once, with a note saying why. A date the allowed people
  *   (a people group and the assignees) set after that stands; one anyone else set is put back.
- * Label (and state) history is asked for only for resources an SLA can cover right now.
+ * Label history is asked for only for resources an SLA covers whose clock could be at risk or
+ * breached now (counted from the adoption date), and state history only once the label history's
+ * clock alarms: a history that cannot change the outcome is not read.
  */
 import { adoptedAt, slaCountsFrom } from "../rollout/adoption.js";
 import type { Action } from "../domain/actions.js";
