@@ -7,7 +7,11 @@
  * Also prints which rule asked for the history reads of the cold run. `--cold` runs the cold
  * sweep only (with `--routes`, its requests by route).
  * The warm run is repeated at `--slow-latency` (50 ms). Requests are printed by route for every run.
- * Run: `npx tsx bench/history.ts [--size 5000] [--latency 20] [--slow-latency 50] [--cold]`.
+ * The board's clock (2026-11-18) is before the shipped rollout.yml's adopted_on, so no SLA clock has
+ * counted yet and the SLA rule reads no history; `--adopted-on YYYY-MM-DD` sweeps as if the bot had
+ * been adopted that day instead (e.g. 2026-10-01: seven weeks of clocks counted), to see the reads
+ * of a sweep long after adoption.
+ * Run: `npx tsx bench/history.ts [--size 5000] [--latency 20] [--slow-latency 50] [--cold] [--adopted-on 2026-10-01]`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,13 +25,15 @@ import { runSweep } from "../src/jobs/sweep.js";
 import { loadPolicies } from "../src/policy/load.js";
 import { openRuntime } from "../src/runtime.js";
 import { startFakeGitlab } from "../test/support/fakeGitlab/index.js";
-import { numberArg } from "./support/args.js";
+import { numberArg, stringArg } from "./support/args.js";
 import { attributeHistory, attributionRows } from "./support/historyAttribution.js";
 import { seedRealisticBoard } from "./support/realisticBoard.js";
 
 const SIZE = numberArg("size", 5000, 10, 50_000);
 const LATENCY = numberArg("latency", 20, 0, 5000);
 const TOKEN = "bench-token";
+const ADOPTED_ON = stringArg("adopted-on", "");
+if (ADOPTED_ON !== "" && !/^\d{4}-\d{2}-\d{2}$/.test(ADOPTED_ON)) throw new Error("--adopted-on must be a date, YYYY-MM-DD");
 let now = new Date("2026-11-18T15:00:00Z");
 
 const policy = await loadPolicies("policies");
@@ -47,11 +53,12 @@ async function sweep(label: string, withCache: boolean) {
     concurrency: 16,
     platform: withCache ? { historyCache: cache } : {},
   });
-  const ctx = { ...createRuleContext(runtime.policy, runtime.calendar, now, await runtime.platform.milestones()), botUsername: policy.scope.botUsername };
-  const attributed = attributeHistory(runtime.platform, buildRules(runtime.policy), () => ctx);
+  const swept = ADOPTED_ON === "" || runtime.policy.rollout === undefined ? runtime.policy : { ...runtime.policy, rollout: { ...runtime.policy.rollout, adoptedOn: ADOPTED_ON } };
+  const ctx = { ...createRuleContext(swept, runtime.calendar, now, await runtime.platform.milestones()), botUsername: policy.scope.botUsername };
+  const attributed = attributeHistory(runtime.platform, buildRules(swept), () => ctx);
   fake.resetCounters();
   const t0 = performance.now();
-  const report = await runSweep({ ...runtime, platform: attributed.platform, dryRun: true }, { concurrency: 32 });
+  const report = await runSweep({ ...runtime, policy: swept, platform: attributed.platform, dryRun: true }, { concurrency: 32 });
   const ms = performance.now() - t0;
   const byRoute = fake.countsByRoute();
   const history = Object.entries(byRoute)
@@ -66,7 +73,7 @@ if (!coldOnly) rows.push(await sweep("no cache", false));
 now = new Date(now.getTime() + 3_600_000);
 rows.push(await sweep("cold cache", true));
 if (coldOnly) {
-  console.log(`cold dry sweep, ${SIZE} issues (${board.open.length} open): ${rows[0]!.requests} requests, ${rows[0]!.history} history reads\n`);
+  console.log(`cold dry sweep, ${SIZE} issues (${board.open.length} open)${ADOPTED_ON ? `, adopted on ${ADOPTED_ON}` : ""}: ${rows[0]!.requests} requests, ${rows[0]!.history} history reads\n`);
   for (const line of attributionRows(rows[0]!.attribution)) console.log(line);
   if (process.argv.includes("--routes")) console.log(rows[0]!.byRoute);
   await cache.close();
@@ -93,7 +100,7 @@ fake.setLatency(LATENCY);
 const peakMb = process.resourceUsage().maxRSS / 1024;
 
 const listingPages = Math.ceil(board.open.length / 100);
-console.log(`history cache benchmark: ${SIZE} issues (${board.open.length} open), ${LATENCY} ms latency (the last run ${SLOW} ms), shipped policies, dry sweeps\n`);
+console.log(`history cache benchmark: ${SIZE} issues (${board.open.length} open)${ADOPTED_ON ? `, adopted on ${ADOPTED_ON}` : ""}, ${LATENCY} ms latency (the last run ${SLOW} ms), shipped policies, dry sweeps\n`);
 console.log("run                 requests  history reads  cache hits/misses  wall time");
 for (const r of rows) {
   console.log(

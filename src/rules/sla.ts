@@ -7,7 +7,9 @@
  * - `sla:due-date`: a due date earlier than the SLA allows after the details were complete
  *   (ABM: 5 business days) is moved once, with a note saying why. A date the allowed people
  *   (a people group and the assignees) set after that stands; one anyone else set is put back.
- * Label (and state) history is asked for only for resources an SLA can cover right now.
+ * Label history is asked for only for resources an SLA covers whose clock could be at risk or
+ * breached now (counted from the adoption date), and state history only once the label history's
+ * clock alarms: a history that cannot change the outcome is not read.
  */
 import { adoptedAt, slaCountsFrom } from "../rollout/adoption.js";
 import type { Action } from "../domain/actions.js";
@@ -15,7 +17,7 @@ import { scopeKeyOf } from "../domain/labels.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { CompiledPolicy, SlaDef } from "../policy/model.js";
 import { clockHistory, clockMayRun, evaluateSlas, has, slaCovers, slaDefinitions, type SlaOutcome } from "./sla/evaluate.js";
-import { computeClock } from "./sla/clock.js";
+import { alarmPossible, computeClock } from "./sla/clock.js";
 import { breachRecipients, clockFacts, dueDateRecipients, renderSlaNote, slaMarker, warningRecipients } from "./sla/notes.js";
 import { dueDateChanges, type DueDateChange } from "./sla/dueDateChanges.js";
 import { markerKey } from "../domain/markers.js";
@@ -59,25 +61,37 @@ function wantedLabels(outcomes: SlaOutcome[]): { label: string; outcome: SlaOutc
 }
 
 /**
- * Whether the SLA's clock could have reached its warning by now (for the priority it has now). The clock cannot have run longer
- * than the business (or calendar) time since the resource was created, so when that upper bound is
- * below the earliest warning of any goal, history cannot change the outcome. Goals tied to a
- * milestone's due date have no such bound.
+ * Whether the SLA's clock, for a priority the resource has now, could be at risk or breached now
+ * (sla/clock.ts `alarmPossible`): an episode still running has the goal of the priority on the
+ * resource now, since a priority change ends it. When no goal can, the label events and state
+ * events cannot change the outcome: nothing is added and no note is due.
  */
 export function mayHaveReachedWarning(def: SlaDef, s: ResourceSnapshot, ctx: RuleContext): boolean {
-  const dayMs = ctx.calendar.businessDayMillis;
-  let businessBound: number | undefined;
-  // Only the goal of the priority the resource has now: a priority change restarts the clock.
-  for (const { goal } of def.goals.filter((g) => g.label === null || has(ctx.policy.taxonomy, s, g.label))) {
-    if (goal.kind === "milestone_due") return true;
-    const calendar = goal.kind === "calendar_days";
-    const goalMs = goal.kind === "business_hours" ? goal.hours * 3_600_000 : goal.kind === "business_days" ? goal.days * dayMs : goal.days * 86_400_000;
-    const byPercent = def.warning.percent !== null ? (goalMs * def.warning.percent) / 100 : goalMs;
-    const byDaysLeft = def.warning.beforeDueBusinessDays !== null ? goalMs - def.warning.beforeDueBusinessDays * (calendar ? 86_400_000 : dayMs) : goalMs;
-    const bound = calendar ? ctx.now.getTime() - s.createdAt.getTime() : (businessBound ??= ctx.calendar.businessMillisBetween(s.createdAt, ctx.now));
-    if (bound >= Math.min(byPercent, byDaysLeft)) return true;
-  }
-  return false;
+  const history = { createdAt: s.createdAt, milestoneDue: s.milestone?.dueDate ?? null, ...countsFromOf(ctx.policy) };
+  return def.goals.some(({ label, goal }) => (label === null || has(ctx.policy.taxonomy, s, label)) && alarmPossible(def, goal, history, ctx.calendar, ctx.now));
+}
+
+/**
+ * Whether the clock replayed from the label events alone (no close or reopen but the current one)
+ * is at risk or breached now, or a second later. Closes and reopenings only end episodes and start
+ * later ones, which count less time towards a duration goal and warn later before a milestone's
+ * due date: when this clock does not alarm, the one with the state events does not either. The
+ * second covers events of one moment grouped differently once state changes join them
+ * (sla/clock.ts, SAME_MOMENT_MS).
+ */
+function alarmsWithoutReopenings(def: SlaDef, s: ResourceSnapshot, ctx: RuleContext): boolean {
+  const history = clockHistory({ ...s, stateEvents: undefined }, slaCountsFrom(ctx.policy));
+  if (history === null) return true;
+  return [ctx.now, new Date(ctx.now.getTime() + 1000)].some((at) => {
+    const clock = computeClock(def, history, ctx.calendar, at, ctx.policy.taxonomy);
+    return clock.state === "breached" || clock.atRisk;
+  });
+}
+
+/** The `countsFrom` of a clock's history under rollout.yml (absent when time before adoption counts). */
+function countsFromOf(policy: CompiledPolicy): { countsFrom?: Date } {
+  const from = slaCountsFrom(policy);
+  return from === null ? {} : { countsFrom: from };
 }
 
 /**
@@ -97,13 +111,19 @@ function createSlaRule(policy: CompiledPolicy): Rule {
     description: "SLA clocks on the business calendar: at-risk and breached labels, one note at warning and at breach.",
     appliesTo: [...new Set(defs.flatMap((d) => d.appliesTo))],
     needs(s, ctx) {
-      // A resource carrying none of the SLA labels whose clock cannot have reached a warning yet
-      // (even running non-stop since the resource was created) needs no history: the answer is
-      // "nothing to do" whatever the label events say. This keeps a sweep of young issues cheap.
+      // A resource carrying none of the SLA labels whose clock cannot be at risk yet (even running
+      // non-stop since the resource was created, counted from the adoption date) needs no history:
+      // the answer is "nothing to do" whatever the label events say. This keeps a sweep of young
+      // issues, and of every issue in the first days after adoption, cheap.
       const carriesSlaLabel = s.labels.some((l) => managed.has(l));
-      const mayMatter = defs.some((d) => clockMayRun(d, s, policy.taxonomy) && (carriesSlaLabel || mayHaveReachedWarning(d, s, ctx)));
-      // State events let the clock see a close and a reopen (a new episode from the reopening).
-      return mayMatter ? { labelEvents: true, stateEvents: true } : {};
+      const mayMatter = defs.filter((d) => clockMayRun(d, s, policy.taxonomy) && (carriesSlaLabel || mayHaveReachedWarning(d, s, ctx)));
+      if (mayMatter.length === 0) return {};
+      // State events let the clock see a close and a reopen (a new episode from the reopening). An
+      // SLA label's removal says which state the clock is in, so it needs them at once; otherwise
+      // the label events come first, and only a clock they alarm needs the state events too.
+      if (carriesSlaLabel) return { labelEvents: true, stateEvents: true };
+      if (s.labelEvents === undefined) return { labelEvents: true };
+      return mayMatter.some((d) => alarmsWithoutReopenings(d, s, ctx)) ? { labelEvents: true, stateEvents: true } : { labelEvents: true };
     },
     evaluate(s, ctx) {
       const outcomes = evaluateSlas(s, policy, ctx.calendar, ctx.now);
@@ -259,7 +279,10 @@ function createDueDateRule(policy: CompiledPolicy): Rule | null {
     appliesTo: [...new Set(defs.flatMap((d) => d.appliesTo))],
     needs(s) {
       // Notes: GitLab's system notes say who changed the due date, and the bot's note that it moved it.
-      return defs.some((d) => dueDateMayMove(d, s, policy)) ? { labelEvents: true, notes: true } : {};
+      // State events: a close ends the details' readiness and a reopen starts it again; without
+      // them the clock would see only a close that lasts, and the answer would depend on whether
+      // the SLA rule happened to read them.
+      return defs.some((d) => dueDateMayMove(d, s, policy)) ? { labelEvents: true, stateEvents: true, notes: true } : {};
     },
     evaluate(s, ctx) {
       // The first SLA that asks to move the date decides; two moving it differently would conflict.

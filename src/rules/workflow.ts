@@ -12,6 +12,7 @@ import type { LabelEvent, ResourceSnapshot, UserRef } from "../domain/snapshot.j
 import { mention, mentionEach } from "../domain/text.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
 import type { CompiledPolicy, WorkflowDef, WorkflowStep } from "../policy/model.js";
+import { modeFor } from "../rollout/backlog.js";
 import { labelList, labelRef } from "./labelRefs.js";
 import { labelsForbiddenBy } from "./labelHygiene.js";
 import { userStoryMoveDue } from "./intakeUserStory.js";
@@ -117,9 +118,21 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
    * A step's reminder (`remind:`): what the team would like but the handbook does not require, asked
    * of the assignees once, with no attention label. Nobody assigned, nobody reminded.
    */
+  /** Whether rollout.yml keeps this rule's notes off the resource (the backlog, when the workflow family is listed or repaired). */
+  function notesHeldBack(s: ResourceSnapshot, ctx: RuleContext): boolean {
+    const note: Action = { type: "comment", rule: id, reason: "", marker: "", body: "" };
+    return modeFor(note, s, ctx.policy).mode !== "announce";
+  }
+
+  /** A reminder goes to the assignees of an open resource, worded by the workflow's template: without them, none is due whatever the history. */
+  function reminderPossible(s: ResourceSnapshot): boolean {
+    return s.state === "opened" && s.assignees.length > 0 && w.reminderTemplate !== undefined;
+  }
+
   function reminder(s: ResourceSnapshot, current: CurrentStep, ctx: RuleContext): Action[] {
     const step = current.step;
-    if (!step.remind || s.state !== "opened" || s.assignees.length === 0 || w.reminderTemplate === undefined) return [];
+    const template = w.reminderTemplate;
+    if (!step.remind || template === undefined || !reminderPossible(s)) return [];
     const marker = markerKey(id, step.value, "reminder");
     if ((s.notes ?? []).some((n) => n.botMarkers.includes(marker))) return [];
     const wish = commentRequirement(s, step, current.spelledAs, botUsernameOf(ctx));
@@ -131,7 +144,7 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
         rule: id,
         reason,
         marker,
-        body: renderTemplate(templateText(policy.templates, w.reminderTemplate), {
+        body: renderTemplate(templateText(policy.templates, template), {
           recipient: { trusted: recipient(s, ctx) },
           stage: { trusted: labelRef(step.label) },
           step: { trusted: labelRef(step.label) },
@@ -153,11 +166,20 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
       if (!workflowApplies(w, s, policy)) return {};
       const steps = currentSteps(w, s, policy);
       if (steps.length !== 1) return {};
-      if (steps[0]!.step.requires.commentAfterLabel || steps[0]!.step.remind) return { labelEvents: true, notes: true };
+      const step = steps[0]!.step;
+      // A comment the step requires counts from when its label was applied (label events, notes);
+      // a closed resource is judged only on having been closed.
+      if (step.requires.commentAfterLabel && s.state === "opened") return { labelEvents: true, notes: true };
       // A note about a missing requirement (on a closed one too) goes to whoever moved it there (label events), and not
       // twice (notes): the notes first, since a note already given needs no recipient.
       const v = violation(w, s, ctx);
-      if (!v) return {};
+      // Met: only the step's reminder may follow, and it needs the same history, when one can be given at all.
+      if (!v) return step.remind && reminderPossible(s) ? { labelEvents: true, notes: true } : {};
+      // On the backlog, rollout.yml lists the problem or makes the label change without the note:
+      // who moved it and whether it was told cannot change that, nor the reason listed (the label's
+      // and the note's are one). Without an attention label the note is all there is to list, and
+      // whether it was given decides that.
+      if (w.attentionLabel !== null && notesHeldBack(s, ctx)) return {};
       if (s.notes === undefined && s.userNotesCount !== 0) return { notes: true };
       return alreadyToldAbout(s, id, v.current.step, v.unmet.map((r) => r.kind)) ? {} : { labelEvents: true };
     },

@@ -307,7 +307,7 @@ export function computeClock(def: SlaDef, history: ClockHistory, calendar: Busin
   if (last === null || (last.endReason !== null && last.endReason !== "met")) return empty(waiting ? "waiting" : "none");
 
   const until = last.endedAt ?? now;
-  const timing = last.goal.kind === "milestone_due" ? milestoneTiming(def, last, history, calendar, until) : durationTiming(def, last, calendar, until, history.countsFrom);
+  const timing = episodeTiming(def, last, history, calendar, until);
   const ongoing = last.endedAt === null;
   const breached = ongoing && timing.due !== null && now >= timing.due;
   const atRisk = ongoing && !breached && timing.warnAt !== null && now >= timing.warnAt;
@@ -323,6 +323,27 @@ export function computeClock(def: SlaDef, history: ClockHistory, calendar: Busin
     atRisk,
     readyAt,
   };
+}
+
+/** The episode's time counted, left, due and warning moments, up to `until` (its end, or now). */
+function episodeTiming(def: SlaDef, e: ClockEpisode, history: ClockHistory, calendar: BusinessCalendar, until: Date): Timing {
+  return e.goal.kind === "milestone_due" ? milestoneTiming(def, e, history, calendar, until) : durationTiming(def, e, calendar, until, history.countsFrom);
+}
+
+/**
+ * Whether an episode of `goal` that is still running at `now` can be at risk or breached, judged
+ * without its history: its earliest possible alarm is that of an episode begun at the resource's
+ * creation and never paused (an episode begins at creation or later, and a pause only moves a
+ * duration goal's moments later). Counting starts at `countsFrom` all the same, so before the
+ * adoption date no duration goal can warn. For a milestone goal, a later start gives a later
+ * warning (the warning is a share of the time left from the start to the milestone's due date)
+ * and the due moment is the milestone's. False means the clock's labels and notes cannot be due,
+ * whatever the label and state events say.
+ */
+export function alarmPossible(def: SlaDef, goal: SlaGoal, history: Pick<ClockHistory, "createdAt" | "milestoneDue" | "countsFrom">, calendar: BusinessCalendar, now: Date): boolean {
+  const earliest: ClockEpisode = { startedAt: history.createdAt, endedAt: null, endReason: null, priority: null, goal, pauses: [] };
+  const timing = episodeTiming(def, earliest, { ...history, labelEvents: [], closedAt: null }, calendar, now);
+  return (timing.due !== null && now >= timing.due) || (timing.warnAt !== null && now >= timing.warnAt);
 }
 
 interface Timing {

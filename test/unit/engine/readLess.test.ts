@@ -4,14 +4,18 @@
  * triage rules, intake checks, scoped labels and aliases, reopens after a milestone, handbook
  * updates), with a history consistent the way GitLab keeps it (every event and note at or before
  * updated_at), the plan the engine makes reading only the history the rules ask for equals the plan
- * made with all history read. Each resource is judged twice: as generated, and after the bot's own
- * plan was applied (its notes and markers then in the history).
+ * made with all history read, and so does what the adoption report lists for it. Each resource is
+ * judged twice: as generated, and after the bot's own plan was applied (its notes and markers then
+ * in the history).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
 import { type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceSnapshot, type StateEvent, withoutHistory } from "../../../src/domain/snapshot.js";
 import { project } from "../../../src/engine/projection.js";
 import { planSnapshot } from "../../../src/engine/reconcile.js";
+import type { CompiledPolicy } from "../../../src/policy/model.js";
+import { buildRules } from "../../../src/rules/registry.js";
+import { backlogFindings } from "../../../src/rollout/backlog.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { BOT, CURRENT, MOPS_PROJECT, NEXT, NOW, PAST, SALES_PROJECT, issue, note, user } from "../../support/builders.js";
 import { memoryPlatform, type MemoryPlatform } from "../../support/memoryPlatform.js";
@@ -122,36 +126,69 @@ beforeAll(async () => {
   ({ rules, context } = await mopsRuleSet({ now: NOW, milestones: MILESTONES, botUsername: BOT.username }));
 });
 
+/** The rules and context of the test policies with rollout.yml's adopted_on moved to `adoptedOn`. */
+function adoptedOn(adoptedOn: string): { rules: Rule[]; context: RuleContext } {
+  const policy: CompiledPolicy = { ...context.policy, rollout: { ...context.policy.rollout!, adoptedOn } };
+  return { rules: buildRules(policy), context: { ...context, policy } };
+}
+
 /** The plan reading only what the rules ask for, the plan with all history given, and the reads made. */
-async function bothPlans(s: ResourceSnapshot) {
+async function bothPlans(s: ResourceSnapshot, set: { rules: Rule[]; context: RuleContext }) {
   const platform = counted(memoryPlatform(s, { bot: BOT, now: NOW, milestones: MILESTONES }));
-  const cut = await planSnapshot(withoutHistory(s), { platform, rules, ctx: context });
-  const all = await planSnapshot(s, { platform: memoryPlatform(s, { bot: BOT, now: NOW, milestones: MILESTONES }), rules, ctx: context });
-  return { cut: decision(cut.plan), all: decision(all.plan), reads: platform.reads, plan: all.plan };
+  const cut = await planSnapshot(withoutHistory(s), { platform, rules: set.rules, ctx: set.context });
+  const all = await planSnapshot(s, { platform: memoryPlatform(s, { bot: BOT, now: NOW, milestones: MILESTONES }), rules: set.rules, ctx: set.context });
+  // What the adoption report lists for the resource (the sweep judges the state the plan leaves) is decided too.
+  const listed = (o: typeof cut) => backlogFindings(o.projected ?? o.snapshot ?? s, set.rules, set.context);
+  return { cut: { ...decision(cut.plan), listed: listed(cut) }, all: { ...decision(all.plan), listed: listed(all) }, reads: platform.reads, plan: all.plan };
+}
+
+/** Seeds 1..cases judged twice each (as generated, and after the bot's own plan); the failures, and how much the cuts and the rules did. */
+async function readLessProperty(cases: number, set: { rules: Rule[]; context: RuleContext }) {
+  const failures: string[] = [];
+  let acted = 0;
+  let saved = 0;
+  for (let seed = 1; seed <= cases; seed++) {
+    const s = randomResource(seed);
+    const first = await bothPlans(s, set);
+    if (JSON.stringify(first.cut) !== JSON.stringify(first.all)) failures.push(`seed ${seed}: ${JSON.stringify({ cut: first.cut, all: first.all })}`);
+    if (first.all.actions.length > 0) acted++;
+    saved += 3 - first.reads.length;
+    // The bot's plan applied (its note and markers now in the history, updated_at moved), a day later.
+    const platform = memoryPlatform(s, { bot: BOT, now: NOW, milestones: MILESTONES });
+    await platform.apply(first.plan);
+    const after: ResourceSnapshot = { ...platform.current(), ...platform.resource, updatedAt: first.plan.note || first.all.actions.length ? NOW : s.updatedAt };
+    const second = await bothPlans({ ...after, labelEvents: platform.resource.labelEvents, notes: platform.resource.notes, stateEvents: platform.resource.stateEvents }, set);
+    if (JSON.stringify(second.cut) !== JSON.stringify(second.all)) failures.push(`seed ${seed} after its plan: ${JSON.stringify({ cut: second.cut, all: second.all })}`);
+  }
+  return { failures, acted, saved };
 }
 
 describe("reading only the history the rules ask for", () => {
   it(`gives the plan that reading all history gives (${CASES} seeded issues and merge requests, before and after the bot's own plan)`, async () => {
-    const failures: string[] = [];
-    let acted = 0;
-    let saved = 0;
-    for (let seed = 1; seed <= CASES; seed++) {
-      const s = randomResource(seed);
-      const first = await bothPlans(s);
-      if (JSON.stringify(first.cut) !== JSON.stringify(first.all)) failures.push(`seed ${seed}: ${JSON.stringify({ cut: first.cut, all: first.all })}`);
-      if (first.all.actions.length > 0) acted++;
-      saved += 3 - first.reads.length;
-      // The bot's plan applied (its note and markers now in the history, updated_at moved), a day later.
-      const platform = memoryPlatform(s, { bot: BOT, now: NOW, milestones: MILESTONES });
-      await platform.apply(first.plan);
-      const after: ResourceSnapshot = { ...platform.current(), ...platform.resource, updatedAt: first.plan.note || first.all.actions.length ? NOW : s.updatedAt };
-      const second = await bothPlans({ ...after, labelEvents: platform.resource.labelEvents, notes: platform.resource.notes, stateEvents: platform.resource.stateEvents });
-      if (JSON.stringify(second.cut) !== JSON.stringify(second.all)) failures.push(`seed ${seed} after its plan: ${JSON.stringify({ cut: second.cut, all: second.all })}`);
-    }
+    const { failures, acted, saved } = await readLessProperty(CASES, { rules, context });
     expect(failures).toEqual([]);
     // The generator must exercise the rules and the cuts, or the property says nothing.
     expect(acted).toBeGreaterThan(CASES / 3);
     expect(saved).toBeGreaterThan(CASES);
+  });
+
+  // The SLA clocks count from the adoption date, and the backlog (issues created before it) is
+  // treated apart: with adopted_on inside the generated histories (issues changed before, across and
+  // after it) and after NOW (no clock has counted yet), the cuts must not change a plan either.
+  it.each(["2026-10-19", "2026-11-16", "2026-12-04"])(`gives the plan that reading all history gives with adopted_on %s (${CASES / 2} seeded issues)`, async (date) => {
+    const { failures, saved } = await readLessProperty(CASES / 2, adoptedOn(date));
+    expect(failures).toEqual([]);
+    expect(saved).toBeGreaterThan(CASES / 2);
+  });
+
+  // Alone, so that history another rule asks for cannot hide a cut that is too eager: the SLA
+  // clocks and the stage workflow, whose reads depend on the adoption date and the step's needs.
+  it.each(["2020-01-01", "2026-10-19", "2026-11-16", "2026-12-04"])(`gives the plan that reading all history gives with the SLA and workflow rules alone, adopted_on %s`, async (date) => {
+    const set = adoptedOn(date);
+    for (const prefix of ["sla", "workflow:"]) {
+      const { failures } = await readLessProperty(CASES, { ...set, rules: set.rules.filter((r) => r.id.startsWith(prefix)) });
+      expect(failures, prefix).toEqual([]);
+    }
   });
 });
 

@@ -117,9 +117,52 @@ describe("MktgOps stages, as the handbook writes them", () => {
       expect(rule.evaluate(blocked({ assignees: [] }), context)).toEqual([]);
     });
 
+    it("reads the label events and comments only when a reminder can be given: open, with someone assigned", () => {
+      const unread = (over: Parameters<typeof issue>[0] = {}) => ({ ...blocked(over), labelEvents: undefined, notes: undefined });
+      expect(rule.needs(unread(), context)).toEqual({ labelEvents: true, notes: true });
+      // Without the history, no reminder: the read is what lets one be given.
+      expect(rule.evaluate(unread(), context)).toEqual([]);
+      expect(rule.needs(unread({ assignees: [] }), context)).toEqual({});
+      expect(rule.needs(unread({ state: "closed", closedAt: NOW }), context)).toEqual({});
+      // With the history, the answer for those is the same nothing.
+      expect(rule.evaluate(blocked({ assignees: [] }), context)).toEqual([]);
+      expect(rule.evaluate(blocked({ state: "closed", closedAt: NOW }), context)).toEqual([]);
+    });
+
     it("an attention label from the old requirement goes", () => {
       const actions = rule.evaluate(blocked({ labels: ["MktgOps::07: Blocked", ATTENTION], notes: [note("Waiting on legal", "2026-11-10T13:00:00Z")] }), context);
       expect(actions).toMatchObject([{ type: "remove_labels", labels: [ATTENTION] }]);
+    });
+  });
+
+  describe("on the backlog (created before adopted_on), where rollout.yml lists the stage requirements", () => {
+    const adopted = (date: string, mode = "list"): RuleContext => ({ ...context, policy: { ...context.policy, rollout: { ...context.policy.rollout!, adoptedOn: date, backlog: { ...context.policy.rollout!.backlog, workflow: mode as "list" } } } });
+    const moved = (createdAt: string) =>
+      issue({
+        labels: ["MktgOps::04: In Progress"],
+        milestone: NEXT,
+        assignees: [member],
+        createdAt: new Date(createdAt),
+        userNotesCount: 0,
+        labelEvents: [labelEvent("MktgOps::04: In Progress", "2026-11-17T12:00:00Z", "add", "mops.member2")],
+      });
+    const unread = (s: ReturnType<typeof issue>) => ({ ...s, labelEvents: undefined });
+
+    it("reads no history: who moved it cannot change a listed problem or a label change without a note", () => {
+      for (const mode of ["list", "repair"]) {
+        const c = adopted("2026-11-16", mode);
+        expect(rule.needs(unread(moved("2026-10-01T12:00:00Z")), c)).toEqual({});
+        // The same decision with the history and without it.
+        expect(rule.evaluate(unread(moved("2026-10-01T12:00:00Z")), c)).toEqual(rule.evaluate(moved("2026-10-01T12:00:00Z"), c));
+      }
+    });
+
+    it("reads who moved it on an issue created since adoption, and on the backlog when rollout.yml announces: the note is for them", () => {
+      for (const [c, createdAt] of [[adopted("2026-11-16"), "2026-11-16T15:00:00Z"], [adopted("2026-11-16", "announce"), "2026-10-01T12:00:00Z"]] as const) {
+        expect(rule.needs(unread(moved(createdAt)), c)).toEqual({ labelEvents: true });
+        expect(comment(rule.evaluate(moved(createdAt), c))!.body).toContain("@mops.member2 :wave: you moved this issue");
+        expect(comment(rule.evaluate(unread(moved(createdAt)), c))!.body).not.toContain("you moved this issue");
+      }
     });
   });
 

@@ -12,7 +12,7 @@ import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { slas } from "../../../src/rules/sla.js";
 import { evaluateSlas } from "../../../src/rules/sla/evaluate.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
-import { ctx, gitlabNote, issue, labelEvent, note, user } from "../../support/builders.js";
+import { CURRENT, ctx, gitlabNote, issue, labelEvent, note, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 
 const URGENT = "MktgOpsPriority:: 00-Urgent";
@@ -54,10 +54,29 @@ describe("sla rule", () => {
 
   it("asks for label history only when a priority an SLA covers is present, and not on closed issues", () => {
     const c = at(CREATED);
-    expect(slaRule.needs(urgent({ labelEvents: undefined }), at("2026-11-18T18:30:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
+    expect(slaRule.needs(urgent({ labelEvents: undefined }), at("2026-11-18T18:30:00Z"))).toEqual({ labelEvents: true });
+    // The label events first; the state events once the clock they give is at risk (13:30 EST: 3.5 of 4 hours).
+    expect(slaRule.needs(urgent(), at("2026-11-18T18:30:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
+    // Prioritised at 12:00 EST, not at creation: 1.5 hours counted, so no state event can matter.
+    expect(slaRule.needs(urgent({ labelEvents: [labelEvent(URGENT, "2026-11-18T17:00:00Z")] }), at("2026-11-18T18:30:00Z"))).toEqual({ labelEvents: true });
     expect(slaRule.needs(issue({ labels: ["MktgOps::00: Triage"] }), c)).toEqual({});
     expect(slaRule.needs(urgent({ labelEvents: undefined, state: "closed", closedAt: new Date(CREATED) }), c)).toEqual({});
     expect(slaRule.needs(urgent({ labelEvents: undefined, projectPath: "elsewhere/project", projectRoles: [] }), c)).toEqual({});
+  });
+
+  it("reads the state events when the label events' clock alarms: a reopening restarts the clock", () => {
+    // Urgent since 10:00 EST; closed at 11:00, reopened at 13:00: at 14:30 the label events alone say
+    // breached, the reopening says 1.5 hours of a new clock.
+    const reopened = urgent({
+      stateEvents: [
+        { id: 1, state: "closed", user: user("mops.member2"), createdAt: new Date("2026-11-18T16:00:00Z") },
+        { id: 2, state: "reopened", user: user("mops.member2"), createdAt: new Date("2026-11-18T18:00:00Z") },
+      ],
+    });
+    const c = at("2026-11-18T19:30:00Z");
+    expect(slaRule.needs({ ...reopened, stateEvents: undefined }, c)).toEqual({ labelEvents: true, stateEvents: true });
+    expect(types(slaRule.evaluate({ ...reopened, stateEvents: undefined }, c))).toContain("add_labels");
+    expect(slaRule.evaluate(reopened, c)).toEqual([]);
   });
 
   it("skips history when even a non-stop clock since creation cannot have reached the warning", () => {
@@ -65,11 +84,59 @@ describe("sla rule", () => {
     // 15 business days, at risk from 75%: an issue created yesterday cannot be at risk yet.
     expect(slaRule.needs(medium("2026-11-17T15:00:00Z"), at(CREATED))).toEqual({});
     // Created two months ago: it might be, so the history is read.
-    expect(slaRule.needs(medium("2026-09-15T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    expect(slaRule.needs(medium("2026-09-15T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true });
     // Carrying an SLA label: the history decides whether it goes.
     expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority:: 02-Medium", AT_RISK]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
-    // A goal tied to the milestone's due date has no such bound.
-    expect(slaRule.needs(medium("2026-11-17T15:00:00Z", ["MktgOpsPriority:: 01-High"]), at(CREATED))).toEqual({ labelEvents: true, stateEvents: true });
+    // A goal tied to the milestone's due date (2026-11-27) warns at 75% of the time from the clock's
+    // start to it: a clock started yesterday cannot warn yet, one started in October can.
+    const high = (createdAt: string) => ({ ...medium(createdAt, ["MktgOpsPriority:: 01-High"]), milestone: CURRENT });
+    expect(slaRule.needs(high("2026-11-17T15:00:00Z"), at(CREATED))).toEqual({});
+    expect(slaRule.needs(high("2026-10-01T15:00:00Z"), at(CREATED))).toEqual({ labelEvents: true });
+    // Without a milestone due date, a milestone goal has no due moment and never warns.
+    expect(slaRule.needs({ ...high("2026-10-01T15:00:00Z"), milestone: null }, at(CREATED))).toEqual({});
+  });
+
+  describe("counted from the adoption date (rollout.yml)", () => {
+    const adopted = (date: string) => {
+      const p: CompiledPolicy = { ...policy, rollout: { ...policy.rollout!, adoptedOn: date } };
+      return { rule: slas.create(p)[0]!, at: (iso: string) => ctx({ policy: p, calendar, now: new Date(iso) }) };
+    };
+    const old = (priority: string, over: Partial<ResourceSnapshot> = {}) =>
+      issue({ createdAt: new Date("2026-06-01T14:00:00Z"), labels: [priority], labelEvents: [labelEvent(priority, "2026-06-01T14:00:00Z")], assignees: [user("mops.member2")], ...over });
+    const unread = (s: ResourceSnapshot): ResourceSnapshot => ({ ...s, labelEvents: undefined, stateEvents: undefined });
+
+    it("before the adoption date no duration goal has counted: no history is read, and with it the answer is the same", () => {
+      const { rule, at } = adopted("2026-11-30");
+      for (const priority of [URGENT, "MktgOpsPriority:: 02-Medium"]) {
+        expect(rule.needs(unread(old(priority)), at(CREATED))).toEqual({});
+        expect(rule.evaluate(old(priority), at(CREATED))).toEqual([]);
+      }
+    });
+
+    it("an urgent issue from June, adopted this morning: read once 3 business hours could have counted since the adoption, and then the history breaches it", () => {
+      const { rule, at } = adopted("2026-11-18");
+      // 10:00 EST: one business hour since the adoption day began.
+      expect(rule.needs(unread(old(URGENT)), at(CREATED))).toEqual({});
+      expect(rule.evaluate(old(URGENT), at(CREATED))).toEqual([]);
+      // 14:30 EST: 5.5 hours could have counted; the history says they did, so the goal was missed.
+      expect(rule.needs(unread(old(URGENT)), at("2026-11-18T19:30:00Z"))).toEqual({ labelEvents: true });
+      expect(rule.needs({ ...old(URGENT), stateEvents: undefined }, at("2026-11-18T19:30:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
+      expect(rule.evaluate(old(URGENT), at("2026-11-18T19:30:00Z")).find((a) => a.type === "add_labels")).toMatchObject({ labels: [BREACHED] });
+      // Without the history the rule would have said nothing: the read is what finds the breach.
+      expect(rule.evaluate(unread(old(URGENT)), at("2026-11-18T19:30:00Z"))).toEqual([]);
+    });
+
+    it("a milestone goal warns at 75% of the time from the later of the clock's start and the adoption to the milestone's due date", () => {
+      const high = unread(old("MktgOpsPriority:: 01-High", { milestone: CURRENT })); // due 2026-11-27
+      // Adopted after the milestone is due, and not yet adopted now: nothing can be due.
+      expect(adopted("2026-11-30").rule.needs(high, adopted("2026-11-30").at(CREATED))).toEqual({});
+      // Adopted on 11-02: the warning falls around 11-21, so on 11-18 nothing is read; on 11-24 it is.
+      const { rule, at } = adopted("2026-11-02");
+      expect(rule.needs(high, at(CREATED))).toEqual({});
+      expect(rule.needs(high, at("2026-11-24T15:00:00Z"))).toEqual({ labelEvents: true });
+      expect(rule.needs({ ...old("MktgOpsPriority:: 01-High", { milestone: CURRENT }), stateEvents: undefined }, at("2026-11-24T15:00:00Z"))).toEqual({ labelEvents: true, stateEvents: true });
+      expect(rule.evaluate(old("MktgOpsPriority:: 01-High", { milestone: CURRENT }), at("2026-11-24T15:00:00Z")).find((a) => a.type === "add_labels")).toMatchObject({ labels: [AT_RISK] });
+    });
   });
 
   it("does nothing while the clock is well within its goal", () => {
@@ -174,9 +241,28 @@ describe("sla:due-date rule (ABM: 5 business days from complete details)", () =>
     expect(dueRule.evaluate(blocked, at("2026-11-18T16:00:00Z"))).toEqual([]);
   });
 
+  it("counts the details as complete from a reopening: the state events decide, so the rule reads them itself", () => {
+    // Closed on Tuesday, reopened on Wednesday 10:00 EST: complete details count from the reopening,
+    // so 2026-11-24 is a day short; seen without the close and the reopening it would stand.
+    const reopened = abm({
+      dueDate: "2026-11-24",
+      labelEvents: [labelEvent("mktg-status::triage", "2026-11-16T14:00:00Z"), labelEvent("ABM-Priority::High", "2026-11-16T14:00:00Z")],
+      stateEvents: [
+        { id: 1, state: "closed", user: user("someone"), createdAt: new Date("2026-11-17T15:00:00Z") },
+        { id: 2, state: "reopened", user: user("someone"), createdAt: new Date(detailsComplete) },
+      ],
+    });
+    const c = at("2026-11-18T16:00:00Z");
+    expect(dueRule.evaluate(reopened, c)[0]).toMatchObject({ type: "set_due_date", dueDate: "2026-11-25" });
+    expect(dueRule.evaluate({ ...reopened, stateEvents: undefined }, c)).toEqual([]);
+    // The SLA rule does not read them for this young issue (its clock cannot warn yet): this rule must.
+    expect(slaRule.needs({ ...reopened, labelEvents: undefined, stateEvents: undefined }, c)).toEqual({});
+    expect(dueRule.needs({ ...reopened, labelEvents: undefined, stateEvents: undefined, notes: undefined }, c)).toMatchObject({ stateEvents: true });
+  });
+
   it("asks for history only for covered open issues with a due date", () => {
     const c = at("2026-11-18T16:00:00Z");
-    expect(dueRule.needs(abm({ labelEvents: undefined, notes: undefined }), c)).toEqual({ labelEvents: true, notes: true });
+    expect(dueRule.needs(abm({ labelEvents: undefined, notes: undefined }), c)).toEqual({ labelEvents: true, stateEvents: true, notes: true });
     expect(dueRule.needs(abm({ labelEvents: undefined, dueDate: null }), c)).toEqual({});
     // The ABM SLA covers the ABM project only.
     expect(dueRule.needs(abm({ labelEvents: undefined, projectPath: "mktg/marketing-operations", projectRoles: ["mops"] }), c)).toEqual({});
