@@ -91,19 +91,18 @@ if (exit?.type !== "exit") throw new Error("the bot's process reported no figure
 // the finish (summaries, adoption reports, the report).
 const totalReads = historyReads();
 const phaseOf = (l: Seen) => (l.historyReads === 0 ? "start-up" : l.historyReads < totalReads ? "sweep" : "finish");
-const phases = ["start-up", "sweep", "finish"].map((name) => {
+const phases = ["start-up", "sweep", "finish"].map((name): [string, Record<string, string | number>] => {
   const lines = seen.filter((l) => phaseOf(l) === name);
   const samples = lines.filter((l) => l.type === "sample");
   const gcs = lines.filter((l) => l.type === "fullGc");
   const max = (values: number[]) => (values.length === 0 ? "-" : Math.max(...values).toFixed(0));
-  return {
-    phase: name,
+  return [name, {
     "peak RSS MB": max(samples.map((s) => s.rssMb)),
     "peak heap used MB": max(samples.map((s) => s.heapUsedMb)),
     "peak heap committed MB": max(samples.map((s) => s.heapTotalMb)),
     "largest heap after full GC MB": max(gcs.map((g) => g.heapUsedMb)),
     "full GCs": gcs.length,
-  };
+  }];
 });
 const ranTsx = /through tsx/.test(stderr);
 const lastGc = seen.filter((l) => l.type === "fullGc").at(-1);
@@ -114,7 +113,7 @@ console.log(
   `bot process peak RSS: ${exit.maxRssMb.toFixed(0)} MB; heap used after the last full GC: ${lastGc ? `${lastGc.heapUsedMb.toFixed(0)} MB` : "no full GC"}; ` +
     `CPU ${(exit.cpuMs / 1000).toFixed(1)} s; wall time ${(ms / 1000).toFixed(1)} s; requests ${fake.requests.length}`,
 );
-console.table(phases);
+console.table(Object.fromEntries(phases));
 console.log(fake.countsByRoute());
 await fake.close();
 rmSync(dataDir, { recursive: true, force: true });
