@@ -26,19 +26,27 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly db: Database.Database;
   private readonly now: () => number;
   private writes = 0;
+  // Prepared once: a sweep reads and writes an entry per history of every open issue, and each
+  // statement prepared anew holds native memory until V8 happens to collect its handle.
+  private readonly select: Database.Statement<[string], { updated_at: string; body: string; stored_at: number }>;
+  private readonly upsert: Database.Statement<[string, string, string, number, number]>;
+  private readonly remove: Database.Statement<[string]>;
 
   constructor(private readonly options: SqliteHistoryStoreOptions) {
     this.now = options.now ?? Date.now;
     mkdirSync(options.dir, { recursive: true });
     const file = path.join(options.dir, "history.sqlite");
     this.db = openOrReplace(file);
+    this.select = this.db.prepare("SELECT updated_at, body, stored_at FROM history WHERE key = ?");
+    this.upsert = this.db.prepare(
+      "INSERT INTO history (key, updated_at, body, size, stored_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET updated_at = excluded.updated_at, body = excluded.body, size = excluded.size, stored_at = excluded.stored_at",
+    );
+    this.remove = this.db.prepare("DELETE FROM history WHERE key = ?");
     this.prune();
   }
 
   async get(key: string): Promise<HistoryEntry | undefined> {
-    const row = this.db.prepare("SELECT updated_at, body, stored_at FROM history WHERE key = ?").get(key) as
-      | { updated_at: string; body: string; stored_at: number }
-      | undefined;
+    const row = this.select.get(key);
     if (row === undefined || this.now() - row.stored_at > this.options.maxAgeMs) return undefined;
     return { updatedAt: row.updated_at, rows: JSON.parse(row.body) as unknown[] };
   }
@@ -47,16 +55,13 @@ export class SqliteHistoryStore implements HistoryStore {
     const body = JSON.stringify(entry.rows);
     // One entry larger than a tenth of the bound would push out everything else: not kept.
     if (body.length > this.options.maxBytes / 10) return;
-    this.db
-      .prepare("INSERT INTO history (key, updated_at, body, size, stored_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET updated_at = excluded.updated_at, body = excluded.body, size = excluded.size, stored_at = excluded.stored_at")
-      .run(key, entry.updatedAt, body, body.length, this.now());
+    this.upsert.run(key, entry.updatedAt, body, body.length, this.now());
     if (++this.writes % PRUNE_EVERY === 0) this.prune();
   }
 
   async delete(keys: string[]): Promise<void> {
-    const del = this.db.prepare("DELETE FROM history WHERE key = ?");
     this.db.transaction(() => {
-      for (const k of keys) del.run(k);
+      for (const k of keys) this.remove.run(k);
     })();
   }
 
@@ -78,9 +83,8 @@ export class SqliteHistoryStore implements HistoryStore {
       doomed.push(row.key);
       excess -= row.size;
     }
-    const del = this.db.prepare("DELETE FROM history WHERE key = ?");
     this.db.transaction(() => {
-      for (const k of doomed) del.run(k);
+      for (const k of doomed) this.remove.run(k);
     })();
   }
 }

@@ -4,6 +4,7 @@
  * `test/support/builders.ts`. History (label events, notes) is present only when a rule asked
  * for it, so a rule must check for `undefined` and declare the need (see rules/types.ts).
  */
+import { compareNumerically } from "./order.js";
 
 export type ResourceKind = "issue" | "merge_request";
 export type RefKind = ResourceKind | "milestone";
@@ -180,4 +181,4 @@ export function milestoneTiming(
 }
 
 /** Orders resources by reference, numbers as numbers (`g/p#9` before `g/p#10`), so lists and reports compare run to run. */
-export const byRef = (a: { ref: string }, b: { ref: string }): number => a.ref.localeCompare(b.ref, "en", { numeric: true });
+export const byRef = (a: { ref: string }, b: { ref: string }): number => compareNumerically(a.ref, b.ref);

@@ -7,6 +7,7 @@ import type { ReportedAction } from "../domain/actions.js";
 import { neutraliseInline } from "../domain/text.js";
 import { describeAction } from "../engine/describeAction.js";
 import type { ReportResource, RunReport } from "../engine/report.js";
+import { compareNumerically } from "../domain/order.js";
 
 /** What one policy set did in the evaluation: the rules it defines and the jobs' reports. */
 export interface EvaluatedSide {
@@ -52,7 +53,7 @@ interface Entry {
   excerpt?: string;
 }
 
-const byRef = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+const byRef = compareNumerically;
 
 /** Stable JSON of an action without who proposed it and why: two actions doing the same are equal. */
 function canonical(value: unknown): string {

@@ -8,7 +8,7 @@
  */
 import type { BusinessCalendar } from "../domain/calendar.js";
 import { addDays } from "../domain/calendar/days.js";
-import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
+import { byRef, formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { endOfLocalDay } from "../rules/sla/time.js";
 import { carriedSince } from "./age.js";
@@ -59,7 +59,7 @@ export function buildMilestone(
   const rolledOver = all
     .filter((s) => input.rolledOver.has(formatRef(s.ref)))
     .map((s) => ({ ...issueLine(s), from: input.rolledOver.get(formatRef(s.ref))!, state: s.state }))
-    .sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
+    .sort(byRef);
   const doneLabel = done.find((d) => d.startsWith("MktgOps::")) ?? done[0];
   return {
     title: m.title,

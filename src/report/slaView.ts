@@ -6,7 +6,7 @@
  */
 import { slaCountsFrom } from "../rollout/adoption.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
-import type { ResourceSnapshot } from "../domain/snapshot.js";
+import { byRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { projectsWithRole, type CompiledPolicy, type SlaDef } from "../policy/model.js";
 import { computeClock } from "../rules/sla/clock.js";
 import { clockHistory, evaluateSlas, slaCovers, slaDefinitions } from "../rules/sla/evaluate.js";
@@ -67,7 +67,7 @@ export function buildSla(policy: CompiledPolicy, calendar: BusinessCalendar, ope
       return { sla: def.id, priority: g.label, running: cell("running"), atRisk: cell("atRisk"), breached: cell("breached") };
     }),
   );
-  breached.sort((a, b) => (a.due?.getTime() ?? Infinity) - (b.due?.getTime() ?? Infinity) || a.ref.localeCompare(b.ref, "en", { numeric: true }));
+  breached.sort((a, b) => (a.due?.getTime() ?? Infinity) - (b.due?.getTime() ?? Infinity) || byRef(a, b));
   return { configured: defs.length > 0, rows, breached, trend: buildTrend(policy, calendar, [...open, ...closedInWindow], now, weeks) };
 }
 

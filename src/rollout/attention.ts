@@ -16,6 +16,7 @@ import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { disclosedTitle } from "../domain/disclosure.js";
 import { neutraliseInline } from "../domain/text.js";
 import { mentionedIn } from "../domain/text.js";
+import { compareNumerically } from "../domain/order.js";
 
 /** One held-back note, as its person's daily list shows it. */
 export interface HeldItem {
@@ -138,7 +139,7 @@ export function dailyListNote(username: string, today: string, items: HeldItem[]
     .filter(({ match }) => match !== null && !keys.has(`${match[1]} ${match[2]}`))
     .map(({ line, match }) => ({ key: `${match![1]} ${match![2]}`, line }));
   const lines = [...kept, ...fresh]
-    .sort((a, b) => a.key.localeCompare(b.key, "en", { numeric: true }))
+    .sort((a, b) => compareNumerically(a.key, b.key))
     .map((l) => l.line);
   return [`**${today}: waiting for \`${neutraliseInline(username)}\`** (${lines.length}): the bot has already mentioned them today, so these wait here.`, "", ...lines].join("\n");
 }

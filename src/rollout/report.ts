@@ -8,7 +8,7 @@
  */
 import { disclosedTitle } from "../domain/disclosure.js";
 import { markerComment, markerKey } from "../domain/markers.js";
-import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
+import { byRef, formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { mention, neutraliseInline } from "../domain/text.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { FAMILY_TITLES, type ListedProblem } from "./backlog.js";
@@ -71,8 +71,13 @@ export function renderAdoptionReport(projectPath: string, issues: ListedIssue[],
   const marker = adoptionMarker(projectPath);
   const ticked = tickedRefs(existing);
   const groups = new Map<string, ListedIssue[]>();
-  for (const issue of [...issues].sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }))) {
-    for (const person of issue.assignees.length > 0 ? issue.assignees : [NOBODY]) groups.set(person, [...(groups.get(person) ?? []), issue]);
+  for (const issue of [...issues].sort(byRef)) {
+    // Appended in place: copying a person's list for each issue is quadratic on a large backlog.
+    for (const person of issue.assignees.length > 0 ? issue.assignees : [NOBODY]) {
+      const listed = groups.get(person) ?? [];
+      listed.push(issue);
+      groups.set(person, listed);
+    }
   }
   const people = [...groups.keys()].filter((p) => p !== NOBODY).sort((a, b) => a.localeCompare(b));
   const order = groups.has(NOBODY) ? [...people, NOBODY] : people;

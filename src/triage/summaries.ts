@@ -14,6 +14,7 @@ import type { SummaryDef, SummaryGroupBy, TriageRuleDef } from "../policy/compil
 import type { CompiledPolicy } from "../policy/model.js";
 import type { Finding } from "../rules/triage/rule.js";
 import { CONFIDENTIAL_ISSUE, mayDisclose } from "../domain/disclosure.js";
+import { compareNumerically } from "../domain/order.js";
 
 export interface SummaryContent {
   /** The hidden marker the summary issue carries in its description. */
@@ -69,7 +70,7 @@ const goesLast = (group: string) => group.startsWith("No ") || group === UNASSIG
 function groupOrder(a: string, b: string): number {
   const lastA = goesLast(a);
   const lastB = goesLast(b);
-  return lastA !== lastB ? (lastA ? 1 : -1) : a.localeCompare(b, "en", { numeric: true });
+  return lastA !== lastB ? (lastA ? 1 : -1) : compareNumerically(a, b);
 }
 
 /** A markdown link whose text is a person's title: inline, no mentions, no brackets to break it. */
@@ -90,7 +91,10 @@ function grouped(findings: Finding[], by: SummaryGroupBy, policy: CompiledPolicy
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
     const g = groupOf(f, by, policy);
-    groups.set(g, [...(groups.get(g) ?? []), f]);
+    // Appended in place: copying the group for each finding is quadratic on a sweep's thousands.
+    const group = groups.get(g) ?? [];
+    group.push(f);
+    groups.set(g, group);
   }
   return [...groups.keys()]
     .sort(groupOrder)

@@ -77,6 +77,12 @@ describe(".gitlab-ci.yml", () => {
     expect(job("test").rules?.[0]).toEqual({ if: '$CI_PIPELINE_SOURCE == "schedule"', when: "never" });
   });
 
+  it("runs the scheduled jobs with the heap limit of the Docker image", () => {
+    const image = /NODE_OPTIONS="([^"]*)"/.exec(readFileSync(path.join(repoRoot, "Dockerfile"), "utf8"))?.[1];
+    expect(image).toMatch(/^--max-old-space-size=\d+$/);
+    expect(script("schedule")).toContain(`node ${image} bin/mops-bot.js run "$MOPS_JOB"`);
+  });
+
   it("runs the schedule's MOPS_JOB and keeps its JSON report", () => {
     expect(script("schedule")).toContain('run "$MOPS_JOB" --report mops-report.json');
     expect(job("schedule").artifacts?.paths).toEqual(["mops-report.json"]);
