@@ -7,7 +7,7 @@
  */
 import { Command, CommanderError } from "commander";
 import type { CliIo, CommandIo, ExitCodeHolder } from "./cliIo.js";
-import type { Config, Env, ServeConfig } from "./config.js";
+import type { Env } from "./config.js";
 import { registerJobCommands } from "./jobs/cli.js";
 import { registerLabelCommands } from "./labels/cli.js";
 import { registerPlanCommands } from "./plan/cli.js";

@@ -52,7 +52,7 @@ async function openExisting({ dir, redisUrl }: InboxLocation, io: CliIo, exit: E
   return openInbox({ dataDir: dir, logger: pino({ level: "silent" }) });
 }
 
-async function withInbox(opts: DataDirOption, io: CommandIo, exit: ExitCodeHolder, work: (inbox: Inbox, location: InboxLocation) => Promise<void>): Promise<void> {
+async function withInbox(opts: DataDirOption, io: CommandIo, exit: ExitCodeHolder, work: (inbox: InboxAdmin, location: InboxLocation) => Promise<void>): Promise<void> {
   const location = await locate(opts, io);
   const inbox = await openExisting(location, io, exit);
   if (!inbox) return;
