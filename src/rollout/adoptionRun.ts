@@ -11,7 +11,7 @@ import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import type { Rule, RuleContext } from "../rules/types.js";
 import { canWriteSummaries, type SummaryPlatform } from "../triage/summaryWrites.js";
-import { backlogFindings } from "./backlog.js";
+import { backlogFindings } from "../rules/backlog.js";
 import { mentionedIn } from "../domain/text.js";
 import { adoptionMarker, listedIssue, renderAdoptionReport, type AdoptionReportContent, type ListedIssue } from "./report.js";
 

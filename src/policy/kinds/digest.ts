@@ -1,5 +1,5 @@
 /** digest.yml (optional): the weekly digest; its priority exemptions must match the triage rules'. */
-import { checkPriorityExemptions } from "../../digest/priorityExemptions.js";
+import { checkPriorityExemptions } from "../priorityExemptions.js";
 import { compileDigest } from "../compile/digest.js";
 import { checkDigestReferences } from "../crossref.js";
 import { digestSchema } from "../schemas/digest.js";

@@ -69,34 +69,20 @@ const KNOWN: Record<string, string> = {
     "the attention budget shared with the milestone job; milestones/job.ts and rollout/ are being rewritten",
   "milestones/job.ts -> rollout/attentionStore.ts":
     "the attention budget shared with the milestone job; milestones/job.ts and rollout/ are being rewritten",
-  "policy/load.ts -> digest/priorityExemptions.ts":
-    "the digest's exemption schema belongs with the policy kinds; it moves with the policy reorganisation",
   "report/collect.ts -> milestones/plan.ts":
     "which milestones are the team's, shared with the report: pure but typed by policy/model, so not domain/; it moves down with the policy reorganisation",
   "report/collect.ts -> tools/plan.ts":
     "the tool-audit issue markers, read by the digest and the report: pure but typed by policy/model, so not domain/; they move down with the policy reorganisation",
-  "report/slaView.ts -> rollout/adoption.ts":
-    "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
   "rollout/adoptionRun.ts -> triage/summaryWrites.ts":
     "summary issue writes; replaced by one ensureIssue in gitlab/",
   "rollout/attentionStore.ts -> triage/summaryWrites.ts":
     "summary issue writes; replaced by one ensureIssue in gitlab/",
-  "rules/registry.ts -> rollout/backlog.ts":
-    "the backlog filter that wraps every rule is written in rollout/; it moves to rules/ once rollout/ is rewritten",
-  "rules/sla.ts -> rollout/adoption.ts":
-    "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
-  "rules/sla/evaluate.ts -> rollout/adoption.ts":
-    "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
-  "sla/explain.ts -> rollout/adoption.ts":
-    "when a rollout counts from: pure dates of the rollout policy, to move down to rules/ once rollout/ is rewritten",
   "sla/job.ts -> jobs/sweep.ts":
     "the SLA job runs the sweep's reconcile; sla/job.ts is being rewritten",
 };
 
 /** Cycles still present, as their sorted member lists joined by ", ". */
 const KNOWN_CYCLES: Record<string, string> = {
-  "policy/compile/triage.ts, policy/compile/workflow.ts, policy/model.ts":
-    "model types split across policy/model.ts and policy/compile/*.ts; the policy reorganisation merges them",
 };
 
 function sourceFiles(dir: string): string[] {

@@ -9,9 +9,9 @@
  * summary issues (`summarize.issue.labels`) are left out of the comparison: the digest never lists
  * issues the bot wrote.
  */
-import type { DigestFile } from "../policy/schemas/digest.js";
-import type { TriageFile } from "../policy/schemas/triage.js";
-import type { PolicySource, ProblemSink } from "../policy/source.js";
+import type { DigestFile } from "./schemas/digest.js";
+import type { TriageFile } from "./schemas/triage.js";
+import type { PolicySource, ProblemSink } from "./source.js";
 
 interface Parsed<T> {
   source: PolicySource;

@@ -11,7 +11,7 @@ import type { Action } from "../domain/actions.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { BacklogMode, CompiledPolicy, RuleFamily } from "../policy/model.js";
 import { isBotMade } from "../domain/markers.js";
-import { botUsernameOf, type Rule, type RuleContext } from "../rules/types.js";
+import { botUsernameOf, type Rule, type RuleContext } from "./types.js";
 import { isBacklog } from "./adoption.js";
 
 /** A family of rules, or an SLA goal missed before the adoption date (sla.missed_before_adoption). */
