@@ -14,7 +14,7 @@ import type { CompiledPolicy } from "../policy/model.js";
 import { buildRules } from "../rules/registry.js";
 import type { GitLabConnection } from "../config.js";
 import type { EvaluatedSide } from "./diff.js";
-import { SharedReads, sideView, unionScope } from "../gitlab/readOnly.js";
+import { SharedReads, sideView, unionScope } from "../engine/sharedReads.js";
 
 export interface PolicySet {
   policy: CompiledPolicy;

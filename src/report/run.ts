@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { RequestStats } from "../engine/platform.js";
-import { SharedReads, sideView } from "../gitlab/readOnly.js";
+import { SharedReads, sideView } from "../engine/sharedReads.js";
 import type { Runtime } from "../runtime.js";
 import { collectReportInput } from "./collect.js";
 import { REPORT_CSS, renderReportHtml, STYLESHEET } from "./html.js";

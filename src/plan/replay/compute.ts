@@ -12,7 +12,7 @@ import type { GitLabConnection } from "../../config.js";
 import { resolveBase } from "../baseSource.js";
 import type { EvaluateOptions, PolicySet } from "../evaluate.js";
 import type { InvalidPlan } from "../plan.js";
-import { SharedReads, sideView, unionScope } from "../../gitlab/readOnly.js";
+import { SharedReads, sideView, unionScope } from "../../engine/sharedReads.js";
 import { readReplaySource } from "./read.js";
 import { replayPolicySet, type ReplayRun, type ReplaySource } from "./replay.js";
 

@@ -17,7 +17,7 @@ import { buildRules } from "../../rules/registry.js";
 import type { RuleContext } from "../../rules/types.js";
 import { createRunBudget, resolveAssignees } from "../../triage/sweepSupport.js";
 import type { PolicySet } from "../evaluate.js";
-import { inScope } from "../../gitlab/readOnly.js";
+import { inScope } from "../../engine/sharedReads.js";
 import { historyAt, noWrites, rebuildAt, type RebuildOptions, type ResourceHistory, type ReplayWrites } from "./history.js";
 import { eventMoments, replayMoments, sweepMoments, sweepTime, type Moment } from "./moments.js";
 import { ReplayCounter, type ReplayTally } from "./tally.js";

@@ -3,7 +3,7 @@ import { formatRef, type ResourceSnapshot } from "../../../src/domain/snapshot.j
 import type { ListQuery, Platform, PlatformReader } from "../../../src/engine/platform.js";
 import { createGitLabPlatform, RefusedWriteError } from "../../../src/gitlab/index.js";
 import { planningPlatform } from "../../../src/plan/evaluate.js";
-import { SharedReads, sideView, unionScope } from "../../../src/gitlab/readOnly.js";
+import { SharedReads, sideView, unionScope } from "../../../src/engine/sharedReads.js";
 import { MOPS_PROJECT, NOW, SALES_PROJECT, issue, labelEvent, testPolicy } from "../../support/builders.js";
 
 /** An in-memory source that counts what it is asked. */

@@ -8,7 +8,7 @@
  * (currentUser, lookups before an "ensure"...) goes to that side's own reader.
  */
 import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceRef, type ResourceSnapshot } from "../domain/snapshot.js";
-import { readerOf, type ListQuery, type PlatformReader } from "../engine/platform.js";
+import { readerOf, type ListQuery, type PlatformReader } from "./platform.js";
 import type { ScopeDef } from "../policy/model.js";
 
 interface Listing {
