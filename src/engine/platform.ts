@@ -6,6 +6,7 @@
 import type { GitLabLabel } from "../gitlab/labels.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceKind, ResourceRef, ResourceSnapshot, StateEvent, UserRef } from "../domain/snapshot.js";
+import type { MarkedIssueQuery, ScopeApplyResult, ScopePlan } from "./scopePlan.js";
 
 export interface ListQuery {
   kind: ResourceKind;
@@ -45,6 +46,19 @@ export interface Platform {
    * and merge requests carry each, when the platform can tell: which spelling the board uses.
    */
   labelsInUse?(): Promise<GitLabLabel[]>;
+  /**
+   * Carries out a scope plan (issues and notes a scheduled job keeps on the scope): the one way
+   * such writes leave the bot. Honours dry-run. Platforms that cannot keep them (in-memory ones in
+   * tests) leave it out, and jobs that need it say so.
+   */
+  applyScope?(plan: ScopePlan): Promise<ScopeApplyResult>;
+  /**
+   * The bot's own issues of a project carrying a marker `accept` takes, grouped by marker, each
+   * list oldest first (`[0]` is the original, the rest duplicates).
+   */
+  issuesByMarker?(query: MarkedIssueQuery, accept: (marker: string) => boolean): Promise<Map<string, ResourceSnapshot[]>>;
+  /** GitLab user ids of usernames; names GitLab does not know are left out. */
+  userIdsByUsername?(usernames: readonly string[]): Promise<Map<string, number>>;
   /** Hits and misses of the history cache so far, when the platform keeps one. */
   historyCacheStats?(): { hits: number; misses: number } | undefined;
 }

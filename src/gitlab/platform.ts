@@ -6,6 +6,7 @@
  */
 import type { Logger } from "pino";
 import type { ApplyResult, ListQuery, Platform } from "../engine/platform.js";
+import type { MarkedIssueQuery, ScopeApplyResult, ScopePlan, ScopePlanAction } from "../engine/scopePlan.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
@@ -15,6 +16,9 @@ import { descriptionMarkersIn } from "../domain/markers.js";
 import { postChecked } from "./checkedPost.js";
 import { findIssuesByMarker } from "./issuesByMarker.js";
 import { ensureMarkedNote, findMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
+import { ensureIssue, type EnsureIssueResult, type IssueChanges } from "./ensureIssue.js";
+import { applyScopePlan } from "./scopeApply.js";
+import { userIdsByUsername } from "./users.js";
 import { gitlabLogger } from "./logger.js";
 import { fetchStateEventRows, mapStateEvents } from "./stateEvents.js";
 import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCache.js";
@@ -69,6 +73,9 @@ export type WriteOutcome<T> =
   | { status: "dry-run"; request: PlannedRequest }
   | { status: "unchanged" };
 
+/** A write that was sent, or in dry-run only planned. */
+export type SentWrite<T> = Exclude<WriteOutcome<T>, { status: "unchanged" }>;
+
 export interface NewIssue {
   /** Full project path; must be a project in scope.yml. */
   projectPath: string;
@@ -85,8 +92,11 @@ export interface GitLabPlatform extends Platform {
   readonly requester: GitLabRequester;
   currentUser(): Promise<UserRef>;
   apply(plan: ResourcePlan): Promise<GitLabApplyResult>;
-  createIssue(input: NewIssue): Promise<WriteOutcome<ResourceSnapshot>>;
+  createIssue(input: NewIssue): Promise<SentWrite<ResourceSnapshot>>;
   updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>>;
+  applyScope(plan: ScopePlan): Promise<ScopeApplyResult>;
+  issuesByMarker(query: MarkedIssueQuery, accept: (marker: string) => boolean): Promise<Map<string, ResourceSnapshot[]>>;
+  userIdsByUsername(usernames: readonly string[]): Promise<Map<string, number>>;
   /** Find the bot's note carrying `marker`: create it if missing, edit it if its text changed. */
   ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult>;
   requestStats(): GitLabRequestStats;
@@ -314,7 +324,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return { writes, dryRun: false, requests };
   }
 
-  async createIssue(input: NewIssue): Promise<WriteOutcome<ResourceSnapshot>> {
+  async createIssue(input: NewIssue): Promise<SentWrite<ResourceSnapshot>> {
     const project = this.projectInScope(input.projectPath);
     if (project === undefined) {
       throw new RefusedWriteError(
@@ -354,12 +364,46 @@ class GitLabPlatformImpl implements GitLabPlatform {
   async updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>> {
     // Compared as GitLab will store it (planned() neutralises quick actions), so reruns stay quiet.
     if (sameStoredText(snapshot.description, neutraliseQuickActions(description))) return { status: "unchanged" };
-    const request = planned("PUT", resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid), { description });
+    return this.updateIssue(snapshot, { description });
+  }
+
+  /** One `PUT` of an issue's description, added labels and state, as ensureIssue decided them. */
+  private async updateIssue(snapshot: ResourceSnapshot, changes: IssueChanges): Promise<SentWrite<ResourceSnapshot>> {
+    const body: Record<string, unknown> = {};
+    if (changes.description !== undefined) body.description = changes.description;
+    if (changes.addLabels !== undefined && changes.addLabels.length > 0) {
+      checkLabelsToAdd(changes.addLabels, this.policy.taxonomy, formatRef(snapshot.ref));
+      body.add_labels = changes.addLabels.join(",");
+    }
+    if (changes.stateEvent !== undefined) body.state_event = changes.stateEvent;
+    const request = planned("PUT", resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid), body);
     if (this.options.dryRun) return { status: "dry-run", request };
     const updated = await this.send(request);
     await this.forgetHistory(snapshot);
     const project = { path: snapshot.projectPath, roles: snapshot.projectRoles };
     return { status: "written", request, result: mapResource(snapshot.kind, updated, project, this.today()) };
+  }
+
+  async issuesByMarker(query: MarkedIssueQuery, accept: (marker: string) => boolean): Promise<Map<string, ResourceSnapshot[]>> {
+    const reader = { api: this.api, me: () => this.currentUser(), today: this.today() };
+    return findIssuesByMarker(reader, query, accept);
+  }
+
+  userIdsByUsername(usernames: readonly string[]): Promise<Map<string, number>> {
+    return userIdsByUsername(this.api, usernames);
+  }
+
+  applyScope(plan: ScopePlan): Promise<ScopeApplyResult> {
+    return applyScopePlan({ dryRun: this.options.dryRun, ensureIssue: (action) => this.ensureIssue(action), ensureNote: (t, m, b) => this.ensureNote(t, m, b) }, plan);
+  }
+
+  private ensureIssue(action: Extract<ScopePlanAction, { type: "ensure_issue" }>): Promise<EnsureIssueResult> {
+    const writer = {
+      findByMarker: async (query: MarkedIssueQuery, marker: string) => (await this.issuesByMarker(query, (m) => m === marker)).get(marker) ?? [],
+      createIssue: (input: NewIssue) => this.createIssue(input),
+      updateIssue: (issue: ResourceSnapshot, changes: IssueChanges) => this.updateIssue(issue, changes),
+    };
+    return ensureIssue(writer, action.issue, { found: action.found, lookup: action.lookup, createIfMissing: action.createIfMissing, keepBody: action.keepBody });
   }
 
   async ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult> {

@@ -1,0 +1,135 @@
+/**
+ * Scope plans: what a scheduled job decided to write on the scope rather than on one issue or
+ * merge request it reconciles (its report issue, a list issue, a note recording a Slack post...).
+ *
+ * A job reads (through the platform), decides a ScopePlan with pure functions, and hands it to
+ * `platform.applyScope`: the one place, in src/gitlab, where such writes leave the bot and where
+ * dry-run is honoured. The outcomes say, action by action, what was (or would be) written, and the
+ * job renders its report from them.
+ */
+import type { ActionOrigin } from "../domain/actions.js";
+import type { ResourceSnapshot } from "../domain/snapshot.js";
+
+/** A project of scope.yml with its roles (the snapshots of issues found in it carry them). */
+export interface ScopeProject {
+  path: string;
+  roles: string[];
+}
+
+/**
+ * How the bot's issues carrying a marker are listed: one listing of one project, narrowed on the
+ * server; only the bot's own issues count (see gitlab/issuesByMarker.ts).
+ */
+export interface MarkedIssueQuery {
+  project: ScopeProject;
+  /** Server-side label filter (all must be present). Narrow with a label the bot always sets. */
+  labels?: string[];
+  /** GitLab's text search in the description (e.g. the marker itself); optional. */
+  search?: string;
+  /** `all` by default: a closed issue still counts as the period's issue. */
+  state?: "opened" | "closed" | "all";
+  /** Only issues created at or after this instant (keeps the listing short). */
+  createdAfter?: Date;
+}
+
+/** The issue the bot keeps for a marker, as it should be. */
+export interface MarkedIssue {
+  project: ScopeProject;
+  marker: string;
+  title: string;
+  /** The description; the marker is appended when the text does not carry it already. */
+  body: string;
+  /** Labels the issue must carry: set on creation, added when missing, never removed. */
+  labels?: string[];
+  /** The state the issue must be in; left as it is when absent. */
+  state?: "opened" | "closed";
+  /** Set on creation only: afterwards they are the team's to change. */
+  assigneeIds?: number[];
+  dueDate?: string;
+}
+
+export type ScopePlanAction = ActionOrigin &
+  (
+    | {
+        /**
+         * Ensure the bot's issue for a marker exists as described: created when missing, edited
+         * only when its text, labels or state differ. Of several issues carrying the marker the
+         * oldest is the issue; the others come back as duplicates for the job to report or close.
+         */
+        type: "ensure_issue";
+        issue: MarkedIssue;
+        /** The issues the job's read found for the marker; when absent they are looked up with `lookup`. */
+        found?: readonly ResourceSnapshot[];
+        lookup?: Omit<MarkedIssueQuery, "project">;
+        /** False: a missing issue stays missing (nothing to list yet). */
+        createIfMissing?: boolean;
+        /** Never rewrite an existing issue's description (people tick the checklists in it). */
+        keepBody?: boolean;
+      }
+    | {
+        /** Ensure the bot's note carrying `marker` on `target` says `body` (created, edited or left alone). */
+        type: "ensure_note";
+        target: ResourceSnapshot;
+        marker: string;
+        body: string;
+      }
+  );
+
+export interface ScopePlan {
+  actions: ScopePlanAction[];
+}
+
+/** What became of an ensure_issue action. */
+export interface EnsuredIssue {
+  status: "created" | "updated" | "unchanged" | "missing";
+  /** The issue as it now is; null when missing, or when it would be created in a dry run. */
+  issue: ResourceSnapshot | null;
+  /** The bot's other issues carrying the marker, oldest first. */
+  duplicates: ResourceSnapshot[];
+}
+
+/** What became of an ensure_note action. */
+export interface EnsuredNote {
+  status: "created" | "updated" | "unchanged";
+  /** Absent when the note would be created in a dry run. */
+  noteId?: number;
+}
+
+/** A write the apply sent, or in a dry run would have sent. */
+export interface ScopeRequest {
+  method: "POST" | "PUT";
+  route: string;
+  body: Record<string, unknown>;
+}
+
+/** One action's outcome; exactly one of `issue`, `note` or `error` is set. */
+export interface ScopeActionOutcome {
+  action: ScopePlanAction;
+  issue?: EnsuredIssue;
+  note?: EnsuredNote;
+  /** The action failed; the actions after it were still carried out. */
+  error?: Error;
+  requests: ScopeRequest[];
+}
+
+export interface ScopeApplyResult {
+  dryRun: boolean;
+  /** Write requests sent (0 in a dry run). */
+  writes: number;
+  /** One per action of the plan, in its order. */
+  outcomes: ScopeActionOutcome[];
+}
+
+/** The outcome of an ensure_issue action; a failed one throws its error (for jobs that stop on it). */
+export function ensuredIssueOf(outcome: ScopeActionOutcome | undefined): EnsuredIssue {
+  if (outcome?.error) throw outcome.error;
+  if (outcome?.issue === undefined) throw new Error("The scope plan's apply returned no outcome for an ensure_issue action.");
+  return outcome.issue;
+}
+
+/** The outcome of an ensure_note action; a failed one throws its error. */
+export function ensuredNoteOf(outcome: ScopeActionOutcome | undefined): EnsuredNote {
+  if (outcome?.error) throw outcome.error;
+  if (outcome?.note === undefined) throw new Error("The scope plan's apply returned no outcome for an ensure_note action.");
+  return outcome.note;
+}

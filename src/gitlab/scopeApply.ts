@@ -1,0 +1,49 @@
+/**
+ * Carrying out a scope plan (engine/scopePlan.ts): action by action, in order, each through the
+ * platform's idempotent "ensure" writes (ensureIssue.ts, markedNotes.ts), which are where dry-run
+ * is honoured. One failing action does not stop the others: its outcome carries the error, as one
+ * failing resource does not stop a sweep.
+ */
+import type { ResourceSnapshot } from "../domain/snapshot.js";
+import type { ScopeActionOutcome, ScopeApplyResult, ScopePlan, ScopePlanAction, ScopeRequest } from "../engine/scopePlan.js";
+import type { EnsureIssueResult } from "./ensureIssue.js";
+import type { EnsureNoteResult } from "./markedNotes.js";
+import type { PlannedRequest } from "./writes.js";
+
+/** The platform's ensure writes, as the apply needs them. */
+export interface ScopeWrites {
+  dryRun: boolean;
+  ensureIssue(action: Extract<ScopePlanAction, { type: "ensure_issue" }>): Promise<EnsureIssueResult>;
+  ensureNote(target: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult>;
+}
+
+function reported(request: PlannedRequest): ScopeRequest {
+  return { method: request.method, route: request.route, body: request.body };
+}
+
+async function applyOne(writes: ScopeWrites, action: ScopePlanAction): Promise<ScopeActionOutcome> {
+  switch (action.type) {
+    case "ensure_issue": {
+      const { requests, ...issue } = await writes.ensureIssue(action);
+      return { action, issue, requests: requests.map(reported) };
+    }
+    case "ensure_note": {
+      const result = await writes.ensureNote(action.target, action.marker, action.body);
+      const note = { status: result.action, ...(result.noteId !== undefined ? { noteId: result.noteId } : {}) };
+      return { action, note, requests: result.request ? [reported(result.request)] : [] };
+    }
+  }
+}
+
+export async function applyScopePlan(writes: ScopeWrites, plan: ScopePlan): Promise<ScopeApplyResult> {
+  const outcomes: ScopeActionOutcome[] = [];
+  for (const action of plan.actions) {
+    try {
+      outcomes.push(await applyOne(writes, action));
+    } catch (error) {
+      outcomes.push({ action, error: error instanceof Error ? error : new Error(String(error)), requests: [] });
+    }
+  }
+  const writesSent = writes.dryRun ? 0 : outcomes.reduce((n, o) => n + o.requests.length, 0);
+  return { dryRun: writes.dryRun, writes: writesSent, outcomes };
+}
