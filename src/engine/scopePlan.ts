@@ -75,6 +75,9 @@ export type ScopePlanAction = ActionOrigin &
       }
   );
 
+export type EnsureIssueAction = Extract<ScopePlanAction, { type: "ensure_issue" }>;
+export type EnsureNoteAction = Extract<ScopePlanAction, { type: "ensure_note" }>;
+
 export interface ScopePlan {
   actions: ScopePlanAction[];
 }
