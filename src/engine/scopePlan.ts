@@ -8,6 +8,7 @@
  * job renders its report from them.
  */
 import type { ActionOrigin } from "../domain/actions.js";
+import type { ResourcePlan } from "../domain/plan.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 
 /** A project of scope.yml with its roles (the snapshots of issues found in it carry them). */
@@ -65,6 +66,8 @@ export type ScopePlanAction = ActionOrigin &
         createIfMissing?: boolean;
         /** Never rewrite an existing issue's description (people tick the checklists in it). */
         keepBody?: boolean;
+        /** The marker the run report names the issue by, when not `issue.marker` (a list of several audits). */
+        reportMarker?: string;
       }
     | {
         /** Ensure the bot's note carrying `marker` on `target` says `body` (created, edited or left alone). */
@@ -73,10 +76,19 @@ export type ScopePlanAction = ActionOrigin &
         marker: string;
         body: string;
       }
+    | {
+        /**
+         * A resource plan a job built for an issue it keeps (closing the bot's own duplicate with
+         * a note): carried out as the sweep's plans are, by `platform.apply`.
+         */
+        type: "apply_plan";
+        plan: ResourcePlan;
+      }
   );
 
 export type EnsureIssueAction = Extract<ScopePlanAction, { type: "ensure_issue" }>;
 export type EnsureNoteAction = Extract<ScopePlanAction, { type: "ensure_note" }>;
+export type ApplyPlanAction = Extract<ScopePlanAction, { type: "apply_plan" }>;
 
 export interface ScopePlan {
   actions: ScopePlanAction[];
@@ -105,11 +117,13 @@ export interface ScopeRequest {
   body: Record<string, unknown>;
 }
 
-/** One action's outcome; exactly one of `issue`, `note` or `error` is set. */
+/** One action's outcome; exactly one of `issue`, `note`, `applied` or `error` is set. */
 export interface ScopeActionOutcome {
   action: ScopePlanAction;
   issue?: EnsuredIssue;
   note?: EnsuredNote;
+  /** An apply_plan action was carried out (in a dry run: rendered only). */
+  applied?: { writes: number };
   /** The action failed; the actions after it were still carried out. */
   error?: Error;
   requests: ScopeRequest[];
@@ -128,6 +142,13 @@ export function ensuredIssueOf(outcome: ScopeActionOutcome | undefined): Ensured
   if (outcome?.error) throw outcome.error;
   if (outcome?.issue === undefined) throw new Error("The scope plan's apply returned no outcome for an ensure_issue action.");
   return outcome.issue;
+}
+
+/** Throws the error of a failed action (for jobs that report it where it happened). */
+export function succeeded(outcome: ScopeActionOutcome | undefined): ScopeActionOutcome {
+  if (outcome === undefined) throw new Error("The scope plan's apply returned no outcome for an action.");
+  if (outcome.error) throw outcome.error;
+  return outcome;
 }
 
 /** The outcome of an ensure_note action; a failed one throws its error. */

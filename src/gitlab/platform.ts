@@ -394,7 +394,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
   }
 
   applyScope(plan: ScopePlan): Promise<ScopeApplyResult> {
-    return applyScopePlan({ dryRun: this.options.dryRun, ensureIssue: (action) => this.ensureIssue(action), ensureNote: (t, m, b) => this.ensureNote(t, m, b) }, plan);
+    return applyScopePlan({ dryRun: this.options.dryRun, ensureIssue: (action) => this.ensureIssue(action), ensureNote: (t, m, b) => this.ensureNote(t, m, b), apply: (p) => this.apply(p) }, plan);
   }
 
   private ensureIssue(action: Extract<ScopePlanAction, { type: "ensure_issue" }>): Promise<EnsureIssueResult> {

@@ -1,9 +1,10 @@
 /**
  * Carrying out a scope plan (engine/scopePlan.ts): action by action, in order, each through the
- * platform's idempotent "ensure" writes (ensureIssue.ts, markedNotes.ts), which are where dry-run
- * is honoured. One failing action does not stop the others: its outcome carries the error, as one
+ * platform's idempotent "ensure" writes (ensureIssue.ts, markedNotes.ts) or its resource-plan
+ * apply, which are where dry-run is honoured. One failing action does not stop the others: its outcome carries the error, as one
  * failing resource does not stop a sweep.
  */
+import type { ResourcePlan } from "../domain/plan.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { ScopeActionOutcome, ScopeApplyResult, ScopePlan, ScopePlanAction, ScopeRequest } from "../engine/scopePlan.js";
 import type { EnsureIssueResult } from "./ensureIssue.js";
@@ -15,6 +16,7 @@ export interface ScopeWrites {
   dryRun: boolean;
   ensureIssue(action: Extract<ScopePlanAction, { type: "ensure_issue" }>): Promise<EnsureIssueResult>;
   ensureNote(target: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult>;
+  apply(plan: ResourcePlan): Promise<{ writes: number; requests: PlannedRequest[] }>;
 }
 
 function reported(request: PlannedRequest): ScopeRequest {
@@ -32,6 +34,10 @@ async function applyOne(writes: ScopeWrites, action: ScopePlanAction): Promise<S
       const note = { status: result.action, ...(result.noteId !== undefined ? { noteId: result.noteId } : {}) };
       return { action, note, requests: result.request ? [reported(result.request)] : [] };
     }
+    case "apply_plan": {
+      const result = await writes.apply(action.plan);
+      return { action, applied: { writes: result.writes }, requests: result.requests.map(reported) };
+    }
   }
 }
 
@@ -44,6 +50,6 @@ export async function applyScopePlan(writes: ScopeWrites, plan: ScopePlan): Prom
       outcomes.push({ action, error: error instanceof Error ? error : new Error(String(error)), requests: [] });
     }
   }
-  const writesSent = writes.dryRun ? 0 : outcomes.reduce((n, o) => n + o.requests.length, 0);
+  const writesSent = writes.dryRun ? 0 : outcomes.reduce((n, o) => n + (o.applied?.writes ?? o.requests.length), 0);
   return { dryRun: writes.dryRun, writes: writesSent, outcomes };
 }

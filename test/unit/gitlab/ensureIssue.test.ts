@@ -101,6 +101,7 @@ describe("applyScopePlan", () => {
         ensureNote: async () => {
           throw new Error("GitLab is down");
         },
+        apply: async () => ({ writes: 0, requests: [] }),
       },
       {
         actions: [
