@@ -5,7 +5,6 @@
 import type { Logger } from "pino";
 import { type ResourceSnapshot, withoutHistory } from "../domain/snapshot.js";
 import type { ReportResource } from "../engine/report.js";
-import { userIdsByUsername } from "../gitlab/users.js";
 import type { Notifier } from "../notify/types.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import type { Rule, RuleBudget, RuleContext } from "../rules/types.js";
@@ -43,7 +42,7 @@ export function assignableUsernames(rules: Rule[], policy: CompiledPolicy): stri
 export async function resolveAssignees(rules: Rule[], policy: CompiledPolicy, platform: object, logger: Logger): Promise<Record<string, number>> {
   const names = assignableUsernames(rules, policy);
   if (names.length === 0 || !canWriteSummaries(platform)) return {};
-  const ids = await userIdsByUsername(platform.requester.api, names);
+  const ids = await platform.userIdsByUsername(names);
   const unknown = names.filter((n) => !ids.has(n));
   if (unknown.length > 0) {
     logger.warn({ usernames: unknown }, "people.yml names users GitLab does not know; triage rules will not assign them");
