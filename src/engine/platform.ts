@@ -4,6 +4,7 @@
  * sweep and the tests share the engine.
  */
 import type { GitLabLabel } from "../gitlab/labels.js";
+import type { TeamMilestone } from "../gitlab/milestones.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceKind, ResourceRef, ResourceSnapshot, StateEvent, UserRef } from "../domain/snapshot.js";
 import type { MarkedIssueQuery, ScopeApplyResult, ScopePlan } from "./scopePlan.js";
@@ -59,8 +60,28 @@ export interface Platform {
   issuesByMarker?(query: MarkedIssueQuery, accept: (marker: string) => boolean): Promise<Map<string, ResourceSnapshot[]>>;
   /** GitLab user ids of usernames; names GitLab does not know are left out. */
   userIdsByUsername?(usernames: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Milestone reads of the milestones job and the close guard. `today` is the team's date the
+   * milestones' timing is computed on (the job's clock, which tests move).
+   */
+  milestoneReads?: MilestoneReads;
   /** Hits and misses of the history cache so far, when the platform keeps one. */
   historyCacheStats?(): { hits: number; misses: number } | undefined;
+}
+
+/** What the milestones job and the close guard read of milestones, branches and merge requests. */
+export interface MilestoneReads {
+  /** Every milestone of `group` and the groups above it. */
+  teamMilestones(group: string, today: string): Promise<TeamMilestone[]>;
+  /** One milestone of `group` by id; null when GitLab has none. */
+  groupMilestone(group: string, id: number, today: string): Promise<TeamMilestone | null>;
+  /** Open issues of a milestone of `group` in projects in scope, without history. */
+  openIssuesInMilestone(group: string, milestoneId: number, today: string): Promise<ResourceSnapshot[]>;
+  /** The project's merge requests in the milestone, or from `sourceBranch`, any state. */
+  mergeRequestsInMilestone(project: { path: string; roles: string[] }, milestoneTitle: string, today: string, sourceBranch?: string): Promise<ResourceSnapshot[]>;
+  defaultBranch(projectPath: string): Promise<string>;
+  /** The ids among `candidates` that issues of `projects` use. */
+  milestonesUsedByTeam(projects: { path: string; roles: string[] }[], candidates: MilestoneInfo[]): Promise<Set<number>>;
 }
 
 export interface RequestStats {

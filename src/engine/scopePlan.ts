@@ -10,6 +10,7 @@
 import type { ActionOrigin } from "../domain/actions.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
+import type { MilestoneEdit, NewMergeRequest, TeamMilestone } from "../gitlab/index.js";
 
 /** A project of scope.yml with its roles (the snapshots of issues found in it carry them). */
 export interface ScopeProject {
@@ -84,6 +85,36 @@ export type ScopePlanAction = ActionOrigin &
         type: "apply_plan";
         plan: ResourcePlan;
       }
+    | {
+        /** A new milestone of `group`; `today` is the team's date its returned timing is computed on. */
+        type: "create_milestone";
+        group: string;
+        milestone: { title: string; startDate: string; dueDate: string; description?: string };
+        today: string;
+      }
+    | {
+        /** Edits a milestone of `group` (title, dates, description, state). */
+        type: "update_milestone";
+        group: string;
+        id: number;
+        changes: MilestoneEdit;
+        today: string;
+      }
+    | {
+        /** The branch exists in the project: created from `ref` when missing. */
+        type: "ensure_branch";
+        project: string;
+        branch: string;
+        ref: string;
+      }
+    | { type: "create_merge_request"; mergeRequest: NewMergeRequest }
+    | {
+        /** Adds labels to a merge request (never removes one). */
+        type: "add_merge_request_labels";
+        project: string;
+        iid: number;
+        labels: string[];
+      }
   );
 
 export type EnsureIssueAction = Extract<ScopePlanAction, { type: "ensure_issue" }>;
@@ -117,13 +148,17 @@ export interface ScopeRequest {
   body: Record<string, unknown>;
 }
 
-/** One action's outcome; exactly one of `issue`, `note`, `applied` or `error` is set. */
+/** One action's outcome: `error` when it failed, else what it produced (by the action's type). */
 export interface ScopeActionOutcome {
   action: ScopePlanAction;
+  /** ensure_issue */
   issue?: EnsuredIssue;
+  /** ensure_note */
   note?: EnsuredNote;
-  /** An apply_plan action was carried out (in a dry run: rendered only). */
+  /** apply_plan: carried out (in a dry run: rendered only). */
   applied?: { writes: number };
+  /** create_milestone, update_milestone: the milestone as GitLab answered; absent in a dry run. */
+  milestone?: TeamMilestone;
   /** The action failed; the actions after it were still carried out. */
   error?: Error;
   requests: ScopeRequest[];

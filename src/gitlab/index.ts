@@ -39,7 +39,7 @@ export type { GitLabLabel, LabelChanges, LabelOwner, LabelRequest, LabelWriteOut
 export { mapStateEvent } from "./stateEvents.js";
 export { sendWrite } from "./scopeWrites.js";
 export type { ScopeWriteOutcome, ScopeWriter } from "./scopeWrites.js";
-export { createGroupMilestone, getGroupMilestone, listMilestonesFrom, mapTeamMilestone, openIssuesInMilestone, updateGroupMilestone } from "./milestones.js";
+export { createGroupMilestone, getGroupMilestone, listMilestonesFrom, mapTeamMilestone, milestonesUsedByTeam, openIssuesInMilestone, updateGroupMilestone } from "./milestones.js";
 export type { MilestoneEdit, NewMilestone, TeamMilestone } from "./milestones.js";
 export {
   addMergeRequestLabels,

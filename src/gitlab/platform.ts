@@ -5,7 +5,7 @@
  * counts, redaction).
  */
 import type { Logger } from "pino";
-import type { ApplyResult, ListQuery, Platform } from "../engine/platform.js";
+import type { ApplyResult, ListQuery, MilestoneReads, Platform } from "../engine/platform.js";
 import type { MarkedIssueQuery, ScopeApplyResult, ScopePlan, ScopePlanAction } from "../engine/scopePlan.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
@@ -19,6 +19,9 @@ import { ensureMarkedNote, findMarkedNote, type EnsureNoteResult } from "./marke
 import { ensureIssue, type EnsureIssueResult, type IssueChanges } from "./ensureIssue.js";
 import { applyScopePlan } from "./scopeApply.js";
 import { userIdsByUsername } from "./users.js";
+import { defaultBranch, mergeRequestsInMilestone } from "./mergeRequests.js";
+import { getGroupMilestone, listMilestonesFrom, milestonesUsedByTeam, openIssuesInMilestone } from "./milestones.js";
+import type { ScopeWriter } from "./scopeWrites.js";
 import { gitlabLogger } from "./logger.js";
 import { fetchStateEventRows, mapStateEvents } from "./stateEvents.js";
 import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCache.js";
@@ -97,6 +100,7 @@ export interface GitLabPlatform extends Platform {
   applyScope(plan: ScopePlan): Promise<ScopeApplyResult>;
   issuesByMarker(query: MarkedIssueQuery, accept: (marker: string) => boolean): Promise<Map<string, ResourceSnapshot[]>>;
   userIdsByUsername(usernames: readonly string[]): Promise<Map<string, number>>;
+  readonly milestoneReads: MilestoneReads;
   /** Find the bot's note carrying `marker`: create it if missing, edit it if its text changed. */
   ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult>;
   requestStats(): GitLabRequestStats;
@@ -393,8 +397,21 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return userIdsByUsername(this.api, usernames);
   }
 
+  private scopeWriter(): ScopeWriter {
+    return { api: this.api, dryRun: this.options.dryRun };
+  }
+
+  readonly milestoneReads: MilestoneReads = {
+    teamMilestones: (group, today) => listMilestonesFrom(this.scopeWriter(), group, today),
+    groupMilestone: (group, id, today) => getGroupMilestone(this.scopeWriter(), group, id, today),
+    openIssuesInMilestone: (group, milestoneId, today) => openIssuesInMilestone(this.scopeWriter(), this.policy.scope, group, milestoneId, today),
+    mergeRequestsInMilestone: (project, title, today, sourceBranch) => mergeRequestsInMilestone(this.scopeWriter(), project, title, today, sourceBranch),
+    defaultBranch: (projectPath) => defaultBranch(this.scopeWriter(), projectPath),
+    milestonesUsedByTeam: (projects, candidates) => milestonesUsedByTeam(this.scopeWriter(), projects, candidates),
+  };
+
   applyScope(plan: ScopePlan): Promise<ScopeApplyResult> {
-    return applyScopePlan({ dryRun: this.options.dryRun, ensureIssue: (action) => this.ensureIssue(action), ensureNote: (t, m, b) => this.ensureNote(t, m, b), apply: (p) => this.apply(p) }, plan);
+    return applyScopePlan({ dryRun: this.options.dryRun, ensureIssue: (action) => this.ensureIssue(action), ensureNote: (t, m, b) => this.ensureNote(t, m, b), apply: (p) => this.apply(p), writer: this.scopeWriter() }, plan);
   }
 
   private ensureIssue(action: Extract<ScopePlanAction, { type: "ensure_issue" }>): Promise<EnsureIssueResult> {

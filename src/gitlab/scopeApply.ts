@@ -10,10 +10,15 @@ import type { ScopeActionOutcome, ScopeApplyResult, ScopePlan, ScopePlanAction, 
 import type { EnsureIssueResult } from "./ensureIssue.js";
 import type { EnsureNoteResult } from "./markedNotes.js";
 import type { PlannedRequest } from "./writes.js";
+import { addMergeRequestLabels, branchExists, createBranch, createMergeRequest } from "./mergeRequests.js";
+import { createGroupMilestone, mapTeamMilestone, updateGroupMilestone } from "./milestones.js";
+import type { ScopeWriteOutcome, ScopeWriter } from "./scopeWrites.js";
 
 /** The platform's ensure writes, as the apply needs them. */
 export interface ScopeWrites {
   dryRun: boolean;
+  /** Milestones, branches and merge requests are sent through it (scopeWrites.ts). */
+  writer: ScopeWriter;
   ensureIssue(action: Extract<ScopePlanAction, { type: "ensure_issue" }>): Promise<EnsureIssueResult>;
   ensureNote(target: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult>;
   apply(plan: ResourcePlan): Promise<{ writes: number; requests: PlannedRequest[] }>;
@@ -21,6 +26,13 @@ export interface ScopeWrites {
 
 function reported(request: PlannedRequest): ScopeRequest {
   return { method: request.method, route: request.route, body: request.body };
+}
+
+/** The outcome of one plain write; `milestone` maps GitLab's answer to a milestone when there is one. */
+function sent(action: ScopePlanAction, outcome: ScopeWriteOutcome, milestone?: (body: unknown) => ScopeActionOutcome["milestone"]): ScopeActionOutcome {
+  const result: ScopeActionOutcome = { action, requests: [reported(outcome.request)] };
+  if (milestone !== undefined && outcome.status === "written") result.milestone = milestone(outcome.body);
+  return result;
 }
 
 async function applyOne(writes: ScopeWrites, action: ScopePlanAction): Promise<ScopeActionOutcome> {
@@ -38,6 +50,17 @@ async function applyOne(writes: ScopeWrites, action: ScopePlanAction): Promise<S
       const result = await writes.apply(action.plan);
       return { action, applied: { writes: result.writes }, requests: result.requests.map(reported) };
     }
+    case "create_milestone":
+      return sent(action, await createGroupMilestone(writes.writer, action.group, action.milestone), (body) => mapTeamMilestone(body, action.today, action.group));
+    case "update_milestone":
+      return sent(action, await updateGroupMilestone(writes.writer, action.group, action.id, action.changes), (body) => mapTeamMilestone(body, action.today, action.group));
+    case "ensure_branch":
+      if (await branchExists(writes.writer, action.project, action.branch)) return { action, requests: [] };
+      return sent(action, await createBranch(writes.writer, action.project, action.branch, action.ref));
+    case "create_merge_request":
+      return sent(action, await createMergeRequest(writes.writer, action.mergeRequest));
+    case "add_merge_request_labels":
+      return sent(action, await addMergeRequestLabels(writes.writer, action.project, action.iid, action.labels));
   }
 }
 

@@ -3,7 +3,7 @@
  * need a platform that can look those up and apply scope plans; the GitLab platform can, the
  * in-memory ones of engine tests cannot. These helpers say which, with a message saying what to do.
  */
-import type { Platform } from "../engine/platform.js";
+import type { MilestoneReads, Platform } from "../engine/platform.js";
 import type { UserRef } from "../domain/snapshot.js";
 
 export type ScopePlatform = Platform &
@@ -19,4 +19,13 @@ export function canApplyScope(platform: object): platform is ScopePlatform {
 export function requireScopePlatform(platform: Platform, job: string): ScopePlatform {
   if (canApplyScope(platform)) return platform;
   throw new Error(`The ${job} job creates issues and notes, so it needs the GitLab platform (run it with \`mops-bot run ${job}\`).`);
+}
+
+/** What the milestones job and the close guard need: scope plans and the milestone reads. */
+export type MilestonePlatform = Platform & Required<Pick<Platform, "applyScope" | "milestoneReads">>;
+
+export function requireMilestonePlatform(platform: Platform, job: string): MilestonePlatform {
+  const p = platform as Partial<MilestonePlatform>;
+  if (typeof p.applyScope === "function" && p.milestoneReads !== undefined) return platform as MilestonePlatform & { milestoneReads: MilestoneReads };
+  throw new Error(`The ${job} job creates milestones, branches and merge requests, so it needs the GitLab connection.`);
 }

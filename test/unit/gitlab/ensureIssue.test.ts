@@ -97,6 +97,7 @@ describe("applyScopePlan", () => {
     const result = await applyScopePlan(
       {
         dryRun: true,
+        writer: { api: {} as never, dryRun: true },
         ensureIssue: (action) => ensureIssue(writer, action.issue, { found: action.found }),
         ensureNote: async () => {
           throw new Error("GitLab is down");
