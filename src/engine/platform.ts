@@ -3,7 +3,7 @@
  * implement it in memory. Keeping GitLab behind this interface is what lets the webhook path, the
  * sweep and the tests share the engine.
  */
-import type { GitLabLabel } from "../gitlab/labels.js";
+import type { GitLabLabel, LabelOwner, ListLabelsOptions } from "../gitlab/labels.js";
 import type { TeamMilestone } from "../gitlab/milestones.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import type { LabelEvent, MilestoneInfo, NoteInfo, ResourceKind, ResourceRef, ResourceSnapshot, StateEvent, UserRef } from "../domain/snapshot.js";
@@ -65,6 +65,8 @@ export interface Platform {
    * milestones' timing is computed on (the job's clock, which tests move).
    */
   milestoneReads?: MilestoneReads;
+  /** Label reads of `labels sync` and `labels migrate`. */
+  labelReads?: LabelReads;
   /** Hits and misses of the history cache so far, when the platform keeps one. */
   historyCacheStats?(): { hits: number; misses: number } | undefined;
 }
@@ -82,6 +84,14 @@ export interface MilestoneReads {
   defaultBranch(projectPath: string): Promise<string>;
   /** The ids among `candidates` that issues of `projects` use. */
   milestonesUsedByTeam(projects: { path: string; roles: string[] }[], candidates: MilestoneInfo[]): Promise<Set<number>>;
+}
+
+/** What `labels sync` and `labels migrate` read of the labels in scope. */
+export interface LabelReads {
+  /** The owner's labels (and its parent groups' with `includeAncestors`). */
+  labels(owner: LabelOwner, options: ListLabelsOptions): Promise<GitLabLabel[]>;
+  /** Whether any issue or merge request of the owner, open or closed, carries the label. */
+  isCarried(owner: LabelOwner, name: string): Promise<boolean>;
 }
 
 export interface RequestStats {

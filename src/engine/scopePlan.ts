@@ -10,7 +10,7 @@
 import type { ActionOrigin } from "../domain/actions.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
-import type { MilestoneEdit, NewMergeRequest, TeamMilestone } from "../gitlab/index.js";
+import type { LabelChanges, LabelOwner, MilestoneEdit, NewLabel, NewMergeRequest, TeamMilestone } from "../gitlab/index.js";
 
 /** A project of scope.yml with its roles (the snapshots of issues found in it carry them). */
 export interface ScopeProject {
@@ -115,6 +115,15 @@ export type ScopePlanAction = ActionOrigin &
         iid: number;
         labels: string[];
       }
+    | { type: "create_label"; owner: LabelOwner; label: NewLabel }
+    | {
+        /** Edits a label of its owner, addressed by id or by name. */
+        type: "update_label";
+        owner: LabelOwner;
+        label: number | string;
+        changes: LabelChanges;
+      }
+    | { type: "delete_label"; owner: LabelOwner; id: number; name: string }
   );
 
 export type EnsureIssueAction = Extract<ScopePlanAction, { type: "ensure_issue" }>;
@@ -123,6 +132,11 @@ export type ApplyPlanAction = Extract<ScopePlanAction, { type: "apply_plan" }>;
 
 export interface ScopePlan {
   actions: ScopePlanAction[];
+  /**
+   * The actions do not depend on each other: they are sent at once (the requester still bounds
+   * how many requests are in flight). Otherwise they are carried out in order.
+   */
+  concurrent?: boolean;
 }
 
 /** What became of an ensure_issue action. */
@@ -143,9 +157,9 @@ export interface EnsuredNote {
 
 /** A write the apply sent, or in a dry run would have sent. */
 export interface ScopeRequest {
-  method: "POST" | "PUT";
+  method: "POST" | "PUT" | "DELETE";
   route: string;
-  body: Record<string, unknown>;
+  body?: Record<string, unknown>;
 }
 
 /** One action's outcome: `error` when it failed, else what it produced (by the action's type). */

@@ -5,7 +5,7 @@
  * counts, redaction).
  */
 import type { Logger } from "pino";
-import type { ApplyResult, ListQuery, MilestoneReads, Platform } from "../engine/platform.js";
+import type { ApplyResult, LabelReads, ListQuery, MilestoneReads, Platform } from "../engine/platform.js";
 import type { MarkedIssueQuery, ScopeApplyResult, ScopePlan, ScopePlanAction } from "../engine/scopePlan.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
@@ -27,7 +27,7 @@ import { fetchStateEventRows, mapStateEvents } from "./stateEvents.js";
 import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCache.js";
 import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, projectContextOf, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
-import { listLabels, type GitLabLabel } from "./labels.js";
+import { isLabelCarried, LabelWriter, listLabels, type GitLabLabel } from "./labels.js";
 import { allRows, pagesOf } from "./paging.js";
 import { GitLabRequester, type GitLabRequestStats } from "./requester.js";
 import { sameStoredText } from "./storedText.js";
@@ -101,6 +101,7 @@ export interface GitLabPlatform extends Platform {
   issuesByMarker(query: MarkedIssueQuery, accept: (marker: string) => boolean): Promise<Map<string, ResourceSnapshot[]>>;
   userIdsByUsername(usernames: readonly string[]): Promise<Map<string, number>>;
   readonly milestoneReads: MilestoneReads;
+  readonly labelReads: LabelReads;
   /** Find the bot's note carrying `marker`: create it if missing, edit it if its text changed. */
   ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult>;
   requestStats(): GitLabRequestStats;
@@ -401,6 +402,11 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return { api: this.api, dryRun: this.options.dryRun };
   }
 
+  readonly labelReads: LabelReads = {
+    labels: (owner, options) => listLabels(this.api, owner, options),
+    isCarried: (owner, name) => isLabelCarried(this.api, owner, name),
+  };
+
   readonly milestoneReads: MilestoneReads = {
     teamMilestones: (group, today) => listMilestonesFrom(this.scopeWriter(), group, today),
     groupMilestone: (group, id, today) => getGroupMilestone(this.scopeWriter(), group, id, today),
@@ -411,7 +417,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
   };
 
   applyScope(plan: ScopePlan): Promise<ScopeApplyResult> {
-    return applyScopePlan({ dryRun: this.options.dryRun, ensureIssue: (action) => this.ensureIssue(action), ensureNote: (t, m, b) => this.ensureNote(t, m, b), apply: (p) => this.apply(p), writer: this.scopeWriter() }, plan);
+    return applyScopePlan({ dryRun: this.options.dryRun, ensureIssue: (action) => this.ensureIssue(action), ensureNote: (t, m, b) => this.ensureNote(t, m, b), apply: (p) => this.apply(p), writer: this.scopeWriter(), labels: new LabelWriter(this.api, this.options.dryRun) }, plan);
   }
 
   private ensureIssue(action: Extract<ScopePlanAction, { type: "ensure_issue" }>): Promise<EnsureIssueResult> {

@@ -13,19 +13,26 @@ import type { PlannedRequest } from "./writes.js";
 import { addMergeRequestLabels, branchExists, createBranch, createMergeRequest } from "./mergeRequests.js";
 import { createGroupMilestone, mapTeamMilestone, updateGroupMilestone } from "./milestones.js";
 import type { ScopeWriteOutcome, ScopeWriter } from "./scopeWrites.js";
+import { createLabelRequest, deleteLabelRequest, updateLabelRequest, type LabelRequest, type LabelWriter } from "./labels.js";
 
 /** The platform's ensure writes, as the apply needs them. */
 export interface ScopeWrites {
   dryRun: boolean;
   /** Milestones, branches and merge requests are sent through it (scopeWrites.ts). */
   writer: ScopeWriter;
+  labels: LabelWriter;
   ensureIssue(action: Extract<ScopePlanAction, { type: "ensure_issue" }>): Promise<EnsureIssueResult>;
   ensureNote(target: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult>;
   apply(plan: ResourcePlan): Promise<{ writes: number; requests: PlannedRequest[] }>;
 }
 
-function reported(request: PlannedRequest): ScopeRequest {
-  return { method: request.method, route: request.route, body: request.body };
+function reported(request: PlannedRequest | LabelRequest): ScopeRequest {
+  return { method: request.method, route: request.route, ...(request.body !== undefined ? { body: request.body } : {}) };
+}
+
+async function sentLabel(writes: ScopeWrites, action: ScopePlanAction, request: LabelRequest): Promise<ScopeActionOutcome> {
+  const outcome = await writes.labels.send(request);
+  return { action, requests: [reported(outcome.request)] };
 }
 
 /** The outcome of one plain write; `milestone` maps GitLab's answer to a milestone when there is one. */
@@ -61,18 +68,27 @@ async function applyOne(writes: ScopeWrites, action: ScopePlanAction): Promise<S
       return sent(action, await createMergeRequest(writes.writer, action.mergeRequest));
     case "add_merge_request_labels":
       return sent(action, await addMergeRequestLabels(writes.writer, action.project, action.iid, action.labels));
+    case "create_label":
+      return sentLabel(writes, action, createLabelRequest(action.owner, action.label));
+    case "update_label":
+      return sentLabel(writes, action, updateLabelRequest(action.owner, action.label, action.changes));
+    case "delete_label":
+      return sentLabel(writes, action, deleteLabelRequest(action.owner, action.id));
+  }
+}
+
+async function settled(writes: ScopeWrites, action: ScopePlanAction): Promise<ScopeActionOutcome> {
+  try {
+    return await applyOne(writes, action);
+  } catch (error) {
+    return { action, error: error instanceof Error ? error : new Error(String(error)), requests: [] };
   }
 }
 
 export async function applyScopePlan(writes: ScopeWrites, plan: ScopePlan): Promise<ScopeApplyResult> {
   const outcomes: ScopeActionOutcome[] = [];
-  for (const action of plan.actions) {
-    try {
-      outcomes.push(await applyOne(writes, action));
-    } catch (error) {
-      outcomes.push({ action, error: error instanceof Error ? error : new Error(String(error)), requests: [] });
-    }
-  }
+  if (plan.concurrent) outcomes.push(...(await Promise.all(plan.actions.map((action) => settled(writes, action)))));
+  else for (const action of plan.actions) outcomes.push(await settled(writes, action));
   const writesSent = writes.dryRun ? 0 : outcomes.reduce((n, o) => n + (o.applied?.writes ?? o.requests.length), 0);
   return { dryRun: writes.dryRun, writes: writesSent, outcomes };
 }

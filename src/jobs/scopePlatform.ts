@@ -29,3 +29,6 @@ export function requireMilestonePlatform(platform: Platform, job: string): Miles
   if (typeof p.applyScope === "function" && p.milestoneReads !== undefined) return platform as MilestonePlatform & { milestoneReads: MilestoneReads };
   throw new Error(`The ${job} job creates milestones, branches and merge requests, so it needs the GitLab connection.`);
 }
+
+/** What `labels sync` and `labels migrate` need: scope plans, resource plans and the label reads. */
+export type LabelPlatform = Platform & Required<Pick<Platform, "applyScope" | "labelReads">>;

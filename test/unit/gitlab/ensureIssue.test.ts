@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { markerComment } from "../../../src/domain/markers.js";
 import type { ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import { ensureIssue, issueChanges, type IssueWriter, withMarker } from "../../../src/gitlab/ensureIssue.js";
+import { LabelWriter } from "../../../src/gitlab/labels.js";
 import { applyScopePlan } from "../../../src/gitlab/scopeApply.js";
 import { planned } from "../../../src/gitlab/writes.js";
 import { issue, MOPS_PROJECT } from "../../support/builders.js";
@@ -98,6 +99,7 @@ describe("applyScopePlan", () => {
       {
         dryRun: true,
         writer: { api: {} as never, dryRun: true },
+        labels: new LabelWriter({} as never, true),
         ensureIssue: (action) => ensureIssue(writer, action.issue, { found: action.found }),
         ensureNote: async () => {
           throw new Error("GitLab is down");
