@@ -5,6 +5,7 @@
  * Writes are built as requests first and sent by one `LabelWriter`, which is where dry-run is
  * honoured; every request goes through the bot's requester (retries, rate limits, counts).
  */
+import { sendRequest } from "./send.js";
 import type { RequesterType } from "@gitbeaker/requester-utils";
 import { z } from "zod";
 import { parseWith } from "./mapping.js";
@@ -162,7 +163,7 @@ export function deleteLabelRequest(owner: LabelOwner, labelId: number): LabelReq
 
 export type LabelWriteOutcome = { status: "written"; request: LabelRequest; body: unknown } | { status: "dry-run"; request: LabelRequest };
 
-/** The one place label writes leave the bot; in dry-run nothing is sent. */
+/** Label writes; in dry-run nothing is sent (scopeApply.ts carries out label actions with it). */
 export class LabelWriter {
   constructor(
     private readonly api: RequesterType,
@@ -171,13 +172,7 @@ export class LabelWriter {
 
   async send(req: LabelRequest): Promise<LabelWriteOutcome> {
     if (this.dryRun) return { status: "dry-run", request: req };
-    const options = req.body === undefined ? {} : { body: req.body };
-    const response =
-      req.method === "POST"
-        ? await this.api.post(req.endpoint, options)
-        : req.method === "PUT"
-          ? await this.api.put(req.endpoint, options)
-          : await this.api.delete(req.endpoint, options);
-    return { status: "written", request: req, body: response.body };
+    return { status: "written", request: req, body: await sendRequest(this.api, req) };
   }
+
 }

@@ -18,6 +18,7 @@ import { findIssuesByMarker } from "./issuesByMarker.js";
 import { ensureMarkedNote, findMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
 import { ensureIssue, type EnsureIssueResult, type IssueChanges } from "./ensureIssue.js";
 import { applyScopePlan } from "./scopeApply.js";
+import { sendRequest } from "./send.js";
 import { userIdsByUsername } from "./users.js";
 import { defaultBranch, mergeRequestsInMilestone } from "./mergeRequests.js";
 import { getGroupMilestone, listMilestonesFrom, milestonesUsedByTeam, openIssuesInMilestone } from "./milestones.js";
@@ -294,17 +295,13 @@ class GitLabPlatformImpl implements GitLabPlatform {
     }
   }
 
-  /** The one place a write leaves the bot; in dry-run it is only logged. */
+  /** Every write of this platform (resource plans, issues, notes); in dry-run it is only logged. */
   private async send(request: PlannedRequest): Promise<unknown> {
     if (this.options.dryRun) {
       this.log.info({ route: request.route }, "Dry-run: not sending");
       return undefined;
     }
-    const response =
-      request.method === "PUT"
-        ? await this.api.put(request.endpoint, { body: request.body })
-        : await this.api.post(request.endpoint, { body: request.body });
-    return response.body;
+    return sendRequest(this.api, request);
   }
 
   async apply(plan: ResourcePlan): Promise<GitLabApplyResult> {
