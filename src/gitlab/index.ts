@@ -7,6 +7,10 @@
  * - paging.ts: every page of a listing.
  * - writes.ts: plans -> the exact update/note requests, refusing undefined labels.
  * - platform.ts: the engine's Platform over all of the above, with dry-run.
+ * - scopeApply.ts: carries out the scope plans of scheduled jobs (engine/scopePlan.ts), through
+ *   ensureIssue.ts and markedNotes.ts (issues and notes kept by marker), milestones.ts,
+ *   mergeRequests.ts and labels.ts.
+ * - send.ts: where every write request is sent, once the writer has checked it is no dry run.
  * Never imports rules/.
  */
 export { createGitLabPlatform } from "./platform.js";
