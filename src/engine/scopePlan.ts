@@ -127,8 +127,6 @@ export type ScopePlanAction = ActionOrigin &
   );
 
 export type EnsureIssueAction = Extract<ScopePlanAction, { type: "ensure_issue" }>;
-export type EnsureNoteAction = Extract<ScopePlanAction, { type: "ensure_note" }>;
-export type ApplyPlanAction = Extract<ScopePlanAction, { type: "apply_plan" }>;
 
 export interface ScopePlan {
   actions: ScopePlanAction[];

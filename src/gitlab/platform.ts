@@ -6,7 +6,7 @@
  */
 import type { Logger } from "pino";
 import type { ApplyResult, LabelReads, ListQuery, MilestoneReads, Platform } from "../engine/platform.js";
-import type { MarkedIssueQuery, ScopeApplyResult, ScopePlan, ScopePlanAction } from "../engine/scopePlan.js";
+import type { EnsureIssueAction, MarkedIssueQuery, ScopeApplyResult, ScopePlan } from "../engine/scopePlan.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
@@ -417,7 +417,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return applyScopePlan({ dryRun: this.options.dryRun, ensureIssue: (action) => this.ensureIssue(action), ensureNote: (t, m, b) => this.ensureNote(t, m, b), apply: (p) => this.apply(p), writer: this.scopeWriter(), labels: new LabelWriter(this.api, this.options.dryRun) }, plan);
   }
 
-  private ensureIssue(action: Extract<ScopePlanAction, { type: "ensure_issue" }>): Promise<EnsureIssueResult> {
+  private ensureIssue(action: EnsureIssueAction): Promise<EnsureIssueResult> {
     const writer = {
       findByMarker: async (query: MarkedIssueQuery, marker: string) => (await this.issuesByMarker(query, (m) => m === marker)).get(marker) ?? [],
       createIssue: (input: NewIssue) => this.createIssue(input),

@@ -1,12 +1,14 @@
 /**
- * Carrying out a scope plan (engine/scopePlan.ts): action by action, in order, each through the
- * platform's idempotent "ensure" writes (ensureIssue.ts, markedNotes.ts) or its resource-plan
- * apply, which are where dry-run is honoured. One failing action does not stop the others: its outcome carries the error, as one
- * failing resource does not stop a sweep.
+ * Carrying out a scope plan (engine/scopePlan.ts): action by action, in order (or all at once when
+ * the plan says its actions are independent), each through the writer for its kind: the
+ * platform's idempotent "ensure" writes (ensureIssue.ts, markedNotes.ts), its resource-plan apply,
+ * milestones.ts, mergeRequests.ts, labels.ts. Those writers are where dry-run is honoured: every
+ * one of them gets the platform's one dry-run flag. One failing action does not stop the others:
+ * its outcome carries the error, as one failing resource does not stop a sweep.
  */
 import type { ResourcePlan } from "../domain/plan.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
-import type { ScopeActionOutcome, ScopeApplyResult, ScopePlan, ScopePlanAction, ScopeRequest } from "../engine/scopePlan.js";
+import type { EnsureIssueAction, ScopeActionOutcome, ScopeApplyResult, ScopePlan, ScopePlanAction, ScopeRequest } from "../engine/scopePlan.js";
 import type { EnsureIssueResult } from "./ensureIssue.js";
 import type { EnsureNoteResult } from "./markedNotes.js";
 import type { PlannedRequest } from "./writes.js";
@@ -15,13 +17,13 @@ import { createGroupMilestone, mapTeamMilestone, updateGroupMilestone } from "./
 import type { ScopeWriteOutcome, ScopeWriter } from "./scopeWrites.js";
 import { createLabelRequest, deleteLabelRequest, updateLabelRequest, type LabelRequest, type LabelWriter } from "./labels.js";
 
-/** The platform's ensure writes, as the apply needs them. */
+/** The platform's writers, as the apply needs them, all built with the platform's dry-run flag. */
 export interface ScopeWrites {
   dryRun: boolean;
   /** Milestones, branches and merge requests are sent through it (scopeWrites.ts). */
   writer: ScopeWriter;
   labels: LabelWriter;
-  ensureIssue(action: Extract<ScopePlanAction, { type: "ensure_issue" }>): Promise<EnsureIssueResult>;
+  ensureIssue(action: EnsureIssueAction): Promise<EnsureIssueResult>;
   ensureNote(target: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult>;
   apply(plan: ResourcePlan): Promise<{ writes: number; requests: PlannedRequest[] }>;
 }

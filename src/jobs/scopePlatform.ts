@@ -1,9 +1,10 @@
 /**
  * Scheduled jobs that keep issues and notes on the scope (reports, digests, summaries, audits)
  * need a platform that can look those up and apply scope plans; the GitLab platform can, the
- * in-memory ones of engine tests cannot. These helpers say which, with a message saying what to do.
+ * in-memory ones of engine tests cannot. These helpers say which, with a message saying what to do,
+ * so that no job downcasts the platform to the GitLab class.
  */
-import type { MilestoneReads, Platform } from "../engine/platform.js";
+import type { Platform } from "../engine/platform.js";
 import type { UserRef } from "../domain/snapshot.js";
 
 export type ScopePlatform = Platform &
@@ -26,7 +27,7 @@ export type MilestonePlatform = Platform & Required<Pick<Platform, "applyScope" 
 
 export function requireMilestonePlatform(platform: Platform, job: string): MilestonePlatform {
   const p = platform as Partial<MilestonePlatform>;
-  if (typeof p.applyScope === "function" && p.milestoneReads !== undefined) return platform as MilestonePlatform & { milestoneReads: MilestoneReads };
+  if (typeof p.applyScope === "function" && p.milestoneReads !== undefined) return platform as MilestonePlatform;
   throw new Error(`The ${job} job creates milestones, branches and merge requests, so it needs the GitLab connection.`);
 }
 
