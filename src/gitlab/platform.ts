@@ -369,7 +369,12 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return this.updateIssue(snapshot, { description });
   }
 
-  /** One `PUT` of an issue's description, added labels and state, as ensureIssue decided them. */
+  /**
+   * One `PUT` of an issue's description, added labels and state, as ensureIssue decided them.
+   * `add_labels` adds without touching the labels a person set, and `state_event` takes `close` or
+   * `reopen` (gitlabhq lib/api/issues.rb, `put ':id/issues/:issue_iid'`, and the `issue_params` of
+   * lib/api/helpers/issues_helpers.rb).
+   */
   private async updateIssue(snapshot: ResourceSnapshot, changes: IssueChanges): Promise<SentWrite<ResourceSnapshot>> {
     const body: Record<string, unknown> = {};
     if (changes.description !== undefined) body.description = changes.description;
