@@ -10,7 +10,9 @@
 import type { ActionOrigin } from "../domain/actions.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
-import type { LabelChanges, LabelOwner, MilestoneEdit, NewLabel, NewMergeRequest, TeamMilestone } from "../gitlab/index.js";
+import type { LabelChanges, LabelOwner, NewLabel } from "../gitlab/labels.js";
+import type { NewMergeRequest } from "../gitlab/mergeRequests.js";
+import type { MilestoneEdit, TeamMilestone } from "../gitlab/milestones.js";
 
 /** A project of scope.yml with its roles (the snapshots of issues found in it carry them). */
 export interface ScopeProject {
