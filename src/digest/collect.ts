@@ -5,9 +5,9 @@
  */
 import type { BusinessCalendar } from "../domain/calendar.js";
 import { byRef, formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
-import { findIssuesByMarker, type MarkedIssueReader } from "../gitlab/issuesByMarker.js";
-import type { ProjectContext } from "../gitlab/index.js";
 import type { Platform } from "../engine/platform.js";
+import type { ScopeProject } from "../engine/scopePlan.js";
+import type { ScopePlatform } from "../engine/scopePlatform.js";
 import type { CompiledPolicy, DigestPolicy } from "../policy/model.js";
 import { shortDate } from "../domain/calendar/dates.js";
 import { addDays } from "../domain/calendar/days.js";
@@ -20,9 +20,8 @@ export interface DigestContext {
   policy: CompiledPolicy;
   digest: DigestPolicy;
   calendar: BusinessCalendar;
-  platform: Platform;
-  reader: MarkedIssueReader;
-  project: ProjectContext;
+  platform: ScopePlatform;
+  project: ScopeProject;
   now: Date;
   today: string;
   sla: SlaDigestSource;
@@ -89,8 +88,8 @@ async function toolSections(ctx: DigestContext): Promise<DigestSection[]> {
   const tools = ctx.policy.tools;
   if (!tools) return [];
   const [audits, renewals] = await Promise.all([
-    findIssuesByMarker(ctx.reader, { project: ctx.project, labels: tools.audits.labels, state: "opened" }, (m) => m.startsWith(`${AUDIT_MARKER_PREFIX}:`)),
-    findIssuesByMarker(ctx.reader, { project: ctx.project, labels: tools.renewals.labels }, (m) => m.startsWith(`${RENEWAL_MARKER_PREFIX}:`)),
+    ctx.platform.issuesByMarker({ project: ctx.project, labels: tools.audits.labels, state: "opened" }, (m) => m.startsWith(`${AUDIT_MARKER_PREFIX}:`)),
+    ctx.platform.issuesByMarker({ project: ctx.project, labels: tools.renewals.labels }, (m) => m.startsWith(`${RENEWAL_MARKER_PREFIX}:`)),
   ]);
   const overdue: { due: string; item: DigestItem }[] = [];
   // The issue listing the audits of tools without an owner carries one marker per audit: listed once.

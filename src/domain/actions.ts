@@ -53,8 +53,9 @@ export type ActionOf<T extends ActionType> = Extract<Action, { type: T }>;
 
 /**
  * Actions a scheduled job takes on the scope rather than on one issue (create an audit issue,
- * post a Slack message, create a milestone...). They appear in run reports beside the per-resource
- * actions. Each job adds its own variants here; apply code lives with the job.
+ * post a Slack message, create a milestone...), as run reports show them beside the per-resource
+ * actions. What is written is decided as a ScopePlan (engine/scopePlan.ts) and carried out by
+ * `platform.applyScope`; the job renders these from its outcomes.
  */
 export type ScopeAction = ActionOrigin &
   (

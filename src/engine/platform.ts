@@ -6,12 +6,15 @@
  */
 import type { ResourcePlan } from "../domain/plan.js";
 import type { PlatformReader } from "./platformReader.js";
+import type { ScopeApplyResult, ScopePlan } from "./scopePlan.js";
 
 export type {
   IssueQuery,
+  LabelReads,
   LabelledMergeRequestQuery,
   ListQuery,
   MarkedIssueQuery,
+  MilestoneReads,
   PlatformReader,
   RequestStats,
 } from "./platformReader.js";
@@ -22,8 +25,17 @@ export interface ApplyResult {
   writes: number;
 }
 
-/** The reads (platformReader.ts) and the one write of the engine: carrying out a resource's plan. */
+/**
+ * The reads (platformReader.ts) and the writes of the bot: carrying out one resource's plan, and a
+ * scope plan (scopePlan.ts). These two are the only ways a write leaves the bot.
+ */
 export interface Platform extends PlatformReader {
   /** Executes a plan: one update request and at most one note. Honours dry-run. */
   apply(plan: ResourcePlan): Promise<ApplyResult>;
+  /**
+   * Carries out a scope plan (issues and notes a scheduled job keeps on the scope): the one way
+   * such writes leave the bot. Honours dry-run. Platforms that cannot keep them (in-memory ones in
+   * tests) leave it out, and jobs that need it say so.
+   */
+  applyScope?(plan: ScopePlan): Promise<ScopeApplyResult>;
 }

@@ -7,11 +7,11 @@
  * The optional methods are the reads only GitLab can answer (an in-memory platform of the engine
  * tests leaves them out); callers say what they do without them.
  */
-import type { GitLabLabel } from "../gitlab/labels.js";
-import type { MarkedIssueQuery } from "../gitlab/issuesByMarker.js";
+import type { GitLabLabel, LabelOwner, ListLabelsOptions, TeamMilestone } from "../domain/scopeObjects.js";
+import type { MarkedIssueQuery } from "./scopePlan.js";
 import type { LabelEvent, MilestoneEvent, MilestoneInfo, NoteInfo, ResourceKind, ResourceRef, ResourceSnapshot, StateEvent, UserRef } from "../domain/snapshot.js";
 
-export type { MarkedIssueQuery } from "../gitlab/issuesByMarker.js";
+export type { MarkedIssueQuery } from "./scopePlan.js";
 
 export interface ListQuery {
   kind: ResourceKind;
@@ -82,6 +82,36 @@ export interface PlatformReader {
   issuesByMarker?(query: MarkedIssueQuery, accept?: (marker: string) => boolean): Promise<Map<string, ResourceSnapshot[]>>;
   /** GitLab user ids of the usernames GitLab knows (unknown names are left out). */
   userIdsByUsername?(usernames: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Milestone reads of the milestones job and the close guard. `today` is the team's date the
+   * milestones' timing is computed on (the job's clock, which tests move).
+   */
+  milestoneReads?: MilestoneReads;
+  /** Label reads of `labels sync` and `labels migrate`. */
+  labelReads?: LabelReads;
+}
+
+/** What the milestones job and the close guard read of milestones, branches and merge requests. */
+export interface MilestoneReads {
+  /** Every milestone of `group` and the groups above it. */
+  teamMilestones(group: string, today: string): Promise<TeamMilestone[]>;
+  /** One milestone of `group` by id; null when GitLab has none. */
+  groupMilestone(group: string, id: number, today: string): Promise<TeamMilestone | null>;
+  /** Open issues of a milestone of `group` in projects in scope, without history. */
+  openIssuesInMilestone(group: string, milestoneId: number, today: string): Promise<ResourceSnapshot[]>;
+  /** The project's merge requests in the milestone, or from `sourceBranch`, any state. */
+  mergeRequestsInMilestone(project: { path: string; roles: string[] }, milestoneTitle: string, today: string, sourceBranch?: string): Promise<ResourceSnapshot[]>;
+  defaultBranch(projectPath: string): Promise<string>;
+  /** The ids among `candidates` that issues of `projects` use. */
+  milestonesUsedByTeam(projects: { path: string; roles: string[] }[], candidates: MilestoneInfo[]): Promise<Set<number>>;
+}
+
+/** What `labels sync` and `labels migrate` read of the labels in scope. */
+export interface LabelReads {
+  /** The owner's labels (and its parent groups' with `includeAncestors`). */
+  labels(owner: LabelOwner, options: ListLabelsOptions): Promise<GitLabLabel[]>;
+  /** Whether any issue or merge request of the owner, open or closed, carries the label. */
+  isCarried(owner: LabelOwner, name: string): Promise<boolean>;
 }
 
 /**
@@ -104,6 +134,8 @@ const READER_METHODS: { [K in keyof PlatformReader]-?: true } = {
   labelledMergeRequests: true,
   issuesByMarker: true,
   userIdsByUsername: true,
+  milestoneReads: true,
+  labelReads: true,
 };
 
 /**
@@ -116,6 +148,8 @@ export function readerOf(platform: PlatformReader): PlatformReader {
   for (const name of Object.keys(READER_METHODS) as (keyof PlatformReader)[]) {
     const method: unknown = platform[name];
     if (typeof method === "function") reader[name] = (method as (...args: unknown[]) => unknown).bind(platform);
+    // The grouped reads (milestoneReads, labelReads) are objects of reads only.
+    else if (method !== undefined) reader[name] = method;
   }
   return reader as unknown as PlatformReader;
 }

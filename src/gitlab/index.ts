@@ -9,6 +9,10 @@
  * - writes.ts: plans -> the exact update/note requests, refusing undefined labels.
  * - platform.ts: the engine's PlatformReader and Platform (src/engine/) over all of the above,
  *   with dry-run. Code outside gitlab/ reads and writes through those interfaces, not the client.
+ * - scopeApply.ts: carries out the scope plans of scheduled jobs (engine/scopePlan.ts), through
+ *   ensureIssue.ts and markedNotes.ts (issues and notes kept by marker), milestones.ts,
+ *   mergeRequests.ts and labels.ts.
+ * - send.ts: where every write request is sent, once the writer has checked it is no dry run.
  * Never imports rules/.
  */
 export { createGitLabPlatform } from "./platform.js";
@@ -41,7 +45,7 @@ export type { GitLabLabel, LabelChanges, LabelOwner, LabelRequest, LabelWriteOut
 export { mapStateEvent } from "./stateEvents.js";
 export { sendWrite } from "./scopeWrites.js";
 export type { ScopeWriteOutcome, ScopeWriter } from "./scopeWrites.js";
-export { createGroupMilestone, getGroupMilestone, listMilestonesFrom, mapTeamMilestone, openIssuesInMilestone, updateGroupMilestone } from "./milestones.js";
+export { createGroupMilestone, getGroupMilestone, listMilestonesFrom, mapTeamMilestone, milestonesUsedByTeam, openIssuesInMilestone, updateGroupMilestone } from "./milestones.js";
 export type { MilestoneEdit, NewMilestone, TeamMilestone } from "./milestones.js";
 export {
   addMergeRequestLabels,

@@ -5,30 +5,14 @@
  * Writes are built as requests first and sent by one `LabelWriter`, which is where dry-run is
  * honoured; every request goes through the bot's requester (retries, rate limits, counts).
  */
+import type { GitLabLabel, LabelChanges, LabelOwner, ListLabelsOptions, NewLabel } from "../domain/scopeObjects.js";
+export type { GitLabLabel, LabelChanges, LabelOwner, ListLabelsOptions, NewLabel } from "../domain/scopeObjects.js";
+import { sendRequest } from "./send.js";
 import type { RequesterType } from "@gitbeaker/requester-utils";
 import { z } from "zod";
 import { parseWith } from "./mapping.js";
 import { allRows } from "./paging.js";
 import { routeTemplate } from "./routes.js";
-
-/** Who owns a label: a group (by full path) or a project (by path with namespace). */
-export type LabelOwner = { kind: "group"; path: string } | { kind: "project"; path: string };
-
-export interface GitLabLabel {
-  id: number;
-  name: string;
-  /** As GitLab sent it, lower-cased (`#428bca`). */
-  color: string;
-  description: string;
-  /** The label's priority in the project it was listed from (project listings only); null when none. */
-  priority: number | null;
-  /** True for a label owned by the project it was listed from; false for a group's label. */
-  isProjectLabel: boolean;
-  /** Present when listed with counts. */
-  openIssues?: number;
-  closedIssues?: number;
-  openMergeRequests?: number;
-}
 
 const labelSchema = z.looseObject({
   id: z.number().int(),
@@ -64,13 +48,6 @@ export function ownerEndpoint(owner: LabelOwner): string {
 
 export function describeOwner(owner: LabelOwner): string {
   return `${owner.kind} ${owner.path}`;
-}
-
-export interface ListLabelsOptions {
-  /** Also the labels of the owner's parent groups (a project sees them). */
-  includeAncestors: boolean;
-  /** Also how many open issues and merge requests carry each label. */
-  withCounts: boolean;
 }
 
 /** Every label of a group or project, all pages. */
@@ -112,14 +89,6 @@ function request(method: LabelRequest["method"], endpoint: string, body?: Record
   return { method, endpoint, route: `${method} ${routeTemplate(endpoint)}`, ...(body === undefined ? {} : { body }) };
 }
 
-export interface NewLabel {
-  name: string;
-  color: string;
-  description: string;
-  /** Project labels only: the priority to give it in that project. */
-  priority?: number;
-}
-
 export function createLabelRequest(owner: LabelOwner, label: NewLabel): LabelRequest {
   if (label.name.includes(",")) {
     throw new Error(`The label "${label.name}" contains a comma, which GitLab label names cannot contain. Rename it in policies/labels.yml.`);
@@ -130,13 +99,6 @@ export function createLabelRequest(owner: LabelOwner, label: NewLabel): LabelReq
     body.priority = label.priority;
   }
   return request("POST", `${ownerEndpoint(owner)}/labels`, body);
-}
-
-export interface LabelChanges {
-  color?: string;
-  description?: string;
-  /** null removes the priority. Project owners only. */
-  priority?: number | null;
 }
 
 /**
@@ -162,7 +124,7 @@ export function deleteLabelRequest(owner: LabelOwner, labelId: number): LabelReq
 
 export type LabelWriteOutcome = { status: "written"; request: LabelRequest; body: unknown } | { status: "dry-run"; request: LabelRequest };
 
-/** The one place label writes leave the bot; in dry-run nothing is sent. */
+/** Label writes; in dry-run nothing is sent (scopeApply.ts carries out label actions with it). */
 export class LabelWriter {
   constructor(
     private readonly api: RequesterType,
@@ -171,13 +133,7 @@ export class LabelWriter {
 
   async send(req: LabelRequest): Promise<LabelWriteOutcome> {
     if (this.dryRun) return { status: "dry-run", request: req };
-    const options = req.body === undefined ? {} : { body: req.body };
-    const response =
-      req.method === "POST"
-        ? await this.api.post(req.endpoint, options)
-        : req.method === "PUT"
-          ? await this.api.put(req.endpoint, options)
-          : await this.api.delete(req.endpoint, options);
-    return { status: "written", request: req, body: response.body };
+    return { status: "written", request: req, body: await sendRequest(this.api, req) };
   }
+
 }

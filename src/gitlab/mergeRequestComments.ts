@@ -12,6 +12,7 @@ import { ensureMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
 import type { RetryPolicy, Sleep } from "./pacing.js";
 import { GitLabRequester } from "./requester.js";
 import { mergeRequestSchema } from "./schema.js";
+import { sendRequest } from "./send.js";
 import { resourceEndpoint, type PlannedRequest } from "./writes.js";
 
 export interface MergeRequestCommenterOptions {
@@ -40,8 +41,7 @@ export function createMergeRequestCommenter(options: MergeRequestCommenterOption
   const dryRun = options.dryRun === true;
   let me: Promise<UserRef> | undefined;
   const currentUser = (): Promise<UserRef> => (me ??= api.get("user").then((r) => mapCurrentUser(r.body)));
-  const send = async (request: PlannedRequest): Promise<unknown> =>
-    (request.method === "PUT" ? await api.put(request.endpoint, { body: request.body }) : await api.post(request.endpoint, { body: request.body })).body;
+  const send = (request: PlannedRequest): Promise<unknown> => sendRequest(api, request);
 
   return {
     async ensureComment(projectPath, iid, marker, body) {

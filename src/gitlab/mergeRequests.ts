@@ -2,6 +2,8 @@
  * Merge requests for the milestone MR and handbook-update notifications: listing a project's or
  * the group's merge requests by milestone, state or label, creating a branch and a merge request.
  */
+import type { NewMergeRequest } from "../domain/scopeObjects.js";
+export type { NewMergeRequest } from "../domain/scopeObjects.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { parseRef } from "../domain/snapshot.js";
 import type { ScopeDef } from "../policy/model.js";
@@ -97,16 +99,6 @@ export async function defaultBranch(writer: ScopeWriter, projectPath: string): P
   const response = await writer.api.get(projectEndpoint(projectPath));
   const branch = (response.body as { default_branch?: unknown }).default_branch;
   return typeof branch === "string" && branch !== "" ? branch : "main";
-}
-
-export interface NewMergeRequest {
-  projectPath: string;
-  sourceBranch: string;
-  targetBranch: string;
-  title: string;
-  description: string;
-  labels: string[];
-  milestoneId: number;
 }
 
 export function createMergeRequest(writer: ScopeWriter, mr: NewMergeRequest): Promise<ScopeWriteOutcome> {

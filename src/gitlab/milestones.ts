@@ -1,7 +1,10 @@
 /**
  * Group milestones beyond what the engine reads: one milestone with its description (where the bot
- * keeps markers), create, edit, close/reactivate, and the issues in a milestone.
+ * keeps markers), create, edit, close/reactivate, the issues in a milestone, and which milestones
+ * the team's issues use.
  */
+import type { MilestoneEdit, TeamMilestone } from "../domain/scopeObjects.js";
+export type { MilestoneEdit, TeamMilestone } from "../domain/scopeObjects.js";
 import { z } from "zod";
 import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
 import type { ScopeDef } from "../policy/model.js";
@@ -11,13 +14,6 @@ import { allRows } from "./paging.js";
 import { projectOfRow } from "./mergeRequests.js";
 import { sendWrite, type ScopeWriteOutcome, type ScopeWriter } from "./scopeWrites.js";
 import { planned } from "./writes.js";
-
-/** A milestone with the description the bot keeps its markers in, and the group that owns it. */
-export interface TeamMilestone extends MilestoneInfo {
-  description: string;
-  /** Full path of the group the milestone belongs to (its edits and issues are read there). */
-  group: string;
-}
 
 const descriptionSchema = z.looseObject({ description: z.string().nullish() });
 
@@ -78,14 +74,6 @@ async function findGroupMilestone(writer: ScopeWriter, group: string, title: str
   return rows.find((r) => (r as { title?: unknown }).title === title);
 }
 
-export interface MilestoneEdit {
-  title?: string;
-  startDate?: string;
-  dueDate?: string;
-  description?: string;
-  stateEvent?: "close" | "activate";
-}
-
 export function updateGroupMilestone(writer: ScopeWriter, group: string, id: number, edit: MilestoneEdit): Promise<ScopeWriteOutcome> {
   const body: Record<string, unknown> = {};
   if (edit.title !== undefined) body.title = edit.title;
@@ -106,4 +94,32 @@ export async function openIssuesInMilestone(writer: ScopeWriter, scope: ScopeDef
     if (project !== undefined) out.push(mapResource("issue", row, project, today));
   }
   return out;
+}
+
+/**
+ * Which of `candidates` the issues of `projects` use. The top group holds every team's two-week
+ * milestones; one titled otherwise than the team's counts as their iteration only when an issue
+ * (open or closed) of the team's project is in it.
+ *
+ * One request per milestone and project, stopping at the first hit: GitLab lists a project's issues
+ * filtered by milestone title, open and closed alike when no `state` is given (gitlabhq
+ * doc/api/issues.md, "List project issues": `GET /projects/:id/issues?milestone=1.0.0`, `state`
+ * "Return all issues or just those that are opened or closed"). A title may repeat in another
+ * group, so the issue's milestone id must match.
+ */
+export async function milestonesUsedByTeam(writer: ScopeWriter, projects: { path: string }[], candidates: MilestoneInfo[]): Promise<Set<number>> {
+  const used = new Set<number>();
+  for (const milestone of candidates) {
+    for (const project of projects) {
+      const response = await writer.api.get(`projects/${encodeURIComponent(project.path)}/issues`, {
+        searchParams: { milestone: milestone.title, state: "all", per_page: 20, page: 1 },
+      });
+      const rows = Array.isArray(response.body) ? (response.body as { milestone?: { id?: unknown } | null }[]) : [];
+      if (rows.some((r) => r.milestone?.id === milestone.id)) {
+        used.add(milestone.id);
+        break;
+      }
+    }
+  }
+  return used;
 }

@@ -5,7 +5,8 @@
  * counts, redaction).
  */
 import type { Logger } from "pino";
-import type { ApplyResult, IssueQuery, LabelledMergeRequestQuery, ListQuery, MarkedIssueQuery, Platform, PlatformReader } from "../engine/platform.js";
+import type { ApplyResult, IssueQuery, LabelReads, LabelledMergeRequestQuery, ListQuery, MilestoneReads, Platform, PlatformReader } from "../engine/platform.js";
+import type { EnsureIssueAction, MarkedIssueQuery, ScopeApplyResult, ScopePlan } from "../engine/scopePlan.js";
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
@@ -15,16 +16,22 @@ import { descriptionMarkersIn } from "../domain/markers.js";
 import { postChecked } from "./checkedPost.js";
 import { findIssuesByMarker } from "./issuesByMarker.js";
 import { ensureMarkedNote, findMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
+import { ensureIssue, type EnsureIssueResult, type IssueChanges } from "./ensureIssue.js";
+import { applyScopePlan } from "./scopeApply.js";
+import { sendRequest } from "./send.js";
+import { userIdsByUsername } from "./users.js";
+import { defaultBranch, mergeRequestsInMilestone } from "./mergeRequests.js";
+import { getGroupMilestone, listMilestonesFrom, milestonesUsedByTeam, openIssuesInMilestone } from "./milestones.js";
+import type { ScopeWriter } from "./scopeWrites.js";
 import { gitlabLogger } from "./logger.js";
 import { fetchStateEventRows, mapStateEvents } from "./stateEvents.js";
 import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCache.js";
 import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, projectContextOf, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
-import { listLabels, type GitLabLabel } from "./labels.js";
+import { isLabelCarried, LabelWriter, listLabels, type GitLabLabel } from "./labels.js";
 import { labelledMergeRequests } from "./mergeRequests.js";
 import { fetchMilestoneEvents } from "./milestoneEvents.js";
 import { issuesAcrossScope } from "./scopeListings.js";
-import { userIdsByUsername } from "./users.js";
 import { allRows, pagesOf } from "./paging.js";
 import { eventLogger, GitLabRequester, type GitLabRequestStats } from "./requester.js";
 import { sameStoredText } from "./storedText.js";
@@ -75,6 +82,9 @@ export type WriteOutcome<T> =
   | { status: "dry-run"; request: PlannedRequest }
   | { status: "unchanged" };
 
+/** A write that was sent, or in dry-run only planned. */
+export type SentWrite<T> = Exclude<WriteOutcome<T>, { status: "unchanged" }>;
+
 export interface NewIssue {
   /** Full project path; must be a project in scope.yml. */
   projectPath: string;
@@ -94,8 +104,11 @@ export interface GitLabPlatform extends Omit<Platform, keyof GitLabReads>, GitLa
   readonly requester: GitLabRequester;
   currentUser(): Promise<UserRef>;
   apply(plan: ResourcePlan): Promise<GitLabApplyResult>;
-  createIssue(input: NewIssue): Promise<WriteOutcome<ResourceSnapshot>>;
+  createIssue(input: NewIssue): Promise<SentWrite<ResourceSnapshot>>;
   updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>>;
+  applyScope(plan: ScopePlan): Promise<ScopeApplyResult>;
+  readonly milestoneReads: MilestoneReads;
+  readonly labelReads: LabelReads;
   /** Find the bot's note carrying `marker`: create it if missing, edit it if its text changed. */
   ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult>;
   requestStats(): GitLabRequestStats;
@@ -314,17 +327,13 @@ class GitLabPlatformImpl implements GitLabPlatform {
     }
   }
 
-  /** The one place a write leaves the bot; in dry-run it is only logged. */
+  /** Every write of this platform (resource plans, issues, notes); in dry-run it is only logged. */
   private async send(request: PlannedRequest): Promise<unknown> {
     if (this.options.dryRun) {
       this.log.info({ route: request.route }, "Dry-run: not sending");
       return undefined;
     }
-    const response =
-      request.method === "PUT"
-        ? await this.api.put(request.endpoint, { body: request.body })
-        : await this.api.post(request.endpoint, { body: request.body });
-    return response.body;
+    return sendRequest(this.api, request);
   }
 
   async apply(plan: ResourcePlan): Promise<GitLabApplyResult> {
@@ -349,7 +358,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return { writes, dryRun: false, requests };
   }
 
-  async createIssue(input: NewIssue): Promise<WriteOutcome<ResourceSnapshot>> {
+  async createIssue(input: NewIssue): Promise<SentWrite<ResourceSnapshot>> {
     const project = this.projectInScope(input.projectPath);
     if (project === undefined) {
       throw new RefusedWriteError(
@@ -389,12 +398,60 @@ class GitLabPlatformImpl implements GitLabPlatform {
   async updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>> {
     // Compared as GitLab will store it (planned() neutralises quick actions), so reruns stay quiet.
     if (sameStoredText(snapshot.description, neutraliseQuickActions(description))) return { status: "unchanged" };
-    const request = planned("PUT", resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid), { description });
+    return this.updateIssue(snapshot, { description });
+  }
+
+  /**
+   * One `PUT` of an issue's description, added labels and state, as ensureIssue decided them.
+   * `add_labels` adds without touching the labels a person set, and `state_event` takes `close` or
+   * `reopen` (gitlabhq lib/api/issues.rb, `put ':id/issues/:issue_iid'`, and the `issue_params` of
+   * lib/api/helpers/issues_helpers.rb).
+   */
+  private async updateIssue(snapshot: ResourceSnapshot, changes: IssueChanges): Promise<SentWrite<ResourceSnapshot>> {
+    const body: Record<string, unknown> = {};
+    if (changes.description !== undefined) body.description = changes.description;
+    if (changes.addLabels !== undefined && changes.addLabels.length > 0) {
+      checkLabelsToAdd(changes.addLabels, this.policy.taxonomy, formatRef(snapshot.ref));
+      body.add_labels = changes.addLabels.join(",");
+    }
+    if (changes.stateEvent !== undefined) body.state_event = changes.stateEvent;
+    const request = planned("PUT", resourceEndpoint(snapshot.projectPath, snapshot.kind, snapshot.iid), body);
     if (this.options.dryRun) return { status: "dry-run", request };
     const updated = await this.send(request);
     await this.forgetHistory(snapshot);
     const project = { path: snapshot.projectPath, roles: snapshot.projectRoles };
     return { status: "written", request, result: mapResource(snapshot.kind, updated, project, this.today()) };
+  }
+
+  private scopeWriter(): ScopeWriter {
+    return { api: this.api, dryRun: this.options.dryRun };
+  }
+
+  readonly labelReads: LabelReads = {
+    labels: (owner, options) => listLabels(this.api, owner, options),
+    isCarried: (owner, name) => isLabelCarried(this.api, owner, name),
+  };
+
+  readonly milestoneReads: MilestoneReads = {
+    teamMilestones: (group, today) => listMilestonesFrom(this.scopeWriter(), group, today),
+    groupMilestone: (group, id, today) => getGroupMilestone(this.scopeWriter(), group, id, today),
+    openIssuesInMilestone: (group, milestoneId, today) => openIssuesInMilestone(this.scopeWriter(), this.policy.scope, group, milestoneId, today),
+    mergeRequestsInMilestone: (project, title, today, sourceBranch) => mergeRequestsInMilestone(this.scopeWriter(), project, title, today, sourceBranch),
+    defaultBranch: (projectPath) => defaultBranch(this.scopeWriter(), projectPath),
+    milestonesUsedByTeam: (projects, candidates) => milestonesUsedByTeam(this.scopeWriter(), projects, candidates),
+  };
+
+  applyScope(plan: ScopePlan): Promise<ScopeApplyResult> {
+    return applyScopePlan({ dryRun: this.options.dryRun, ensureIssue: (action) => this.ensureIssue(action), ensureNote: (t, m, b) => this.ensureNote(t, m, b), apply: (p) => this.apply(p), writer: this.scopeWriter(), labels: new LabelWriter(this.api, this.options.dryRun) }, plan);
+  }
+
+  private ensureIssue(action: EnsureIssueAction): Promise<EnsureIssueResult> {
+    const writer = {
+      findByMarker: async (query: MarkedIssueQuery, marker: string) => (await this.issuesByMarker(query, (m) => m === marker)).get(marker) ?? [],
+      createIssue: (input: NewIssue) => this.createIssue(input),
+      updateIssue: (issue: ResourceSnapshot, changes: IssueChanges) => this.updateIssue(issue, changes),
+    };
+    return ensureIssue(writer, action.issue, { found: action.found, lookup: action.lookup, createIfMissing: action.createIfMissing, keepBody: action.keepBody });
   }
 
   async ensureNote(snapshot: ResourceSnapshot, marker: string, body: string): Promise<EnsureNoteResult> {

@@ -1,9 +1,10 @@
 /**
- * Writes that scheduled jobs make on the scope (milestones, branches, merge requests), through the
- * requester and honouring dry-run: in a dry run the request is returned, never sent.
+ * Writes of milestones, branches and merge requests, as scopeApply.ts carries out a scope plan's
+ * actions: in a dry run the request is returned, never sent.
  */
 import type { RequesterType } from "@gitbeaker/requester-utils";
 import { postChecked } from "./checkedPost.js";
+import { sendRequest } from "./send.js";
 import type { PlannedRequest } from "./writes.js";
 
 export interface ScopeWriter {
@@ -19,8 +20,8 @@ export type ScopeWriteOutcome = { status: "written"; request: PlannedRequest; bo
  */
 export async function sendWrite(writer: ScopeWriter, request: PlannedRequest, find?: () => Promise<unknown>): Promise<ScopeWriteOutcome> {
   if (writer.dryRun) return { status: "dry-run", request };
-  if (request.method === "PUT") return { status: "written", request, body: (await writer.api.put(request.endpoint, { body: request.body })).body };
-  const post = async () => (await writer.api.post(request.endpoint, { body: request.body })).body;
+  if (request.method === "PUT") return { status: "written", request, body: await sendRequest(writer.api, request) };
+  const post = () => sendRequest(writer.api, request);
   const body = find === undefined ? await post() : await postChecked(post, find);
   return { status: "written", request, body };
 }

@@ -13,8 +13,9 @@
 import type { Logger } from "pino";
 import type { ResourceKind, ResourceSnapshot } from "../domain/snapshot.js";
 import { formatRef, refKey } from "../domain/snapshot.js";
-import { deleteLabelRequest, describeOwner, isLabelCarried, LabelWriter, listLabels, type LabelOwner } from "../gitlab/labels.js";
-import type { GitLabPlatform } from "../gitlab/platform.js";
+import { describeOwner, type LabelOwner } from "../gitlab/labels.js";
+import { succeeded } from "../engine/scopePlan.js";
+import type { LabelPlatform } from "../engine/scopePlatform.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { movePlan, planLabelMove, type LabelMove } from "./movePlan.js";
 import { requestsBetween, type RequestCount } from "./requests.js";
@@ -30,7 +31,7 @@ export interface MigrateOptions {
 
 export interface MigrationDeps {
   policy: CompiledPolicy;
-  platform: GitLabPlatform;
+  platform: LabelPlatform;
   dryRun: boolean;
   logger?: Logger;
 }
@@ -103,11 +104,11 @@ const UNKNOWN = Number.POSITIVE_INFINITY;
  * label over the whole group), so the sum over the labels of that name is never too low.
  */
 async function visibleAliases(deps: MigrationDeps): Promise<{ aliases: Map<string, AliasCounts>; spellings: SpellingInUse[] }> {
-  const api = deps.platform.requester.api;
+  const reads = deps.platform.labelReads;
   const t = deps.policy.taxonomy;
   const seen = new Map<number, { name: string; counts: AliasCounts }>();
   const listed = await Promise.all(
-    deps.policy.scope.projects.map((p) => listLabels(api, { kind: "project", path: p.path }, { includeAncestors: true, withCounts: true })),
+    deps.policy.scope.projects.map((p) => reads.labels({ kind: "project", path: p.path }, { includeAncestors: true, withCounts: true })),
   );
   const spellings = spellingsInUse(t, listed.flat());
   const teamSpellings = new Set(spellings.map((s) => s.gitlab));
@@ -178,26 +179,27 @@ async function moveAll(deps: MigrationDeps, resources: ResourceSnapshot[], concu
 
 /** Alias labels owned by the group or by a project in scope, each checked and deleted when unused. */
 async function deleteUnusedAliases(deps: MigrationDeps): Promise<AliasDeletion[]> {
-  const api = deps.platform.requester.api;
+  const reads = deps.platform.labelReads;
   const t = deps.policy.taxonomy;
   const isAlias = (name: string) => t.aliasTarget(name) !== undefined && !t.isDefined(name);
   const group: LabelOwner = { kind: "group", path: deps.policy.scope.group };
   const owned: Array<{ owner: LabelOwner; id: number; name: string }> = [];
-  for (const l of await listLabels(api, group, { includeAncestors: false, withCounts: false })) if (isAlias(l.name)) owned.push({ owner: group, id: l.id, name: l.name });
+  for (const l of await reads.labels(group, { includeAncestors: false, withCounts: false })) if (isAlias(l.name)) owned.push({ owner: group, id: l.id, name: l.name });
   for (const p of deps.policy.scope.projects) {
     const owner: LabelOwner = { kind: "project", path: p.path };
-    for (const l of await listLabels(api, owner, { includeAncestors: false, withCounts: false })) if (isAlias(l.name)) owned.push({ owner, id: l.id, name: l.name });
+    for (const l of await reads.labels(owner, { includeAncestors: false, withCounts: false })) if (isAlias(l.name)) owned.push({ owner, id: l.id, name: l.name });
   }
-  const writer = new LabelWriter(api, deps.dryRun);
   const deletions: AliasDeletion[] = [];
   for (const label of owned) {
     try {
-      if (await isLabelCarried(api, label.owner, label.name)) {
+      if (await reads.isCarried(label.owner, label.name)) {
         deletions.push({ name: label.name, owner: label.owner, outcome: { status: "still-carried" } });
         continue;
       }
-      const outcome = await writer.send(deleteLabelRequest(label.owner, label.id));
-      deletions.push({ name: label.name, owner: label.owner, outcome: outcome.status === "dry-run" ? { status: "dry-run" } : { status: "deleted" } });
+      const reason = `"${label.name}" is an alias in policies/labels.yml and nothing carries it any more.`;
+      const result = await deps.platform.applyScope({ actions: [{ type: "delete_label", owner: label.owner, id: label.id, name: label.name, rule: "labels:migrate", reason }] });
+      succeeded(result.outcomes[0]);
+      deletions.push({ name: label.name, owner: label.owner, outcome: result.dryRun ? { status: "dry-run" } : { status: "deleted" } });
     } catch (error) {
       const message = explainedFailure(error);
       if (message === undefined) throw error;

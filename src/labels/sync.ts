@@ -1,12 +1,13 @@
 /**
  * `labels sync`: read the group's and each project's labels, plan the fixes (syncPlan.ts), carry
- * them out through the LabelWriter (dry-run honoured there), and report drift. One failing label
- * does not stop the others; the report lists it.
+ * them out as a scope plan through `platform.applyScope` (dry-run honoured there), and report
+ * drift. One failing label does not stop the others; the report lists it.
  */
 import type { Logger } from "pino";
 import { GitLabApiError, RefusedWriteError } from "../gitlab/errors.js";
-import { createLabelRequest, describeOwner, LabelWriter, listLabels, updateLabelRequest, type LabelChanges, type LabelRequest } from "../gitlab/labels.js";
-import type { GitLabPlatform } from "../gitlab/platform.js";
+import { describeOwner, type LabelChanges } from "../gitlab/labels.js";
+import type { ScopeActionOutcome, ScopePlan, ScopePlanAction } from "../engine/scopePlan.js";
+import type { LabelPlatform } from "../engine/scopePlatform.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import { desiredLabels } from "./desired.js";
 import { findDrift, type DriftGroup } from "./drift.js";
@@ -17,7 +18,7 @@ import { manualPriorities, planLabelSync, type LabelFix, type ManualPriority } f
 
 export interface LabelSyncDeps {
   policy: CompiledPolicy;
-  platform: GitLabPlatform;
+  platform: LabelPlatform;
   dryRun: boolean;
   logger?: Logger;
 }
@@ -48,30 +49,32 @@ export function isInsideGroup(projectPath: string, group: string): boolean {
 }
 
 /** The group's own labels (with counts) and, per project in scope, every label it sees. */
-export async function readInventory(platform: GitLabPlatform, policy: CompiledPolicy): Promise<LabelInventory> {
-  const api = platform.requester.api;
+export async function readInventory(platform: LabelPlatform, policy: CompiledPolicy): Promise<LabelInventory> {
+  const reads = platform.labelReads;
   const group = policy.scope.group;
   const [groupLabels, projects] = await Promise.all([
-    listLabels(api, { kind: "group", path: group }, { includeAncestors: false, withCounts: true }),
+    reads.labels({ kind: "group", path: group }, { includeAncestors: false, withCounts: true }),
     Promise.all(
       policy.scope.projects.map(async (p) => ({
         path: p.path,
         insideGroup: isInsideGroup(p.path, group),
-        labels: await listLabels(api, { kind: "project", path: p.path }, { includeAncestors: true, withCounts: true }),
+        labels: await reads.labels({ kind: "project", path: p.path }, { includeAncestors: true, withCounts: true }),
       })),
     ),
   ]);
   return { group, groupLabels, projects };
 }
 
-export function requestForFix(fix: LabelFix): LabelRequest {
-  if (fix.type === "create") return createLabelRequest(fix.owner, fix.label);
+/** The scope action that carries out one fix. */
+export function actionForFix(fix: LabelFix): Extract<ScopePlanAction, { type: "create_label" | "update_label" }> {
+  const origin = { rule: "labels:sync", reason: `policies/labels.yml defines "${fix.name}" otherwise than ${describeOwner(fix.owner)} has it.` };
+  if (fix.type === "create") return { type: "create_label", owner: fix.owner, label: fix.label, ...origin };
   const changes: LabelChanges = {};
   for (const c of fix.changes) {
     if (c.field === "priority") changes.priority = c.to as number | null;
     else changes[c.field] = String(c.to);
   }
-  return updateLabelRequest(fix.owner, fix.target, changes);
+  return { type: "update_label", owner: fix.owner, label: fix.target, changes, ...origin };
 }
 
 /** Failures GitLab or the bot's own checks explain; anything else (a bug, a crash) propagates. */
@@ -80,19 +83,18 @@ export function explainedFailure(error: unknown): string | undefined {
   return undefined;
 }
 
-async function carryOut(writer: LabelWriter, fixes: LabelFix[]): Promise<Array<LabelFix & { outcome: FixOutcome }>> {
-  return Promise.all(
-    fixes.map(async (fix) => {
-      try {
-        const outcome = await writer.send(requestForFix(fix));
-        return { ...fix, outcome: outcome.status === "dry-run" ? ({ status: "dry-run" } as const) : ({ status: "done" } as const) };
-      } catch (error) {
-        const message = explainedFailure(error);
-        if (message === undefined) throw error;
-        return { ...fix, outcome: { status: "failed", error: `"${fix.name}" in ${describeOwner(fix.owner)}: ${message}` } as const };
-      }
-    }),
-  );
+/** The fixes, sent at once; a failure GitLab explains is the fix's outcome, anything else propagates. */
+async function carryOut(platform: LabelPlatform, fixes: LabelFix[]): Promise<Array<LabelFix & { outcome: FixOutcome }>> {
+  const plan: ScopePlan = { actions: fixes.map(actionForFix), concurrent: true };
+  const result = await platform.applyScope(plan);
+  return fixes.map((fix, i) => ({ ...fix, outcome: fixOutcome(fix, result.outcomes[i]!, result.dryRun) }));
+}
+
+function fixOutcome(fix: LabelFix, outcome: ScopeActionOutcome, dryRun: boolean): FixOutcome {
+  if (outcome.error === undefined) return dryRun ? { status: "dry-run" } : { status: "done" };
+  const message = explainedFailure(outcome.error);
+  if (message === undefined) throw outcome.error;
+  return { status: "failed", error: `"${fix.name}" in ${describeOwner(fix.owner)}: ${message}` };
 }
 
 export async function runLabelSync(deps: LabelSyncDeps): Promise<LabelSyncReport> {
@@ -103,10 +105,9 @@ export async function runLabelSync(deps: LabelSyncDeps): Promise<LabelSyncReport
   const otherwiseSpelled = new Set(spellings.map((s) => s.policy));
   const desired = desiredLabels(policy.taxonomy).filter((d) => !otherwiseSpelled.has(d.name));
   const fixes = planLabelSync(desired, inventory);
-  const writer = new LabelWriter(platform.requester.api, deps.dryRun);
   // Group labels first, so a project sees a group label this run creates before its own fixes.
-  const groupFixes = await carryOut(writer, fixes.filter((f) => f.owner.kind === "group"));
-  const projectFixes = await carryOut(writer, fixes.filter((f) => f.owner.kind === "project"));
+  const groupFixes = await carryOut(platform, fixes.filter((f) => f.owner.kind === "group"));
+  const projectFixes = await carryOut(platform, fixes.filter((f) => f.owner.kind === "project"));
   const done = [...groupFixes, ...projectFixes];
   const errors = done.flatMap((f) => (f.outcome.status === "failed" ? [f.outcome.error] : []));
   for (const e of errors) deps.logger?.error(e);

@@ -23,23 +23,10 @@ import { buildPlan } from "../engine/plan.js";
 import { planSnapshot } from "../engine/reconcile.js";
 import type { Platform } from "../engine/platform.js";
 import { reportResource, type ReportResource, type RunReport, emptyRunReport, finishRunReport } from "../engine/report.js";
-import {
-  addMergeRequestLabels,
-  branchExists,
-  createBranch,
-  createGroupMilestone,
-  createMergeRequest,
-  defaultBranch,
-  listMilestonesFrom,
-  mapTeamMilestone,
-  mergeRequestsInMilestone,
-  openIssuesInMilestone,
-  updateGroupMilestone,
-  type GitLabPlatform,
-  type ScopeWriter,
-  type TeamMilestone,
-} from "../gitlab/index.js";
+import { succeeded, type ScopeActionOutcome, type ScopePlanAction } from "../engine/scopePlan.js";
+import type { GitLabPlatform, TeamMilestone } from "../gitlab/index.js";
 import { checkLabelsToAdd } from "../gitlab/writes.js";
+import { requireMilestonePlatform, type MilestonePlatform } from "../engine/scopePlatform.js";
 import type { JobDeps, Job } from "../jobs/types.js";
 import { openNotifier, rolloverMessage, type MovedIssue, type Notifier } from "../notify/index.js";
 import type { MilestonePolicy } from "../policy/model.js";
@@ -48,7 +35,6 @@ import { guardClosedMilestone } from "./closeGuard.js";
 import { decideMilestoneMr, milestoneMrBranch, milestoneMrMarker } from "./mergeRequest.js";
 import { fixMilestone, milestonesToCheckUsage, planMilestones, type MilestonePlan } from "./plan.js";
 import { milestoneGroup, milestoneMrProject, teamProjects } from "./project.js";
-import { milestonesUsedByTeam } from "./usage.js";
 import { ROLLOVER_RULE, rolloverDecision } from "./rollover.js";
 import { disclosedTitle } from "../domain/disclosure.js";
 import type { AttentionBudget } from "../rollout/attention.js";
@@ -63,6 +49,7 @@ export interface MilestonesJobOptions {
   notifier?: Notifier;
 }
 
+/** The GitLab platform, for jobs that still read with its client (handbook updates). */
 export function gitlabPlatformOf(platform: Platform, job: string): GitLabPlatform {
   if (!("requester" in platform)) throw new Error(`The ${job} job creates milestones, branches and merge requests, so it needs the GitLab connection.`);
   return platform as GitLabPlatform;
@@ -71,8 +58,7 @@ export function gitlabPlatformOf(platform: Platform, job: string): GitLabPlatfor
 interface Run {
   deps: JobDeps;
   m: MilestonePolicy;
-  gl: GitLabPlatform;
-  writer: ScopeWriter;
+  gl: MilestonePlatform;
   /** The top group, where new milestones are created. */
   group: string;
   today: string;
@@ -89,6 +75,11 @@ function scopeEntry(run: Run, milestone: { title: string; id?: number; iid?: num
 }
 
 /** Step 1: the current milestone and those ahead; returns the milestone of each planned fortnight (undefined when only planned in a dry run). */
+/** One scope write of the run; its error is thrown where the step reports it. */
+async function applyOne(run: Run, action: ScopePlanAction): Promise<ScopeActionOutcome> {
+  return succeeded((await run.gl.applyScope({ actions: [action] })).outcomes[0]);
+}
+
 async function ensureMilestones(run: Run, plan: MilestonePlan<TeamMilestone>): Promise<(TeamMilestone | undefined)[]> {
   const result: (TeamMilestone | undefined)[] = [];
   for (const [i, fix] of plan.fixes.entries()) {
@@ -96,21 +87,21 @@ async function ensureMilestones(run: Run, plan: MilestonePlan<TeamMilestone>): P
     if (fix.kind === "ok" || fix.kind === "covered") {
       result.push(fixMilestone(fix));
     } else if (fix.kind === "create") {
-      const outcome = await createGroupMilestone(run.writer, run.group, { title: fix.slot.title, startDate: fix.slot.startDate, dueDate: fix.slot.dueDate });
-      const created = outcome.status === "written" ? mapTeamMilestone(outcome.body, run.today, run.group) : undefined;
+      const reason = `${which} did not exist yet.`;
+      const milestone = { title: fix.slot.title, startDate: fix.slot.startDate, dueDate: fix.slot.dueDate };
+      const created = (await applyOne(run, { type: "create_milestone", group: run.group, milestone, today: run.today, rule: RULE, reason })).milestone;
       result.push(created);
       run.report.resources.push(
         scopeEntry(run, created ?? { title: fix.slot.title }, [
-          { type: "create_milestone", title: fix.slot.title, startDate: fix.slot.startDate, dueDate: fix.slot.dueDate, rule: RULE, reason: `${which} did not exist yet.` },
+          { type: "create_milestone", title: fix.slot.title, startDate: fix.slot.startDate, dueDate: fix.slot.dueDate, rule: RULE, reason },
         ]),
       );
     } else {
       const what = Object.entries(fix.changes).map(([k, v]) => `${k === "startDate" ? "start date" : k === "dueDate" ? "due date" : "title"} ${v}`).join(", ");
-      const outcome = await updateGroupMilestone(run.writer, fix.milestone.group, fix.milestone.id, fix.changes);
-      result.push(outcome.status === "written" ? mapTeamMilestone(outcome.body, run.today, fix.milestone.group) : fix.milestone);
-      run.report.resources.push(
-        scopeEntry(run, fix.milestone, [{ type: "update_milestone", title: fix.milestone.title, what, rule: RULE, reason: `${which} did not have the cadence's title and dates.` }]),
-      );
+      const reason = `${which} did not have the cadence's title and dates.`;
+      const update = { type: "update_milestone" as const, group: fix.milestone.group, id: fix.milestone.id, changes: fix.changes, today: run.today, rule: RULE, reason };
+      result.push((await applyOne(run, update)).milestone ?? fix.milestone);
+      run.report.resources.push(scopeEntry(run, fix.milestone, [{ type: "update_milestone", title: fix.milestone.title, what, rule: RULE, reason }]));
     }
   }
   for (const flag of plan.flags) {
@@ -127,7 +118,7 @@ interface EndedRollover {
 /** Step 3, one ended iteration: move its open issues to `current`; finished ones are listed in the report. */
 async function rollOne(run: Run, ended: TeamMilestone, current: TeamMilestone): Promise<EndedRollover> {
   const { policy } = run.deps;
-  const issues = await openIssuesInMilestone(run.writer, policy.scope, ended.group, ended.id, run.today);
+  const issues = await run.gl.milestoneReads.openIssuesInMilestone(ended.group, ended.id, run.today);
   const moved: MovedIssue[] = [];
   const completed: string[] = [];
   // The move is judged with every rule, on the state it leaves: a stage that forbids the current
@@ -161,7 +152,7 @@ async function rollOne(run: Run, ended: TeamMilestone, current: TeamMilestone): 
       // objects to writes nothing, so it spends no mention.
       const admitted = objected.length > 0 || run.attention === undefined ? actions : run.attention.admit(issue, actions);
       const plan = objected.length > 0 ? { ...buildPlan(issue, [], policy.taxonomy), conflicts: objected } : buildPlan(issue, admitted, policy.taxonomy);
-      if (!planIsEmpty(plan)) await run.gl.apply(plan);
+      if (!planIsEmpty(plan)) await applyOne(run, { type: "apply_plan", plan, rule: ROLLOVER_RULE, reason: `${ended.title} ended.` });
       const entry = reportResource(plan);
       if (entry) run.report.resources.push(entry);
       if (plan.actions.some((a) => a.type === "set_milestone")) {
@@ -216,8 +207,10 @@ async function rollover(run: Run, endedIterations: TeamMilestone[], current: Tea
     run.report.errors.push({ ref: endedTitles, message: `The Slack message to #${channel} listing the moved issues failed: ${outcome.error ?? "unknown error"}.` });
     return;
   }
+  // Recorded in each ended milestone's description, so the message is posted once.
   for (const { ended } of pending) {
-    await updateGroupMilestone(run.writer, ended.group, ended.id, { description: `${ended.description.trimEnd()}\n\n${markerComment(slackMarker(ended))}`.trimStart() });
+    const changes = { description: `${ended.description.trimEnd()}\n\n${markerComment(slackMarker(ended))}`.trimStart() };
+    await applyOne(run, { type: "update_milestone", group: ended.group, id: ended.id, changes, today: run.today, rule: RULE, reason: `The move list of ${ended.title} was posted to Slack #${channel}.` });
   }
 }
 
@@ -227,17 +220,19 @@ const slackMarker = (ended: TeamMilestone) => markerKey("slack", "rollover", end
 async function ensureMilestoneMr(run: Run, current: TeamMilestone): Promise<void> {
   const { policy } = run.deps;
   const project = milestoneMrProject(policy, run.m);
-  const decision = decideMilestoneMr(run.m, current.title, await mergeRequestsInMilestone(run.writer, project, current.title, run.today, milestoneMrBranch(run.m, current.title)));
+  const reads = run.gl.milestoneReads;
+  const decision = decideMilestoneMr(run.m, current.title, await reads.mergeRequestsInMilestone(project, current.title, run.today, milestoneMrBranch(run.m, current.title)));
   if (decision.kind === "create") {
     checkLabelsToAdd(run.m.mr.labels, policy.taxonomy, `the milestone merge request of ${current.title}`);
-    const target = await defaultBranch(run.writer, project.path);
-    if (!(await branchExists(run.writer, project.path, decision.branch))) await createBranch(run.writer, project.path, decision.branch, target);
+    const reason = "The current milestone has no milestone merge request yet.";
+    const target = await reads.defaultBranch(project.path);
+    await applyOne(run, { type: "ensure_branch", project: project.path, branch: decision.branch, ref: target, rule: RULE, reason });
     const body = renderTemplate(templateText(policy.templates, run.m.mr.descriptionTemplate), {
       milestone: current.title,
       date: current.dueDate ?? "the milestone's end",
       bot: policy.scope.botUsername,
     });
-    await createMergeRequest(run.writer, {
+    const mergeRequest = {
       projectPath: project.path,
       sourceBranch: decision.branch,
       targetBranch: target,
@@ -245,10 +240,11 @@ async function ensureMilestoneMr(run: Run, current: TeamMilestone): Promise<void
       description: `${body}\n\n${markerComment(milestoneMrMarker(current.title))}`,
       labels: run.m.mr.labels,
       milestoneId: current.id,
-    });
+    };
+    await applyOne(run, { type: "create_merge_request", mergeRequest, rule: RULE, reason });
     run.report.resources.push(
       scopeEntry(run, current, [
-        { type: "create_merge_request", project: project.path, title: decision.title, branch: decision.branch, milestone: current.title, rule: RULE, reason: "The current milestone has no milestone merge request yet." },
+        { type: "create_merge_request", project: project.path, title: decision.title, branch: decision.branch, milestone: current.title, rule: RULE, reason },
       ]),
     );
     return;
@@ -257,12 +253,13 @@ async function ensureMilestoneMr(run: Run, current: TeamMilestone): Promise<void
   const mr = decision.kind === "ok" ? decision.mr : decision.open[0]!;
   if (decision.missingLabels.length > 0) {
     checkLabelsToAdd(decision.missingLabels, policy.taxonomy, formatRef(mr.ref));
-    await addMergeRequestLabels(run.writer, project.path, mr.iid, decision.missingLabels);
+    const reason = "The handbook tags the milestone merge request with the team's labels.";
+    await applyOne(run, { type: "add_merge_request_labels", project: project.path, iid: mr.iid, labels: decision.missingLabels, rule: RULE, reason });
     run.report.resources.push({
       ref: formatRef(mr.ref),
       url: mr.webUrl,
       title: mr.title,
-      actions: [{ type: "add_labels", labels: decision.missingLabels, rule: RULE, reason: "The handbook tags the milestone merge request with the team's labels." }],
+      actions: [{ type: "add_labels", labels: decision.missingLabels, rule: RULE, reason }],
       conflicts: [],
     });
   }
@@ -279,19 +276,19 @@ async function ensureMilestoneMr(run: Run, current: TeamMilestone): Promise<void
 export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions = {}): Promise<RunReport> {
   const m = deps.policy.milestones;
   if (m === undefined) throw new Error("The milestones job needs policies/milestones.yml (the cadence, the milestone merge request, rollover and the reopen guard).");
-  const gl = gitlabPlatformOf(deps.platform, "milestones");
+  const gl = requireMilestonePlatform(deps.platform, "milestones");
   const notifier = options.notifier ?? openNotifier(deps.policy, { env: options.env ?? deps.config?.urlVariables ?? {}, dryRun: deps.dryRun, logger: deps.logger, require: [m.rollover.slackChannel] });
   if (notifier === null) throw new Error(`The milestones job posts the end-of-milestone list to Slack #${m.rollover.slackChannel}: add policies/notifications.yml with that channel.`);
   const started = deps.clock();
   const startedMs = performance.now();
   const today = deps.calendar.today(started);
   const report: RunReport = emptyRunReport("milestones", deps.dryRun, started);
-  const run: Run = { deps, m, gl, writer: { api: gl.requester.api, dryRun: deps.dryRun }, group: milestoneGroup(deps.policy), today, report, notifier };
+  const run: Run = { deps, m, gl, group: milestoneGroup(deps.policy), today, report, notifier };
   // The scope's group and the groups above it: the top group's iterations and any kept lower down.
-  const all = await listMilestonesFrom(run.writer, deps.policy.scope.group, today);
+  const all = await gl.milestoneReads.teamMilestones(deps.policy.scope.group, today);
   // Another team's two-week milestone in the same group is not ours: only the team's issues make one
   // titled otherwise count as the team's iteration.
-  const usedByTeam = await milestonesUsedByTeam(run.writer, teamProjects(deps.policy), milestonesToCheckUsage(m, deps.calendar, today, all));
+  const usedByTeam = await gl.milestoneReads.milestonesUsedByTeam(teamProjects(deps.policy), milestonesToCheckUsage(m, deps.calendar, today, all));
   const plan = planMilestones(m, deps.calendar, today, all, usedByTeam);
   const step = async (what: string, fn: () => Promise<void>) => {
     try {

@@ -6,13 +6,14 @@
  */
 import type { ReportedAction } from "../domain/actions.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
-import { type RunReport, emptyRunReport, finishRunReport, sortRunReport } from "../engine/report.js";
-import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
+import { type ReportResource, type RunReport, emptyRunReport, finishRunReport, sortRunReport } from "../engine/report.js";
+import { ensuredIssueOf, type EnsuredIssue, type ScopePlan, type ScopeProject } from "../engine/scopePlan.js";
+import { requireScopePlatform } from "../engine/scopePlatform.js";
 import { runSweep } from "../jobs/sweep.js";
 import type { Job, JobDeps } from "../jobs/types.js";
 import { buildRules } from "../rules/registry.js";
 import type { RuleContext } from "../rules/types.js";
-import { projectForRole, requireGitLabPlatform } from "../gitlab/jobAccess.js";
+import { projectForRole } from "../gitlab/jobAccess.js";
 import { evaluateSlas } from "../rules/sla/evaluate.js";
 import { describeGoal } from "../rules/sla/time.js";
 import { pauseOf, renderSlaReport, SLA_REPORT_MARKER, type SlaReportEntry } from "../rules/sla/report.js";
@@ -60,36 +61,44 @@ export async function runSlaJob(deps: JobDeps, options: { concurrency?: number }
   return finishRunReport(sortRunReport(report), startedMs, deps.platform);
 }
 
-/** Find the report issue by its marker; create it when missing, edit it when its text changed. */
+/** The report issue as it should be: found again by its marker, created when missing, edited when its text changed. Pure. */
+export function decideSlaReport(entries: SlaReportEntry[], project: ScopeProject, title: string, body: string): ScopePlan {
+  const breached = entries.filter((e) => e.state === "breached").length;
+  const reason = `${breached} breached and ${entries.length - breached} at-risk SLA(s) right now.`;
+  return {
+    actions: [{ type: "ensure_issue", issue: { project, marker: SLA_REPORT_MARKER, title, body }, lookup: { search: `mops-bot:${SLA_REPORT_MARKER}` }, rule: JOB, reason }],
+  };
+}
+
+/** The run report's lines for what became of the report issue (and its duplicates, as a conflict). */
+function reportSlaOutcome(ensured: EnsuredIssue, project: ScopeProject, title: string, reason: string): ReportResource | null {
+  if (ensured.status === "created") {
+    const action: ReportedAction = { type: "create_issue", project: project.path, title, marker: SLA_REPORT_MARKER, labels: [], rule: JOB, reason };
+    const ref = ensured.issue ? formatRef(ensured.issue.ref) : `${project.path} (new issue)`;
+    return { ref, url: ensured.issue?.webUrl ?? "", title, actions: [action], conflicts: [] };
+  }
+  const issue = ensured.issue!;
+  const all = [issue, ...ensured.duplicates];
+  const conflicts =
+    all.length > 1
+      ? [{ subject: "duplicate issues", message: `${all.length} issues carry the SLA report marker: ${all.map((i) => formatRef(i.ref)).join(", ")}. Close the extra ones; the bot keeps to the first.`, rules: [JOB] }]
+      : [];
+  const actions: ReportedAction[] =
+    ensured.status === "unchanged" ? [] : [{ type: "update_issue", ref: formatRef(issue.ref), marker: SLA_REPORT_MARKER, what: "the list of at-risk and breached SLAs", rule: JOB, reason }];
+  return actions.length > 0 || conflicts.length > 0 ? { ref: formatRef(issue.ref), url: issue.webUrl, title: issue.title, actions, conflicts } : null;
+}
+
+/** Read (the clocks, already swept) -> decide the report issue -> apply; the outcome goes into the run report. */
 async function ensureReportIssue(deps: JobDeps, entries: SlaReportEntry[], report: RunReport): Promise<void> {
   const settings = deps.policy.sla!.report!;
   try {
-    const gitlab = requireGitLabPlatform(deps.platform, JOB);
+    const platform = requireScopePlatform(deps.platform, JOB);
     const project = projectForRole(deps.policy, settings.projectRole, "sla.yml");
-    const today = deps.calendar.today(deps.clock());
-    const reader = { api: gitlab.requester.api, me: () => gitlab.currentUser(), today };
-    const found = await findIssuesByMarker(reader, { project, search: `mops-bot:${SLA_REPORT_MARKER}` }, (m) => m === SLA_REPORT_MARKER);
-    const existing = found.get(SLA_REPORT_MARKER) ?? [];
     const body = renderSlaReport(entries, deps.policy.taxonomy, deps.calendar.timeZone);
-    const breached = entries.filter((e) => e.state === "breached").length;
-    const reason = `${breached} breached and ${entries.length - breached} at-risk SLA(s) right now.`;
-    if (existing.length === 0) {
-      const action: ReportedAction = { type: "create_issue", project: project.path, title: settings.title, marker: SLA_REPORT_MARKER, labels: [], rule: JOB, reason };
-      const outcome = await gitlab.createIssue({ projectPath: project.path, title: settings.title, description: body });
-      const ref = outcome.status === "written" ? formatRef(outcome.result.ref) : `${project.path} (new issue)`;
-      const url = outcome.status === "written" ? outcome.result.webUrl : "";
-      report.resources.push({ ref, url, title: settings.title, actions: [action], conflicts: [] });
-      return;
-    }
-    const issue = existing[0]!;
-    const conflicts =
-      existing.length > 1
-        ? [{ subject: "duplicate issues", message: `${existing.length} issues carry the SLA report marker: ${existing.map((i) => formatRef(i.ref)).join(", ")}. Close the extra ones; the bot keeps to the first.`, rules: [JOB] }]
-        : [];
-    const outcome = await gitlab.updateIssueDescription(issue, body);
-    const actions: ReportedAction[] =
-      outcome.status === "unchanged" ? [] : [{ type: "update_issue", ref: formatRef(issue.ref), marker: SLA_REPORT_MARKER, what: "the list of at-risk and breached SLAs", rule: JOB, reason }];
-    if (actions.length > 0 || conflicts.length > 0) report.resources.push({ ref: formatRef(issue.ref), url: issue.webUrl, title: issue.title, actions, conflicts });
+    const plan = decideSlaReport(entries, project, settings.title, body);
+    const ensured = ensuredIssueOf((await platform.applyScope(plan)).outcomes[0]);
+    const reported = reportSlaOutcome(ensured, project, settings.title, plan.actions[0]!.reason);
+    if (reported) report.resources.push(reported);
   } catch (e) {
     report.errors.push({ ref: `SLA report (${settings.title})`, message: e instanceof Error ? e.message : String(e) });
   }

@@ -13,6 +13,7 @@ import { markerComment } from "../domain/markers.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { neutraliseInline } from "../domain/text.js";
 import { slackRetryMarker } from "../engine/plan.js";
+import { ensuredNoteOf } from "../engine/scopePlan.js";
 import type { SummaryDef, TriageRuleDef } from "../policy/compile/triage.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import type { Notifier } from "../notify/types.js";
@@ -43,6 +44,11 @@ async function alreadyPosted(platform: SummaryPlatform, issue: ResourceSnapshot,
   return notes.some((n) => !n.system && n.author.id === me.id && n.botMarkers.includes(marker) && !n.botMarkers.includes(retry));
 }
 
+/** The bot's note on the summary issue that records the post (or gives it back), through the scope apply. */
+async function recordOnIssue(platform: SummaryPlatform, issue: ResourceSnapshot, marker: string, body: string, post: ScopeAction): Promise<void> {
+  ensuredNoteOf((await platform.applyScope({ actions: [{ type: "ensure_note", target: issue, marker, body, rule: post.rule, reason: post.reason }] })).outcomes[0]);
+}
+
 function missingChannelMessage(policy: CompiledPolicy, channel: string, rule: string): string {
   const variable = policy.notifications?.channels[channel]?.webhookEnv;
   if (variable === undefined) return `The summary of ${rule} posts to Slack #${channel}, but notifications.yml does not define that channel: add it. The summary issue was still kept up to date.`;
@@ -69,11 +75,11 @@ export async function ensureSummaryPost(def: TriageRuleDef, summary: SummaryDef,
     return { action, error: null };
   }
   // Record first: a crash after this line loses one post instead of sending it twice.
-  await deps.platform.ensureNote(issue!, slack.marker, `Posted this list (${slack.count} item(s)) to Slack #${channel}.`);
+  await recordOnIssue(deps.platform, issue!, slack.marker, `Posted this list (${slack.count} item(s)) to Slack #${channel}.`, action);
   const outcome = await notifier.post(channel, message);
   if (outcome.ok) return { action, error: null };
   const reason = neutraliseInline(outcome.error ?? "unknown error");
   const publicReason = publicSlackReason(outcome.error ?? "");
-  await deps.platform.ensureNote(issue!, slack.marker, `The Slack post of this list to #${channel} failed (${publicReason}); it will be tried again on the next sweep.\n\n${markerComment(slackRetryMarker(slack.marker))}`);
+  await recordOnIssue(deps.platform, issue!, slack.marker, `The Slack post of this list to #${channel} failed (${publicReason}); it will be tried again on the next sweep.\n\n${markerComment(slackRetryMarker(slack.marker))}`, action);
   return { action: null, error: `Posting the summary of ${rule} to Slack #${channel} failed: ${reason}. It will be tried again on the next sweep.` };
 }

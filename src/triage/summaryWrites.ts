@@ -7,24 +7,23 @@
 import type { ScopeAction } from "../domain/actions.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { ReportResource } from "../engine/report.js";
-import { findIssuesByMarker } from "../gitlab/issuesByMarker.js";
-import type { GitLabPlatform } from "../gitlab/platform.js";
+import { ensuredIssueOf, type EnsuredIssue, type EnsureIssueAction } from "../engine/scopePlan.js";
+import { canApplyScope, type ScopePlatform } from "../engine/scopePlatform.js";
 import type { SummaryDef, TriageRuleDef } from "../policy/compile/triage.js";
 import { projectsWithRole, type CompiledPolicy } from "../policy/model.js";
 import type { SummaryContent } from "./summaries.js";
 
-/** The part of the GitLab platform summaries need. */
-export type SummaryPlatform = Pick<GitLabPlatform, "requester" | "currentUser" | "createIssue" | "updateIssueDescription" | "notes" | "ensureNote">;
+/** The part of the platform summaries need: it finds and keeps issues and notes. */
+export type SummaryPlatform = ScopePlatform;
 
 export function canWriteSummaries(platform: object): platform is SummaryPlatform {
-  const p = platform as Partial<SummaryPlatform>;
-  return typeof p.createIssue === "function" && typeof p.updateIssueDescription === "function" && typeof p.notes === "function" && typeof p.ensureNote === "function" && typeof p.currentUser === "function" && p.requester !== undefined;
+  return canApplyScope(platform);
 }
 
 export interface SummaryWriteDeps {
   platform: SummaryPlatform;
   policy: CompiledPolicy;
-  /** Today in the team's zone (`YYYY-MM-DD`), for the snapshots of found issues. */
+  /** Today in the team's zone (`YYYY-MM-DD`); kept for callers, the platform dates what it finds. */
   today: string;
 }
 
@@ -37,36 +36,41 @@ export interface SummaryIssueOutcome {
   changed: boolean;
 }
 
-export async function ensureSummary(def: TriageRuleDef, summary: SummaryDef, content: SummaryContent, deps: SummaryWriteDeps): Promise<SummaryIssueOutcome> {
+/** The summary issue as it should be: among the bot's open issues with its marker; created only when there is something to list. Pure. */
+export function decideSummaryIssue(def: TriageRuleDef, summary: SummaryDef, content: SummaryContent, policy: CompiledPolicy): EnsureIssueAction {
   const rule = `triage:${def.id}`;
   const destination = summary.issue;
-  const project = projectsWithRole(deps.policy.scope, destination.projectRole)[0];
+  const project = projectsWithRole(policy.scope, destination.projectRole)[0];
   if (project === undefined) throw new Error(`No project in scope.yml has the role "${destination.projectRole}" that the summary of ${rule} names.`);
-  const found = await findIssuesByMarker(
-    { api: deps.platform.requester.api, me: () => deps.platform.currentUser(), today: deps.today },
-    { project: { path: project.path, roles: [...project.roles] }, labels: destination.labels, search: content.marker, state: "opened" },
-    (m) => m === content.marker,
-  );
-  const existing = found.get(content.marker)?.[0];
-  if (existing === undefined) {
-    if (content.count === 0) return { entry: null, issue: null, changed: false };
-    const outcome = await deps.platform.createIssue({ projectPath: project.path, title: content.title, description: content.body, labels: destination.labels });
-    const created = outcome.status === "written" ? outcome.result : null;
-    const action: ScopeAction = {
-      type: "create_issue",
-      project: project.path,
-      title: content.title,
-      marker: content.marker,
-      labels: destination.labels,
-      rule,
-      reason: `${def.description} (${content.count} selected).`,
-    };
-    const entry = { ref: created ? `${created.projectPath}#${created.iid}` : `${project.path} (new issue)`, url: created?.webUrl ?? "", title: content.title, actions: [action], conflicts: [] };
-    return { entry, issue: created, changed: true };
+  const issue = { project: { path: project.path, roles: [...project.roles] }, marker: content.marker, title: content.title, body: content.body, labels: destination.labels };
+  const lookup = { labels: destination.labels, search: content.marker, state: "opened" as const };
+  return { type: "ensure_issue", issue, lookup, createIfMissing: content.count > 0, rule, reason: `${def.description} (${content.count} selected).` };
+}
+
+export async function ensureSummary(def: TriageRuleDef, summary: SummaryDef, content: SummaryContent, deps: SummaryWriteDeps): Promise<SummaryIssueOutcome> {
+  const action = decideSummaryIssue(def, summary, content, deps.policy);
+  const ensured = ensuredIssueOf((await deps.platform.applyScope({ actions: [action] })).outcomes[0]);
+  return summaryOutcome(def, content, action.issue.project.path, summary.issue.labels, ensured);
+}
+
+/** The run report's line for what became of the summary issue. */
+function summaryOutcome(def: TriageRuleDef, content: SummaryContent, projectPath: string, labels: string[], ensured: EnsuredIssue): SummaryIssueOutcome {
+  const rule = `triage:${def.id}`;
+  const issue = ensured.issue;
+  switch (ensured.status) {
+    case "missing":
+      return { entry: null, issue: null, changed: false };
+    case "unchanged":
+      return { entry: null, issue, changed: false };
+    case "created": {
+      const action: ScopeAction = { type: "create_issue", project: projectPath, title: content.title, marker: content.marker, labels, rule, reason: `${def.description} (${content.count} selected).` };
+      const entry = { ref: issue ? `${issue.projectPath}#${issue.iid}` : `${projectPath} (new issue)`, url: issue?.webUrl ?? "", title: content.title, actions: [action], conflicts: [] };
+      return { entry, issue, changed: true };
+    }
+    case "updated": {
+      const ref = `${issue!.projectPath}#${issue!.iid}`;
+      const action: ScopeAction = { type: "update_issue", ref, marker: content.marker, what: `the list now has ${content.count} item(s)`, rule, reason: `${def.description}.` };
+      return { entry: { ref, url: issue!.webUrl, title: issue!.title, actions: [action], conflicts: [] }, issue, changed: true };
+    }
   }
-  const outcome = await deps.platform.updateIssueDescription(existing, content.body);
-  if (outcome.status === "unchanged") return { entry: null, issue: existing, changed: false };
-  const ref = `${existing.projectPath}#${existing.iid}`;
-  const action: ScopeAction = { type: "update_issue", ref, marker: content.marker, what: `the list now has ${content.count} item(s)`, rule, reason: `${def.description}.` };
-  return { entry: { ref, url: existing.webUrl, title: existing.title, actions: [action], conflicts: [] }, issue: outcome.status === "written" ? outcome.result : existing, changed: true };
 }

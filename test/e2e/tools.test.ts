@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { markersIn } from "../../src/domain/markers.js";
 import type { GitLabPlatform } from "../../src/gitlab/index.js";
 import type { RunReport } from "../../src/engine/report.js";
+import type { ScopeActionOutcome, ScopeApplyResult, ScopePlan } from "../../src/engine/scopePlan.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
 import { collectReportInput } from "../../src/report/collect.js";
 import { runToolAudits } from "../../src/tools/job.js";
@@ -50,17 +51,25 @@ const botNotes = (iid: number) => sb.fake.issue(sb.projects.mops, iid).notes.fil
 function dyingAt(n: number) {
   return (platform: GitLabPlatform): GitLabPlatform => {
     let calls = 0;
+    // Issue creations leave through applyScope: each ensure_issue action is one creation.
+    const applyScope = async (plan: ScopePlan): Promise<ScopeApplyResult> => {
+      const outcomes: ScopeActionOutcome[] = [];
+      for (const action of plan.actions) {
+        if (action.type === "ensure_issue") {
+          calls++;
+          if (calls > n) {
+            outcomes.push({ action, error: new Error("process killed"), requests: [] });
+            continue;
+          }
+        }
+        const applied = (await platform.applyScope({ actions: [action] })).outcomes;
+        outcomes.push(...(action.type === "ensure_issue" && calls === n ? [{ action, error: new Error("process killed after GitLab created the issue"), requests: [] }] : applied));
+      }
+      return { dryRun: false, writes: 0, outcomes };
+    };
     return new Proxy(platform, {
       get(target, prop) {
-        if (prop === "createIssue") {
-          return async (input: Parameters<GitLabPlatform["createIssue"]>[0]) => {
-            calls++;
-            if (calls > n) throw new Error("process killed");
-            const outcome = await target.createIssue(input);
-            if (calls === n) throw new Error("process killed after GitLab created the issue");
-            return outcome;
-          };
-        }
+        if (prop === "applyScope") return applyScope;
         const value = Reflect.get(target, prop, target) as unknown;
         return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },

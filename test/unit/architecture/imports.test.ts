@@ -63,8 +63,6 @@ const KNOWN: Record<string, string> = {
     "CalendarConfig is declared in policy/model.ts; it moves down with the policy reorganisation",
   "domain/calendar/config.ts -> policy/model.ts":
     "CalendarConfig is declared in policy/model.ts; it moves down with the policy reorganisation",
-  "engine/platform.ts -> gitlab/labels.ts":
-    "the GitLabLabel type belongs beside the Platform interface; it moves with the platform interface work",
   "milestones/job.ts -> rollout/attention.ts":
     "the attention budget shared with the milestone job; milestones/job.ts and rollout/ are being rewritten",
   "milestones/job.ts -> rollout/attentionStore.ts":
@@ -73,10 +71,6 @@ const KNOWN: Record<string, string> = {
     "which milestones are the team's, shared with the report: pure but typed by policy/model, so not domain/; it moves down with the policy reorganisation",
   "report/collect.ts -> tools/plan.ts":
     "the tool-audit issue markers, read by the digest and the report: pure but typed by policy/model, so not domain/; they move down with the policy reorganisation",
-  "rollout/adoptionRun.ts -> triage/summaryWrites.ts":
-    "summary issue writes; replaced by one ensureIssue in gitlab/",
-  "rollout/attentionStore.ts -> triage/summaryWrites.ts":
-    "summary issue writes; replaced by one ensureIssue in gitlab/",
   "sla/job.ts -> jobs/sweep.ts":
     "the SLA job runs the sweep's reconcile; sla/job.ts is being rewritten",
 };
