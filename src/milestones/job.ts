@@ -21,10 +21,9 @@ import { renderTemplate, templateText } from "../domain/templates.js";
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
 import { buildPlan } from "../engine/plan.js";
 import { planSnapshot } from "../engine/reconcile.js";
-import type { Platform } from "../engine/platform.js";
 import { reportResource, type ReportResource, type RunReport, emptyRunReport, finishRunReport } from "../engine/report.js";
 import { succeeded, type ScopeActionOutcome, type ScopePlanAction } from "../engine/scopePlan.js";
-import type { GitLabPlatform, TeamMilestone } from "../gitlab/index.js";
+import type { TeamMilestone } from "../domain/scopeObjects.js";
 import { checkLabelsToAdd } from "../gitlab/writes.js";
 import { requireMilestonePlatform, type MilestonePlatform } from "../engine/scopePlatform.js";
 import type { JobDeps, Job } from "../jobs/types.js";
@@ -47,12 +46,6 @@ export interface MilestonesJobOptions {
   env?: NodeJS.ProcessEnv;
   /** A ready notifier (tests); otherwise one is opened from the policy and `env`. */
   notifier?: Notifier;
-}
-
-/** The GitLab platform, for jobs that still read with its client (handbook updates). */
-export function gitlabPlatformOf(platform: Platform, job: string): GitLabPlatform {
-  if (!("requester" in platform)) throw new Error(`The ${job} job creates milestones, branches and merge requests, so it needs the GitLab connection.`);
-  return platform as GitLabPlatform;
 }
 
 interface Run {

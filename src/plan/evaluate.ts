@@ -63,21 +63,21 @@ function failedReport(job: Job, now: Date, error: unknown): RunReport {
 }
 
 /**
- * What a job gets while planning: the side's reads, and an apply() that writes nothing. The jobs that
- * still create issues and notes through the GitLab platform's own methods reach them on `own`, which
- * was built in dry-run and read-only (its requester refuses anything but GET), so they cannot write
- * either.
+ * What a job gets while planning: the side's reads, an apply() that writes nothing, and the scope
+ * plans and grouped reads of `own`, which was built in dry-run and read-only (its requester refuses
+ * anything but GET), so a scope plan only says what it would write.
  */
-export function planningPlatform(reads: PlatformReader, own: GitLabPlatform): Platform & Pick<GitLabPlatform, "requester" | "currentUser" | "createIssue" | "updateIssueDescription" | "ensureNote"> {
+export function planningPlatform(reads: PlatformReader, own: GitLabPlatform): Platform {
   return {
     ...reads,
-    requester: own.requester,
     currentUser: () => own.currentUser(),
     requestStats: () => own.requestStats(),
-    createIssue: (input) => own.createIssue(input),
-    updateIssueDescription: (snapshot, description) => own.updateIssueDescription(snapshot, description),
-    ensureNote: (snapshot, marker, body) => own.ensureNote(snapshot, marker, body),
+    issuesByMarker: reads.issuesByMarker ?? ((query, accept) => own.issuesByMarker(query, accept)),
+    userIdsByUsername: reads.userIdsByUsername ?? ((names) => own.userIdsByUsername(names)),
+    milestoneReads: reads.milestoneReads ?? own.milestoneReads,
+    labelReads: reads.labelReads ?? own.labelReads,
     apply: async () => ({ writes: 0, dryRun: true, requests: [] }),
+    applyScope: (plan) => own.applyScope(plan),
   };
 }
 

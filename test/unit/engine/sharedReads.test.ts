@@ -80,8 +80,8 @@ describe("the plan's read-only GitLab", () => {
     const jobs = planningPlatform(sideView(new SharedReads(source), testPolicy().scope, own), own);
     const plan = { ref: mops.ref, webUrl: "", title: "", projectId: 1, iid: 1, kind: "issue" as const, actions: [], update: { addLabels: ["X"], removeLabels: [] }, note: null, conflicts: [] };
     expect(await jobs.apply(plan)).toEqual({ writes: 0, dryRun: true, requests: [] });
-    await expect(jobs.requester.api.post("projects/1/issues", {})).rejects.toThrow(RefusedWriteError);
-    await expect(jobs.requester.api.put("projects/1/issues/1", {})).rejects.toThrow(/only reads GitLab/);
-    await expect(jobs.requester.api.delete("projects/1/labels/1", {})).rejects.toThrow(RefusedWriteError);
+    await expect(own.requester.api.post("projects/1/issues", {})).rejects.toThrow(RefusedWriteError);
+    await expect(own.requester.api.put("projects/1/issues/1", {})).rejects.toThrow(/only reads GitLab/);
+    await expect(own.requester.api.delete("projects/1/labels/1", {})).rejects.toThrow(RefusedWriteError);
   });
 });
