@@ -4,7 +4,7 @@
  * clock at the end of every week from the issues' label events: no stored history is needed, so
  * the first report already shows eight weeks.
  */
-import { slaCountsFrom } from "../rules/adoption.js";
+import { slaCountsFrom } from "../rules/rollout/adoption.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
 import { byRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { projectsWithRole, type CompiledPolicy, type SlaDef } from "../policy/model.js";

@@ -11,7 +11,7 @@ import { ensuredIssueOf, type EnsureIssueAction } from "../engine/scopePlan.js";
 import { canApplyScope, type ScopePlatform } from "../engine/scopePlatform.js";
 import type { CompiledPolicy } from "../policy/model.js";
 import type { Rule, RuleContext } from "../rules/types.js";
-import { backlogFindings } from "../rules/backlog.js";
+import { backlogFindings } from "../rules/rollout/backlog.js";
 import { mentionedIn } from "../domain/text.js";
 import { adoptionMarker, listedIssue, renderAdoptionReport, type AdoptionReportContent, type ListedIssue } from "./report.js";
 

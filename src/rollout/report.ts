@@ -11,7 +11,7 @@ import { markerComment, markerKey } from "../domain/markers.js";
 import { byRef, formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { mention, neutraliseInline } from "../domain/text.js";
 import type { CompiledPolicy } from "../policy/model.js";
-import { FAMILY_TITLES, type ListedProblem } from "../rules/backlog.js";
+import { FAMILY_TITLES, type ListedProblem } from "../rules/rollout/backlog.js";
 
 /** One backlog issue with the problems the report lists for it. */
 export interface ListedIssue {

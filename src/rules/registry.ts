@@ -3,7 +3,7 @@
  * that is listed here, so a rule cannot be written and silently never run.
  */
 import type { CompiledPolicy } from "../policy/model.js";
-import { withRollout } from "./backlog.js";
+import { withRollout } from "./rollout/backlog.js";
 import { commands } from "./commands.js";
 import { handbookUpdates } from "./handbookUpdates.js";
 import { intakePii } from "./intakePii.js";

@@ -11,7 +11,7 @@
  * breached now (counted from the adoption date), and state history only once the label history's
  * clock alarms: a history that cannot change the outcome is not read.
  */
-import { adoptedAt, slaCountsFrom } from "./adoption.js";
+import { adoptedAt, slaCountsFrom } from "./rollout/adoption.js";
 import type { Action } from "../domain/actions.js";
 import { scopeKeyOf } from "../domain/labels.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";

@@ -12,7 +12,7 @@ import type { LabelEvent, ResourceSnapshot, UserRef } from "../domain/snapshot.j
 import { mention, mentionEach } from "../domain/text.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
 import type { CompiledPolicy, WorkflowDef, WorkflowStep } from "../policy/model.js";
-import { modeFor } from "./backlog.js";
+import { modeFor } from "./rollout/backlog.js";
 import { labelList, labelRef } from "./labelRefs.js";
 import { labelsForbiddenBy } from "./labelHygiene.js";
 import { userStoryMoveDue } from "./intakeUserStory.js";

@@ -3,7 +3,7 @@
  * started, paused (and by which label), resumed, restarted, met, at risk, due. This is what a MOps
  * person asks for when they dispute a breach. Pure: the CLI reads GitLab and prints this text.
  */
-import { slaCountsFrom } from "../rules/adoption.js";
+import { slaCountsFrom } from "../rules/rollout/adoption.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
 import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import type { CompiledPolicy, SlaDef } from "../policy/model.js";

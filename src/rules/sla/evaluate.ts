@@ -6,7 +6,7 @@
 import type { BusinessCalendar } from "../../domain/calendar.js";
 import type { ResourceSnapshot } from "../../domain/snapshot.js";
 import type { CompiledPolicy, SlaDef } from "../../policy/model.js";
-import { slaCountsFrom } from "../adoption.js";
+import { slaCountsFrom } from "../rollout/adoption.js";
 import { computeClock, type ClockHistory, type ClockResult, type LabelSpelling } from "./clock.js";
 
 export interface SlaOutcome {

@@ -15,7 +15,7 @@ import { project } from "../../../src/engine/projection.js";
 import { planSnapshot } from "../../../src/engine/reconcile.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { buildRules } from "../../../src/rules/registry.js";
-import { backlogFindings } from "../../../src/rules/backlog.js";
+import { backlogFindings } from "../../../src/rules/rollout/backlog.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { BOT, CURRENT, MOPS_PROJECT, NEXT, NOW, PAST, SALES_PROJECT, issue, note, user } from "../../support/builders.js";
 import { memoryPlatform, type MemoryPlatform } from "../../support/memoryPlatform.js";

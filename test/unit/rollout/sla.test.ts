@@ -9,7 +9,7 @@ import { createBusinessCalendar, type BusinessCalendar } from "../../../src/doma
 import type { ResourceSnapshot } from "../../../src/domain/snapshot.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
-import { allowedOnBacklog, listedProblems } from "../../../src/rules/backlog.js";
+import { allowedOnBacklog, listedProblems } from "../../../src/rules/rollout/backlog.js";
 import { slas } from "../../../src/rules/sla.js";
 import type { Rule } from "../../../src/rules/types.js";
 import { CURRENT, ctx, issue, labelEvent, user } from "../../support/builders.js";

@@ -7,11 +7,11 @@
  * Replies to a person's own action (commands, the reopen guard, merged handbook updates) belong
  * to no family: a person who acts gets their answer, backlog or not.
  */
-import type { Action } from "../domain/actions.js";
-import type { ResourceSnapshot } from "../domain/snapshot.js";
-import type { BacklogMode, CompiledPolicy, RuleFamily } from "../policy/model.js";
-import { isBotMade } from "../domain/markers.js";
-import { botUsernameOf, type Rule, type RuleContext } from "./types.js";
+import type { Action } from "../../domain/actions.js";
+import type { ResourceSnapshot } from "../../domain/snapshot.js";
+import type { BacklogMode, CompiledPolicy, RuleFamily } from "../../policy/model.js";
+import { isBotMade } from "../../domain/markers.js";
+import { botUsernameOf, type Rule, type RuleContext } from "../types.js";
 import { isBacklog } from "./adoption.js";
 
 /** A family of rules, or an SLA goal missed before the adoption date (sla.missed_before_adoption). */

@@ -3,7 +3,7 @@
  * issues are the backlog (created before it), and from when SLA clocks count.
  */
 import { TZDate } from "@date-fns/tz";
-import type { CompiledPolicy, RolloutPolicy } from "../policy/model.js";
+import type { CompiledPolicy, RolloutPolicy } from "../../policy/model.js";
 
 const computed = new WeakMap<RolloutPolicy, Date>();
 
