@@ -15,7 +15,7 @@
  */
 import { pino } from "pino";
 import { runSweep } from "../src/jobs/sweep.js";
-import { slaJob } from "../src/sla/job.js";
+import { slaJob } from "../src/jobs/sla.js";
 import { loadPolicies } from "../src/policy/load.js";
 import type { CompiledPolicy } from "../src/policy/model.js";
 import { adopt } from "../src/rollout/commands.js";

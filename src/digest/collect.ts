@@ -11,7 +11,7 @@ import type { ScopePlatform } from "../engine/scopePlatform.js";
 import type { CompiledPolicy, DigestPolicy } from "../policy/model.js";
 import { shortDate } from "../domain/calendar/dates.js";
 import { addDays } from "../domain/calendar/days.js";
-import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker } from "../tools/plan.js";
+import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker } from "../rules/tools/plan.js";
 import type { DigestItem, DigestSection } from "./render.js";
 import type { SlaDigestSource } from "./sla.js";
 import { disclosedTitle } from "../domain/disclosure.js";

@@ -13,8 +13,7 @@
  *   for 09:00-17:00); day counts between instants are business time divided by that length.
  * - Instants are plain `Date`s; calendar dates are `YYYY-MM-DD` strings in the calendar's zone.
  */
-import type { CalendarConfig } from "../policy/model.js";
-import { resolveCalendarConfig } from "./calendar/config.js";
+import { resolveCalendarConfig, type CalendarConfig } from "./calendar/config.js";
 import { parseIsoDate, epochDay, fromEpochDay, formatIsoDate, isoWeekday } from "./calendar/dates.js";
 import { HolidayBook, type DayOff } from "./calendar/holidays.js";
 import { Timeline } from "./calendar/timeline.js";

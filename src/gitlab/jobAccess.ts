@@ -1,6 +1,6 @@
 /**
  * The project a policy names by role, with a message that says what to fix when scope.yml has
- * none. (Whether the platform can keep issues at all: jobs/scopePlatform.ts.)
+ * none. (Whether the platform can keep issues at all: engine/scopePlatform.ts.)
  */
 import type { ScopeProject } from "../engine/scopePlan.js";
 import { projectsWithRole, type CompiledPolicy } from "../policy/model.js";

@@ -1,7 +1,7 @@
 /** The jobs `mops-bot run <job>` and the in-process scheduler know, by name. */
 import { milestonesJob } from "../milestones/job.js";
 import { handbookUpdatesJob } from "./handbookUpdates.js";
-import { slaJob } from "../sla/job.js";
+import { slaJob } from "./sla.js";
 import { digestJob } from "../digest/job.js";
 import { toolAuditsJob } from "../tools/job.js";
 import { sweepJob } from "./sweep.js";

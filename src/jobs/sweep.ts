@@ -14,7 +14,7 @@ import { openNotifier } from "../notify/open.js";
 import type { Notifier } from "../notify/types.js";
 import { buildRules } from "../rules/registry.js";
 import type { RuleContext } from "../rules/types.js";
-import { openAttention } from "../rollout/attentionStore.js";
+import { openAttention } from "../engine/attentionStore.js";
 import { AdoptionCollector, type AdoptionOutcome } from "../rollout/adoptionRun.js";
 import { createRunBudget, resolveAssignees, SummaryCollector } from "../triage/sweepSupport.js";
 import type { Job, JobDeps } from "./types.js";

@@ -13,7 +13,7 @@ import type { TeamMilestone } from "../gitlab/index.js";
 import type { MilestonePlatform } from "../engine/scopePlatform.js";
 import type { BusinessCalendar } from "../domain/calendar.js";
 import type { CompiledPolicy, MilestonePolicy } from "../policy/model.js";
-import { datedLikeAnIteration, isTeamIteration } from "./plan.js";
+import { datedLikeAnIteration, isTeamIteration } from "../rules/milestones/plan.js";
 import { milestoneMrBranch, mrBlockingClose } from "./mergeRequest.js";
 import { milestoneMrProject, teamProjects } from "./project.js";
 

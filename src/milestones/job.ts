@@ -32,12 +32,12 @@ import type { MilestonePolicy } from "../policy/model.js";
 import { buildRules } from "../rules/registry.js";
 import { guardClosedMilestone } from "./closeGuard.js";
 import { decideMilestoneMr, milestoneMrBranch, milestoneMrMarker } from "./mergeRequest.js";
-import { fixMilestone, milestonesToCheckUsage, planMilestones, type MilestonePlan } from "./plan.js";
+import { fixMilestone, milestonesToCheckUsage, planMilestones, type MilestonePlan } from "../rules/milestones/plan.js";
 import { milestoneGroup, milestoneMrProject, teamProjects } from "./project.js";
 import { ROLLOVER_RULE, rolloverDecision } from "./rollover.js";
 import { disclosedTitle } from "../domain/disclosure.js";
-import type { AttentionBudget } from "../rollout/attention.js";
-import { openAttention } from "../rollout/attentionStore.js";
+import type { AttentionBudget } from "../engine/attention.js";
+import { openAttention } from "../engine/attentionStore.js";
 
 const RULE = "milestones";
 

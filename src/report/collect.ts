@@ -15,9 +15,9 @@ import { workflowApplies } from "../rules/moves/scope.js";
 import { clockMayRun, slaCovers, slaDefinitions } from "../rules/sla/evaluate.js";
 import { addDays } from "../domain/calendar/days.js";
 import { projectForRole } from "../gitlab/jobAccess.js";
-import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker, toolByMarkerKey } from "../tools/plan.js";
+import { AUDIT_MARKER_PREFIX, RENEWAL_MARKER_PREFIX, auditIssueDueDate, parseAuditMarker, renewalMarker, toolByMarkerKey } from "../rules/tools/plan.js";
 import type { AuditIssue, MilestoneInput, RenewalDue, ReportInput } from "./types.js";
-import { teamMilestones } from "../milestones/plan.js";
+import { teamMilestones } from "../rules/milestones/plan.js";
 
 const WEEK_MS = 7 * 86_400_000;
 const ROLLOVER_PREFIX = "milestone-rollover:";

@@ -27,7 +27,7 @@ import {
   desiredRenewalIssues,
   toolsPolicyOf,
   type PlannedToolIssue,
-} from "./plan.js";
+} from "../rules/tools/plan.js";
 
 const RULE = "tool-audits";
 

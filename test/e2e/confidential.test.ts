@@ -9,7 +9,7 @@ import { runDigest } from "../../src/digest/job.js";
 import type { JobDeps } from "../../src/jobs/types.js";
 import { markersIn } from "../../src/domain/markers.js";
 import { runMilestones } from "../../src/milestones/job.js";
-import { runSlaJob } from "../../src/sla/job.js";
+import { runSlaJob } from "../../src/jobs/sla.js";
 import { createSlackNotifier } from "../../src/notify/slack.js";
 import { openRuntime } from "../../src/runtime.js";
 import { TEST_POLICIES_DIR } from "../support/policies.js";

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { markersIn } from "../../src/domain/markers.js";
 import { runSweep } from "../../src/jobs/sweep.js";
-import { runSlaJob } from "../../src/sla/job.js";
+import { runSlaJob } from "../../src/jobs/sla.js";
 import { summaryMarker } from "../../src/triage/summaries.js";
 import { TEST_POLICIES_DIR } from "../support/policies.js";
 import { type Sandbox, SANDBOX_NOW, startSandbox } from "../support/sandbox.js";

@@ -8,7 +8,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { markersIn } from "../../src/domain/markers.js";
 import { parseRef } from "../../src/domain/snapshot.js";
-import { runSlaJob } from "../../src/sla/job.js";
+import { runSlaJob } from "../../src/jobs/sla.js";
 import { explainRef } from "../../src/sla/commands.js";
 import { createReconciler } from "../../src/server/reconciler.js";
 import { type Sandbox, SANDBOX_NOW, startSandbox } from "../support/sandbox.js";

@@ -10,7 +10,7 @@ import type { RunReport } from "../../src/engine/report.js";
 import { runSweep } from "../../src/jobs/sweep.js";
 import type { CompiledPolicy } from "../../src/policy/model.js";
 import { main } from "../../src/cli.js";
-import { runSlaJob } from "../../src/sla/job.js";
+import { runSlaJob } from "../../src/jobs/sla.js";
 import { explainCommand } from "../../src/triage/commands.js";
 import { summaryMarker } from "../../src/triage/summaries.js";
 import type { IssuableView } from "../support/fakeGitlab/index.js";

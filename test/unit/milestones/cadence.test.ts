@@ -2,8 +2,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createBusinessCalendar, type BusinessCalendar } from "../../../src/domain/calendar.js";
 import type { MilestoneInfo } from "../../../src/domain/snapshot.js";
-import { slotAt, slotByIndex } from "../../../src/milestones/cadence.js";
-import { isTeamIteration, milestonesToCheckUsage, planMilestones } from "../../../src/milestones/plan.js";
+import { slotAt, slotByIndex } from "../../../src/rules/milestones/cadence.js";
+import { isTeamIteration, milestonesToCheckUsage, planMilestones } from "../../../src/rules/milestones/plan.js";
 import { currentTeamMilestone } from "../../../src/report/collect.js";
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy, MilestonePolicy } from "../../../src/policy/model.js";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { Action } from "../../../src/domain/actions.js";
 import { markerComment } from "../../../src/domain/markers.js";
-import { AttentionBudget, dailyListNote, spentToday, type HeldItem } from "../../../src/rollout/attention.js";
+import { AttentionBudget, dailyListNote, spentToday, type HeldItem } from "../../../src/engine/attention.js";
 import { mentionedIn } from "../../../src/domain/text.js";
 import { BOT, issue, note } from "../../support/builders.js";
 

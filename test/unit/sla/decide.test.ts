@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideSlaReport } from "../../../src/sla/job.js";
+import { decideSlaReport } from "../../../src/jobs/sla.js";
 import type { SlaReportEntry } from "../../../src/rules/sla/report.js";
 
 const project = { path: "mktg/marketing-operations", roles: ["mops"] };

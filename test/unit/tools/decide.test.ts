@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadPolicies } from "../../../src/policy/load.js";
 import type { CompiledPolicy } from "../../../src/policy/model.js";
 import { decideToolIssues } from "../../../src/tools/job.js";
-import { AUDIT_MARKER_PREFIX, type PlannedToolIssue } from "../../../src/tools/plan.js";
+import { AUDIT_MARKER_PREFIX, type PlannedToolIssue } from "../../../src/rules/tools/plan.js";
 import { issue } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 

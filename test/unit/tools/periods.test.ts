@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditPeriodFromKey, auditPeriodOf } from "../../../src/tools/periods.js";
+import { auditPeriodFromKey, auditPeriodOf } from "../../../src/rules/tools/periods.js";
 
 describe("audit periods", () => {
   it.each([

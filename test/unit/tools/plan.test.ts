@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { markersIn } from "../../../src/domain/markers.js";
 import type { CompiledPolicy, ToolDef } from "../../../src/policy/model.js";
 import { loadPolicies } from "../../../src/policy/load.js";
-import { auditIssuesToCreate, auditReminder, desiredAuditIssues, desiredRenewalIssues, ownersOf, readableDate } from "../../../src/tools/plan.js";
+import { auditIssuesToCreate, auditReminder, desiredAuditIssues, desiredRenewalIssues, ownersOf, readableDate } from "../../../src/rules/tools/plan.js";
 import { issue, user } from "../../support/builders.js";
 import { TEST_POLICIES_DIR } from "../../support/policies.js";
 

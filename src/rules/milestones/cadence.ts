@@ -6,9 +6,9 @@
  * the next working day, and its title carries that date; one whose due date is a day off is due on
  * the working day before. The cadence never drifts: the next milestone starts on its usual day.
  */
-import type { BusinessCalendar } from "../domain/calendar.js";
-import { epochDay, formatIsoDate, fromEpochDay, parseIsoDate } from "../domain/calendar/dates.js";
-import type { MilestonePolicy } from "../policy/model.js";
+import type { BusinessCalendar } from "../../domain/calendar.js";
+import { epochDay, formatIsoDate, fromEpochDay, parseIsoDate } from "../../domain/calendar/dates.js";
+import type { MilestonePolicy } from "../../policy/model.js";
 
 export interface CadenceSlot {
   /** Fortnights since the anchor (negative before it). */

@@ -2,8 +2,8 @@
  * Audit periods: a month, a quarter or a half-year, as local calendar dates in the team's zone.
  * The period's key names it in issue titles and markers (`2026-11`, `2026-Q4`, `2026-H2`).
  */
-import { daysInMonth } from "../domain/calendar/dates.js";
-import type { AuditCadence } from "../policy/model.js";
+import { daysInMonth } from "../../domain/calendar/dates.js";
+import type { AuditCadence } from "../../policy/model.js";
 
 export interface AuditPeriod {
   cadence: AuditCadence;

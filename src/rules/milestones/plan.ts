@@ -11,12 +11,12 @@
  * fortnight that already has an iteration of the team never gets a second one, and an iteration a
  * person named differently is left as they keep it.
  */
-import type { BusinessCalendar } from "../domain/calendar.js";
-import type { MilestoneInfo } from "../domain/snapshot.js";
-import type { MilestonePolicy } from "../policy/model.js";
+import type { BusinessCalendar } from "../../domain/calendar.js";
+import type { MilestoneInfo } from "../../domain/snapshot.js";
+import type { MilestonePolicy } from "../../policy/model.js";
 import { inSlot, slotAt, slotByIndex, type CadenceSlot } from "./cadence.js";
-import { policyRegex } from "../policy/regex.js";
-import { daysBetween } from "../domain/calendar/days.js";
+import { policyRegex } from "../../policy/regex.js";
+import { daysBetween } from "../../domain/calendar/days.js";
 
 export type MilestoneFix<M extends MilestoneInfo = MilestoneInfo> =
   | { kind: "create"; slot: CadenceSlot }

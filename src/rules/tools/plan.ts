@@ -6,12 +6,12 @@
  * tools.yml asks for it. The job (job.ts) compares this with what exists in GitLab and creates
  * only what is missing.
  */
-import { markerComment, markerKey } from "../domain/markers.js";
-import type { ResourceSnapshot } from "../domain/snapshot.js";
-import { renderTemplate, templateText, type TemplateValue } from "../domain/templates.js";
-import { mentionEach, neutraliseInline } from "../domain/text.js";
-import type { CompiledPolicy, ToolDef, ToolsPolicy } from "../policy/model.js";
-import { addDays, daysBetween } from "../domain/calendar/days.js";
+import { markerComment, markerKey } from "../../domain/markers.js";
+import type { ResourceSnapshot } from "../../domain/snapshot.js";
+import { renderTemplate, templateText, type TemplateValue } from "../../domain/templates.js";
+import { mentionEach, neutraliseInline } from "../../domain/text.js";
+import type { CompiledPolicy, ToolDef, ToolsPolicy } from "../../policy/model.js";
+import { addDays, daysBetween } from "../../domain/calendar/days.js";
 import { auditPeriodFromKey, auditPeriodOf, type AuditPeriod } from "./periods.js";
 
 export const AUDIT_MARKER_PREFIX = "tool-audit";

@@ -6,9 +6,9 @@
  */
 import { markerComment, markerKey } from "../domain/markers.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
-import type { ReportResource } from "../engine/report.js";
-import { ensuredIssueOf, ensuredNoteOf, type EnsureIssueAction } from "../engine/scopePlan.js";
-import { canApplyScope } from "../engine/scopePlatform.js";
+import type { ReportResource } from "./report.js";
+import { ensuredIssueOf, ensuredNoteOf, type EnsureIssueAction } from "./scopePlan.js";
+import { canApplyScope } from "./scopePlatform.js";
 import { projectsWithRole, type CompiledPolicy } from "../policy/model.js";
 import { AttentionBudget, LEDGER_MARKER, dailyListNote, personListMarker, spentToday } from "./attention.js";
 
