@@ -7,10 +7,12 @@
  * Also prints which rule asked for the history reads of the cold run. `--cold` runs the cold
  * sweep only (with `--routes`, its requests by route).
  * The warm run is repeated at `--slow-latency` (50 ms). Requests are printed by route for every run.
- * The board's clock (2026-11-18) is before the shipped rollout.yml's adopted_on, so no SLA clock has
- * counted yet and the SLA rule reads no history; `--adopted-on YYYY-MM-DD` sweeps as if the bot had
- * been adopted that day instead (e.g. 2026-10-01: seven weeks of clocks counted), to see the reads
- * of a sweep long after adoption.
+ * The sweeps run as if the bot had been adopted on `--adopted-on` (default 2026-10-01, seven weeks
+ * before the board's clock of 2026-11-18): the steady state a team lives in, where SLA clocks have
+ * counted for weeks and the SLA rule reads their history. The shipped rollout.yml's adopted_on
+ * (2026-12-04) is after the board's clock, which makes every issue backlog and no clock count: that
+ * is the first sweeps before adoption, printed on a second line (a cold sweep without a cache).
+ * `--adopted-on shipped` runs every sweep with the shipped date instead.
  * Run: `npx tsx bench/history.ts [--size 5000] [--latency 20] [--slow-latency 50] [--cold] [--adopted-on 2026-10-01]`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -32,8 +34,11 @@ import { seedRealisticBoard } from "./support/realisticBoard.js";
 const SIZE = numberArg("size", 5000, 10, 50_000);
 const LATENCY = numberArg("latency", 20, 0, 5000);
 const TOKEN = "bench-token";
-const ADOPTED_ON = stringArg("adopted-on", "");
-if (ADOPTED_ON !== "" && !/^\d{4}-\d{2}-\d{2}$/.test(ADOPTED_ON)) throw new Error("--adopted-on must be a date, YYYY-MM-DD");
+/** Weeks before the board's clock: clocks have counted, as on any night after the first weeks. */
+const STEADY_ADOPTED_ON = "2026-10-01";
+const SHIPPED = "shipped";
+const ADOPTED_ON = stringArg("adopted-on", STEADY_ADOPTED_ON);
+if (ADOPTED_ON !== SHIPPED && !/^\d{4}-\d{2}-\d{2}$/.test(ADOPTED_ON)) throw new Error("--adopted-on must be a date, YYYY-MM-DD, or shipped");
 let now = new Date("2026-11-18T15:00:00Z");
 
 const policy = await loadPolicies("policies");
@@ -43,7 +48,7 @@ fake.setLatency(LATENCY);
 const dir = mkdtempSync(path.join(tmpdir(), "mops-bench-history-"));
 const cache = new HistoryCache(new SqliteHistoryStore({ dir, maxAgeMs: 14 * 86_400_000, maxBytes: 256 * 1024 * 1024 }), "bench", undefined, () => now);
 
-async function sweep(label: string, withCache: boolean) {
+async function sweep(label: string, withCache: boolean, adoptedOn = ADOPTED_ON) {
   const runtime = await openRuntime({
     policiesDir: "policies",
     connection: { url: fake.url, token: TOKEN },
@@ -53,7 +58,7 @@ async function sweep(label: string, withCache: boolean) {
     concurrency: 16,
     platform: withCache ? { historyCache: cache } : {},
   });
-  const swept = ADOPTED_ON === "" || runtime.policy.rollout === undefined ? runtime.policy : { ...runtime.policy, rollout: { ...runtime.policy.rollout, adoptedOn: ADOPTED_ON } };
+  const swept = adoptedOn === SHIPPED || runtime.policy.rollout === undefined ? runtime.policy : { ...runtime.policy, rollout: { ...runtime.policy.rollout, adoptedOn } };
   const ctx = { ...createRuleContext(swept, runtime.calendar, now, await runtime.platform.milestones()), botUsername: policy.scope.botUsername };
   const attributed = attributeHistory(runtime.platform, buildRules(swept), () => ctx);
   fake.resetCounters();
@@ -69,11 +74,18 @@ async function sweep(label: string, withCache: boolean) {
 
 const rows = [];
 const coldOnly = process.argv.includes("--cold");
+const adoption = ADOPTED_ON === SHIPPED ? "with the shipped adopted_on (before adoption: every issue backlog)" : `adopted on ${ADOPTED_ON} (steady state)`;
+// The first sweeps before adoption (the shipped adopted_on, after the board's clock), cold.
+const beforeAdoption = ADOPTED_ON === SHIPPED ? null : await sweep("before adoption", false, SHIPPED);
+const beforeAdoptionLine = () =>
+  beforeAdoption === null ? [] : [`first sweeps before adoption (shipped adopted_on, every issue backlog), cold: ${beforeAdoption.requests} requests, ${beforeAdoption.history} history reads`];
 if (!coldOnly) rows.push(await sweep("no cache", false));
 now = new Date(now.getTime() + 3_600_000);
 rows.push(await sweep("cold cache", true));
 if (coldOnly) {
-  console.log(`cold dry sweep, ${SIZE} issues (${board.open.length} open)${ADOPTED_ON ? `, adopted on ${ADOPTED_ON}` : ""}: ${rows[0]!.requests} requests, ${rows[0]!.history} history reads\n`);
+  console.log(`cold dry sweep, ${SIZE} issues (${board.open.length} open), ${adoption}: ${rows[0]!.requests} requests, ${rows[0]!.history} history reads`);
+  for (const line of beforeAdoptionLine()) console.log(line);
+  console.log("");
   for (const line of attributionRows(rows[0]!.attribution)) console.log(line);
   if (process.argv.includes("--routes")) console.log(rows[0]!.byRoute);
   await cache.close();
@@ -100,13 +112,14 @@ fake.setLatency(LATENCY);
 const peakMb = process.resourceUsage().maxRSS / 1024;
 
 const listingPages = Math.ceil(board.open.length / 100);
-console.log(`history cache benchmark: ${SIZE} issues (${board.open.length} open)${ADOPTED_ON ? `, adopted on ${ADOPTED_ON}` : ""}, ${LATENCY} ms latency (the last run ${SLOW} ms), shipped policies, dry sweeps\n`);
+console.log(`history cache benchmark: ${SIZE} issues (${board.open.length} open), ${adoption}, ${LATENCY} ms latency (the last run ${SLOW} ms), shipped policies, dry sweeps\n`);
 console.log("run                 requests  history reads  cache hits/misses  wall time");
 for (const r of rows) {
   console.log(
     `${r.label.padEnd(18)}  ${String(r.requests).padStart(8)}  ${String(r.history).padStart(13)}  ${(r.cache ? `${r.cache.hits}/${r.cache.misses}` : "-").padStart(17)}  ${(r.ms / 1000).toFixed(2)} s${r.errors ? `  (${r.errors} errors)` : ""}`,
   );
 }
+for (const line of beforeAdoptionLine()) console.log(`\n${line}`);
 const fixed = rows[2]!.requests - rows[2]!.history;
 console.log(`\nlower bound of a warm run: the reads no sweep avoids (listing pages of ${listingPages}+, milestones, user, scope) = ${fixed} here; after the day's changes add the touched issues' history (${touched.length} issues)`);
 console.log(`warm / no cache: ${(rows[2]!.requests / rows[0]!.requests).toFixed(3)}x requests; warm after 1% touched / no cache: ${(rows[3]!.requests / rows[0]!.requests).toFixed(3)}x`);

@@ -120,7 +120,9 @@ function createSlaRule(policy: CompiledPolicy): Rule {
       if (mayMatter.length === 0) return {};
       // State events let the clock see a close and a reopen (a new episode from the reopening). An
       // SLA label's removal says which state the clock is in, so it needs them at once; otherwise
-      // the label events come first, and only a clock they alarm needs the state events too.
+      // the label events come first, and only a clock they alarm needs the state events too. The
+      // listing cannot stand in for them: a reopen clears closed_at and closed_by (gitlabhq
+      // app/models/issue.rb, `before_transition closed: :opened`), so an open issue never shows it was closed.
       if (carriesSlaLabel) return { labelEvents: true, stateEvents: true };
       if (s.labelEvents === undefined) return { labelEvents: true };
       return mayMatter.some((d) => alarmsWithoutReopenings(d, s, ctx)) ? { labelEvents: true, stateEvents: true } : { labelEvents: true };

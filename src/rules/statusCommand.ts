@@ -56,7 +56,9 @@ function createStatusRule(policy: CompiledPolicy): Rule[] {
       id: RULE_ID,
       description: "Answers `@bot status` on any issue or merge request in scope: its step and what the step needs, per workflow.",
       appliesTo: ["issue", "merge_request"],
-      needs: (s, ctx) => (s.userNotesCount !== 0 && fresh(s.updatedAt, ctx) && !answeredByWorkflow(policy, s) ? { notes: true } : {}),
+      // Freshness is judged on GitLab's updated_at as fetched: on the state a plan leaves, the bot's
+      // own writes moved updatedAt to now, but asked no question (every comment is at or before the fetched one).
+      needs: (s, ctx) => (s.userNotesCount !== 0 && fresh(s.updatedAtAsFetched ?? s.updatedAt, ctx) && !answeredByWorkflow(policy, s) ? { notes: true } : {}),
       evaluate(s, ctx): Action[] {
         if (s.notes === undefined || answeredByWorkflow(policy, s)) return [];
         const asked = pendingCommands(s.notes, botMentionNamesOf(ctx)).filter((c) => c.command.name === "status" && fresh(c.note.createdAt, ctx));

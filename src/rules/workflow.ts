@@ -129,10 +129,21 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
     return s.state === "opened" && s.assignees.length > 0 && w.reminderTemplate !== undefined;
   }
 
-  function reminder(s: ResourceSnapshot, current: CurrentStep, ctx: RuleContext): Action[] {
+  /**
+   * Whether the reminder's question can be answered without reading history: a listing's
+   * `user_notes_count` of 0 says nobody commented, the bot included, so no reminder was given and
+   * nobody said what it waits for; when the step's label was applied no longer matters.
+   */
+  function noComments(s: ResourceSnapshot): boolean {
+    return s.notes === undefined && s.userNotesCount === 0;
+  }
+
+  function reminder(listed: ResourceSnapshot, current: CurrentStep, ctx: RuleContext): Action[] {
     const step = current.step;
     const template = w.reminderTemplate;
-    if (!step.remind || template === undefined || !reminderPossible(s)) return [];
+    if (!step.remind || template === undefined || !reminderPossible(listed)) return [];
+    // System notes are not comments: the marker and the requirement look only at people's and the bot's comments.
+    const s = noComments(listed) ? { ...listed, notes: [] } : listed;
     const marker = markerKey(id, step.value, "reminder");
     if ((s.notes ?? []).some((n) => n.botMarkers.includes(marker))) return [];
     const wish = commentRequirement(s, step, current.spelledAs, botUsernameOf(ctx));
@@ -174,7 +185,7 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
       // twice (notes): the notes first, since a note already given needs no recipient.
       const v = violation(w, s, ctx);
       // Met: only the step's reminder may follow, and it needs the same history, when one can be given at all.
-      if (!v) return step.remind && reminderPossible(s) ? { labelEvents: true, notes: true } : {};
+      if (!v) return step.remind && reminderPossible(s) && !noComments(s) ? { labelEvents: true, notes: true } : {};
       // On the backlog, rollout.yml lists the problem or makes the label change without the note:
       // who moved it and whether it was told cannot change that, nor the reason listed (the label's
       // and the note's are one). Without an attention label the note is all there is to list, and

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ResourcePlan } from "../../../src/domain/plan.js";
 import type { ResourceSnapshot } from "../../../src/domain/snapshot.js";
+import { project } from "../../../src/engine/projection.js";
 import { reconcileSnapshot } from "../../../src/engine/reconcile.js";
 import type { Rule, RuleContext } from "../../../src/rules/types.js";
 import { CURRENT, NEXT, NOW, PAST, issue, note, user } from "../../support/builders.js";
@@ -71,5 +72,18 @@ describe("@mops-bot status on a MOps issue", () => {
     const old = issue({ labels: [ASSIGNED], userNotesCount: 3, updatedAt: new Date(NOW.getTime() - 5 * 24 * HOUR) });
     expect(rule.needs(old, context)).toEqual({});
     expect(rule.needs({ ...old, updatedAt: NOW }, context)).toEqual({ notes: true });
+  });
+
+  it("reads no comments for the state its plan leaves when nobody changed the issue lately: the bot's writes ask no question", async () => {
+    const rule = rules.find((r) => r.id === "commands:status")!;
+    const old = issue({ labels: [ASSIGNED], userNotesCount: 3, updatedAt: new Date(NOW.getTime() - 5 * 24 * HOUR) });
+    const projected = project(old, { addLabels: ["MktgOpsPriority:: 03-Low"], removeLabels: [] }, [], { bot: BOT, now: NOW, milestones: [PAST, CURRENT, NEXT] });
+    expect(projected.updatedAt).toEqual(NOW);
+    expect(rule.needs(projected, context)).toEqual({});
+    // A question asked lately is read for, and answered, whatever the plan changes.
+    const asked = note("@mops-bot status", new Date(NOW.getTime() - HOUR).toISOString(), "dan.fieldmktg");
+    const recent = { ...old, updatedAt: asked.createdAt };
+    expect(rule.needs(project(recent, { addLabels: ["MktgOpsPriority:: 03-Low"], removeLabels: [] }, [], { bot: BOT, now: NOW, milestones: [PAST, CURRENT, NEXT] }), context)).toEqual({ notes: true });
+    expect(rule.evaluate({ ...recent, notes: [asked] }, context)).toHaveLength(1);
   });
 });

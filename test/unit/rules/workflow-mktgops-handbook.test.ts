@@ -118,7 +118,8 @@ describe("MktgOps stages, as the handbook writes them", () => {
     });
 
     it("reads the label events and comments only when a reminder can be given: open, with someone assigned", () => {
-      const unread = (over: Parameters<typeof issue>[0] = {}) => ({ ...blocked(over), labelEvents: undefined, notes: undefined });
+      // Someone has commented (a listing's user_notes_count of 0 answers without history: see below).
+      const unread = (over: Parameters<typeof issue>[0] = {}) => ({ ...blocked({ userNotesCount: 1, ...over }), labelEvents: undefined, notes: undefined });
       expect(rule.needs(unread(), context)).toEqual({ labelEvents: true, notes: true });
       // Without the history, no reminder: the read is what lets one be given.
       expect(rule.evaluate(unread(), context)).toEqual([]);
@@ -127,6 +128,18 @@ describe("MktgOps stages, as the handbook writes them", () => {
       // With the history, the answer for those is the same nothing.
       expect(rule.evaluate(blocked({ assignees: [] }), context)).toEqual([]);
       expect(rule.evaluate(blocked({ state: "closed", closedAt: NOW }), context)).toEqual([]);
+    });
+
+    it("reads no history when the listing says nobody commented: the reminder is due whenever the label came", () => {
+      const listed = (count: number) => ({ ...blocked(), labelEvents: undefined, notes: undefined, userNotesCount: count });
+      expect(rule.needs(listed(0), context)).toEqual({});
+      const c = comment(rule.evaluate(listed(0), context))!;
+      expect(c.marker).toBe("workflow:mktgops-stage:07:-Blocked:reminder");
+      expect(rule.evaluate(listed(0), context)).toEqual(rule.evaluate(blocked(), context));
+      // With a comment, the history decides: one after the label says what blocks it, and no reminder is due.
+      expect(rule.needs(listed(1), context)).toEqual({ labelEvents: true, notes: true });
+      expect(rule.evaluate(listed(1), context)).toEqual([]);
+      expect(rule.evaluate(blocked({ userNotesCount: 1, notes: [note("Waiting on the vendor", "2026-11-10T13:00:00Z")] }), context)).toEqual([]);
     });
 
     it("an attention label from the old requirement goes", () => {
