@@ -10,9 +10,9 @@
  * team's daily list issue. A run reads them first and writes them back at its end (only today's).
  * Replies on the webhook path are not scheduled work: their context has no budget.
  */
-import type { Action } from "../domain/actions.js";
+import type { Action, ActionOf } from "../domain/actions.js";
 import { descriptionMarkersIn, markerComment, markerKey } from "../domain/markers.js";
-import { formatRef, type ResourceSnapshot } from "../domain/snapshot.js";
+import { formatRef, type ResourceRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { disclosedTitle } from "../domain/disclosure.js";
 import { neutraliseInline } from "../domain/text.js";
 import { mentionedIn } from "../domain/text.js";
@@ -44,9 +44,38 @@ export function spentToday(description: string, today: string): Map<string, numb
   return spent;
 }
 
+/**
+ * How much a note matters when one person's budget cannot take all the notes owed to them: lower
+ * goes first. The handbook's priority SLAs come first, a missed goal before one at risk (the
+ * breach is what a MOps lead is asked about); then the other SLA notes (a due date set or put
+ * back); then what a stage requires by the handbook; then everything else; reminders last, being
+ * what the team would like but the handbook does not ask for. The one place this order is kept.
+ */
+export function noteImportance(note: { rule: string; marker: string }): number {
+  const sla = note.rule === "sla" || note.rule.startsWith("sla:");
+  // SLA markers are `sla:<sla id>:<breach|warning|due-date>:<episode start>` (rules/sla/notes.ts).
+  if (sla && note.marker.split(":")[2] === "breach") return 0;
+  if (sla) return 1;
+  // Workflow notes are `workflow:<id>` with a marker ending `:reminder` for a step's reminder (rules/workflow.ts).
+  const reminder = note.marker.endsWith(":reminder");
+  if (note.rule.startsWith("workflow:") && !reminder) return 2;
+  return reminder ? 4 : 3;
+}
+
+/** A note the budget decides on: one not said yet on the resource that mentions someone besides the bot. */
+export interface MentioningNote {
+  note: ActionOf<"comment">;
+  people: string[];
+}
+
+/** `ref marker`: a note of one resource, as a grant names it. */
+const noteKey = (ref: ResourceRef, marker: string) => `${formatRef(ref)} ${marker}`;
+
 export class AttentionBudget {
   private readonly spent: Map<string, number>;
   private readonly held = new Map<string, HeldItem[]>();
+  /** Notes given budget ahead of their reconcile (grant), by noteKey: admitted without counting again. */
+  private readonly granted = new Set<string>();
   private readonly bot: string;
 
   constructor(
@@ -74,19 +103,44 @@ export class AttentionBudget {
    * budget left (a note cannot mention half its people), and then counts for each of them.
    */
   admit(snapshot: ResourceSnapshot, actions: Action[]): Action[] {
-    // A message already said (its marker is on a note) is left out of the plan anyway: no mention.
-    const said = new Set((snapshot.notes ?? []).flatMap((n) => n.botMarkers));
+    const deciding = new Map(this.mentioningNotes(snapshot, actions).map((m) => [m.note as Action, m.people]));
     return actions.filter((a) => {
-      if (a.type !== "comment" || said.has(a.marker)) return true;
-      const people = mentionedIn(a.body).filter((p) => p !== this.bot);
-      if (people.length === 0) return true;
-      if (people.every((p) => (this.spent.get(p) ?? 0) < this.limit)) {
+      const people = deciding.get(a);
+      if (people === undefined || a.type !== "comment" || this.granted.has(noteKey(snapshot.ref, a.marker))) return true;
+      if (this.grantable(people)) {
         people.forEach((p) => this.take(p));
         return true;
       }
       for (const p of people) this.hold(p, snapshot, a.reason);
       return false;
     });
+  }
+
+  /** The notes of `actions` that `admit` would count or hold. */
+  mentioningNotes(snapshot: ResourceSnapshot, actions: Action[]): MentioningNote[] {
+    // A message already said (its marker is on a note) is left out of the plan anyway: no mention.
+    const said = new Set((snapshot.notes ?? []).flatMap((n) => n.botMarkers));
+    return actions.flatMap((a) => {
+      if (a.type !== "comment" || said.has(a.marker)) return [];
+      const people = mentionedIn(a.body).filter((p) => p !== this.bot);
+      return people.length > 0 ? [{ note: a, people }] : [];
+    });
+  }
+
+  /**
+   * Gives one note its mentions ahead of the reconcile that will post it (when everyone it
+   * mentions has budget left): `admit` then lets it through without counting it again.
+   */
+  grant(ref: ResourceRef, marker: string, people: string[]): boolean {
+    if (!this.grantable(people)) return false;
+    people.forEach((p) => this.take(p));
+    this.granted.add(noteKey(ref, marker));
+    return true;
+  }
+
+  /** A note goes out only when everyone it mentions has budget left (it cannot mention half its people). */
+  private grantable(people: string[]): boolean {
+    return people.every((p) => (this.spent.get(p) ?? 0) < this.limit);
   }
 
   private hold(username: string, s: ResourceSnapshot, reason: string): void {

@@ -28,9 +28,11 @@ export interface ReconcileDeps {
   /**
    * The attention budget of scheduled work (rollout.yml): notes that would mention someone past
    * their budget for the day are held back. Absent on the webhook path (a reply to a person's own
-   * action is outside the budget).
+   * action is outside the budget). `defers`, when given, may keep a resource's plan from being
+   * applied at all this time: the sweep's first pass (attentionOrder.ts) defers what would mention
+   * someone until it knows which notes matter most.
    */
-  attention?: { admit(snapshot: ResourceSnapshot, actions: Action[]): Action[] };
+  attention?: { admit(snapshot: ResourceSnapshot, actions: Action[]): Action[]; defers?(snapshot: ResourceSnapshot, actions: Action[]): boolean };
 }
 
 export interface ReconcileOutcome {
@@ -45,6 +47,8 @@ export interface ReconcileOutcome {
   undecided?: UndecidedRules[];
   /** How the plan was reached: what each round changed, and the messages dropped as no longer true. */
   convergence?: { rounds: Round[]; dropped: DroppedMessage[] };
+  /** The attention budget deferred the resource (ReconcileDeps.attention.defers): nothing was planned or written. */
+  deferred?: true;
 }
 
 export type HistoryKind = keyof SnapshotNeeds;
@@ -185,7 +189,7 @@ export interface ReconcileOptions {
 
 export async function reconcileSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileOutcome> {
   const outcome = await planSnapshot(listed, deps, options);
-  if (planIsEmpty(outcome.plan)) return outcome;
+  if (outcome.deferred || planIsEmpty(outcome.plan)) return outcome;
   const { writes } = await deps.platform.apply(outcome.plan);
   postSlack(outcome.plan, outcome.snapshot?.notes, deps);
   return { ...outcome, writes };
@@ -212,6 +216,7 @@ export async function planSnapshot(listed: ResourceSnapshot, deps: ReconcileDeps
   const proposed = postable(converged.actions, deps.notifier);
   const checked = withoutUncheckedMessages(converged.base, proposed, failed);
   const skipped = mergeUndecided(undecided, checked.undecided);
+  if (deps.attention?.defers?.(converged.base, checked.actions)) return { plan: buildPlan(converged.base, [], deps.ctx.policy.taxonomy), writes: 0, snapshot: converged.base, deferred: true };
   const admitted = deps.attention ? deps.attention.admit(converged.base, checked.actions) : checked.actions;
   const plan = buildPlan(converged.base, admitted, deps.ctx.policy.taxonomy);
   plan.conflicts.push(...converged.conflicts);

@@ -7,7 +7,7 @@ import PQueue from "p-queue";
 import { formatRef, type ResourceKind, type ResourceSnapshot } from "../domain/snapshot.js";
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
 import { boardSpellings } from "../labels/boardSpellings.js";
-import { reconcileSnapshot } from "../engine/reconcile.js";
+import { reconcileSnapshot, type ReconcileDeps } from "../engine/reconcile.js";
 import { type RunReport, reportResource, emptyRunReport, finishRunReport, sortRunReport } from "../engine/report.js";
 import { summariseConvergence } from "../engine/rounds.js";
 import { openNotifier } from "../notify/open.js";
@@ -15,6 +15,7 @@ import type { Notifier } from "../notify/types.js";
 import { buildRules } from "../rules/registry.js";
 import type { RuleContext } from "../rules/types.js";
 import { openAttention } from "../engine/attentionStore.js";
+import { AttentionOrder } from "../engine/attentionOrder.js";
 import { AdoptionCollector, type AdoptionOutcome } from "../rollout/adoptionRun.js";
 import { createRunBudget, resolveAssignees, SummaryCollector } from "../triage/sweepSupport.js";
 import type { Job, JobDeps } from "./types.js";
@@ -59,6 +60,29 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
   const report: RunReport = emptyRunReport(options.job ?? "sweep", deps.dryRun, started);
   const queue = new PQueue({ concurrency: options.concurrency ?? 16 });
   let done = 0;
+  // The first pass defers resources whose notes would mention someone; once the listing is done,
+  // the budget goes to the most important of those notes (attentionOrder.ts) and the second pass
+  // reconciles the deferred resources again.
+  const order = attention ? new AttentionOrder(attention.budget) : null;
+  const reconcileOne = async (snapshot: ResourceSnapshot, pass: ReconcileDeps["attention"]) => {
+    let deferred = false;
+    try {
+      const outcome = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx, ...(pass ? { attention: pass } : {}) });
+      if ((deferred = outcome.deferred === true)) return;
+      if (summaries.active) summaries.collect(outcome.snapshot ?? snapshot, ctx);
+      adoption?.collect(outcome.projected ?? outcome.snapshot ?? snapshot, ctx);
+      options.onReconciled?.(outcome.snapshot ?? snapshot, ctx);
+      const entry = reportResource(outcome.plan, outcome.convergence && summariseConvergence(outcome.convergence));
+      if (entry) report.resources.push(entry);
+      for (const u of outcome.undecided ?? []) report.undecided.push({ ref: formatRef(snapshot.ref), ...u });
+    } catch (e) {
+      report.errors.push({ ref: formatRef(snapshot.ref), message: e instanceof Error ? e.message : String(e) });
+      deps.logger.warn({ ref: formatRef(snapshot.ref), err: e }, "reconcile failed");
+    } finally {
+      // A deferred resource counts once, when its second pass is done.
+      if (!deferred) deps.onProgress?.(++done);
+    }
+  };
   const kinds: ResourceKind[] = ["issue", "merge_request"].filter((k) => rules.some((r) => r.appliesTo.includes(k as ResourceKind))) as ResourceKind[];
   await Promise.all(
     kinds.map(async (kind) => {
@@ -67,26 +91,27 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
         else report.read.mergeRequests++;
         // Back-pressure: do not list far ahead of the work.
         if (queue.size > 200) await queue.onSizeLessThan(100);
-        void queue.add(async () => {
-          try {
-            const outcome = await reconcileSnapshot(snapshot, { platform: deps.platform, rules, ctx, ...(attention ? { attention: attention.budget } : {}) });
-            if (summaries.active) summaries.collect(outcome.snapshot ?? snapshot, ctx);
-            adoption?.collect(outcome.projected ?? outcome.snapshot ?? snapshot, ctx);
-            options.onReconciled?.(outcome.snapshot ?? snapshot, ctx);
-            const entry = reportResource(outcome.plan, outcome.convergence && summariseConvergence(outcome.convergence));
-            if (entry) report.resources.push(entry);
-            for (const u of outcome.undecided ?? []) report.undecided.push({ ref: formatRef(snapshot.ref), ...u });
-          } catch (e) {
-            report.errors.push({ ref: formatRef(snapshot.ref), message: e instanceof Error ? e.message : String(e) });
-            deps.logger.warn({ ref: formatRef(snapshot.ref), err: e }, "reconcile failed");
-          } finally {
-            deps.onProgress?.(++done);
-          }
-        });
+        void queue.add(() => reconcileOne(snapshot, order ?? undefined));
       }
     }),
   );
   await queue.onIdle();
+  if (order) {
+    for (const ref of order.grantAndRelease()) {
+      if (queue.size > 200) await queue.onSizeLessThan(100);
+      void queue.add(async () => {
+        try {
+          // Read afresh: the first pass kept only the ref. Gone or out of scope since: nothing to do.
+          const snapshot = await deps.platform.get(ref);
+          if (snapshot !== null) return await reconcileOne(snapshot, attention!.budget);
+        } catch (e) {
+          report.errors.push({ ref: formatRef(ref), message: e instanceof Error ? e.message : String(e) });
+        }
+        deps.onProgress?.(++done);
+      });
+    }
+    await queue.onIdle();
+  }
   if (summaries.active) {
     const notifier =
       options.notifier !== undefined
