@@ -139,7 +139,7 @@ export class AttentionBudget {
   }
 
   /** A note goes out only when everyone it mentions has budget left (it cannot mention half its people). */
-  private grantable(people: string[]): boolean {
+  grantable(people: string[]): boolean {
     return people.every((p) => (this.spent.get(p) ?? 0) < this.limit);
   }
 

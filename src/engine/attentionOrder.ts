@@ -9,7 +9,8 @@
  * listing is done, the budget is granted to the claims most important first, then by ref and
  * marker, so the same board gives the same notes every time. The second pass reconciles the
  * deferred resources again, read afresh, and their granted notes go out; the others are held for
- * the daily list as before. A board with no note to send is reconciled once, as before.
+ * the daily list as before. A board with no note to send is reconciled once, as before; a deferred
+ * resource costs one more request (reading it again; its history comes from the history cache).
  */
 import type { Action } from "../domain/actions.js";
 import { compareNumerically } from "../domain/order.js";
@@ -29,9 +30,13 @@ export class AttentionOrder {
 
   constructor(private readonly budget: AttentionBudget) {}
 
-  /** First pass: whether the resource waits for the second pass (its plan would mention someone). */
+  /**
+   * First pass: whether the resource waits for the second pass: its plan would mention someone
+   * who has budget left. A note to someone already mentioned today (by an earlier run) is held
+   * whatever the order, so it does not keep its resource waiting: later runs of a day defer little.
+   */
   defers(snapshot: ResourceSnapshot, actions: Action[]): boolean {
-    const notes = this.budget.mentioningNotes(snapshot, actions);
+    const notes = this.budget.mentioningNotes(snapshot, actions).filter((n) => this.budget.grantable(n.people));
     if (notes.length === 0) return false;
     for (const { note, people } of notes) this.claims.push({ ref: snapshot.ref, marker: note.marker, people, importance: noteImportance(note) });
     this.deferred.set(formatRef(snapshot.ref), snapshot.ref);

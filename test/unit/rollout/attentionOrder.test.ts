@@ -62,4 +62,12 @@ describe("attention order", () => {
     expect(first.defers(issue({ iid: 1 }), [comment("label-hygiene", "label-hygiene", "I replaced a label."), { type: "add_labels", labels: ["x"], rule: "r", reason: "r" }])).toBe(false);
     expect(first.grantAndRelease()).toEqual([]);
   });
+
+  it("does not defer a note to someone already mentioned today by an earlier run: it is held whatever the order", () => {
+    const budget = new AttentionBudget(1, TODAY, new Map([["mops.member1", 1]]), BOT.username);
+    const first = new AttentionOrder(budget);
+    expect(first.defers(issue({ iid: 1 }), [BREACH])).toBe(false);
+    expect(first.admit(issue({ iid: 1 }), [BREACH])).toEqual([]);
+    expect(budget.heldItems().get("mops.member1")!.map((i) => i.ref)).toEqual([`${issue({ iid: 1 }).projectPath}#1`]);
+  });
 });
