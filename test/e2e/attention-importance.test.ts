@@ -77,4 +77,15 @@ describe("attention budget: the most important note goes out", () => {
       });
     }
   }
+
+  it("reads no resource twice in a later run of the day: the breach note is said, and the reminder's person has had their mention", async () => {
+    const { sb, breach, reminder } = await boardOwingTwoNotes(true);
+    await runSweep({ ...(await sb.runtime()), dryRun: false });
+    sb.fake.resetCounters();
+    const report = await runSweep({ ...(await sb.runtime()), dryRun: false });
+    expect(report.errors).toEqual([]);
+    expect(sb.fake.countsByRoute()["GET /projects/:id/issues/:iid"] ?? 0).toBe(0);
+    expect(botNotes(sb, breach)).toHaveLength(1);
+    expect(botNotes(sb, reminder)).toEqual([]);
+  });
 });
