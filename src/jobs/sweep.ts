@@ -101,9 +101,13 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
       if (queue.size > 200) await queue.onSizeLessThan(100);
       void queue.add(async () => {
         try {
-          // Read afresh: the first pass kept only the ref. Gone or out of scope since: nothing to do.
+          // Read afresh: the first pass kept only the ref. Gone, out of scope or closed since (the
+          // sweep reconciles open resources; the webhook path sees the rest): nothing to do.
+          // GitLab presents one issue as Entities::Issue, an IssueBasic as in the listing (its
+          // user_notes_count included), so the rules see the same fields (gitlabhq lib/api/issues.rb,
+          // `get ":id/issues/:issue_iid"`).
           const snapshot = await deps.platform.get(ref);
-          if (snapshot !== null) return await reconcileOne(snapshot, attention!.budget);
+          if (snapshot?.state === "opened") return await reconcileOne(snapshot, attention!.budget);
         } catch (e) {
           report.errors.push({ ref: formatRef(ref), message: e instanceof Error ? e.message : String(e) });
         }
