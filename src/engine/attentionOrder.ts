@@ -4,13 +4,15 @@
  * reconciles finish would let timing decide whether an SLA breach or a reminder goes out.
  *
  * So the sweep goes in two passes. In the first, a resource whose plan carries a note that would
- * mention someone is deferred: nothing is written for it, and its notes are noted down as claims
- * (ref, marker, people, importance; no snapshot is kept, so the sweep keeps streaming). Once the
+ * mention someone is deferred: nothing is written for it, its notes are noted down as claims
+ * (ref, marker, people, importance), and the snapshot it was decided on is kept with its history
+ * (only these resources: the rest of the sweep keeps streaming). Once the
  * listing is done, the budget is granted to the claims most important first, then by ref and
  * marker, so the same board gives the same notes every time. The second pass reconciles the
- * deferred resources again, read afresh, and their granted notes go out; the others are held for
- * the daily list as before. A board with no note to send is reconciled once, as before; a deferred
- * resource costs one more request (reading it again; its history comes from the history cache).
+ * deferred resources again on the state the first pass read, and their granted notes go out; the
+ * others are held for the daily list as before. A board with no note to send is reconciled once,
+ * as before; a deferred resource costs no history read again, and in a live run one request to see
+ * that it is still open and unchanged (sweep.ts).
  */
 import type { Action } from "../domain/actions.js";
 import { compareNumerically } from "../domain/order.js";
@@ -26,7 +28,7 @@ interface Claim {
 
 export class AttentionOrder {
   private readonly claims: Claim[] = [];
-  private readonly deferred = new Map<string, ResourceRef>();
+  private readonly deferred = new Map<string, ResourceSnapshot>();
 
   constructor(private readonly budget: AttentionBudget) {}
 
@@ -39,7 +41,7 @@ export class AttentionOrder {
     const notes = this.budget.mentioningNotes(snapshot, actions).filter((n) => this.budget.grantable(n.people));
     if (notes.length === 0) return false;
     for (const { note, people } of notes) this.claims.push({ ref: snapshot.ref, marker: note.marker, people, importance: noteImportance(note) });
-    this.deferred.set(formatRef(snapshot.ref), snapshot.ref);
+    this.deferred.set(formatRef(snapshot.ref), snapshot);
     return true;
   }
 
@@ -50,12 +52,15 @@ export class AttentionOrder {
 
   /**
    * After the first pass: grants the budget to the claims, most important first, then by ref and
-   * marker; returns the deferred resources, in ref order, for the second pass.
+   * marker; returns the deferred resources as the first pass read them (history included), in ref
+   * order, for the second pass.
    */
-  grantAndRelease(): ResourceRef[] {
+  grantAndRelease(): ResourceSnapshot[] {
     const byRef = (a: Claim, b: Claim) => compareNumerically(formatRef(a.ref), formatRef(b.ref));
     const order = [...this.claims].sort((a, b) => a.importance - b.importance || byRef(a, b) || compareNumerically(a.marker, b.marker));
     for (const c of order) this.budget.grant(c.ref, c.marker, c.people);
-    return [...this.deferred.entries()].sort((a, b) => compareNumerically(a[0], b[0])).map(([, ref]) => ref);
+    const held = [...this.deferred.entries()].sort((a, b) => compareNumerically(a[0], b[0])).map(([, snapshot]) => snapshot);
+    this.deferred.clear();
+    return held;
   }
 }

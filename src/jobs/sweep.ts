@@ -38,6 +38,23 @@ export interface SweepOptions {
   onAdoption?: (outcome: AdoptionOutcome) => void;
 }
 
+/**
+ * A resource the first pass deferred, as the second pass decides on it. A dry run writes nothing,
+ * so the state the first pass read is the one to decide on, at no request. A live run reads the
+ * resource again: gone, out of scope or closed since (the sweep reconciles open resources; the
+ * webhook path sees the rest), nothing to do; changed since (`updated_at` moved), decided afresh;
+ * unchanged, the history the first pass read serves. GitLab presents one issue as
+ * Entities::Issue, an IssueBasic as in the listing (its user_notes_count included), so the rules
+ * see the same fields (gitlabhq lib/api/issues.rb, `get ":id/issues/:issue_iid"`).
+ */
+function stillOpenWith(platform: JobDeps["platform"]): (held: ResourceSnapshot) => Promise<ResourceSnapshot | null> {
+  return async (held) => {
+    const now = await platform.get(held.ref);
+    if (now === null || now.state !== "opened") return null;
+    return now.updatedAt.getTime() === held.updatedAt.getTime() ? held : now;
+  };
+}
+
 export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promise<RunReport> {
   const started = deps.clock();
   const startedMs = performance.now();
@@ -64,6 +81,7 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
   // the budget goes to the most important of those notes (attentionOrder.ts) and the second pass
   // reconciles the deferred resources again.
   const order = attention ? new AttentionOrder(attention.budget) : null;
+  const stillOpen = stillOpenWith(deps.platform);
   const reconcileOne = async (snapshot: ResourceSnapshot, pass: ReconcileDeps["attention"]) => {
     let deferred = false;
     try {
@@ -97,19 +115,14 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
   );
   await queue.onIdle();
   if (order) {
-    for (const ref of order.grantAndRelease()) {
+    for (const held of order.grantAndRelease()) {
       if (queue.size > 200) await queue.onSizeLessThan(100);
       void queue.add(async () => {
         try {
-          // Read afresh: the first pass kept only the ref. Gone, out of scope or closed since (the
-          // sweep reconciles open resources; the webhook path sees the rest): nothing to do.
-          // GitLab presents one issue as Entities::Issue, an IssueBasic as in the listing (its
-          // user_notes_count included), so the rules see the same fields (gitlabhq lib/api/issues.rb,
-          // `get ":id/issues/:issue_iid"`).
-          const snapshot = await deps.platform.get(ref);
-          if (snapshot?.state === "opened") return await reconcileOne(snapshot, attention!.budget);
+          const snapshot = deps.dryRun ? held : await stillOpen(held);
+          if (snapshot !== null) return await reconcileOne(snapshot, attention!.budget);
         } catch (e) {
-          report.errors.push({ ref: formatRef(ref), message: e instanceof Error ? e.message : String(e) });
+          report.errors.push({ ref: formatRef(held.ref), message: e instanceof Error ? e.message : String(e) });
         }
         deps.onProgress?.(++done);
       });
