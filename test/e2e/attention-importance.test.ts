@@ -88,4 +88,22 @@ describe("attention budget: the most important note goes out", () => {
     expect(botNotes(sb, breach)).toHaveLength(1);
     expect(botNotes(sb, reminder)).toEqual([]);
   });
+  it("decides the deferred resources on what the first pass read: a dry run asks GitLab nothing more, a live run one read of each", async () => {
+    const { sb } = await boardOwingTwoNotes(true);
+    sb.fake.resetCounters();
+    const dry = await runSweep({ ...(await sb.runtime({ dryRun: true })), dryRun: true });
+    expect(dry.errors).toEqual([]);
+    const dryCounts = sb.fake.countsByRoute();
+    expect(dryCounts["GET /projects/:id/issues/:iid"] ?? 0).toBe(0);
+    expect(dryCounts["GET /projects/:id/issues/:iid/resource_label_events"]).toBe(2);
+
+    sb.fake.resetCounters();
+    const live = await runSweep({ ...(await sb.runtime()), dryRun: false });
+    expect(live.errors).toEqual([]);
+    const liveCounts = sb.fake.countsByRoute();
+    // Both resources were deferred (each owes WHO a note): each is read again once to see that it
+    // is still open and unchanged, and its history is not read a second time.
+    expect(liveCounts["GET /projects/:id/issues/:iid"]).toBe(2);
+    expect(liveCounts["GET /projects/:id/issues/:iid/resource_label_events"]).toBe(2);
+  });
 });
