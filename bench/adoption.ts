@@ -67,12 +67,12 @@ async function runtime() {
 }
 
 /** The bot's mentions so far, by person, from its notes and the descriptions of its own issues. */
-function mentionLedger(): { notes: { at: Date; backlog: boolean; people: string[] }[]; descriptions: Map<string, Set<string>> } {
-  const notes: { at: Date; backlog: boolean; people: string[] }[] = [];
+function mentionLedger(): { notes: { id: number; backlog: boolean; people: string[] }[]; descriptions: Map<string, Set<string>> } {
+  const notes: { id: number; backlog: boolean; people: string[] }[] = [];
   const descriptions = new Map<string, Set<string>>();
   for (const i of fake.issues()) {
     if (i.author === bot) descriptions.set(i.ref, new Set(mentionedIn(i.description ?? "")));
-    for (const n of i.notes) if (n.author === bot) notes.push({ at: new Date(n.createdAt), backlog: i.author !== bot && new Date(i.createdAt) < backlogCutoff, people: mentionedIn(n.body).filter((p) => p !== bot) });
+    for (const n of i.notes) if (n.author === bot) notes.push({ id: n.id, backlog: i.author !== bot && new Date(i.createdAt) < backlogCutoff, people: mentionedIn(n.body).filter((p) => p !== bot) });
   }
   return { notes, descriptions };
 }
@@ -85,7 +85,8 @@ interface Window {
 
 /** What the bot said between two ledgers: notes, notes on backlog issues, mentions per person (new description mentions included). */
 function between(before: ReturnType<typeof mentionLedger>, after: ReturnType<typeof mentionLedger>): Window {
-  const fresh = after.notes.slice(0).filter((n) => !before.notes.some((b) => b.at.getTime() === n.at.getTime() && b.people.join() === n.people.join() && b.backlog === n.backlog));
+  const seen = new Set(before.notes.map((n) => n.id));
+  const fresh = after.notes.filter((n) => !seen.has(n.id));
   const mentions = new Map<string, number>();
   const add = (p: string) => mentions.set(p, (mentions.get(p) ?? 0) + 1);
   for (const n of fresh) n.people.forEach(add);
