@@ -10,7 +10,7 @@ import type { Rule, RuleContext } from "../../src/rules/types.js";
 /** Reads by rule and kind: `asked` counts every read the rule asked for, `alone` those only it asked for. */
 export type Attribution = Map<string, Record<HistoryKind, { asked: number; alone: number }>>;
 
-export const ENGINE_READ = "(engine: marker check before a note, or a projected state)";
+const ENGINE_READ = "(engine: marker check before a note, or a projected state)";
 
 const READS: [HistoryKind, "labelEvents" | "notes" | "stateEvents"][] = [
   ["labelEvents", "labelEvents"],
@@ -18,7 +18,7 @@ const READS: [HistoryKind, "labelEvents" | "notes" | "stateEvents"][] = [
   ["stateEvents", "stateEvents"],
 ];
 
-export function attributeHistory<P extends Platform>(platform: P, rules: Rule[], ctx: () => RuleContext): { platform: P; attribution: Attribution; reset(): void } {
+export function attributeHistory<P extends Platform>(platform: P, rules: Rule[], ctx: () => RuleContext): { platform: P; attribution: Attribution } {
   const attribution: Attribution = new Map();
   const count = (rule: string, kind: HistoryKind, alone: boolean) => {
     const row = attribution.get(rule) ?? { labelEvents: { asked: 0, alone: 0 }, notes: { asked: 0, alone: 0 }, stateEvents: { asked: 0, alone: 0 } };
@@ -43,7 +43,7 @@ export function attributeHistory<P extends Platform>(platform: P, rules: Rule[],
       };
     },
   });
-  return { platform: wrapped, attribution, reset: () => attribution.clear() };
+  return { platform: wrapped, attribution };
 }
 
 /** The attribution as table rows, most reads first. */
