@@ -13,7 +13,7 @@
  * (2026-12-04) is after the board's clock, which makes every issue backlog and no clock count: that
  * is the first sweeps before adoption, printed on a second line (a cold sweep without a cache).
  * `--adopted-on shipped` runs every sweep with the shipped date instead.
- * Run: `npx tsx bench/history.ts [--size 5000] [--latency 20] [--slow-latency 50] [--cold] [--adopted-on 2026-10-01]`.
+ * Run: `npx tsx bench/history.ts [--size 5000] [--latency 20] [--slow-latency 50] [--cold [--routes]] [--adopted-on 2026-10-01]`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
