@@ -19,9 +19,15 @@ export async function policiesWithRollout(edit: (yaml: string) => string): Promi
   return { dir, remove: () => rm(root, { recursive: true, force: true }) };
 }
 
-export const adoptedOn = (date: string) => (yaml: string) => yaml.replace(/^adopted_on: .*$/m, `adopted_on: "${date}"`);
+/** `yaml` with the line `pattern` matches replaced; a rollout.yml without that line fails the test instead of leaving it unchanged. */
+function setLine(yaml: string, pattern: RegExp, line: string): string {
+  if (!pattern.test(yaml)) throw new Error(`rollout.yml has no line matching ${pattern}: the test would run on the unchanged file`);
+  return yaml.replace(pattern, line);
+}
 
-/** The attention budget (the fixture set has none, so that each rule's notes can be tested alone). */
-export const mentionsPerDay = (n: number | "unlimited") => (yaml: string) => yaml.replace(/mentions_per_person_per_day: .*$/m, `mentions_per_person_per_day: ${n}`);
+export const adoptedOn = (date: string) => (yaml: string) => setLine(yaml, /^adopted_on: .*$/m, `adopted_on: "${date}"`);
+
+/** The attention budget (the fixture set's is unlimited, so that each rule's notes can be tested alone). */
+export const mentionsPerDay = (n: number | "unlimited") => (yaml: string) => setLine(yaml, /mentions_per_person_per_day: .*$/m, `mentions_per_person_per_day: ${n}`);
 
 export const both = (...edits: ((yaml: string) => string)[]) => (yaml: string) => edits.reduce((y, e) => e(y), yaml);
