@@ -10,7 +10,7 @@
  * The sweeps run as if the bot had been adopted on `--adopted-on` (default 2026-10-01, seven weeks
  * before the board's clock of 2026-11-18): the steady state a team lives in, where SLA clocks have
  * counted for weeks and the SLA rule reads their history. The shipped rollout.yml's adopted_on
- * (2026-12-04) is after the board's clock, which makes every issue backlog and no clock count: that
+ * (2026-12-04 when this was written; the run prints the one it read) is after the board's clock, which makes every issue backlog and no clock count: that
  * is the first sweeps before adoption, printed on a second line (a cold sweep without a cache).
  * `--adopted-on shipped` runs every sweep with the shipped date instead.
  * Run: `npx tsx bench/history.ts [--size 5000] [--latency 20] [--slow-latency 50] [--cold [--routes]] [--adopted-on 2026-10-01]`.
@@ -44,6 +44,12 @@ let now = new Date("2026-11-18T15:00:00Z");
 const policy = await loadPolicies("policies");
 const fake = await startFakeGitlab({ token: TOKEN, botUsername: policy.scope.botUsername, now: () => now, rateLimit: { perMinute: 1_000_000 } });
 const board = seedRealisticBoard(fake, policy, now, SIZE);
+// The shipped adopted_on as read, and whether it is still after the board's clock (only then is every issue backlog).
+const shippedAdoptedOn = policy.rollout?.adoptedOn;
+const shippedNote =
+  shippedAdoptedOn !== undefined && shippedAdoptedOn > now.toISOString().slice(0, 10)
+    ? `shipped adopted_on ${shippedAdoptedOn}, every issue backlog`
+    : `shipped adopted_on ${shippedAdoptedOn ?? "(none)"}, NOT after the board's clock: not a before-adoption run`;
 fake.setLatency(LATENCY);
 const dir = mkdtempSync(path.join(tmpdir(), "mops-bench-history-"));
 const cache = new HistoryCache(new SqliteHistoryStore({ dir, maxAgeMs: 14 * 86_400_000, maxBytes: 256 * 1024 * 1024 }), "bench", undefined, () => now);
@@ -74,11 +80,11 @@ async function sweep(label: string, withCache: boolean, adoptedOn = ADOPTED_ON) 
 
 const rows = [];
 const coldOnly = process.argv.includes("--cold");
-const adoption = ADOPTED_ON === SHIPPED ? "with the shipped adopted_on (before adoption: every issue backlog)" : `adopted on ${ADOPTED_ON} (steady state)`;
+const adoption = ADOPTED_ON === SHIPPED ? `with the ${shippedNote}` : `adopted on ${ADOPTED_ON} (steady state)`;
 // The first sweeps before adoption (the shipped adopted_on, after the board's clock), cold.
 const beforeAdoption = ADOPTED_ON === SHIPPED ? null : await sweep("before adoption", false, SHIPPED);
 const beforeAdoptionLine = () =>
-  beforeAdoption === null ? [] : [`first sweeps before adoption (shipped adopted_on, every issue backlog), cold: ${beforeAdoption.requests} requests, ${beforeAdoption.history} history reads`];
+  beforeAdoption === null ? [] : [`first sweeps before adoption (${shippedNote}), cold: ${beforeAdoption.requests} requests, ${beforeAdoption.history} history reads`];
 if (!coldOnly) rows.push(await sweep("no cache", false));
 now = new Date(now.getTime() + 3_600_000);
 rows.push(await sweep("cold cache", true));
