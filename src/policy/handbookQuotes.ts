@@ -23,7 +23,7 @@ export interface HandbookQuote {
 const QUOTE = /(\d{3}_[0-9a-f]{16}\.txt):(\d+)(?:-(\d+))?\s+"([^"]+)"/g;
 
 /** Where the handbook pages are for a policies directory: `docs/handbook/` beside it. */
-export function handbookDirFor(policiesDir: string): string {
+function handbookDirFor(policiesDir: string): string {
   return path.join(path.dirname(path.resolve(policiesDir)), "docs", "handbook");
 }
 
@@ -49,7 +49,7 @@ export function quotesIn(text: string, kind: "yaml" | "markdown"): HandbookQuote
 }
 
 /** Markdown emphasis, code ticks and label tildes are formatting, not words. */
-export function normaliseQuote(text: string): string {
+function normaliseQuote(text: string): string {
   return text
     .replace(/[`*~]/g, "")
     .replace(/[’‘]/g, "'")
