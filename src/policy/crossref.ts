@@ -250,14 +250,8 @@ export function checkTriageChannels(ctx: CrossrefContext, source: PolicySource, 
   });
 }
 
-/** The project roles rollout.yml names exist in scope.yml. */
+/** The project role and the report labels rollout.yml names exist in scope.yml and labels.yml. */
 export function checkRolloutReferences(ctx: CrossrefContext, source: PolicySource, r: RolloutFile): void {
-  const roles = ctx.roles;
-  if (!roles) return;
-  const named: [string[], string | undefined][] = [
-    [["attention", "project_role"], r.attention?.project_role],
-  ];
-  for (const [at, role] of named) {
-    if (role !== undefined && !roles.has(role)) ctx.sink.at(source, at, `no project in scope.yml has the role '${role}'${didYouMean(role, [...roles]) || ` — roles: ${[...roles].join(", ")}`}`);
-  }
+  if (r.attention?.project_role !== undefined) checkRole(ctx, source, ["attention", "project_role"], r.attention.project_role);
+  (r.report?.labels ?? []).forEach((l, i) => checkLabel(ctx, source, ["report", "labels", i], l));
 }

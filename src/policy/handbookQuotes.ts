@@ -23,7 +23,7 @@ export interface HandbookQuote {
 const QUOTE = /(\d{3}_[0-9a-f]{16}\.txt):(\d+)(?:-(\d+))?\s+"([^"]+)"/g;
 
 /** Where the handbook pages are for a policies directory: `docs/handbook/` beside it. */
-export function handbookDirFor(policiesDir: string): string {
+function handbookDirFor(policiesDir: string): string {
   return path.join(path.dirname(path.resolve(policiesDir)), "docs", "handbook");
 }
 
@@ -49,7 +49,7 @@ export function quotesIn(text: string, kind: "yaml" | "markdown"): HandbookQuote
 }
 
 /** Markdown emphasis, code ticks and label tildes are formatting, not words. */
-export function normaliseQuote(text: string): string {
+function normaliseQuote(text: string): string {
   return text
     .replace(/[`*~]/g, "")
     .replace(/[’‘]/g, "'")
@@ -59,12 +59,12 @@ export function normaliseQuote(text: string): string {
     .toLowerCase();
 }
 
-/** The parts of a quote between its "..." elisions. */
+/** The parts of a quote between its "..." elisions, as written. */
 export function quoteFragments(quote: string): string[] {
   return quote
     .split(/\.\.\.|…/)
-    .map(normaliseQuote)
-    .filter((f) => f.length > 0);
+    .map((words) => words.trim())
+    .filter((words) => words.length > 0);
 }
 
 /** The handbook pages of `dir` (file name -> lines); empty when there are none. */
@@ -87,10 +87,7 @@ export function quoteProblem(q: HandbookQuote, pages: Map<string, string[]>): st
   const where = `${q.page}:${q.from}${q.to !== q.from ? `-${q.to}` : ""}`;
   if (q.from < 1 || q.to < q.from || q.to > lines.length) return `quotes ${where}, outside the page (it has ${lines.length} lines)`;
   const cited = normaliseQuote(lines.slice(q.from - 1, q.to).join(" "));
-  const missing = q.quote
-    .split(/\.\.\.|…/)
-    .map((words) => words.trim())
-    .filter((words) => words.length > 0 && !cited.includes(normaliseQuote(words)));
+  const missing = quoteFragments(q.quote).filter((words) => !cited.includes(normaliseQuote(words)));
   if (missing.length === 0) return undefined;
   const said = lines.slice(q.from - 1, q.to).join(" ").trim();
   return `the handbook quote "${missing.join('" / "')}" is not on ${where}, which says: "${said.length > 160 ? `${said.slice(0, 157)}...` : said}". Fix the line number or the words.`;

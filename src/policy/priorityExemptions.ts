@@ -9,17 +9,13 @@
  * summary issues (`summarize.issue.labels`) are left out of the comparison: the digest never lists
  * issues the bot wrote.
  */
+import type { PolicyFile } from "./kinds/kind.js";
 import type { DigestFile } from "./schemas/digest.js";
 import type { TriageFile } from "./schemas/triage.js";
-import type { PolicySource, ProblemSink } from "./source.js";
-
-interface Parsed<T> {
-  source: PolicySource;
-  data: T;
-}
+import type { ProblemSink } from "./source.js";
 
 /** The triage rules that ask which issues of the digest's project lack a priority, with the labels each exempts. */
-function priorityRules(digest: DigestFile, triageFiles: readonly Parsed<TriageFile>[]): { file: string; id: string; exempt: string[] }[] {
+function priorityRules(digest: DigestFile, triageFiles: readonly PolicyFile<TriageFile>[]): { file: string; id: string; exempt: string[] }[] {
   const wildcard = `${digest.priority_scope}::*`;
   const botOwned = new Set(triageFiles.flatMap((f) => f.data.rules.flatMap((r) => r.then.summarize?.issue?.labels ?? [])));
   const out: { file: string; id: string; exempt: string[] }[] = [];
@@ -38,7 +34,7 @@ function priorityRules(digest: DigestFile, triageFiles: readonly Parsed<TriageFi
 const quoted = (labels: string[]) => labels.map((l) => `'${l}'`).join(", ");
 
 /** Reports, at digest.yml `priority_not_needed`, every difference from the triage rules' exemptions. */
-export function checkPriorityExemptions(digest: Parsed<DigestFile>, triageFiles: readonly Parsed<TriageFile>[], sink: ProblemSink): void {
+export function checkPriorityExemptions(digest: PolicyFile<DigestFile>, triageFiles: readonly PolicyFile<TriageFile>[], sink: ProblemSink): void {
   const notNeeded = digest.data.priority_not_needed ?? [];
   const path = digest.data.priority_not_needed === undefined ? ["priority_scope"] : ["priority_not_needed"];
   for (const rule of priorityRules(digest.data, triageFiles)) {

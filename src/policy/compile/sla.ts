@@ -3,7 +3,7 @@
  * `labeled` start, a warning threshold when a warning is configured, ids used once. Label,
  * group, template and role references are checked in crossref.ts.
  */
-import type { ResourceKind } from "../../domain/snapshot.js";
+import { resourceKinds } from "./appliesTo.js";
 import type { SlaDef, SlaGoal, SlaGoalDef, SlaPolicy } from "../model/sla.js";
 import type { SlaDefinitionFile, SlaFile, SlaGoalFile } from "../schemas/sla.js";
 import type { PolicySource, ProblemSink } from "../source.js";
@@ -66,7 +66,7 @@ function compileDefinition(source: PolicySource, d: SlaDefinitionFile, i: number
     description: d.description,
     file: source.file,
     enabled: d.enabled ?? true,
-    appliesTo: (d.applies_to ?? ["issues"]).map((k): ResourceKind => (k === "issues" ? "issue" : "merge_request")),
+    appliesTo: resourceKinds(d.applies_to ?? ["issues"]),
     where: { projectRoles: d.where?.project_roles ?? [], labels: d.where?.labels ?? [], anyLabel: d.where?.any_label ?? [], noLabel: d.where?.no_label ?? [] },
     start: d.start.when === "created" ? { on: "created" } : { on: "labeled", label: d.start.label! },
     waitWhile: d.start.wait_while ?? [],

@@ -4,7 +4,7 @@
  * full labels; actions that contradict each other within one rule are problems.
  */
 import type { Taxonomy } from "../../domain/labels.js";
-import type { ResourceKind } from "../../domain/snapshot.js";
+import { resourceKinds } from "./appliesTo.js";
 import type { ActionsFile, ConditionsFile, DurationFile, TriageFile, TriageRuleFile } from "../schemas/triage.js";
 import type { DataPath, PolicySource, ProblemSink } from "../source.js";
 import { didYouMean } from "../suggest.js";
@@ -233,7 +233,7 @@ export function compileTriage(source: PolicySource, data: TriageFile, taxonomy: 
       id: rule.id,
       description: rule.description,
       file: source.file,
-      appliesTo: rule.applies_to.map((k): ResourceKind => (k === "issues" ? "issue" : "merge_request")),
+      appliesTo: resourceKinds(rule.applies_to),
       where: { projectRoles: rule.where?.project_roles ?? [] },
       when,
       then,

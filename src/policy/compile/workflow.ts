@@ -3,7 +3,7 @@
  * the file does not list get no requirements); the file's steps must be values of that set.
  */
 import type { Taxonomy } from "../../domain/labels.js";
-import type { ResourceKind } from "../../domain/snapshot.js";
+import { resourceKinds } from "./appliesTo.js";
 import type { AssigneeRequirement, MilestoneRequirement, ProofDef, StepRequirements, TextPattern, WorkflowDef, WorkflowStep } from "../model/workflow.js";
 import type { StepFile, WorkflowFile } from "../schemas/workflow.js";
 import type { PolicySource, ProblemSink } from "../source.js";
@@ -124,7 +124,7 @@ export function compileWorkflow(
     description: data.description,
     file: source.file,
     scope: data.scope,
-    appliesTo: data.applies_to.map((k): ResourceKind => (k === "issues" ? "issue" : "merge_request")),
+    appliesTo: resourceKinds(data.applies_to),
     where: { projectRoles: data.where?.project_roles ?? [], labels: data.where?.labels ?? [] },
     initial,
     order: data.order,

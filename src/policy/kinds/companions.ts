@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { ResourceKind } from "../../domain/snapshot.js";
+import { resourceKinds } from "../compile/appliesTo.js";
 import { checkLabel } from "../crossref.js";
 import { labelName, text } from "../schemas/common.js";
 import { singleFileKind } from "./kind.js";
@@ -62,7 +63,7 @@ export const companionsKind = singleFileKind({
       return {
         whenPresent: c.when_present,
         add: c.add,
-        appliesTo: (c.applies_to ?? ["issues"]).map((k): ResourceKind => (k === "issues" ? "issue" : "merge_request")),
+        appliesTo: resourceKinds(c.applies_to ?? ["issues"]),
         reason: c.reason,
       };
     }),

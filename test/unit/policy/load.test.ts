@@ -156,6 +156,13 @@ holidays:
     ]);
   });
 
+  it("checks the labels rollout.yml gives the adoption report, like a summary issue's", async () => {
+    const rollout = 'adopted_on: "2026-12-04"\nreport:\n  labels: ["Marketo", "Markteo"]\n';
+    expect(await problemsOf({ "rollout.yml": rollout })).toEqual([
+      "policies/rollout.yml:3:23: label 'Markteo' is not defined in labels.yml — did you mean 'Marketo'?",
+    ]);
+  });
+
   it("reports unknown jobs only when the known jobs are given", async () => {
     const schedules = "schedules:\n  - job: swep\n    cron: '0 2 * * *'\n    description: x\n";
     expect(await problemsOf({ "schedules.yml": schedules })).toEqual([]);
