@@ -122,9 +122,10 @@ export function triageActions(def: TriageRuleDef, s: ResourceSnapshot, ctx: Rule
         break;
       }
       case "assign": {
-        const assigned = new Set(s.assignees.map((u) => u.username));
         const members = "group" in a ? (ctx.policy.people[a.group] ?? []) : [a.user];
-        if (members.some((m) => assigned.has(m))) {
+        // GitLab usernames are case-insensitive: people.yml may spell a member otherwise.
+        const wanted = new Set(members.map((m) => m.toLowerCase()));
+        if (s.assignees.some((u) => wanted.has(u.username.toLowerCase()))) {
           notes.push(`assign: ${"group" in a ? `someone in "${a.group}" is` : `${a.user} is`} already assigned`);
           break;
         }
