@@ -14,8 +14,7 @@ import type { Action, ActionOf } from "../domain/actions.js";
 import { descriptionMarkersIn, markerComment, markerKey } from "../domain/markers.js";
 import { formatRef, type ResourceRef, type ResourceSnapshot } from "../domain/snapshot.js";
 import { disclosedTitle } from "../domain/disclosure.js";
-import { neutraliseInline } from "../domain/text.js";
-import { mentionedIn } from "../domain/text.js";
+import { mentionedIn, neutraliseInline } from "../domain/text.js";
 import { compareNumerically } from "../domain/order.js";
 
 /** One held-back note, as its person's daily list shows it. */
@@ -140,7 +139,7 @@ export class AttentionBudget {
 
   /** A note goes out only when everyone it mentions has budget left (it cannot mention half its people). */
   grantable(people: string[]): boolean {
-    return people.every((p) => (this.spent.get(p) ?? 0) < this.limit);
+    return people.every((p) => (this.spent.get(p.toLowerCase()) ?? 0) < this.limit);
   }
 
   private hold(username: string, s: ResourceSnapshot, reason: string): void {

@@ -23,8 +23,7 @@ import { dueDateChanges, type DueDateChange } from "./sla/dueDateChanges.js";
 import { markerKey } from "../domain/markers.js";
 import { mention } from "../domain/text.js";
 import { describeGoal, formatMoment } from "./sla/time.js";
-import { inGroup } from "./moves/judge.js";
-import { botUsernameOf, isBot, type Rule, type RuleContext, type RuleFactory } from "./types.js";
+import { botUsernameOf, inGroup, isBot, type Rule, type RuleContext, type RuleFactory } from "./types.js";
 
 const SLA_RULE = "sla";
 const DUE_DATE_RULE = "sla:due-date";

@@ -46,6 +46,11 @@ export function isBot(user: UserRef | null | undefined, ctx: RuleContext): boole
   return user != null && user.username.toLowerCase() === botUsernameOf(ctx).toLowerCase();
 }
 
+/** Whether `username` is in people.yml's `group` (GitLab usernames are case-insensitive). */
+export function inGroup(policy: CompiledPolicy, group: string, username: string): boolean {
+  return (policy.people[group] ?? []).some((u) => u.toLowerCase() === username.toLowerCase());
+}
+
 /**
  * The names a command may address the bot by: scope.yml's `bot_username` (what the README and the
  * bot's notes show, e.g. `@mops-bot`) and the token user's real username, when GitLab names it

@@ -8,7 +8,7 @@
 import type { Action } from "../domain/actions.js";
 import { scopeKeyOf } from "../domain/labels.js";
 import { markerKey } from "../domain/markers.js";
-import type { LabelEvent, ResourceSnapshot, UserRef } from "../domain/snapshot.js";
+import { formatRef, type LabelEvent, type ResourceSnapshot, type UserRef } from "../domain/snapshot.js";
 import { mention, mentionEach } from "../domain/text.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
 import type { CompiledPolicy, WorkflowDef, WorkflowStep } from "../policy/model.js";
@@ -237,7 +237,7 @@ function createWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule {
             requirements: { trusted: v.requirements.map((r) => `- ${r.text}`).join("\n") },
             missing: { trusted: v.unmet.map((r) => `- ${r.problem}`).join("\n") },
             title: s.title,
-            ref: { trusted: `${s.projectPath}${s.kind === "issue" ? "#" : "!"}${s.iid}` },
+            ref: { trusted: formatRef(s.ref) },
             url: { trusted: s.webUrl },
             bot: { trusted: botUsernameOf(ctx) },
           }),
@@ -355,7 +355,7 @@ function createGuardedWorkflowRule(w: WorkflowDef, policy: CompiledPolicy): Rule
           group: { trusted: u.whoMay },
           workflow: w.id,
           title: s.title,
-          ref: { trusted: `${s.projectPath}${s.kind === "issue" ? "#" : "!"}${s.iid}` },
+          ref: { trusted: formatRef(s.ref) },
           url: { trusted: s.webUrl },
           bot: { trusted: botUsernameOf(ctx) },
         }),

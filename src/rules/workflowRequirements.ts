@@ -8,7 +8,7 @@ import type { AssigneeRequirement, CompiledPolicy, MilestoneRequirement, TextPat
 import { labelRef } from "./labelRefs.js";
 import type { StepHistory } from "./moves/history.js";
 import { checkProof } from "./moves/proof.js";
-import { botUsernameOf, isBot, type RuleContext } from "./types.js";
+import { botUsernameOf, inGroup, isBot, type RuleContext } from "./types.js";
 import { policyRegex } from "../policy/regex.js";
 
 export const REQUIREMENT_KINDS = ["milestone", "assignee", "labels", "comment", "closed", "proof"] as const;
@@ -95,8 +95,7 @@ function assigneeRequirement(req: AssigneeRequirement, s: ResourceSnapshot, poli
     case "any":
       return { kind: "assignee", text: "an assignee", problem: s.assignees.length === 0 ? "nobody is assigned" : null };
     case "group": {
-      const members = new Set(policy.people[req.group] ?? []);
-      const ok = s.assignees.some((a) => members.has(a.username));
+      const ok = s.assignees.some((a) => inGroup(policy, req.group, a.username));
       return {
         kind: "assignee",
         text: `an assignee from the "${req.group}" group`,
@@ -105,12 +104,11 @@ function assigneeRequirement(req: AssigneeRequirement, s: ResourceSnapshot, poli
     }
     case "not-group": {
       // Others (the requester, a business owner) may be assigned; only the group's members may not yet.
-      const members = new Set(policy.people[req.group] ?? []);
-      const inGroup = s.assignees.filter((a) => members.has(a.username));
+      const fromGroup = s.assignees.filter((a) => inGroup(policy, req.group, a.username));
       return {
         kind: "assignee",
         text: `nobody from the "${req.group}" group assigned yet`,
-        problem: inGroup.length === 0 ? null : `it is assigned to ${inGroup.map((a) => `\`${a.username}\``).join(", ")} from "${req.group}"`,
+        problem: fromGroup.length === 0 ? null : `it is assigned to ${fromGroup.map((a) => `\`${a.username}\``).join(", ")} from "${req.group}"`,
       };
     }
   }

@@ -7,7 +7,8 @@
  * the working day before. The cadence never drifts: the next milestone starts on its usual day.
  */
 import type { BusinessCalendar } from "../../domain/calendar.js";
-import { epochDay, formatIsoDate, fromEpochDay, parseIsoDate } from "../../domain/calendar/dates.js";
+import { formatIsoDate, fromEpochDay } from "../../domain/calendar/dates.js";
+import { epochDayOf } from "../../domain/calendar/days.js";
 import type { MilestonePolicy } from "../../policy/model.js";
 
 export interface CadenceSlot {
@@ -24,12 +25,6 @@ export interface CadenceSlot {
   title: string;
 }
 
-function dayNumber(date: string): number {
-  const parsed = parseIsoDate(date);
-  if (parsed === null) throw new RangeError(`"${date}" is not a date written YYYY-MM-DD.`);
-  return epochDay(parsed);
-}
-
 const dateOf = (day: number): string => formatIsoDate(fromEpochDay(day));
 
 export function formatMilestoneTitle(format: string, startDate: string, dueDate: string): string {
@@ -37,7 +32,7 @@ export function formatMilestoneTitle(format: string, startDate: string, dueDate:
 }
 
 export function slotByIndex(policy: MilestonePolicy, calendar: BusinessCalendar, index: number): CadenceSlot {
-  const first = dayNumber(policy.anchor) + index * policy.lengthDays;
+  const first = epochDayOf(policy.anchor) + index * policy.lengthDays;
   const end = first + policy.lengthDays;
   let start = first;
   while (start < end - 1 && !calendar.isWorkingDay(dateOf(start))) start++;
@@ -58,7 +53,7 @@ export function slotByIndex(policy: MilestonePolicy, calendar: BusinessCalendar,
 
 /** The fortnight `date` (`YYYY-MM-DD`) falls in. */
 export function slotAt(policy: MilestonePolicy, calendar: BusinessCalendar, date: string): CadenceSlot {
-  const index = Math.floor((dayNumber(date) - dayNumber(policy.anchor)) / policy.lengthDays);
+  const index = Math.floor((epochDayOf(date) - epochDayOf(policy.anchor)) / policy.lengthDays);
   return slotByIndex(policy, calendar, index);
 }
 

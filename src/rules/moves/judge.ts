@@ -9,14 +9,10 @@
 import type { ResourceSnapshot } from "../../domain/snapshot.js";
 import type { CompiledPolicy, WorkflowDef, WorkflowStep } from "../../policy/model.js";
 import { labelList, labelRef } from "../labelRefs.js";
-import { isBot, type RuleContext } from "../types.js";
+import { inGroup, isBot, type RuleContext } from "../types.js";
 import { requirementsOf } from "../workflowRequirements.js";
 import type { StepHistory, StepMove } from "./history.js";
 import { stepIndex } from "./scope.js";
-
-export function inGroup(policy: CompiledPolicy, group: string, username: string): boolean {
-  return (policy.people[group] ?? []).some((u) => u.toLowerCase() === username.toLowerCase());
-}
 
 /** `"business-process-owners" (amy.owner, christine.owner)`: names without @, so nobody is pinged. */
 export function groupWithMembers(policy: CompiledPolicy, group: string): string {

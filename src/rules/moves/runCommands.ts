@@ -9,9 +9,9 @@ import type { NoteInfo, ResourceSnapshot } from "../../domain/snapshot.js";
 import { neutraliseInline } from "../../domain/text.js";
 import type { WorkflowDef, WorkflowStep } from "../../policy/model.js";
 import { labelRef } from "../labelRefs.js";
-import { botUsernameOf, type RuleContext } from "../types.js";
+import { botUsernameOf, inGroup, type RuleContext } from "../types.js";
 import type { StepHistory } from "./history.js";
-import { groupWithMembers, inGroup, onlyByProblem, unmetGuards, whoMayMoveInto } from "./judge.js";
+import { groupWithMembers, onlyByProblem, unmetGuards, whoMayMoveInto } from "./judge.js";
 import { stepIndex } from "./scope.js";
 
 export const COMMAND_NAMES = ["approve", "next", "status", "help"] as const;

@@ -4,7 +4,7 @@
  */
 import type { BusinessCalendar } from "../../domain/calendar.js";
 import { markerKey } from "../../domain/markers.js";
-import type { ResourceSnapshot } from "../../domain/snapshot.js";
+import { formatRef, type ResourceSnapshot } from "../../domain/snapshot.js";
 import { renderTemplate, templateText, type TemplateValue } from "../../domain/templates.js";
 import { mentionEach } from "../../domain/text.js";
 import type { CompiledPolicy, SlaDef } from "../../policy/model.js";
@@ -70,7 +70,7 @@ export function renderSlaNote(
     recipient: { trusted: extra.recipient },
     group: { trusted: extra.group ?? "" },
     title: s.title,
-    ref: { trusted: `${s.projectPath}${s.kind === "issue" ? "#" : "!"}${s.iid}` },
+    ref: { trusted: formatRef(s.ref) },
     url: { trusted: s.webUrl },
     "sla.due": { trusted: facts.due ? formatMoment(facts.due, calendar.timeZone) : "not set (the milestone has no due date)" },
     "sla.priority": { trusted: facts.priority },

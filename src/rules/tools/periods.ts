@@ -2,7 +2,7 @@
  * Audit periods: a month, a quarter or a half-year, as local calendar dates in the team's zone.
  * The period's key names it in issue titles and markers (`2026-11`, `2026-Q4`, `2026-H2`).
  */
-import { daysInMonth } from "../../domain/calendar/dates.js";
+import { daysInMonth, parseIsoDate } from "../../domain/calendar/dates.js";
 import type { AuditCadence } from "../../policy/model.js";
 
 export interface AuditPeriod {
@@ -19,10 +19,9 @@ const pad = (n: number) => String(n).padStart(2, "0");
 
 /** The period of `cadence` that contains `date` (`YYYY-MM-DD`). */
 export function auditPeriodOf(cadence: AuditCadence, date: string): AuditPeriod {
-  const m = /^(\d{4})-(\d{2})-\d{2}$/.exec(date);
-  if (!m) throw new Error(`"${date}" is not a date written YYYY-MM-DD.`);
-  const year = Number(m[1]);
-  const month = Number(m[2]);
+  const parsed = parseIsoDate(date);
+  if (!parsed) throw new Error(`"${date}" is not a date written YYYY-MM-DD.`);
+  const { year, month } = parsed;
   const size = MONTHS_PER_PERIOD[cadence];
   const index = Math.floor((month - 1) / size);
   const firstMonth = index * size + 1;

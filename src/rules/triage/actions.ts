@@ -7,7 +7,7 @@
  */
 import type { Action } from "../../domain/actions.js";
 import { markerKey } from "../../domain/markers.js";
-import type { MilestoneInfo, ResourceSnapshot } from "../../domain/snapshot.js";
+import { formatRef, type MilestoneInfo, type ResourceSnapshot } from "../../domain/snapshot.js";
 import { renderTemplate, templateText } from "../../domain/templates.js";
 import { mention, mentionEach } from "../../domain/text.js";
 import type { TriageActionDef, TriageRuleDef } from "../../policy/compile/triage.js";
@@ -19,10 +19,6 @@ const DAY = 86_400_000;
 
 export function noteMarker(ruleId: string): string {
   return markerKey("triage", ruleId);
-}
-
-export function formatSnapshotRef(s: ResourceSnapshot): string {
-  return `${s.projectPath}${s.kind === "issue" ? "#" : "!"}${s.iid}`;
 }
 
 /** The current milestone, and the next one: the future milestone that starts first. */
@@ -88,7 +84,7 @@ export function triageActions(def: TriageRuleDef, s: ResourceSnapshot, ctx: Rule
             author: { trusted: mention(s.author.username) },
             assignees: { trusted: s.assignees.map((u) => mention(u.username)).join(" ") },
             title: s.title,
-            ref: { trusted: formatSnapshotRef(s) },
+            ref: { trusted: formatRef(s.ref) },
             url: { trusted: s.webUrl },
             rule: { trusted: def.id },
             reason,
@@ -122,9 +118,10 @@ export function triageActions(def: TriageRuleDef, s: ResourceSnapshot, ctx: Rule
         break;
       }
       case "assign": {
-        const assigned = new Set(s.assignees.map((u) => u.username));
         const members = "group" in a ? (ctx.policy.people[a.group] ?? []) : [a.user];
-        if (members.some((m) => assigned.has(m))) {
+        // GitLab usernames are case-insensitive: people.yml may spell a member otherwise.
+        const wanted = new Set(members.map((m) => m.toLowerCase()));
+        if (s.assignees.some((u) => wanted.has(u.username.toLowerCase()))) {
           notes.push(`assign: ${"group" in a ? `someone in "${a.group}" is` : `${a.user} is`} already assigned`);
           break;
         }

@@ -12,7 +12,7 @@
 import { labelRef } from "../labelRefs.js";
 import type { LabelEvent, ResourceSnapshot, SnapshotNeeds } from "../../domain/snapshot.js";
 import type { AgeBound, Duration, TextPattern, TriageCondition } from "../../policy/compile/triage.js";
-import { botUsernameOf, type RuleContext } from "../types.js";
+import { botUsernameOf, inGroup, type RuleContext } from "../types.js";
 import { shortDate } from "../../domain/calendar/dates.js";
 import { policyRegex, type PolicyRegex } from "../../policy/regex.js";
 
@@ -255,8 +255,8 @@ function assignee(c: Extract<TriageCondition, { kind: "assignee" }>, s: Resource
   const value = s.assignees.length ? s.assignees.map((a) => a.username).join(", ") : "nobody assigned";
   if (c.is === "none") return result("nobody is assigned", value, s.assignees.length === 0);
   if (c.is === "any") return result("someone is assigned", value, s.assignees.length > 0);
-  const members = new Set(ctx.policy.people[c.is.group] ?? []);
-  return result(`assigned to someone in "${c.is.group}"`, value, s.assignees.some((a) => members.has(a.username)));
+  const group = c.is.group;
+  return result(`assigned to someone in "${group}"`, value, s.assignees.some((a) => inGroup(ctx.policy, group, a.username)));
 }
 
 function dueDate(c: Extract<TriageCondition, { kind: "due_date" }>, s: ResourceSnapshot, ctx: RuleContext): ConditionResult {
@@ -293,10 +293,8 @@ export function evaluateCondition(c: TriageCondition, s: ResourceSnapshot, ctx: 
       return milestone(c, s);
     case "assignee":
       return assignee(c, s, ctx);
-    case "author": {
-      const members = ctx.policy.people[c.group] ?? [];
-      return result(`the author is in "${c.group}"`, s.author.username, members.includes(s.author.username));
-    }
+    case "author":
+      return result(`the author is in "${c.group}"`, s.author.username, inGroup(ctx.policy, c.group, s.author.username));
     case "age":
       return age(c, s, ctx);
     case "label_age":

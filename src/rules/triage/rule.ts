@@ -4,7 +4,7 @@
  * that would change something. A rule with `summarize` also yields a finding per selected
  * resource, which the sweep gathers into one issue (optionally also posted to Slack).
  */
-import type { ResourceSnapshot, SnapshotNeeds } from "../../domain/snapshot.js";
+import { formatRef, type ResourceSnapshot, type SnapshotNeeds } from "../../domain/snapshot.js";
 import type { SummaryDef, TriageRuleDef } from "../../policy/compile/triage.js";
 import type { Rule, RuleContext } from "../types.js";
 import { type ActionsOutcome, triageActions } from "./actions.js";
@@ -96,7 +96,7 @@ export function createTriageRule(def: TriageRuleDef): TriageRule {
       const e = check(s, ctx);
       if (e.result !== true) return null;
       return {
-        ref: `${s.projectPath}${s.kind === "issue" ? "#" : "!"}${s.iid}`,
+        ref: formatRef(s.ref),
         title: s.title,
         url: s.webUrl,
         snapshot: s,

@@ -24,6 +24,13 @@ describe("attention budget", () => {
     expect(budget.admit(issue({ iid: 4 }), [comment("label-hygiene", "I replaced a label.")])).toHaveLength(1);
   });
 
+  it("counts a person once whatever case their username is given in", () => {
+    const budget = new AttentionBudget(1, TODAY, new Map([["mops.member1", 1]]), BOT.username);
+    expect(budget.grantable(["Mops.Member1"])).toBe(false);
+    expect(budget.grant(issue({ iid: 1 }).ref, "sla", ["Mops.Member1"])).toBe(false);
+    expect(budget.spentMap().get("mops.member1")).toBe(1);
+  });
+
   it("continues the day's count from the ledger another run wrote, and a new day starts afresh", () => {
     const first = new AttentionBudget(1, TODAY, new Map(), BOT.username);
     first.admit(issue({ iid: 1 }), [comment("sla", "@mops.member1 missed")]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Action } from "../../../src/domain/actions.js";
 import { workflows } from "../../../src/rules/workflow.js";
+import { requirementsOf } from "../../../src/rules/workflowRequirements.js";
 import { CURRENT, NEXT, PAST, SALES_PROJECT, ctx, issue, labelEvent, note, testPolicy, user } from "../../support/builders.js";
 
 const [rule] = workflows.create(testPolicy());
@@ -115,6 +116,16 @@ describe("workflow: mktgops-stage", () => {
     const [stage] = workflows.create(policy);
     const s = issue({ labels: ["MktgOps::04: In Progress", "MktgOpsPrio::00: Requested", "mops-bot::needs-attention"], milestone: CURRENT, assignees: [alice] });
     expect(stage!.evaluate(s, ctx({ policy }))).toEqual([]);
+  });
+
+  it("finds a group's member among the assignees whatever the case people.yml spells the username in", () => {
+    const base = testPolicy();
+    const step = (kind: "group" | "not-group") => ({ label: "MktgOps::04: In Progress", value: "04: In Progress", description: "", requires: { assignee: { kind, group: "mops-team" } }, onlyBy: null, mayClose: false });
+    const policy = testPolicy({ people: { ...base.people, "mops-team": ["Alice"] } });
+    const problems = (kind: "group" | "not-group") =>
+      requirementsOf(base.workflows[0]!, step(kind), "MktgOps::04: In Progress", issue({ labels: ["MktgOps::04: In Progress"], assignees: [alice] }), ctx({ policy })).map((r) => r.problem);
+    expect(problems("group")).toEqual([null]);
+    expect(problems("not-group")).toEqual(['it is assigned to `alice` from "mops-team"']);
   });
 
   it("says nothing while two stages clash (exclusivity repairs that first)", () => {

@@ -26,6 +26,8 @@ describe("audit periods", () => {
     expect(auditPeriodFromKey("2026-13")).toBeNull();
     expect(auditPeriodFromKey("2026-Q5")).toBeNull();
     expect(auditPeriodFromKey("Q4")).toBeNull();
+    // A date that is none (month 13) is refused, not read as a fifth quarter.
+    expect(() => auditPeriodOf("quarterly", "2026-13-01")).toThrow(/"2026-13-01" is not a date written YYYY-MM-DD/);
   });
 
   it("refuses a date that is not YYYY-MM-DD", () => {

@@ -63,6 +63,9 @@ describe("triage actions", () => {
     expect(act("assign: { group: mops-team }", issue({ iid: 11 }), ctx)).toMatchObject([{ type: "set_assignees", usernames: ["bob"], userIds: [2] }]);
     expect(act("assign: { group: mops-team }", issue({ iid: 11 }), ctx)).toEqual(act("assign: { group: mops-team }", issue({ iid: 11 }), ctx));
     expect(act("assign: { group: mops-team }", issue({ iid: 11, assignees: [user("alice", 1)] }), ctx)).toEqual([]);
+    // A member GitLab spells otherwise than people.yml is still the member: nobody else is added.
+    expect(act("assign: { group: mops-team }", issue({ iid: 11, assignees: [user("Alice", 1)] }), ctx)).toEqual([]);
+    expect(act("assign: { user: bob }", issue({ assignees: [user("Bob", 2)] }), ctx)).toEqual([]);
     expect(act("assign: { user: bob }", issue({ assignees: [user("zed", 9)] }), ctx)).toMatchObject([{ usernames: ["zed", "bob"], userIds: [9, 2] }]);
     // Without the GitLab ids (e.g. not resolved in this run) nothing is assigned.
     expect(act("assign: { group: mops-team }", issue({ iid: 10 }))).toEqual([]);

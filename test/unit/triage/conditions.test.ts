@@ -52,6 +52,9 @@ describe("triage conditions", () => {
     expect(holds("assignee: { group: mops-team }", issue({ assignees: [user("zed")] }))).toBe(false);
     expect(holds("author: { group: business-process-owners }", issue({ author: user("amy.owner") }))).toBe(true);
     expect(holds("author: { group: business-process-owners }")).toBe(false);
+    // GitLab usernames are case-insensitive: people.yml may spell them otherwise.
+    expect(holds("assignee: { group: mops-team }", issue({ assignees: [user("Alice")] }))).toBe(true);
+    expect(holds("author: { group: business-process-owners }", issue({ author: user("Amy.Owner") }))).toBe(true);
   });
 
   it("created and closed ages in calendar and business days", () => {
