@@ -10,13 +10,12 @@ import type { EnsureIssueAction, MarkedIssueQuery, ScopeApplyResult, ScopePlan }
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
-import { neutraliseQuickActions } from "../domain/text.js";
 import { GitLabApiError, RefusedWriteError } from "./errors.js";
 import { descriptionMarkersIn } from "../domain/markers.js";
 import { postChecked } from "./checkedPost.js";
 import { findIssuesByMarker } from "./issuesByMarker.js";
 import { ensureMarkedNote, findMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
-import { ensureIssue, type EnsureIssueResult, type IssueChanges } from "./ensureIssue.js";
+import { ensureIssue, issueChanges, type EnsureIssueResult, type IssueChanges } from "./ensureIssue.js";
 import { applyScopePlan } from "./scopeApply.js";
 import { sendRequest } from "./send.js";
 import { userIdsByUsername } from "./users.js";
@@ -34,7 +33,6 @@ import { fetchMilestoneEvents } from "./milestoneEvents.js";
 import { issuesAcrossScope } from "./scopeListings.js";
 import { allRows, pagesOf } from "./paging.js";
 import { eventLogger, GitLabRequester, type GitLabRequestStats } from "./requester.js";
-import { sameStoredText } from "./storedText.js";
 import { checkLabelsToAdd, planned, projectEndpoint, requestsForPlan, resourceEndpoint, type PlannedRequest } from "./writes.js";
 
 export interface GitLabPlatformOptions {
@@ -396,9 +394,8 @@ class GitLabPlatformImpl implements GitLabPlatform {
   }
 
   async updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>> {
-    // Compared as GitLab will store it (planned() neutralises quick actions), so reruns stay quiet.
-    if (sameStoredText(snapshot.description, neutraliseQuickActions(description))) return { status: "unchanged" };
-    return this.updateIssue(snapshot, { description });
+    const changes = issueChanges(snapshot, { body: description });
+    return changes === null ? { status: "unchanged" } : this.updateIssue(snapshot, changes);
   }
 
   /**
