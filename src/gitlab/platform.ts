@@ -25,7 +25,7 @@ import type { ScopeWriter } from "./scopeWrites.js";
 import { gitlabLogger } from "./logger.js";
 import { fetchStateEventRows, mapStateEvents } from "./stateEvents.js";
 import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCache.js";
-import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, projectContextOf, type ProjectContext } from "./mapping.js";
+import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, projectContextOf, projectInScope, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
 import { isLabelCarried, LabelWriter, listLabels, type GitLabLabel } from "./labels.js";
 import { labelledMergeRequests } from "./mergeRequests.js";
@@ -156,12 +156,6 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return this.options.today(this.options.clock());
   }
 
-  /** The scope.yml entry for a project path (GitLab paths are case-insensitive), or undefined. */
-  private projectInScope(path: string): ProjectContext | undefined {
-    const p = this.policy.scope.projects.find((candidate) => candidate.path.toLowerCase() === path.toLowerCase());
-    return p === undefined ? undefined : projectContextOf(p);
-  }
-
   /**
    * One listing per project in scope.yml, not the whole group filtered afterwards: a team's group
    * often holds hundreds of other projects whose issues would be paged through for nothing.
@@ -211,7 +205,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
     if (ref.kind === "milestone") {
       throw new Error(`get() reads issues and merge requests; milestone ${formatRef(ref)} is read with milestones().`);
     }
-    const project = this.projectInScope(ref.path);
+    const project = projectInScope(this.policy.scope, ref.path);
     if (project === undefined) return null;
     try {
       const response = await this.api.get(resourceEndpoint(project.path, ref.kind, ref.iid));
@@ -357,7 +351,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
   }
 
   async createIssue(input: NewIssue): Promise<SentWrite<ResourceSnapshot>> {
-    const project = this.projectInScope(input.projectPath);
+    const project = projectInScope(this.policy.scope, input.projectPath);
     if (project === undefined) {
       throw new RefusedWriteError(
         `Refusing to create an issue in "${input.projectPath}": that project is not in policies/scope.yml. Nothing was written.`,
