@@ -46,6 +46,12 @@ describe("loadConfig", () => {
     expect(loadServeConfig({ GITLAB_URL: "https://gitlab.example.com", GITLAB_TOKEN: "t", GITLAB_WEBHOOK_SECRET: "s" }).settleMs).toBe(120_000);
   });
 
+  it("refuses a LOG_LEVEL the logger does not know, naming the levels it does", () => {
+    expect(() => loadConfig({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL is "verbose"; it must be one of debug, info, warn, error/);
+    expect(loadConfig({ LOG_LEVEL: "debug" }).logLevel).toBe("debug");
+    expect(loadConfig({ LOG_LEVEL: "silent" }).logLevel).toBe("silent");
+  });
+
   it("keeps the variables holding a web address, for the Slack channels notifications.yml names", () => {
     expect(loadConfig({ SLACK_WEBHOOK_MKTGOPS: " https://hooks.slack.com/services/T/B/x ", SLACK_WEBHOOK_OTHER: "not a url", HOME: "/root" }).urlVariables).toEqual({
       SLACK_WEBHOOK_MKTGOPS: "https://hooks.slack.com/services/T/B/x",
