@@ -10,7 +10,7 @@
  * Only the entry points (src/cli.ts, and the demos' own in src/demo/) hand `process.env` in; everything else
  * receives the Config, or the part of it it needs. The variables are listed in the README.
  */
-import { historyCacheSettings, type HistoryCacheSettings } from "./cache/open.js";
+import { readHistoryCacheSettings, type HistoryCacheSettings } from "./cache/open.js";
 import { dataDirFrom } from "./dataDir.js";
 import { gitlabUrlProblem } from "./gitlabUrl.js";
 import { redisUrlProblems } from "./queue/redisConnection.js";
@@ -180,12 +180,8 @@ function readConfig(env: Env): { config: Config; problems: string[] } {
   const maxAttempts = wholeNumber(env, "MOPS_MAX_ATTEMPTS", 5, 1, 100, problems);
   const shutdownSeconds = wholeNumber(env, "MOPS_SHUTDOWN_TIMEOUT_SECONDS", 20, 0, 3600, problems);
   const settleSeconds = text(env, "MOPS_SETTLE_SECONDS") === undefined ? undefined : wholeNumber(env, "MOPS_SETTLE_SECONDS", 120, 0, 3600, problems);
-  let historyCache: HistoryCacheSettings = { enabled: false, dir: "", redisUrl: undefined, maxAgeMs: 0, maxBytes: 0 };
-  try {
-    historyCache = historyCacheSettings(env);
-  } catch (e) {
-    problems.push(e instanceof Error ? e.message : String(e));
-  }
+  const { settings: historyCache, problems: cacheProblems } = readHistoryCacheSettings(env);
+  problems.push(...cacheProblems);
   const notesPerMinute = notesPerMinuteOf(env, problems);
 
   const gitlabToken = text(env, "GITLAB_TOKEN");
