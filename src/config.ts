@@ -10,7 +10,7 @@
  * Only the entry points (src/cli.ts, and the demos' own in src/demo/) hand `process.env` in; everything else
  * receives the Config, or the part of it it needs. The variables are listed in the README.
  */
-import { historyCacheSettings, type HistoryCacheSettings } from "./cache/open.js";
+import { readHistoryCacheSettings, type HistoryCacheSettings } from "./cache/open.js";
 import { dataDirFrom } from "./dataDir.js";
 import { gitlabUrlProblem } from "./gitlabUrl.js";
 import { redisUrlProblems } from "./queue/redisConnection.js";
@@ -64,7 +64,7 @@ export interface Config {
   notesPerMinute?: number;
   /** MOPS_CACHE, MOPS_CACHE_DIR, MOPS_CACHE_MAX_AGE_DAYS, MOPS_CACHE_MAX_MB (and REDIS_URL): the history cache. */
   historyCache: HistoryCacheSettings;
-  /** LOG_LEVEL; undefined when unset (the logger's default applies). */
+  /** LOG_LEVEL, one of pino's levels; undefined when unset (the logger's default applies). */
   logLevel?: string;
   /** What GitLab CI tells a pipeline about its project, used by `plan` in a merge request pipeline. */
   ci: {
@@ -99,6 +99,9 @@ export const GITLAB_VARIABLES = {
   GITLAB_URL: "the address of your GitLab, e.g. https://gitlab.com",
   GITLAB_TOKEN: "an access token of the bot's GitLab user (scope: api)",
 } as const;
+
+/** The levels the logger (pino) knows; any other makes it fail to start. */
+const LOG_LEVELS: readonly string[] = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
 function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -177,17 +180,16 @@ function readConfig(env: Env): { config: Config; problems: string[] } {
   const maxAttempts = wholeNumber(env, "MOPS_MAX_ATTEMPTS", 5, 1, 100, problems);
   const shutdownSeconds = wholeNumber(env, "MOPS_SHUTDOWN_TIMEOUT_SECONDS", 20, 0, 3600, problems);
   const settleSeconds = text(env, "MOPS_SETTLE_SECONDS") === undefined ? undefined : wholeNumber(env, "MOPS_SETTLE_SECONDS", 120, 0, 3600, problems);
-  let historyCache: HistoryCacheSettings = { enabled: false, dir: "", redisUrl: undefined, maxAgeMs: 0, maxBytes: 0 };
-  try {
-    historyCache = historyCacheSettings(env);
-  } catch (e) {
-    problems.push(e instanceof Error ? e.message : String(e));
-  }
+  const { settings: historyCache, problems: cacheProblems } = readHistoryCacheSettings(env);
+  problems.push(...cacheProblems);
   const notesPerMinute = notesPerMinuteOf(env, problems);
 
   const gitlabToken = text(env, "GITLAB_TOKEN");
   const policiesDir = text(env, "MOPS_POLICIES_DIR");
   const logLevel = text(env, "LOG_LEVEL");
+  if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL is "${logLevel}"; it must be one of debug, info, warn, error (or trace, fatal, silent)`);
+  }
   const ci = { projectUrl: text(env, "CI_PROJECT_URL"), defaultBranch: text(env, "CI_DEFAULT_BRANCH"), projectPath: text(env, "CI_PROJECT_PATH") };
   const config: Config = {
     ...(gitlabUrl ? { gitlabUrl: gitlabUrl.replace(/\/+$/, "") } : {}),

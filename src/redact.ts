@@ -25,7 +25,7 @@ export function redactingDestination(destination: DestinationStream): Destinatio
 }
 
 /** The one redaction list every logger uses (src/logging.ts and its children). Every field a token or secret may sit in: GitLab's token headers, the webhook's, and the configuration's. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   // GitLab API tokens, as options or request headers.
   "token",
   "*.token",

@@ -22,28 +22,39 @@ export interface HistoryCacheSettings {
   maxBytes: number;
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} is "${raw}"; it must be a positive number`);
-  return value;
+  if (Number.isFinite(value) && value > 0) return value;
+  problems.push(`${name} is "${raw}"; it must be a positive number`);
+  return fallback;
 }
 
-function cacheSwitch(raw: string | undefined): boolean {
+function cacheSwitch(raw: string | undefined, problems: string[]): boolean {
   const mode = raw?.trim().toLowerCase() || "on";
-  if (mode !== "on" && mode !== "off") throw new Error(`MOPS_CACHE is "${raw}"; it must be on or off`);
-  return mode === "on";
+  if (mode !== "on" && mode !== "off") problems.push(`MOPS_CACHE is "${raw}"; it must be on or off`);
+  return mode !== "off";
 }
 
-export function historyCacheSettings(env: NodeJS.ProcessEnv): HistoryCacheSettings {
-  return {
-    enabled: cacheSwitch(env.MOPS_CACHE),
+/** The settings, and every variable set wrong (its default is used meanwhile), for config.ts to report with the rest. */
+export function readHistoryCacheSettings(env: NodeJS.ProcessEnv): { settings: HistoryCacheSettings; problems: string[] } {
+  const problems: string[] = [];
+  const settings = {
+    enabled: cacheSwitch(env.MOPS_CACHE, problems),
     dir: env.MOPS_CACHE_DIR?.trim() || path.join(dataDirFrom(env), "cache"),
     redisUrl: env.REDIS_URL?.trim() || undefined,
-    maxAgeMs: positive(env, "MOPS_CACHE_MAX_AGE_DAYS", 14) * DAY_MS,
-    maxBytes: positive(env, "MOPS_CACHE_MAX_MB", 256) * 1024 * 1024,
+    maxAgeMs: positive(env, "MOPS_CACHE_MAX_AGE_DAYS", 14, problems) * DAY_MS,
+    maxBytes: positive(env, "MOPS_CACHE_MAX_MB", 256, problems) * 1024 * 1024,
   };
+  return { settings, problems };
+}
+
+/** The settings; throws naming every variable set wrong. */
+export function historyCacheSettings(env: NodeJS.ProcessEnv): HistoryCacheSettings {
+  const { settings, problems } = readHistoryCacheSettings(env);
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  return settings;
 }
 
 export function openHistoryCache(

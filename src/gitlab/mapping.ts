@@ -15,6 +15,7 @@ import type {
   UserRef,
 } from "../domain/snapshot.js";
 import { milestoneTiming } from "../domain/snapshot.js";
+import type { ScopeDef } from "../policy/model.js";
 import { parseCalendarDate, parseGitLabTime } from "./dates.js";
 import { GitLabDataError } from "./errors.js";
 import {
@@ -38,6 +39,12 @@ export interface ProjectContext {
 /** A scope.yml project as the mapping needs it, with its own copy of the roles. */
 export function projectContextOf(p: { path: string; roles: readonly string[] }): ProjectContext {
   return { path: p.path, roles: [...p.roles] };
+}
+
+/** The scope.yml project at `path` (GitLab paths are case-insensitive), or undefined when it is not in scope. */
+export function projectInScope(scope: Pick<ScopeDef, "projects">, path: string): ProjectContext | undefined {
+  const p = scope.projects.find((candidate) => candidate.path.toLowerCase() === path.toLowerCase());
+  return p === undefined ? undefined : projectContextOf(p);
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -8,7 +8,7 @@ import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { parseRef } from "../domain/snapshot.js";
 import type { ScopeDef } from "../policy/model.js";
 import { GitLabApiError } from "./errors.js";
-import { mapResource, projectContextOf, type ProjectContext } from "./mapping.js";
+import { mapResource, projectInScope, type ProjectContext } from "./mapping.js";
 import { allRows, pagesOf } from "./paging.js";
 import { sendWrite, type ScopeWriteOutcome, type ScopeWriter } from "./scopeWrites.js";
 import { planned, projectEndpoint } from "./writes.js";
@@ -23,8 +23,7 @@ export function projectOfRow(scope: ScopeDef, row: unknown): ProjectContext | un
     path = m?.[1];
   }
   if (path === undefined) return undefined;
-  const p = scope.projects.find((candidate) => candidate.path.toLowerCase() === path.toLowerCase());
-  return p === undefined ? undefined : projectContextOf(p);
+  return projectInScope(scope, path);
 }
 
 /**

@@ -13,7 +13,7 @@ import { mapMilestone, mapResource, parseWith } from "./mapping.js";
 import { allRows } from "./paging.js";
 import { projectOfRow } from "./mergeRequests.js";
 import { sendWrite, type ScopeWriteOutcome, type ScopeWriter } from "./scopeWrites.js";
-import { planned } from "./writes.js";
+import { planned, projectEndpoint } from "./writes.js";
 
 const descriptionSchema = z.looseObject({ description: z.string().nullish() });
 
@@ -102,7 +102,7 @@ export async function openIssuesInMilestone(writer: ScopeWriter, scope: ScopeDef
  * (open or closed) of the team's project is in it.
  *
  * One request per milestone and project, stopping at the first hit: GitLab lists a project's issues
- * filtered by milestone title, open and closed alike when no `state` is given (gitlabhq
+ * filtered by milestone title, open and closed alike with `state=all` (gitlabhq
  * doc/api/issues.md, "List project issues": `GET /projects/:id/issues?milestone=1.0.0`, `state`
  * "Return all issues or just those that are opened or closed"). A title may repeat in another
  * group, so the issue's milestone id must match.
@@ -111,7 +111,7 @@ export async function milestonesUsedByTeam(writer: ScopeWriter, projects: { path
   const used = new Set<number>();
   for (const milestone of candidates) {
     for (const project of projects) {
-      const response = await writer.api.get(`projects/${encodeURIComponent(project.path)}/issues`, {
+      const response = await writer.api.get(`${projectEndpoint(project.path)}/issues`, {
         searchParams: { milestone: milestone.title, state: "all", per_page: 20, page: 1 },
       });
       const rows = Array.isArray(response.body) ? (response.body as { milestone?: { id?: unknown } | null }[]) : [];

@@ -10,13 +10,12 @@ import type { EnsureIssueAction, MarkedIssueQuery, ScopeApplyResult, ScopePlan }
 import type { ResourcePlan } from "../domain/plan.js";
 import { formatRef, type LabelEvent, type MilestoneEvent, type MilestoneInfo, type NoteInfo, type ResourceKind, type ResourceRef, type ResourceSnapshot, type StateEvent, type UserRef } from "../domain/snapshot.js";
 import type { CompiledPolicy } from "../policy/model.js";
-import { neutraliseQuickActions } from "../domain/text.js";
 import { GitLabApiError, RefusedWriteError } from "./errors.js";
 import { descriptionMarkersIn } from "../domain/markers.js";
 import { postChecked } from "./checkedPost.js";
 import { findIssuesByMarker } from "./issuesByMarker.js";
 import { ensureMarkedNote, findMarkedNote, type EnsureNoteResult } from "./markedNotes.js";
-import { ensureIssue, type EnsureIssueResult, type IssueChanges } from "./ensureIssue.js";
+import { ensureIssue, issueChanges, type EnsureIssueResult, type IssueChanges } from "./ensureIssue.js";
 import { applyScopePlan } from "./scopeApply.js";
 import { sendRequest } from "./send.js";
 import { userIdsByUsername } from "./users.js";
@@ -26,7 +25,7 @@ import type { ScopeWriter } from "./scopeWrites.js";
 import { gitlabLogger } from "./logger.js";
 import { fetchStateEventRows, mapStateEvents } from "./stateEvents.js";
 import type { HistoryCache, HistoryName, ResourceKey } from "../cache/historyCache.js";
-import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, projectContextOf, type ProjectContext } from "./mapping.js";
+import { mapCurrentUser, mapLabelEvents, type BotIdentity, mapMilestone, mapNote, mapResource, projectContextOf, projectInScope, type ProjectContext } from "./mapping.js";
 import type { RateLimitOptions, RetryPolicy, Sleep } from "./pacing.js";
 import { isLabelCarried, LabelWriter, listLabels, type GitLabLabel } from "./labels.js";
 import { labelledMergeRequests } from "./mergeRequests.js";
@@ -34,7 +33,6 @@ import { fetchMilestoneEvents } from "./milestoneEvents.js";
 import { issuesAcrossScope } from "./scopeListings.js";
 import { allRows, pagesOf } from "./paging.js";
 import { eventLogger, GitLabRequester, type GitLabRequestStats } from "./requester.js";
-import { sameStoredText } from "./storedText.js";
 import { checkLabelsToAdd, planned, projectEndpoint, requestsForPlan, resourceEndpoint, type PlannedRequest } from "./writes.js";
 
 export interface GitLabPlatformOptions {
@@ -158,12 +156,6 @@ class GitLabPlatformImpl implements GitLabPlatform {
     return this.options.today(this.options.clock());
   }
 
-  /** The scope.yml entry for a project path (GitLab paths are case-insensitive), or undefined. */
-  private projectInScope(path: string): ProjectContext | undefined {
-    const p = this.policy.scope.projects.find((candidate) => candidate.path.toLowerCase() === path.toLowerCase());
-    return p === undefined ? undefined : projectContextOf(p);
-  }
-
   /**
    * One listing per project in scope.yml, not the whole group filtered afterwards: a team's group
    * often holds hundreds of other projects whose issues would be paged through for nothing.
@@ -213,7 +205,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
     if (ref.kind === "milestone") {
       throw new Error(`get() reads issues and merge requests; milestone ${formatRef(ref)} is read with milestones().`);
     }
-    const project = this.projectInScope(ref.path);
+    const project = projectInScope(this.policy.scope, ref.path);
     if (project === undefined) return null;
     try {
       const response = await this.api.get(resourceEndpoint(project.path, ref.kind, ref.iid));
@@ -359,7 +351,7 @@ class GitLabPlatformImpl implements GitLabPlatform {
   }
 
   async createIssue(input: NewIssue): Promise<SentWrite<ResourceSnapshot>> {
-    const project = this.projectInScope(input.projectPath);
+    const project = projectInScope(this.policy.scope, input.projectPath);
     if (project === undefined) {
       throw new RefusedWriteError(
         `Refusing to create an issue in "${input.projectPath}": that project is not in policies/scope.yml. Nothing was written.`,
@@ -396,9 +388,8 @@ class GitLabPlatformImpl implements GitLabPlatform {
   }
 
   async updateIssueDescription(snapshot: ResourceSnapshot, description: string): Promise<WriteOutcome<ResourceSnapshot>> {
-    // Compared as GitLab will store it (planned() neutralises quick actions), so reruns stay quiet.
-    if (sameStoredText(snapshot.description, neutraliseQuickActions(description))) return { status: "unchanged" };
-    return this.updateIssue(snapshot, { description });
+    const changes = issueChanges(snapshot, { body: description });
+    return changes === null ? { status: "unchanged" } : this.updateIssue(snapshot, changes);
   }
 
   /**

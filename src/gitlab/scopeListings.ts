@@ -14,7 +14,7 @@ import { pagesOf } from "./paging.js";
 import { projectEndpoint } from "./writes.js";
 
 /** The group's listing endpoint and those of the scope's projects outside the group. */
-export function scopeEndpoints(scope: ScopeDef, collection: "issues" | "merge_requests", groupOnly = false): string[] {
+function scopeEndpoints(scope: ScopeDef, collection: "issues" | "merge_requests", groupOnly = false): string[] {
   const endpoints = [`groups/${encodeURIComponent(scope.group)}/${collection}`];
   if (!groupOnly) for (const p of scope.projects) if (!p.path.startsWith(`${scope.group}/`)) endpoints.push(`${projectEndpoint(p.path)}/${collection}`);
   return endpoints;

@@ -4,7 +4,7 @@
  * briefly, since every reconcile needs them and they rarely change.
  */
 import type { PlanConflict } from "../domain/plan.js";
-import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
+import type { ResourceSnapshot } from "../domain/snapshot.js";
 import { formatRef } from "../domain/snapshot.js";
 import { botUsernameFrom, createRuleContext } from "../engine/context.js";
 import { withTrace } from "../gitlab/index.js";
@@ -47,24 +47,10 @@ export function createReconciler(runtime: Runtime, options: ReconcilerOptions = 
     }
     return userIds;
   };
+  const now = () => runtime.clock().getTime();
   // The board's label spellings change rarely (a team renames a label set): read them once an hour.
-  let spellings: { at: number; value: Promise<ReadonlySet<string>> } | undefined;
-  const spellingsInUse = () => {
-    const now = runtime.clock().getTime();
-    if (!spellings || now - spellings.at > 3_600_000) spellings = { at: now, value: boardSpellings(runtime.platform, runtime.policy, runtime.logger) };
-    return spellings.value;
-  };
-  const ttl = options.milestoneTtlMs ?? 60_000;
-  let cached: { at: number; value: Promise<MilestoneInfo[]> } | undefined;
-  const milestones = () => {
-    const now = runtime.clock().getTime();
-    if (!cached || now - cached.at > ttl) {
-      const value = runtime.platform.milestones();
-      value.catch(() => (cached = undefined));
-      cached = { at: now, value };
-    }
-    return cached.value;
-  };
+  const spellingsInUse = readEvery(3_600_000, now, () => boardSpellings(runtime.platform, runtime.policy, runtime.logger));
+  const milestones = readEvery(options.milestoneTtlMs ?? 60_000, now, () => runtime.platform.milestones());
 
   // The GitLab requests of one reconcile carry the ids of the events it answers, on their log lines
   // (`eventId`) and header, so one delivery can be followed from the webhook to GitLab's answers.
@@ -74,7 +60,7 @@ export function createReconciler(runtime: Runtime, options: ReconcilerOptions = 
     if (ref.kind === "milestone") {
       // Milestone events refresh the milestone cache; a team milestone closed while its milestone
       // merge request is open is reactivated (the milestone is read anew: the event is only a hint).
-      cached = undefined;
+      milestones.forget();
       const guarded = await guardMilestoneRef({ ...runtime, dryRun: false }, ref);
       trace.logger.info(
         { ref: formatRef(ref), actions: guarded?.actions.map((a) => a.type) ?? [] },
@@ -134,4 +120,22 @@ export function createReconciler(runtime: Runtime, options: ReconcilerOptions = 
     waiting.set(key, now + settleMs);
     return settleMs;
   }
+}
+
+/**
+ * `read`, kept for `ttlMs` after it was asked: every caller in that time shares the one answer.
+ * A failed read is not kept, so the next caller asks again; `forget()` drops the answer at once.
+ */
+function readEvery<T>(ttlMs: number, now: () => number, read: () => Promise<T>): (() => Promise<T>) & { forget(): void } {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  const get = () => {
+    const at = now();
+    if (!cached || at - cached.at > ttlMs) {
+      const value = read();
+      value.catch(() => (cached = undefined));
+      cached = { at, value };
+    }
+    return cached.value;
+  };
+  return Object.assign(get, { forget: () => (cached = undefined) });
 }

@@ -46,6 +46,27 @@ describe("loadConfig", () => {
     expect(loadServeConfig({ GITLAB_URL: "https://gitlab.example.com", GITLAB_TOKEN: "t", GITLAB_WEBHOOK_SECRET: "s" }).settleMs).toBe(120_000);
   });
 
+  it("names every history cache variable set wrong, not only the first", () => {
+    let error: unknown;
+    try {
+      loadConfig({ MOPS_CACHE: "maybe", MOPS_CACHE_MAX_AGE_DAYS: "-1", MOPS_CACHE_MAX_MB: "lots" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'MOPS_CACHE is "maybe"; it must be on or off',
+      'MOPS_CACHE_MAX_AGE_DAYS is "-1"; it must be a positive number',
+      'MOPS_CACHE_MAX_MB is "lots"; it must be a positive number',
+    ]);
+  });
+
+  it("refuses a LOG_LEVEL the logger does not know, naming the levels it does", () => {
+    expect(() => loadConfig({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL is "verbose"; it must be one of debug, info, warn, error/);
+    expect(loadConfig({ LOG_LEVEL: "debug" }).logLevel).toBe("debug");
+    expect(loadConfig({ LOG_LEVEL: "silent" }).logLevel).toBe("silent");
+  });
+
   it("keeps the variables holding a web address, for the Slack channels notifications.yml names", () => {
     expect(loadConfig({ SLACK_WEBHOOK_MKTGOPS: " https://hooks.slack.com/services/T/B/x ", SLACK_WEBHOOK_OTHER: "not a url", HOME: "/root" }).urlVariables).toEqual({
       SLACK_WEBHOOK_MKTGOPS: "https://hooks.slack.com/services/T/B/x",
