@@ -9,7 +9,7 @@ import type { Action } from "../domain/actions.js";
 import { markerKey } from "../domain/markers.js";
 import type { MilestoneInfo, ResourceSnapshot } from "../domain/snapshot.js";
 import { renderTemplate, templateText } from "../domain/templates.js";
-import { mentionEach } from "../domain/text.js";
+import { mentionEach, mentionedIn } from "../domain/text.js";
 import type { CompiledPolicy, MilestonePolicy } from "../policy/model.js";
 
 export const ROLLOVER_RULE = "milestone-rollover";
@@ -30,7 +30,7 @@ export function alreadyAsked(issue: ResourceSnapshot): Set<string> {
   const asked = new Set<string>();
   for (const n of issue.notes ?? []) {
     if (!n.botMarkers.some((m) => m.startsWith(MARKER_PREFIX))) continue;
-    for (const [, username] of n.body.matchAll(/(?<![\w.])@([A-Za-z0-9_][A-Za-z0-9_.-]*)/g)) asked.add(username!.toLowerCase());
+    for (const username of mentionedIn(n.body)) asked.add(username);
   }
   return asked;
 }
