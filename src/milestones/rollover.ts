@@ -35,10 +35,14 @@ function alreadyAsked(issue: ResourceSnapshot): Set<string> {
   return asked;
 }
 
-/** Who is asked: the assignees (or the author when nobody is assigned), each once, except whom an earlier rollover note asked. */
-function recipientsOf(issue: ResourceSnapshot): string[] {
+/**
+ * Who is asked: the assignees (or the author when nobody is assigned), each once, except whom an
+ * earlier rollover note asked and the bot itself (it authors the issues it opens).
+ */
+function recipientsOf(issue: ResourceSnapshot, bot: string): string[] {
   const people = issue.assignees.length > 0 ? issue.assignees : [issue.author];
   const asked = alreadyAsked(issue);
+  asked.add(bot.toLowerCase());
   const out: string[] = [];
   for (const u of people) {
     const key = u.username.toLowerCase();
@@ -94,8 +98,8 @@ export function rolloverActions(...[policy, milestones, issue, ended, next]: Rol
   }`;
   const why = `${ended.title} ended with the issue still open${twice ? "; it moved for the second time in a row" : ""}`;
   const actions: Action[] = [{ type: "set_milestone", milestoneId: next.id, milestoneTitle: next.title, rule: ROLLOVER_RULE, reason: why }];
-  // Everyone on the issue was asked for the context at an earlier move: the move alone says enough.
-  const recipients = recipientsOf(issue);
+  // Everyone on the issue was asked for the context at an earlier move, or only the bot is on it: the move alone says enough.
+  const recipients = recipientsOf(issue, policy.scope.botUsername);
   if (recipients.length > 0) {
     const body = renderTemplate(templateText(policy.templates, milestones.rollover.noteTemplate), {
       recipient: { trusted: mentionEach(recipients, policy.scope.botUsername) },

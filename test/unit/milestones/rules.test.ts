@@ -218,6 +218,11 @@ describe("rollover", () => {
     expect(rolloverActions(policy, policy.milestones!, i, ended, next).actions.map((a) => a.type)).toEqual(["set_milestone"]);
   });
 
+  it("posts no note asking nobody when the only person on the issue is the bot itself", () => {
+    const i = issue({ author: user(policy.scope.botUsername), assignees: [], notes: [] });
+    expect(rolloverActions(policy, policy.milestones!, i, ended, next).actions.map((a) => a.type)).toEqual(["set_milestone"]);
+  });
+
   it("leaves 03: Assigned issues (future work) alone and lists 08: Completed ones instead of moving them, old spellings too", () => {
     const m = policy.milestones!;
     expect(rolloverDecision(policy, m, issue({ labels: ["MktgOps::03: Assigned"] }), ended, next)).toEqual({ kind: "leave", label: "MktgOps::03: Assigned" });
