@@ -67,12 +67,12 @@ function scopeEntry(run: Run, milestone: { title: string; id?: number; iid?: num
   return { ref: key === undefined ? `${group}%"${milestone.title}"` : `${group}%${key}`, url: milestone.webUrl ?? "", title: milestone.title, actions, conflicts: [] };
 }
 
-/** Step 1: the current milestone and those ahead; returns the milestone of each planned fortnight (undefined when only planned in a dry run). */
 /** One scope write of the run; its error is thrown where the step reports it. */
 async function applyOne(run: Run, action: ScopePlanAction): Promise<ScopeActionOutcome> {
   return succeeded((await run.gl.applyScope({ actions: [action] })).outcomes[0]);
 }
 
+/** Step 1: the current milestone and those ahead; returns the milestone of each planned fortnight (undefined when only planned in a dry run). */
 async function ensureMilestones(run: Run, plan: MilestonePlan<TeamMilestone>): Promise<(TeamMilestone | undefined)[]> {
   const result: (TeamMilestone | undefined)[] = [];
   for (const [i, fix] of plan.fixes.entries()) {
