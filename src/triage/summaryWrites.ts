@@ -23,8 +23,6 @@ export function canWriteSummaries(platform: object): platform is SummaryPlatform
 export interface SummaryWriteDeps {
   platform: SummaryPlatform;
   policy: CompiledPolicy;
-  /** Today in the team's zone (`YYYY-MM-DD`); kept for callers, the platform dates what it finds. */
-  today: string;
 }
 
 export interface SummaryIssueOutcome {
