@@ -136,13 +136,13 @@ export async function runSweep(deps: JobDeps, options: SweepOptions = {}): Promi
         : summaries.slackChannels.length > 0
           ? openNotifier(deps.policy, { env: options.env ?? deps.config?.urlVariables ?? {}, dryRun: deps.dryRun, logger: deps.logger })
           : null;
-    const written = await summaries.finish(deps.policy, deps.platform, deps.calendar.today(started), deps.logger, notifier);
+    const written = await summaries.finish(deps.policy, deps.platform, deps.logger, notifier);
     await notifier?.idle();
     report.resources.push(...written.resources);
     report.errors.push(...written.errors);
   }
   if (adoption) {
-    const written = await adoption.finish(deps.policy, deps.platform, deps.calendar.today(started), attention?.budget);
+    const written = await adoption.finish(deps.policy, deps.platform, attention?.budget);
     report.resources.push(...written.resources);
     report.errors.push(...written.errors);
     options.onAdoption?.(written);

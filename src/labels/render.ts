@@ -25,7 +25,7 @@ function describeChange(c: FieldChange): string {
 export function renderSpellings(spellings: SpellingInUse[], what: string): string[] {
   if (spellings.length === 0) return [];
   const lines = [
-    `Spelling: GitLab already uses another spelling of ${plural(spellings.length, "label")} in labels.yml, on more issues than labels.yml's spelling. ${what} Either keep GitLab's spelling by changing labels.yml as proposed, or keep labels.yml's and run \`mops-bot labels migrate\` once this is decided:`,
+    `Spelling: GitLab already uses another spelling of ${plural(spellings.length, "label")} in labels.yml: more issues and MRs carry GitLab's spellings than labels.yml's (counted over each scoped set, so one label of a set may be on fewer). ${what} Either keep GitLab's spelling by changing labels.yml as proposed, or keep labels.yml's and run \`mops-bot labels migrate\` once this is decided:`,
   ];
   for (const s of spellings) {
     lines.push(`  ${quote(s.gitlab)} is on ${plural(s.gitlabCarriers, "issue or MR", "issues and MRs")}; labels.yml's ${quote(s.policy)} on ${s.policyCarriers}. Proposed labels.yml change:`);

@@ -67,12 +67,12 @@ function scopeEntry(run: Run, milestone: { title: string; id?: number; iid?: num
   return { ref: key === undefined ? `${group}%"${milestone.title}"` : `${group}%${key}`, url: milestone.webUrl ?? "", title: milestone.title, actions, conflicts: [] };
 }
 
-/** Step 1: the current milestone and those ahead; returns the milestone of each planned fortnight (undefined when only planned in a dry run). */
 /** One scope write of the run; its error is thrown where the step reports it. */
 async function applyOne(run: Run, action: ScopePlanAction): Promise<ScopeActionOutcome> {
   return succeeded((await run.gl.applyScope({ actions: [action] })).outcomes[0]);
 }
 
+/** Step 1: the current milestone and those ahead; returns the milestone of each planned fortnight (undefined when only planned in a dry run). */
 async function ensureMilestones(run: Run, plan: MilestonePlan<TeamMilestone>): Promise<(TeamMilestone | undefined)[]> {
   const result: (TeamMilestone | undefined)[] = [];
   for (const [i, fix] of plan.fixes.entries()) {
@@ -310,14 +310,20 @@ export async function runMilestones(deps: JobDeps, options: MilestonesJobOptions
   if (current !== undefined && plan.ended.length > 0) {
     // Rollover notes mention the people on each issue: they count against the same daily budget
     // (same ledger, same daily list) as the sweep's and the SLA job's notes.
-    const attention = await openAttention(deps.policy, gl, today, await botUsernameFrom(gl, deps.policy));
-    if (attention) run.attention = attention.budget;
-    await step("rollover", () => rollover(run, plan.ended, current));
-    if (attention) {
-      const written = await attention.close();
-      report.resources.push(...written.resources);
-      report.errors.push(...written.errors);
-    }
+    await step("rollover", async () => {
+      const attention = await openAttention(deps.policy, gl, today, await botUsernameFrom(gl, deps.policy));
+      if (attention) run.attention = attention.budget;
+      try {
+        await rollover(run, plan.ended, current);
+      } finally {
+        // Notes already posted count, and items already held wait in the daily lists, even when a later write failed.
+        if (attention) {
+          const written = await attention.close();
+          report.resources.push(...written.resources);
+          report.errors.push(...written.errors);
+        }
+      }
+    });
   }
   if (current !== undefined) await step("milestone merge request", () => ensureMilestoneMr(run, current));
   await notifier.idle();

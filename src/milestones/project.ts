@@ -13,8 +13,10 @@ export function milestoneMrProject(policy: CompiledPolicy, m: MilestonePolicy): 
 /**
  * The group where the team's iterations live: "two week iterations which are tracked as milestones
  * at the `GitLab.com` level" (000 page, "Milestones"), i.e. in the top group that holds the scope's
- * group and every project in scope. A project can only use its ancestor groups' milestones, so only
- * there can the milestone merge request (in the handbook project) carry the current milestone.
+ * group and every project in scope. An issue or merge request takes only its project's milestones
+ * or its ancestor groups' (gitlabhq app/models/concerns/milestoneable.rb, `milestone_available?`:
+ * `project.ancestors_upto.include?(milestone.group)`, else "Milestone is invalid"), so only there
+ * can the milestone merge request (in the handbook project) carry the current milestone.
  */
 export function milestoneGroup(policy: CompiledPolicy): string {
   const namespaces = [policy.scope.group, ...policy.scope.projects.map((p) => p.path.split("/").slice(0, -1).join("/"))];

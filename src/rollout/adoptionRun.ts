@@ -43,13 +43,13 @@ export class AdoptionCollector {
   }
 
   /** `budget`: the day's attention budget; a person past it is named without an @ in a new heading. */
-  async finish(policy: CompiledPolicy, platform: object, today: string, budget?: { take(username: string): boolean }): Promise<AdoptionOutcome> {
+  async finish(policy: CompiledPolicy, platform: object, budget?: { take(username: string): boolean }): Promise<AdoptionOutcome> {
     const out: AdoptionOutcome = { resources: [], errors: [], reports: [] };
     if (policy.rollout === undefined || !canApplyScope(platform)) return out;
     const mentioned = new Set<string>();
     for (const project of policy.scope.projects) {
       try {
-        await this.ensureReport(project, policy, platform, today, out, mentioned, budget);
+        await this.ensureReport(project, policy, platform, out, mentioned, budget);
       } catch (e) {
         out.errors.push({ ref: `adoption report of ${project.path}`, message: e instanceof Error ? e.message : String(e) });
       }
@@ -58,7 +58,7 @@ export class AdoptionCollector {
   }
 
   /** `mentioned`: people the reports of earlier projects mention (each person is mentioned in one report only); grows with this one's. */
-  private async ensureReport(project: { path: string; roles: string[] }, policy: CompiledPolicy, platform: ScopePlatform, today: string, out: AdoptionOutcome, mentioned: Set<string>, budget?: { take(username: string): boolean }): Promise<void> {
+  private async ensureReport(project: { path: string; roles: string[] }, policy: CompiledPolicy, platform: ScopePlatform, out: AdoptionOutcome, mentioned: Set<string>, budget?: { take(username: string): boolean }): Promise<void> {
     const rollout = policy.rollout!;
     const marker = adoptionMarker(project.path);
     const issues = this.listed.get(project.path) ?? [];

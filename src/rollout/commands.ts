@@ -70,7 +70,7 @@ function renderAdoption(report: RunReport, adoption: AdoptionOutcome | null, dep
   ];
   if (repairs.size === 0) lines.push("  none");
   if (spellings.length > 0) {
-    lines.push("", "Left alone: your board spells these labels its own way, on more issues than labels.yml's spelling. Decide in labels.yml (`mops-bot labels sync --dry-run` shows the edit):");
+    lines.push("", "Left alone: your board spells these labels its own way, on more issues and MRs than labels.yml's spelling (counted over each scoped set, so one label of a set may be on fewer). Decide in labels.yml (`mops-bot labels sync --dry-run` shows the edit):");
     for (const s of spellings) lines.push(`  "${s.gitlab}" on ${s.gitlabCarriers} issue(s)/MR(s); labels.yml's "${s.policy}" on ${s.policyCarriers}`);
   }
   lines.push("", `Notes ${would}posted: ${notes} (issues opened since adoption, and answers to a person's own action).`);

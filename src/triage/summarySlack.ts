@@ -19,10 +19,10 @@ import type { CompiledPolicy } from "../policy/model.js";
 import type { Notifier } from "../notify/types.js";
 import { publicSlackReason } from "../notify/publicReason.js";
 import { type SlackSummary, slackSummaryMessage } from "./summaries.js";
-import type { SummaryPlatform } from "./summaryWrites.js";
+import type { ScopePlatform } from "../engine/scopePlatform.js";
 
 export interface SummaryPostDeps {
-  platform: SummaryPlatform;
+  platform: ScopePlatform;
   policy: CompiledPolicy;
   /** Null when the policies configure no Slack (no notifications.yml). */
   notifier: Notifier | null;
@@ -38,14 +38,14 @@ export interface SummaryPostOutcome {
 const NOTHING: SummaryPostOutcome = { action: null, error: null };
 
 /** Whether the bot's notes on the summary issue record this list as posted (and not given back). */
-async function alreadyPosted(platform: SummaryPlatform, issue: ResourceSnapshot, marker: string): Promise<boolean> {
+async function alreadyPosted(platform: ScopePlatform, issue: ResourceSnapshot, marker: string): Promise<boolean> {
   const [me, notes] = await Promise.all([platform.currentUser(), platform.notes(issue)]);
   const retry = slackRetryMarker(marker);
   return notes.some((n) => !n.system && n.author.id === me.id && n.botMarkers.includes(marker) && !n.botMarkers.includes(retry));
 }
 
 /** The bot's note on the summary issue that records the post (or gives it back), through the scope apply. */
-async function recordOnIssue(platform: SummaryPlatform, issue: ResourceSnapshot, marker: string, body: string, post: ScopeAction): Promise<void> {
+async function recordOnIssue(platform: ScopePlatform, issue: ResourceSnapshot, marker: string, body: string, post: ScopeAction): Promise<void> {
   ensuredNoteOf((await platform.applyScope({ actions: [{ type: "ensure_note", target: issue, marker, body, rule: post.rule, reason: post.reason }] })).outcomes[0]);
 }
 

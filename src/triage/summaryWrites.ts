@@ -8,23 +8,14 @@ import type { ScopeAction } from "../domain/actions.js";
 import type { ResourceSnapshot } from "../domain/snapshot.js";
 import type { ReportResource } from "../engine/report.js";
 import { ensuredIssueOf, type EnsuredIssue, type EnsureIssueAction } from "../engine/scopePlan.js";
-import { canApplyScope, type ScopePlatform } from "../engine/scopePlatform.js";
+import type { ScopePlatform } from "../engine/scopePlatform.js";
 import type { SummaryDef, TriageRuleDef } from "../policy/compile/triage.js";
 import { projectsWithRole, type CompiledPolicy } from "../policy/model.js";
 import type { SummaryContent } from "./summaries.js";
 
-/** The part of the platform summaries need: it finds and keeps issues and notes. */
-export type SummaryPlatform = ScopePlatform;
-
-export function canWriteSummaries(platform: object): platform is SummaryPlatform {
-  return canApplyScope(platform);
-}
-
 export interface SummaryWriteDeps {
-  platform: SummaryPlatform;
+  platform: ScopePlatform;
   policy: CompiledPolicy;
-  /** Today in the team's zone (`YYYY-MM-DD`); kept for callers, the platform dates what it finds. */
-  today: string;
 }
 
 export interface SummaryIssueOutcome {

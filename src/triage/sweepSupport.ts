@@ -12,7 +12,8 @@ import type { Rule, RuleBudget, RuleContext } from "../rules/types.js";
 import { type Finding, isTriageRule, type TriageRule } from "../rules/triage/rule.js";
 import { renderSlackSummary, renderSummary } from "./summaries.js";
 import { ensureSummaryPost } from "./summarySlack.js";
-import { canWriteSummaries, ensureSummary } from "./summaryWrites.js";
+import { ensureSummary } from "./summaryWrites.js";
+import { canApplyScope } from "../engine/scopePlatform.js";
 
 /** Counts resources acted on per rule within one run. */
 export function createRunBudget(): RuleBudget {
@@ -88,9 +89,9 @@ export class SummaryCollector {
   }
 
   /** `notifier`: where summaries with `slack:` post; null or omitted reports a clear error for them instead. */
-  async finish(policy: CompiledPolicy, platform: object, today: string, logger: Logger, notifier: Notifier | null = null): Promise<SummaryOutcome> {
+  async finish(policy: CompiledPolicy, platform: object, logger: Logger, notifier: Notifier | null = null): Promise<SummaryOutcome> {
     const out: SummaryOutcome = { resources: [], errors: [] };
-    if (!canWriteSummaries(platform)) {
+    if (!canApplyScope(platform)) {
       // A platform without issue writes (an in-memory one in tests) has nowhere to keep a summary.
       logger.warn({ rules: this.rules.map((r) => r.id) }, "triage summaries skipped: this platform cannot find or write issues");
       return out;
@@ -100,7 +101,7 @@ export class SummaryCollector {
       const findings = this.findings.get(r.id)!;
       try {
         const content = renderSummary(r.def, summary, findings, policy);
-        const written = await ensureSummary(r.def, summary, content, { platform, policy, today });
+        const written = await ensureSummary(r.def, summary, content, { platform, policy });
         const post = summary.slack ? await ensureSummaryPost(r.def, summary, renderSlackSummary(r.def, summary, findings, policy), written.issue, { platform, policy, notifier }) : null;
         if (post?.error) out.errors.push({ ref: `summary of ${r.id}`, message: post.error });
         if (written.entry) out.resources.push(post?.action ? { ...written.entry, actions: [...written.entry.actions, post.action] } : written.entry);

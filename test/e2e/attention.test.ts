@@ -125,4 +125,19 @@ describe("attention budget (rollout.yml attention)", () => {
       await slack.close();
     }
   });
+
+  it("reports a daily list it cannot read as a rollover error and still does the milestones job's other steps", async () => {
+    const { sb } = await boardWantingTheDri(both(adoptedOn("2020-01-01"), mentionsPerDay(1)), new Date("2026-11-30T11:00:00Z"));
+    const slack = await startFakeSlack();
+    try {
+      const deps = await sb.runtime();
+      const platform = Object.create(deps.platform) as typeof deps.platform & { issuesByMarker: () => Promise<never> };
+      platform.issuesByMarker = () => Promise.reject(new Error("GitLab answered 500"));
+      const report = await runMilestones({ ...deps, platform, dryRun: false }, { env: { SLACK_WEBHOOK_MKTGOPS: slack.url("mktgops") } });
+      expect(report.errors).toEqual([{ ref: "rollover", message: "GitLab answered 500" }]);
+      expect(report.resources.flatMap((r) => r.actions.map((a) => a.type))).toContain("create_merge_request");
+    } finally {
+      await slack.close();
+    }
+  });
 });

@@ -212,6 +212,17 @@ describe("rollover", () => {
     expect((reassigned[0] as { body: string }).body).toMatch(/^Hi @mops\.member3 :wave:/);
   });
 
+  it("counts a person as asked when a custom rollover template put punctuation right after the mention", () => {
+    const earlier = note("Please add context here, @mops.member1.", "2026-11-16T11:00:00Z", "mops-bot", { botMarkers: [rolloverMarker("MktgOps 2026-11-02")] });
+    const i = issue({ assignees: [user("mops.member1")], notes: [earlier] });
+    expect(rolloverActions(policy, policy.milestones!, i, ended, next).actions.map((a) => a.type)).toEqual(["set_milestone"]);
+  });
+
+  it("posts no note asking nobody when the only person on the issue is the bot itself", () => {
+    const i = issue({ author: user(policy.scope.botUsername), assignees: [], notes: [] });
+    expect(rolloverActions(policy, policy.milestones!, i, ended, next).actions.map((a) => a.type)).toEqual(["set_milestone"]);
+  });
+
   it("leaves 03: Assigned issues (future work) alone and lists 08: Completed ones instead of moving them, old spellings too", () => {
     const m = policy.milestones!;
     expect(rolloverDecision(policy, m, issue({ labels: ["MktgOps::03: Assigned"] }), ended, next)).toEqual({ kind: "leave", label: "MktgOps::03: Assigned" });
