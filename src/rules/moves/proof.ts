@@ -8,6 +8,7 @@
 import type { NoteInfo, ResourceSnapshot } from "../../domain/snapshot.js";
 import type { CompiledPolicy, ProofDef, TextPattern } from "../../policy/model.js";
 import { labelRef } from "../labelRefs.js";
+import { inGroup } from "../types.js";
 import { type StepHistory, spansIn } from "./history.js";
 import { policyRegex, type PolicyRegex } from "../../policy/regex.js";
 
@@ -41,7 +42,7 @@ function counts(def: ProofDef, text: string): boolean {
 
 export function mayGiveProof(def: ProofDef, username: string, s: ResourceSnapshot, policy: CompiledPolicy): boolean {
   if (def.byAuthor && s.author.username === username) return true;
-  return def.byGroups.some((g) => (policy.people[g] ?? []).includes(username));
+  return def.byGroups.some((g) => inGroup(policy, g, username));
 }
 
 export function whoGivesProof(def: ProofDef): string {
